@@ -1,0 +1,28 @@
+//! The two GraphQL dialects userdeck speaks (see schema/ and ../shared/api/).
+
+use std::fmt;
+
+/// Which API contract a server speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+pub enum Dialect {
+    /// The CRM back-office API: server-side paging, sessions, overlapping IPs.
+    #[default]
+    Crm,
+    /// The training-platform API: one list of every user, editing, archiving.
+    Training,
+}
+
+impl Dialect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Crm => "crm",
+            Dialect::Training => "training",
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,7 @@
+//! userdeck: a terminal dashboard for back-office operators who look after the user
+//! accounts of a product through its GraphQL API. The binary is a thin shell over this
+//! library, so tests and benchmarks use the same code.
+
+pub mod cli;
+pub mod dialect;
+pub mod server;

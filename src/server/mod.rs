@@ -1,0 +1,147 @@
+//! The embedded GraphQL server: both contracts over HTTP on SQLite, with demo data.
+//!
+//! Used by `userdeck serve`, `userdeck demo` and the tests; the client side of the program
+//! never imports it.
+
+pub mod crm;
+pub mod db;
+pub mod errors;
+pub mod generate;
+mod http;
+pub mod scalars;
+pub mod training;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use color_eyre::eyre::{Result, WrapErr};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::dialect::Dialect;
+use db::Db;
+
+/// How to run a server.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    pub dialect: Dialect,
+    pub listen: SocketAddr,
+    /// Users to generate into an empty database.
+    pub users: u64,
+    pub seed: u64,
+    /// Keep the data in this SQLite file; in memory without one.
+    pub db: Option<PathBuf>,
+    /// The bearer token every request must carry; without one every request is let in.
+    pub token: Option<String>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            dialect: Dialect::Crm,
+            listen: SocketAddr::from(([127, 0, 0, 1], 4000)),
+            users: 1000,
+            seed: 1,
+            db: None,
+            token: None,
+        }
+    }
+}
+
+/// What opening the store found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seeding {
+    /// The database was empty and `users` users were generated.
+    Generated,
+    /// The database already held users of this dialect; they were kept.
+    Kept,
+}
+
+/// Opens the store of `options` and fills it with demo data when it holds no users of
+/// the dialect yet.
+pub fn open_store(options: &ServerOptions) -> Result<(Db, Seeding)> {
+    let db = Db::open(options.db.as_deref()).wrap_err_with(|| match &options.db {
+        Some(path) => format!("cannot open database {}", path.display()),
+        None => "cannot open the in-memory database".to_string(),
+    })?;
+    let table = match options.dialect {
+        Dialect::Crm => "crm_users",
+        Dialect::Training => "training_users",
+    };
+    let existing: i64 = db
+        .with(|conn| conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
+        .wrap_err("cannot read the database")?;
+    let seeding = if existing == 0 {
+        db.with(|conn| match options.dialect {
+            Dialect::Crm => generate::crm(conn, options.users, options.seed),
+            Dialect::Training => generate::training(conn, options.users, options.seed),
+        })
+        .wrap_err("cannot generate the demo data")?;
+        Seeding::Generated
+    } else {
+        Seeding::Kept
+    };
+    db.ensure_indices().wrap_err("cannot create the indices")?;
+    Ok((db, seeding))
+}
+
+/// A server answering on its socket until it is shut down.
+pub struct RunningServer {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The URL of the GraphQL endpoint.
+    pub fn url(&self) -> String {
+        format!("http://{}/graphql", self.addr)
+    }
+
+    /// Stops accepting connections, lets requests under way finish, and waits.
+    pub async fn shutdown(mut self) -> Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task)
+            .await
+            .wrap_err("the server task failed")?
+            .wrap_err("the server failed")
+    }
+}
+
+/// Binds `options.listen` and serves `db` on it in a background task.
+pub async fn start(options: &ServerOptions, db: Db) -> Result<RunningServer> {
+    let listener = TcpListener::bind(options.listen)
+        .await
+        .wrap_err_with(|| format!("cannot listen on {}", options.listen))?;
+    let addr = listener.local_addr()?;
+    let router = http::router(options.dialect, db, options.token.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(RunningServer {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+/// Opens the store and starts serving it: what tests and `demo` use.
+pub async fn spawn(options: &ServerOptions) -> Result<RunningServer> {
+    let opts = options.clone();
+    let (db, _) = tokio::task::spawn_blocking(move || open_store(&opts))
+        .await
+        .wrap_err("the store task failed")??;
+    start(options, db).await
+}
