@@ -123,7 +123,9 @@ const TRIGRAM: usize = 3;
 fn filter(q: &ListQuery) -> (String, Vec<SqlValue>) {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
-    if let Some(text) = q.query.as_deref().filter(|t| !t.is_empty()) {
+    // SQLite ends text at a NUL inside a pattern; no stored value holds one.
+    let text = q.query.as_deref().map(|t| t.replace('\0', ""));
+    if let Some(text) = text.filter(|t| !t.is_empty()) {
         if text.chars().count() >= TRIGRAM {
             clauses.push(
                 "u.pk IN (SELECT rowid FROM crm_users_fts WHERE crm_users_fts MATCH ?)".to_string(),

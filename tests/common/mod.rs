@@ -1,0 +1,99 @@
+//! Shared by the integration tests: an embedded server on 127.0.0.1 with a port the OS
+//! picks, and a GraphQL client over real HTTP.
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use userdeck::dialect::Dialect;
+use userdeck::server::{self, RunningServer, ServerOptions};
+
+pub const TOKEN: &str = "test-token-8c1f";
+
+pub struct TestServer {
+    pub server: RunningServer,
+    pub url: String,
+    client: reqwest::Client,
+}
+
+impl TestServer {
+    /// A server of `dialect` with `users` generated users, behind [`TOKEN`].
+    pub async fn start(dialect: Dialect, users: u64) -> TestServer {
+        TestServer::with_options(ServerOptions {
+            dialect,
+            users,
+            seed: 7,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            db: None,
+            token: Some(TOKEN.to_string()),
+        })
+        .await
+    }
+
+    pub async fn with_options(options: ServerOptions) -> TestServer {
+        let server = server::spawn(&options).await.expect("server starts");
+        let url = server.url();
+        TestServer {
+            server,
+            url,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// Sends `query` with `variables` and the right token; the whole response body.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.gql_as(Some(TOKEN), query, variables).await
+    }
+
+    /// Sends `query` with `variables` and `token` (none: no Authorization header).
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(&self.url)
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request is answered");
+        assert_eq!(response.status(), 200, "GraphQL answers with HTTP 200");
+        response.json().await.expect("the body is JSON")
+    }
+
+    /// `data` of a response that must have no errors.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    pub async fn stop(self) {
+        self.server.shutdown().await.expect("server stops cleanly");
+    }
+}
+
+/// The `extensions.code` of every error of a response.
+pub fn codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["extensions"]["code"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Asserts that `body` failed with exactly one error of `code`, and returns its message.
+pub fn expect_error(body: &Value, code: &str) -> String {
+    assert_eq!(codes(body), vec![code.to_string()], "response: {body}");
+    body["errors"][0]["message"]
+        .as_str()
+        .expect("an error has a message")
+        .to_string()
+}
+
+pub fn crm_server_options() -> ServerOptions {
+    ServerOptions {
+        dialect: Dialect::Crm,
+        ..ServerOptions::default()
+    }
+}
