@@ -34,6 +34,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         token: args.token.filter(|t| !t.is_empty()),
     };
     let opts = options.clone();
+    let started = std::time::Instant::now();
     let (db, seeding) = tokio::task::spawn_blocking(move || server::open_store(&opts)).await??;
     let running = server::start(&options, db).await?;
     // The URL is the first line, so scripts and tests can read it.
@@ -45,7 +46,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
         None => "in memory".to_string(),
     };
     let data = match seeding {
-        Seeding::Generated => format!("{} generated users (seed {})", options.users, options.seed),
+        Seeding::Generated => format!(
+            "{} users generated in {:.1} s (seed {})",
+            options.users,
+            started.elapsed().as_secs_f64(),
+            options.seed
+        ),
         Seeding::Kept => "the users already stored".to_string(),
     };
     eprintln!("serving the {} API with {data}, {store}", options.dialect);

@@ -243,7 +243,9 @@ async fn filters_by_query_email_status_and_their_combination() {
     };
     let someone = &all[17];
     let email = text(someone, "email");
-    let id_part = text(someone, "id")[9..18].to_uppercase();
+    let id = text(someone, "id");
+    let id_part = id[id.len() - 4..].to_string();
+    let id_upper = id.to_uppercase();
     let phone_part = all
         .iter()
         .find_map(|u| u["phoneNumber"].as_str())
@@ -259,6 +261,13 @@ async fn filters_by_query_email_status_and_their_combination() {
             Box::new({
                 let id_part = id_part.clone();
                 move |u| matches_query(u, &id_part)
+            }),
+        ),
+        check(
+            json!({ "query": id_upper.clone() }),
+            Box::new({
+                let id = id.clone();
+                move |u| text(u, "id") == id
             }),
         ),
         check(
@@ -318,6 +327,7 @@ async fn filters_by_query_email_status_and_their_combination() {
 async fn orders_by_every_allowed_field_both_ways_with_stable_ties() {
     let server = TestServer::start(Dialect::Crm, USERS).await;
     let query = "query($by: String, $order: OrderDirection) { users(limit: 1000, orderBy: $by, order: $order) { data { id username email createdAt updatedAt status } } }";
+    let filtered = "query($by: String, $order: OrderDirection) { users(limit: 1000, orderBy: $by, order: $order, filter: { status: BLOCKED }) { data { id } } }";
     for by in [
         "id",
         "username",
@@ -345,6 +355,21 @@ async fn orders_by_every_allowed_field_both_ways_with_stable_ties() {
                 .data(query, json!({ "by": by, "order": order }))
                 .await;
             assert_eq!(ids(&again["users"]["data"]), ids(&data["users"]["data"]));
+            // With a status filter: the same order, restricted to that status.
+            let blocked = server
+                .data(filtered, json!({ "by": by, "order": order }))
+                .await;
+            let expected: Vec<String> = rows
+                .iter()
+                .filter(|u| u["status"] == "BLOCKED")
+                .map(|u| text(u, "id"))
+                .collect();
+            assert!(!expected.is_empty());
+            assert_eq!(
+                ids(&blocked["users"]["data"]),
+                expected,
+                "BLOCKED by {by} {order}"
+            );
         }
     }
     server.stop().await;

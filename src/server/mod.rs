@@ -72,17 +72,21 @@ pub fn open_store(options: &ServerOptions) -> Result<(Db, Seeding)> {
     let existing: i64 = db
         .with(|conn| conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)))
         .wrap_err("cannot read the database")?;
+    let started = std::time::Instant::now();
     let seeding = if existing == 0 {
         db.with(|conn| match options.dialect {
             Dialect::Crm => generate::crm(conn, options.users, options.seed),
             Dialect::Training => generate::training(conn, options.users, options.seed),
         })
         .wrap_err("cannot generate the demo data")?;
+        tracing::info!(users = options.users, elapsed = ?started.elapsed(), "generated");
         Seeding::Generated
     } else {
         Seeding::Kept
     };
+    let started = std::time::Instant::now();
     db.ensure_indices().wrap_err("cannot create the indices")?;
+    tracing::info!(elapsed = ?started.elapsed(), "indexed");
     Ok((db, seeding))
 }
 

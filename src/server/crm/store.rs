@@ -96,7 +96,7 @@ impl SortField {
         match self {
             SortField::Id => "u.id",
             SortField::Username => "u.username",
-            SortField::Email => "u.email",
+            SortField::Email => "u.email COLLATE NOCASE",
             SortField::CreatedAt => "u.created_at",
             SortField::UpdatedAt => "u.updated_at",
             SortField::Status => "u.status",
@@ -120,18 +120,19 @@ pub struct ListQuery {
 const TRIGRAM: usize = 3;
 
 /// The WHERE clause and its parameters for the filter of `q`.
-fn filter(q: &ListQuery) -> (String, Vec<SqlValue>) {
+fn filter(q: &ListQuery, for_page: bool) -> (String, Vec<SqlValue>) {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
     // SQLite ends text at a NUL inside a pattern; no stored value holds one.
     let text = q.query.as_deref().map(|t| t.replace('\0', ""));
     if let Some(text) = text.filter(|t| !t.is_empty()) {
         if text.chars().count() >= TRIGRAM {
+            // One quoted phrase: consecutive trigrams, i.e. a substring of one column.
+            let phrase = SqlValue::Text(format!("\"{}\"", text.replace('"', "\"\"")));
             clauses.push(
                 "u.pk IN (SELECT rowid FROM crm_users_fts WHERE crm_users_fts MATCH ?)".to_string(),
             );
-            // One quoted phrase: consecutive trigrams, i.e. a substring of one column.
-            params.push(SqlValue::Text(format!("\"{}\"", text.replace('"', "\"\""))));
+            params.push(phrase);
         } else {
             // Too short for the trigram index: a scan, over few characters.
             let pattern = format!(
@@ -153,7 +154,17 @@ fn filter(q: &ListQuery) -> (String, Vec<SqlValue>) {
         params.push(SqlValue::Text(email.clone()));
     }
     if let Some(status) = q.status {
-        clauses.push("u.status = ?".to_string());
+        // For a page the sort index (which carries the status) beats the status index
+        // followed by a sort of every matching row; the unary + keeps the planner off the
+        // status index unless the page is ordered by status anyway.
+        clauses.push(
+            if for_page && q.sort != SortField::Status {
+                "+u.status = ?"
+            } else {
+                "u.status = ?"
+            }
+            .to_string(),
+        );
         params.push(SqlValue::Text(status.to_string()));
     }
     let clause = if clauses.is_empty() {
@@ -166,10 +177,11 @@ fn filter(q: &ListQuery) -> (String, Vec<SqlValue>) {
 
 /// One page of users and the number of users matching the filter over all pages.
 pub fn list(conn: &Connection, q: &ListQuery) -> rusqlite::Result<(Vec<UserRow>, i64)> {
-    let (clause, params) = filter(q);
+    let (clause, params) = filter(q, false);
     let count: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM crm_users u {clause}"))?
         .query_row(params_from_iter(params.iter()), |row| row.get(0))?;
+    let (clause, params) = filter(q, true);
 
     let dir = if q.descending { "DESC" } else { "ASC" };
     // Ties are broken by id, in the same direction, so one index serves both ways.
