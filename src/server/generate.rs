@@ -191,7 +191,7 @@ pub fn crm(conn: &mut Connection, users: u64, seed: u64) -> rusqlite::Result<()>
         let device_count = DEVICES.0.len() as i64;
         let place_count = PLACES.0.len() as i64;
         // IP addresses that small clusters of users share (a household, an office, a
-        // carrier's NAT): about one for eight users, each drawn by ~35% of users.
+        // carrier's NAT): about one for eight users, each user drawing one with a chance of 45%.
         let shared_ips: Vec<String> = (0..(users / 8).max(1)).map(|_| ip(&mut rng)).collect();
 
         let mut user_stmt = tx.prepare(
@@ -258,7 +258,7 @@ pub fn crm(conn: &mut Connection, users: u64, seed: u64) -> rusqlite::Result<()>
             }
             let own_ips = [ip(&mut rng), ip(&mut rng)];
             let shared = rng
-                .random_bool(0.35)
+                .random_bool(0.45)
                 .then(|| shared_ips[rng.random_range(0..shared_ips.len())].as_str());
             let devices = [
                 rng.random_range(1..=device_count),
@@ -270,7 +270,8 @@ pub fn crm(conn: &mut Connection, users: u64, seed: u64) -> rusqlite::Result<()>
             times.sort_unstable();
             for (i, &at) in times.iter().enumerate() {
                 let newest = i + 1 == times.len();
-                let ip = match (shared, rng.random_range(0..10)) {
+                // A user with a shared address logged in from it at least the first time.
+                let ip = match (shared, if i == 0 { 0 } else { rng.random_range(0..10) }) {
                     (Some(shared), 0..4) => shared,
                     (_, 0..7) => own_ips[0].as_str(),
                     _ => own_ips[1].as_str(),
