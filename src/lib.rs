@@ -2,6 +2,7 @@
 //! accounts of a product through its GraphQL API. The binary is a thin shell over this
 //! library, so tests and benchmarks use the same code.
 
+pub mod api;
 pub mod cli;
 pub mod dialect;
 pub mod server;

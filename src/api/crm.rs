@@ -1,0 +1,325 @@
+//! The crm dialect: cynic fragments for every operation of schema/crm.graphql, and their
+//! conversion into the dialect-neutral model.
+
+use std::collections::BTreeSet;
+
+use super::model::{Field, Overlap, Session, SessionInfo, Status, User as UserModel, UserDetail};
+
+#[cynic::schema("crm")]
+mod schema {}
+
+#[derive(cynic::Scalar, Debug, Clone)]
+#[cynic(graphql_type = "DateTime")]
+pub struct DateTime(pub String);
+
+#[derive(cynic::Enum, Debug, Clone, PartialEq, Eq)]
+#[cynic(schema = "crm")]
+pub enum OrderDirection {
+    Asc,
+    Desc,
+}
+
+/// A status the server may extend: unknown values are kept as sent.
+#[derive(cynic::Enum, Debug, Clone, PartialEq, Eq)]
+#[cynic(schema = "crm")]
+pub enum UserStatus {
+    Active,
+    Blocked,
+    Pending,
+    #[cynic(fallback)]
+    Other(String),
+}
+
+#[derive(cynic::InputObject, Debug, Clone, Default)]
+#[cynic(schema = "crm")]
+pub struct UsersFilterInput {
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub status: Option<UserStatus>,
+}
+
+/// Variables of `Users`: only what is set is sent, so the server's defaults apply.
+#[derive(cynic::QueryVariables, Debug, Clone, Default)]
+pub struct UsersVariables {
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i32>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderDirection>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub order_by: Option<String>,
+    #[cynic(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<UsersFilterInput>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "Query", variables = "UsersVariables")]
+pub struct Users {
+    #[arguments(limit: $limit, offset: $offset, order: $order, orderBy: $order_by, filter: $filter)]
+    pub users: UsersPage,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "UsersPaginationBoResponse")]
+pub struct UsersPage {
+    pub data: Vec<UserRow>,
+    pub count: i32,
+    pub limit: i32,
+    pub offset: i32,
+}
+
+/// The fields of a user the table shows.
+#[derive(cynic::QueryFragment, Debug, Clone)]
+#[cynic(schema = "crm", graphql_type = "UserBoModel")]
+pub struct UserRow {
+    pub id: cynic::Id,
+    pub username: String,
+    pub email: String,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
+    pub phone_number: Option<String>,
+    pub is_email_verified: bool,
+    pub status: UserStatus,
+}
+
+#[derive(cynic::QueryVariables, Debug, Clone)]
+pub struct UserVariables {
+    pub id: cynic::Id,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "Query", variables = "UserVariables")]
+pub struct User {
+    #[arguments(id: $id)]
+    pub user: Option<UserFull>,
+}
+
+/// Every field of a user, with sessions and overlapping-IP users.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "UserBoModel")]
+pub struct UserFull {
+    pub id: cynic::Id,
+    pub username: String,
+    pub email: String,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
+    pub avatar: Option<String>,
+    pub phone_number: Option<String>,
+    pub is_email_verified: bool,
+    pub email_verified_at: Option<DateTime>,
+    pub status: UserStatus,
+    pub sessions: UserSessions,
+    #[cynic(rename = "overlapIPUsers")]
+    pub overlap_ip_users: Vec<OverlapUser>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "UserSessionsBoModel")]
+pub struct UserSessions {
+    pub all: Vec<SessionFields>,
+    pub aggregated_info: AggregatedInfo,
+    pub first: Option<SessionRef>,
+    pub last: Option<SessionRef>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "SessionsAggregatedInfo")]
+pub struct AggregatedInfo {
+    pub total_logins: i32,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "SessionBoModel")]
+pub struct SessionRef {
+    pub id: cynic::Id,
+    pub created_at: DateTime,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "SessionBoModel")]
+pub struct SessionFields {
+    pub id: cynic::Id,
+    pub session_id: String,
+    pub device_name: Option<String>,
+    pub device_type: Option<String>,
+    pub browser: Option<String>,
+    pub operating_system: Option<String>,
+    pub ip_address: Option<String>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub is_active: bool,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
+    pub last_active_at: Option<DateTime>,
+}
+
+/// An overlapping user, with the addresses of its sessions to tell which it shares.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "UserBoModel")]
+pub struct OverlapUser {
+    pub id: cynic::Id,
+    pub username: String,
+    pub email: String,
+    pub status: UserStatus,
+    pub sessions: OverlapSessions,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "UserSessionsBoModel")]
+pub struct OverlapSessions {
+    pub all: Vec<SessionAddress>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "SessionBoModel")]
+pub struct SessionAddress {
+    pub ip_address: Option<String>,
+}
+
+#[derive(cynic::QueryVariables, Debug, Clone)]
+pub struct IdsVariables {
+    pub ids: Vec<cynic::Id>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "Mutation", variables = "IdsVariables")]
+pub struct BlockUsers {
+    #[arguments(ids: $ids)]
+    pub block_users: bool,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "Mutation", variables = "IdsVariables")]
+pub struct ActiveUsers {
+    #[arguments(ids: $ids)]
+    pub active_users: bool,
+}
+
+impl From<UserStatus> for Status {
+    fn from(status: UserStatus) -> Status {
+        match status {
+            UserStatus::Active => Status::Active,
+            UserStatus::Blocked => Status::Blocked,
+            UserStatus::Pending => Status::Pending,
+            UserStatus::Other(other) => Status::Other(other),
+        }
+    }
+}
+
+impl From<UserRow> for UserModel {
+    fn from(row: UserRow) -> UserModel {
+        UserModel {
+            id: row.id.into_inner(),
+            name: row.username,
+            email: Some(row.email),
+            status: row.status.into(),
+            verified: Some(row.is_email_verified),
+            phone: row.phone_number,
+            created_at: Some(row.created_at.0),
+            updated_at: Some(row.updated_at.0),
+            ..UserModel::default()
+        }
+    }
+}
+
+impl From<SessionFields> for Session {
+    fn from(s: SessionFields) -> Session {
+        Session {
+            id: s.id.into_inner(),
+            session_id: s.session_id,
+            device_name: s.device_name,
+            device_type: s.device_type,
+            browser: s.browser,
+            operating_system: s.operating_system,
+            ip_address: s.ip_address,
+            country: s.country,
+            region: s.region,
+            city: s.city,
+            active: s.is_active,
+            created_at: s.created_at.0,
+            updated_at: s.updated_at.0,
+            last_active_at: s.last_active_at.map(|t| t.0),
+        }
+    }
+}
+
+impl From<UserFull> for UserDetail {
+    fn from(u: UserFull) -> UserDetail {
+        let own: BTreeSet<String> = u
+            .sessions
+            .all
+            .iter()
+            .filter_map(|s| s.ip_address.clone())
+            .collect();
+        let overlaps = u
+            .overlap_ip_users
+            .into_iter()
+            .map(|other| {
+                let shared_ips: BTreeSet<String> = other
+                    .sessions
+                    .all
+                    .into_iter()
+                    .filter_map(|s| s.ip_address)
+                    .filter(|ip| own.contains(ip))
+                    .collect();
+                Overlap {
+                    user: UserModel {
+                        id: other.id.into_inner(),
+                        name: other.username,
+                        email: Some(other.email),
+                        status: other.status.into(),
+                        ..UserModel::default()
+                    },
+                    shared_ips: shared_ips.into_iter().collect(),
+                }
+            })
+            .collect();
+        let user = UserModel {
+            id: u.id.into_inner(),
+            name: u.username,
+            email: Some(u.email),
+            status: u.status.into(),
+            verified: Some(u.is_email_verified),
+            phone: u.phone_number,
+            created_at: Some(u.created_at.0),
+            updated_at: Some(u.updated_at.0),
+            ..UserModel::default()
+        };
+        let fields = vec![
+            Field::new("id", Some(user.id.clone())),
+            Field::new("username", Some(user.name.clone())),
+            Field::new("email", user.email.clone()),
+            Field::new("status", Some(user.status.to_string())),
+            Field::new("email verified", Some(yes_no(u.is_email_verified))),
+            Field::new("email verified at", u.email_verified_at.map(|t| t.0)),
+            Field::new("phone", user.phone.clone()),
+            Field::new("avatar", u.avatar),
+            Field::new("created", user.created_at.clone()),
+            Field::new("updated", user.updated_at.clone()),
+        ];
+        UserDetail {
+            user,
+            fields,
+            sessions: Some(SessionInfo {
+                total_logins: i64::from(u.sessions.aggregated_info.total_logins),
+                first: u
+                    .sessions
+                    .first
+                    .map(|s| (s.id.into_inner(), s.created_at.0)),
+                last: u.sessions.last.map(|s| (s.id.into_inner(), s.created_at.0)),
+                all: u.sessions.all.into_iter().map(Session::from).collect(),
+            }),
+            overlaps: Some(overlaps),
+            ..UserDetail::default()
+        }
+    }
+}
+
+pub(crate) fn yes_no(value: bool) -> String {
+    if value { "yes" } else { "no" }.to_string()
+}

@@ -1,0 +1,324 @@
+//! The dialect-neutral model: what the app, the UI and the headless commands know of
+//! users, whichever API they came from.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::dialect::Dialect;
+
+/// A user's state, as the dialects name it; a value this client does not know is kept as
+/// the server sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Status {
+    #[default]
+    Active,
+    Blocked,
+    Pending,
+    /// training: not active, not archived.
+    Inactive,
+    /// training: archived.
+    Archived,
+    Other(String),
+}
+
+impl Status {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Status::Active => "active",
+            Status::Blocked => "blocked",
+            Status::Pending => "pending",
+            Status::Inactive => "inactive",
+            Status::Archived => "archived",
+            Status::Other(other) => other,
+        }
+    }
+
+    /// Parses a status filter as an operator types it (any case).
+    pub fn parse(text: &str) -> Option<Status> {
+        Some(match text.to_ascii_lowercase().as_str() {
+            "active" => Status::Active,
+            "blocked" => Status::Blocked,
+            "pending" => Status::Pending,
+            "inactive" => Status::Inactive,
+            "archived" => Status::Archived,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A row of the user table. Fields a dialect does not have stay empty.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    /// crm: the username; training: the name.
+    pub name: String,
+    pub email: Option<String>,
+    pub status: Status,
+    /// crm: whether the e-mail address is verified.
+    pub verified: Option<bool>,
+    /// crm
+    pub phone: Option<String>,
+    /// crm
+    pub created_at: Option<String>,
+    /// crm
+    pub updated_at: Option<String>,
+    /// training
+    pub roles: Vec<String>,
+    /// training
+    pub language: Option<String>,
+    /// training
+    pub last_login: Option<String>,
+    /// training
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+}
+
+/// One labelled value of the detail pane.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: Option<String>,
+}
+
+impl Field {
+    pub fn new(label: &'static str, value: Option<String>) -> Field {
+        Field { label, value }
+    }
+}
+
+/// A login session (crm).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub id: String,
+    pub session_id: String,
+    pub device_name: Option<String>,
+    pub device_type: Option<String>,
+    pub browser: Option<String>,
+    pub operating_system: Option<String>,
+    pub ip_address: Option<String>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub active: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub last_active_at: Option<String>,
+}
+
+/// A user's sessions and what the server aggregates of them (crm).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// Newest first.
+    pub all: Vec<Session>,
+    pub total_logins: i64,
+    /// (id, createdAt) of the first and the last session.
+    pub first: Option<(String, String)>,
+    pub last: Option<(String, String)>,
+}
+
+/// Another user that had a session from an address this user had one from (crm).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overlap {
+    pub user: User,
+    pub shared_ips: Vec<String>,
+}
+
+/// A group a training user belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+}
+
+/// Everything about one user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDetail {
+    pub user: User,
+    /// Every scalar field, labelled, in the order to show them.
+    pub fields: Vec<Field>,
+    pub sessions: Option<SessionInfo>,
+    pub overlaps: Option<Vec<Overlap>>,
+    pub participant_groups: Option<Vec<Group>>,
+    pub manager_groups: Option<Vec<Group>>,
+    /// training: the extra fields, parsed when they are JSON.
+    pub extra_fields: Option<serde_json::Value>,
+    pub extra_fields_profile: Option<serde_json::Value>,
+}
+
+/// The columns a list may be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum SortField {
+    Id,
+    Name,
+    Email,
+    Status,
+    Created,
+    Updated,
+    Language,
+    LastLogin,
+}
+
+impl SortField {
+    pub fn label(self) -> &'static str {
+        match self {
+            SortField::Id => "id",
+            SortField::Name => "name",
+            SortField::Email => "email",
+            SortField::Status => "status",
+            SortField::Created => "created",
+            SortField::Updated => "updated",
+            SortField::Language => "language",
+            SortField::LastLogin => "last login",
+        }
+    }
+}
+
+/// What a list request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    pub offset: u64,
+    pub limit: u64,
+    /// Free text: a case-insensitive substring of name, e-mail, phone or id.
+    pub text: Option<String>,
+    /// An exact e-mail address (case-insensitive).
+    pub email: Option<String>,
+    pub status: Option<Status>,
+    pub sort: SortField,
+    pub descending: bool,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        ListQuery {
+            offset: 0,
+            limit: 50,
+            text: None,
+            email: None,
+            status: None,
+            sort: SortField::Created,
+            descending: false,
+        }
+    }
+}
+
+/// One page of users.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub rows: Vec<User>,
+    /// Users matching the query over all pages.
+    pub total: u64,
+    pub offset: u64,
+}
+
+/// An action on many users at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BulkAction {
+    Block,
+    Activate,
+    Archive,
+    Unarchive,
+}
+
+impl BulkAction {
+    pub fn verb(self) -> &'static str {
+        match self {
+            BulkAction::Block => "block",
+            BulkAction::Activate => "activate",
+            BulkAction::Archive => "archive",
+            BulkAction::Unarchive => "unarchive",
+        }
+    }
+}
+
+/// How a bulk action went, per id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BulkReport {
+    pub succeeded: Vec<String>,
+    /// (id, reason)
+    pub failed: Vec<(String, String)>,
+}
+
+impl BulkReport {
+    pub fn merge(&mut self, other: BulkReport) {
+        self.succeeded.extend(other.succeeded);
+        self.failed.extend(other.failed);
+    }
+}
+
+/// What the connected API can do; the UI and commands show only that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capabilities {
+    pub dialect: Dialect,
+    /// Paging, filtering and sorting happen on the server.
+    pub server_paging: bool,
+    pub sessions: bool,
+    pub overlaps: bool,
+    pub actions: Vec<BulkAction>,
+    pub editing: bool,
+    pub sort_fields: Vec<SortField>,
+    pub statuses: Vec<Status>,
+}
+
+impl Capabilities {
+    pub fn of(dialect: Dialect) -> Capabilities {
+        match dialect {
+            Dialect::Crm => Capabilities {
+                dialect,
+                server_paging: true,
+                sessions: true,
+                overlaps: true,
+                actions: vec![BulkAction::Block, BulkAction::Activate],
+                editing: false,
+                sort_fields: vec![
+                    SortField::Created,
+                    SortField::Updated,
+                    SortField::Name,
+                    SortField::Email,
+                    SortField::Status,
+                    SortField::Id,
+                ],
+                statuses: vec![Status::Active, Status::Blocked, Status::Pending],
+            },
+            Dialect::Training => Capabilities {
+                dialect,
+                server_paging: false,
+                sessions: false,
+                overlaps: false,
+                actions: vec![BulkAction::Archive, BulkAction::Unarchive],
+                editing: true,
+                sort_fields: vec![
+                    SortField::Name,
+                    SortField::Email,
+                    SortField::Status,
+                    SortField::Language,
+                    SortField::LastLogin,
+                    SortField::Id,
+                ],
+                statuses: vec![Status::Active, Status::Inactive, Status::Archived],
+            },
+        }
+    }
+
+    pub fn can(&self, action: BulkAction) -> bool {
+        self.actions.contains(&action)
+    }
+}
