@@ -1,6 +1,13 @@
 //! The client side of the GraphQL APIs: the dialect-neutral model, one module per dialect
-//! with its cynic fragments, the HTTP client and the worker task that owns it.
+//! with its cynic fragments, the HTTP client, bulk actions, the audit journal, and the
+//! worker task that owns the client.
 
+pub mod audit;
+pub mod bulk;
+pub mod client;
 pub mod crm;
+pub mod error;
+pub mod local;
 pub mod model;
+pub mod ops;
 pub mod training;

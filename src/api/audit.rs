@@ -1,0 +1,126 @@
+//! The audit journal: every mutation is appended to a JSON-lines file before it is sent
+//! (so that after a crash the journal shows what was attempted), and its outcome per id
+//! after it. The token is never written.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::model::BulkReport;
+
+/// Where the journal is and whose actions it records.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    profile: String,
+    endpoint: String,
+    user: String,
+}
+
+/// A handle on one journalled attempt, to write its outcome.
+#[derive(Debug, Clone)]
+pub struct Entry(String);
+
+impl Journal {
+    pub fn new(path: impl Into<PathBuf>, profile: &str, endpoint: &str) -> Journal {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        Journal {
+            inner: Arc::new(Inner {
+                path: path.into(),
+                profile: profile.into(),
+                endpoint: endpoint.into(),
+                user,
+            }),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Records that `action` is about to be sent for `ids`, and syncs it to disk.
+    pub fn attempt(
+        &self,
+        action: &str,
+        ids: &[String],
+        detail: Option<Value>,
+    ) -> std::io::Result<Entry> {
+        let entry = uuid::Uuid::new_v4().simple().to_string();
+        let mut line = json!({
+            "time": now(),
+            "event": "attempt",
+            "entry": entry,
+            "user": self.inner.user,
+            "profile": self.inner.profile,
+            "endpoint": self.inner.endpoint,
+            "action": action,
+            "ids": ids,
+        });
+        if let Some(detail) = detail {
+            line["detail"] = detail;
+        }
+        self.append(&line, true)?;
+        Ok(Entry(entry))
+    }
+
+    /// Records how the attempt `entry` went, per id.
+    pub fn outcome(
+        &self,
+        entry: &Entry,
+        report: &BulkReport,
+        error: Option<&str>,
+    ) -> std::io::Result<()> {
+        let failed: Vec<Value> = report
+            .failed
+            .iter()
+            .map(|(id, reason)| json!({ "id": id, "reason": reason }))
+            .collect();
+        let mut line = json!({
+            "time": now(),
+            "event": "outcome",
+            "entry": entry.0,
+            "succeeded": report.succeeded,
+            "failed": failed,
+        });
+        if let Some(error) = error {
+            line["error"] = Value::String(error.to_string());
+        }
+        self.append(&line, false)
+    }
+
+    fn append(&self, line: &Value, sync: bool) -> std::io::Result<()> {
+        if let Some(dir) = self.inner.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut file: File = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.inner.path)?;
+        let mut text = line.to_string();
+        text.push('\n');
+        // One write per line, in append mode: lines of concurrent writers do not mix.
+        file.write_all(text.as_bytes())?;
+        if sync {
+            file.sync_data()?;
+        }
+        Ok(())
+    }
+}
+
+fn now() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "unknown".into())
+}

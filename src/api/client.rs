@@ -1,0 +1,412 @@
+//! The HTTP side of the client: one reqwest client (rustls, gzip, keep-alive, timeouts)
+//! that sends cynic operations, maps every failure to an [`ApiError`], retries reads with
+//! backoff, and journals every mutation.
+
+use std::fmt;
+use std::time::Duration;
+
+use cynic::{MutationBuilder, Operation, QueryBuilder};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::audit::Journal;
+use super::error::ApiError;
+use super::model::{BulkReport, Capabilities};
+use super::{crm, training};
+use crate::dialect::Dialect;
+
+/// A bearer token. It prints as `***` so that no log, error or panic can show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    pub fn new(token: impl Into<String>) -> Token {
+        Token(token.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
+/// How to reach an API.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub endpoint: String,
+    pub dialect: Dialect,
+    pub token: Option<Token>,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// How many times a failed read is tried again.
+    pub retries: u32,
+    /// The first pause before a retry; each further one doubles it.
+    pub backoff: Duration,
+}
+
+impl ClientConfig {
+    pub fn new(endpoint: impl Into<String>, dialect: Dialect) -> ClientConfig {
+        ClientConfig {
+            endpoint: endpoint.into(),
+            dialect,
+            token: None,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            retries: 2,
+            backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+/// A client of one endpoint in one dialect.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    endpoint: reqwest::Url,
+    auth: Option<HeaderValue>,
+    config: ClientConfig,
+    journal: Option<Journal>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.endpoint.as_str())
+            .field("dialect", &self.config.dialect)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A GraphQL response before its data is decoded.
+#[derive(Deserialize)]
+struct RawResponse {
+    data: Option<serde_json::Value>,
+    errors: Option<Vec<RawError>>,
+}
+
+#[derive(Deserialize)]
+struct RawError {
+    message: Option<String>,
+    extensions: Option<serde_json::Value>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Read,
+    Mutation,
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Client, ApiError> {
+        let endpoint = reqwest::Url::parse(&config.endpoint).map_err(|e| {
+            ApiError::Refused(format!("endpoint {:?} is not a URL: {e}", config.endpoint))
+        })?;
+        if !matches!(endpoint.scheme(), "http" | "https") {
+            return Err(ApiError::Refused(format!(
+                "endpoint {:?} is not an http or https URL",
+                config.endpoint
+            )));
+        }
+        let auth = match &config.token {
+            Some(token) => {
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                    .map_err(|_| {
+                        ApiError::Refused("the token holds characters a header cannot".into())
+                    })?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+            None => None,
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("userdeck/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .gzip(true)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_keepalive(Duration::from_secs(60))
+            .build()
+            .map_err(|e| ApiError::Refused(format!("cannot set up HTTP: {e}")))?;
+        Ok(Client {
+            http,
+            endpoint,
+            auth,
+            config,
+            journal: None,
+        })
+    }
+
+    /// Journals every mutation in `journal` from now on.
+    pub fn with_journal(mut self, journal: Journal) -> Client {
+        self.journal = Some(journal);
+        self
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.config.dialect
+    }
+
+    pub fn capabilities(&self) -> Capabilities {
+        Capabilities::of(self.config.dialect)
+    }
+
+    pub fn endpoint(&self) -> &str {
+        self.endpoint.as_str()
+    }
+
+    /// Sends a query, trying again with backoff when no answer came or the server failed.
+    pub async fn query<F, V>(&self, operation: Operation<F, V>) -> Result<F, ApiError>
+    where
+        F: QueryBuilder<V> + DeserializeOwned + 'static,
+        V: Serialize,
+    {
+        self.send(operation, Kind::Read).await
+    }
+
+    /// Sends a mutation once; again only when it certainly never left this machine.
+    pub async fn mutate<F, V>(&self, operation: Operation<F, V>) -> Result<F, ApiError>
+    where
+        F: MutationBuilder<V> + DeserializeOwned + 'static,
+        V: Serialize,
+    {
+        self.send(operation, Kind::Mutation).await
+    }
+
+    async fn send<F, V>(&self, operation: Operation<F, V>, kind: Kind) -> Result<F, ApiError>
+    where
+        F: DeserializeOwned,
+        V: Serialize,
+    {
+        let name = operation.operation_name.as_deref().unwrap_or("request");
+        let mut pause = self.config.backoff;
+        let mut attempt = 0;
+        loop {
+            let result = self.send_once::<F, V>(&operation, name).await;
+            match result {
+                Err(e)
+                    if attempt < self.config.retries
+                        && match kind {
+                            Kind::Read => e.is_transient(),
+                            Kind::Mutation => e.never_sent(),
+                        } =>
+                {
+                    tracing::debug!(operation = name, error = %e, attempt, "trying again");
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once<F, V>(&self, operation: &Operation<F, V>, name: &str) -> Result<F, ApiError>
+    where
+        F: DeserializeOwned,
+        V: Serialize,
+    {
+        let mut request = self
+            .http
+            .post(self.endpoint.clone())
+            .header(
+                ACCEPT,
+                "application/graphql-response+json, application/json",
+            )
+            .json(operation);
+        if let Some(auth) = &self.auth {
+            request = request.header(AUTHORIZATION, auth.clone());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ApiError::transport(name, &e))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| ApiError::transport(name, &e))?;
+        let raw: Option<RawResponse> = serde_json::from_slice(&body).ok();
+        let Some(raw) = raw.filter(|r| r.data.is_some() || r.errors.is_some()) else {
+            if !status.is_success() {
+                return Err(ApiError::Http {
+                    operation: name.to_string(),
+                    status: status.as_u16(),
+                    reason: status.canonical_reason().map(str::to_string),
+                });
+            }
+            return Err(ApiError::NotGraphQl {
+                operation: name.to_string(),
+                detail: describe_body(&body),
+            });
+        };
+        if let Some(first) = raw.errors.as_ref().and_then(|errors| errors.first()) {
+            let count = raw.errors.as_ref().map_or(0, Vec::len);
+            let mut message = first
+                .message
+                .clone()
+                .unwrap_or_else(|| "error without a message".into());
+            if count > 1 {
+                message.push_str(&format!(" (and {} more errors)", count - 1));
+            }
+            let code = first
+                .extensions
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .and_then(|c| c.as_str())
+                .map(str::to_string);
+            return Err(ApiError::GraphQl {
+                operation: name.to_string(),
+                code,
+                message,
+            });
+        }
+        serde_json::from_value(raw.data.unwrap_or(serde_json::Value::Null)).map_err(|e| {
+            ApiError::NotGraphQl {
+                operation: name.to_string(),
+                detail: format!("unexpected data: {e}"),
+            }
+        })
+    }
+
+    /// Runs a journalled mutation: the attempt is written before it is sent, the outcome
+    /// per id after.
+    pub async fn journalled<T>(
+        &self,
+        action: &str,
+        ids: &[String],
+        detail: Option<serde_json::Value>,
+        run: impl Future<Output = Result<T, ApiError>>,
+        outcome: impl FnOnce(&Result<T, ApiError>) -> BulkReport,
+    ) -> Result<T, ApiError> {
+        let entry =
+            match &self.journal {
+                Some(journal) => Some(journal.attempt(action, ids, detail).map_err(|e| {
+                    ApiError::Refused(format!("cannot write the audit journal: {e}"))
+                })?),
+                None => None,
+            };
+        let result = run.await;
+        if let (Some(journal), Some(entry)) = (&self.journal, entry) {
+            let report = outcome(&result);
+            let error = result.as_ref().err().map(ToString::to_string);
+            if let Err(e) = journal.outcome(&entry, &report, error.as_deref()) {
+                tracing::warn!(error = %e, "cannot write the outcome to the audit journal");
+            }
+        }
+        result
+    }
+
+    /// crm: sets a status on all of `ids` (all or nothing on the server).
+    pub async fn set_status(&self, block: bool, ids: &[String]) -> Result<(), ApiError> {
+        let variables = crm::IdsVariables {
+            ids: ids.iter().map(cynic::Id::new).collect(),
+        };
+        let action = if block { "block" } else { "activate" };
+        let all = |r: &Result<(), ApiError>| outcome_all(ids, r);
+        if block {
+            self.journalled(
+                action,
+                ids,
+                None,
+                async {
+                    self.mutate(crm::BlockUsers::build(variables))
+                        .await
+                        .map(drop)
+                },
+                all,
+            )
+            .await
+        } else {
+            self.journalled(
+                action,
+                ids,
+                None,
+                async {
+                    self.mutate(crm::ActiveUsers::build(variables))
+                        .await
+                        .map(drop)
+                },
+                all,
+            )
+            .await
+        }
+    }
+
+    /// training: archives (or restores) `ids`; (succeeded, failed) as the server says.
+    pub async fn archive(
+        &self,
+        archive: bool,
+        ids: &[String],
+    ) -> Result<(Vec<String>, Vec<String>), ApiError> {
+        let variables = training::ArchiveUsersVariables {
+            archive,
+            ids: ids.iter().cloned().map(training::Uuid).collect(),
+        };
+        let action = if archive { "archive" } else { "unarchive" };
+        self.journalled(
+            action,
+            ids,
+            None,
+            async {
+                let answer = self
+                    .mutate(training::ArchiveUsers::build(variables))
+                    .await?;
+                let response = answer
+                    .archive_users
+                    .and_then(|a| a.response)
+                    .ok_or_else(|| ApiError::NotGraphQl {
+                        operation: "ArchiveUsers".into(),
+                        detail: "no response in the answer".into(),
+                    })?;
+                let succeeded: Vec<String> =
+                    response.succeeded_ids.into_iter().map(|u| u.0).collect();
+                let failed: Vec<String> = response.failed_ids.into_iter().map(|u| u.0).collect();
+                Ok((succeeded, failed))
+            },
+            |result| match result {
+                Ok((succeeded, failed)) => BulkReport {
+                    succeeded: succeeded.clone(),
+                    failed: failed
+                        .iter()
+                        .map(|id| (id.clone(), "unknown to the server".into()))
+                        .collect(),
+                },
+                Err(e) => outcome_all(ids, &Err::<(), _>(e.clone())),
+            },
+        )
+        .await
+    }
+}
+
+/// The per-id outcome of a request that succeeds or fails as a whole.
+fn outcome_all<T>(ids: &[String], result: &Result<T, ApiError>) -> BulkReport {
+    match result {
+        Ok(_) => BulkReport {
+            succeeded: ids.to_vec(),
+            failed: Vec::new(),
+        },
+        Err(e) => BulkReport {
+            succeeded: Vec::new(),
+            failed: ids.iter().map(|id| (id.clone(), e.to_string())).collect(),
+        },
+    }
+}
+
+/// A short, printable description of a body that is not a GraphQL response.
+fn describe_body(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "an empty body".into();
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(80)]);
+    let shown: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("{} bytes starting {:?}", body.len(), shown.trim())
+}

@@ -1,0 +1,182 @@
+//! Paging, filtering and sorting in memory, for a dialect that lists every user at once
+//! (training). The list is folded for search once, and each sort order is computed once,
+//! so a keystroke costs one pass over the users.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::model::{ListQuery, Page, SortField, User};
+
+/// Every user of the list, ready to answer list queries.
+pub struct LocalUsers {
+    users: Vec<User>,
+    /// Per user: name, e-mail, id and ref, lower-cased, joined by a separator no query has.
+    folded: Vec<String>,
+    /// Per sort field: user indices in ascending order (ties by id).
+    orders: Mutex<HashMap<SortField, Arc<Vec<u32>>>>,
+}
+
+const SEPARATOR: char = '\u{1f}';
+
+impl LocalUsers {
+    pub fn new(users: Vec<User>) -> LocalUsers {
+        let folded = users
+            .iter()
+            .map(|u| {
+                let mut text = String::with_capacity(96);
+                for part in [
+                    Some(u.name.as_str()),
+                    u.email.as_deref(),
+                    Some(u.id.as_str()),
+                    u.reference.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    text.push_str(&part.to_lowercase());
+                    text.push(SEPARATOR);
+                }
+                text
+            })
+            .collect();
+        LocalUsers {
+            users,
+            folded,
+            orders: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.users.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty()
+    }
+
+    fn order(&self, field: SortField) -> Arc<Vec<u32>> {
+        let mut orders = self.orders.lock().unwrap_or_else(|p| p.into_inner());
+        orders
+            .entry(field)
+            .or_insert_with(|| {
+                let mut order: Vec<u32> = (0..self.users.len() as u32).collect();
+                order.sort_by(|&a, &b| {
+                    let (a, b) = (&self.users[a as usize], &self.users[b as usize]);
+                    compare(field, a, b).then_with(|| a.id.cmp(&b.id))
+                });
+                Arc::new(order)
+            })
+            .clone()
+    }
+
+    /// The page `q` asks for.
+    pub fn page(&self, q: &ListQuery) -> Page {
+        let needle = q
+            .text
+            .as_deref()
+            .map(|t| t.to_lowercase().replace(SEPARATOR, ""))
+            .filter(|t| !t.is_empty());
+        let email = q.email.as_deref().map(str::to_lowercase);
+        let matches = |i: usize| {
+            let user = &self.users[i];
+            needle.as_deref().is_none_or(|n| self.folded[i].contains(n))
+                && email.as_deref().is_none_or(|e| {
+                    user.email.as_deref().map(str::to_lowercase).as_deref() == Some(e)
+                })
+                && q.status.as_ref().is_none_or(|s| &user.status == s)
+        };
+        let order = self.order(q.sort);
+        let ordered: Box<dyn Iterator<Item = &u32>> = if q.descending {
+            Box::new(order.iter().rev())
+        } else {
+            Box::new(order.iter())
+        };
+        let mut total = 0u64;
+        let mut rows = Vec::with_capacity(q.limit.min(1000) as usize);
+        for &i in ordered {
+            if matches(i as usize) {
+                if total >= q.offset && (rows.len() as u64) < q.limit {
+                    rows.push(self.users[i as usize].clone());
+                }
+                total += 1;
+            }
+        }
+        Page {
+            rows,
+            total,
+            offset: q.offset,
+        }
+    }
+}
+
+fn compare(field: SortField, a: &User, b: &User) -> Ordering {
+    match field {
+        SortField::Id => a.id.cmp(&b.id),
+        SortField::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        SortField::Email => a.email.cmp(&b.email),
+        SortField::Status => a.status.as_str().cmp(b.status.as_str()),
+        SortField::Created => a.created_at.cmp(&b.created_at),
+        SortField::Updated => a.updated_at.cmp(&b.updated_at),
+        SortField::Language => a.language.cmp(&b.language),
+        SortField::LastLogin => a.last_login.cmp(&b.last_login),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::Status;
+
+    fn user(id: &str, name: &str, email: &str, status: Status) -> User {
+        User {
+            id: id.into(),
+            name: name.into(),
+            email: Some(email.into()),
+            status,
+            ..User::default()
+        }
+    }
+
+    fn ids(page: &Page) -> Vec<&str> {
+        page.rows.iter().map(|u| u.id.as_str()).collect()
+    }
+
+    #[test]
+    fn filters_sorts_and_pages() {
+        let users = LocalUsers::new(vec![
+            user("3", "Zoë Müller", "zoe@example.com", Status::Active),
+            user("1", "Jan de Vries", "JAN@example.com", Status::Archived),
+            user("2", "jan Bakker", "bakker@example.org", Status::Active),
+            user("4", "Émile", "emile@example.org", Status::Inactive),
+        ]);
+        let q = |text: Option<&str>| ListQuery {
+            text: text.map(str::to_string),
+            sort: SortField::Name,
+            ..ListQuery::default()
+        };
+        assert_eq!(ids(&users.page(&q(None))), ["4", "2", "1", "3"]);
+        assert_eq!(ids(&users.page(&q(Some("JAN")))), ["2", "1"]);
+        assert_eq!(ids(&users.page(&q(Some("MÜLLER")))), ["3"]);
+        assert_eq!(ids(&users.page(&q(Some(".org")))), ["4", "2"]);
+        let page = users.page(&ListQuery {
+            offset: 1,
+            limit: 2,
+            descending: true,
+            ..q(None)
+        });
+        assert_eq!((ids(&page), page.total), (vec!["1", "2"], 4));
+        let active = users.page(&ListQuery {
+            status: Some(Status::Active),
+            ..q(None)
+        });
+        assert_eq!(ids(&active), ["2", "3"]);
+        let by_email = users.page(&ListQuery {
+            email: Some("jan@EXAMPLE.com".into()),
+            ..q(None)
+        });
+        assert_eq!(ids(&by_email), ["1"]);
+        // The separator between fields never matches across them.
+        assert_eq!(users.page(&q(Some("müller\u{1f}zoe"))).total, 0);
+    }
+}

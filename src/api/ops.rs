@@ -1,0 +1,259 @@
+//! The operations the app and the commands use, in dialect-neutral terms: list, detail,
+//! create, update, upsert. Each maps the model onto one dialect's fragments.
+
+use cynic::{MutationBuilder, QueryBuilder};
+
+use super::client::Client;
+use super::error::ApiError;
+use super::model::{BulkReport, ListQuery, Page, SortField, Status, User, UserDetail};
+use super::{crm, training};
+use crate::dialect::Dialect;
+
+/// The largest page a crm server gives.
+pub const MAX_PAGE: u64 = 1000;
+
+/// How to find one training user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserKey {
+    Id(String),
+    Ref(String),
+    Email(String),
+}
+
+fn refuse<T>(message: String) -> Result<T, ApiError> {
+    Err(ApiError::Refused(message))
+}
+
+/// crm: one page, filtered and sorted by the server.
+pub async fn crm_page(client: &Client, q: &ListQuery) -> Result<Page, ApiError> {
+    let order_by = match q.sort {
+        SortField::Id => "id",
+        SortField::Name => "username",
+        SortField::Email => "email",
+        SortField::Status => "status",
+        SortField::Created => "createdAt",
+        SortField::Updated => "updatedAt",
+        other => return refuse(format!("crm cannot sort by {}", other.label())),
+    };
+    let status = match &q.status {
+        None => None,
+        Some(Status::Active) => Some(crm::UserStatus::Active),
+        Some(Status::Blocked) => Some(crm::UserStatus::Blocked),
+        Some(Status::Pending) => Some(crm::UserStatus::Pending),
+        Some(Status::Other(other)) => Some(crm::UserStatus::Other(other.clone())),
+        Some(other) => return refuse(format!("crm has no status {other}")),
+    };
+    let text = q.text.clone().filter(|t| !t.is_empty());
+    let filter =
+        (text.is_some() || q.email.is_some() || status.is_some()).then(|| crm::UsersFilterInput {
+            query: text,
+            email: q.email.clone(),
+            status,
+        });
+    let offset = i32::try_from(q.offset)
+        .map_err(|_| ApiError::Refused(format!("offset {} is too large", q.offset)))?;
+    let variables = crm::UsersVariables {
+        limit: Some(q.limit.clamp(1, MAX_PAGE) as i32),
+        offset: Some(offset),
+        order: Some(if q.descending {
+            crm::OrderDirection::Desc
+        } else {
+            crm::OrderDirection::Asc
+        }),
+        order_by: Some(order_by.into()),
+        filter,
+    };
+    let answer = client.query(crm::Users::build(variables)).await?;
+    Ok(Page {
+        total: u64::try_from(answer.users.count).unwrap_or(0),
+        offset: q.offset,
+        rows: answer.users.data.into_iter().map(User::from).collect(),
+    })
+}
+
+/// training: every user, with the fields the table shows.
+pub async fn training_all(client: &Client) -> Result<Vec<User>, ApiError> {
+    let answer = client
+        .query(training::Users::build(training::UsersVariables::default()))
+        .await?;
+    Ok(answer.users.into_iter().map(User::from).collect())
+}
+
+/// One user with every field, by id (either dialect) or by ref or e-mail (training).
+pub async fn detail(client: &Client, key: &UserKey) -> Result<UserDetail, ApiError> {
+    match (client.dialect(), key) {
+        (Dialect::Crm, UserKey::Id(id)) => {
+            let answer = client
+                .query(crm::User::build(crm::UserVariables {
+                    id: cynic::Id::new(id),
+                }))
+                .await?;
+            answer
+                .user
+                .map(UserDetail::from)
+                .ok_or_else(|| not_found(id))
+        }
+        (Dialect::Crm, _) => refuse("crm finds users by id only".into()),
+        (Dialect::Training, key) => {
+            let mut variables = training::UserVariables::default();
+            match key {
+                UserKey::Id(id) => variables.id = Some(training::Uuid(id.clone())),
+                UserKey::Ref(r) => variables.reference = Some(r.clone()),
+                UserKey::Email(e) => variables.email = Some(e.clone()),
+            }
+            let answer = client.query(training::User::build(variables)).await?;
+            answer
+                .user
+                .map(UserDetail::from)
+                .ok_or_else(|| not_found(&format!("{key:?}")))
+        }
+    }
+}
+
+fn not_found(what: &str) -> ApiError {
+    ApiError::GraphQl {
+        operation: "User".into(),
+        code: Some(super::error::RESOURCE_NOT_FOUND.into()),
+        message: format!("no user {what}"),
+    }
+}
+
+fn training_only(client: &Client, what: &str) -> Result<(), ApiError> {
+    match client.dialect() {
+        Dialect::Training => Ok(()),
+        other => refuse(format!("{what} is not something the {other} API can do")),
+    }
+}
+
+/// training: creates a user; the new user's detail.
+pub async fn create(
+    client: &Client,
+    user: training::CreateUserInput,
+    send_invite: Option<bool>,
+) -> Result<UserDetail, ApiError> {
+    training_only(client, "creating users")?;
+    let detail = serde_json::json!({ "email": user.email, "name": user.name });
+    let email = user.email.clone();
+    let variables = training::CreateUserVariables { send_invite, user };
+    client
+        .journalled(
+            "create",
+            &[email],
+            Some(detail),
+            async {
+                let answer = client
+                    .mutate(training::CreateUser::build(variables))
+                    .await?;
+                answer
+                    .create_user
+                    .and_then(|p| p.user)
+                    .map(UserDetail::from)
+                    .ok_or_else(|| empty("CreateUser"))
+            },
+            |r| detail_outcome(r.as_ref()),
+        )
+        .await
+}
+
+/// training: changes the fields `user` sets of the user `key` names (id or ref).
+pub async fn update(
+    client: &Client,
+    key: &UserKey,
+    user: training::UpdateUserInput,
+) -> Result<UserDetail, ApiError> {
+    training_only(client, "editing users")?;
+    let (id, reference) = match key {
+        UserKey::Id(id) => (Some(training::Uuid(id.clone())), None),
+        UserKey::Ref(r) => (None, Some(r.clone())),
+        UserKey::Email(_) => return refuse("update finds users by id or ref".into()),
+    };
+    let label = match key {
+        UserKey::Id(v) | UserKey::Ref(v) | UserKey::Email(v) => v.clone(),
+    };
+    let variables = training::UpdateUserVariables {
+        reference,
+        id,
+        user,
+    };
+    client
+        .journalled(
+            "update",
+            &[label],
+            None,
+            async {
+                let answer = client
+                    .mutate(training::UpdateUser::build(variables))
+                    .await?;
+                answer
+                    .update_user
+                    .and_then(|p| p.user)
+                    .map(UserDetail::from)
+                    .ok_or_else(|| empty("UpdateUser"))
+            },
+            |r| detail_outcome(r.as_ref()),
+        )
+        .await
+}
+
+/// training: updates the user with this e-mail or ref, or creates it; (detail, created).
+pub async fn upsert(
+    client: &Client,
+    email: Option<String>,
+    reference: Option<String>,
+    send_invite: Option<bool>,
+    user: training::UpdateOrCreateUserInput,
+) -> Result<(UserDetail, bool), ApiError> {
+    training_only(client, "upserting users")?;
+    let label = email
+        .clone()
+        .or_else(|| reference.clone())
+        .unwrap_or_default();
+    let variables = training::UpdateOrCreateUserVariables {
+        email,
+        reference,
+        send_invite,
+        user,
+    };
+    client
+        .journalled(
+            "upsert",
+            &[label],
+            None,
+            async {
+                let answer = client
+                    .mutate(training::UpdateOrCreateUser::build(variables))
+                    .await?;
+                let payload = answer
+                    .update_or_create_user
+                    .ok_or_else(|| empty("UpdateOrCreateUser"))?;
+                let created = payload.created.unwrap_or(false);
+                payload
+                    .user
+                    .map(|u| (UserDetail::from(u), created))
+                    .ok_or_else(|| empty("UpdateOrCreateUser"))
+            },
+            |r| detail_outcome(r.as_ref().map(|(detail, _)| detail)),
+        )
+        .await
+}
+
+fn empty(operation: &str) -> ApiError {
+    ApiError::NotGraphQl {
+        operation: operation.into(),
+        detail: "the answer holds no user".into(),
+    }
+}
+
+/// The journal outcome of a single-user mutation: the user's id, or the error.
+fn detail_outcome(result: Result<&UserDetail, &ApiError>) -> BulkReport {
+    match result {
+        Ok(detail) => BulkReport {
+            succeeded: vec![detail.user.id.clone()],
+            failed: Vec::new(),
+        },
+        Err(e) => BulkReport {
+            succeeded: Vec::new(),
+            failed: vec![(String::new(), e.to_string())],
+        },
+    }
+}
