@@ -3,7 +3,19 @@
 use std::fmt;
 
 /// Which API contract a server speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Dialect {
     /// The CRM back-office API: server-side paging, sessions, overlapping IPs.
     #[default]

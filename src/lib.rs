@@ -4,5 +4,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod config;
 pub mod dialect;
 pub mod server;
+pub mod text;

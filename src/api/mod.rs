@@ -11,3 +11,4 @@ pub mod local;
 pub mod model;
 pub mod ops;
 pub mod training;
+pub mod worker;

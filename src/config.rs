@@ -1,0 +1,328 @@
+//! Settings in layers (the config crate): assets/config.toml (compiled in) < the user's
+//! file (`$XDG_CONFIG_HOME/userdeck/config.toml` or `--config PATH`) < `USERDECK_*`
+//! environment variables < command-line flags. Named profiles say where an API is and
+//! how to talk to it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::client::{ClientConfig, Token};
+use crate::dialect::Dialect;
+
+/// The compiled-in defaults.
+pub const DEFAULTS: &str = include_str!("../assets/config.toml");
+
+/// Everything the files and the environment say.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    pub default_profile: String,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+    /// `USERDECK_PROFILE`: the profile to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// `USERDECK_ENDPOINT`, `USERDECK_DIALECT`, `USERDECK_READ_ONLY`,
+    /// `USERDECK_PAGE_SIZE`: override the chosen profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialect: Option<Dialect>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u64>,
+}
+
+/// One API and how to talk to it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub endpoint: String,
+    pub dialect: Dialect,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_command: Option<String>,
+    #[serde(default)]
+    pub read_only: bool,
+    #[serde(default = "default_page_size")]
+    pub page_size: u64,
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout_secs: f64,
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_secs: f64,
+    #[serde(default = "default_retries")]
+    pub retries: u32,
+    #[serde(default = "default_chunk_size")]
+    pub chunk_size: usize,
+}
+
+fn default_page_size() -> u64 {
+    50
+}
+fn default_connect_timeout() -> f64 {
+    5.0
+}
+fn default_request_timeout() -> f64 {
+    30.0
+}
+fn default_retries() -> u32 {
+    2
+}
+fn default_chunk_size() -> usize {
+    crate::api::bulk::DEFAULT_CHUNK
+}
+
+/// What the command line adds on top.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub endpoint: Option<String>,
+    pub dialect: Option<Dialect>,
+    pub read_only: bool,
+    pub token_env: Option<String>,
+}
+
+/// A configuration error: one line naming the file, the key and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// The profile in use, resolved from every layer.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub name: String,
+    pub profile: Profile,
+    /// The user's file, whether or not it exists.
+    pub file: PathBuf,
+    pub settings: Settings,
+    /// Things worth telling the operator (a token file others can read).
+    pub warnings: Vec<String>,
+}
+
+/// `$XDG_CONFIG_HOME/userdeck/config.toml` (or the platform's equivalent).
+pub fn default_file() -> PathBuf {
+    directories::ProjectDirs::from("", "", "userdeck")
+        .map(|d| d.config_dir().join("config.toml"))
+        .unwrap_or_else(|| PathBuf::from("userdeck.toml"))
+}
+
+/// `$XDG_STATE_HOME/userdeck/audit.jsonl` (or the platform's equivalent).
+pub fn audit_file() -> PathBuf {
+    directories::ProjectDirs::from("", "", "userdeck")
+        .map(|d| {
+            d.state_dir()
+                .unwrap_or_else(|| d.data_local_dir())
+                .join("audit.jsonl")
+        })
+        .unwrap_or_else(|| PathBuf::from("userdeck-audit.jsonl"))
+}
+
+/// Reads every layer and picks the profile.
+pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
+    let file = overrides.config.clone().unwrap_or_else(default_file);
+    if overrides.config.is_some() && !file.exists() {
+        return Err(ConfigError(format!(
+            "{}: no such config file",
+            file.display()
+        )));
+    }
+    let shown = file.display().to_string();
+    let settings: Settings = config::Config::builder()
+        .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+        .add_source(config::File::from(file.as_path()).format(config::FileFormat::Toml).required(false))
+        .add_source(
+            config::Environment::with_prefix("USERDECK")
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true),
+        )
+        .build()
+        .and_then(config::Config::try_deserialize)
+        .map_err(|e| ConfigError(format!("{shown}: {e}")))?;
+
+    let name = overrides
+        .profile
+        .clone()
+        .or_else(|| settings.profile.clone())
+        .unwrap_or_else(|| settings.default_profile.clone());
+    let Some(mut profile) = settings.profiles.get(&name).cloned() else {
+        let known: Vec<&str> = settings.profiles.keys().map(String::as_str).collect();
+        return Err(ConfigError(format!(
+            "{shown}: profile {name:?} does not exist (profiles: {})",
+            known.join(", ")
+        )));
+    };
+    if let Some(endpoint) = overrides.endpoint.clone().or_else(|| settings.endpoint.clone()) {
+        profile.endpoint = endpoint;
+    }
+    if let Some(dialect) = overrides.dialect.or(settings.dialect) {
+        profile.dialect = dialect;
+    }
+    if overrides.read_only || settings.read_only == Some(true) {
+        profile.read_only = true;
+    }
+    if let Some(size) = settings.page_size {
+        profile.page_size = size;
+    }
+    check(&shown, &name, &profile)?;
+    let mut warnings = Vec::new();
+    if let Some(warning) = token_file_warning(&file) {
+        warnings.push(warning);
+    }
+    Ok(Resolved {
+        name,
+        profile,
+        file,
+        settings,
+        warnings,
+    })
+}
+
+fn check(file: &str, name: &str, p: &Profile) -> Result<(), ConfigError> {
+    let key = |k: &str| format!("{file}: profiles.{name}.{k}");
+    match reqwest::Url::parse(&p.endpoint) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+        _ => {
+            return Err(ConfigError(format!(
+                "{}: {:?} is not an http:// or https:// URL",
+                key("endpoint"),
+                p.endpoint
+            )));
+        }
+    }
+    if !(1..=1000).contains(&p.page_size) {
+        return Err(ConfigError(format!(
+            "{}: expected 1 to 1000, got {}",
+            key("page_size"),
+            p.page_size
+        )));
+    }
+    for (k, v) in [
+        ("connect_timeout_secs", p.connect_timeout_secs),
+        ("request_timeout_secs", p.request_timeout_secs),
+    ] {
+        if !(v.is_finite() && v > 0.0 && v <= 3600.0) {
+            return Err(ConfigError(format!(
+                "{}: expected seconds between 0 and 3600, got {v}",
+                key(k)
+            )));
+        }
+    }
+    if !(1..=10_000).contains(&p.chunk_size) {
+        return Err(ConfigError(format!(
+            "{}: expected 1 to 10000, got {}",
+            key("chunk_size"),
+            p.chunk_size
+        )));
+    }
+    Ok(())
+}
+
+/// A warning when `file` holds a token and others than its owner may read it.
+fn token_file_warning(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let holds_token = text.lines().any(|line| {
+        let line = line.trim_start();
+        line.starts_with("token") && !line.starts_with("token_command") && line.contains('=')
+    });
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).ok()?.permissions().mode();
+        if holds_token && mode & 0o077 != 0 {
+            return Some(format!(
+                "warning: {} holds a token and is readable by others than you (mode {:o}); run chmod 600 on it",
+                file.display(),
+                mode & 0o777
+            ));
+        }
+    }
+    None
+}
+
+impl Resolved {
+    /// The bearer token, first found wins: `--token-env VAR`, `USERDECK_TOKEN`, the
+    /// profile's `token_command` (its output), the profile's `token`.
+    pub fn token(&self, token_env: Option<&str>) -> Result<Option<Token>, ConfigError> {
+        if let Some(var) = token_env {
+            return match std::env::var(var) {
+                Ok(t) if !t.trim().is_empty() => Ok(Some(Token::new(t.trim()))),
+                _ => Err(ConfigError(format!(
+                    "--token-env {var}: that environment variable is not set"
+                ))),
+            };
+        }
+        if let Ok(t) = std::env::var("USERDECK_TOKEN")
+            && !t.trim().is_empty()
+        {
+            return Ok(Some(Token::new(t.trim())));
+        }
+        if let Some(command) = &self.profile.token_command {
+            let output = std::process::Command::new("sh")
+                .args(["-c", command])
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::inherit())
+                .output()
+                .map_err(|e| {
+                    ConfigError(format!(
+                        "{}: profiles.{}.token_command cannot run: {e}",
+                        self.file.display(),
+                        self.name
+                    ))
+                })?;
+            if !output.status.success() {
+                return Err(ConfigError(format!(
+                    "{}: profiles.{}.token_command failed ({})",
+                    self.file.display(),
+                    self.name,
+                    output.status
+                )));
+            }
+            let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            if token.is_empty() {
+                return Err(ConfigError(format!(
+                    "{}: profiles.{}.token_command printed no token",
+                    self.file.display(),
+                    self.name
+                )));
+            }
+            return Ok(Some(Token::new(token)));
+        }
+        Ok(self.profile.token.clone().map(Token::new))
+    }
+
+    /// How to reach the profile's API.
+    pub fn client_config(&self, token: Option<Token>) -> ClientConfig {
+        let p = &self.profile;
+        let mut config = ClientConfig::new(p.endpoint.clone(), p.dialect);
+        config.token = token;
+        config.connect_timeout = Duration::from_secs_f64(p.connect_timeout_secs);
+        config.request_timeout = Duration::from_secs_f64(p.request_timeout_secs);
+        config.retries = p.retries;
+        config
+    }
+
+    /// The merged settings as TOML, every token replaced.
+    pub fn show(&self) -> String {
+        let mut settings = self.settings.clone();
+        for profile in settings.profiles.values_mut() {
+            if profile.token.is_some() {
+                profile.token = Some("<redacted>".into());
+            }
+        }
+        let mut text = format!(
+            "# profile in use: {} ({} API at {}{})\n",
+            self.name,
+            self.profile.dialect,
+            self.profile.endpoint,
+            if self.profile.read_only { ", read-only" } else { "" }
+        );
+        text.push_str(&toml::to_string_pretty(&settings).unwrap_or_default());
+        text
+    }
+}

@@ -1,0 +1,53 @@
+//! Text from the server is untrusted: before it reaches a terminal, control characters,
+//! escape sequences and invisible formatting characters (bidi overrides, zero-width
+//! characters) are made visible, so a hostile name cannot clear the screen, move the
+//! cursor, set the clipboard, or reorder what is shown.
+
+use std::borrow::Cow;
+
+/// Whether `c` must not reach a terminal as it is.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() // C0, DEL, C1
+        || matches!(c,
+            '\u{00AD}'                      // soft hyphen
+            | '\u{061C}'                    // Arabic letter mark
+            | '\u{180E}'                    // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}'       // zero-width characters, LRM, RLM
+            | '\u{2028}'..='\u{202E}'       // line and paragraph separators, embeddings, overrides
+            | '\u{2060}'..='\u{206F}'       // word joiner, isolates, deprecated format characters
+            | '\u{FEFF}'                    // zero-width no-break space
+            | '\u{FFF9}'..='\u{FFFB}'       // interlinear annotations
+            | '\u{E0000}'..='\u{E007F}'     // tags
+        )
+}
+
+/// `text` with every unsafe character replaced by a visible escape such as `\u{1b}`.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn escapes_controls_and_format_characters_and_keeps_the_rest() {
+        assert_eq!(sanitize("Zoë 山田 محمد"), "Zoë 山田 محمد");
+        assert_eq!(sanitize("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(sanitize("\u{202e}evil"), "\\u{202e}evil");
+        assert_eq!(sanitize("x\u{7}\u{9b}\r\n\t"), "x\\u{7}\\u{9b}\\u{d}\\u{a}\\u{9}");
+        assert_eq!(sanitize("\u{200b}\u{2066}\u{feff}"), "\\u{200b}\\u{2066}\\u{feff}");
+        assert_eq!(sanitize("]52;c;aGk=\u{7}"), "]52;c;aGk=\\u{7}");
+    }
+}
