@@ -3,8 +3,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::api::model::SortField;
 use crate::dialect::Dialect;
 
 #[derive(Debug, Parser)]
@@ -14,21 +15,229 @@ use crate::dialect::Dialect;
     about = "A terminal dashboard for the user accounts behind a GraphQL API"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The profile of the config file to use (default: its default_profile)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The GraphQL endpoint, instead of the profile's
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// The API dialect, instead of the profile's (for serve: the one to serve)
+    #[arg(long, global = true, value_enum)]
+    pub dialect: Option<Dialect>,
+    /// Refuse every mutation
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// The config file, instead of $XDG_CONFIG_HOME/userdeck/config.toml
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Read the bearer token from this environment variable
+    #[arg(long, global = true, value_name = "VAR")]
+    pub token_env: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Find, show and change users without the dashboard
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Show the merged configuration or where the config file is
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Serve the embedded GraphQL server (either contract) with demo data
     Serve(ServeArgs),
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the merged settings, tokens redacted
+    Show,
+    /// Print the path of the config file (whether or not it exists)
+    Path,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List users: one page, or every page with --all
+    List(ListArgs),
+    /// Show everything about one user
+    Show(ShowArgs),
+    /// Block users (crm)
+    Block(BulkArgs),
+    /// Activate users (crm)
+    Activate(BulkArgs),
+    /// Archive users (training)
+    Archive(BulkArgs),
+    /// Restore archived users (training)
+    Unarchive(BulkArgs),
+    /// Create a user (training)
+    Create(CreateArgs),
+    /// Change fields of a user found by id or ref (training)
+    Update(UpdateArgs),
+    /// Update the user with this e-mail or ref, or create it (training)
+    Upsert(UpsertArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Free text: part of a name, e-mail address, phone number or id
+    #[arg(long, value_name = "Q")]
+    pub filter: Option<String>,
+    /// An exact e-mail address (any case)
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+    /// Only users in this state (crm: active, blocked, pending; training: active,
+    /// inactive, archived)
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// Order by this column
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub sort: Option<SortField>,
+    /// Order descending
+    #[arg(long)]
+    pub desc: bool,
+    /// Users per page (default: the profile's page_size)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub limit: Option<u64>,
+    /// Users to skip
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: u64,
+    /// Every page, streamed
+    #[arg(long, conflicts_with_all = ["limit", "offset"])]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("key").required(true).args(["id", "reference", "email"]))]
+pub struct ShowArgs {
+    /// The user's id
+    pub id: Option<String>,
+    /// The user's ref (training)
+    #[arg(long = "ref", value_name = "R")]
+    pub reference: Option<String>,
+    /// The user's e-mail address (training)
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct BulkArgs {
+    /// Ids of the users
+    pub ids: Vec<String>,
+    /// Read more ids from this file, one a line ("-": standard input)
+    #[arg(long, value_name = "FILE")]
+    pub ids_from: Option<String>,
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Fields a training user may be given.
+#[derive(Debug, Args, Default)]
+pub struct UserFields {
+    /// A role (ADMIN, MANAGER, PLANNER, TRAINER, PARTICIPANT); repeat for several
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// Remove every role
+    #[arg(long, conflicts_with = "roles")]
+    pub no_roles: bool,
+    /// NL, EN, DE or FR
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
+    /// Active (true) or not (false)
+    #[arg(long, value_name = "BOOL")]
+    pub active: Option<bool>,
+    /// Extra fields: a JSON object
+    #[arg(long, value_name = "JSON")]
+    pub extra_fields: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// The user's ref
+    #[arg(long = "ref", value_name = "R")]
+    pub reference: Option<String>,
+    #[command(flatten)]
+    pub fields: UserFields,
+    /// Do not send the invitation e-mail
+    #[arg(long)]
+    pub no_invite: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("key").required(true).args(["id", "reference"]))]
+pub struct UpdateArgs {
+    /// The user's id
+    pub id: Option<String>,
+    /// Find the user by ref instead
+    #[arg(long = "ref", value_name = "R")]
+    pub reference: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Give the user this ref
+    #[arg(long, value_name = "R")]
+    pub new_ref: Option<String>,
+    #[command(flatten)]
+    pub fields: UserFields,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("key").required(true).multiple(true).args(["email", "reference"]))]
+pub struct UpsertArgs {
+    /// Find (or create) the user by e-mail address
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Find (or create) the user by ref
+    #[arg(long = "ref", value_name = "R")]
+    pub reference: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Give the user this ref
+    #[arg(long, value_name = "R")]
+    pub new_ref: Option<String>,
+    #[command(flatten)]
+    pub fields: UserFields,
+    /// Do not send an invitation e-mail when creating
+    #[arg(long)]
+    pub no_invite: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Which API contract to speak
-    #[arg(long, value_enum, default_value_t = Dialect::Crm)]
-    pub dialect: Dialect,
     /// Address to listen on; port 0 picks a free one
     #[arg(long, default_value = "127.0.0.1:4000")]
     pub listen: SocketAddr,

@@ -134,7 +134,11 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
     let shown = file.display().to_string();
     let settings: Settings = config::Config::builder()
         .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
-        .add_source(config::File::from(file.as_path()).format(config::FileFormat::Toml).required(false))
+        .add_source(
+            config::File::from(file.as_path())
+                .format(config::FileFormat::Toml)
+                .required(false),
+        )
         .add_source(
             config::Environment::with_prefix("USERDECK")
                 .prefix_separator("_")
@@ -157,7 +161,11 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
             known.join(", ")
         )));
     };
-    if let Some(endpoint) = overrides.endpoint.clone().or_else(|| settings.endpoint.clone()) {
+    if let Some(endpoint) = overrides
+        .endpoint
+        .clone()
+        .or_else(|| settings.endpoint.clone())
+    {
         profile.endpoint = endpoint;
     }
     if let Some(dialect) = overrides.dialect.or(settings.dialect) {
@@ -320,7 +328,11 @@ impl Resolved {
             self.name,
             self.profile.dialect,
             self.profile.endpoint,
-            if self.profile.read_only { ", read-only" } else { "" }
+            if self.profile.read_only {
+                ", read-only"
+            } else {
+                ""
+            }
         );
         text.push_str(&toml::to_string_pretty(&settings).unwrap_or_default());
         text

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod dialect;
 pub mod server;

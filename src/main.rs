@@ -1,16 +1,20 @@
 //! The userdeck binary: parse the command line, set up error reports and logs, dispatch.
 
 use std::io::Write;
+use std::process::ExitCode;
 
 use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
 use tracing_subscriber::EnvFilter;
 
-use userdeck::cli::{Cli, Command, ServeArgs};
+use userdeck::cli::{Cli, Command, GlobalArgs, ServeArgs};
+use userdeck::cmd;
 use userdeck::server::{self, Seeding, ServerOptions};
 
-fn main() -> Result<()> {
-    color_eyre::install()?;
+fn main() -> ExitCode {
+    if let Err(e) = color_eyre::install() {
+        eprintln!("error: {e}");
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -18,15 +22,32 @@ fn main() -> Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
-    match cli.command {
-        Command::Serve(args) => runtime.block_on(serve(args)),
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(cmd::EXIT_ERROR);
+        }
+    };
+    let result = match cli.command {
+        Command::Serve(args) => runtime
+            .block_on(serve(&cli.global, args))
+            .map_err(|e| cmd::Failure::new(cmd::EXIT_ERROR, format!("{e:#}"))),
+        Command::Users(command) => runtime.block_on(cmd::users(&cli.global, command)),
+        Command::Config(command) => cmd::config(&cli.global, command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
     }
 }
 
-async fn serve(args: ServeArgs) -> Result<()> {
+async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
     let options = ServerOptions {
-        dialect: args.dialect,
+        dialect: global.dialect.unwrap_or_default(),
         listen: args.listen,
         users: args.users,
         seed: args.seed,
@@ -63,7 +84,10 @@ async fn serve(args: ServeArgs) -> Result<()> {
         running.url()
     );
     shutdown_signal().await;
-    running.shutdown().await
+    running
+        .shutdown()
+        .await
+        .wrap_err("the server did not stop cleanly")
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.

@@ -46,8 +46,14 @@ mod tests {
         assert_eq!(sanitize("Zoë 山田 محمد"), "Zoë 山田 محمد");
         assert_eq!(sanitize("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(sanitize("\u{202e}evil"), "\\u{202e}evil");
-        assert_eq!(sanitize("x\u{7}\u{9b}\r\n\t"), "x\\u{7}\\u{9b}\\u{d}\\u{a}\\u{9}");
-        assert_eq!(sanitize("\u{200b}\u{2066}\u{feff}"), "\\u{200b}\\u{2066}\\u{feff}");
+        assert_eq!(
+            sanitize("x\u{7}\u{9b}\r\n\t"),
+            "x\\u{7}\\u{9b}\\u{d}\\u{a}\\u{9}"
+        );
+        assert_eq!(
+            sanitize("\u{200b}\u{2066}\u{feff}"),
+            "\\u{200b}\\u{2066}\\u{feff}"
+        );
         assert_eq!(sanitize("]52;c;aGk=\u{7}"), "]52;c;aGk=\\u{7}");
     }
 }

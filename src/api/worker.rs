@@ -78,7 +78,7 @@ pub enum Response {
     },
     Detail {
         id: RequestId,
-        result: Result<UserDetail, ApiError>,
+        result: Result<Box<UserDetail>, ApiError>,
         elapsed: Duration,
     },
     BulkProgress {
@@ -185,7 +185,7 @@ async fn answer(shared: Arc<Shared>, request: Request, responses: mpsc::Unbounde
             });
         }
         Request::Detail { id, key } => {
-            let result = ops::detail(&shared.client, &key).await;
+            let result = ops::detail(&shared.client, &key).await.map(Box::new);
             let _ = responses.send(Response::Detail {
                 id,
                 result,
@@ -222,7 +222,8 @@ async fn page(shared: &Shared, query: &ListQuery, reload: bool) -> Result<Page, 
                 match cache.as_ref() {
                     Some(users) => users.clone(),
                     None => {
-                        let users = Arc::new(LocalUsers::new(ops::training_all(&shared.client).await?));
+                        let users =
+                            Arc::new(LocalUsers::new(ops::training_all(&shared.client).await?));
                         *cache = Some(users.clone());
                         users
                     }

@@ -1,0 +1,115 @@
+//! The headless commands: `users …` and `config …`, sharing api/ with the dashboard.
+//!
+//! Exit codes: 0 success, 1 error, 2 bad usage, 3 only some ids succeeded,
+//! 4 UNAUTHORIZED, 5 RESOURCE_NOT_FOUND. Errors go to standard error.
+
+pub mod output;
+mod users;
+
+use crate::api::audit::Journal;
+use crate::api::client::Client;
+use crate::api::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
+use crate::cli::{ConfigCommand, GlobalArgs, UsersCommand};
+use crate::config::{self, ConfigError, Overrides, Resolved};
+
+pub const EXIT_ERROR: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_PARTIAL: u8 = 3;
+pub const EXIT_UNAUTHORIZED: u8 = 4;
+pub const EXIT_NOT_FOUND: u8 = 5;
+
+/// Why a command failed, and its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure::new(EXIT_USAGE, message)
+    }
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Failure {
+        let code = match e.code() {
+            Some(UNAUTHORIZED) => EXIT_UNAUTHORIZED,
+            Some(RESOURCE_NOT_FOUND) => EXIT_NOT_FOUND,
+            _ => EXIT_ERROR,
+        };
+        Failure::new(code, crate::text::sanitize(&e.to_string()))
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Failure {
+        Failure::new(EXIT_ERROR, e.0)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure::new(EXIT_ERROR, format!("cannot write the output: {e}"))
+    }
+}
+
+pub fn overrides(global: &GlobalArgs) -> Overrides {
+    Overrides {
+        config: global.config.clone(),
+        profile: global.profile.clone(),
+        endpoint: global.endpoint.clone(),
+        dialect: global.dialect,
+        read_only: global.read_only,
+        token_env: global.token_env.clone(),
+    }
+}
+
+/// The resolved profile, its warnings printed.
+pub fn resolve(global: &GlobalArgs) -> Result<Resolved, Failure> {
+    let resolved = config::load(&overrides(global))?;
+    for warning in &resolved.warnings {
+        eprintln!("{warning}");
+    }
+    Ok(resolved)
+}
+
+/// A client for the resolved profile that journals every mutation.
+pub fn client(global: &GlobalArgs, resolved: &Resolved) -> Result<Client, Failure> {
+    let token = resolved.token(global.token_env.as_deref())?;
+    let client = Client::new(resolved.client_config(token))?;
+    let journal = Journal::new(
+        config::audit_file(),
+        &resolved.name,
+        &resolved.profile.endpoint,
+    );
+    Ok(client.with_journal(journal))
+}
+
+pub async fn users(global: &GlobalArgs, command: UsersCommand) -> Result<(), Failure> {
+    let resolved = resolve(global)?;
+    let client = client(global, &resolved)?;
+    users::run(&resolved, &client, command).await
+}
+
+pub fn config(global: &GlobalArgs, command: ConfigCommand) -> Result<(), Failure> {
+    match command {
+        ConfigCommand::Path => {
+            let path = global.config.clone().unwrap_or_else(config::default_file);
+            println!("{}", path.display());
+            Ok(())
+        }
+        ConfigCommand::Show => {
+            let resolved = resolve(global)?;
+            print!("{}", resolved.show());
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! How the headless commands print users: an aligned table for people (sanitized, wide
+//! characters measured), and stable CSV and JSON shapes for programs. Rows are written a
+//! page at a time, so `--all` runs in bounded memory.
+//!
+//! JSON of a list: `{"users": [ROW, …], "total": N}`. A crm ROW has `id`, `username`,
+//! `email`, `status`, `emailVerified`, `phone`, `createdAt`, `updatedAt`; a training ROW
+//! has `id`, `name`, `email`, `status`, `roles`, `language`, `lastLogin`, `ref`. CSV has
+//! the same columns, in that order, under a header row.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+use unicode_width::UnicodeWidthStr;
+
+use crate::api::model::User;
+use crate::cli::Format;
+use crate::dialect::Dialect;
+use crate::text::sanitize;
+
+/// A column: its JSON/CSV key, its table header, its text and its JSON value.
+struct Column {
+    key: &'static str,
+    header: &'static str,
+    value: fn(&User) -> Value,
+}
+
+fn opt(v: &Option<String>) -> Value {
+    v.clone().map_or(Value::Null, Value::String)
+}
+
+fn columns(dialect: Dialect) -> Vec<Column> {
+    let id = Column {
+        key: "id",
+        header: "ID",
+        value: |u| json!(u.id),
+    };
+    let email = Column {
+        key: "email",
+        header: "EMAIL",
+        value: |u| opt(&u.email),
+    };
+    let status = Column {
+        key: "status",
+        header: "STATUS",
+        value: |u| json!(u.status),
+    };
+    match dialect {
+        Dialect::Crm => vec![
+            id,
+            Column {
+                key: "username",
+                header: "USERNAME",
+                value: |u| json!(u.name),
+            },
+            email,
+            status,
+            Column {
+                key: "emailVerified",
+                header: "VERIFIED",
+                value: |u| json!(u.verified),
+            },
+            Column {
+                key: "phone",
+                header: "PHONE",
+                value: |u| opt(&u.phone),
+            },
+            Column {
+                key: "createdAt",
+                header: "CREATED",
+                value: |u| opt(&u.created_at),
+            },
+            Column {
+                key: "updatedAt",
+                header: "UPDATED",
+                value: |u| opt(&u.updated_at),
+            },
+        ],
+        Dialect::Training => vec![
+            id,
+            Column {
+                key: "name",
+                header: "NAME",
+                value: |u| json!(u.name),
+            },
+            email,
+            status,
+            Column {
+                key: "roles",
+                header: "ROLES",
+                value: |u| json!(u.roles),
+            },
+            Column {
+                key: "language",
+                header: "LANGUAGE",
+                value: |u| opt(&u.language),
+            },
+            Column {
+                key: "lastLogin",
+                header: "LAST LOGIN",
+                value: |u| opt(&u.last_login),
+            },
+            Column {
+                key: "ref",
+                header: "REF",
+                value: |u| opt(&u.reference),
+            },
+        ],
+    }
+}
+
+/// A value as a table or CSV cell.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(" "),
+        other => other.to_string(),
+    }
+}
+
+/// The JSON object of one row.
+pub fn row_json(dialect: Dialect, user: &User) -> Value {
+    let mut object = serde_json::Map::new();
+    for column in columns(dialect) {
+        object.insert(column.key.into(), (column.value)(user));
+    }
+    Value::Object(object)
+}
+
+/// The widest a table column grows; longer text is cut with "…".
+const MAX_WIDTH: usize = 40;
+
+/// Cuts `text` to at most `width` columns of the terminal, marking the cut with "…".
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let fill = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(fill))
+}
+
+/// Writes aligned rows; the widths come from the first batch, so later batches stream.
+pub struct TableWriter {
+    widths: Option<Vec<usize>>,
+    headers: Vec<&'static str>,
+}
+
+impl TableWriter {
+    pub fn new(headers: Vec<&'static str>) -> TableWriter {
+        TableWriter {
+            widths: None,
+            headers,
+        }
+    }
+
+    pub fn write(&mut self, out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(|c| sanitize(c).into_owned()).collect())
+            .collect();
+        if self.widths.is_none() {
+            let widths: Vec<usize> = (0..self.headers.len())
+                .map(|i| {
+                    rows.iter()
+                        .map(|r| r[i].width())
+                        .chain([self.headers[i].width()])
+                        .max()
+                        .unwrap_or(0)
+                        .min(MAX_WIDTH)
+                })
+                .collect();
+            let header: Vec<String> = self
+                .headers
+                .iter()
+                .zip(&widths)
+                .map(|(h, w)| pad(h, *w))
+                .collect();
+            writeln!(out, "{}", header.join("  ").trim_end())?;
+            self.widths = Some(widths);
+        }
+        let widths = self.widths.as_ref().expect("set above");
+        for row in rows {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| pad(&fit(c, *w), *w))
+                .collect();
+            writeln!(out, "{}", cells.join("  ").trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a list of users in one format, a page at a time.
+pub struct ListWriter<W: Write> {
+    out: W,
+    format: Format,
+    dialect: Dialect,
+    table: TableWriter,
+    csv_header_written: bool,
+    rows: u64,
+}
+
+impl<W: Write> ListWriter<W> {
+    pub fn new(out: W, format: Format, dialect: Dialect) -> ListWriter<W> {
+        let headers = columns(dialect).iter().map(|c| c.header).collect();
+        ListWriter {
+            out,
+            format,
+            dialect,
+            table: TableWriter::new(headers),
+            csv_header_written: false,
+            rows: 0,
+        }
+    }
+
+    pub fn page(&mut self, users: &[User]) -> io::Result<()> {
+        let columns = columns(self.dialect);
+        match self.format {
+            Format::Table => {
+                let rows: Vec<Vec<String>> = users
+                    .iter()
+                    .map(|u| columns.iter().map(|c| cell(&(c.value)(u))).collect())
+                    .collect();
+                if !rows.is_empty() || self.rows == 0 {
+                    self.table.write(&mut self.out, &rows)?;
+                }
+            }
+            Format::Csv => {
+                let mut csv = csv::Writer::from_writer(Vec::new());
+                if !self.csv_header_written {
+                    csv.write_record(columns.iter().map(|c| c.key))?;
+                    self.csv_header_written = true;
+                }
+                for u in users {
+                    csv.write_record(columns.iter().map(|c| cell(&(c.value)(u))))?;
+                }
+                let bytes = csv.into_inner().map_err(|e| e.into_error())?;
+                self.out.write_all(&bytes)?;
+            }
+            Format::Json => {
+                for u in users {
+                    let sep = if self.rows == 0 {
+                        "{\"users\": [\n  "
+                    } else {
+                        ",\n  "
+                    };
+                    write!(self.out, "{sep}{}", row_json(self.dialect, u))?;
+                    self.rows += 1;
+                }
+            }
+        }
+        if self.format != Format::Json {
+            self.rows += users.len() as u64;
+        }
+        self.out.flush()
+    }
+
+    /// Ends the list; `total` is the number of matching users over all pages.
+    pub fn finish(mut self, total: u64) -> io::Result<()> {
+        if self.format == Format::Json {
+            if self.rows == 0 {
+                write!(self.out, "{{\"users\": [")?;
+            } else {
+                writeln!(self.out)?;
+            }
+            writeln!(self.out, "], \"total\": {total}}}")?;
+        }
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str) -> User {
+        User {
+            id: "1".into(),
+            name: name.into(),
+            email: Some("a@b.c".into()),
+            ..User::default()
+        }
+    }
+
+    fn render(format: Format, pages: &[Vec<User>]) -> String {
+        let mut out = Vec::new();
+        let mut writer = ListWriter::new(&mut out, format, Dialect::Crm);
+        for page in pages {
+            writer.page(page).unwrap();
+        }
+        writer.finish(9).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_and_csv_have_stable_shapes() {
+        let json = render(Format::Json, &[vec![user("ann")], vec![user("bob")]]);
+        let value: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["total"], 9);
+        assert_eq!(value["users"][1]["username"], "bob");
+        assert_eq!(
+            value["users"][0]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            [
+                "createdAt",
+                "email",
+                "emailVerified",
+                "id",
+                "phone",
+                "status",
+                "updatedAt",
+                "username"
+            ]
+        );
+        let empty: Value = serde_json::from_str(&render(Format::Json, &[vec![]])).unwrap();
+        assert_eq!(empty, json!({ "users": [], "total": 9 }));
+        let csv = render(
+            Format::Csv,
+            &[vec![user("ann, \"the\" 1st")], vec![user("bob")]],
+        );
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "id,username,email,status,emailVerified,phone,createdAt,updatedAt"
+        );
+        assert_eq!(lines[1], "1,\"ann, \"\"the\"\" 1st\",a@b.c,active,,,,");
+        assert_eq!(lines.len(), 3);
+    }
+
+    #[test]
+    fn tables_are_aligned_sanitized_and_cut() {
+        let long = "x".repeat(60);
+        let table = render(
+            Format::Table,
+            &[vec![user("山田\u{1b}[2J"), user(&long)], vec![user("zoë")]],
+        );
+        assert!(!table.contains('\u{1b}'));
+        assert!(table.contains("山田\\u{1b}[2J"));
+        assert!(table.contains('…'));
+        let lines: Vec<&str> = table.lines().collect();
+        let email_at: Vec<usize> = lines[1..]
+            .iter()
+            .map(|l| l[..l.find("a@b.c").unwrap()].width())
+            .collect();
+        assert!(email_at.windows(2).all(|w| w[0] == w[1]), "{table}");
+    }
+}

@@ -1,0 +1,594 @@
+//! `userdeck users …`: list, show, bulk actions and (training) editing.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+use serde_json::json;
+
+use super::output::{ListWriter, TableWriter};
+use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, Failure};
+use crate::api::bulk::{self, Progress};
+use crate::api::client::Client;
+use crate::api::local::LocalUsers;
+use crate::api::model::{BulkAction, BulkReport, ListQuery, SortField, Status, UserDetail};
+use crate::api::ops::{self, MAX_PAGE, UserKey};
+use crate::api::training::{
+    CreateUserInput, JsonString, Language, Role, UpdateOrCreateUserInput, UpdateUserInput,
+};
+use crate::cli::{
+    BulkArgs, CreateArgs, Format, ListArgs, ShowArgs, UpdateArgs, UpsertArgs, UserFields,
+    UsersCommand,
+};
+use crate::config::Resolved;
+use crate::dialect::Dialect;
+use crate::text::sanitize;
+
+pub async fn run(
+    resolved: &Resolved,
+    client: &Client,
+    command: UsersCommand,
+) -> Result<(), Failure> {
+    match command {
+        UsersCommand::List(args) => list(resolved, client, args).await,
+        UsersCommand::Show(args) => show(client, args).await,
+        UsersCommand::Block(args) => act(resolved, client, BulkAction::Block, args).await,
+        UsersCommand::Activate(args) => act(resolved, client, BulkAction::Activate, args).await,
+        UsersCommand::Archive(args) => act(resolved, client, BulkAction::Archive, args).await,
+        UsersCommand::Unarchive(args) => act(resolved, client, BulkAction::Unarchive, args).await,
+        UsersCommand::Create(args) => create(resolved, client, args).await,
+        UsersCommand::Update(args) => update(resolved, client, args).await,
+        UsersCommand::Upsert(args) => upsert(resolved, client, args).await,
+    }
+}
+
+async fn list(resolved: &Resolved, client: &Client, args: ListArgs) -> Result<(), Failure> {
+    let capabilities = client.capabilities();
+    let status = match &args.status {
+        None => None,
+        Some(text) => {
+            let status = Status::parse(text).filter(|s| capabilities.statuses.contains(s));
+            Some(status.ok_or_else(|| {
+                let known: Vec<&str> = capabilities.statuses.iter().map(Status::as_str).collect();
+                Failure::usage(format!(
+                    "--status {text:?}: the {} API knows {}",
+                    client.dialect(),
+                    known.join(", ")
+                ))
+            })?)
+        }
+    };
+    let sort = args.sort.unwrap_or(match client.dialect() {
+        Dialect::Crm => SortField::Created,
+        Dialect::Training => SortField::Name,
+    });
+    if !capabilities.sort_fields.contains(&sort) {
+        return Err(Failure::usage(format!(
+            "--sort {}: the {} API cannot sort by it",
+            sort.label(),
+            client.dialect()
+        )));
+    }
+    let mut query = ListQuery {
+        offset: args.offset,
+        limit: args.limit.unwrap_or(resolved.profile.page_size),
+        text: args.filter,
+        email: args.email,
+        status,
+        sort,
+        descending: args.desc,
+    };
+    let stdout = io::stdout().lock();
+    let mut writer = ListWriter::new(io::BufWriter::new(stdout), args.format, client.dialect());
+    let total = match client.dialect() {
+        Dialect::Crm if args.all => {
+            query.limit = MAX_PAGE;
+            loop {
+                let page = ops::crm_page(client, &query).await?;
+                writer.page(&page.rows)?;
+                query.offset += page.rows.len() as u64;
+                if page.rows.is_empty() || query.offset >= page.total {
+                    break page.total;
+                }
+            }
+        }
+        Dialect::Crm => {
+            let page = ops::crm_page(client, &query).await?;
+            writer.page(&page.rows)?;
+            page.total
+        }
+        Dialect::Training => {
+            let users = LocalUsers::new(ops::training_all(client).await?);
+            if args.all {
+                query.limit = MAX_PAGE;
+                loop {
+                    let page = users.page(&query);
+                    writer.page(&page.rows)?;
+                    query.offset += page.rows.len() as u64;
+                    if page.rows.is_empty() || query.offset >= page.total {
+                        break page.total;
+                    }
+                }
+            } else {
+                let page = users.page(&query);
+                writer.page(&page.rows)?;
+                page.total
+            }
+        }
+    };
+    writer.finish(total)?;
+    if args.format == Format::Table && !args.all {
+        let shown_to = (query.offset + query.limit).min(total);
+        eprintln!(
+            "users {}–{} of {total}",
+            if total == 0 { 0 } else { query.offset + 1 },
+            shown_to
+        );
+    }
+    Ok(())
+}
+
+fn key_of(id: Option<String>, reference: Option<String>, email: Option<String>) -> UserKey {
+    match (id, reference, email) {
+        (Some(id), _, _) => UserKey::Id(id),
+        (None, Some(r), _) => UserKey::Ref(r),
+        (None, None, Some(e)) => UserKey::Email(e),
+        (None, None, None) => UserKey::Id(String::new()),
+    }
+}
+
+async fn show(client: &Client, args: ShowArgs) -> Result<(), Failure> {
+    let key = key_of(args.id, args.reference, args.email);
+    if client.dialect() == Dialect::Crm && !matches!(key, UserKey::Id(_)) {
+        return Err(Failure::usage("the crm API finds users by id only"));
+    }
+    let detail = ops::detail(client, &key).await?;
+    print_detail(&detail, args.format)
+}
+
+fn print_detail(detail: &UserDetail, format: Format) -> Result<(), Failure> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        Format::Json => {
+            let text = serde_json::to_string_pretty(detail)
+                .map_err(|e| Failure::new(EXIT_ERROR, e.to_string()))?;
+            writeln!(out, "{text}")?;
+        }
+        Format::Csv => {
+            let mut csv = csv::Writer::from_writer(&mut out);
+            csv.write_record(["field", "value"])
+                .map_err(|e| Failure::new(EXIT_ERROR, e.to_string()))?;
+            for field in &detail.fields {
+                csv.write_record([field.label, field.value.as_deref().unwrap_or("")])
+                    .map_err(|e| Failure::new(EXIT_ERROR, e.to_string()))?;
+            }
+            csv.flush()?;
+        }
+        Format::Table => {
+            let width = detail
+                .fields
+                .iter()
+                .map(|f| f.label.len())
+                .max()
+                .unwrap_or(0);
+            for field in &detail.fields {
+                let value = field.value.as_deref().unwrap_or("—");
+                writeln!(out, "{:width$}  {}", field.label, sanitize(value))?;
+            }
+            if let Some(sessions) = &detail.sessions {
+                writeln!(
+                    out,
+                    "\nsessions: {} logins{}{}",
+                    sessions.total_logins,
+                    sessions
+                        .first
+                        .as_ref()
+                        .map(|(_, at)| format!(", first {at}"))
+                        .unwrap_or_default(),
+                    sessions
+                        .last
+                        .as_ref()
+                        .map(|(_, at)| format!(", last {at}"))
+                        .unwrap_or_default()
+                )?;
+                let rows: Vec<Vec<String>> = sessions
+                    .all
+                    .iter()
+                    .map(|s| {
+                        let place = [&s.city, &s.region, &s.country]
+                            .into_iter()
+                            .flatten()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        vec![
+                            s.device_name.clone().unwrap_or_default(),
+                            s.device_type.clone().unwrap_or_default(),
+                            s.browser.clone().unwrap_or_default(),
+                            s.operating_system.clone().unwrap_or_default(),
+                            s.ip_address.clone().unwrap_or_default(),
+                            place,
+                            if s.active { "yes".into() } else { "no".into() },
+                            s.created_at.clone(),
+                            s.last_active_at.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                if !rows.is_empty() {
+                    TableWriter::new(vec![
+                        "DEVICE",
+                        "TYPE",
+                        "BROWSER",
+                        "OS",
+                        "IP",
+                        "PLACE",
+                        "ACTIVE",
+                        "CREATED",
+                        "LAST ACTIVE",
+                    ])
+                    .write(&mut out, &rows)?;
+                }
+            }
+            if let Some(overlaps) = &detail.overlaps {
+                writeln!(out, "\nusers sharing an IP address: {}", overlaps.len())?;
+                let rows: Vec<Vec<String>> = overlaps
+                    .iter()
+                    .map(|o| {
+                        vec![
+                            o.user.id.clone(),
+                            o.user.name.clone(),
+                            o.user.email.clone().unwrap_or_default(),
+                            o.shared_ips.join(" "),
+                        ]
+                    })
+                    .collect();
+                if !rows.is_empty() {
+                    TableWriter::new(vec!["ID", "USERNAME", "EMAIL", "SHARED IP"])
+                        .write(&mut out, &rows)?;
+                }
+            }
+            for (title, groups) in [
+                ("participant groups", &detail.participant_groups),
+                ("manager groups", &detail.manager_groups),
+            ] {
+                if let Some(groups) = groups {
+                    let names: Vec<String> = groups
+                        .iter()
+                        .map(|g| sanitize(&g.name).into_owned())
+                        .collect();
+                    writeln!(
+                        out,
+                        "{title}: {}",
+                        if names.is_empty() {
+                            "—".into()
+                        } else {
+                            names.join(", ")
+                        }
+                    )?;
+                }
+            }
+            for (title, extra) in [
+                ("extra fields", &detail.extra_fields),
+                ("extra profile fields", &detail.extra_fields_profile),
+            ] {
+                if let Some(value) = extra {
+                    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+                    writeln!(out, "{title}:\n{}", sanitize(&text).replace("\\u{a}", "\n"))?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The ids of a bulk command: its arguments, then those of --ids-from, one a line.
+fn gather_ids(args: &BulkArgs) -> Result<Vec<String>, Failure> {
+    let mut ids: Vec<String> = args.ids.iter().map(|s| s.trim().to_string()).collect();
+    if let Some(source) = &args.ids_from {
+        let reader: Box<dyn BufRead> = if source == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            let file = std::fs::File::open(source)
+                .map_err(|e| Failure::usage(format!("--ids-from {source}: {e}")))?;
+            Box::new(io::BufReader::new(file))
+        };
+        for line in reader.lines() {
+            let line = line.map_err(|e| Failure::usage(format!("--ids-from {source}: {e}")))?;
+            let id = line.trim();
+            if !id.is_empty() && !id.starts_with('#') {
+                ids.push(id.to_string());
+            }
+        }
+    }
+    ids.retain(|id| !id.is_empty());
+    if let Some(bad) = ids.iter().find(|id| id.chars().any(char::is_control)) {
+        return Err(Failure::usage(format!(
+            "id {} holds control characters",
+            sanitize(bad)
+        )));
+    }
+    if ids.is_empty() {
+        return Err(Failure::usage(
+            "no ids given: name them, or use --ids-from FILE (- for standard input)",
+        ));
+    }
+    Ok(ids)
+}
+
+/// Refuses a mutation under a read-only profile, before anything is sent.
+fn writable(resolved: &Resolved, what: &str) -> Result<(), Failure> {
+    if resolved.profile.read_only {
+        return Err(Failure::new(
+            EXIT_ERROR,
+            format!(
+                "profile {:?} is read-only: {what} refused, nothing was sent",
+                resolved.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Asks on the terminal; without one, only --yes lets a bulk action through.
+fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
+    if yes {
+        return Ok(());
+    }
+    if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+        return Err(Failure::usage(format!(
+            "{question}: refusing without --yes, as there is no terminal to ask on"
+        )));
+    }
+    eprint!("{question} [y/N] ");
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        Ok(())
+    } else {
+        Err(Failure::new(EXIT_ERROR, "cancelled: nothing was sent"))
+    }
+}
+
+async fn act(
+    resolved: &Resolved,
+    client: &Client,
+    action: BulkAction,
+    args: BulkArgs,
+) -> Result<(), Failure> {
+    let capabilities = client.capabilities();
+    if !capabilities.can(action) {
+        let can: Vec<&str> = capabilities.actions.iter().map(|a| a.verb()).collect();
+        return Err(Failure::usage(format!(
+            "the {} API cannot {}; it can {}",
+            client.dialect(),
+            action.verb(),
+            can.join(" and ")
+        )));
+    }
+    writable(resolved, action.verb())?;
+    let ids = gather_ids(&args)?;
+    let shown: Vec<String> = ids
+        .iter()
+        .take(3)
+        .map(|id| sanitize(id).into_owned())
+        .collect();
+    let question = format!(
+        "{} {} user{} ({}{}) on profile {} at {}?",
+        action.verb(),
+        ids.len(),
+        if ids.len() == 1 { "" } else { "s" },
+        shown.join(", "),
+        if ids.len() > 3 { ", …" } else { "" },
+        resolved.name,
+        resolved.profile.endpoint
+    );
+    confirm(&question, args.yes)?;
+
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(ids.len() as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(action.verb());
+    let report = bulk::run(
+        client,
+        action,
+        &ids,
+        resolved.profile.chunk_size,
+        |Progress { done, .. }| bar.set_position(done as u64),
+    )
+    .await;
+    bar.finish_and_clear();
+    print_report(action, &report, args.format)?;
+    outcome(&report)
+}
+
+fn print_report(action: BulkAction, report: &BulkReport, format: Format) -> Result<(), Failure> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match format {
+        Format::Json => {
+            let failed: Vec<_> = report
+                .failed
+                .iter()
+                .map(|(id, reason)| json!({ "id": id, "reason": reason }))
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                json!({ "action": action, "succeeded": report.succeeded, "failed": failed })
+            )?;
+        }
+        Format::Csv => {
+            let mut csv = csv::Writer::from_writer(&mut out);
+            let err = |e: csv::Error| Failure::new(EXIT_ERROR, e.to_string());
+            csv.write_record(["id", "outcome", "reason"]).map_err(err)?;
+            for id in &report.succeeded {
+                csv.write_record([id.as_str(), "succeeded", ""])
+                    .map_err(err)?;
+            }
+            for (id, reason) in &report.failed {
+                csv.write_record([id.as_str(), "failed", reason.as_str()])
+                    .map_err(err)?;
+            }
+            csv.flush()?;
+        }
+        Format::Table => {
+            for (id, reason) in &report.failed {
+                writeln!(out, "failed  {}  {}", sanitize(id), sanitize(reason))?;
+            }
+        }
+    }
+    out.flush()?;
+    eprintln!(
+        "{}: {} succeeded, {} failed",
+        action.verb(),
+        report.succeeded.len(),
+        report.failed.len()
+    );
+    Ok(())
+}
+
+/// The exit of a bulk command: 0 all, 3 some, else 5 when every id was unknown, or 1.
+fn outcome(report: &BulkReport) -> Result<(), Failure> {
+    if report.failed.is_empty() {
+        Ok(())
+    } else if !report.succeeded.is_empty() {
+        Err(Failure::new(
+            EXIT_PARTIAL,
+            format!(
+                "only {} of {} succeeded",
+                report.succeeded.len(),
+                report.succeeded.len() + report.failed.len()
+            ),
+        ))
+    } else if report
+        .failed
+        .iter()
+        .all(|(_, r)| r == "unknown to the server")
+    {
+        Err(Failure::new(EXIT_NOT_FOUND, "no user was found"))
+    } else {
+        Err(Failure::new(EXIT_ERROR, "nothing succeeded"))
+    }
+}
+
+fn roles(fields: &UserFields) -> Result<Option<Vec<Role>>, Failure> {
+    if fields.no_roles {
+        return Ok(Some(Vec::new()));
+    }
+    if fields.roles.is_empty() {
+        return Ok(None);
+    }
+    fields
+        .roles
+        .iter()
+        .map(|r| {
+            Role::parse(r).ok_or_else(|| {
+                Failure::usage(format!(
+                    "--role {r:?}: expected ADMIN, MANAGER, PLANNER, TRAINER or PARTICIPANT"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+fn language(fields: &UserFields) -> Result<Option<Language>, Failure> {
+    fields
+        .language
+        .as_deref()
+        .map(|l| {
+            Language::parse(l).ok_or_else(|| {
+                Failure::usage(format!("--language {l:?}: expected NL, EN, DE or FR"))
+            })
+        })
+        .transpose()
+}
+
+fn extra_fields(fields: &UserFields) -> Result<Option<JsonString>, Failure> {
+    match &fields.extra_fields {
+        None => Ok(None),
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(_)) => Ok(Some(JsonString(text.clone()))),
+            _ => Err(Failure::usage(
+                "--extra-fields: expected a JSON object, such as '{\"team\": \"north\"}'",
+            )),
+        },
+    }
+}
+
+fn training_only(client: &Client, what: &str) -> Result<(), Failure> {
+    if client.dialect() != Dialect::Training {
+        return Err(Failure::usage(format!(
+            "the {} API cannot {what}: only training can",
+            client.dialect()
+        )));
+    }
+    Ok(())
+}
+
+async fn create(resolved: &Resolved, client: &Client, args: CreateArgs) -> Result<(), Failure> {
+    training_only(client, "create users")?;
+    writable(resolved, "create")?;
+    let input = CreateUserInput {
+        email: args.email,
+        name: args.name,
+        roles: roles(&args.fields)?,
+        language: language(&args.fields)?,
+        reference: args.reference,
+        is_active: args.fields.active,
+        extra_fields: extra_fields(&args.fields)?,
+    };
+    let detail = ops::create(client, input, args.no_invite.then_some(false)).await?;
+    eprintln!("created user {}", sanitize(&detail.user.id));
+    print_detail(&detail, args.format)
+}
+
+async fn update(resolved: &Resolved, client: &Client, args: UpdateArgs) -> Result<(), Failure> {
+    training_only(client, "update users")?;
+    writable(resolved, "update")?;
+    let key = key_of(args.id, args.reference, None);
+    let input = UpdateUserInput {
+        name: args.name,
+        email: args.email,
+        roles: roles(&args.fields)?,
+        language: language(&args.fields)?,
+        is_active: args.fields.active,
+        reference: args.new_ref,
+        extra_fields: extra_fields(&args.fields)?,
+    };
+    let detail = ops::update(client, &key, input).await?;
+    eprintln!("updated user {}", sanitize(&detail.user.id));
+    print_detail(&detail, args.format)
+}
+
+async fn upsert(resolved: &Resolved, client: &Client, args: UpsertArgs) -> Result<(), Failure> {
+    training_only(client, "upsert users")?;
+    writable(resolved, "upsert")?;
+    let input = UpdateOrCreateUserInput {
+        name: args.name,
+        roles: roles(&args.fields)?,
+        language: language(&args.fields)?,
+        is_active: args.fields.active,
+        reference: args.new_ref,
+        extra_fields: extra_fields(&args.fields)?,
+    };
+    let (detail, created) = ops::upsert(
+        client,
+        args.email,
+        args.reference,
+        args.no_invite.then_some(false),
+        input,
+    )
+    .await?;
+    eprintln!(
+        "{} user {}",
+        if created { "created" } else { "updated" },
+        sanitize(&detail.user.id)
+    );
+    print_detail(&detail, args.format)
+}
