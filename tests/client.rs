@@ -1,0 +1,726 @@
+//! The client against the embedded server over real HTTP: every operation of both
+//! dialects, error classes, retries, bulk actions with the journal, and the worker.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::post;
+use common::{TOKEN, TestServer};
+use serde_json::{Value, json};
+use userdeck::api::audit::Journal;
+use userdeck::api::bulk;
+use userdeck::api::client::{Client, ClientConfig, Token};
+use userdeck::api::error::{ApiError, TransportKind};
+use userdeck::api::model::{BulkAction, ListQuery, SortField, Status};
+use userdeck::api::ops::{self, UserKey};
+use userdeck::api::training::{
+    CreateUserInput, Language, Role, UpdateOrCreateUserInput, UpdateUserInput,
+};
+use userdeck::api::worker::{self, Request, RequestId, Response};
+use userdeck::api::{crm, training};
+use userdeck::dialect::Dialect;
+
+fn client_for(server: &TestServer, dialect: Dialect) -> Client {
+    let mut config = ClientConfig::new(server.url.clone(), dialect);
+    config.token = Some(Token::new(TOKEN));
+    Client::new(config).unwrap()
+}
+
+#[tokio::test]
+async fn crm_pages_filters_sorts_and_details() {
+    let server = TestServer::start(Dialect::Crm, 200).await;
+    let client = client_for(&server, Dialect::Crm);
+    let page = ops::crm_page(&client, &ListQuery::default()).await.unwrap();
+    assert_eq!((page.total, page.rows.len()), (200, 50));
+    let created: Vec<_> = page.rows.iter().map(|u| u.created_at.clone()).collect();
+    assert!(created.windows(2).all(|w| w[0] <= w[1]));
+
+    let q = ListQuery {
+        text: Some("gmail".into()),
+        status: Some(Status::Active),
+        sort: SortField::Name,
+        descending: true,
+        limit: 1000,
+        ..ListQuery::default()
+    };
+    let page = ops::crm_page(&client, &q).await.unwrap();
+    assert!(page.total > 0 && page.rows.len() as u64 == page.total);
+    assert!(
+        page.rows
+            .iter()
+            .all(|u| u.status == Status::Active && u.email.as_deref().unwrap().contains("gmail"))
+    );
+    let names: Vec<&str> = page.rows.iter().map(|u| u.name.as_str()).collect();
+    assert!(names.windows(2).all(|w| w[0] >= w[1]));
+
+    // The detail of a user that shares an address: the overlap names the shared IPs.
+    let all = ops::crm_page(
+        &client,
+        &ListQuery {
+            limit: 1000,
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut found = false;
+    for user in all.rows.iter().take(80) {
+        let detail = ops::detail(&client, &UserKey::Id(user.id.clone()))
+            .await
+            .unwrap();
+        assert_eq!(detail.user.id, user.id);
+        assert!(detail.fields.iter().any(|f| f.label == "username"));
+        let sessions = detail.sessions.unwrap();
+        assert_eq!(sessions.total_logins as usize, sessions.all.len());
+        let own: Vec<&str> = sessions
+            .all
+            .iter()
+            .filter_map(|s| s.ip_address.as_deref())
+            .collect();
+        for overlap in detail.overlaps.unwrap() {
+            assert!(!overlap.shared_ips.is_empty());
+            assert!(
+                overlap
+                    .shared_ips
+                    .iter()
+                    .all(|ip| own.contains(&ip.as_str()))
+            );
+            found = true;
+        }
+    }
+    assert!(found, "some user overlaps");
+    let missing = ops::detail(&client, &UserKey::Id("nobody".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Some("RESOURCE_NOT_FOUND"));
+    // training's statuses and sorts are refused before sending.
+    let refused = ops::crm_page(
+        &client,
+        &ListQuery {
+            status: Some(Status::Archived),
+            ..ListQuery::default()
+        },
+    )
+    .await;
+    assert!(matches!(refused, Err(ApiError::Refused(_))));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn training_every_operation() {
+    let server = TestServer::start(Dialect::Training, 60).await;
+    let client = client_for(&server, Dialect::Training);
+    let all = ops::training_all(&client).await.unwrap();
+    assert_eq!(all.len(), 60);
+    let someone = all
+        .iter()
+        .find(|u| u.reference.is_some() && u.email.is_some())
+        .unwrap();
+    for key in [
+        UserKey::Id(someone.id.clone()),
+        UserKey::Ref(someone.reference.clone().unwrap()),
+        UserKey::Email(someone.email.clone().unwrap().to_uppercase()),
+    ] {
+        let detail = ops::detail(&client, &key).await.unwrap();
+        assert_eq!(detail.user.id, someone.id, "{key:?}");
+        assert!(detail.participant_groups.is_some());
+    }
+    let created = ops::create(
+        &client,
+        CreateUserInput {
+            email: "new.person@example.com".into(),
+            name: "Nieuwe Persoon".into(),
+            roles: Some(vec![Role::Trainer]),
+            language: Some(Language::En),
+            extra_fields: Some(training::JsonString("{\"team\": \"noord\"}".into())),
+            ..CreateUserInput::default()
+        },
+        Some(false),
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.user.roles, ["TRAINER"]);
+    assert_eq!(created.extra_fields, Some(json!({ "team": "noord" })));
+    let updated = ops::update(
+        &client,
+        &UserKey::Id(created.user.id.clone()),
+        UpdateUserInput {
+            name: Some("Hernoemd".into()),
+            ..UpdateUserInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(updated.user.name, "Hernoemd");
+    assert_eq!(
+        updated.user.language.as_deref(),
+        Some("EN"),
+        "untouched fields stay"
+    );
+    let (upserted, was_created) = ops::upsert(
+        &client,
+        Some("new.person@example.com".into()),
+        None,
+        None,
+        UpdateOrCreateUserInput {
+            is_active: Some(false),
+            ..UpdateOrCreateUserInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!was_created);
+    assert_eq!(upserted.user.status, Status::Inactive);
+    let duplicate = ops::create(
+        &client,
+        CreateUserInput {
+            email: "NEW.person@example.com".into(),
+            name: "Again".into(),
+            ..CreateUserInput::default()
+        },
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(duplicate.code(), Some("INVALID_ARGUMENTS"));
+
+    let (succeeded, failed) = client
+        .archive(
+            true,
+            &[
+                created.user.id.clone(),
+                "8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into(),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(succeeded, [created.user.id.clone()]);
+    assert_eq!(failed.len(), 1);
+    let detail = ops::detail(&client, &UserKey::Id(created.user.id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(detail.user.status, Status::Archived);
+    // crm operations are refused by a training client before sending.
+    let refused = ops::detail(
+        &client_for(&server, Dialect::Crm),
+        &UserKey::Ref("x".into()),
+    )
+    .await;
+    assert!(matches!(refused, Err(ApiError::Refused(_))));
+    server.stop().await;
+}
+
+#[test]
+fn unknown_enum_values_and_fields_decode() {
+    let page: crm::UsersPage = serde_json::from_value(json!({
+        "data": [{
+            "id": "u1", "username": "ann", "email": "a@b.c",
+            "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-02T00:00:00.000Z",
+            "phoneNumber": null, "isEmailVerified": true, "status": "SUSPENDED",
+            "someFieldAddedLater": { "x": 1 }
+        }],
+        "count": 1, "limit": 10, "offset": 0, "cursor": "ignored"
+    }))
+    .unwrap();
+    let user = userdeck::api::model::User::from(page.data[0].clone());
+    assert_eq!(user.status, Status::Other("SUSPENDED".into()));
+    assert_eq!(user.status.to_string(), "SUSPENDED");
+
+    let row: training::UserRow = serde_json::from_value(json!({
+        "id": "8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11", "name": "Jo", "email": null,
+        "isActive": true, "archivedAt": null, "roles": ["AUDITOR", null, "TRAINER"],
+        "language": "ES", "lastLogin": null, "ref": null
+    }))
+    .unwrap();
+    let user = userdeck::api::model::User::from(row);
+    assert_eq!(user.roles, ["AUDITOR", "TRAINER"]);
+    assert_eq!(user.language.as_deref(), Some("ES"));
+}
+
+/// A stand-in server answering each POST with what `answer` says, counting requests.
+async fn fake(answer: fn(usize) -> (u16, &'static str)) -> (String, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let app = Router::new().route(
+        "/graphql",
+        post(move || {
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let (status, body) = answer(n);
+                (axum::http::StatusCode::from_u16(status).unwrap(), body)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/graphql", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, count)
+}
+
+fn quick(url: &str) -> ClientConfig {
+    let mut config = ClientConfig::new(url, Dialect::Crm);
+    config.backoff = Duration::from_millis(1);
+    config.request_timeout = Duration::from_millis(500);
+    config.connect_timeout = Duration::from_millis(500);
+    config
+}
+
+const PAGE: &str = r#"{"data":{"users":{"data":[],"count":0,"limit":10,"offset":0}}}"#;
+
+#[tokio::test]
+async fn errors_are_told_apart() {
+    let (url, _) = fake(|_| (503, "upstream down")).await;
+    let e = ops::crm_page(&Client::new(quick(&url)).unwrap(), &ListQuery::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Http { status: 503, .. }), "{e:?}");
+    assert!(
+        e.to_string().contains("Users") && e.to_string().contains("503"),
+        "{e}"
+    );
+
+    let (url, _) = fake(|_| (200, "<html>login</html>")).await;
+    let e = ops::crm_page(&Client::new(quick(&url)).unwrap(), &ListQuery::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::NotGraphQl { .. }), "{e:?}");
+
+    let (url, _) = fake(|_| (200, r#"{"data":{"users":{"unexpected":true}}}"#)).await;
+    let e = ops::crm_page(&Client::new(quick(&url)).unwrap(), &ListQuery::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::NotGraphQl { .. }), "{e:?}");
+
+    let (url, _) = fake(|_| (200, r#"{"data":null,"errors":[{"message":"slow down","extensions":{"code":"RATE_LIMITED"}}]}"#)).await;
+    let e = ops::crm_page(&Client::new(quick(&url)).unwrap(), &ListQuery::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("RATE_LIMITED"));
+
+    // Nothing listens on a port just freed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = ops::crm_page(
+        &Client::new(quick(&format!("http://127.0.0.1:{port}/graphql"))).unwrap(),
+        &ListQuery::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ApiError::Transport {
+                kind: TransportKind::Connect,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+
+    // A server that accepts but never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/graphql", silent.local_addr().unwrap());
+    let mut config = quick(&url);
+    config.retries = 0;
+    let e = ops::crm_page(&Client::new(config).unwrap(), &ListQuery::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ApiError::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    drop(silent);
+
+    let real = TestServer::start(Dialect::Crm, 3).await;
+    let mut config = ClientConfig::new(real.url.clone(), Dialect::Crm);
+    config.token = Some(Token::new("wrong-token-value"));
+    let e = ops::crm_page(&Client::new(config).unwrap(), &ListQuery::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("UNAUTHORIZED"));
+    assert!(!format!("{e} {e:?}").contains("wrong-token-value"));
+
+    let e = Client::new(ClientConfig::new("not a url", Dialect::Crm)).unwrap_err();
+    assert!(matches!(e, ApiError::Refused(_)));
+    real.stop().await;
+}
+
+#[tokio::test]
+async fn reads_are_retried_and_mutations_are_not() {
+    let (url, count) = fake(|n| {
+        if n < 2 {
+            (502, "bad gateway")
+        } else {
+            (200, PAGE)
+        }
+    })
+    .await;
+    let client = Client::new(quick(&url)).unwrap();
+    let page = ops::crm_page(&client, &ListQuery::default()).await.unwrap();
+    assert_eq!(page.total, 0);
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        3,
+        "two retries, then the answer"
+    );
+
+    let (url, count) = fake(|_| (502, "bad gateway")).await;
+    let client = Client::new(quick(&url)).unwrap();
+    let e = client.set_status(true, &["u1".into()]).await.unwrap_err();
+    assert!(matches!(e, ApiError::Http { status: 502, .. }));
+    assert_eq!(count.load(Ordering::SeqCst), 1, "a mutation is sent once");
+}
+
+#[tokio::test]
+async fn a_bulk_block_isolates_an_unknown_id_and_journals_everything() {
+    let server = TestServer::start(Dialect::Crm, 1_300).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal_path = dir.path().join("state/userdeck/audit.jsonl");
+    let client = client_for(&server, Dialect::Crm).with_journal(Journal::new(
+        &journal_path,
+        "test",
+        &server.url,
+    ));
+    let page = ops::crm_page(
+        &client,
+        &ListQuery {
+            limit: 1000,
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .unwrap();
+    let more = ops::crm_page(
+        &client,
+        &ListQuery {
+            limit: 1000,
+            offset: 1000,
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut ids: Vec<String> = page
+        .rows
+        .iter()
+        .chain(&more.rows)
+        .map(|u| u.id.clone())
+        .take(1_199)
+        .collect();
+    ids.insert(600, "usr_does_not_exist".into());
+    assert_eq!(ids.len(), 1_200);
+
+    let mut progress = Vec::new();
+    let report = bulk::run(&client, BulkAction::Block, &ids, 500, |p| progress.push(p)).await;
+    assert_eq!(report.succeeded.len(), 1_199);
+    assert_eq!(
+        report.failed,
+        [(
+            "usr_does_not_exist".to_string(),
+            "unknown to the server".to_string()
+        )]
+    );
+    assert_eq!(progress.last().unwrap().done, 1_200);
+    assert!(progress.windows(2).all(|w| w[0].done <= w[1].done));
+
+    let blocked = ops::crm_page(
+        &client,
+        &ListQuery {
+            status: Some(Status::Blocked),
+            limit: 1,
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .unwrap();
+    let before_blocked = 1_300
+        - ops::crm_page(
+            &client,
+            &ListQuery {
+                status: Some(Status::Active),
+                limit: 1,
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total
+        - ops::crm_page(
+            &client,
+            &ListQuery {
+                status: Some(Status::Pending),
+                limit: 1,
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(blocked.total, before_blocked);
+    for id in [&ids[0], &ids[599], &ids[601], &ids[1_199]] {
+        let detail = ops::detail(&client, &UserKey::Id(id.clone()))
+            .await
+            .unwrap();
+        assert_eq!(detail.user.status, Status::Blocked, "{id}");
+    }
+
+    let lines: Vec<Value> = std::fs::read_to_string(&journal_path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let attempts: Vec<&Value> = lines.iter().filter(|l| l["event"] == "attempt").collect();
+    let outcomes: Vec<&Value> = lines.iter().filter(|l| l["event"] == "outcome").collect();
+    assert_eq!(attempts.len(), outcomes.len());
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a["action"] == "block" && a["profile"] == "test")
+    );
+    let succeeded: usize = outcomes
+        .iter()
+        .map(|o| o["succeeded"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(succeeded, 1_199);
+    let bad_alone = outcomes.iter().any(|o| {
+        o["failed"] == json!([{ "id": "usr_does_not_exist", "reason": o["failed"][0]["reason"] }])
+            && o["succeeded"] == json!([])
+    });
+    assert!(
+        bad_alone,
+        "the journal shows the unknown id failing on its own"
+    );
+    assert!(
+        !std::fs::read_to_string(&journal_path)
+            .unwrap()
+            .contains(TOKEN)
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn training_bulk_reports_malformed_and_unknown_ids() {
+    let server = TestServer::start(Dialect::Training, 20).await;
+    let client = client_for(&server, Dialect::Training);
+    let all = ops::training_all(&client).await.unwrap();
+    let live: Vec<String> = all
+        .iter()
+        .filter(|u| u.status != Status::Archived)
+        .take(3)
+        .map(|u| u.id.to_uppercase())
+        .collect();
+    let mut ids = live.clone();
+    ids.push("uuid-hier".into());
+    ids.push("8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into());
+    let report = bulk::run(&client, BulkAction::Archive, &ids, 2, |_| {}).await;
+    assert_eq!(report.succeeded, live, "reported as given");
+    assert_eq!(
+        report.failed,
+        [
+            ("uuid-hier".to_string(), "not a UUID".to_string()),
+            (
+                "8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".to_string(),
+                "unknown to the server".to_string()
+            )
+        ]
+    );
+    let refused = bulk::run(&client, BulkAction::Block, &live, 2, |_| {}).await;
+    assert!(refused.succeeded.is_empty() && refused.failed.len() == 3);
+    server.stop().await;
+}
+
+/// The next response of the worker, with a deadline.
+async fn next(handle: &mut worker::WorkerHandle) -> Response {
+    tokio::time::timeout(Duration::from_secs(30), handle.responses.recv())
+        .await
+        .expect("an answer in time")
+        .expect("the worker runs")
+}
+
+#[tokio::test]
+async fn the_worker_answers_pages_details_and_bulk_and_drops_replaced_requests() {
+    let server = TestServer::start(Dialect::Training, 150).await;
+    let mut handle = worker::spawn(client_for(&server, Dialect::Training), 500);
+    let query = ListQuery {
+        text: Some("a".into()),
+        sort: SortField::Name,
+        limit: 10,
+        ..ListQuery::default()
+    };
+    // Two list requests at once: the first is replaced (and, should it have answered
+    // already, its answer is one the app would drop as stale).
+    handle
+        .requests
+        .send(Request::List {
+            id: RequestId(1),
+            query: ListQuery::default(),
+        })
+        .unwrap();
+    handle
+        .requests
+        .send(Request::List {
+            id: RequestId(2),
+            query: query.clone(),
+        })
+        .unwrap();
+    let result = loop {
+        match next(&mut handle).await {
+            Response::Page {
+                id: RequestId(2),
+                result,
+                ..
+            } => break result,
+            Response::Page {
+                id: RequestId(1), ..
+            } => continue,
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    let page = result.unwrap();
+    assert_eq!(page.rows.len(), 10);
+    assert!(page.rows.iter().all(|u| {
+        format!(
+            "{} {} {}",
+            u.name,
+            u.email.clone().unwrap_or_default(),
+            u.id
+        )
+        .to_lowercase()
+        .contains('a')
+    }));
+
+    let target = page.rows[0].id.clone();
+    handle
+        .requests
+        .send(Request::Detail {
+            id: RequestId(3),
+            key: UserKey::Id(target.clone()),
+        })
+        .unwrap();
+    let Response::Detail { id, result, .. } = next(&mut handle).await else {
+        panic!("a detail")
+    };
+    assert_eq!(
+        (id, result.unwrap().user.id),
+        (RequestId(3), target.clone())
+    );
+
+    handle
+        .requests
+        .send(Request::Bulk {
+            id: RequestId(4),
+            action: BulkAction::Archive,
+            ids: vec![target.clone()],
+        })
+        .unwrap();
+    let mut done = None;
+    while done.is_none() {
+        match next(&mut handle).await {
+            Response::BulkProgress { id, .. } => assert_eq!(id, RequestId(4)),
+            Response::BulkDone { id, report, .. } => done = Some((id, report)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let (id, report) = done.unwrap();
+    assert_eq!((id, report.succeeded), (RequestId(4), vec![target.clone()]));
+    // The cached list was dropped: the next page shows the change.
+    handle
+        .requests
+        .send(Request::List {
+            id: RequestId(5),
+            query: ListQuery {
+                status: Some(Status::Archived),
+                limit: 1000,
+                ..query
+            },
+        })
+        .unwrap();
+    let Response::Page { result, .. } = next(&mut handle).await else {
+        panic!("a page")
+    };
+    assert!(result.unwrap().rows.iter().any(|u| u.id == target));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_newer_request_aborts_the_request_in_flight() {
+    // A server that never answers the first request, and notices when it is dropped.
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let (d, s) = (dropped.clone(), seen.clone());
+    let app = Router::new().route(
+        "/graphql",
+        post(move || {
+            let (d, s) = (d.clone(), s.clone());
+            async move {
+                if s.fetch_add(1, Ordering::SeqCst) == 0 {
+                    struct Guard(Arc<AtomicUsize>);
+                    impl Drop for Guard {
+                        fn drop(&mut self) {
+                            self.0.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                    let _guard = Guard(d);
+                    std::future::pending::<()>().await;
+                }
+                PAGE
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/graphql", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let mut handle = worker::spawn(
+        Client::new(ClientConfig::new(url, Dialect::Crm)).unwrap(),
+        500,
+    );
+    handle
+        .requests
+        .send(Request::List {
+            id: RequestId(1),
+            query: ListQuery::default(),
+        })
+        .unwrap();
+    // Wait until the first request is at the server, then replace it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while seen.load(Ordering::SeqCst) == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the first request arrives"
+        );
+        tokio::task::yield_now().await;
+    }
+    handle
+        .requests
+        .send(Request::List {
+            id: RequestId(2),
+            query: ListQuery::default(),
+        })
+        .unwrap();
+    let Response::Page { id, result, .. } = next(&mut handle).await else {
+        panic!("a page")
+    };
+    assert_eq!(id, RequestId(2));
+    assert!(result.is_ok());
+    while dropped.load(Ordering::SeqCst) == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the aborted request's connection closes"
+        );
+        tokio::task::yield_now().await;
+    }
+}
