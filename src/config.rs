@@ -147,7 +147,7 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
         )
         .build()
         .and_then(config::Config::try_deserialize)
-        .map_err(|e| ConfigError(format!("{shown}: {e}")))?;
+        .map_err(|e| ConfigError(format!("{shown}: {}", one_line(&e.to_string()))))?;
 
     let name = overrides
         .profile
@@ -189,6 +189,21 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
         settings,
         warnings,
     })
+}
+
+/// A parser's message on one line: its code frame (`2 | [profiles.x`, `|   ^`) dropped.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|line| {
+            let frame = line
+                .split_once('|')
+                .is_some_and(|(gutter, _)| gutter.trim().chars().all(|c| c.is_ascii_digit()));
+            !line.is_empty() && !frame
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn check(file: &str, name: &str, p: &Profile) -> Result<(), ConfigError> {

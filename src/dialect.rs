@@ -3,18 +3,7 @@
 use std::fmt;
 
 /// Which API contract a server speaks.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    clap::ValueEnum,
-    serde::Serialize,
-    serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {
     /// The CRM back-office API: server-side paging, sessions, overlapping IPs.
@@ -36,5 +25,18 @@ impl Dialect {
 impl fmt::Display for Dialect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Dialect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Dialect, D::Error> {
+        let text = String::deserialize(d)?;
+        match text.as_str() {
+            "crm" => Ok(Dialect::Crm),
+            "training" => Ok(Dialect::Training),
+            other => Err(serde::de::Error::custom(format!(
+                "expected \"crm\" or \"training\", got {other:?}"
+            ))),
+        }
     }
 }
