@@ -198,7 +198,7 @@ async fn training_every_operation() {
         )
         .await
         .unwrap();
-    assert_eq!(succeeded, [created.user.id.clone()]);
+    assert_eq!(succeeded, std::slice::from_ref(&created.user.id));
     assert_eq!(failed.len(), 1);
     let detail = ops::detail(&client, &UserKey::Id(created.user.id.clone()))
         .await
