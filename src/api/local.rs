@@ -11,8 +11,11 @@ use super::model::{ListQuery, Page, SortField, User};
 /// Every user of the list, ready to answer list queries.
 pub struct LocalUsers {
     users: Vec<User>,
-    /// Per user: name, e-mail, id and ref, lower-cased, joined by a separator no query has.
-    folded: Vec<String>,
+    /// Every user's name, e-mail, id and ref, lower-cased, each followed by a separator no
+    /// query holds, one user after another: one pass of a SIMD search covers them all.
+    haystack: String,
+    /// Where each user's text starts in `haystack`.
+    starts: Vec<usize>,
     /// Per sort field: user indices in ascending order (ties by id).
     orders: Mutex<HashMap<SortField, Arc<Vec<u32>>>>,
 }
@@ -21,28 +24,27 @@ const SEPARATOR: char = '\u{1f}';
 
 impl LocalUsers {
     pub fn new(users: Vec<User>) -> LocalUsers {
-        let folded = users
-            .iter()
-            .map(|u| {
-                let mut text = String::with_capacity(96);
-                for part in [
-                    Some(u.name.as_str()),
-                    u.email.as_deref(),
-                    Some(u.id.as_str()),
-                    u.reference.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    text.push_str(&part.to_lowercase());
-                    text.push(SEPARATOR);
-                }
-                text
-            })
-            .collect();
+        let mut haystack = String::with_capacity(users.len() * 96);
+        let mut starts = Vec::with_capacity(users.len());
+        for u in &users {
+            starts.push(haystack.len());
+            for part in [
+                Some(u.name.as_str()),
+                u.email.as_deref(),
+                Some(u.id.as_str()),
+                u.reference.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                haystack.push_str(&part.to_lowercase());
+                haystack.push(SEPARATOR);
+            }
+        }
         LocalUsers {
             users,
-            folded,
+            haystack,
+            starts,
             orders: Mutex::new(HashMap::new()),
         }
     }
@@ -61,13 +63,40 @@ impl LocalUsers {
             .entry(field)
             .or_insert_with(|| {
                 let mut order: Vec<u32> = (0..self.users.len() as u32).collect();
-                order.sort_by(|&a, &b| {
-                    let (a, b) = (&self.users[a as usize], &self.users[b as usize]);
-                    compare(field, a, b).then_with(|| a.id.cmp(&b.id))
-                });
+                if field == SortField::Name {
+                    // Lower-casing in the comparison would redo it n·log n times.
+                    order.sort_by_cached_key(|&i| {
+                        let u = &self.users[i as usize];
+                        (u.name.to_lowercase(), u.id.clone())
+                    });
+                } else {
+                    order.sort_by(|&a, &b| {
+                        let (a, b) = (&self.users[a as usize], &self.users[b as usize]);
+                        compare(field, a, b).then_with(|| a.id.cmp(&b.id))
+                    });
+                }
                 Arc::new(order)
             })
             .clone()
+    }
+
+    /// Which users' text holds `needle`, in one pass over all of it.
+    fn search(&self, needle: &str) -> Vec<bool> {
+        let mut hits = vec![false; self.users.len()];
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let bytes = self.haystack.as_bytes();
+        let mut from = 0;
+        while let Some(offset) = finder.find(&bytes[from..]) {
+            // The needle holds no separator, so a match lies within one user's text;
+            // the search goes on at the next user's.
+            let user = self.starts.partition_point(|&start| start <= from + offset) - 1;
+            hits[user] = true;
+            match self.starts.get(user + 1) {
+                Some(&next) => from = next,
+                None => break,
+            }
+        }
+        hits
     }
 
     /// The page `q` asks for.
@@ -78,9 +107,10 @@ impl LocalUsers {
             .map(|t| t.to_lowercase().replace(SEPARATOR, ""))
             .filter(|t| !t.is_empty());
         let email = q.email.as_deref().map(str::to_lowercase);
+        let hits = needle.as_deref().map(|n| self.search(n));
         let matches = |i: usize| {
             let user = &self.users[i];
-            needle.as_deref().is_none_or(|n| self.folded[i].contains(n))
+            hits.as_ref().is_none_or(|hits| hits[i])
                 && email.as_deref().is_none_or(|e| {
                     user.email.as_deref().map(str::to_lowercase).as_deref() == Some(e)
                 })
@@ -113,7 +143,7 @@ impl LocalUsers {
 fn compare(field: SortField, a: &User, b: &User) -> Ordering {
     match field {
         SortField::Id => a.id.cmp(&b.id),
-        SortField::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        SortField::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()), // see order()
         SortField::Email => a.email.cmp(&b.email),
         SortField::Status => a.status.as_str().cmp(b.status.as_str()),
         SortField::Created => a.created_at.cmp(&b.created_at),
