@@ -3,6 +3,7 @@
 //! library, so tests and benchmarks use the same code.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -30,16 +30,20 @@ pub struct RequestId(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Slot {
     List,
+    /// The page after the one shown, fetched ahead.
+    Prefetch,
     Detail,
     Bulk,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     /// One page of users.
     List { id: RequestId, query: ListQuery },
     /// Like `List`, after dropping anything cached.
     Reload { id: RequestId, query: ListQuery },
+    /// A page fetched ahead, answered as `Prefetched`.
+    Prefetch { id: RequestId, query: ListQuery },
     /// Everything about one user.
     Detail { id: RequestId, key: UserKey },
     /// An action on many users.
@@ -55,6 +59,7 @@ impl Request {
         match self {
             Request::List { id, .. }
             | Request::Reload { id, .. }
+            | Request::Prefetch { id, .. }
             | Request::Detail { id, .. }
             | Request::Bulk { id, .. } => *id,
         }
@@ -63,6 +68,7 @@ impl Request {
     pub fn slot(&self) -> Slot {
         match self {
             Request::List { .. } | Request::Reload { .. } => Slot::List,
+            Request::Prefetch { .. } => Slot::Prefetch,
             Request::Detail { .. } => Slot::Detail,
             Request::Bulk { .. } => Slot::Bulk,
         }
@@ -72,6 +78,11 @@ impl Request {
 #[derive(Debug, Clone)]
 pub enum Response {
     Page {
+        id: RequestId,
+        result: Result<Page, ApiError>,
+        elapsed: Duration,
+    },
+    Prefetched {
         id: RequestId,
         result: Result<Page, ApiError>,
         elapsed: Duration,
@@ -179,6 +190,14 @@ async fn answer(shared: Arc<Shared>, request: Request, responses: mpsc::Unbounde
         Request::Reload { id, query } => {
             let result = page(&shared, &query, true).await;
             let _ = responses.send(Response::Page {
+                id,
+                result,
+                elapsed: started.elapsed(),
+            });
+        }
+        Request::Prefetch { id, query } => {
+            let result = page(&shared, &query, false).await;
+            let _ = responses.send(Response::Prefetched {
                 id,
                 result,
                 elapsed: started.elapsed(),
