@@ -17,8 +17,9 @@ use crate::dialect::Dialect;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Without a command: the dashboard, on the profile's API
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Options every command takes.
@@ -52,8 +53,23 @@ pub enum Command {
     /// Show the merged configuration or where the config file is
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The dashboard on a demo server started in this process (with a random token)
+    Demo(DemoArgs),
     /// Serve the embedded GraphQL server (either contract) with demo data
     Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Users to generate
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
+    pub users: u64,
+    /// Seed of the demo data
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Keep the demo data in this SQLite file
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -21,6 +21,9 @@ pub struct Settings {
     pub default_profile: String,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// Key bindings of the dashboard: action name → keys, over the defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<String, Vec<String>>,
     /// `USERDECK_PROFILE`: the profile to use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,

@@ -10,3 +10,5 @@ pub mod config;
 pub mod dialect;
 pub mod server;
 pub mod text;
+pub mod tui;
+pub mod ui;

@@ -30,12 +30,16 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Serve(args) => runtime
+        None => runtime.block_on(cmd::dashboard(&cli.global)),
+        Some(Command::Demo(args)) => runtime.block_on(cmd::demo(&cli.global, args)),
+        Some(Command::Serve(args)) => runtime
             .block_on(serve(&cli.global, args))
             .map_err(|e| cmd::Failure::new(cmd::EXIT_ERROR, format!("{e:#}"))),
-        Command::Users(command) => runtime.block_on(cmd::users(&cli.global, command)),
-        Command::Config(command) => cmd::config(&cli.global, command),
+        Some(Command::Users(command)) => runtime.block_on(cmd::users(&cli.global, command)),
+        Some(Command::Config(command)) => cmd::config(&cli.global, command),
     };
+    // The runtime's tasks (a demo server, requests under way) stop here, not later.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

@@ -37,9 +37,41 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Cuts `text` to at most `width` terminal columns, marking a cut with "…"; wide
+/// characters count double.
+pub fn fit(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{fit, sanitize};
+
+    #[test]
+    fn fit_counts_wide_characters() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("山田太郎", 5), "山田…");
+        assert_eq!(fit("ab", 2), "ab");
+        assert_eq!(fit("abc", 0), "");
+    }
 
     #[test]
     fn escapes_controls_and_format_characters_and_keeps_the_rest() {

@@ -154,6 +154,8 @@ pub struct AppConfig {
     pub page_size: u64,
     pub keymap: Keymap,
     pub warnings: Vec<String>,
+    /// Colours on (off with NO_COLOR).
+    pub color: bool,
 }
 
 /// Requests under way, and the newest of each slot.

@@ -3,8 +3,11 @@
 //! Exit codes: 0 success, 1 error, 2 bad usage, 3 only some ids succeeded,
 //! 4 UNAUTHORIZED, 5 RESOURCE_NOT_FOUND. Errors go to standard error.
 
+mod dashboard;
 pub mod output;
 mod users;
+
+pub use dashboard::{dashboard, demo};
 
 use crate::api::audit::Journal;
 use crate::api::client::Client;

@@ -15,7 +15,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::api::model::User;
 use crate::cli::Format;
 use crate::dialect::Dialect;
-use crate::text::sanitize;
+use crate::text::{fit, sanitize};
 
 /// A column: its JSON/CSV key, its table header, its text and its JSON value.
 struct Column {
@@ -131,25 +131,6 @@ pub fn row_json(dialect: Dialect, user: &User) -> Value {
 
 /// The widest a table column grows; longer text is cut with "…".
 const MAX_WIDTH: usize = 40;
-
-/// Cuts `text` to at most `width` columns of the terminal, marking the cut with "…".
-pub fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
 
 fn pad(text: &str, width: usize) -> String {
     let fill = width.saturating_sub(text.width());

@@ -1,0 +1,89 @@
+//! Starting the dashboard: on the profile's API, or on a demo server in this process.
+
+use std::io::IsTerminal;
+
+use super::{EXIT_ERROR, Failure, client, resolve};
+use crate::api::client::{Client, ClientConfig, Token};
+use crate::api::model::Capabilities;
+use crate::api::worker;
+use crate::app::{AppConfig, Keymap};
+use crate::cli::{DemoArgs, GlobalArgs};
+use crate::server::{self, ServerOptions};
+
+fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn need_terminal() -> Result<(), Failure> {
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        Ok(())
+    } else {
+        Err(Failure::usage(
+            "the dashboard needs a terminal; in scripts, use `userdeck users …`",
+        ))
+    }
+}
+
+async fn run(config: AppConfig, client: Client, chunk: usize) -> Result<(), Failure> {
+    let handle = worker::spawn(client, chunk);
+    crate::tui::run(config, handle)
+        .await
+        .map_err(|e| Failure::new(EXIT_ERROR, format!("the terminal failed: {e}")))
+}
+
+/// The dashboard on the configured profile.
+pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
+    need_terminal()?;
+    let resolved = resolve(global)?;
+    let client = client(global, &resolved)?;
+    let (keymap, mut warnings) = Keymap::new(&resolved.settings.keys);
+    warnings.extend(resolved.warnings.iter().cloned());
+    let config = AppConfig {
+        capabilities: Capabilities::of(resolved.profile.dialect),
+        profile: resolved.name.clone(),
+        read_only: resolved.profile.read_only,
+        page_size: resolved.profile.page_size,
+        keymap,
+        warnings,
+        color: color(),
+    };
+    run(config, client, resolved.profile.chunk_size).await
+}
+
+/// The dashboard on an embedded server on 127.0.0.1, reached over HTTP with a random
+/// token, as any other API would be.
+pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
+    need_terminal()?;
+    let dialect = global.dialect.unwrap_or_default();
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let options = ServerOptions {
+        dialect,
+        listen: "127.0.0.1:0".parse().expect("a valid address"),
+        users: args.users,
+        seed: args.seed,
+        db: args.db,
+        token: Some(token.clone()),
+    };
+    eprintln!(
+        "starting a {dialect} demo server with {} users…",
+        args.users
+    );
+    let server = server::spawn(&options)
+        .await
+        .map_err(|e| Failure::new(EXIT_ERROR, format!("{e:#}")))?;
+    let mut client_config = ClientConfig::new(server.url(), dialect);
+    client_config.token = Some(Token::new(token));
+    let client = Client::new(client_config)?;
+    let config = AppConfig {
+        capabilities: Capabilities::of(dialect),
+        profile: "demo".into(),
+        read_only: global.read_only,
+        page_size: 50,
+        keymap: Keymap::default(),
+        warnings: Vec::new(),
+        color: color(),
+    };
+    let result = run(config, client, crate::api::bulk::DEFAULT_CHUNK).await;
+    let _ = server.shutdown().await;
+    result
+}

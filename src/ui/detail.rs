@@ -1,0 +1,181 @@
+//! The detail pane: every field of the user; crm adds the sessions and the users sharing
+//! an IP address (a list to follow with Enter), training its groups and extra fields.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::Theme;
+use crate::api::model::UserDetail;
+use crate::app::{App, DetailView, Focus};
+use crate::text::{fit, sanitize};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(view) = &app.detail else {
+        return;
+    };
+    let focused = app.focus == Focus::Detail;
+    let title = match &view.detail {
+        Some(d) => format!(" {} ", fit(&sanitize(&d.user.name), 40)),
+        None => format!(" {} ", fit(&sanitize(&view.id), 40)),
+    };
+    let back = if app.history.is_empty() {
+        String::new()
+    } else {
+        format!(" Backspace: back ({}) ", app.history.len())
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .title_bottom(Line::from(back))
+        .border_style(if focused {
+            theme.focus_border()
+        } else {
+            theme.dim()
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(detail) = &view.detail else {
+        frame.render_widget(Line::styled("loading…", theme.dim()), inner);
+        return;
+    };
+    let width = usize::from(inner.width);
+    let mut lines = fields(detail, width, theme);
+    if let Some(sessions) = &detail.sessions {
+        lines.push(Line::default());
+        let mut head = format!("sessions: {} logins", sessions.total_logins);
+        if let Some((_, at)) = &sessions.first {
+            head.push_str(&format!(", first {}", &at[..at.len().min(10)]));
+        }
+        if let Some((_, at)) = &sessions.last {
+            head.push_str(&format!(", last {}", &at[..at.len().min(10)]));
+        }
+        lines.push(Line::styled(head, theme.header()));
+        for s in &sessions.all {
+            let place = [&s.city, &s.region, &s.country]
+                .into_iter()
+                .flatten()
+                .map(|p| sanitize(p).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let text = format!(
+                "{} {} · {} · {} · {} · {} · {} · {}{}",
+                if s.active { "●" } else { " " },
+                sanitize(s.device_name.as_deref().unwrap_or("?")),
+                sanitize(s.device_type.as_deref().unwrap_or("?")),
+                sanitize(s.browser.as_deref().unwrap_or("?")),
+                sanitize(s.operating_system.as_deref().unwrap_or("?")),
+                sanitize(s.ip_address.as_deref().unwrap_or("?")),
+                place,
+                &s.created_at[..s.created_at.len().min(10)],
+                s.last_active_at
+                    .as_deref()
+                    .map(|t| format!(" → {}", &t[..t.len().min(10)]))
+                    .unwrap_or_default(),
+            );
+            lines.push(Line::from(fit(&text, width)));
+        }
+    }
+    let overlap_start = lines.len();
+    if let Some(overlaps) = &detail.overlaps {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            format!("users sharing an IP address: {}", overlaps.len()),
+            theme.header(),
+        ));
+        for (i, o) in overlaps.iter().enumerate() {
+            let text = format!(
+                "{} {} <{}>  {}",
+                sanitize(&o.user.name),
+                o.user.status,
+                sanitize(o.user.email.as_deref().unwrap_or("")),
+                sanitize(&o.shared_ips.join(" ")),
+            );
+            let mut line = Line::from(fit(&text, width));
+            if focused && i == view.overlap_cursor {
+                line = line.style(theme.cursor());
+            }
+            lines.push(line);
+        }
+    }
+    groups_and_extra(detail, &mut lines, width, theme);
+    let scroll = scroll_for(view, focused, overlap_start, inner.height);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
+/// Keeps the overlap cursor in view when the detail is focused.
+fn scroll_for(view: &DetailView, focused: bool, overlap_start: usize, height: u16) -> u16 {
+    if !focused {
+        return 0;
+    }
+    let line = overlap_start + 2 + view.overlap_cursor;
+    u16::try_from(line.saturating_sub(usize::from(height.saturating_sub(1)))).unwrap_or(0)
+}
+
+fn fields<'a>(detail: &'a UserDetail, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let label_width = detail
+        .fields
+        .iter()
+        .map(|f| f.label.len())
+        .max()
+        .unwrap_or(0);
+    detail
+        .fields
+        .iter()
+        .map(|f| {
+            let value = f
+                .value
+                .as_deref()
+                .map(sanitize)
+                .unwrap_or_else(|| "—".into());
+            Line::from(vec![
+                Span::styled(format!("{:label_width$}  ", f.label), theme.dim()),
+                Span::raw(fit(&value, width.saturating_sub(label_width + 2))),
+            ])
+        })
+        .collect()
+}
+
+fn groups_and_extra(detail: &UserDetail, lines: &mut Vec<Line<'_>>, width: usize, theme: &Theme) {
+    for (title, groups) in [
+        ("participant groups", &detail.participant_groups),
+        ("manager groups", &detail.manager_groups),
+    ] {
+        if let Some(groups) = groups {
+            let names: Vec<String> = groups
+                .iter()
+                .map(|g| sanitize(&g.name).into_owned())
+                .collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("{title}: "), theme.dim()),
+                Span::raw(if names.is_empty() {
+                    "—".into()
+                } else {
+                    names.join(", ")
+                }),
+            ]));
+        }
+    }
+    for (title, extra) in [
+        ("extra fields", &detail.extra_fields),
+        ("extra profile fields", &detail.extra_fields_profile),
+    ] {
+        if let Some(value) = extra {
+            lines.push(Line::styled(
+                title.to_string(),
+                theme.header().remove_modifier(Modifier::BOLD),
+            ));
+            let text = serde_json::to_string_pretty(value).unwrap_or_default();
+            for line in text.lines() {
+                lines.push(Line::from(fit(&sanitize(line), width)));
+            }
+        }
+    }
+}

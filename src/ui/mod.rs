@@ -1,0 +1,106 @@
+//! Drawing: pure functions from `&App` to widgets, one file per region. Only the rows in
+//! view are built, and every string from the server passes through `text::sanitize`.
+
+mod detail;
+mod footer;
+mod popup;
+mod table;
+mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::app::{App, Mode};
+pub use theme::Theme;
+
+/// The smallest terminal drawn in.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 12;
+/// From this width on, the detail pane stands beside the table instead of over it.
+const SIDE_BY_SIDE: u16 = 120;
+
+/// Where each region goes on a terminal of `area`.
+pub struct Regions {
+    pub table: Option<Rect>,
+    pub detail: Option<Rect>,
+    pub filter: Option<Rect>,
+    pub footer: Rect,
+}
+
+pub fn regions(app: &App, area: Rect) -> Regions {
+    let filter_shown = app.mode == Mode::Filter || app.query.text.is_some();
+    let [main, filter, footer] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(u16::from(filter_shown)),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    let filter = filter_shown.then_some(filter);
+    let (table, detail) = match (&app.detail, main.width >= SIDE_BY_SIDE) {
+        (None, _) => (Some(main), None),
+        (Some(_), true) => {
+            let parts = Layout::default()
+                .direction(Direction::Horizontal)
+                .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .split(main);
+            (Some(parts[0]), Some(parts[1]))
+        }
+        (Some(_), false) => (None, Some(main)),
+    };
+    Regions {
+        table,
+        detail,
+        filter,
+        footer,
+    }
+}
+
+/// How many rows of users the table shows on a terminal of `area`.
+pub fn table_rows(app: &App, area: Rect) -> usize {
+    regions(app, area)
+        .table
+        .map_or(20, |t| usize::from(t.height.saturating_sub(1)).max(1))
+}
+
+/// The row of the page under a click at (`column`, `row`), if it hit one.
+pub fn row_at(app: &App, area: Rect, column: u16, row: u16) -> Option<usize> {
+    let table = regions(app, area).table?;
+    let inside = column >= table.x
+        && column < table.x + table.width
+        && row > table.y
+        && row < table.y + table.height;
+    inside.then(|| app.scroll + usize::from(row - table.y - 1))
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let theme = Theme::new(app.config.color);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(Line::from(text)), area);
+        return;
+    }
+    let regions = regions(app, area);
+    if let Some(rect) = regions.table {
+        table::draw(frame, rect, app, &theme);
+    }
+    if let Some(rect) = regions.detail {
+        detail::draw(frame, rect, app, &theme);
+    }
+    if let Some(rect) = regions.filter {
+        footer::draw_filter(frame, rect, app, &theme);
+    }
+    footer::draw(frame, regions.footer, app, &theme);
+    match app.mode {
+        Mode::Confirm => popup::confirm(frame, area, app, &theme),
+        Mode::Busy => popup::progress(frame, area, app, &theme),
+        Mode::Help => popup::help(frame, area, app, &theme),
+        Mode::Normal | Mode::Filter => {}
+    }
+}

@@ -1,0 +1,74 @@
+//! Colours and emphasis; with NO_COLOR, emphasis only.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::api::model::Status;
+
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    pub fn new(color: bool) -> Theme {
+        Theme { color }
+    }
+
+    fn fg(&self, color: Color) -> Style {
+        if self.color {
+            Style::default().fg(color)
+        } else {
+            Style::default()
+        }
+    }
+
+    pub fn header(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn cursor(&self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn selected(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn dim(&self) -> Style {
+        if self.color {
+            self.fg(Color::DarkGray)
+        } else {
+            Style::default().add_modifier(Modifier::DIM)
+        }
+    }
+
+    pub fn error(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn info(&self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    pub fn badge(&self) -> Style {
+        if self.color {
+            Style::default().fg(Color::Black).bg(Color::Yellow)
+        } else {
+            Style::default().add_modifier(Modifier::REVERSED)
+        }
+    }
+
+    pub fn focus_border(&self) -> Style {
+        self.fg(Color::Cyan)
+    }
+
+    pub fn status(&self, status: &Status) -> Style {
+        match status {
+            Status::Active => self.fg(Color::Green),
+            Status::Blocked => self.fg(Color::Red),
+            Status::Pending => self.fg(Color::Yellow),
+            Status::Inactive => self.fg(Color::Gray),
+            Status::Archived => self.dim(),
+            Status::Other(_) => self.fg(Color::Magenta),
+        }
+    }
+}
