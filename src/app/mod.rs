@@ -170,7 +170,12 @@ impl Requests {
     fn issue(&mut self, slot: Slot) -> RequestId {
         self.next += 1;
         let id = RequestId(self.next);
-        self.newest.insert(slot, id);
+        // The worker aborts the request this one replaces: it will never answer.
+        if let Some(replaced) = self.newest.insert(slot, id)
+            && slot != Slot::Bulk
+        {
+            self.in_flight.remove(&replaced);
+        }
         self.in_flight.insert(id);
         id
     }
@@ -270,7 +275,11 @@ impl App {
 
     /// Whether any request is under way (the spinner turns).
     pub fn loading(&self) -> bool {
-        !self.requests.in_flight.is_empty()
+        let prefetch = self.requests.newest.get(&Slot::Prefetch);
+        self.requests
+            .in_flight
+            .iter()
+            .any(|id| Some(id) != prefetch)
     }
 
     pub fn current(&self) -> Option<&crate::api::model::User> {
@@ -817,21 +826,24 @@ impl App {
                 elapsed,
             } => {
                 let newest = self.requests.settle(Slot::List, id);
-                let mut effects = Vec::new();
-                if newest {
-                    self.latency = Some(elapsed);
-                    match result {
-                        Ok(page) => {
-                            self.show_page(page);
-                            effects.extend(self.prefetch());
-                        }
-                        Err(e) => self.error(crate::text::sanitize(&e.to_string())),
+                // With a newer query waiting, this answer is stale already: not shown.
+                if let Some(query) = self.queued.take() {
+                    return self.send_list(query, false);
+                }
+                if !newest {
+                    return Vec::new();
+                }
+                self.latency = Some(elapsed);
+                match result {
+                    Ok(page) => {
+                        self.show_page(page);
+                        self.prefetch()
+                    }
+                    Err(e) => {
+                        self.error(crate::text::sanitize(&e.to_string()));
+                        Vec::new()
                     }
                 }
-                if let Some(query) = self.queued.take() {
-                    effects.extend(self.send_list(query, false));
-                }
-                effects
             }
             Response::Prefetched { id, result, .. } => {
                 if self.requests.settle(Slot::Prefetch, id)
