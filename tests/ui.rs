@@ -1,0 +1,260 @@
+//! Snapshots of the main screens, drawn on ratatui's TestBackend at 80×24 and 200×50 in
+//! both dialects, one with hostile strings in the data.
+
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use userdeck::api::model::{
+    Capabilities, Field, Group, Overlap, Page, Session, SessionInfo, Status, User, UserDetail,
+};
+use userdeck::api::worker::{Request, Response};
+use userdeck::app::{Action, App, AppConfig, Effect, Event, Keymap};
+use userdeck::dialect::Dialect;
+
+fn crm_user(n: u64) -> User {
+    let statuses = [
+        Status::Active,
+        Status::Blocked,
+        Status::Pending,
+        Status::Other("SUSPENDED".into()),
+    ];
+    User {
+        id: format!("usr_{n:08}"),
+        name: format!("user.{n}"),
+        email: Some(format!("user{n}@example.com")),
+        status: statuses[(n % 4) as usize].clone(),
+        verified: Some(n % 3 != 0),
+        phone: (n % 2 == 0).then(|| format!("+31 6 1234{n:04}")),
+        created_at: Some(format!("2025-0{}-1{}T10:00:00.000Z", n % 9 + 1, n % 10)),
+        updated_at: Some("2026-01-02T10:00:00.000Z".into()),
+        ..User::default()
+    }
+}
+
+fn training_user(n: u64) -> User {
+    User {
+        id: format!("8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9{n:03}"),
+        name: [
+            "Jan de Vries",
+            "Zoë Müller",
+            "山田太郎",
+            "Olúwaseun Adeyemi",
+        ][(n % 4) as usize]
+            .to_string(),
+        email: (n % 5 != 0).then(|| format!("person{n}@example.nl")),
+        status: [Status::Active, Status::Inactive, Status::Archived][(n % 3) as usize].clone(),
+        roles: vec!["TRAINER".into(), "PLANNER".into()][..(n % 3) as usize].to_vec(),
+        language: Some(["NL", "EN", "DE"][(n % 3) as usize].into()),
+        last_login: (n % 2 == 0).then(|| "2026-10-30T08:00:00.000Z".into()),
+        ..User::default()
+    }
+}
+
+fn hostile_users() -> Vec<User> {
+    vec![
+        User {
+            name: "evil\u{1b}[2J\u{1b}]52;c;aGk=\u{7}clear".into(),
+            email: Some("\u{202e}moc.elpmaxe@nimda".into()),
+            ..crm_user(1)
+        },
+        User {
+            name: "山田太郎山田太郎山田太郎山田太郎".into(),
+            email: Some(format!("{}@example.com", "a".repeat(80))),
+            ..crm_user(2)
+        },
+        User {
+            name: "zero\u{200b}width\u{feff}and\u{2066}isolate".into(),
+            phone: Some("\r\n+31\t6".into()),
+            ..crm_user(3)
+        },
+    ]
+}
+
+/// An app of `dialect` showing `rows` as the first page of `total`.
+fn app(dialect: Dialect, rows: Vec<User>, total: u64) -> App {
+    let config = AppConfig {
+        capabilities: Capabilities::of(dialect),
+        profile: "prod-eu".into(),
+        read_only: dialect == Dialect::Crm,
+        page_size: 50,
+        keymap: Keymap::default(),
+        warnings: Vec::new(),
+        color: true,
+    };
+    let (mut app, effects) = App::new(config);
+    let Some(Effect::Send(Request::List { id, .. })) = effects.into_iter().next() else {
+        panic!("the first request is a list");
+    };
+    app.update(Event::Worker(Response::Page {
+        id,
+        result: Ok(Page {
+            rows,
+            total,
+            offset: 0,
+        }),
+        elapsed: Duration::from_millis(12),
+    }));
+    app
+}
+
+fn crm_detail() -> UserDetail {
+    let user = crm_user(4);
+    let session = |i: u64, ip: &str, active: bool| Session {
+        id: i.to_string(),
+        session_id: format!("sess_{i:016x}"),
+        device_name: Some("iPhone 15".into()),
+        device_type: Some("mobile".into()),
+        browser: Some("Safari".into()),
+        operating_system: Some("iOS 18.1".into()),
+        ip_address: Some(ip.into()),
+        country: Some("Netherlands".into()),
+        region: Some("North Holland".into()),
+        city: Some("Amsterdam".into()),
+        active,
+        created_at: format!("2026-0{i}-01T09:00:00.000Z"),
+        updated_at: format!("2026-0{i}-01T10:00:00.000Z"),
+        last_active_at: Some(format!("2026-0{i}-02T10:00:00.000Z")),
+    };
+    UserDetail {
+        fields: vec![
+            Field::new("id", Some(user.id.clone())),
+            Field::new("username", Some(user.name.clone())),
+            Field::new("email", user.email.clone()),
+            Field::new("status", Some(user.status.to_string())),
+            Field::new("avatar", None),
+        ],
+        sessions: Some(SessionInfo {
+            all: vec![session(3, "94.12.7.1", true), session(2, "81.4.4.4", false)],
+            total_logins: 2,
+            first: Some(("2".into(), "2026-02-01T09:00:00.000Z".into())),
+            last: Some(("3".into(), "2026-03-01T09:00:00.000Z".into())),
+        }),
+        overlaps: Some(vec![
+            Overlap {
+                user: crm_user(9),
+                shared_ips: vec!["94.12.7.1".into()],
+            },
+            Overlap {
+                user: crm_user(12),
+                shared_ips: vec!["94.12.7.1".into(), "81.4.4.4".into()],
+            },
+        ]),
+        user,
+        ..UserDetail::default()
+    }
+}
+
+fn training_detail() -> UserDetail {
+    let user = training_user(2);
+    UserDetail {
+        fields: vec![
+            Field::new("id", Some(user.id.clone())),
+            Field::new("name", Some(user.name.clone())),
+            Field::new("roles", Some("TRAINER".into())),
+            Field::new("language", user.language.clone()),
+        ],
+        participant_groups: Some(vec![Group {
+            id: "1".into(),
+            name: "Team Noord".into(),
+        }]),
+        manager_groups: Some(Vec::new()),
+        extra_fields: Some(serde_json::json!({ "department": "Zorg", "contractHours": 32 })),
+        user,
+        ..UserDetail::default()
+    }
+}
+
+fn open_detail(app: &mut App, detail: UserDetail) {
+    let effects = app.act(Action::Open);
+    let Some(Effect::Send(Request::Detail { id, .. })) = effects.into_iter().next() else {
+        panic!("opening asks for the detail");
+    };
+    app.update(Event::Worker(Response::Detail {
+        id,
+        result: Ok(Box::new(detail)),
+        elapsed: Duration::from_millis(7),
+    }));
+}
+
+fn render(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let rows = userdeck::ui::table_rows(app, ratatui::layout::Rect::new(0, 0, width, height));
+    app.update(Event::Resize { table_rows: rows });
+    terminal
+        .draw(|frame| userdeck::ui::draw(frame, app))
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn crm_table() {
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    app.act(Action::ToggleSelect);
+    app.act(Action::ToggleSelect);
+    insta::assert_snapshot!("crm_table_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("crm_table_200x50", render(&mut app, 200, 50));
+}
+
+#[test]
+fn crm_detail_with_sessions_and_overlaps() {
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    open_detail(&mut app, crm_detail());
+    app.act(Action::ToggleFocus);
+    app.act(Action::MoveDown);
+    insta::assert_snapshot!("crm_detail_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("crm_detail_200x50", render(&mut app, 200, 50));
+}
+
+#[test]
+fn training_table_and_detail() {
+    let mut app = app(Dialect::Training, (0..40).map(training_user).collect(), 40);
+    insta::assert_snapshot!("training_table_80x24", render(&mut app, 80, 24));
+    open_detail(&mut app, training_detail());
+    insta::assert_snapshot!("training_detail_200x50", render(&mut app, 200, 50));
+}
+
+#[test]
+fn dialogs() {
+    let mut app = app(Dialect::Training, (0..40).map(training_user).collect(), 40);
+    app.act(Action::ToggleSelect);
+    app.act(Action::Archive);
+    insta::assert_snapshot!("training_confirm_80x24", render(&mut app, 80, 24));
+    let mut app = app_help();
+    insta::assert_snapshot!("help_80x24", render(&mut app, 80, 24));
+}
+
+fn app_help() -> App {
+    let mut app = app(Dialect::Crm, (0..5).map(crm_user).collect(), 5);
+    app.act(Action::Help);
+    app
+}
+
+#[test]
+fn hostile_strings_are_made_visible_and_cut() {
+    let mut app = app(Dialect::Crm, hostile_users(), 3);
+    for (width, height) in [(80, 24), (200, 50)] {
+        let screen = render(&mut app, width, height);
+        for bad in [
+            '\u{1b}', '\u{7}', '\u{202e}', '\u{200b}', '\u{feff}', '\u{2066}', '\r', '\t',
+        ] {
+            assert!(!screen.contains(bad), "{bad:?} reached the screen");
+        }
+        assert!(screen.contains("\\u{1b}[2J"));
+        insta::assert_snapshot!(format!("hostile_{width}x{height}"), screen);
+    }
+}
+
+#[test]
+fn a_small_terminal_says_so() {
+    let mut app = app(Dialect::Crm, (0..5).map(crm_user).collect(), 5);
+    let screen = render(&mut app, 40, 10);
+    assert!(
+        screen.contains("too small: need 60×12, have 40×10"),
+        "{screen}"
+    );
+    // Every size from tiny up draws without a panic.
+    for (w, h) in [(1, 1), (59, 30), (60, 12), (61, 13), (300, 100)] {
+        render(&mut app, w, h);
+    }
+}
