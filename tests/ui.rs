@@ -24,8 +24,8 @@ fn crm_user(n: u64) -> User {
         name: format!("user.{n}"),
         email: Some(format!("user{n}@example.com")),
         status: statuses[(n % 4) as usize].clone(),
-        verified: Some(n % 3 != 0),
-        phone: (n % 2 == 0).then(|| format!("+31 6 1234{n:04}")),
+        verified: Some(!n.is_multiple_of(3)),
+        phone: n.is_multiple_of(2).then(|| format!("+31 6 1234{n:04}")),
         created_at: Some(format!("2025-0{}-1{}T10:00:00.000Z", n % 9 + 1, n % 10)),
         updated_at: Some("2026-01-02T10:00:00.000Z".into()),
         ..User::default()
@@ -42,11 +42,13 @@ fn training_user(n: u64) -> User {
             "Olúwaseun Adeyemi",
         ][(n % 4) as usize]
             .to_string(),
-        email: (n % 5 != 0).then(|| format!("person{n}@example.nl")),
+        email: (!n.is_multiple_of(5)).then(|| format!("person{n}@example.nl")),
         status: [Status::Active, Status::Inactive, Status::Archived][(n % 3) as usize].clone(),
         roles: vec!["TRAINER".into(), "PLANNER".into()][..(n % 3) as usize].to_vec(),
         language: Some(["NL", "EN", "DE"][(n % 3) as usize].into()),
-        last_login: (n % 2 == 0).then(|| "2026-10-30T08:00:00.000Z".into()),
+        last_login: n
+            .is_multiple_of(2)
+            .then(|| "2026-10-30T08:00:00.000Z".into()),
         ..User::default()
     }
 }
