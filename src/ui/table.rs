@@ -35,7 +35,7 @@ fn columns(dialect: Dialect) -> Vec<Column> {
     let email = Column {
         header: "EMAIL",
         sort: Some(SortField::Email),
-        min: 14,
+        min: 22,
         max: 34,
         rank: 1,
         text: |u| u.email.clone().unwrap_or_default(),
