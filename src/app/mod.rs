@@ -137,6 +137,8 @@ pub struct DetailView {
     pub detail: Option<Box<UserDetail>>,
     /// Row of the overlap list (crm).
     pub overlap_cursor: usize,
+    /// First line shown, when there is no overlap list to move in.
+    pub scroll: u16,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -724,6 +726,7 @@ impl App {
             id: id.clone(),
             detail: None,
             overlap_cursor: 0,
+            scroll: 0,
         });
         self.detail_request(id)
     }
@@ -743,8 +746,15 @@ impl App {
             .map_or(0, Vec::len)
     }
 
+    /// Moves in the overlap list, or scrolls the pane when there is none.
     fn move_overlap(&mut self, delta: i64) {
         let count = self.overlaps();
+        if let Some(view) = self.detail.as_mut()
+            && count == 0
+        {
+            view.scroll = view.scroll.saturating_add_signed(delta as i16);
+            return;
+        }
         if let Some(view) = self.detail.as_mut()
             && count > 0
         {

@@ -433,3 +433,20 @@ fn quit_and_help() {
     )));
     assert_eq!(effects, vec![Effect::Quit]);
 }
+
+#[test]
+fn a_detail_without_overlaps_scrolls() {
+    let mut app = started(Dialect::Training, false, 10);
+    let (id, _) = detail_request(&app.act(Action::Open));
+    app.update(Event::Worker(Response::Detail {
+        id,
+        result: Ok(Box::new(UserDetail::default())),
+        elapsed: Duration::ZERO,
+    }));
+    app.act(Action::ToggleFocus);
+    app.act(Action::MoveDown);
+    app.act(Action::MoveDown);
+    app.act(Action::MoveUp);
+    assert_eq!(app.detail.as_ref().unwrap().scroll, 1);
+    assert_eq!(app.cursor, 0, "the table did not move");
+}

@@ -11,6 +11,7 @@ use super::Theme;
 use crate::api::model::UserDetail;
 use crate::app::{App, DetailView, Focus};
 use crate::text::{fit, sanitize};
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(view) = &app.detail else {
@@ -53,30 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             head.push_str(&format!(", last {}", &at[..at.len().min(10)]));
         }
         lines.push(Line::styled(head, theme.header()));
-        for s in &sessions.all {
-            let place = [&s.city, &s.region, &s.country]
-                .into_iter()
-                .flatten()
-                .map(|p| sanitize(p).into_owned())
-                .collect::<Vec<_>>()
-                .join(", ");
-            let text = format!(
-                "{} {} · {} · {} · {} · {} · {} · {}{}",
-                if s.active { "●" } else { " " },
-                sanitize(s.device_name.as_deref().unwrap_or("?")),
-                sanitize(s.device_type.as_deref().unwrap_or("?")),
-                sanitize(s.browser.as_deref().unwrap_or("?")),
-                sanitize(s.operating_system.as_deref().unwrap_or("?")),
-                sanitize(s.ip_address.as_deref().unwrap_or("?")),
-                place,
-                &s.created_at[..s.created_at.len().min(10)],
-                s.last_active_at
-                    .as_deref()
-                    .map(|t| format!(" → {}", &t[..t.len().min(10)]))
-                    .unwrap_or_default(),
-            );
-            lines.push(Line::from(fit(&text, width)));
-        }
+        lines.extend(session_table(&sessions.all, width, theme));
     }
     let overlap_start = lines.len();
     if let Some(overlaps) = &detail.overlaps {
@@ -110,10 +88,96 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-/// Keeps the overlap cursor in view when the detail is focused.
+/// The sessions as an aligned table: a header, then a row each, newest first.
+fn session_table<'a>(
+    sessions: &[crate::api::model::Session],
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    const HEADERS: [&str; 9] = [
+        "",
+        "DEVICE",
+        "TYPE",
+        "BROWSER",
+        "OS",
+        "IP",
+        "PLACE",
+        "CREATED",
+        "LAST ACTIVE",
+    ];
+    const CAPS: [usize; 9] = [1, 18, 7, 16, 12, 25, 32, 10, 11];
+    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+    let rows: Vec<[String; 9]> = sessions
+        .iter()
+        .map(|s| {
+            let place = [&s.city, &s.region, &s.country]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            [
+                if s.active { "●".into() } else { " ".into() },
+                s.device_name.clone().unwrap_or_default(),
+                s.device_type.clone().unwrap_or_default(),
+                s.browser.clone().unwrap_or_default(),
+                s.operating_system.clone().unwrap_or_default(),
+                s.ip_address.clone().unwrap_or_default(),
+                place,
+                day(&s.created_at),
+                s.last_active_at.as_deref().map(day).unwrap_or_default(),
+            ]
+            .map(|cell| sanitize(&cell).into_owned())
+        })
+        .collect();
+    let mut widths: Vec<usize> = (0..9)
+        .map(|i| {
+            rows.iter()
+                .map(|r| UnicodeWidthStr::width(r[i].as_str()))
+                .chain([HEADERS[i].len()])
+                .max()
+                .unwrap_or(0)
+                .min(CAPS[i])
+        })
+        .collect();
+    // Short of room, the place gives way first, then the browser and the device.
+    let mut over = (widths.iter().sum::<usize>() + 8).saturating_sub(width);
+    for (column, least) in [(6, 10), (3, 7), (1, 9)] {
+        let give = over.min(widths[column].saturating_sub(least));
+        widths[column] -= give;
+        over -= give;
+    }
+    let line = |cells: [String; 9]| {
+        let text = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| {
+                let cut = fit(c, *w);
+                let fill = w.saturating_sub(UnicodeWidthStr::width(cut.as_str()));
+                format!("{cut}{}", " ".repeat(fill))
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        fit(text.trim_end(), width)
+    };
+    let mut lines = vec![Line::styled(line(HEADERS.map(String::from)), theme.dim())];
+    lines.extend(rows.into_iter().map(|r| Line::from(line(r))));
+    lines
+}
+
+/// The first line shown: the overlap cursor kept in view when the list is focused, else
+/// where the operator scrolled to.
 fn scroll_for(view: &DetailView, focused: bool, overlap_start: usize, height: u16) -> u16 {
     if !focused {
         return 0;
+    }
+    let has_overlaps = view
+        .detail
+        .as_ref()
+        .and_then(|d| d.overlaps.as_ref())
+        .is_some_and(|o| !o.is_empty());
+    if !has_overlaps {
+        return view.scroll;
     }
     let line = overlap_start + 2 + view.overlap_cursor;
     u16::try_from(line.saturating_sub(usize::from(height.saturating_sub(1)))).unwrap_or(0)
