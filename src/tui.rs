@@ -118,6 +118,11 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<()> 
     let mut events = EventStream::new();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // A safety net for a terminal that vanished without SIGHUP reaching us: crossterm can
+    // spin on a closed terminal instead of reporting it. Once a second, without drawing,
+    // ask the terminal its size; a hung-up terminal answers with an error.
+    let mut liveness = tokio::time::interval(Duration::from_secs(1));
+    liveness.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let resize = |app: &mut App, terminal: &Term| {
         let rows = ui::table_rows(app, area(terminal));
         app.update(Event::Resize { table_rows: rows })
@@ -153,6 +158,12 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<()> 
                 None => return Err(io::Error::other("the API worker stopped")),
             },
             _ = spinner.tick(), if loading => Some(Event::Tick),
+            _ = liveness.tick() => {
+                if crossterm::terminal::size().is_err() {
+                    return Ok(());
+                }
+                continue;
+            }
             _ = term_signal.recv() => return Ok(()),
             _ = hangup.recv() => return Ok(()),
             _ = interrupt.recv() => return Ok(()),

@@ -44,18 +44,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let width = usize::from(inner.width);
     let mut lines = fields(detail, width, theme);
-    if let Some(sessions) = &detail.sessions {
-        lines.push(Line::default());
-        let mut head = format!("sessions: {} logins", sessions.total_logins);
-        if let Some((_, at)) = &sessions.first {
-            head.push_str(&format!(", first {}", &at[..at.len().min(10)]));
-        }
-        if let Some((_, at)) = &sessions.last {
-            head.push_str(&format!(", last {}", &at[..at.len().min(10)]));
-        }
-        lines.push(Line::styled(head, theme.header()));
-        lines.extend(session_table(&sessions.all, width, theme));
-    }
+    // The users sharing an address come before the sessions: they are what an
+    // investigation follows, and the list of sessions can be long.
     let overlap_start = lines.len();
     if let Some(overlaps) = &detail.overlaps {
         lines.push(Line::default());
@@ -77,6 +67,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
             lines.push(line);
         }
+    }
+    if let Some(sessions) = &detail.sessions {
+        lines.push(Line::default());
+        let mut head = format!("sessions: {} logins", sessions.total_logins);
+        if let Some((_, at)) = &sessions.first {
+            head.push_str(&format!(", first {}", &at[..at.len().min(10)]));
+        }
+        if let Some((_, at)) = &sessions.last {
+            head.push_str(&format!(", last {}", &at[..at.len().min(10)]));
+        }
+        lines.push(Line::styled(head, theme.header()));
+        lines.extend(session_table(&sessions.all, width, theme));
     }
     groups_and_extra(detail, &mut lines, width, theme);
     let scroll = scroll_for(view, focused, overlap_start, inner.height);
