@@ -308,34 +308,19 @@ impl Client {
             ids: ids.iter().map(cynic::Id::new).collect(),
         };
         let action = if block { "block" } else { "activate" };
-        let all = |r: &Result<(), ApiError>| outcome_all(ids, r);
-        if block {
-            self.journalled(
-                action,
-                ids,
-                None,
-                async {
-                    self.mutate(crm::BlockUsers::build(variables))
-                        .await
-                        .map(drop)
-                },
-                all,
-            )
+        let send = async {
+            if block {
+                self.mutate(crm::BlockUsers::build(variables))
+                    .await
+                    .map(drop)
+            } else {
+                self.mutate(crm::ActiveUsers::build(variables))
+                    .await
+                    .map(drop)
+            }
+        };
+        self.journalled(action, ids, None, send, |r| outcome_all(ids, r))
             .await
-        } else {
-            self.journalled(
-                action,
-                ids,
-                None,
-                async {
-                    self.mutate(crm::ActiveUsers::build(variables))
-                        .await
-                        .map(drop)
-                },
-                all,
-            )
-            .await
-        }
     }
 
     /// training: archives (or restores) `ids`; (succeeded, failed) as the server says.

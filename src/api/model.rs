@@ -120,6 +120,18 @@ pub struct Session {
     pub last_active_at: Option<String>,
 }
 
+impl Session {
+    /// "city, region, country", leaving out what is missing.
+    pub fn place(&self) -> String {
+        [&self.city, &self.region, &self.country]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// A user's sessions and what the server aggregates of them (crm).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

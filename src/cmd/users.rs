@@ -193,12 +193,7 @@ fn print_detail(detail: &UserDetail, format: Format) -> Result<(), Failure> {
                     .all
                     .iter()
                     .map(|s| {
-                        let place = [&s.city, &s.region, &s.country]
-                            .into_iter()
-                            .flatten()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let place = s.place();
                         vec![
                             s.device_name.clone().unwrap_or_default(),
                             s.device_type.clone().unwrap_or_default(),

@@ -112,12 +112,7 @@ fn session_table<'a>(
     let rows: Vec<[String; 9]> = sessions
         .iter()
         .map(|s| {
-            let place = [&s.city, &s.region, &s.country]
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let place = s.place();
             [
                 if s.active { "●".into() } else { " ".into() },
                 s.device_name.clone().unwrap_or_default(),
