@@ -36,13 +36,24 @@ struct Dashboard {
 impl Dashboard {
     /// `userdeck` in a 120×30 pseudo-terminal, its config pointing at `server`.
     fn start(server: &TestServer, dialect: Dialect) -> Dashboard {
+        Dashboard::run(server, dialect, &[], "", &[])
+    }
+
+    /// `userdeck ARGS` in a 120×30 pseudo-terminal; `extra` is added to the config file.
+    fn run(
+        server: &TestServer,
+        dialect: Dialect,
+        args: &[&str],
+        extra: &str,
+        env: &[(&str, &str)],
+    ) -> Dashboard {
         let home = tempfile::tempdir().unwrap();
         let config = home.path().join("config/userdeck");
         std::fs::create_dir_all(&config).unwrap();
         std::fs::write(
             config.join("config.toml"),
             format!(
-                "default_profile = \"e2e\"\n[profiles.e2e]\nendpoint = \"{}\"\ndialect = \"{dialect}\"\npage_size = 20\n",
+                "default_profile = \"e2e\"\n{extra}\n[profiles.e2e]\nendpoint = \"{}\"\ndialect = \"{dialect}\"\npage_size = 20\n",
                 server.url
             ),
         )
@@ -56,6 +67,7 @@ impl Dashboard {
             })
             .unwrap();
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_userdeck"));
+        command.args(args);
         command.env_clear();
         command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
         command.env("HOME", home.path());
@@ -63,6 +75,9 @@ impl Dashboard {
         command.env("XDG_STATE_HOME", home.path().join("state"));
         command.env("USERDECK_TOKEN", TOKEN);
         command.env("TERM", "xterm-256color");
+        for (key, value) in env {
+            command.env(key, value);
+        }
         let child = pty.slave.spawn_command(command).unwrap();
         drop(pty.slave);
         let screen = Arc::new(Screen {
@@ -108,6 +123,20 @@ impl Dashboard {
         }
     }
 
+    /// Whether any cell of the screen has a colour of its own.
+    fn coloured(&self) -> bool {
+        let parser = self.screen.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        (0..rows).any(|r| {
+            (0..cols).any(|c| {
+                screen
+                    .cell(r, c)
+                    .is_some_and(|cell| cell.fgcolor() != vt100::Color::Default)
+            })
+        })
+    }
+
     fn contents(&self) -> String {
         self.screen.parser.lock().unwrap().screen().contents()
     }
@@ -137,6 +166,25 @@ impl Dashboard {
     fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.master
+            .as_ref()
+            .unwrap()
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.screen
+            .parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
     }
 
     fn signal(&self, name: &str) {
@@ -207,6 +255,7 @@ async fn list_filter_detail_overlap_and_back() {
 
     let mut ui = Dashboard::start(&server, Dialect::Crm);
     ui.wait_text("rows 1–20 of 300");
+    assert!(ui.coloured(), "statuses are coloured");
     ui.keys("/");
     ui.keys(&name);
     ui.wait_text(&format!("filter \"{name}\""));
@@ -304,5 +353,78 @@ async fn closing_the_terminal_ends_the_process() {
         let _ = tx.send(child.wait());
     });
     assert!(rx.recv_timeout(DEADLINE).is_ok(), "the process ended");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rebound_keys_mouse_clicks_and_resizing() {
+    let server = TestServer::start(Dialect::Crm, 50).await;
+    let page = users(&server, "{ users(limit: 3) { data { username } } }").await;
+    let third = page["users"]["data"][2]["username"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // "o" opens instead of Enter, and NO_COLOR leaves the colours out.
+    let mut ui = Dashboard::run(
+        &server,
+        Dialect::Crm,
+        &[],
+        "[keys]\nopen = [\"o\"]\n",
+        &[("NO_COLOR", "1")],
+    );
+    ui.wait_text("rows 1–20 of 50");
+    assert!(!ui.coloured(), "NO_COLOR: no colours");
+    // A click on the third row of users (screen row 4: the header is row 1), then "o".
+    ui.keys("\x1b[<0;10;4M\x1b[<0;10;4m");
+    ui.keys("o");
+    ui.wait_for("the clicked user's pane", |s| {
+        s.contains(&format!("┌ {third} "))
+    });
+    // Narrower than 120 columns the pane covers the table; the layout follows the size.
+    ui.resize(90, 24);
+    ui.wait_for("a redraw at 90×24", |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines.len() <= 24 && lines.iter().any(|l| l.starts_with(&format!("┌ {third} ")))
+    });
+    ui.resize(50, 10);
+    ui.wait_text("too small: need 60×12, have 50×10");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_headless_bulk_action_asks_on_the_terminal() {
+    let server = TestServer::start(Dialect::Crm, 10).await;
+    let page = users(
+        &server,
+        "{ users(limit: 1, filter: { status: ACTIVE }) { data { id } } }",
+    )
+    .await;
+    let id = page["users"]["data"][0]["id"].as_str().unwrap().to_string();
+    let mut no = Dashboard::run(&server, Dialect::Crm, &["users", "block", &id], "", &[]);
+    no.wait_text("[y/N]");
+    no.keys("n\r");
+    let (status, _) = no.exit();
+    assert!(!status.success());
+    let data = server
+        .data(
+            "query($id: ID!) { user(id: $id) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(data["user"]["status"], "ACTIVE", "cancelled: nothing sent");
+    let mut yes = Dashboard::run(&server, Dialect::Crm, &["users", "block", &id], "", &[]);
+    yes.wait_text("[y/N]");
+    yes.keys("y\r");
+    yes.wait_text("block: 1 succeeded, 0 failed");
+    assert!(yes.exit().0.success());
+    let data = server
+        .data(
+            "query($id: ID!) { user(id: $id) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(data["user"]["status"], "BLOCKED");
     server.stop().await;
 }
