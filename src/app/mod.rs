@@ -694,6 +694,11 @@ impl App {
             return Vec::new();
         }
         let target = self.cursor as i64 + delta;
+        // Moving past the edge turns one page; more moves wait until it has come.
+        let edge = target >= rows as i64 || target < 0;
+        if edge && self.requests.busy(Slot::List) {
+            return Vec::new();
+        }
         if target >= rows as i64 {
             return self.next_page(CursorAt::Top);
         }

@@ -450,3 +450,20 @@ fn a_detail_without_overlaps_scrolls() {
     assert_eq!(app.detail.as_ref().unwrap().scroll, 1);
     assert_eq!(app.cursor, 0, "the table did not move");
 }
+
+#[test]
+fn moving_past_the_edge_turns_one_page_at_a_time() {
+    let mut app = started(Dialect::Crm, false, 100);
+    app.cursor = app.page.rows.len() - 1;
+    let first = sent(&app.act(Action::MoveDown));
+    assert_eq!(first.len(), 1);
+    // Key repeat or the wheel: further moves wait for the page under way.
+    assert!(sent(&app.update(Event::Scroll(3))).is_empty());
+    assert!(sent(&app.act(Action::MoveDown)).is_empty());
+    answer_page(&mut app, &first[0], 100);
+    assert_eq!(
+        (app.page.offset, app.cursor),
+        (10, 0),
+        "one page on, not two"
+    );
+}
