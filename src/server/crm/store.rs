@@ -119,13 +119,20 @@ pub struct ListQuery {
 /// The trigram index matches substrings of three characters or more.
 const TRIGRAM: usize = 3;
 
+/// The free text to search for, if any. SQLite ends text at a NUL inside a pattern, and
+/// no stored value holds one, so NULs are dropped.
+fn search_text(q: &ListQuery) -> Option<String> {
+    q.query
+        .as_deref()
+        .map(|t| t.replace('\0', ""))
+        .filter(|t| !t.is_empty())
+}
+
 /// The WHERE clause and its parameters for the filter of `q`.
 fn filter(q: &ListQuery, for_page: bool) -> (String, Vec<SqlValue>) {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
-    // SQLite ends text at a NUL inside a pattern; no stored value holds one.
-    let text = q.query.as_deref().map(|t| t.replace('\0', ""));
-    if let Some(text) = text.filter(|t| !t.is_empty()) {
+    if let Some(text) = search_text(q) {
         if text.chars().count() >= TRIGRAM {
             // One quoted phrase: consecutive trigrams, i.e. a substring of one column.
             let phrase = SqlValue::Text(format!("\"{}\"", text.replace('"', "\"\"")));
@@ -178,8 +185,18 @@ fn filter(q: &ListQuery, for_page: bool) -> (String, Vec<SqlValue>) {
 /// One page of users and the number of users matching the filter over all pages.
 pub fn list(conn: &Connection, q: &ListQuery) -> rusqlite::Result<(Vec<UserRow>, i64)> {
     let (clause, params) = filter(q, false);
+    // With the text alone, the trigram index counts without visiting a user row: it holds
+    // exactly one row per user.
+    let fts_only = q.email.is_none()
+        && q.status.is_none()
+        && search_text(q).is_some_and(|t| t.chars().count() >= TRIGRAM);
+    let count_sql = if fts_only {
+        "SELECT count(*) FROM crm_users_fts WHERE crm_users_fts MATCH ?".to_string()
+    } else {
+        format!("SELECT count(*) FROM crm_users u {clause}")
+    };
     let count: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM crm_users u {clause}"))?
+        .prepare_cached(&count_sql)?
         .query_row(params_from_iter(params.iter()), |row| row.get(0))?;
     let (clause, params) = filter(q, true);
 
