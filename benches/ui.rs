@@ -100,7 +100,10 @@ fn app(rows: u64) -> App {
         result: Ok(Box::new(detail())),
         elapsed: Duration::from_millis(5),
     }));
-    app.update(Event::Resize { table_rows: 46 });
+    app.update(Event::Resize {
+        table_rows: 46,
+        side_by_side: true,
+    });
     app
 }
 

@@ -124,8 +124,12 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<()> 
     let mut liveness = tokio::time::interval(Duration::from_secs(1));
     liveness.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let resize = |app: &mut App, terminal: &Term| {
-        let rows = ui::table_rows(app, area(terminal));
-        app.update(Event::Resize { table_rows: rows })
+        let area = area(terminal);
+        let rows = ui::table_rows(app, area);
+        app.update(Event::Resize {
+            table_rows: rows,
+            side_by_side: ui::side_by_side(area.width),
+        })
     };
     let mut pending = effects;
     pending.extend(resize(&mut app, &terminal));
@@ -189,6 +193,7 @@ fn terminal_event(event: TermEvent, app: &App, area: Rect) -> Option<Event> {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
         TermEvent::Resize(width, height) => Some(Event::Resize {
             table_rows: ui::table_rows(app, Rect::new(0, 0, width, height)),
+            side_by_side: ui::side_by_side(width),
         }),
         TermEvent::Mouse(mouse) => match mouse.kind {
             MouseEventKind::ScrollDown => Some(Event::Scroll(3)),

@@ -84,8 +84,12 @@ pub enum Event {
     Key(KeyEvent),
     /// A worker's answer.
     Worker(Response),
-    /// The table now has room for this many rows.
-    Resize { table_rows: usize },
+    /// The table now has room for this many rows; the detail pane stands beside the table
+    /// (else over it).
+    Resize {
+        table_rows: usize,
+        side_by_side: bool,
+    },
     /// A click on the row at this index of the page.
     Click(usize),
     /// The mouse wheel: positive down.
@@ -208,6 +212,8 @@ pub struct App {
     /// First row of the page in view.
     pub scroll: usize,
     pub table_rows: usize,
+    /// Whether the detail pane stands beside the table; over it, it takes the focus.
+    pub side_by_side: bool,
     pub filter: Input,
     /// Selected users: id → name, kept across pages and filters.
     pub selected: BTreeMap<String, String>,
@@ -256,6 +262,7 @@ impl App {
             cursor: 0,
             scroll: 0,
             table_rows: 20,
+            side_by_side: true,
             filter: Input::default(),
             selected: BTreeMap::new(),
             detail: None,
@@ -293,8 +300,12 @@ impl App {
         match event {
             Event::Key(key) => self.key(key),
             Event::Worker(response) => self.answer(response),
-            Event::Resize { table_rows } => {
+            Event::Resize {
+                table_rows,
+                side_by_side,
+            } => {
                 self.table_rows = table_rows.max(1);
+                self.side_by_side = side_by_side;
                 self.keep_cursor_in_view();
                 Vec::new()
             }
@@ -498,6 +509,9 @@ impl App {
             Action::Open => match self.current().map(|u| u.id.clone()) {
                 Some(id) => {
                     self.history.clear();
+                    if !self.side_by_side {
+                        self.focus = Focus::Detail;
+                    }
                     self.open_detail(id)
                 }
                 None => Vec::new(),

@@ -467,3 +467,21 @@ fn moving_past_the_edge_turns_one_page_at_a_time() {
         "one page on, not two"
     );
 }
+
+#[test]
+fn over_a_narrow_table_the_detail_takes_the_focus() {
+    let mut app = started(Dialect::Training, false, 10);
+    app.update(Event::Resize {
+        table_rows: 20,
+        side_by_side: false,
+    });
+    app.act(Action::Open);
+    assert_eq!(app.focus, Focus::Detail);
+    app.act(Action::MoveDown);
+    assert_eq!(
+        app.cursor, 0,
+        "keys go to the pane shown, not the hidden table"
+    );
+    app.act(Action::Back);
+    assert_eq!(app.focus, Focus::Table);
+}

@@ -38,7 +38,7 @@ pub fn regions(app: &App, area: Rect) -> Regions {
     ])
     .areas(area);
     let filter = filter_shown.then_some(filter);
-    let (table, detail) = match (&app.detail, main.width >= SIDE_BY_SIDE) {
+    let (table, detail) = match (&app.detail, side_by_side(main.width)) {
         (None, _) => (Some(main), None),
         (Some(_), true) => {
             let parts = Layout::default()
@@ -55,6 +55,11 @@ pub fn regions(app: &App, area: Rect) -> Regions {
         filter,
         footer,
     }
+}
+
+/// Whether the detail pane stands beside the table on a terminal this wide.
+pub fn side_by_side(width: u16) -> bool {
+    width >= SIDE_BY_SIDE
 }
 
 /// How many rows of users the table shows on a terminal of `area`.
