@@ -132,7 +132,6 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<()> 
         })
     };
     let mut pending = effects;
-    pending.extend(resize(&mut app, &terminal));
     let mut dirty = true;
     loop {
         for effect in pending.drain(..) {
@@ -146,6 +145,8 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<()> 
             }
         }
         if dirty {
+            // The table's room changes with the filter line and the detail pane too.
+            pending.extend(resize(&mut app, &terminal));
             // A terminal that cannot be written to is gone: leave.
             draw(&mut terminal, &app)?;
             dirty = false;
@@ -173,11 +174,7 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<()> 
             _ = interrupt.recv() => return Ok(()),
         };
         if let Some(event) = event {
-            let resized = matches!(event, Event::Resize { .. });
             pending.extend(app.update(event));
-            if resized {
-                pending.extend(resize(&mut app, &terminal));
-            }
             dirty = true;
         }
         // Drain what else is waiting, then draw once.
