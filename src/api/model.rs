@@ -175,6 +175,32 @@ pub struct UserDetail {
     pub extra_fields_profile: Option<serde_json::Value>,
 }
 
+impl UserDetail {
+    /// The group lists the user has (training), each as its title and its names joined
+    /// ("—" when empty). Names are as the server sent them: sanitize before printing.
+    pub fn group_summaries(&self) -> Vec<(&'static str, String)> {
+        [
+            ("participant groups", &self.participant_groups),
+            ("manager groups", &self.manager_groups),
+        ]
+        .into_iter()
+        .filter_map(|(title, groups)| {
+            let groups = groups.as_ref()?;
+            let names = if groups.is_empty() {
+                "—".to_string()
+            } else {
+                groups
+                    .iter()
+                    .map(|g| g.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            Some((title, names))
+        })
+        .collect()
+    }
+}
+
 /// The columns a list may be ordered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum SortField {

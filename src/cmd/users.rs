@@ -240,25 +240,8 @@ fn print_detail(detail: &UserDetail, format: Format) -> Result<(), Failure> {
                         .write(&mut out, &rows)?;
                 }
             }
-            for (title, groups) in [
-                ("participant groups", &detail.participant_groups),
-                ("manager groups", &detail.manager_groups),
-            ] {
-                if let Some(groups) = groups {
-                    let names: Vec<String> = groups
-                        .iter()
-                        .map(|g| sanitize(&g.name).into_owned())
-                        .collect();
-                    writeln!(
-                        out,
-                        "{title}: {}",
-                        if names.is_empty() {
-                            "—".into()
-                        } else {
-                            names.join(", ")
-                        }
-                    )?;
-                }
+            for (title, names) in detail.group_summaries() {
+                writeln!(out, "{title}: {}", sanitize(&names))?;
             }
             for (title, extra) in [
                 ("extra fields", &detail.extra_fields),

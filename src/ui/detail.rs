@@ -205,24 +205,14 @@ fn fields<'a>(detail: &'a UserDetail, width: usize, theme: &Theme) -> Vec<Line<'
 }
 
 fn groups_and_extra(detail: &UserDetail, lines: &mut Vec<Line<'_>>, width: usize, theme: &Theme) {
-    for (title, groups) in [
-        ("participant groups", &detail.participant_groups),
-        ("manager groups", &detail.manager_groups),
-    ] {
-        if let Some(groups) = groups {
-            let names: Vec<String> = groups
-                .iter()
-                .map(|g| sanitize(&g.name).into_owned())
-                .collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!("{title}: "), theme.dim()),
-                Span::raw(if names.is_empty() {
-                    "—".into()
-                } else {
-                    names.join(", ")
-                }),
-            ]));
-        }
+    for (title, names) in detail.group_summaries() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{title}: "), theme.dim()),
+            Span::raw(fit(
+                &sanitize(&names),
+                width.saturating_sub(title.len() + 2),
+            )),
+        ]));
     }
     for (title, extra) in [
         ("extra fields", &detail.extra_fields),
