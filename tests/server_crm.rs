@@ -647,3 +647,76 @@ async fn malformed_requests_get_errors_not_crashes() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn common_text_filters_page_the_same_by_every_order() {
+    // Enough users that a common text matches thousands: early pages then walk the sort
+    // index instead of sorting every match. The answer must not change.
+    let server = TestServer::start(Dialect::Crm, 4_000).await;
+    let mut all: Vec<Value> = Vec::new();
+    for offset in (0..4_000).step_by(1000) {
+        let data = server
+            .data(
+                "query($o: Int) { users(limit: 1000, offset: $o) { data { id username email phoneNumber status createdAt updatedAt } } }",
+                json!({ "o": offset }),
+            )
+            .await;
+        all.extend(data["users"]["data"].as_array().unwrap().iter().cloned());
+    }
+    let page = "query($q: String, $s: UserStatus, $by: String, $order: OrderDirection, $o: Int) { users(limit: 50, offset: $o, orderBy: $by, order: $order, filter: { query: $q, status: $s }) { count data { id } } }";
+    for (needle, status) in [("usr_", None), ("USR_000", Some("ACTIVE"))] {
+        let matching: Vec<&Value> = all
+            .iter()
+            .filter(|u| matches_query(u, needle) && status.is_none_or(|s| u["status"] == s))
+            .collect();
+        assert!(
+            matching.len() >= 2_000,
+            "{needle}: {} matches",
+            matching.len()
+        );
+        for by in [
+            "id",
+            "username",
+            "email",
+            "createdAt",
+            "updatedAt",
+            "status",
+        ] {
+            for order in ["ASC", "DESC"] {
+                let mut keys: Vec<(String, String)> = matching
+                    .iter()
+                    .map(|u| {
+                        let key = if by == "email" {
+                            text(u, by).to_lowercase()
+                        } else {
+                            text(u, by)
+                        };
+                        (key, text(u, "id"))
+                    })
+                    .collect();
+                keys.sort();
+                if order == "DESC" {
+                    keys.reverse();
+                }
+                for offset in [0, 950] {
+                    let data = server
+                        .data(page, json!({ "q": needle, "s": status, "by": by, "order": order, "o": offset }))
+                        .await;
+                    assert_eq!(data["users"]["count"], json!(matching.len()));
+                    let expected: Vec<String> = keys
+                        .iter()
+                        .skip(offset)
+                        .take(50)
+                        .map(|(_, id)| id.clone())
+                        .collect();
+                    assert_eq!(
+                        ids(&data["users"]["data"]),
+                        expected,
+                        "{needle} {status:?} by {by} {order} at {offset}"
+                    );
+                }
+            }
+        }
+    }
+    server.stop().await;
+}
