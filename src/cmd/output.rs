@@ -195,7 +195,8 @@ pub struct ListWriter<W: Write> {
     format: Format,
     dialect: Dialect,
     table: TableWriter,
-    csv_header_written: bool,
+    /// Pages and rows written so far: the first page opens the output.
+    pages: u64,
     rows: u64,
 }
 
@@ -207,28 +208,29 @@ impl<W: Write> ListWriter<W> {
             format,
             dialect,
             table: TableWriter::new(headers),
-            csv_header_written: false,
+            pages: 0,
             rows: 0,
         }
     }
 
     pub fn page(&mut self, users: &[User]) -> io::Result<()> {
         let columns = columns(self.dialect);
+        let first = self.pages == 0;
         match self.format {
             Format::Table => {
                 let rows: Vec<Vec<String>> = users
                     .iter()
                     .map(|u| columns.iter().map(|c| cell(&(c.value)(u))).collect())
                     .collect();
-                if !rows.is_empty() || self.rows == 0 {
+                // The first page writes the header, even without rows.
+                if first || !rows.is_empty() {
                     self.table.write(&mut self.out, &rows)?;
                 }
             }
             Format::Csv => {
                 let mut csv = csv::Writer::from_writer(Vec::new());
-                if !self.csv_header_written {
+                if first {
                     csv.write_record(columns.iter().map(|c| c.key))?;
-                    self.csv_header_written = true;
                 }
                 for u in users {
                     csv.write_record(columns.iter().map(|c| cell(&(c.value)(u))))?;
@@ -237,29 +239,31 @@ impl<W: Write> ListWriter<W> {
                 self.out.write_all(&bytes)?;
             }
             Format::Json => {
-                for u in users {
-                    let sep = if self.rows == 0 {
-                        "{\"users\": [\n  "
+                if first {
+                    write!(self.out, "{{\"users\": [")?;
+                }
+                for (i, u) in users.iter().enumerate() {
+                    let sep = if self.rows == 0 && i == 0 {
+                        "\n  "
                     } else {
                         ",\n  "
                     };
                     write!(self.out, "{sep}{}", row_json(self.dialect, u))?;
-                    self.rows += 1;
                 }
             }
         }
-        if self.format != Format::Json {
-            self.rows += users.len() as u64;
-        }
+        self.pages += 1;
+        self.rows += users.len() as u64;
         self.out.flush()
     }
 
     /// Ends the list; `total` is the number of matching users over all pages.
     pub fn finish(mut self, total: u64) -> io::Result<()> {
         if self.format == Format::Json {
-            if self.rows == 0 {
+            if self.pages == 0 {
                 write!(self.out, "{{\"users\": [")?;
-            } else {
+            }
+            if self.rows > 0 {
                 writeln!(self.out)?;
             }
             writeln!(self.out, "], \"total\": {total}}}")?;

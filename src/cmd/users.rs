@@ -67,7 +67,7 @@ async fn list(resolved: &Resolved, client: &Client, args: ListArgs) -> Result<()
             client.dialect()
         )));
     }
-    let mut query = ListQuery {
+    let query = ListQuery {
         offset: args.offset,
         limit: args.limit.unwrap_or(resolved.profile.page_size),
         text: args.filter,
@@ -78,40 +78,25 @@ async fn list(resolved: &Resolved, client: &Client, args: ListArgs) -> Result<()
     };
     let stdout = io::stdout().lock();
     let mut writer = ListWriter::new(io::BufWriter::new(stdout), args.format, client.dialect());
-    let total = match client.dialect() {
-        Dialect::Crm if args.all => {
-            query.limit = MAX_PAGE;
-            loop {
-                let page = ops::crm_page(client, &query).await?;
-                writer.page(&page.rows)?;
-                query.offset += page.rows.len() as u64;
-                if page.rows.is_empty() || query.offset >= page.total {
-                    break page.total;
-                }
-            }
-        }
-        Dialect::Crm => {
-            let page = ops::crm_page(client, &query).await?;
-            writer.page(&page.rows)?;
-            page.total
-        }
-        Dialect::Training => {
-            let users = LocalUsers::new(ops::training_all(client).await?);
-            if args.all {
-                query.limit = MAX_PAGE;
-                loop {
-                    let page = users.page(&query);
-                    writer.page(&page.rows)?;
-                    query.offset += page.rows.len() as u64;
-                    if page.rows.is_empty() || query.offset >= page.total {
-                        break page.total;
-                    }
-                }
-            } else {
-                let page = users.page(&query);
-                writer.page(&page.rows)?;
-                page.total
-            }
+    // training lists every user at once: held here and paged like the server would.
+    let local = match client.dialect() {
+        Dialect::Training => Some(LocalUsers::new(ops::training_all(client).await?)),
+        Dialect::Crm => None,
+    };
+    let mut start = query.clone();
+    if args.all {
+        start.limit = MAX_PAGE;
+    }
+    let mut next = start;
+    let total = loop {
+        let page = match &local {
+            Some(users) => users.page(&next),
+            None => ops::crm_page(client, &next).await?,
+        };
+        writer.page(&page.rows)?;
+        next.offset += page.rows.len() as u64;
+        if !args.all || page.rows.is_empty() || next.offset >= page.total {
+            break page.total;
         }
     };
     writer.finish(total)?;
