@@ -178,29 +178,26 @@ async fn run(
 
 async fn answer(shared: Arc<Shared>, request: Request, responses: mpsc::UnboundedSender<Response>) {
     let started = Instant::now();
+    let reload = matches!(request, Request::Reload { .. });
+    let ahead = matches!(request, Request::Prefetch { .. });
     match request {
-        Request::List { id, query } => {
-            let result = page(&shared, &query, false).await;
-            let _ = responses.send(Response::Page {
-                id,
-                result,
-                elapsed: started.elapsed(),
-            });
-        }
-        Request::Reload { id, query } => {
-            let result = page(&shared, &query, true).await;
-            let _ = responses.send(Response::Page {
-                id,
-                result,
-                elapsed: started.elapsed(),
-            });
-        }
-        Request::Prefetch { id, query } => {
-            let result = page(&shared, &query, false).await;
-            let _ = responses.send(Response::Prefetched {
-                id,
-                result,
-                elapsed: started.elapsed(),
+        Request::List { id, query }
+        | Request::Reload { id, query }
+        | Request::Prefetch { id, query } => {
+            let result = page(&shared, &query, reload).await;
+            let elapsed = started.elapsed();
+            let _ = responses.send(if ahead {
+                Response::Prefetched {
+                    id,
+                    result,
+                    elapsed,
+                }
+            } else {
+                Response::Page {
+                    id,
+                    result,
+                    elapsed,
+                }
             });
         }
         Request::Detail { id, key } => {
