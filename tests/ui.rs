@@ -266,3 +266,36 @@ fn a_small_terminal_says_so() {
         render(&mut app, w, h);
     }
 }
+
+#[test]
+fn the_footer_shows_requests_under_way_and_the_last_error() {
+    let mut app = app(Dialect::Crm, (0..5).map(crm_user).collect(), 5);
+    let effects = app.act(Action::Reload);
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains('⠋'),
+        "a spinner while the reload is under way:\n{screen}"
+    );
+    let Some(Effect::Send(Request::Reload { id, .. })) = effects.into_iter().next() else {
+        panic!("reload asks the worker");
+    };
+    app.update(Event::Worker(Response::Page {
+        id,
+        result: Err(userdeck::api::error::ApiError::GraphQl {
+            operation: "Users".into(),
+            code: Some("UNAUTHORIZED".into()),
+            message: "token expired".into(),
+        }),
+        elapsed: Duration::from_millis(40),
+    }));
+    let screen = render(&mut app, 80, 24);
+    assert!(!screen.contains('⠋'), "no spinner once answered");
+    assert!(
+        screen.contains("Users: token expired [UNAUTHORIZED]"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("40 ms") && screen.contains("user.4"),
+        "latency shown, rows kept"
+    );
+}

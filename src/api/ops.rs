@@ -20,6 +20,16 @@ pub enum UserKey {
     Email(String),
 }
 
+impl std::fmt::Display for UserKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UserKey::Id(id) => write!(f, "with id {id:?}"),
+            UserKey::Ref(r) => write!(f, "with ref {r:?}"),
+            UserKey::Email(e) => write!(f, "with e-mail {e:?}"),
+        }
+    }
+}
+
 fn refuse<T>(message: String) -> Result<T, ApiError> {
     Err(ApiError::Refused(message))
 }
@@ -105,7 +115,7 @@ pub async fn detail(client: &Client, key: &UserKey) -> Result<UserDetail, ApiErr
             answer
                 .user
                 .map(UserDetail::from)
-                .ok_or_else(|| not_found(&format!("{key:?}")))
+                .ok_or_else(|| not_found(&key.to_string()))
         }
     }
 }

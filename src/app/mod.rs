@@ -392,10 +392,10 @@ impl App {
             self.mode = Mode::Normal;
             return Vec::new();
         };
-        let cancel = || (Mode::Normal, None::<Dialog>);
         match (&mut dialog.typed, key.code) {
             (_, KeyCode::Esc) | (None, KeyCode::Char('n' | 'N')) => {
-                (self.mode, self.dialog) = cancel();
+                self.mode = Mode::Normal;
+                self.dialog = None;
                 self.info("cancelled: nothing was sent");
                 Vec::new()
             }
@@ -961,7 +961,7 @@ impl App {
         self.message = Some(Message { error, text });
     }
 
-    /// A status's place in the status filter, for the footer.
+    /// The status filter in force, as the footer shows it ("all" without one).
     pub fn status_label(&self) -> String {
         self.query
             .status
