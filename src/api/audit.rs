@@ -4,7 +4,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -44,10 +44,6 @@ impl Journal {
                 user,
             }),
         }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.inner.path
     }
 
     /// Records that `action` is about to be sent for `ids`, and syncs it to disk.

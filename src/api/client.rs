@@ -156,10 +156,6 @@ impl Client {
         Capabilities::of(self.config.dialect)
     }
 
-    pub fn endpoint(&self) -> &str {
-        self.endpoint.as_str()
-    }
-
     /// Sends a query, trying again with backoff when no answer came or the server failed.
     pub async fn query<F, V>(&self, operation: Operation<F, V>) -> Result<F, ApiError>
     where

@@ -49,14 +49,6 @@ impl LocalUsers {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.users.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.users.is_empty()
-    }
-
     fn order(&self, field: SortField) -> Arc<Vec<u32>> {
         let mut orders = self.orders.lock().unwrap_or_else(|p| p.into_inner());
         orders

@@ -90,10 +90,3 @@ pub fn expect_error(body: &Value, code: &str) -> String {
         .expect("an error has a message")
         .to_string()
 }
-
-pub fn crm_server_options() -> ServerOptions {
-    ServerOptions {
-        dialect: Dialect::Crm,
-        ..ServerOptions::default()
-    }
-}
