@@ -85,8 +85,14 @@ impl Dashboard {
             raw: Mutex::new(Vec::new()),
             stop: std::sync::atomic::AtomicBool::new(false),
         });
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let fd = pty.master.as_raw_fd().expect("a unix pty");
+        // The reader's own copy of the terminal, polled and read by that number alone: the
+        // master's number may be reused by another test once the master is dropped.
+        let master_fd = pty.master.as_raw_fd().expect("a unix pty");
+        // SAFETY: duplicating an open descriptor; the copy is owned by the File below.
+        let fd = unsafe { libc::fcntl(master_fd, libc::F_DUPFD_CLOEXEC, 0) };
+        assert!(fd >= 0, "dup of the pty");
+        // SAFETY: `fd` is a fresh descriptor that nothing else owns.
+        let mut reader = unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(fd) };
         let sink = screen.clone();
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
@@ -341,6 +347,7 @@ async fn closing_the_terminal_ends_the_process() {
     let server = TestServer::start(Dialect::Crm, 20).await;
     let mut ui = Dashboard::start(&server, Dialect::Crm);
     ui.wait_text("rows 1–20 of 20");
+    let pid = ui.child.process_id().unwrap();
     // The terminal goes away, as when an SSH connection drops: every handle on it closes.
     ui.screen
         .stop
@@ -352,7 +359,24 @@ async fn closing_the_terminal_ends_the_process() {
     std::thread::spawn(move || {
         let _ = tx.send(child.wait());
     });
-    assert!(rx.recv_timeout(DEADLINE).is_ok(), "the process ended");
+    if rx.recv_timeout(DEADLINE).is_err() {
+        let mut state = String::new();
+        if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+            for task in tasks.flatten() {
+                let p = task.path();
+                let comm = std::fs::read_to_string(p.join("comm")).unwrap_or_default();
+                let wchan = std::fs::read_to_string(p.join("wchan")).unwrap_or_default();
+                let stat = std::fs::read_to_string(p.join("stat")).unwrap_or_default();
+                state.push_str(&format!(
+                    "{} {} {}\n",
+                    comm.trim(),
+                    wchan,
+                    stat.split(' ').nth(2).unwrap_or("")
+                ));
+            }
+        }
+        panic!("the process did not end; its threads:\n{state}");
+    }
     server.stop().await;
 }
 
