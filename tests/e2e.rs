@@ -14,6 +14,11 @@ use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
 
 const DEADLINE: Duration = Duration::from_secs(30);
+
+/// The pseudo-terminal tests run one at a time: a terminal opened while another test
+/// forks can leak into that child before it is marked close-on-exec, and then outlive its
+/// master, which the test of a closing terminal cannot tell from a hang.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
 
@@ -236,6 +241,7 @@ async fn users(server: &TestServer, query: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_filter_detail_overlap_and_back() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Crm, 300).await;
     // A user with an overlapping user, found through the API.
     let all = users(
@@ -299,6 +305,7 @@ async fn list_filter_detail_overlap_and_back() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn blocking_three_selected_users_changes_them_on_the_server() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Crm, 60).await;
     let first = users(&server, "{ users(limit: 3) { data { id status } } }").await;
     let ids: Vec<String> = first["users"]["data"]
@@ -331,6 +338,7 @@ async fn blocking_three_selected_users_changes_them_on_the_server() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_and_sighup_restore_the_terminal() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Training, 20).await;
     for signal in ["TERM", "HUP", "INT"] {
         let ui = Dashboard::start(&server, Dialect::Training);
@@ -344,6 +352,7 @@ async fn sigterm_and_sighup_restore_the_terminal() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn closing_the_terminal_ends_the_process() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Crm, 20).await;
     let mut ui = Dashboard::start(&server, Dialect::Crm);
     ui.wait_text("rows 1–20 of 20");
@@ -382,6 +391,7 @@ async fn closing_the_terminal_ends_the_process() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rebound_keys_mouse_clicks_and_resizing() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Crm, 50).await;
     let page = users(&server, "{ users(limit: 3) { data { username } } }").await;
     let third = page["users"]["data"][2]["username"]
@@ -419,6 +429,7 @@ async fn rebound_keys_mouse_clicks_and_resizing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_headless_bulk_action_asks_on_the_terminal() {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Crm, 10).await;
     let page = users(
         &server,
