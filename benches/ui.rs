@@ -79,11 +79,12 @@ fn app(rows: u64) -> App {
         color: true,
     };
     let (mut app, effects) = App::new(config);
-    let Some(Effect::Send(Request::List { id, .. })) = effects.into_iter().next() else {
+    let Some(Effect::Send(Request::List { id, query })) = effects.into_iter().next() else {
         panic!("a list request first");
     };
     app.update(Event::Worker(Response::Page {
         id,
+        query,
         result: Ok(Page {
             rows: (0..rows).map(user).collect(),
             total: rows,
@@ -91,12 +92,13 @@ fn app(rows: u64) -> App {
         }),
         elapsed: Duration::from_millis(5),
     }));
-    let Some(Effect::Send(Request::Detail { id, .. })) = app.act(Action::Open).into_iter().next()
+    let Some(Effect::Send(Request::Detail { id, key })) = app.act(Action::Open).into_iter().next()
     else {
         panic!("a detail request");
     };
     app.update(Event::Worker(Response::Detail {
         id,
+        key,
         result: Ok(Box::new(detail())),
         elapsed: Duration::from_millis(5),
     }));

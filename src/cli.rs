@@ -7,6 +7,22 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::model::SortField;
 use crate::dialect::Dialect;
+use crate::server::faults::FaultSpec;
+
+/// The --help text of `--faults`, the same for `serve` and `demo` (and as in the README).
+const FAULTS_HELP: &str = "\
+Inject faults into POST /graphql, e.g. latency=300ms,fail=1/5,bad-body=1/7,lose-answer
+- latency=DUR (e.g. 300ms, 2s, 1.5s): every POST to /graphql waits DUR before it is handled.
+- fail=1/N: one request in N is answered HTTP 500 (with a short text body), without being
+  executed. Deterministic: POST requests are numbered 1, 2, 3, … from server start (one
+  shared counter); request k fails when k % N == 0.
+- bad-body=1/N: one request in N (same counter, k % N == 0; if fail also hits k, fail wins)
+  is answered HTTP 200 with a body that is not JSON, without being executed.
+- lose-answer: a mutation is executed (applied) first and then its answer is replaced by the
+  fault that hits it (500 or bad body). With lose-answer and neither fail nor bad-body,
+  every mutation's answer is replaced by HTTP 500 after it was applied. Queries are never
+  affected by lose-answer itself.
+Empty or none: no faults. Faults hit requests with and without the right token alike.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,6 +86,10 @@ pub struct DemoArgs {
     /// Keep the demo data in this SQLite file
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Inject faults into the demo server, e.g. latency=300ms,fail=1/5 (see --help)
+    #[arg(long, value_name = "SPEC", default_value = "none", long_help = FAULTS_HELP,
+          value_parser = clap::value_parser!(FaultSpec))]
+    pub faults: FaultSpec,
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,4 +294,8 @@ pub struct ServeArgs {
         value_name = "T"
     )]
     pub token: Option<String>,
+    /// Inject faults, e.g. latency=300ms,fail=1/5,bad-body=1/7,lose-answer (see --help)
+    #[arg(long, value_name = "SPEC", default_value = "none", long_help = FAULTS_HELP,
+          value_parser = clap::value_parser!(FaultSpec))]
+    pub faults: FaultSpec,
 }

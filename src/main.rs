@@ -57,6 +57,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
         seed: args.seed,
         db: args.db,
         token: args.token.filter(|t| !t.is_empty()),
+        faults: args.faults,
     };
     let opts = options.clone();
     let started = std::time::Instant::now();
@@ -82,6 +83,9 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
     eprintln!("serving the {} API with {data}, {store}", options.dialect);
     if options.token.is_none() {
         eprintln!("no --token given: every request is let in");
+    }
+    if !options.faults.is_none() {
+        eprintln!("injecting faults: {}", options.faults);
     }
     eprintln!(
         "GraphiQL: open {} in a browser; Ctrl-C stops",

@@ -61,9 +61,27 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// The first `chars` characters of `text` (all of it when shorter): a date's day from a
+/// timestamp, say. Cuts between characters, never inside one.
+pub fn head(text: &str, chars: usize) -> &str {
+    match text.char_indices().nth(chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{fit, sanitize};
+    use super::{fit, head, sanitize};
+
+    #[test]
+    fn head_cuts_between_characters() {
+        assert_eq!(head("2026-01-02T10:00:00Z", 10), "2026-01-02");
+        assert_eq!(head("2026-0é-01T00", 10), "2026-0é-01");
+        assert_eq!(head("日本日本日本日本日本日本", 10), "日本日本日本日本日本");
+        assert_eq!(head("short", 10), "short");
+        assert_eq!(head("", 3), "");
+    }
 
     #[test]
     fn fit_counts_wide_characters() {

@@ -3,14 +3,16 @@
 //! batch when something changed — never on a timer while idle.
 //!
 //! The terminal is restored on every way out: quit, an error, a panic, SIGINT, SIGTERM,
-//! SIGHUP. When the terminal goes away the loop ends instead of spinning.
+//! SIGHUP, and while suspended (Ctrl-Z, SIGTSTP; SIGCONT redraws in full). A signal or
+//! the terminal going away during a bulk action stops it first, so every id sent is
+//! journalled with its outcome; the loop never waits past the stop's grace.
 
 use std::io::{self, BufWriter, Stdout, Write};
 use std::time::Duration;
 
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream, KeyEventKind,
-    MouseEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent, EventStream, KeyEventKind, MouseEventKind,
 };
 use crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
@@ -23,7 +25,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use tokio::signal::unix::{SignalKind, signal};
 
-use crate::api::worker::WorkerHandle;
+use crate::api::worker::{Request, WorkerHandle};
 use crate::app::{App, AppConfig, Effect, Event};
 use crate::ui;
 
@@ -56,6 +58,7 @@ pub fn restore() {
     let _ = execute!(
         out,
         EndSynchronizedUpdate,
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         cursor::Show
@@ -72,11 +75,21 @@ impl Drop for Guard {
     }
 }
 
-fn enter() -> io::Result<(Term, Guard)> {
+/// Raw mode, the alternate screen, mouse reports and bracketed paste.
+fn set_up_terminal() -> io::Result<()> {
     enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
+}
+
+fn enter() -> io::Result<(Term, Guard)> {
     let guard = Guard;
-    let mut out = io::stdout();
-    execute!(out, EnterAlternateScreen, EnableMouseCapture, cursor::Hide)?;
+    set_up_terminal()?;
     // A panic restores the terminal before its message is printed.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -108,11 +121,14 @@ fn area(terminal: &Term) -> Rect {
     Rect::new(0, 0, size.width, size.height)
 }
 
-/// Runs the dashboard until the operator quits or the terminal goes away.
-pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<()> {
+/// Runs the dashboard until the operator quits or the terminal goes away; what the
+/// program has to say on its way out (a bulk action stopped on quit).
+pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Option<String>> {
     let mut term_signal = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut stop_signal = signal(SignalKind::from_raw(libc::SIGTSTP))?;
+    let mut cont_signal = signal(SignalKind::from_raw(libc::SIGCONT))?;
     let (mut terminal, _guard) = enter()?;
     let (mut app, effects) = App::new(config);
     let mut events = EventStream::new();
@@ -133,45 +149,80 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<()> 
     };
     let mut pending = effects;
     let mut dirty = true;
+    // Once the terminal is gone nothing is drawn or read; a bulk action still stops.
+    let mut gone = false;
+    // Quitting during a bulk action waits for it to stop, but never longer than this.
+    let mut deadline: Option<tokio::time::Instant> = None;
     loop {
         for effect in pending.drain(..) {
             match effect {
                 Effect::Send(request) => {
+                    if let Request::StopBulk { grace } = &request {
+                        let last = tokio::time::Instant::now() + *grace + STOP_MARGIN;
+                        deadline = Some(deadline.map_or(last, |d| d.min(last)));
+                    }
                     if worker.requests.send(request).is_err() {
                         return Err(io::Error::other("the API worker stopped"));
                     }
                 }
-                Effect::Quit => return Ok(()),
+                Effect::Suspend => {
+                    suspend();
+                    dirty = true;
+                }
+                Effect::Quit => return Ok(app.farewell().map(String::from)),
             }
         }
-        if dirty {
+        if dirty && !gone {
             // The table's room changes with the filter line and the detail pane too.
             pending.extend(resize(&mut app, &terminal));
-            // A terminal that cannot be written to is gone: leave.
-            draw(&mut terminal, &app)?;
+            // A terminal that cannot be written to is gone.
+            if draw(&mut terminal, &app).is_err() {
+                gone = true;
+                pending.extend(app.update(Event::Shutdown));
+            }
             dirty = false;
         }
         let loading = app.loading();
         let event = tokio::select! {
-            event = events.next() => match event {
+            event = events.next(), if !gone => match event {
                 Some(Ok(event)) => terminal_event(event, &app, area(&terminal)),
                 // The terminal went away (crossterm would spin on a closed one).
-                Some(Err(_)) | None => return Ok(()),
+                Some(Err(_)) | None => {
+                    gone = true;
+                    Some(Event::Shutdown)
+                }
             },
             response = worker.responses.recv() => match response {
                 Some(response) => Some(Event::Worker(response)),
                 None => return Err(io::Error::other("the API worker stopped")),
             },
-            _ = spinner.tick(), if loading => Some(Event::Tick),
-            _ = liveness.tick() => {
+            _ = spinner.tick(), if loading && !gone => Some(Event::Tick),
+            _ = liveness.tick(), if !gone => {
                 if crossterm::terminal::size().is_err() {
-                    return Ok(());
+                    gone = true;
+                    Some(Event::Shutdown)
+                } else {
+                    continue;
+                }
+            }
+            () = sleep_until_some(deadline) => return Ok(app.farewell().map(String::from)),
+            _ = term_signal.recv() => Some(Event::Shutdown),
+            _ = hangup.recv() => {
+                gone = true;
+                Some(Event::Shutdown)
+            }
+            _ = interrupt.recv() => Some(Event::Shutdown),
+            _ = stop_signal.recv() => {
+                suspend();
+                continue;
+            }
+            _ = cont_signal.recv() => {
+                if !gone {
+                    resume(&mut terminal)?;
+                    dirty = true;
                 }
                 continue;
             }
-            _ = term_signal.recv() => return Ok(()),
-            _ = hangup.recv() => return Ok(()),
-            _ = interrupt.recv() => return Ok(()),
         };
         if let Some(event) = event {
             pending.extend(app.update(event));
@@ -184,10 +235,38 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<()> 
     }
 }
 
+/// Past the grace a stopping bulk action has, how long quitting still waits for it.
+const STOP_MARGIN: Duration = Duration::from_secs(2);
+
+async fn sleep_until_some(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Gives the terminal back and stops the process, as Ctrl-Z does in a shell; SIGCONT
+/// (`fg`) brings it back through [`resume`].
+fn suspend() {
+    restore();
+    // SAFETY: raising a signal on this process; SIGSTOP cannot be caught, so this returns
+    // once the process is continued.
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
+}
+
+/// After SIGCONT: raw mode and the alternate screen again, and a full redraw.
+fn resume(terminal: &mut Term) -> io::Result<()> {
+    set_up_terminal()?;
+    terminal.clear()
+}
+
 /// A terminal event as the app sees it.
 fn terminal_event(event: TermEvent, app: &App, area: Rect) -> Option<Event> {
     match event {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
+        TermEvent::Paste(text) => Some(Event::Paste(text)),
         TermEvent::Resize(width, height) => Some(Event::Resize {
             table_rows: ui::table_rows(app, Rect::new(0, 0, width, height)),
             side_by_side: ui::side_by_side(width),

@@ -12,7 +12,7 @@ use axum::routing::post;
 use common::{TOKEN, TestServer};
 use serde_json::{Value, json};
 use userdeck::api::audit::Journal;
-use userdeck::api::bulk;
+use userdeck::api::bulk::{self, Stop};
 use userdeck::api::client::{Client, ClientConfig, Token};
 use userdeck::api::error::{ApiError, TransportKind};
 use userdeck::api::model::{BulkAction, ListQuery, SortField, Status};
@@ -424,7 +424,10 @@ async fn a_bulk_block_isolates_an_unknown_id_and_journals_everything() {
     assert_eq!(ids.len(), 1_200);
 
     let mut progress = Vec::new();
-    let report = bulk::run(&client, BulkAction::Block, &ids, 500, |p| progress.push(p)).await;
+    let report = bulk::run(&client, BulkAction::Block, &ids, 500, Stop::never(), |p| {
+        progress.push(p)
+    })
+    .await;
     assert_eq!(report.succeeded.len(), 1_199);
     assert_eq!(
         report.failed,
@@ -525,7 +528,7 @@ async fn training_bulk_reports_malformed_and_unknown_ids() {
     let mut ids = live.clone();
     ids.push("uuid-hier".into());
     ids.push("8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into());
-    let report = bulk::run(&client, BulkAction::Archive, &ids, 2, |_| {}).await;
+    let report = bulk::run(&client, BulkAction::Archive, &ids, 2, Stop::never(), |_| {}).await;
     assert_eq!(report.succeeded, live, "reported as given");
     assert_eq!(
         report.failed,
@@ -537,7 +540,7 @@ async fn training_bulk_reports_malformed_and_unknown_ids() {
             )
         ]
     );
-    let refused = bulk::run(&client, BulkAction::Block, &live, 2, |_| {}).await;
+    let refused = bulk::run(&client, BulkAction::Block, &live, 2, Stop::never(), |_| {}).await;
     assert!(refused.succeeded.is_empty() && refused.failed.len() == 3);
     server.stop().await;
 }

@@ -266,3 +266,47 @@ async fn a_training_database_file_keeps_created_updated_and_archived_users() {
     assert_eq!(body["data"]["users"].as_array().unwrap().len(), 26);
     second.stop("TERM");
 }
+
+#[test]
+fn a_bad_faults_spec_is_a_usage_error_naming_it() {
+    for (spec, mentions) in [
+        ("fail=2/5", vec!["fail=2/5", "1/N"]),
+        ("jitter=5ms", vec!["jitter=5ms", "latency=DUR"]),
+        ("latency=soon", vec!["latency=soon", "300ms"]),
+    ] {
+        let output = userdeck()
+            .args(["serve", "--faults", spec])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{spec}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        for mention in mentions {
+            assert!(stderr.contains(mention), "{spec}: {stderr}");
+        }
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn serve_with_faults_says_which_are_on_and_injects_them() {
+    let served = serve(&["--users", "5", "--faults", "latency=10ms,fail=1/2"]);
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        let response = client
+            .post(&served.url)
+            .bearer_auth(TOKEN)
+            .json(&json!({ "query": "{ users { count } }" }))
+            .send()
+            .await
+            .expect("answered");
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 500]);
+    let (status, stderr) = served.stop("TERM");
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains("injecting faults: latency=10ms,fail=1/2"),
+        "{stderr}"
+    );
+}

@@ -85,11 +85,12 @@ fn app(dialect: Dialect, rows: Vec<User>, total: u64) -> App {
         color: true,
     };
     let (mut app, effects) = App::new(config);
-    let Some(Effect::Send(Request::List { id, .. })) = effects.into_iter().next() else {
+    let Some(Effect::Send(Request::List { id, query })) = effects.into_iter().next() else {
         panic!("the first request is a list");
     };
     app.update(Event::Worker(Response::Page {
         id,
+        query,
         result: Ok(Page {
             rows,
             total,
@@ -169,11 +170,12 @@ fn training_detail() -> UserDetail {
 
 fn open_detail(app: &mut App, detail: UserDetail) {
     let effects = app.act(Action::Open);
-    let Some(Effect::Send(Request::Detail { id, .. })) = effects.into_iter().next() else {
+    let Some(Effect::Send(Request::Detail { id, key })) = effects.into_iter().next() else {
         panic!("opening asks for the detail");
     };
     app.update(Event::Worker(Response::Detail {
         id,
+        key,
         result: Ok(Box::new(detail)),
         elapsed: Duration::from_millis(7),
     }));
@@ -276,11 +278,12 @@ fn the_footer_shows_requests_under_way_and_the_last_error() {
         screen.contains('⠋'),
         "a spinner while the reload is under way:\n{screen}"
     );
-    let Some(Effect::Send(Request::Reload { id, .. })) = effects.into_iter().next() else {
+    let Some(Effect::Send(Request::Reload { id, query })) = effects.into_iter().next() else {
         panic!("reload asks the worker");
     };
     app.update(Event::Worker(Response::Page {
         id,
+        query,
         result: Err(userdeck::api::error::ApiError::GraphQl {
             operation: "Users".into(),
             code: Some("UNAUTHORIZED".into()),

@@ -83,12 +83,18 @@ impl Journal {
             .iter()
             .map(|(id, reason)| json!({ "id": id, "reason": reason }))
             .collect();
+        let unknown: Vec<Value> = report
+            .unknown
+            .iter()
+            .map(|(id, why)| json!({ "id": id, "reason": why }))
+            .collect();
         let mut line = json!({
             "time": now(),
             "event": "outcome",
             "entry": entry.0,
             "succeeded": report.succeeded,
             "failed": failed,
+            "unknown": unknown,
         });
         if let Some(error) = error {
             line["error"] = Value::String(error.to_string());

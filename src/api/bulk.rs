@@ -3,8 +3,16 @@
 //! crm applies a chunk all or nothing and fails it as a whole when one id is unknown:
 //! such a chunk is split in halves until the unknown ids stand alone, so every other id
 //! is still applied and each unknown one is reported. training answers per id already.
+//!
+//! A request that may have reached the server without an answer coming back leaves its
+//! ids *unknown*, never failed. A [`Stop`] ends the action between chunks; the chunk under
+//! way gets a grace to answer, and its ids stay unknown when none comes.
 
 use std::collections::{HashSet, VecDeque};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::time::Instant;
 
 use super::client::Client;
 use super::error::{ApiError, RESOURCE_NOT_FOUND};
@@ -21,13 +29,97 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// Asks a running bulk action to stop; dropping it changes nothing.
+#[derive(Debug, Clone)]
+pub struct StopSignal(watch::Sender<Option<Duration>>);
+
+impl StopSignal {
+    /// No new chunk starts; the one under way is waited for at most `grace` (a shorter
+    /// grace asked later wins).
+    pub fn stop(&self, grace: Duration) {
+        self.0.send_replace(Some(grace));
+    }
+
+    /// Whether the action it stops has ended.
+    pub fn is_finished(&self) -> bool {
+        self.0.is_closed()
+    }
+}
+
+/// The bulk action's side of a [`StopSignal`].
+#[derive(Debug)]
+pub struct Stop(watch::Receiver<Option<Duration>>);
+
+impl Stop {
+    /// A pair: the signal to keep, the side to give to [`run`].
+    pub fn new() -> (StopSignal, Stop) {
+        let (tx, rx) = watch::channel(None);
+        (StopSignal(tx), Stop(rx))
+    }
+
+    /// A stop that never comes.
+    pub fn never() -> Stop {
+        Stop::new().1
+    }
+
+    fn requested(&self) -> bool {
+        self.0.borrow().is_some()
+    }
+
+    /// Resolves once a stop was asked and its grace has passed.
+    async fn grace_over(&mut self) {
+        let mut deadline: Option<Instant> = None;
+        loop {
+            if let Some(grace) = *self.0.borrow_and_update() {
+                let asked = Instant::now() + grace;
+                deadline = Some(deadline.map_or(asked, |d| d.min(asked)));
+            }
+            let changed = self.0.changed();
+            match deadline {
+                Some(d) => tokio::select! {
+                    () = tokio::time::sleep_until(d) => return,
+                    gone = changed => if gone.is_err() {
+                        tokio::time::sleep_until(d).await;
+                        return;
+                    },
+                },
+                None => {
+                    if changed.await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What became of one request of a bulk action.
+enum Sent<T> {
+    Answered(Result<T, ApiError>),
+    /// The stop's grace ran out first.
+    Abandoned,
+}
+
+/// Sends one chunk, unless the stop's grace runs out first.
+async fn send<T>(stop: &mut Stop, request: impl Future<Output = Result<T, ApiError>>) -> Sent<T> {
+    tokio::select! {
+        biased;
+        result = request => Sent::Answered(result),
+        () = stop.grace_over() => Sent::Abandoned,
+    }
+}
+
+const ABANDONED: &str = "no answer came before userdeck stopped waiting";
+
 /// Runs `action` on `ids` (duplicates dropped, order kept) in chunks of `chunk`, calling
-/// `progress` as ids settle. Never fails as a whole: every id ends up in the report.
+/// `progress` as ids settle, until done or stopped. Never fails as a whole: every id ends
+/// up in the report.
 pub async fn run(
     client: &Client,
     action: BulkAction,
     ids: &[String],
     chunk: usize,
+    mut stop: Stop,
     mut progress: impl FnMut(Progress),
 ) -> BulkReport {
     let mut seen = HashSet::new();
@@ -51,24 +143,25 @@ pub async fn run(
             let mut queue: VecDeque<Vec<String>> =
                 ids.chunks(chunk).map(<[String]>::to_vec).collect();
             while let Some(part) = queue.pop_front() {
-                match client.set_status(block, &part).await {
-                    Ok(()) => report.succeeded.extend(part),
-                    Err(e) if e.is_code(RESOURCE_NOT_FOUND) && part.len() > 1 => {
+                if stop.requested() {
+                    report.not_sent.extend(part);
+                    report.not_sent.extend(queue.drain(..).flatten());
+                    break;
+                }
+                match send(&mut stop, client.set_status(block, &part)).await {
+                    Sent::Answered(Ok(())) => report.succeeded.extend(part),
+                    Sent::Answered(Err(e)) if e.is_code(RESOURCE_NOT_FOUND) && part.len() > 1 => {
                         // Try each half on its own, in order, before what comes next.
                         let (left, right) = part.split_at(part.len() / 2);
                         queue.push_front(right.to_vec());
                         queue.push_front(left.to_vec());
                         continue;
                     }
-                    Err(e) => {
-                        let reason = reason(&e);
-                        report
-                            .failed
-                            .extend(part.into_iter().map(|id| (id, reason.clone())));
-                    }
+                    Sent::Answered(Err(e)) => report.add_error(part, &e),
+                    Sent::Abandoned => report.add_abandoned(part),
                 }
                 progress(Progress {
-                    done: report.succeeded.len() + report.failed.len(),
+                    done: report.settled(),
                     total,
                 });
             }
@@ -83,10 +176,19 @@ pub async fn run(
                 }
             }
             let archive = action == BulkAction::Archive;
-            for part in valid.chunks(chunk) {
+            let mut parts = valid.chunks(chunk);
+            while let Some(part) = parts.next() {
+                let given = || part.iter().map(|(given, _)| given.clone());
+                if stop.requested() {
+                    report.not_sent.extend(given());
+                    report
+                        .not_sent
+                        .extend(parts.flatten().map(|(given, _)| given.clone()));
+                    break;
+                }
                 let canonical: Vec<String> = part.iter().map(|(_, c)| c.clone()).collect();
-                match client.archive(archive, &canonical).await {
-                    Ok((succeeded, _failed)) => {
+                match send(&mut stop, client.archive(archive, &canonical)).await {
+                    Sent::Answered(Ok((succeeded, _failed))) => {
                         let ok: HashSet<&str> = succeeded.iter().map(String::as_str).collect();
                         // Report ids as the operator gave them.
                         for (given, canonical) in part {
@@ -99,16 +201,11 @@ pub async fn run(
                             }
                         }
                     }
-                    Err(e) => {
-                        let reason = reason(&e);
-                        report.failed.extend(
-                            part.iter()
-                                .map(|(given, _)| (given.clone(), reason.clone())),
-                        );
-                    }
+                    Sent::Answered(Err(e)) => report.add_error(given(), &e),
+                    Sent::Abandoned => report.add_abandoned(given()),
                 }
                 progress(Progress {
-                    done: report.succeeded.len() + report.failed.len(),
+                    done: report.settled(),
                     total,
                 });
             }
@@ -117,13 +214,27 @@ pub async fn run(
     report
 }
 
-/// Why the ids of a failed request failed; whether they may have been applied anyway.
-fn reason(e: &ApiError) -> String {
-    if e.is_code(RESOURCE_NOT_FOUND) {
-        "unknown to the server".into()
-    } else if matches!(e, ApiError::Transport { .. } | ApiError::Http { .. }) && !e.never_sent() {
-        format!("outcome unknown, check before retrying: {e}")
-    } else {
-        e.to_string()
+impl BulkReport {
+    /// `ids` of a request that got `error`: unknown when the server may have applied it
+    /// anyway, else failed.
+    fn add_error(&mut self, ids: impl IntoIterator<Item = String>, error: &ApiError) {
+        if error.is_code(RESOURCE_NOT_FOUND) {
+            let reason = "unknown to the server".to_string();
+            self.failed
+                .extend(ids.into_iter().map(|id| (id, reason.clone())));
+        } else if error.may_have_applied() {
+            let why = error.to_string();
+            self.unknown
+                .extend(ids.into_iter().map(|id| (id, why.clone())));
+        } else {
+            let reason = error.to_string();
+            self.failed
+                .extend(ids.into_iter().map(|id| (id, reason.clone())));
+        }
+    }
+
+    fn add_abandoned(&mut self, ids: impl IntoIterator<Item = String>) {
+        self.unknown
+            .extend(ids.into_iter().map(|id| (id, ABANDONED.to_string())));
     }
 }

@@ -10,7 +10,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::audit::Journal;
+use super::audit::{Entry, Journal};
 use super::error::ApiError;
 use super::model::{BulkReport, Capabilities};
 use super::{crm, training};
@@ -271,7 +271,8 @@ impl Client {
     }
 
     /// Runs a journalled mutation: the attempt is written before it is sent, the outcome
-    /// per id after.
+    /// per id after — also when the request is dropped before its answer came (the ids
+    /// are then journalled as unknown).
     pub async fn journalled<T>(
         &self,
         action: &str,
@@ -280,20 +281,21 @@ impl Client {
         run: impl Future<Output = Result<T, ApiError>>,
         outcome: impl FnOnce(&Result<T, ApiError>) -> BulkReport,
     ) -> Result<T, ApiError> {
-        let entry =
-            match &self.journal {
-                Some(journal) => Some(journal.attempt(action, ids, detail).map_err(|e| {
+        let mut pending = match &self.journal {
+            Some(journal) => Some(Unanswered {
+                entry: Some(journal.attempt(action, ids, detail).map_err(|e| {
                     ApiError::Refused(format!("cannot write the audit journal: {e}"))
                 })?),
-                None => None,
-            };
+                journal,
+                ids,
+            }),
+            None => None,
+        };
         let result = run.await;
-        if let (Some(journal), Some(entry)) = (&self.journal, entry) {
+        if let Some(entry) = pending.as_mut().and_then(|p| p.entry.take()) {
             let report = outcome(&result);
             let error = result.as_ref().err().map(ToString::to_string);
-            if let Err(e) = journal.outcome(&entry, &report, error.as_deref()) {
-                tracing::warn!(error = %e, "cannot write the outcome to the audit journal");
-            }
+            write_outcome(pending.as_ref().map(|p| p.journal), &entry, &report, error);
         }
         result
     }
@@ -357,6 +359,7 @@ impl Client {
                         .iter()
                         .map(|id| (id.clone(), "unknown to the server".into()))
                         .collect(),
+                    ..BulkReport::default()
                 },
                 Err(e) => outcome_all(ids, &Err::<(), _>(e.clone())),
             },
@@ -365,16 +368,56 @@ impl Client {
     }
 }
 
-/// The per-id outcome of a request that succeeds or fails as a whole.
+/// A journalled attempt whose outcome is not written yet; dropped so, it writes the ids
+/// as unknown: the request was sent and its answer never read.
+struct Unanswered<'a> {
+    journal: &'a Journal,
+    entry: Option<Entry>,
+    ids: &'a [String],
+}
+
+impl Drop for Unanswered<'_> {
+    fn drop(&mut self) {
+        if let Some(entry) = self.entry.take() {
+            let why = "the request was abandoned before its answer came";
+            let report = BulkReport {
+                unknown: self.ids.iter().map(|id| (id.clone(), why.into())).collect(),
+                ..BulkReport::default()
+            };
+            write_outcome(Some(self.journal), &entry, &report, Some(why.into()));
+        }
+    }
+}
+
+fn write_outcome(
+    journal: Option<&Journal>,
+    entry: &Entry,
+    report: &BulkReport,
+    error: Option<String>,
+) {
+    if let Some(journal) = journal
+        && let Err(e) = journal.outcome(entry, report, error.as_deref())
+    {
+        tracing::warn!(error = %e, "cannot write the outcome to the audit journal");
+    }
+}
+
+/// The per-id outcome of a request that succeeds or fails as a whole; ids of a request
+/// the server may have applied without answering are unknown.
 fn outcome_all<T>(ids: &[String], result: &Result<T, ApiError>) -> BulkReport {
+    let each = |why: String| ids.iter().map(|id| (id.clone(), why.clone())).collect();
     match result {
         Ok(_) => BulkReport {
             succeeded: ids.to_vec(),
-            failed: Vec::new(),
+            ..BulkReport::default()
+        },
+        Err(e) if e.may_have_applied() => BulkReport {
+            unknown: each(e.to_string()),
+            ..BulkReport::default()
         },
         Err(e) => BulkReport {
-            succeeded: Vec::new(),
-            failed: ids.iter().map(|id| (id.clone(), e.to_string())).collect(),
+            failed: each(e.to_string()),
+            ..BulkReport::default()
         },
     }
 }

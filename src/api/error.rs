@@ -100,6 +100,17 @@ impl ApiError {
         )
     }
 
+    /// Whether a mutation that got this error may still have been applied: it may have
+    /// reached the server, and no answer says what became of it.
+    pub fn may_have_applied(&self) -> bool {
+        match self {
+            ApiError::Transport { .. } => !self.never_sent(),
+            ApiError::Http { status, .. } => *status >= 500,
+            ApiError::NotGraphQl { .. } => true,
+            ApiError::GraphQl { .. } | ApiError::Refused(_) => false,
+        }
+    }
+
     /// A transport failure, classified from reqwest's error and its causes.
     pub fn transport(operation: &str, error: &reqwest::Error) -> ApiError {
         let mut causes = Vec::new();

@@ -285,6 +285,17 @@ impl BulkAction {
             BulkAction::Unarchive => "unarchive",
         }
     }
+
+    /// The status a user has once the action succeeded on it. Unarchiving gives back
+    /// active or inactive, which only the server knows: None.
+    pub fn resulting_status(self) -> Option<Status> {
+        match self {
+            BulkAction::Block => Some(Status::Blocked),
+            BulkAction::Activate => Some(Status::Active),
+            BulkAction::Archive => Some(Status::Archived),
+            BulkAction::Unarchive => None,
+        }
+    }
 }
 
 /// How a bulk action went, per id.
@@ -293,12 +304,16 @@ pub struct BulkReport {
     pub succeeded: Vec<String>,
     /// (id, reason)
     pub failed: Vec<(String, String)>,
+    /// Sent, but no answer says whether the server applied it: (id, why).
+    pub unknown: Vec<(String, String)>,
+    /// Never sent: the action was stopped first.
+    pub not_sent: Vec<String>,
 }
 
 impl BulkReport {
-    pub fn merge(&mut self, other: BulkReport) {
-        self.succeeded.extend(other.succeeded);
-        self.failed.extend(other.failed);
+    /// Ids settled so far, whatever their outcome.
+    pub fn settled(&self) -> usize {
+        self.succeeded.len() + self.failed.len() + self.unknown.len() + self.not_sent.len()
     }
 }
 
@@ -308,10 +323,7 @@ pub struct Capabilities {
     pub dialect: Dialect,
     /// Paging, filtering and sorting happen on the server.
     pub server_paging: bool,
-    pub sessions: bool,
-    pub overlaps: bool,
     pub actions: Vec<BulkAction>,
-    pub editing: bool,
     pub sort_fields: Vec<SortField>,
     pub statuses: Vec<Status>,
 }
@@ -322,10 +334,7 @@ impl Capabilities {
             Dialect::Crm => Capabilities {
                 dialect,
                 server_paging: true,
-                sessions: true,
-                overlaps: true,
                 actions: vec![BulkAction::Block, BulkAction::Activate],
-                editing: false,
                 sort_fields: vec![
                     SortField::Created,
                     SortField::Updated,
@@ -339,10 +348,7 @@ impl Capabilities {
             Dialect::Training => Capabilities {
                 dialect,
                 server_paging: false,
-                sessions: false,
-                overlaps: false,
                 actions: vec![BulkAction::Archive, BulkAction::Unarchive],
-                editing: true,
                 sort_fields: vec![
                     SortField::Name,
                     SortField::Email,

@@ -259,11 +259,15 @@ fn detail_outcome(result: Result<&UserDetail, &ApiError>) -> BulkReport {
     match result {
         Ok(detail) => BulkReport {
             succeeded: vec![detail.user.id.clone()],
-            failed: Vec::new(),
+            ..BulkReport::default()
+        },
+        Err(e) if e.may_have_applied() => BulkReport {
+            unknown: vec![(String::new(), e.to_string())],
+            ..BulkReport::default()
         },
         Err(e) => BulkReport {
-            succeeded: Vec::new(),
             failed: vec![(String::new(), e.to_string())],
+            ..BulkReport::default()
         },
     }
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::AbortHandle;
 
-use super::bulk::{self, Progress};
+use super::bulk::{self, Progress, Stop, StopSignal};
 use super::client::Client;
 use super::error::ApiError;
 use super::local::LocalUsers;
@@ -52,43 +52,42 @@ pub enum Request {
         action: BulkAction,
         ids: Vec<String>,
     },
+    /// Stop the bulk actions under way or waiting: no new chunk starts, and the chunk
+    /// under way gets `grace` to answer.
+    StopBulk { grace: Duration },
 }
 
 impl Request {
-    pub fn id(&self) -> RequestId {
+    /// The id and slot of a request that is answered (StopBulk is not).
+    fn ticket(&self) -> Option<(RequestId, Slot)> {
         match self {
-            Request::List { id, .. }
-            | Request::Reload { id, .. }
-            | Request::Prefetch { id, .. }
-            | Request::Detail { id, .. }
-            | Request::Bulk { id, .. } => *id,
-        }
-    }
-
-    pub fn slot(&self) -> Slot {
-        match self {
-            Request::List { .. } | Request::Reload { .. } => Slot::List,
-            Request::Prefetch { .. } => Slot::Prefetch,
-            Request::Detail { .. } => Slot::Detail,
-            Request::Bulk { .. } => Slot::Bulk,
+            Request::List { id, .. } | Request::Reload { id, .. } => Some((*id, Slot::List)),
+            Request::Prefetch { id, .. } => Some((*id, Slot::Prefetch)),
+            Request::Detail { id, .. } => Some((*id, Slot::Detail)),
+            Request::Bulk { id, .. } => Some((*id, Slot::Bulk)),
+            Request::StopBulk { .. } => None,
         }
     }
 }
 
+/// An answer, carrying what it answers: the app applies it only where that still fits.
 #[derive(Debug, Clone)]
 pub enum Response {
     Page {
         id: RequestId,
+        query: ListQuery,
         result: Result<Page, ApiError>,
         elapsed: Duration,
     },
     Prefetched {
         id: RequestId,
+        query: ListQuery,
         result: Result<Page, ApiError>,
         elapsed: Duration,
     },
     Detail {
         id: RequestId,
+        key: UserKey,
         result: Result<Box<UserDetail>, ApiError>,
         elapsed: Duration,
     },
@@ -149,14 +148,29 @@ async fn run(
         bulk_lock: Mutex::new(()),
     });
     let mut running: HashMap<Slot, AbortHandle> = HashMap::new();
+    // One per bulk action under way or waiting its turn.
+    let mut stops: Vec<StopSignal> = Vec::new();
     while let Some(request) = requests.recv().await {
-        let (id, slot) = (request.id(), request.slot());
+        stops.retain(|s| !s.is_finished());
+        let Some((id, slot)) = request.ticket() else {
+            if let Request::StopBulk { grace } = request {
+                stops.iter().for_each(|s| s.stop(grace));
+            }
+            continue;
+        };
+        let stop = if slot == Slot::Bulk {
+            let (signal, stop) = Stop::new();
+            stops.push(signal);
+            Some(stop)
+        } else {
+            None
+        };
         if slot != Slot::Bulk
             && let Some(previous) = running.remove(&slot)
         {
             previous.abort();
         }
-        let work = tokio::spawn(answer(shared.clone(), request, responses.clone()));
+        let work = tokio::spawn(answer(shared.clone(), request, stop, responses.clone()));
         running.insert(slot, work.abort_handle());
         // A supervisor reports a panic instead of losing the answer silently.
         let responses = responses.clone();
@@ -176,7 +190,12 @@ async fn run(
     }
 }
 
-async fn answer(shared: Arc<Shared>, request: Request, responses: mpsc::UnboundedSender<Response>) {
+async fn answer(
+    shared: Arc<Shared>,
+    request: Request,
+    stop: Option<Stop>,
+    responses: mpsc::UnboundedSender<Response>,
+) {
     let started = Instant::now();
     let reload = matches!(request, Request::Reload { .. });
     let ahead = matches!(request, Request::Prefetch { .. });
@@ -189,12 +208,14 @@ async fn answer(shared: Arc<Shared>, request: Request, responses: mpsc::Unbounde
             let _ = responses.send(if ahead {
                 Response::Prefetched {
                     id,
+                    query,
                     result,
                     elapsed,
                 }
             } else {
                 Response::Page {
                     id,
+                    query,
                     result,
                     elapsed,
                 }
@@ -204,15 +225,24 @@ async fn answer(shared: Arc<Shared>, request: Request, responses: mpsc::Unbounde
             let result = ops::detail(&shared.client, &key).await.map(Box::new);
             let _ = responses.send(Response::Detail {
                 id,
+                key,
                 result,
                 elapsed: started.elapsed(),
             });
         }
         Request::Bulk { id, action, ids } => {
             let _turn = shared.bulk_lock.lock().await;
-            let report = bulk::run(&shared.client, action, &ids, shared.chunk, |progress| {
-                let _ = responses.send(Response::BulkProgress { id, progress });
-            })
+            let stop = stop.unwrap_or_else(Stop::never);
+            let report = bulk::run(
+                &shared.client,
+                action,
+                &ids,
+                shared.chunk,
+                stop,
+                |progress| {
+                    let _ = responses.send(Response::BulkProgress { id, progress });
+                },
+            )
             .await;
             // What changed is no longer what the cache holds.
             *shared.cache.lock().await = None;
@@ -223,6 +253,7 @@ async fn answer(shared: Arc<Shared>, request: Request, responses: mpsc::Unbounde
                 elapsed: started.elapsed(),
             });
         }
+        Request::StopBulk { .. } => {}
     }
 }
 

@@ -1,126 +1,232 @@
-//! Keys to actions. The defaults are compiled in; the config file's `[keys]` table
-//! rebinds any action (`block = ["b", "ctrl-b"]`), and a bad entry becomes a warning, not
-//! a failure. The help screen is generated from this table.
+//! Keys to actions, per mode. The defaults are compiled in; the config file's `[keys]`
+//! table rebinds any action of any mode by its name (`block = ["b", "ctrl-b"]`,
+//! `deny = ["n", "esc"]`), and a bad entry becomes a warning, not a failure. The help
+//! screen is generated from this table.
 
 use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::Action;
+use super::{Action, Mode};
 
-/// One bindable action: its config name, what it does, and its keys.
+/// One bindable action: its config name, the modes it works in, what it does, its keys.
 #[derive(Debug, Clone)]
 pub struct Binding {
     pub name: &'static str,
     pub action: Action,
+    pub modes: &'static [Mode],
     pub description: &'static str,
     pub keys: Vec<KeyEvent>,
 }
 
-/// (name, action, description, default keys)
-const DEFAULTS: &[(&str, Action, &str, &[&str])] = &[
-    ("move_down", Action::MoveDown, "next row", &["j", "down"]),
-    ("move_up", Action::MoveUp, "previous row", &["k", "up"]),
-    ("first", Action::First, "first row", &["g", "home"]),
-    ("last", Action::Last, "last row", &["G", "end"]),
-    ("next_page", Action::NextPage, "next page", &["pgdn"]),
-    ("prev_page", Action::PrevPage, "previous page", &["pgup"]),
+const TABLE: &[Mode] = &[Mode::Table];
+const FILTER: &[Mode] = &[Mode::Filter];
+const DIALOG: &[Mode] = &[Mode::Dialog];
+const ALWAYS: &[Mode] = &[
+    Mode::Table,
+    Mode::Filter,
+    Mode::Dialog,
+    Mode::Busy,
+    Mode::Help,
+];
+
+/// (name, action, modes, description, default keys)
+type Default = (
+    &'static str,
+    Action,
+    &'static [Mode],
+    &'static str,
+    &'static [&'static str],
+);
+
+const DEFAULTS: &[Default] = &[
+    (
+        "move_down",
+        Action::MoveDown,
+        TABLE,
+        "next row",
+        &["j", "down"],
+    ),
+    (
+        "move_up",
+        Action::MoveUp,
+        TABLE,
+        "previous row",
+        &["k", "up"],
+    ),
+    ("first", Action::First, TABLE, "first row", &["g", "home"]),
+    ("last", Action::Last, TABLE, "last row", &["G", "end"]),
+    ("next_page", Action::NextPage, TABLE, "next page", &["pgdn"]),
+    (
+        "prev_page",
+        Action::PrevPage,
+        TABLE,
+        "previous page",
+        &["pgup"],
+    ),
     (
         "filter",
         Action::Filter,
-        "filter as you type (Esc clears)",
+        TABLE,
+        "filter as you type",
         &["/"],
     ),
     (
         "cycle_status",
         Action::CycleStatus,
+        TABLE,
         "cycle the status filter",
         &["f"],
     ),
     (
         "next_sort",
         Action::NextSort,
+        TABLE,
         "sort by the next column",
         &["s"],
     ),
     (
         "flip_sort",
         Action::FlipSort,
+        TABLE,
         "flip the sort direction",
         &["S"],
     ),
     (
         "open",
         Action::Open,
-        "open the user; in the overlap list, follow it",
+        TABLE,
+        "open the user (overlap list: follow)",
         &["enter"],
     ),
     (
         "back",
         Action::Back,
-        "back to the user you came from",
+        TABLE,
+        "back to the previous user",
         &["backspace"],
     ),
     (
         "toggle_focus",
         Action::ToggleFocus,
+        TABLE,
         "focus table or detail",
         &["tab"],
     ),
     (
         "toggle_select",
         Action::ToggleSelect,
-        "select the row and move down",
+        TABLE,
+        "select the row, move down",
         &["space"],
     ),
     (
         "select_page",
         Action::SelectPage,
-        "select (or unselect) the page",
+        TABLE,
+        "select or unselect the page",
         &["*"],
     ),
     (
         "block",
         Action::Block,
-        "block the selection or the row (crm)",
+        TABLE,
+        "block selected or row (crm)",
         &["b"],
     ),
     (
         "activate",
         Action::Activate,
-        "activate the selection or the row (crm)",
+        TABLE,
+        "activate selected or row (crm)",
         &["a"],
     ),
     (
         "archive",
         Action::Archive,
-        "archive the selection or the row (training)",
+        TABLE,
+        "archive selected or row (training)",
         &["x"],
     ),
     (
         "unarchive",
         Action::Unarchive,
-        "unarchive the selection or the row (training)",
+        TABLE,
+        "unarchive selected or row (training)",
         &["X"],
     ),
-    ("reload", Action::Reload, "reload", &["r"]),
-    ("help", Action::Help, "this help", &["?"]),
+    (
+        "reload",
+        Action::Reload,
+        TABLE,
+        "reload (the open user too)",
+        &["r"],
+    ),
     (
         "cancel",
         Action::Cancel,
-        "close the pane, clear the filter, cancel",
+        TABLE,
+        "close pane, clear filter, dismiss",
         &["esc"],
     ),
-    ("quit", Action::Quit, "quit", &["q", "ctrl-c"]),
+    (
+        "filter_done",
+        Action::FilterDone,
+        FILTER,
+        "keep the filter",
+        &["enter", "down", "up", "tab"],
+    ),
+    (
+        "filter_clear",
+        Action::FilterClear,
+        FILTER,
+        "clear the filter",
+        &["esc"],
+    ),
+    (
+        "confirm",
+        Action::Confirm,
+        DIALOG,
+        "yes (a typed count: Enter)",
+        &["y", "Y", "enter"],
+    ),
+    (
+        "deny",
+        Action::Deny,
+        DIALOG,
+        "no, nothing is sent",
+        &["n", "N", "esc"],
+    ),
+    (
+        "help",
+        Action::Help,
+        &[Mode::Table, Mode::Busy],
+        "these keys",
+        &["?"],
+    ),
+    (
+        "suspend",
+        Action::Suspend,
+        ALWAYS,
+        "suspend (fg resumes)",
+        &["ctrl-z"],
+    ),
+    (
+        "quit",
+        Action::Quit,
+        ALWAYS,
+        "quit (bulk running: asks)",
+        &["q", "ctrl-c"],
+    ),
 ];
 
 /// The key table in force.
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    pub bindings: Vec<Binding>,
+    bindings: Vec<Binding>,
 }
 
-impl Default for Keymap {
+impl std::default::Default for Keymap {
     fn default() -> Self {
         Keymap::new(&BTreeMap::new()).0
     }
@@ -133,9 +239,10 @@ impl Keymap {
         let mut warnings = Vec::new();
         let mut bindings: Vec<Binding> = DEFAULTS
             .iter()
-            .map(|(name, action, description, keys)| Binding {
+            .map(|(name, action, modes, description, keys)| Binding {
                 name,
                 action: *action,
+                modes,
                 description,
                 keys: keys.iter().filter_map(|k| parse_key(k)).collect(),
             })
@@ -156,12 +263,13 @@ impl Keymap {
                 binding.keys = parsed;
             }
         }
-        // A key rebound to one action no longer does another.
+        // A key rebound to one action no longer does another of the same mode.
         for i in 0..bindings.len() {
             if overrides.contains_key(bindings[i].name) {
-                let taken = bindings[i].keys.clone();
+                let (taken, modes) = (bindings[i].keys.clone(), bindings[i].modes);
                 for (j, other) in bindings.iter_mut().enumerate() {
-                    if j != i && !overrides.contains_key(other.name) {
+                    let shares_a_mode = other.modes.iter().any(|m| modes.contains(m));
+                    if j != i && shares_a_mode && !overrides.contains_key(other.name) {
                         other.keys.retain(|k| !taken.contains(k));
                     }
                 }
@@ -170,13 +278,20 @@ impl Keymap {
         (Keymap { bindings }, warnings)
     }
 
-    /// The action bound to `key`, if any.
-    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
+    /// The action bound to `key` in `mode`, if any.
+    pub fn action(&self, mode: Mode, key: &KeyEvent) -> Option<Action> {
         let key = normalize(*key);
         self.bindings
             .iter()
-            .find(|b| b.keys.contains(&key))
+            .find(|b| b.modes.contains(&mode) && b.keys.contains(&key))
             .map(|b| b.action)
+    }
+
+    /// The bindings that work in `mode`, as the help screen lists them.
+    pub fn of_mode(&self, mode: Mode) -> impl Iterator<Item = &Binding> {
+        self.bindings
+            .iter()
+            .filter(move |b| b.modes.contains(&mode) && !b.keys.is_empty())
     }
 
     /// The keys of `action`, as the help screen shows them.
@@ -288,27 +403,51 @@ mod tests {
     #[test]
     fn defaults_and_overrides() {
         let map = Keymap::default();
-        assert_eq!(map.action(&key("j")), Some(Action::MoveDown));
+        let table = |k: &str| map.action(Mode::Table, &key(k));
+        assert_eq!(table("j"), Some(Action::MoveDown));
         assert_eq!(
-            map.action(&KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            map.action(
+                Mode::Table,
+                &KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)
+            ),
             Some(Action::Last)
         );
-        assert_eq!(map.action(&key("ctrl-c")), Some(Action::Quit));
+        assert_eq!(table("ctrl-c"), Some(Action::Quit));
         assert_eq!(map.keys_of(Action::MoveDown), "j ↓");
+        // The same key means what its mode says.
+        assert_eq!(table("esc"), Some(Action::Cancel));
+        assert_eq!(
+            map.action(Mode::Filter, &key("esc")),
+            Some(Action::FilterClear)
+        );
+        assert_eq!(map.action(Mode::Dialog, &key("esc")), Some(Action::Deny));
+        assert_eq!(
+            map.action(Mode::Dialog, &key("ctrl-z")),
+            Some(Action::Suspend)
+        );
+        assert_eq!(map.action(Mode::Filter, &key("j")), None);
 
         let mut overrides = BTreeMap::new();
         overrides.insert("block".to_string(), vec!["j".to_string(), "ctrl-b".into()]);
         overrides.insert("fly".to_string(), vec!["z".to_string()]);
         overrides.insert("quit".to_string(), vec!["ctrl-".to_string()]);
+        overrides.insert("deny".to_string(), vec!["x".to_string()]);
         let (map, warnings) = Keymap::new(&overrides);
-        assert_eq!(map.action(&key("j")), Some(Action::Block));
-        assert_eq!(map.action(&key("ctrl-b")), Some(Action::Block));
-        assert_eq!(map.action(&key("b")), None);
-        assert_eq!(map.action(&key("down")), Some(Action::MoveDown));
+        let table = |k: &str| map.action(Mode::Table, &key(k));
+        assert_eq!(table("j"), Some(Action::Block));
+        assert_eq!(table("ctrl-b"), Some(Action::Block));
+        assert_eq!(table("b"), None);
+        assert_eq!(table("down"), Some(Action::MoveDown));
         assert_eq!(
-            map.action(&key("q")),
+            table("q"),
             Some(Action::Quit),
             "a bad key keeps the defaults"
+        );
+        assert_eq!(map.action(Mode::Dialog, &key("x")), Some(Action::Deny));
+        assert_eq!(
+            table("x"),
+            Some(Action::Archive),
+            "other modes keep their keys"
         );
         assert_eq!(warnings.len(), 2, "{warnings:?}");
     }

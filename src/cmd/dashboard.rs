@@ -26,9 +26,14 @@ fn need_terminal() -> Result<(), Failure> {
 
 async fn run(config: AppConfig, client: Client, chunk: usize) -> Result<(), Failure> {
     let handle = worker::spawn(client, chunk);
-    crate::tui::run(config, handle)
+    let farewell = crate::tui::run(config, handle)
         .await
-        .map_err(|e| Failure::new(EXIT_ERROR, format!("the terminal failed: {e}")))
+        .map_err(|e| Failure::new(EXIT_ERROR, format!("the terminal failed: {e}")))?;
+    // The terminal is restored by now: what a stopped bulk action left goes to stderr.
+    if let Some(farewell) = farewell {
+        eprintln!("{farewell}");
+    }
+    Ok(())
 }
 
 /// The dashboard on the configured profile.
@@ -63,6 +68,7 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         seed: args.seed,
         db: args.db,
         token: Some(token.clone()),
+        faults: args.faults,
     };
     eprintln!(
         "starting a {dialect} demo server with {} users…",

@@ -20,6 +20,7 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_PARTIAL: u8 = 3;
 pub const EXIT_UNAUTHORIZED: u8 = 4;
 pub const EXIT_NOT_FOUND: u8 = 5;
+pub const EXIT_UNKNOWN: u8 = 6;
 
 /// Why a command failed, and its exit code.
 #[derive(Debug)]

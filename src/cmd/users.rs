@@ -5,8 +5,8 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use serde_json::json;
 
 use super::output::{ListWriter, TableWriter};
-use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, Failure};
-use crate::api::bulk::{self, Progress};
+use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNKNOWN, Failure};
+use crate::api::bulk::{self, Progress, Stop};
 use crate::api::client::Client;
 use crate::api::local::LocalUsers;
 use crate::api::model::{BulkAction, BulkReport, ListQuery, SortField, Status, UserDetail};
@@ -362,6 +362,7 @@ async fn act(
         action,
         &ids,
         resolved.profile.chunk_size,
+        Stop::never(),
         |Progress { done, .. }| bar.set_position(done as u64),
     )
     .await;
@@ -374,15 +375,20 @@ fn print_report(action: BulkAction, report: &BulkReport, format: Format) -> Resu
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Json => {
-            let failed: Vec<_> = report
-                .failed
-                .iter()
-                .map(|(id, reason)| json!({ "id": id, "reason": reason }))
-                .collect();
+            let each = |list: &[(String, String)]| -> Vec<serde_json::Value> {
+                list.iter()
+                    .map(|(id, reason)| json!({ "id": id, "reason": reason }))
+                    .collect()
+            };
             writeln!(
                 out,
                 "{}",
-                json!({ "action": action, "succeeded": report.succeeded, "failed": failed })
+                json!({
+                    "action": action,
+                    "succeeded": report.succeeded,
+                    "failed": each(&report.failed),
+                    "unknown": each(&report.unknown),
+                })
             )?;
         }
         Format::Csv => {
@@ -397,17 +403,32 @@ fn print_report(action: BulkAction, report: &BulkReport, format: Format) -> Resu
                 csv.write_record([id.as_str(), "failed", reason.as_str()])
                     .map_err(err)?;
             }
+            for (id, reason) in &report.unknown {
+                csv.write_record([id.as_str(), "unknown", reason.as_str()])
+                    .map_err(err)?;
+            }
             csv.flush()?;
         }
         Format::Table => {
             for (id, reason) in &report.failed {
                 writeln!(out, "failed  {}  {}", sanitize(id), sanitize(reason))?;
             }
+            for (id, reason) in &report.unknown {
+                writeln!(out, "unknown  {}  {}", sanitize(id), sanitize(reason))?;
+            }
         }
     }
     out.flush()?;
+    let unknown = if report.unknown.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", {} unknown (the server may have applied them: check before retrying)",
+            report.unknown.len()
+        )
+    };
     eprintln!(
-        "{}: {} succeeded, {} failed",
+        "{}: {} succeeded, {} failed{unknown}",
         action.verb(),
         report.succeeded.len(),
         report.failed.len()
@@ -415,9 +436,15 @@ fn print_report(action: BulkAction, report: &BulkReport, format: Format) -> Resu
     Ok(())
 }
 
-/// The exit of a bulk command: 0 all, 3 some, else 5 when every id was unknown, or 1.
+/// The exit of a bulk command: 0 all, 6 when some outcomes are unknown, 3 some, else 5
+/// when every id was unknown to the server, or 1.
 fn outcome(report: &BulkReport) -> Result<(), Failure> {
-    if report.failed.is_empty() {
+    if !report.unknown.is_empty() {
+        Err(Failure::new(
+            EXIT_UNKNOWN,
+            format!("the outcome of {} ids is unknown", report.unknown.len()),
+        ))
+    } else if report.failed.is_empty() {
         Ok(())
     } else if !report.succeeded.is_empty() {
         Err(Failure::new(

@@ -1,17 +1,23 @@
-//! The HTTP side of the server: POST /graphql behind the bearer token, GraphiQL on GET.
+//! The HTTP side of the server: POST /graphql behind the bearer token (and the injected
+//! faults), GraphiQL on GET.
+
+use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
-use axum::response::{Html, IntoResponse, Redirect};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use super::crm::{self, CrmSchema};
 use super::db::Db;
 use super::errors;
+use super::faults::{Fault, Faults, Plan};
 use super::training::{self, TrainingSchema};
 use crate::dialect::Dialect;
 
@@ -25,6 +31,7 @@ enum DialectSchema {
 struct AppState {
     schema: DialectSchema,
     token: Option<String>,
+    faults: Arc<Faults>,
 }
 
 impl AppState {
@@ -47,7 +54,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub fn router(dialect: Dialect, db: Db, token: Option<String>) -> Router {
+pub fn router(dialect: Dialect, db: Db, token: Option<String>, faults: Arc<Faults>) -> Router {
     let schema = match dialect {
         Dialect::Crm => DialectSchema::Crm(crm::schema(db)),
         Dialect::Training => DialectSchema::Training(training::schema(db)),
@@ -55,24 +62,117 @@ pub fn router(dialect: Dialect, db: Db, token: Option<String>) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/graphql") }))
         .route("/graphql", get(graphiql).post(graphql))
-        .with_state(AppState { schema, token })
+        .with_state(AppState {
+            schema,
+            token,
+            faults,
+        })
 }
 
 async fn graphiql() -> impl IntoResponse {
     Html(GraphiQLSource::build().endpoint("/graphql").finish())
 }
 
+/// Every POST, even one whose body is not a GraphQL request, is slowed and counted by
+/// the faults before anything else looks at it.
 async fn graphql(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
-    if !state.authorized(&headers) {
-        return async_graphql::Response::from_errors(vec![errors::unauthorized()]).into();
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
+    if let Some(latency) = state.faults.latency() {
+        tokio::time::sleep(latency).await;
     }
-    let request = request.into_inner();
-    match &state.schema {
-        DialectSchema::Crm(schema) => schema.execute(request).await.into(),
-        DialectSchema::Training(schema) => schema.execute(request).await.into(),
+    let mut request = request.map(GraphQLRequest::into_inner);
+    let is_mutation = request.as_mut().is_ok_and(is_mutation);
+    match state.faults.strike(is_mutation) {
+        Plan::Pass => answer(&state, &headers, request).await,
+        Plan::Before(fault) => fault_response(fault),
+        Plan::After(fault) => {
+            // Applied, then the answer is lost on the way back.
+            drop(answer(&state, &headers, request).await);
+            fault_response(fault)
+        }
+    }
+}
+
+async fn answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: Result<async_graphql::Request, GraphQLRejection>,
+) -> Response {
+    let request = match request {
+        Ok(request) => request,
+        Err(rejection) => return rejection.into_response(),
+    };
+    if !state.authorized(headers) {
+        return GraphQLResponse::from(async_graphql::Response::from_errors(vec![
+            errors::unauthorized(),
+        ]))
+        .into_response();
+    }
+    let response = match &state.schema {
+        DialectSchema::Crm(schema) => schema.execute(request).await,
+        DialectSchema::Training(schema) => schema.execute(request).await,
+    };
+    GraphQLResponse::from(response).into_response()
+}
+
+fn fault_response(fault: Fault) -> Response {
+    match fault {
+        Fault::Fail => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "injected fault: internal server error",
+        )
+            .into_response(),
+        Fault::BadBody => (StatusCode::OK, Html("<html>upstream hiccup</html>")).into_response(),
+    }
+}
+
+/// Whether the operation `request` would run is a mutation: the one named by its
+/// operation name, else its only one. Not when the document does not parse or names no
+/// such operation (execution then answers with the error). The parsed document is kept
+/// in the request, so it is not parsed twice.
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
+    let wanted = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
+        return false;
+    };
+    let mut operations = document.operations.iter();
+    let operation = match wanted.as_deref() {
+        Some(wanted) => operations
+            .find(|(name, _)| name.is_some_and(|name| name.as_str() == wanted))
+            .map(|(_, op)| op),
+        None => match (operations.next(), operations.next()) {
+            (Some((_, op)), None) => Some(op),
+            _ => None,
+        },
+    };
+    operation.is_some_and(|op| op.node.ty == OperationType::Mutation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_know_a_mutation_by_the_operation_that_would_run() {
+        let check = |query: &str, name: Option<&str>| {
+            let mut request = async_graphql::Request::new(query);
+            if let Some(name) = name {
+                request = request.operation_name(name);
+            }
+            is_mutation(&mut request)
+        };
+        assert!(check("mutation { blockUsers(ids: []) }", None));
+        assert!(check("mutation Block { blockUsers(ids: []) }", None));
+        assert!(!check("{ users { count } }", None));
+        assert!(!check("query Users { users { count } }", None));
+        let both = "query Users { users { count } } mutation Block { blockUsers(ids: []) }";
+        assert!(check(both, Some("Block")));
+        assert!(!check(both, Some("Users")));
+        assert!(!check(both, None), "no operation would run");
+        assert!(!check(both, Some("Other")));
+        assert!(!check("mutation {", None), "does not parse");
     }
 }

@@ -6,6 +6,7 @@
 pub mod crm;
 pub mod db;
 pub mod errors;
+pub mod faults;
 pub mod generate;
 mod http;
 pub mod scalars;
@@ -13,6 +14,7 @@ pub mod training;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use color_eyre::eyre::{Result, WrapErr};
 use tokio::net::TcpListener;
@@ -21,6 +23,7 @@ use tokio::task::JoinHandle;
 
 use crate::dialect::Dialect;
 use db::Db;
+use faults::{FaultSpec, Faults};
 
 /// How to run a server.
 #[derive(Debug, Clone)]
@@ -34,6 +37,8 @@ pub struct ServerOptions {
     pub db: Option<PathBuf>,
     /// The bearer token every request must carry; without one every request is let in.
     pub token: Option<String>,
+    /// Faults to inject into the answers (`--faults`); none by default.
+    pub faults: FaultSpec,
 }
 
 impl Default for ServerOptions {
@@ -45,6 +50,7 @@ impl Default for ServerOptions {
             seed: 1,
             db: None,
             token: None,
+            faults: FaultSpec::default(),
         }
     }
 }
@@ -95,6 +101,7 @@ pub struct RunningServer {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    faults: Arc<Faults>,
 }
 
 impl RunningServer {
@@ -105,6 +112,11 @@ impl RunningServer {
     /// The URL of the GraphQL endpoint.
     pub fn url(&self) -> String {
         format!("http://{}/graphql", self.addr)
+    }
+
+    /// The faults it injects; [`Faults::set`] changes them while it runs.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     /// Stops accepting connections, lets requests under way finish, and waits.
@@ -125,7 +137,13 @@ pub async fn start(options: &ServerOptions, db: Db) -> Result<RunningServer> {
         .await
         .wrap_err_with(|| format!("cannot listen on {}", options.listen))?;
     let addr = listener.local_addr()?;
-    let router = http::router(options.dialect, db, options.token.clone());
+    let faults = Arc::new(Faults::new(options.faults.clone()));
+    let router = http::router(
+        options.dialect,
+        db,
+        options.token.clone(),
+        Arc::clone(&faults),
+    );
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -138,6 +156,7 @@ pub async fn start(options: &ServerOptions, db: Db) -> Result<RunningServer> {
         addr,
         shutdown: Some(tx),
         task,
+        faults,
     })
 }
 

@@ -1,5 +1,7 @@
 //! The detail pane: every field of the user; crm adds the sessions and the users sharing
 //! an IP address (a list to follow with Enter), training its groups and extra fields.
+//! Its request's state shows here too: loading, or the error it failed with. What an
+//! investigation reads — IP addresses, the user id, the e-mail — is never cut.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,24 +10,24 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::Theme;
-use crate::api::model::UserDetail;
-use crate::app::{App, DetailView, Focus};
-use crate::text::{fit, sanitize};
+use crate::api::model::{Session, UserDetail};
+use crate::app::{App, DetailLoad, DetailPane, Focus};
+use crate::text::{fit, head, sanitize};
 use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(view) = &app.detail else {
+    let Some(pane) = app.detail() else {
         return;
     };
-    let focused = app.focus == Focus::Detail;
-    let title = match &view.detail {
+    let focused = app.focus() == Focus::Detail;
+    let title = match pane.detail() {
         Some(d) => format!(" {} ", fit(&sanitize(&d.user.name), 40)),
-        None => format!(" {} ", fit(&sanitize(&view.id), 40)),
+        None => format!(" {} ", sanitize(pane.id())),
     };
-    let back = if app.history.is_empty() {
+    let back = if pane.history().is_empty() {
         String::new()
     } else {
-        format!(" Backspace: back ({}) ", app.history.len())
+        format!(" Backspace: back ({}) ", pane.history().len())
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -38,12 +40,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         });
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(detail) = &view.detail else {
-        frame.render_widget(Line::styled("loading…", theme.dim()), inner);
-        return;
+    let detail = match pane.load() {
+        DetailLoad::Loaded(detail) => detail,
+        DetailLoad::Loading(_) => {
+            frame.render_widget(Line::styled("loading…", theme.dim()), inner);
+            return;
+        }
+        DetailLoad::Failed(error) => {
+            let lines = vec![
+                Line::styled(format!("cannot load this user: {error}"), theme.error()),
+                Line::styled("r tries again", theme.dim()),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+            return;
+        }
     };
     let width = usize::from(inner.width);
-    let mut lines = fields(detail, width, theme);
+    let mut lines = fields(detail, theme);
     // The users sharing an address come before the sessions: they are what an
     // investigation follows, and the list of sessions can be long.
     let overlap_start = lines.len();
@@ -53,35 +66,35 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             format!("users sharing an IP address: {}", overlaps.len()),
             theme.header(),
         ));
+        // Two lines each: who, then the e-mail and the shared addresses, never cut.
         for (i, o) in overlaps.iter().enumerate() {
-            let text = format!(
-                "{} {} <{}>  {}",
-                sanitize(&o.user.name),
-                o.user.status,
+            let who = format!("{} · {}", sanitize(&o.user.name), o.user.status);
+            let whom = format!(
+                "  <{}>  {}",
                 sanitize(o.user.email.as_deref().unwrap_or("")),
-                sanitize(&o.shared_ips.join(" ")),
+                sanitize(&o.shared_ips.join(" "))
             );
-            let mut line = Line::from(fit(&text, width));
-            if focused && i == view.overlap_cursor {
-                line = line.style(theme.cursor());
+            let mut pair = [Line::from(fit(&who, width)), Line::from(whom)];
+            if focused && i == pane.overlap_cursor() {
+                pair = pair.map(|line| line.style(theme.cursor()));
             }
-            lines.push(line);
+            lines.extend(pair);
         }
     }
     if let Some(sessions) = &detail.sessions {
         lines.push(Line::default());
-        let mut head = format!("sessions: {} logins", sessions.total_logins);
+        let mut head_line = format!("sessions: {} logins", sessions.total_logins);
         if let Some((_, at)) = &sessions.first {
-            head.push_str(&format!(", first {}", &at[..at.len().min(10)]));
+            head_line.push_str(&format!(", first {}", sanitize(head(at, 10))));
         }
         if let Some((_, at)) = &sessions.last {
-            head.push_str(&format!(", last {}", &at[..at.len().min(10)]));
+            head_line.push_str(&format!(", last {}", sanitize(head(at, 10))));
         }
-        lines.push(Line::styled(head, theme.header()));
+        lines.push(Line::styled(head_line, theme.header()));
         lines.extend(session_table(&sessions.all, width, theme));
     }
     groups_and_extra(detail, &mut lines, width, theme);
-    let scroll = scroll_for(view, focused, overlap_start, inner.height);
+    let scroll = scroll_for(pane, focused, overlap_start, inner.height);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -90,39 +103,68 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-/// The sessions as an aligned table: a header, then a row each, newest first.
-fn session_table<'a>(
-    sessions: &[crate::api::model::Session],
-    width: usize,
-    theme: &Theme,
-) -> Vec<Line<'a>> {
+/// The width the pane needs so that no IP address, user id or e-mail is cut: beside a
+/// narrow table it takes that much.
+pub fn needed_width(pane: &DetailPane) -> u16 {
+    let Some(detail) = pane.detail() else {
+        return 0;
+    };
+    let label = label_width(detail);
+    let fields = detail
+        .fields
+        .iter()
+        .filter_map(|f| f.value.as_deref())
+        .map(|v| label + 2 + sanitize(v).width());
+    let sessions = detail
+        .sessions
+        .iter()
+        .flat_map(|s| &s.all)
+        .map(|s| sanitize(s.ip_address.as_deref().unwrap_or("")).width() + MIN_SESSION);
+    let overlaps = detail.overlaps.iter().flatten().map(|o| {
+        sanitize(&o.shared_ips.join(" ")).width()
+            + sanitize(o.user.email.as_deref().unwrap_or("")).width()
+            + 6
+    });
+    let widest = fields.chain(sessions).chain(overlaps).max().unwrap_or(0);
+    // The border, and a user's fields are seldom worth more than this.
+    u16::try_from(widest + 2).unwrap_or(u16::MAX).min(100)
+}
+
+/// Room a session row needs besides its address: the marker, the dates and the gaps.
+const MIN_SESSION: usize = 1 + 1 + 1 + 10;
+
+/// The sessions as an aligned table: a header, then a row each, newest first. Short of
+/// room, the other columns give way — narrower, then gone — but the address is never cut.
+fn session_table<'a>(sessions: &[Session], width: usize, theme: &Theme) -> Vec<Line<'a>> {
     const HEADERS: [&str; 9] = [
         "",
+        "IP",
+        "CREATED",
+        "LAST ACTIVE",
         "DEVICE",
         "TYPE",
         "BROWSER",
         "OS",
-        "IP",
         "PLACE",
-        "CREATED",
-        "LAST ACTIVE",
     ];
-    const CAPS: [usize; 9] = [1, 18, 7, 16, 12, 25, 32, 10, 11];
-    let day = |t: &str| t.get(..10).unwrap_or(t).to_string();
+    const CAPS: [usize; 9] = [1, 45, 10, 11, 18, 7, 16, 12, 32];
+    /// (column, narrowest it gets before it goes), in the order they give way.
+    const GIVE_WAY: [(usize, usize); 7] =
+        [(8, 10), (6, 7), (4, 9), (7, 5), (5, 4), (3, 10), (2, 10)];
+    let day = |t: &str| head(t, 10).to_string();
     let rows: Vec<[String; 9]> = sessions
         .iter()
         .map(|s| {
-            let place = s.place();
             [
                 if s.active { "●".into() } else { " ".into() },
+                s.ip_address.clone().unwrap_or_default(),
+                day(&s.created_at),
+                s.last_active_at.as_deref().map(day).unwrap_or_default(),
                 s.device_name.clone().unwrap_or_default(),
                 s.device_type.clone().unwrap_or_default(),
                 s.browser.clone().unwrap_or_default(),
                 s.operating_system.clone().unwrap_or_default(),
-                s.ip_address.clone().unwrap_or_default(),
-                place,
-                day(&s.created_at),
-                s.last_active_at.as_deref().map(day).unwrap_or_default(),
+                s.place(),
             ]
             .map(|cell| sanitize(&cell).into_owned())
         })
@@ -130,32 +172,41 @@ fn session_table<'a>(
     let mut widths: Vec<usize> = (0..9)
         .map(|i| {
             rows.iter()
-                .map(|r| UnicodeWidthStr::width(r[i].as_str()))
+                .map(|r| r[i].width())
                 .chain([HEADERS[i].len()])
                 .max()
                 .unwrap_or(0)
-                .min(CAPS[i])
+                .min(if i == 1 { usize::MAX } else { CAPS[i] })
         })
         .collect();
-    // Short of room, the place gives way first, then the browser and the device.
-    let mut over = (widths.iter().sum::<usize>() + 8).saturating_sub(width);
-    for (column, least) in [(6, 10), (3, 7), (1, 9)] {
+    let used = |widths: &[usize]| {
+        let shown = widths.iter().filter(|w| **w > 0).count();
+        widths.iter().sum::<usize>() + shown.saturating_sub(1)
+    };
+    for (column, least) in GIVE_WAY {
+        let over = used(&widths).saturating_sub(width);
+        if over == 0 {
+            break;
+        }
         let give = over.min(widths[column].saturating_sub(least));
         widths[column] -= give;
-        over -= give;
+        if used(&widths) > width {
+            widths[column] = 0;
+        }
     }
     let line = |cells: [String; 9]| {
         let text = cells
             .iter()
             .zip(&widths)
+            .filter(|(_, w)| **w > 0)
             .map(|(c, w)| {
                 let cut = fit(c, *w);
-                let fill = w.saturating_sub(UnicodeWidthStr::width(cut.as_str()));
+                let fill = w.saturating_sub(cut.width());
                 format!("{cut}{}", " ".repeat(fill))
             })
             .collect::<Vec<_>>()
             .join(" ");
-        fit(text.trim_end(), width)
+        text.trim_end().to_string()
     };
     let mut lines = vec![Line::styled(line(HEADERS.map(String::from)), theme.dim())];
     lines.extend(rows.into_iter().map(|r| Line::from(line(r))));
@@ -164,29 +215,34 @@ fn session_table<'a>(
 
 /// The first line shown: the overlap cursor kept in view when the list is focused, else
 /// where the operator scrolled to.
-fn scroll_for(view: &DetailView, focused: bool, overlap_start: usize, height: u16) -> u16 {
+fn scroll_for(pane: &DetailPane, focused: bool, overlap_start: usize, height: u16) -> u16 {
     if !focused {
         return 0;
     }
-    let has_overlaps = view
-        .detail
-        .as_ref()
+    let has_overlaps = pane
+        .detail()
         .and_then(|d| d.overlaps.as_ref())
         .is_some_and(|o| !o.is_empty());
     if !has_overlaps {
-        return view.scroll;
+        return pane.scroll();
     }
-    let line = overlap_start + 2 + view.overlap_cursor;
+    // The second line of the entry under the cursor stays in view.
+    let line = overlap_start + 2 + 2 * pane.overlap_cursor() + 1;
     u16::try_from(line.saturating_sub(usize::from(height.saturating_sub(1)))).unwrap_or(0)
 }
 
-fn fields<'a>(detail: &'a UserDetail, width: usize, theme: &Theme) -> Vec<Line<'a>> {
-    let label_width = detail
+fn label_width(detail: &UserDetail) -> usize {
+    detail
         .fields
         .iter()
         .map(|f| f.label.len())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// Every field, labelled; a long value wraps rather than being cut.
+fn fields<'a>(detail: &'a UserDetail, theme: &Theme) -> Vec<Line<'a>> {
+    let label_width = label_width(detail);
     detail
         .fields
         .iter()
@@ -198,7 +254,7 @@ fn fields<'a>(detail: &'a UserDetail, width: usize, theme: &Theme) -> Vec<Line<'
                 .unwrap_or_else(|| "—".into());
             Line::from(vec![
                 Span::styled(format!("{:label_width$}  ", f.label), theme.dim()),
-                Span::raw(fit(&value, width.saturating_sub(label_width + 2))),
+                Span::raw(value),
             ])
         })
         .collect()

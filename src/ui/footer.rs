@@ -1,12 +1,14 @@
-//! The footer: where the page is, what is selected and filtered, which profile and
-//! dialect, read-only, the spinner and latency, and the last message.
+//! The footer: which rows of which query are shown and what is under way, what is
+//! selected, which profile and dialect, read-only, the spinner and latency; then the
+//! messages: a failure of the table beside the rows it kept, errors, the bulk summary,
+//! warnings, the last notice.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
-use crate::app::{App, Mode};
+use crate::app::{App, Change, Load, Message, Mode, Shown, status_label};
 use crate::text::{fit, sanitize};
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -24,84 +26,162 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let page = &app.page;
-    let first = if page.rows.is_empty() {
-        0
-    } else {
-        page.offset + 1
+/// The first line: which rows of how many, of which query, and what is under way.
+fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    let table = app.table();
+    let mut spans = Vec::new();
+    // The query named is the one whose rows are shown.
+    let named = match table.shown() {
+        Some(Shown { query, page }) => {
+            let first = if page.rows.is_empty() {
+                0
+            } else {
+                page.offset + 1
+            };
+            let last = page.offset + page.rows.len() as u64;
+            let limit = query.limit.max(1);
+            spans.push(Span::raw(format!(
+                "rows {}–{} of {} · page {}/{}",
+                thousands(first),
+                thousands(last),
+                thousands(page.total),
+                page.offset / limit + 1,
+                page.total.div_ceil(limit).max(1)
+            )));
+            query
+        }
+        None => {
+            spans.push(Span::raw("no rows yet"));
+            table.wanted()
+        }
     };
-    let last = page.offset + page.rows.len() as u64;
-    let limit = app.query.limit.max(1);
-    let pages = page.total.div_ceil(limit).max(1);
-    let mut spans = vec![Span::raw(format!(
-        "rows {}–{} of {} · page {}/{}",
-        thousands(first),
-        thousands(last),
-        thousands(page.total),
-        page.offset / limit + 1,
-        pages
-    ))];
-    if !app.selected.is_empty() {
+    if !app.selected().is_empty() {
         spans.push(Span::raw(" · "));
         spans.push(Span::styled(
-            format!("{} selected", app.selected.len()),
+            format!("{} selected", app.selected().len()),
             theme.selected(),
         ));
     }
-    spans.push(Span::raw(format!(" · status {}", app.status_label())));
-    if let Some(text) = &app.query.text {
+    spans.push(Span::raw(format!(
+        " · status {}",
+        status_label(named.status.as_ref())
+    )));
+    if let Some(text) = &named.text {
         spans.push(Span::raw(format!(
             " · filter \"{}\"",
             fit(&sanitize(text), 20)
         )));
     }
+    if *table.load() == Load::Pending {
+        let changes = Change::between(named, table.wanted());
+        if !changes.is_empty() {
+            let words: Vec<String> = changes.iter().map(Change::verb).collect();
+            spans.push(Span::styled(
+                format!(" · {}…", fit(&sanitize(&words.join(", ")), 30)),
+                theme.info(),
+            ));
+        }
+    }
+    let config = app.config();
     spans.push(Span::raw(format!(
         " · {} ({})",
-        fit(&sanitize(&app.config.profile), 16),
-        app.config.capabilities.dialect
+        fit(&sanitize(&config.profile), 16),
+        config.capabilities.dialect
     )));
-    if app.config.read_only {
+    if config.read_only {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" RO ", theme.badge()));
     }
     if app.loading() {
         spans.push(Span::raw(format!(
             " {}",
-            SPINNER[app.spinner % SPINNER.len()]
+            SPINNER[app.spinner() % SPINNER.len()]
         )));
     }
-    if let Some(latency) = app.latency {
+    if let Some(latency) = app.latency() {
         spans.push(Span::styled(
             format!(" {} ms", latency.as_millis()),
             theme.dim(),
         ));
     }
-    let status = Line::from(spans);
-    let message = match &app.message {
-        Some(m) => Line::styled(
-            fit(&m.text, usize::from(area.width)),
-            if m.error { theme.error() } else { theme.info() },
-        ),
-        None => Line::styled(
+    Line::from(spans)
+}
+
+/// The table's failure, said beside the rows it kept.
+fn table_failure(app: &App) -> Option<Message> {
+    let table = app.table();
+    let Load::Failed(error) = table.load() else {
+        return None;
+    };
+    let text = match table.shown() {
+        None => format!("loading the users failed: {error} — r tries again"),
+        Some(shown) => {
+            let changes = Change::between(&shown.query, table.wanted());
+            if changes.is_empty() {
+                format!("reload failed: {error} — the rows shown may be out of date")
+            } else {
+                let asked: Vec<String> = changes.iter().map(Change::noun).collect();
+                let instead: Vec<String> = changes
+                    .iter()
+                    .map(|c| match c.as_in(&shown.query) {
+                        Change::Text(Some(text)) => format!("\"{text}\""),
+                        Change::Text(None) => "the unfiltered list".into(),
+                        other => other.noun(),
+                    })
+                    .collect();
+                format!(
+                    "{} failed: {error} — showing {}",
+                    asked.join(", "),
+                    instead.join(", ")
+                )
+            }
+        }
+    };
+    Some(Message {
+        text: sanitize(&text).into_owned(),
+        error: true,
+    })
+}
+
+/// The lines under the first: the table's failure, then the status line's messages.
+pub fn messages(app: &App) -> Vec<Message> {
+    let mut lines: Vec<Message> = table_failure(app).into_iter().collect();
+    lines.extend(app.messages());
+    lines.truncate(MAX_MESSAGES);
+    lines
+}
+
+/// At most this many message lines show at once.
+pub const MAX_MESSAGES: usize = 3;
+
+/// The footer's height: the first line and the messages (or the key hint).
+pub fn height(app: &App) -> u16 {
+    1 + messages(app).len().max(1) as u16
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let width = usize::from(area.width);
+    let mut lines = vec![status_line(app, theme)];
+    let messages = messages(app);
+    if messages.is_empty() {
+        lines.push(Line::styled(
             "? help  / filter  f status  s sort  Enter open  Space select  r reload  q quit",
             theme.dim(),
-        ),
-    };
-    let [top, bottom] = ratatui::layout::Layout::vertical([
-        ratatui::layout::Constraint::Length(1),
-        ratatui::layout::Constraint::Length(1),
-    ])
-    .areas(area);
-    frame.render_widget(status, top);
-    frame.render_widget(message, bottom);
+        ));
+    }
+    for m in messages {
+        let style = if m.error { theme.error() } else { theme.info() };
+        lines.push(Line::styled(fit(&m.text, width), style));
+    }
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
 }
 
 pub fn draw_filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let typing = app.mode == Mode::Filter;
+    let typing = app.mode() == Mode::Filter;
     let width = usize::from(area.width.saturating_sub(3));
-    let scroll = app.filter.visual_scroll(width);
-    let value = sanitize(app.filter.value()).into_owned();
+    let filter = app.filter();
+    let scroll = filter.visual_scroll(width);
+    let value = sanitize(filter.value()).into_owned();
     let shown: String = value.chars().skip(scroll).collect();
     let line = Line::from(vec![
         Span::styled("/ ", if typing { theme.header() } else { theme.dim() }),
@@ -109,7 +189,7 @@ pub fn draw_filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ]);
     frame.render_widget(line, area);
     if typing {
-        let x = area.x + 2 + (app.filter.visual_cursor().saturating_sub(scroll)) as u16;
+        let x = area.x + 2 + (filter.visual_cursor().saturating_sub(scroll)) as u16;
         frame.set_cursor_position((x.min(area.x + area.width.saturating_sub(1)), area.y));
     }
 }

@@ -8,11 +8,11 @@ mod table;
 mod theme;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::app::{App, Mode};
+use crate::app::{App, Dialog, Mode};
 pub use theme::Theme;
 
 /// The smallest terminal drawn in.
@@ -30,22 +30,28 @@ pub struct Regions {
 }
 
 pub fn regions(app: &App, area: Rect) -> Regions {
-    let filter_shown = app.mode == Mode::Filter || app.query.text.is_some();
+    let filter_shown = app.mode() == Mode::Filter
+        || app.table().wanted().text.is_some()
+        || !app.filter().value().is_empty();
     let [main, filter, footer] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(u16::from(filter_shown)),
-        Constraint::Length(2),
+        Constraint::Length(footer::height(app)),
     ])
     .areas(area);
     let filter = filter_shown.then_some(filter);
-    let (table, detail) = match (&app.detail, side_by_side(main.width)) {
+    let (table, detail) = match (app.detail(), side_by_side(main.width)) {
         (None, _) => (Some(main), None),
-        (Some(_), true) => {
-            let parts = Layout::default()
-                .direction(Direction::Horizontal)
-                .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .split(main);
-            (Some(parts[0]), Some(parts[1]))
+        (Some(pane), true) => {
+            // The pane takes what it needs to show addresses and ids whole, leaving the
+            // table at least its first columns.
+            let share = main.width * 45 / 100;
+            let width = detail::needed_width(pane)
+                .max(share)
+                .min(main.width.saturating_sub(TABLE_LEAST));
+            let [table, detail] =
+                Layout::horizontal([Constraint::Min(1), Constraint::Length(width)]).areas(main);
+            (Some(table), Some(detail))
         }
         (Some(_), false) => (None, Some(main)),
     };
@@ -56,6 +62,9 @@ pub fn regions(app: &App, area: Rect) -> Regions {
         footer,
     }
 }
+
+/// The narrowest the table gets beside the detail pane.
+const TABLE_LEAST: u16 = 40;
 
 /// Whether the detail pane stands beside the table on a terminal this wide.
 pub fn side_by_side(width: u16) -> bool {
@@ -76,13 +85,13 @@ pub fn row_at(app: &App, area: Rect, column: u16, row: u16) -> Option<usize> {
         && column < table.x + table.width
         && row > table.y
         && row < table.y + table.height;
-    inside.then(|| app.scroll + usize::from(row - table.y - 1))
+    inside.then(|| app.table().scroll() + usize::from(row - table.y - 1))
 }
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let theme = Theme::new(app.config.color);
+    let theme = Theme::new(app.config().color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
             "too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
@@ -102,10 +111,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
         footer::draw_filter(frame, rect, app, &theme);
     }
     footer::draw(frame, regions.footer, app, &theme);
-    match app.mode {
-        Mode::Confirm => popup::confirm(frame, area, app, &theme),
-        Mode::Busy => popup::progress(frame, area, app, &theme),
-        Mode::Help => popup::help(frame, area, app, &theme),
-        Mode::Normal | Mode::Filter => {}
+    if let Some(run) = app.bulk() {
+        popup::progress(frame, area, run, &theme);
+    }
+    match app.dialog() {
+        Some(Dialog::Confirm(confirm)) => popup::confirm(frame, area, confirm, &theme),
+        Some(Dialog::Quit) => popup::quit(frame, area, app, &theme),
+        None => {}
+    }
+    if app.mode() == Mode::Help {
+        popup::help(frame, area, app, &theme);
     }
 }

@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 use super::Theme;
-use crate::app::App;
+use crate::app::keymap::Binding;
+use crate::app::{App, BulkRun, Confirm, GRACE, Mode};
 use crate::text::{fit, sanitize};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -19,10 +20,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     rect
 }
 
-pub fn confirm(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(dialog) = &app.dialog else {
-        return;
-    };
+pub fn confirm(frame: &mut Frame, area: Rect, dialog: &Confirm, theme: &Theme) {
     let rect = centered(area, 64, 9);
     let count = dialog.ids.len();
     let names: Vec<String> = dialog.names.iter().map(|n| fit(&sanitize(n), 20)).collect();
@@ -72,9 +70,45 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-pub fn progress(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(progress) = app.progress else {
+/// Quitting while a bulk action runs: what stopping does.
+pub fn quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(run) = app.bulk() else {
         return;
+    };
+    let rect = centered(area, 64, 8);
+    let lines = vec![
+        Line::from(format!(
+            "{} is running: {} of {} done. Stop it and quit?",
+            run.action.verb(),
+            run.progress.done,
+            run.progress.total
+        )),
+        Line::default(),
+        Line::from(format!(
+            "y: no new chunk starts; the one under way gets {} s to answer,",
+            GRACE.as_secs()
+        )),
+        Line::from("   then every id sent is journalled with its outcome"),
+        Line::from("n or Esc: go on · q or Ctrl-C again: quit at once"),
+    ];
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" quit? ")
+                .border_style(theme.error()),
+        ),
+        rect,
+    );
+}
+
+pub fn progress(frame: &mut Frame, area: Rect, run: &BulkRun, theme: &Theme) {
+    let progress = run.progress;
+    let title = if run.stopping {
+        " stopping… "
+    } else {
+        " working "
     };
     let rect = centered(area, 50, 3);
     let ratio = if progress.total == 0 {
@@ -85,7 +119,7 @@ pub fn progress(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Gauge::default()
-            .block(Block::default().borders(Borders::ALL).title(" working "))
+            .block(Block::default().borders(Borders::ALL).title(title))
             .gauge_style(theme.info())
             .ratio(ratio.clamp(0.0, 1.0))
             .label(format!("{} / {}", progress.done, progress.total)),
@@ -93,30 +127,63 @@ pub fn progress(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
+/// The keys of every mode, generated from the keymap; in as many columns as the height
+/// needs.
 pub fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let keymap = &app.config.keymap;
-    let lines: Vec<Line> = keymap
-        .bindings
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(
-                    format!("{:>16}  ", keymap.keys_of(b.action)),
-                    theme.header(),
-                ),
-                Span::raw(b.description),
-            ])
-        })
-        .collect();
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = centered(area, 72, height);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" keys (any key closes) "),
-        ),
-        rect,
+    let keymap = &app.config().keymap;
+    // (keys, description), or a mode's title with empty keys.
+    let mut entries: Vec<(String, String)> = Vec::new();
+    let everywhere = |b: &&Binding| b.modes.len() == Mode::ALL.len();
+    let sections = Mode::ALL.into_iter().map(|mode| {
+        let bindings: Vec<&Binding> = keymap.of_mode(mode).filter(|b| !everywhere(b)).collect();
+        (mode.title(), bindings)
+    });
+    let always = (
+        "everywhere",
+        keymap.of_mode(Mode::Table).filter(everywhere).collect(),
     );
+    for (title, bindings) in sections.chain([always]) {
+        if bindings.is_empty() {
+            continue;
+        }
+        entries.push((String::new(), title.to_string()));
+        entries.extend(
+            bindings
+                .into_iter()
+                .map(|b| (keymap.keys_of(b.action), b.description.to_string())),
+        );
+    }
+    let rows = usize::from(area.height.saturating_sub(2)).max(1);
+    let columns = entries.len().div_ceil(rows).max(1);
+    let width = area.width.min(if columns == 1 { 72 } else { 160 });
+    let rect = centered(area, width, (entries.len().min(rows) + 2) as u16);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" keys (any key closes) ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let column_width = usize::from(inner.width) / columns;
+    let keys_width = 12.min(column_width / 3);
+    let areas =
+        Layout::horizontal(vec![Constraint::Ratio(1, columns as u32); columns]).split(inner);
+    for (chunk, column) in entries.chunks(rows).zip(areas.iter()) {
+        let lines: Vec<Line> = chunk
+            .iter()
+            .map(|(keys, description)| {
+                if keys.is_empty() {
+                    return Line::styled(description.clone(), theme.dim());
+                }
+                let room = column_width.saturating_sub(keys_width + 3);
+                Line::from(vec![
+                    Span::styled(
+                        format!("{:>keys_width$}  ", fit(keys, keys_width)),
+                        theme.header(),
+                    ),
+                    Span::raw(fit(description, room)),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), *column);
+    }
 }

@@ -9,9 +9,9 @@ use ratatui::widgets::{Cell, Row, Table};
 
 use super::Theme;
 use crate::api::model::{SortField, User};
-use crate::app::{App, Focus};
+use crate::app::{App, Focus, Load, arrow};
 use crate::dialect::Dialect;
-use crate::text::{fit, sanitize};
+use crate::text::{fit, head, sanitize};
 
 /// A column: header, the field it sorts, its width range, and its text.
 struct Column {
@@ -27,7 +27,7 @@ struct Column {
 fn date(value: &Option<String>) -> String {
     value
         .as_deref()
-        .map(|v| v.get(..10).unwrap_or(v).to_string())
+        .map(|v| head(v, 10).to_string())
         .unwrap_or_default()
 }
 
@@ -179,16 +179,19 @@ fn layout(columns: &[Column], width: u16) -> Vec<Option<u16>> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let all = columns(app.config.capabilities.dialect);
+    let view = app.table();
+    let all = columns(app.config().capabilities.dialect);
     let (shown, widths): (Vec<&Column>, Vec<u16>) = all
         .iter()
         .zip(layout(&all, area.width))
         .filter_map(|(c, w)| w.map(|w| (c, w)))
         .unzip();
-    let arrow = if app.query.descending { "↓" } else { "↑" };
+    // The header marks the sort of the rows shown.
+    let query = view.shown().map_or(view.wanted(), |s| &s.query);
+    let arrow = arrow(query.descending);
     let header = Row::new(
         std::iter::once(Cell::from(" ")).chain(shown.iter().map(|c| {
-            let text = if c.sort == Some(app.query.sort) {
+            let text = if c.sort == Some(query.sort) {
                 format!("{} {arrow}", c.header)
             } else {
                 c.header.to_string()
@@ -198,40 +201,38 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     )
     .style(theme.header());
     let height = usize::from(area.height.saturating_sub(1));
-    let end = (app.scroll + height).min(app.page.rows.len());
-    let start = app.scroll.min(end);
-    let rows = app.page.rows[start..end]
-        .iter()
-        .enumerate()
-        .map(|(i, user)| {
-            let index = start + i;
-            let selected = app.selected.contains_key(&user.id);
-            let mark = if selected {
-                Span::styled("●", theme.selected())
-            } else {
-                Span::raw(" ")
-            };
-            let cells = std::iter::once(Cell::from(Line::from(mark))).chain(
-                shown.iter().zip(&widths).map(|(c, w)| {
-                    let text = fit(&sanitize(&(c.text)(user)), usize::from(*w));
-                    let style = if c.header == "STATUS" {
-                        theme.status(&user.status)
-                    } else {
-                        Style::default()
-                    };
-                    Cell::from(Span::styled(text, style))
-                }),
-            );
-            let mut row = Row::new(cells);
-            if index == app.cursor {
-                row = row.style(if app.focus == Focus::Table {
-                    theme.cursor()
+    let all_rows = view.rows();
+    let end = (view.scroll() + height).min(all_rows.len());
+    let start = view.scroll().min(end);
+    let rows = all_rows[start..end].iter().enumerate().map(|(i, user)| {
+        let index = start + i;
+        let selected = app.selected().contains_key(&user.id);
+        let mark = if selected {
+            Span::styled("●", theme.selected())
+        } else {
+            Span::raw(" ")
+        };
+        let cells = std::iter::once(Cell::from(Line::from(mark))).chain(
+            shown.iter().zip(&widths).map(|(c, w)| {
+                let text = fit(&sanitize(&(c.text)(user)), usize::from(*w));
+                let style = if c.header == "STATUS" {
+                    theme.status(&user.status)
                 } else {
-                    theme.dim().add_modifier(ratatui::style::Modifier::REVERSED)
-                });
-            }
-            row
-        });
+                    Style::default()
+                };
+                Cell::from(Span::styled(text, style))
+            }),
+        );
+        let mut row = Row::new(cells);
+        if index == view.cursor() {
+            row = row.style(if app.focus() == Focus::Table {
+                theme.cursor()
+            } else {
+                theme.dim().add_modifier(ratatui::style::Modifier::REVERSED)
+            });
+        }
+        row
+    });
     let constraints: Vec<Constraint> = std::iter::once(Constraint::Length(1))
         .chain(widths.iter().map(|w| Constraint::Length(*w)))
         .collect();
@@ -239,17 +240,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .header(header)
         .column_spacing(1);
     frame.render_widget(table, area);
-    if app.page.rows.is_empty() {
-        let text = if app.loading() {
-            "loading…"
-        } else {
-            "no users match"
+    if all_rows.is_empty() {
+        let (text, style) = match (view.shown(), view.load()) {
+            (None, Load::Failed(error)) => (
+                format!("cannot load the users: {error} — r tries again"),
+                theme.error(),
+            ),
+            (None, _) => ("loading…".to_string(), theme.dim()),
+            (Some(_), _) => ("no users match".to_string(), theme.dim()),
         };
         let rect = Rect {
             y: area.y + 1,
-            height: 1.min(area.height.saturating_sub(1)),
+            height: area.height.saturating_sub(1),
             ..area
         };
-        frame.render_widget(Line::styled(format!("  {text}"), theme.dim()), rect);
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(Line::styled(format!("  {text}"), style))
+                .wrap(ratatui::widgets::Wrap { trim: false }),
+            rect,
+        );
     }
 }

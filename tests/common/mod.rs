@@ -24,6 +24,7 @@ impl TestServer {
             listen: "127.0.0.1:0".parse().unwrap(),
             db: None,
             token: Some(TOKEN.to_string()),
+            faults: Default::default(),
         })
         .await
     }

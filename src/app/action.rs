@@ -1,0 +1,100 @@
+//! What a key can mean ([`Action`]) and the modes that decide which keys mean what.
+
+/// Which part of the dashboard has the keys: each has its own bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// The table (and the detail pane beside or over it).
+    Table,
+    /// Typing the filter: printable keys are text.
+    Filter,
+    /// A dialog waits for an answer (a bulk action to confirm, quitting during one).
+    Dialog,
+    /// The help screen: any key closes it.
+    Help,
+    /// A bulk action runs.
+    Busy,
+}
+
+impl Mode {
+    /// Every mode, in the order the help screen lists them.
+    pub const ALL: [Mode; 5] = [
+        Mode::Table,
+        Mode::Filter,
+        Mode::Dialog,
+        Mode::Busy,
+        Mode::Help,
+    ];
+
+    /// How the help screen titles the mode.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Table => "table",
+            Mode::Filter => "filter line",
+            Mode::Dialog => "dialogs",
+            Mode::Help => "help",
+            Mode::Busy => "while a bulk action runs",
+        }
+    }
+}
+
+/// What a key means. Every variant can be bound in the config file's `[keys]` table by
+/// the name the keymap gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Move to the next row (of the table, or of the overlap list in the detail).
+    MoveDown,
+    /// Move to the previous row.
+    MoveUp,
+    /// Go to the very first row.
+    First,
+    /// Go to the very last row.
+    Last,
+    /// Show the next page.
+    NextPage,
+    /// Show the previous page.
+    PrevPage,
+    /// Start typing a filter.
+    Filter,
+    /// Leave the filter line, keeping the filter.
+    FilterDone,
+    /// Leave the filter line and clear the filter.
+    FilterClear,
+    /// Cycle the status filter.
+    CycleStatus,
+    /// Sort by the next column.
+    NextSort,
+    /// Flip the sort direction.
+    FlipSort,
+    /// Open the current user; in the overlap list, follow that user.
+    Open,
+    /// Back to the user the detail came from, or close it.
+    Back,
+    /// Move focus between the table and the detail pane.
+    ToggleFocus,
+    /// Select or unselect the current row, then move down.
+    ToggleSelect,
+    /// Select every row of the page, or unselect them all.
+    SelectPage,
+    /// Block the selection (or the current row).
+    Block,
+    /// Activate the selection (or the current row).
+    Activate,
+    /// Archive the selection (or the current row).
+    Archive,
+    /// Unarchive the selection (or the current row).
+    Unarchive,
+    /// Fetch again (in the detail pane: that user too).
+    Reload,
+    /// Show the keys.
+    Help,
+    /// Close the pane, clear the filter, or dismiss the messages.
+    Cancel,
+    /// Answer yes to a dialog.
+    Confirm,
+    /// Answer no to a dialog.
+    Deny,
+    /// Stop the program until `fg` (SIGTSTP).
+    Suspend,
+    /// Leave (during a bulk action: asks first; asked again, at once).
+    Quit,
+}

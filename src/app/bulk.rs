@@ -1,0 +1,241 @@
+//! Bulk actions in the dashboard: asking, confirming, running, stopping on quit, and how
+//! the outcome is told — the summary in the status line, and what is left unknown when
+//! the operator quits during one.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use super::dialog::{Confirm, Dialog};
+use super::status::{Message, Source};
+use super::{Action, Effect};
+use crate::api::bulk::Progress;
+use crate::api::model::{BulkAction, BulkReport};
+use crate::api::worker::{Request, RequestId};
+use crate::text::sanitize;
+
+/// How long the chunk under way may take to answer once the operator quits.
+pub const GRACE: Duration = Duration::from_secs(3);
+
+#[derive(Debug, Clone)]
+pub struct BulkRun {
+    pub id: RequestId,
+    pub action: BulkAction,
+    pub progress: Progress,
+    /// Stopping was asked: no new chunk starts.
+    pub stopping: bool,
+}
+
+/// At most this many ids are named in a message.
+const NAMED: usize = 5;
+
+fn named(ids: impl ExactSizeIterator<Item = impl AsRef<str>>) -> String {
+    let count = ids.len();
+    let mut names: Vec<String> = ids
+        .take(NAMED)
+        .map(|id| sanitize(id.as_ref()).into_owned())
+        .collect();
+    if count > NAMED {
+        names.push(format!("… {} more", count - NAMED));
+    }
+    names.join(", ")
+}
+
+/// "block: 2 succeeded, 1 failed (reason); failed ids stay selected".
+pub fn summary(action: BulkAction, report: &BulkReport) -> Message {
+    let mut text = format!(
+        "{}: {} succeeded, {} failed",
+        action.verb(),
+        report.succeeded.len(),
+        report.failed.len()
+    );
+    if !report.unknown.is_empty() {
+        text.push_str(&format!(", {} unknown", report.unknown.len()));
+    }
+    if !report.not_sent.is_empty() {
+        text.push_str(&format!(", {} not sent", report.not_sent.len()));
+    }
+    let mut reasons: Vec<&str> = report.failed.iter().map(|(_, r)| r.as_str()).collect();
+    reasons.dedup();
+    if !reasons.is_empty() {
+        text.push_str(&format!(" ({})", reasons.join("; ")));
+    }
+    if !report.unknown.is_empty() {
+        text.push_str(&format!(
+            "; unknown ({}): check before retrying",
+            named(report.unknown.iter().map(|(id, _)| id))
+        ));
+    }
+    if !report.failed.is_empty() || !report.unknown.is_empty() {
+        text.push_str("; those stay selected");
+    }
+    let error = !report.failed.is_empty() || !report.unknown.is_empty();
+    Message {
+        text: sanitize(&text).into_owned(),
+        error,
+    }
+}
+
+/// What the program says on its way out after stopping a bulk action.
+pub fn farewell(action: BulkAction, report: &BulkReport) -> String {
+    let mut text = format!(
+        "{} stopped on quit: {}",
+        action.verb(),
+        summary(action, report).text
+    );
+    if !report.unknown.is_empty() {
+        let reason = &report.unknown[0].1;
+        text.push_str(&format!(
+            "\nleft unknown ({}): {} — {}",
+            report.unknown.len(),
+            named(report.unknown.iter().map(|(id, _)| id)),
+            sanitize(reason)
+        ));
+    }
+    if !report.not_sent.is_empty() {
+        text.push_str(&format!(
+            "\nnot sent ({}): {}",
+            report.not_sent.len(),
+            named(report.not_sent.iter())
+        ));
+    }
+    text
+}
+
+impl super::App {
+    /// Opens the confirmation of a bulk action on the selection (or the current row), or
+    /// says why it cannot run.
+    pub(super) fn ask(&mut self, action: BulkAction) -> Vec<Effect> {
+        if !self.config.capabilities.can(action) {
+            self.status.refusal(format!(
+                "{}: the {} API cannot do that",
+                action.verb(),
+                self.config.capabilities.dialect
+            ));
+            return Vec::new();
+        }
+        if self.config.read_only {
+            self.status.refusal(format!(
+                "{}: profile {} is read-only, nothing is sent",
+                action.verb(),
+                sanitize(&self.config.profile)
+            ));
+            return Vec::new();
+        }
+        let (ids, names): (Vec<String>, Vec<String>) = if self.selected.is_empty() {
+            match self.table.current() {
+                Some(u) => (vec![u.id.clone()], vec![u.name.clone()]),
+                None => return Vec::new(),
+            }
+        } else {
+            self.selected
+                .iter()
+                .map(|(id, name)| (id.clone(), name.clone()))
+                .unzip()
+        };
+        let shown: HashSet<&str> = self.table.rows().iter().map(|u| u.id.as_str()).collect();
+        let hidden = ids.iter().filter(|id| !shown.contains(id.as_str())).count();
+        self.dialog = Some(Dialog::Confirm(Confirm::new(action, ids, names, hidden)));
+        Vec::new()
+    }
+
+    pub(super) fn confirm(&mut self) -> Vec<Effect> {
+        match self.dialog.take() {
+            Some(Dialog::Confirm(mut confirm)) => {
+                if confirm.confirmed() {
+                    return self.run_bulk(confirm);
+                }
+                if let Some(typed) = confirm.typed.as_mut() {
+                    typed.reset();
+                }
+                self.dialog = Some(Dialog::Confirm(confirm));
+                self.status
+                    .refusal("the number typed is not the count: type it exactly, or Esc");
+                Vec::new()
+            }
+            Some(Dialog::Quit) => self.stop_bulk(GRACE),
+            None => Vec::new(),
+        }
+    }
+
+    pub(super) fn deny(&mut self) -> Vec<Effect> {
+        match self.dialog.take() {
+            Some(Dialog::Confirm(_)) => self.status.notice("cancelled: nothing was sent"),
+            Some(Dialog::Quit) => self.status.notice("the bulk action goes on"),
+            None => {}
+        }
+        Vec::new()
+    }
+
+    fn run_bulk(&mut self, confirm: Confirm) -> Vec<Effect> {
+        let id = self.tickets.issue();
+        self.bulk = Some(BulkRun {
+            id,
+            action: confirm.action,
+            progress: Progress {
+                done: 0,
+                total: confirm.ids.len(),
+            },
+            stopping: false,
+        });
+        vec![Effect::Send(Request::Bulk {
+            id,
+            action: confirm.action,
+            ids: confirm.ids,
+        })]
+    }
+
+    /// Quit: at once, unless a bulk action runs — then the first asks, and a second (or
+    /// one after stopping was asked) stops without waiting for the chunk under way.
+    pub(super) fn quit(&mut self) -> Vec<Effect> {
+        let Some(run) = &self.bulk else {
+            return vec![Effect::Quit];
+        };
+        if run.stopping || matches!(self.dialog, Some(Dialog::Quit)) {
+            self.dialog = None;
+            return self.stop_bulk(Duration::ZERO);
+        }
+        self.dialog = Some(Dialog::Quit);
+        Vec::new()
+    }
+
+    /// A signal asks the program to end: a bulk action under way stops first.
+    pub(super) fn shutdown(&mut self) -> Vec<Effect> {
+        match &self.bulk {
+            None => vec![Effect::Quit],
+            Some(run) => {
+                let grace = if run.stopping { Duration::ZERO } else { GRACE };
+                self.dialog = None;
+                self.stop_bulk(grace)
+            }
+        }
+    }
+
+    fn stop_bulk(&mut self, grace: Duration) -> Vec<Effect> {
+        self.quitting = true;
+        if let Some(run) = self.bulk.as_mut() {
+            run.stopping = true;
+        }
+        vec![Effect::Send(Request::StopBulk { grace })]
+    }
+
+    /// The bulk action ended: its rows show their new status at once, succeeded ids
+    /// leave the selection (the others stay, to try again), the summary stays until
+    /// dismissed, and the table reloads.
+    pub(super) fn bulk_done(&mut self, action: BulkAction, report: &BulkReport) -> Vec<Effect> {
+        self.bulk = None;
+        for id in &report.succeeded {
+            self.selected.remove(id);
+        }
+        self.table.acted(action, &Self::id_set(&report.succeeded));
+        if self.quitting {
+            self.farewell = Some(farewell(action, report));
+            return vec![Effect::Quit];
+        }
+        if matches!(self.dialog, Some(Dialog::Quit)) {
+            self.dialog = None;
+        }
+        self.status.succeeded(Source::Bulk);
+        self.status.summary(summary(action, report));
+        self.act(Action::Reload)
+    }
+}

@@ -1,0 +1,146 @@
+//! The detail pane: one user, the state of its request (loading, loaded, failed with the
+//! error), the overlap list's cursor, and the users it came from.
+
+use super::Tickets;
+use crate::api::model::UserDetail;
+use crate::api::ops::UserKey;
+use crate::api::worker::{Request, RequestId};
+
+/// How the pane's user is doing.
+#[derive(Debug, Clone)]
+pub enum DetailLoad {
+    Loading(RequestId),
+    Loaded(Box<UserDetail>),
+    /// The request failed with this message; `r` asks again.
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub struct DetailPane {
+    id: String,
+    load: DetailLoad,
+    /// Row of the overlap list (crm).
+    overlap_cursor: usize,
+    /// First line shown, when there is no overlap list to move in.
+    scroll: u16,
+    /// Users the pane came from, for Back.
+    history: Vec<String>,
+}
+
+impl DetailPane {
+    /// A pane on `id`, and its request.
+    pub fn open(id: String, tickets: &mut Tickets) -> (DetailPane, Request) {
+        let mut pane = DetailPane {
+            id,
+            load: DetailLoad::Failed(String::new()),
+            overlap_cursor: 0,
+            scroll: 0,
+            history: Vec::new(),
+        };
+        let request = pane.ask(tickets);
+        (pane, request)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn load(&self) -> &DetailLoad {
+        &self.load
+    }
+
+    pub fn detail(&self) -> Option<&UserDetail> {
+        match &self.load {
+            DetailLoad::Loaded(detail) => Some(detail),
+            _ => None,
+        }
+    }
+
+    pub fn loading(&self) -> bool {
+        matches!(self.load, DetailLoad::Loading(_))
+    }
+
+    pub fn overlap_cursor(&self) -> usize {
+        self.overlap_cursor
+    }
+
+    pub fn scroll(&self) -> u16 {
+        self.scroll
+    }
+
+    pub fn history(&self) -> &[String] {
+        &self.history
+    }
+
+    /// Asks for the pane's user (again).
+    pub fn ask(&mut self, tickets: &mut Tickets) -> Request {
+        let id = tickets.issue();
+        self.load = DetailLoad::Loading(id);
+        Request::Detail {
+            id,
+            key: UserKey::Id(self.id.clone()),
+        }
+    }
+
+    /// Applies an answer if it is the one the pane waits for; whether it was.
+    pub fn answer(
+        &mut self,
+        id: RequestId,
+        key: &UserKey,
+        result: Result<Box<UserDetail>, String>,
+    ) -> bool {
+        let waited = matches!(self.load, DetailLoad::Loading(asked) if asked == id)
+            && *key == UserKey::Id(self.id.clone());
+        if waited {
+            self.overlap_cursor = 0;
+            self.scroll = 0;
+            self.load = match result {
+                Ok(detail) => DetailLoad::Loaded(detail),
+                Err(error) => DetailLoad::Failed(error),
+            };
+        }
+        waited
+    }
+
+    /// The request `id` will never answer (its task died): the pane shows `error`.
+    pub fn abandon(&mut self, id: RequestId, error: String) {
+        if matches!(self.load, DetailLoad::Loading(asked) if asked == id) {
+            self.load = DetailLoad::Failed(error);
+        }
+    }
+
+    fn overlaps(&self) -> usize {
+        self.detail()
+            .and_then(|d| d.overlaps.as_ref())
+            .map_or(0, Vec::len)
+    }
+
+    /// Moves in the overlap list, or scrolls the pane when there is none.
+    pub fn move_by(&mut self, delta: i64) {
+        let count = self.overlaps();
+        if count == 0 {
+            self.scroll = self.scroll.saturating_add_signed(delta as i16);
+        } else {
+            self.overlap_cursor =
+                (self.overlap_cursor as i64 + delta).clamp(0, count as i64 - 1) as usize;
+        }
+    }
+
+    /// Follows the overlapping user under the cursor: the pane shows that user now.
+    pub fn follow(&mut self, tickets: &mut Tickets) -> Option<Request> {
+        let target = self
+            .detail()
+            .and_then(|d| d.overlaps.as_ref())
+            .and_then(|o| o.get(self.overlap_cursor))
+            .map(|o| o.user.id.clone())?;
+        let from = std::mem::replace(&mut self.id, target);
+        self.history.push(from);
+        Some(self.ask(tickets))
+    }
+
+    /// Back to the user the pane came from; None when it came from none (close it).
+    pub fn back(&mut self, tickets: &mut Tickets) -> Option<Request> {
+        self.id = self.history.pop()?;
+        Some(self.ask(tickets))
+    }
+}

@@ -1,0 +1,242 @@
+//! Keys and pastes, and the actions on the table and the detail pane they lead to.
+//!
+//! A key goes to the text field that has focus when it types text; else through the
+//! keymap of the mode in force. A paste is text for the field that has focus, and is
+//! ignored anywhere else: never read as keys.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::InputRequest;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::detail::DetailPane;
+use super::table::{CursorAt, Refusal};
+use super::{Action, App, Effect, Focus, Mode, sends};
+use crate::api::worker::Request;
+
+/// Whether `key` types a character (rather than commanding something).
+fn types_text(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char(_))
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+/// Pasted text as one line: a line break or a tab is a space, other controls go.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+impl App {
+    pub(super) fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        self.status.key_pressed();
+        let mode = self.mode();
+        if types_text(&key)
+            && self.type_into(mode, |input| {
+                input.handle_event(&crossterm::event::Event::Key(key));
+            })
+        {
+            return self.text_changed(mode);
+        }
+        if let Some(action) = self.config.keymap.action(mode, &key) {
+            return self.act(action);
+        }
+        match mode {
+            Mode::Help => self.help = false,
+            Mode::Busy => self
+                .status
+                .notice("a bulk action is running: it finishes on its own (q stops it)"),
+            Mode::Filter | Mode::Dialog => {
+                // Editing keys (Backspace, ←, Home, …) of a text field.
+                if self.type_into(mode, |input| {
+                    input.handle_event(&crossterm::event::Event::Key(key));
+                }) {
+                    return self.text_changed(mode);
+                }
+            }
+            Mode::Table => {}
+        }
+        Vec::new()
+    }
+
+    /// Runs `edit` on the text field that has focus in `mode`; whether there was one.
+    fn type_into(&mut self, mode: Mode, edit: impl FnOnce(&mut tui_input::Input)) -> bool {
+        let field = match mode {
+            Mode::Filter => Some(&mut self.filter),
+            Mode::Dialog => self.dialog.as_mut().and_then(|d| d.input()),
+            _ => None,
+        };
+        match field {
+            Some(input) => {
+                edit(input);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        let mode = self.mode();
+        let text = one_line(text);
+        let typed = self.type_into(mode, |input| {
+            for c in text.chars() {
+                input.handle(InputRequest::InsertChar(c));
+            }
+        });
+        if typed {
+            return self.text_changed(mode);
+        }
+        self.status
+            .notice("paste ignored: only a text field takes a paste (/ opens the filter)");
+        Vec::new()
+    }
+
+    /// The filter's text changed: the table asks for it.
+    fn text_changed(&mut self, mode: Mode) -> Vec<Effect> {
+        if mode != Mode::Filter {
+            return Vec::new();
+        }
+        let text = self.filter.value().to_string();
+        sends(self.table.requery(&mut self.tickets, |q| {
+            q.text = (!text.is_empty()).then_some(text)
+        }))
+    }
+
+    pub(super) fn clear_filter(&mut self) -> Vec<Effect> {
+        self.filter.reset();
+        sends(self.table.requery(&mut self.tickets, |q| q.text = None))
+    }
+
+    fn refused(&mut self, result: Result<Vec<Request>, Refusal>) -> Vec<Effect> {
+        match result {
+            Ok(requests) => sends(requests),
+            Err(refusal) => {
+                self.status.refusal(refusal.explain());
+                Vec::new()
+            }
+        }
+    }
+
+    fn detail_focused(&self) -> bool {
+        self.focus == Focus::Detail && self.detail.is_some()
+    }
+
+    pub(super) fn move_by(&mut self, delta: i64) -> Vec<Effect> {
+        if self.detail_focused() {
+            if let Some(pane) = self.detail.as_mut() {
+                pane.move_by(delta);
+            }
+            return Vec::new();
+        }
+        let moved = self.table.move_cursor(&mut self.tickets, delta);
+        self.refused(moved)
+    }
+
+    pub(super) fn turn(&mut self, action: Action) -> Vec<Effect> {
+        let tickets = &mut self.tickets;
+        let turned = match action {
+            Action::First => self.table.first(tickets),
+            Action::Last => self.table.last(tickets),
+            Action::NextPage => self.table.next_page(tickets, CursorAt::Top),
+            _ => self.table.prev_page(tickets, CursorAt::Top),
+        };
+        self.refused(turned)
+    }
+
+    /// A new status filter or sort, from the query asked for last.
+    pub(super) fn reorder(&mut self, action: Action) -> Vec<Effect> {
+        let wanted = self.table.wanted().clone();
+        let capabilities = &self.config.capabilities;
+        let requests = match action {
+            Action::CycleStatus => {
+                let statuses = &capabilities.statuses;
+                let next = match &wanted.status {
+                    None => statuses.first().cloned(),
+                    Some(s) => statuses
+                        .iter()
+                        .position(|x| x == s)
+                        .and_then(|i| statuses.get(i + 1))
+                        .cloned(),
+                };
+                self.table.requery(&mut self.tickets, |q| q.status = next)
+            }
+            Action::NextSort => {
+                let fields = &capabilities.sort_fields;
+                let i = fields.iter().position(|f| *f == wanted.sort).unwrap_or(0);
+                let next = fields[(i + 1) % fields.len()];
+                self.table.requery(&mut self.tickets, |q| q.sort = next)
+            }
+            _ => self
+                .table
+                .requery(&mut self.tickets, |q| q.descending = !q.descending),
+        };
+        sends(requests)
+    }
+
+    /// Opens the current user; in the focused overlap list, follows that user.
+    pub(super) fn open(&mut self) -> Vec<Effect> {
+        if self.detail_focused() {
+            let followed = self
+                .detail
+                .as_mut()
+                .and_then(|pane| pane.follow(&mut self.tickets));
+            return sends(followed.into_iter().collect());
+        }
+        let Some(id) = self.table.current().map(|u| u.id.clone()) else {
+            return Vec::new();
+        };
+        if !self.side_by_side {
+            self.focus = Focus::Detail;
+        }
+        let (pane, request) = DetailPane::open(id, &mut self.tickets);
+        self.detail = Some(pane);
+        vec![Effect::Send(request)]
+    }
+
+    pub(super) fn back(&mut self) -> Vec<Effect> {
+        let Some(pane) = self.detail.as_mut() else {
+            return Vec::new();
+        };
+        match pane.back(&mut self.tickets) {
+            Some(request) => vec![Effect::Send(request)],
+            None => {
+                self.close_detail();
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn close_detail(&mut self) {
+        self.detail = None;
+        self.focus = Focus::Table;
+    }
+
+    pub(super) fn toggle_select(&mut self) -> Vec<Effect> {
+        let Some(user) = self.table.current() else {
+            return Vec::new();
+        };
+        let (id, name) = (user.id.clone(), user.name.clone());
+        if self.selected.remove(&id).is_none() {
+            self.selected.insert(id, name);
+        }
+        self.move_by(1)
+    }
+
+    /// Selects every row shown, or unselects them when all are selected.
+    pub(super) fn select_page(&mut self) {
+        let rows = self.table.rows();
+        let all = !rows.is_empty() && rows.iter().all(|u| self.selected.contains_key(&u.id));
+        for user in rows {
+            if all {
+                self.selected.remove(&user.id);
+            } else {
+                self.selected.insert(user.id.clone(), user.name.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The status line's messages, each with a kind that says when it ends: a notice fades on
+//! the next key, an error goes with the next success of the same kind of request, a bulk
+//! summary and the config warnings stay until dismissed.
+
+/// Where an error came from; the next success from there ends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    List,
+    Detail,
+    Bulk,
+}
+
+/// One line of the status area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct StatusLine {
+    /// The outcome of the last bulk action.
+    summary: Option<Message>,
+    warnings: Vec<String>,
+    errors: Vec<(Source, String)>,
+    notice: Option<Message>,
+}
+
+impl StatusLine {
+    pub fn new(warnings: Vec<String>) -> StatusLine {
+        StatusLine {
+            warnings,
+            ..StatusLine::default()
+        }
+    }
+
+    /// Says something until the next key.
+    pub fn notice(&mut self, text: impl Into<String>) {
+        self.notice = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    /// Refuses something until the next key.
+    pub fn refusal(&mut self, text: impl Into<String>) {
+        self.notice = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// An error of `source`, until its next success.
+    pub fn error(&mut self, source: Source, text: impl Into<String>) {
+        self.errors.retain(|(s, _)| *s != source);
+        self.errors.push((source, text.into()));
+    }
+
+    pub fn succeeded(&mut self, source: Source) {
+        self.errors.retain(|(s, _)| *s != source);
+    }
+
+    pub fn summary(&mut self, message: Message) {
+        self.summary = Some(message);
+    }
+
+    /// A key was pressed: the notice has been seen.
+    pub fn key_pressed(&mut self) {
+        self.notice = None;
+    }
+
+    /// Dismisses everything that stays until dismissed; whether there was any.
+    pub fn dismiss(&mut self) -> bool {
+        let any = self.summary.is_some() || !self.warnings.is_empty() || self.notice.is_some();
+        self.summary = None;
+        self.warnings.clear();
+        self.notice = None;
+        any
+    }
+
+    /// The lines to show, most important first.
+    pub fn lines(&self) -> Vec<Message> {
+        let mut lines: Vec<Message> = self
+            .errors
+            .iter()
+            .map(|(_, text)| Message {
+                text: text.clone(),
+                error: true,
+            })
+            .collect();
+        lines.extend(self.summary.clone());
+        if !self.warnings.is_empty() {
+            lines.push(Message {
+                text: self.warnings.join("; "),
+                error: true,
+            });
+        }
+        lines.extend(self.notice.clone());
+        lines
+    }
+}

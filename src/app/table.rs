@@ -1,0 +1,543 @@
+//! The table view: the page shown *with the query it answers*, the query asked for and
+//! how its loading goes, a page fetched ahead (kept with its own query), and the cursor.
+//!
+//! An answer is applied only when it answers the request under way and the query asked
+//! for; so the rows on screen always answer the query the footer names.
+
+use std::collections::HashSet;
+
+use super::Tickets;
+use crate::api::model::{BulkAction, ListQuery, Page, SortField, Status, User};
+use crate::api::worker::{Request, RequestId};
+
+/// A page and the query it answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub query: ListQuery,
+    pub page: Page,
+}
+
+/// How the query asked for is doing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load {
+    /// Its rows are the ones shown.
+    Loaded,
+    /// Asked (or waiting for the request under way to answer first).
+    Pending,
+    /// It failed with this message; the rows shown, if any, answer another query.
+    Failed(String),
+}
+
+/// The page after the one shown (server paging only).
+#[derive(Debug, Clone, Default)]
+enum Ahead {
+    #[default]
+    None,
+    Asked(RequestId, ListQuery),
+    Ready(Shown),
+}
+
+/// Where the cursor goes when the page asked for arrives.
+#[derive(Debug, Clone, Copy)]
+pub enum CursorAt {
+    Top,
+    Bottom,
+}
+
+#[derive(Debug)]
+pub struct TableView {
+    shown: Option<Shown>,
+    wanted: ListQuery,
+    load: Load,
+    /// The one list request under way, and the query it asks.
+    in_flight: Option<(RequestId, ListQuery)>,
+    ahead: Ahead,
+    server_paging: bool,
+    cursor: usize,
+    scroll: usize,
+    height: usize,
+    arrival: Option<CursorAt>,
+}
+
+impl TableView {
+    /// A view that has asked for nothing yet.
+    pub fn new(query: ListQuery, server_paging: bool) -> TableView {
+        TableView {
+            shown: None,
+            wanted: query,
+            load: Load::Pending,
+            in_flight: None,
+            ahead: Ahead::None,
+            server_paging,
+            cursor: 0,
+            scroll: 0,
+            height: 20,
+            arrival: None,
+        }
+    }
+
+    pub fn shown(&self) -> Option<&Shown> {
+        self.shown.as_ref()
+    }
+
+    /// The rows shown (none before the first page came).
+    pub fn rows(&self) -> &[User] {
+        self.shown.as_ref().map_or(&[], |s| &s.page.rows)
+    }
+
+    /// The query asked for last.
+    pub fn wanted(&self) -> &ListQuery {
+        &self.wanted
+    }
+
+    pub fn load(&self) -> &Load {
+        &self.load
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+
+    /// The user under the cursor.
+    pub fn current(&self) -> Option<&User> {
+        self.rows().get(self.cursor)
+    }
+
+    /// Whether a list request is under way (fetching ahead does not count).
+    pub fn busy(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    pub fn set_height(&mut self, rows: usize) {
+        self.height = rows.max(1);
+        self.keep_cursor_in_view();
+    }
+
+    /// Asks for the first request's page (at start).
+    pub fn start(&mut self, tickets: &mut Tickets) -> Vec<Request> {
+        self.send(tickets, false)
+    }
+
+    /// Asks for `query`: shown at once from the page fetched ahead when that answers it,
+    /// else requested (or queued behind the request under way: typing fast sends few
+    /// requests). `reload` asks the server again even when nothing changed.
+    pub fn ask(&mut self, query: ListQuery, tickets: &mut Tickets, reload: bool) -> Vec<Request> {
+        self.wanted = query;
+        if reload {
+            self.ahead = Ahead::None;
+            self.load = Load::Pending;
+            return self.send(tickets, true);
+        }
+        if self.shown.as_ref().is_some_and(|s| s.query == self.wanted) {
+            // Back to what is shown: whatever is under way no longer matters.
+            self.load = Load::Loaded;
+            self.in_flight = None;
+            return Vec::new();
+        }
+        self.load = Load::Pending;
+        match std::mem::take(&mut self.ahead) {
+            Ahead::Ready(ahead) if ahead.query == self.wanted => {
+                self.in_flight = None;
+                self.show(ahead);
+                return self.fetch_ahead(tickets);
+            }
+            // Already on its way: its answer is awaited as the page asked for.
+            Ahead::Asked(id, query) if query == self.wanted && self.in_flight.is_none() => {
+                self.in_flight = Some((id, query));
+                return Vec::new();
+            }
+            other => self.ahead = other,
+        }
+        if self.in_flight.is_some() {
+            return Vec::new();
+        }
+        self.send(tickets, false)
+    }
+
+    /// Changes the query asked for (back to its first page unless only the offset
+    /// changed) and asks.
+    pub fn requery(
+        &mut self,
+        tickets: &mut Tickets,
+        change: impl FnOnce(&mut ListQuery),
+    ) -> Vec<Request> {
+        let mut query = self.wanted.clone();
+        change(&mut query);
+        if query == self.wanted {
+            return Vec::new();
+        }
+        if query.offset == self.wanted.offset {
+            query.offset = 0;
+        }
+        self.arrival = None;
+        self.ask(query, tickets, false)
+    }
+
+    fn send(&mut self, tickets: &mut Tickets, reload: bool) -> Vec<Request> {
+        let id = tickets.issue();
+        let query = self.wanted.clone();
+        self.in_flight = Some((id, query.clone()));
+        vec![if reload {
+            Request::Reload { id, query }
+        } else {
+            Request::List { id, query }
+        }]
+    }
+
+    /// A list answer: shown when it answers the query asked for, kept as a failure of
+    /// that query when it failed, dropped when it answers an older one.
+    pub fn answer(
+        &mut self,
+        id: RequestId,
+        query: ListQuery,
+        result: Result<Page, String>,
+        tickets: &mut Tickets,
+    ) -> Answered {
+        if self.in_flight.as_ref().map(|(i, _)| *i) != Some(id) {
+            return Answered::Dropped;
+        }
+        self.in_flight = None;
+        if query != self.wanted {
+            // Stale: the query asked for since goes out now, if it still waits.
+            if self.load == Load::Pending {
+                return Answered::Stale(self.send(tickets, false));
+            }
+            return Answered::Stale(Vec::new());
+        }
+        match result {
+            Ok(page) => {
+                self.show(Shown { query, page });
+                Answered::Shown(self.fetch_ahead(tickets))
+            }
+            Err(error) => {
+                self.load = Load::Failed(error);
+                Answered::Failed
+            }
+        }
+    }
+
+    /// The request `id` will never answer (its task died): the query fails with `error`.
+    /// Whether it was the request under way.
+    pub fn abandon(&mut self, id: RequestId, error: String) -> bool {
+        if self.in_flight.as_ref().map(|(i, _)| *i) != Some(id) {
+            return false;
+        }
+        self.in_flight = None;
+        self.load = Load::Failed(error);
+        true
+    }
+
+    /// A page fetched ahead: kept with the query it answers — or shown, when it has been
+    /// asked for since.
+    pub fn answer_ahead(
+        &mut self,
+        id: RequestId,
+        query: ListQuery,
+        result: Result<Page, String>,
+        tickets: &mut Tickets,
+    ) -> Answered {
+        if self.in_flight.as_ref().is_some_and(|(i, _)| *i == id) {
+            return self.answer(id, query, result, tickets);
+        }
+        if let Ahead::Asked(asked, ref wanted) = self.ahead
+            && asked == id
+            && *wanted == query
+        {
+            // A failed fetch ahead is silent: turning the page asks again.
+            self.ahead = match result {
+                Ok(page) => Ahead::Ready(Shown { query, page }),
+                Err(_) => Ahead::None,
+            };
+        }
+        Answered::Dropped
+    }
+
+    fn show(&mut self, shown: Shown) {
+        let rows = shown.page.rows.len();
+        self.shown = Some(shown);
+        self.load = Load::Loaded;
+        self.cursor = match self.arrival.take() {
+            Some(CursorAt::Top) => 0,
+            Some(CursorAt::Bottom) => rows.saturating_sub(1),
+            None => self.cursor.min(rows.saturating_sub(1)),
+        };
+        self.scroll = 0;
+        self.keep_cursor_in_view();
+    }
+
+    /// Asks for the page after the one shown, when the server pages (crm).
+    fn fetch_ahead(&mut self, tickets: &mut Tickets) -> Vec<Request> {
+        self.ahead = Ahead::None;
+        let Some(shown) = &self.shown else {
+            return Vec::new();
+        };
+        let next = shown.query.offset + shown.query.limit;
+        if !self.server_paging || next >= shown.page.total {
+            return Vec::new();
+        }
+        let query = ListQuery {
+            offset: next,
+            ..shown.query.clone()
+        };
+        let id = tickets.issue();
+        self.ahead = Ahead::Asked(id, query.clone());
+        vec![Request::Prefetch { id, query }]
+    }
+
+    /// The query shown, when its filter, status and sort are the ones asked for: pages
+    /// turn from there. None while another listing is pending or failed.
+    fn turnable(&self) -> Result<&Shown, Refusal> {
+        match &self.shown {
+            Some(shown) if same_listing(&shown.query, &self.wanted) => Ok(shown),
+            Some(_) => Err(Refusal::OtherListing),
+            None => Err(Refusal::NothingShown),
+        }
+    }
+
+    /// Turns to the page at `offset` of the listing shown, the cursor put at `at`.
+    fn turn_to(
+        &mut self,
+        tickets: &mut Tickets,
+        offset: u64,
+        at: CursorAt,
+    ) -> Result<Vec<Request>, Refusal> {
+        let shown = self.turnable()?;
+        let query = ListQuery {
+            offset,
+            ..shown.query.clone()
+        };
+        if query == self.wanted && self.load == Load::Pending {
+            return Ok(Vec::new());
+        }
+        self.arrival = Some(at);
+        Ok(self.ask(query, tickets, false))
+    }
+
+    pub fn next_page(
+        &mut self,
+        tickets: &mut Tickets,
+        at: CursorAt,
+    ) -> Result<Vec<Request>, Refusal> {
+        let shown = self.turnable()?;
+        let next = shown.query.offset + shown.query.limit;
+        if next >= shown.page.total {
+            return Ok(Vec::new());
+        }
+        self.turn_to(tickets, next, at)
+    }
+
+    pub fn prev_page(
+        &mut self,
+        tickets: &mut Tickets,
+        at: CursorAt,
+    ) -> Result<Vec<Request>, Refusal> {
+        let shown = self.turnable()?;
+        if shown.query.offset == 0 {
+            return Ok(Vec::new());
+        }
+        let previous = shown.query.offset.saturating_sub(shown.query.limit);
+        self.turn_to(tickets, previous, at)
+    }
+
+    pub fn first(&mut self, tickets: &mut Tickets) -> Result<Vec<Request>, Refusal> {
+        let shown = self.turnable()?;
+        if shown.query.offset == 0 {
+            self.cursor = 0;
+            self.keep_cursor_in_view();
+            return Ok(Vec::new());
+        }
+        self.turn_to(tickets, 0, CursorAt::Top)
+    }
+
+    pub fn last(&mut self, tickets: &mut Tickets) -> Result<Vec<Request>, Refusal> {
+        let shown = self.turnable()?;
+        let limit = shown.query.limit.max(1);
+        let last = shown.page.total.saturating_sub(1) / limit * limit;
+        if shown.query.offset == last {
+            self.cursor = self.rows().len().saturating_sub(1);
+            self.keep_cursor_in_view();
+            return Ok(Vec::new());
+        }
+        self.turn_to(tickets, last, CursorAt::Bottom)
+    }
+
+    /// Moves the cursor; past the edge of the page, turns one page (further moves wait
+    /// until it has come).
+    pub fn move_cursor(
+        &mut self,
+        tickets: &mut Tickets,
+        delta: i64,
+    ) -> Result<Vec<Request>, Refusal> {
+        let rows = self.rows().len();
+        if rows == 0 {
+            return Ok(Vec::new());
+        }
+        let target = self.cursor as i64 + delta;
+        let edge = target >= rows as i64 || target < 0;
+        if edge && self.busy() {
+            return Ok(Vec::new());
+        }
+        if target >= rows as i64 {
+            return self.next_page(tickets, CursorAt::Top);
+        }
+        if target < 0 {
+            return self.prev_page(tickets, CursorAt::Bottom);
+        }
+        self.cursor = target as usize;
+        self.keep_cursor_in_view();
+        Ok(Vec::new())
+    }
+
+    /// Puts the cursor on row `row` of the page, if there is one.
+    pub fn click(&mut self, row: usize) {
+        if row < self.rows().len() {
+            self.cursor = row;
+            self.keep_cursor_in_view();
+        }
+    }
+
+    fn keep_cursor_in_view(&mut self) {
+        if self.cursor < self.scroll {
+            self.scroll = self.cursor;
+        } else if self.cursor >= self.scroll + self.height {
+            self.scroll = self.cursor + 1 - self.height;
+        }
+    }
+
+    /// Shows the new status of the rows a bulk action `action` succeeded on, until the
+    /// reload comes; a page fetched ahead is out of date now.
+    pub fn acted(&mut self, action: BulkAction, succeeded: &HashSet<&str>) {
+        self.ahead = Ahead::None;
+        let Some(status) = action.resulting_status() else {
+            return;
+        };
+        if let Some(shown) = self.shown.as_mut() {
+            for user in &mut shown.page.rows {
+                if succeeded.contains(user.id.as_str()) {
+                    user.status = status.clone();
+                }
+            }
+        }
+    }
+}
+
+/// What came of a list answer.
+#[derive(Debug)]
+pub enum Answered {
+    /// Not the request under way (replaced, or fetched ahead): nothing changed.
+    Dropped,
+    /// It answered an older query; the newer one may have gone out.
+    Stale(Vec<Request>),
+    /// Its rows are shown now; the requests to fetch ahead.
+    Shown(Vec<Request>),
+    /// The query asked for failed.
+    Failed,
+}
+
+/// Why a page cannot be turned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The listing asked for is not the one shown (still coming, or failed).
+    OtherListing,
+    NothingShown,
+}
+
+impl Refusal {
+    pub fn explain(self) -> &'static str {
+        match self {
+            Refusal::OtherListing => {
+                "pages turn once the listing asked for is shown (r tries again, Esc clears the filter)"
+            }
+            Refusal::NothingShown => "no rows yet: r tries again",
+        }
+    }
+}
+
+/// Whether two queries list the same users (they may differ in the page).
+fn same_listing(a: &ListQuery, b: &ListQuery) -> bool {
+    ListQuery {
+        offset: 0,
+        ..a.clone()
+    } == ListQuery {
+        offset: 0,
+        ..b.clone()
+    }
+}
+
+/// How one query differs from another, in words for the footer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Text(Option<String>),
+    Status(Option<Status>),
+    Sort(SortField, bool),
+    Page(u64),
+}
+
+impl Change {
+    /// What differs from `from` in `to`, most telling first.
+    pub fn between(from: &ListQuery, to: &ListQuery) -> Vec<Change> {
+        let mut changes = Vec::new();
+        if from.text != to.text {
+            changes.push(Change::Text(to.text.clone()));
+        }
+        if from.status != to.status {
+            changes.push(Change::Status(to.status.clone()));
+        }
+        if (from.sort, from.descending) != (to.sort, to.descending) {
+            changes.push(Change::Sort(to.sort, to.descending));
+        }
+        if changes.is_empty() && from.offset != to.offset {
+            changes.push(Change::Page(to.offset / to.limit.max(1) + 1));
+        }
+        changes
+    }
+
+    /// The same kind of change, as `query` has it: what is shown instead.
+    pub fn as_in(&self, query: &ListQuery) -> Change {
+        match self {
+            Change::Text(_) => Change::Text(query.text.clone()),
+            Change::Status(_) => Change::Status(query.status.clone()),
+            Change::Sort(..) => Change::Sort(query.sort, query.descending),
+            Change::Page(_) => Change::Page(query.offset / query.limit.max(1) + 1),
+        }
+    }
+
+    /// As a noun: `filter "zed"`, `status blocked`, `page 3`.
+    pub fn noun(&self) -> String {
+        match self {
+            Change::Text(Some(text)) => format!("filter \"{text}\""),
+            Change::Text(None) => "no filter".into(),
+            Change::Status(status) => format!("status {}", status_label(status.as_ref())),
+            Change::Sort(field, descending) => {
+                format!("sort by {} {}", field.label(), arrow(*descending))
+            }
+            Change::Page(page) => format!("page {page}"),
+        }
+    }
+
+    /// As work under way: `filtering "zed"`, `clearing the filter`.
+    pub fn verb(&self) -> String {
+        match self {
+            Change::Text(Some(text)) => format!("filtering \"{text}\""),
+            Change::Text(None) => "clearing the filter".into(),
+            Change::Status(status) => format!("status {}", status_label(status.as_ref())),
+            Change::Sort(field, descending) => {
+                format!("sorting by {} {}", field.label(), arrow(*descending))
+            }
+            Change::Page(page) => format!("page {page}"),
+        }
+    }
+}
+
+/// The status filter as the footer shows it ("all" without one).
+pub fn status_label(status: Option<&Status>) -> String {
+    status.map_or_else(|| "all".into(), Status::to_string)
+}
+
+pub fn arrow(descending: bool) -> &'static str {
+    if descending { "↓" } else { "↑" }
+}

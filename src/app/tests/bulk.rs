@@ -1,0 +1,268 @@
+//! Bulk actions: confirm, run, per-id outcome on screen at once, the summary kept, and
+//! quitting during one.
+
+use super::*;
+
+fn bulk_request(effects: &[Effect]) -> (RequestId, BulkAction, Vec<String>) {
+    match &sent(effects)[..] {
+        [Request::Bulk { id, action, ids }] => (*id, *action, ids.clone()),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn done(app: &mut App, id: RequestId, action: BulkAction, report: BulkReport) -> Vec<Effect> {
+    app.update(Event::Worker(Response::BulkDone {
+        id,
+        action,
+        report,
+        elapsed: Duration::from_millis(9),
+    }))
+}
+
+#[test]
+fn selection_survives_pages_and_filters() {
+    let mut app = started(Dialect::Training, false, 30);
+    app.act(Action::ToggleSelect);
+    app.act(Action::ToggleSelect);
+    assert_eq!(app.selected.keys().collect::<Vec<_>>(), ["u0", "u1"]);
+    assert_eq!(app.table.cursor(), 2);
+    let next = sent(&app.act(Action::NextPage));
+    answer_page(&mut app, &next[0], 30);
+    app.act(Action::SelectPage);
+    assert_eq!(app.selected.len(), 12);
+    app.act(Action::SelectPage);
+    assert_eq!(app.selected.len(), 2, "again: the page is unselected");
+    let filtered = sent(&app.act(Action::CycleStatus));
+    answer_page(&mut app, &filtered[0], 5);
+    assert_eq!(app.selected.len(), 2, "kept across filters");
+}
+
+#[test]
+fn a_bulk_action_confirms_runs_and_shows_each_outcome_at_once() {
+    let mut app = started(Dialect::Crm, false, 30);
+    app.act(Action::ToggleSelect);
+    app.act(Action::ToggleSelect);
+    app.act(Action::MoveDown);
+    app.act(Action::ToggleSelect);
+    // Cancel first: nothing is sent.
+    app.act(Action::Block);
+    assert_eq!(app.mode(), Mode::Dialog);
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation")
+    };
+    assert_eq!((confirm.ids.len(), confirm.hidden), (3, 0));
+    assert!(sent(&app.update(key('n'))).is_empty());
+    assert_eq!(app.mode(), Mode::Table);
+    // Then confirm.
+    app.act(Action::Block);
+    let (id, action, ids) = bulk_request(&app.update(key('y')));
+    assert_eq!(action, BulkAction::Block);
+    assert_eq!(ids, ["u0", "u1", "u3"]);
+    assert_eq!(app.mode(), Mode::Busy);
+    app.update(Event::Worker(Response::BulkProgress {
+        id,
+        progress: Progress { done: 2, total: 3 },
+    }));
+    assert_eq!(app.bulk().unwrap().progress.done, 2);
+    let after = sent(&done(
+        &mut app,
+        id,
+        BulkAction::Block,
+        BulkReport {
+            succeeded: vec!["u0".into(), "u3".into()],
+            failed: vec![("u1".into(), "unknown to the server".into())],
+            ..BulkReport::default()
+        },
+    ));
+    assert_eq!(app.mode(), Mode::Table);
+    assert_eq!(
+        app.selected.keys().collect::<Vec<_>>(),
+        ["u1"],
+        "the failed id stays selected"
+    );
+    let statuses: Vec<Status> = app.table.rows()[..4]
+        .iter()
+        .map(|u| u.status.clone())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            Status::Blocked,
+            Status::Active,
+            Status::Active,
+            Status::Blocked
+        ],
+        "the rows acted on show their new status before the reload comes"
+    );
+    assert!(
+        said(&app)
+            .iter()
+            .any(|t| t.contains("2 succeeded, 1 failed"))
+    );
+    let [Request::Reload { .. }] = &after[..] else {
+        panic!("the table reloads: {after:?}")
+    };
+    // The reload fails: it says so, and the summary stays.
+    answer_list(&mut app, &after[0], Err(http_500("Users")));
+    assert!(
+        said(&app)
+            .iter()
+            .any(|t| t.contains("2 succeeded, 1 failed"))
+    );
+    assert!(matches!(app.table.load(), Load::Failed(_)));
+    app.update(key('j'));
+    assert!(
+        said(&app).iter().any(|t| t.contains("2 succeeded")),
+        "a key does not dismiss the summary"
+    );
+    app.update(code(KeyCode::Esc));
+    assert!(
+        !said(&app).iter().any(|t| t.contains("2 succeeded")),
+        "Esc does"
+    );
+}
+
+#[test]
+fn unknown_outcomes_are_told_as_unknown_and_stay_selected() {
+    let mut app = started(Dialect::Crm, false, 30);
+    app.act(Action::ToggleSelect);
+    app.act(Action::Block);
+    let (id, ..) = bulk_request(&app.update(key('y')));
+    done(
+        &mut app,
+        id,
+        BulkAction::Block,
+        BulkReport {
+            unknown: vec![(
+                "u0".into(),
+                "BlockUsers: the server answered HTTP 500".into(),
+            )],
+            ..BulkReport::default()
+        },
+    );
+    let text = said(&app).join("\n");
+    assert!(text.contains("0 failed, 1 unknown"), "{text}");
+    assert!(!text.contains("1 failed"), "{text}");
+    assert_eq!(app.selected.len(), 1);
+    assert_eq!(
+        app.table.rows()[0].status,
+        Status::Active,
+        "not shown as blocked"
+    );
+}
+
+#[test]
+fn without_a_selection_the_current_row_is_acted_on() {
+    let mut app = started(Dialect::Training, false, 30);
+    app.act(Action::MoveDown);
+    app.act(Action::Archive);
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation")
+    };
+    assert_eq!(confirm.ids, ["u1"]);
+    let (_, action, _) = bulk_request(&app.update(code(KeyCode::Enter)));
+    assert_eq!(action, BulkAction::Archive);
+}
+
+#[test]
+fn many_users_need_the_count_typed() {
+    let mut app = started(Dialect::Crm, false, 300);
+    for n in 0..150 {
+        app.selected.insert(format!("u{n}"), format!("user {n}"));
+    }
+    app.act(Action::Activate);
+    assert!(
+        sent(&app.update(key('y'))).is_empty(),
+        "y alone does not confirm"
+    );
+    app.update(code(KeyCode::Backspace));
+    for c in "149".chars() {
+        app.update(key(c));
+    }
+    assert!(
+        sent(&app.update(code(KeyCode::Enter))).is_empty(),
+        "a wrong count is refused"
+    );
+    assert!(app.messages().iter().any(|m| m.error));
+    for c in "150".chars() {
+        app.update(key(c));
+    }
+    let (_, _, ids) = bulk_request(&app.update(code(KeyCode::Enter)));
+    assert_eq!(ids.len(), 150);
+}
+
+#[test]
+fn read_only_and_foreign_actions_say_why_they_do_nothing() {
+    let mut app = started(Dialect::Crm, true, 10);
+    assert!(app.act(Action::Block).is_empty());
+    assert_eq!(app.mode(), Mode::Table);
+    assert!(said(&app).iter().any(|t| t.contains("read-only")));
+    let mut app = started(Dialect::Crm, false, 10);
+    assert!(app.act(Action::Archive).is_empty());
+    assert!(said(&app).iter().any(|t| t.contains("crm API cannot")));
+}
+
+fn running(app: &mut App) -> RequestId {
+    app.act(Action::ToggleSelect);
+    app.act(Action::Block);
+    bulk_request(&app.update(key('y'))).0
+}
+
+fn stops(effects: &[Effect]) -> Vec<Duration> {
+    sent(effects)
+        .into_iter()
+        .filter_map(|r| match r {
+            Request::StopBulk { grace } => Some(grace),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn quitting_during_a_bulk_action_asks_then_stops_with_a_grace() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let id = running(&mut app);
+    let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(
+        app.update(ctrl_c.clone()).is_empty(),
+        "the first Ctrl-C asks"
+    );
+    assert!(matches!(app.dialog, Some(Dialog::Quit)));
+    assert!(app.update(key('n')).is_empty());
+    assert!(app.dialog.is_none(), "n: the action goes on");
+    app.update(key('q'));
+    let effects = app.update(key('y'));
+    assert_eq!(stops(&effects), [GRACE]);
+    assert!(
+        !effects.contains(&Effect::Quit),
+        "it waits for the chunk under way"
+    );
+    let effects = done(
+        &mut app,
+        id,
+        BulkAction::Block,
+        BulkReport {
+            unknown: vec![("u0".into(), "no answer came".into())],
+            ..BulkReport::default()
+        },
+    );
+    assert_eq!(effects, [Effect::Quit]);
+    let farewell = app.farewell().unwrap();
+    assert!(farewell.contains("left unknown (1): u0"), "{farewell}");
+}
+
+#[test]
+fn a_second_ctrl_c_quits_at_once_and_a_signal_stops_first() {
+    let mut app = started(Dialect::Crm, false, 10);
+    running(&mut app);
+    let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    app.update(ctrl_c.clone());
+    assert_eq!(stops(&app.update(ctrl_c)), [Duration::ZERO]);
+
+    let mut app = started(Dialect::Crm, false, 10);
+    running(&mut app);
+    assert_eq!(stops(&app.update(Event::Shutdown)), [GRACE]);
+    assert_eq!(stops(&app.update(Event::Shutdown)), [Duration::ZERO]);
+    let mut app = started(Dialect::Crm, false, 10);
+    assert_eq!(app.update(Event::Shutdown), [Effect::Quit], "idle: at once");
+}

@@ -1,0 +1,156 @@
+//! The detail pane: follows overlaps and goes back, its failures show in the pane, and
+//! answers apply only to the user they answer.
+
+use super::*;
+
+fn detail_with_overlaps(id: &str, others: &[&str]) -> Box<UserDetail> {
+    Box::new(UserDetail {
+        user: User {
+            id: id.into(),
+            ..User::default()
+        },
+        overlaps: Some(
+            others
+                .iter()
+                .map(|o| Overlap {
+                    user: User {
+                        id: o.to_string(),
+                        ..User::default()
+                    },
+                    shared_ips: vec!["1.2.3.4".into()],
+                })
+                .collect(),
+        ),
+        ..UserDetail::default()
+    })
+}
+
+fn detail_request(effects: &[Effect]) -> (RequestId, UserKey) {
+    let requests: Vec<_> = sent(effects)
+        .into_iter()
+        .filter_map(|r| match r {
+            Request::Detail { id, key } => Some((id, key)),
+            _ => None,
+        })
+        .collect();
+    match &requests[..] {
+        [one] => one.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn answer(
+    app: &mut App,
+    (id, key): (RequestId, UserKey),
+    result: Result<Box<UserDetail>, ApiError>,
+) {
+    app.update(Event::Worker(Response::Detail {
+        id,
+        key,
+        result,
+        elapsed: Duration::ZERO,
+    }));
+}
+
+fn pane(app: &App) -> &DetailPane {
+    app.detail.as_ref().expect("the pane is open")
+}
+
+#[test]
+fn the_detail_follows_overlaps_and_goes_back() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let asked = detail_request(&app.act(Action::Open));
+    assert_eq!(asked.1, UserKey::Id("u0".into()));
+    answer(
+        &mut app,
+        asked,
+        Ok(detail_with_overlaps("u0", &["u7", "u8"])),
+    );
+    app.act(Action::ToggleFocus);
+    assert_eq!(app.focus, Focus::Detail);
+    app.act(Action::MoveDown);
+    let asked = detail_request(&app.act(Action::Open));
+    assert_eq!(asked.1, UserKey::Id("u8".into()));
+    assert_eq!(pane(&app).history(), ["u0"]);
+    answer(&mut app, asked, Ok(detail_with_overlaps("u8", &["u0"])));
+    let (_, key) = detail_request(&app.act(Action::Back));
+    assert_eq!(key, UserKey::Id("u0".into()));
+    assert!(pane(&app).history().is_empty());
+    app.act(Action::Back);
+    assert!(app.detail.is_none());
+    assert_eq!(app.focus, Focus::Table);
+    assert_eq!(
+        app.table.cursor(),
+        0,
+        "the table's cursor did not move meanwhile"
+    );
+}
+
+#[test]
+fn a_failed_detail_shows_its_error_and_r_retries() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let asked = detail_request(&app.act(Action::Open));
+    answer(&mut app, asked, Err(http_500("User")));
+    assert!(matches!(pane(&app).load(), DetailLoad::Failed(e) if e.contains("HTTP 500")));
+    assert!(!app.loading(), "not loading for good");
+    let again = detail_request(&app.act(Action::Reload));
+    assert!(pane(&app).loading());
+    answer(&mut app, again, Ok(detail_with_overlaps("u0", &[])));
+    assert!(pane(&app).detail().is_some());
+}
+
+#[test]
+fn an_answer_for_another_user_is_not_applied() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let (id, _) = detail_request(&app.act(Action::Open));
+    answer(
+        &mut app,
+        (id, UserKey::Id("u9".into())),
+        Ok(detail_with_overlaps("u9", &[])),
+    );
+    assert!(pane(&app).loading(), "u9's answer is not u0's");
+}
+
+#[test]
+fn a_panicked_request_does_not_leave_the_pane_loading() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let (id, _) = detail_request(&app.act(Action::Open));
+    app.update(Event::Worker(Response::Failed {
+        id,
+        slot: Slot::Detail,
+        message: "boom".into(),
+    }));
+    assert!(matches!(pane(&app).load(), DetailLoad::Failed(e) if e.contains("boom")));
+}
+
+#[test]
+fn a_detail_without_overlaps_scrolls() {
+    let mut app = started(Dialect::Training, false, 10);
+    let asked = detail_request(&app.act(Action::Open));
+    answer(&mut app, asked, Ok(Box::default()));
+    app.act(Action::ToggleFocus);
+    app.act(Action::MoveDown);
+    app.act(Action::MoveDown);
+    app.act(Action::MoveUp);
+    assert_eq!(pane(&app).scroll(), 1);
+    assert_eq!(app.table.cursor(), 0, "the table did not move");
+}
+
+#[test]
+fn over_a_narrow_table_the_detail_takes_the_focus() {
+    let mut app = started(Dialect::Training, false, 10);
+    app.update(Event::Resize {
+        table_rows: 20,
+        side_by_side: false,
+    });
+    app.act(Action::Open);
+    assert_eq!(app.focus, Focus::Detail);
+    app.act(Action::MoveDown);
+    assert_eq!(
+        app.table.cursor(),
+        0,
+        "keys go to the pane shown, not the hidden table"
+    );
+    app.act(Action::Back);
+    assert_eq!(app.focus, Focus::Table);
+}

@@ -1,0 +1,134 @@
+//! update() driven by events, asserting state and effects; no terminal, no network.
+//! Helpers here; the tests by component in the files beside.
+
+mod bulk;
+mod detail;
+mod keys;
+mod table;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::api::bulk::Progress;
+use crate::api::error::ApiError;
+use crate::api::model::{
+    BulkReport, ListQuery, Overlap, Page, SortField, Status, User, UserDetail,
+};
+use crate::api::ops::UserKey;
+use crate::dialect::Dialect;
+
+pub(super) fn config(dialect: Dialect, read_only: bool) -> AppConfig {
+    AppConfig {
+        capabilities: Capabilities::of(dialect),
+        profile: "test".into(),
+        read_only,
+        page_size: 10,
+        keymap: Keymap::default(),
+        warnings: Vec::new(),
+        color: false,
+    }
+}
+
+pub(super) fn user(n: u64) -> User {
+    User {
+        id: format!("u{n}"),
+        name: format!("user {n}"),
+        ..User::default()
+    }
+}
+
+/// The page of `query` over `total` users u0, u1, ….
+pub(super) fn page_for(query: &ListQuery, total: u64) -> Page {
+    let end = (query.offset + query.limit).min(total);
+    Page {
+        rows: (query.offset..end).map(user).collect(),
+        total,
+        offset: query.offset,
+    }
+}
+
+pub(super) fn key(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+pub(super) fn code(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// The requests among `effects`.
+pub(super) fn sent(effects: &[Effect]) -> Vec<Request> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Send(r) => Some(r.clone()),
+            Effect::Quit | Effect::Suspend => None,
+        })
+        .collect()
+}
+
+pub(super) fn answer_list(
+    app: &mut App,
+    request: &Request,
+    result: Result<Page, ApiError>,
+) -> Vec<Effect> {
+    let elapsed = Duration::from_millis(3);
+    match request.clone() {
+        Request::List { id, query } | Request::Reload { id, query } => {
+            app.update(Event::Worker(Response::Page {
+                id,
+                query,
+                result,
+                elapsed,
+            }))
+        }
+        Request::Prefetch { id, query } => app.update(Event::Worker(Response::Prefetched {
+            id,
+            query,
+            result,
+            elapsed,
+        })),
+        other => panic!("not a list request: {other:?}"),
+    }
+}
+
+pub(super) fn query_of(request: &Request) -> &ListQuery {
+    match request {
+        Request::List { query, .. }
+        | Request::Reload { query, .. }
+        | Request::Prefetch { query, .. } => query,
+        other => panic!("not a list request: {other:?}"),
+    }
+}
+
+pub(super) fn answer_page(app: &mut App, request: &Request, total: u64) -> Vec<Effect> {
+    let page = page_for(query_of(request), total);
+    answer_list(app, request, Ok(page))
+}
+
+pub(super) fn http_500(operation: &str) -> ApiError {
+    ApiError::Http {
+        operation: operation.into(),
+        status: 500,
+        reason: Some("Internal Server Error".into()),
+    }
+}
+
+/// The texts of the status line.
+pub(super) fn said(app: &App) -> Vec<String> {
+    app.messages().into_iter().map(|m| m.text).collect()
+}
+
+pub(super) fn rows(app: &App) -> Vec<String> {
+    app.table.rows().iter().map(|u| u.id.clone()).collect()
+}
+
+/// An app showing the first page of `total` users.
+pub(super) fn started(dialect: Dialect, read_only: bool, total: u64) -> App {
+    let (mut app, effects) = App::new(config(dialect, read_only));
+    let requests = sent(&effects);
+    assert_eq!(requests.len(), 1);
+    answer_page(&mut app, &requests[0], total);
+    app
+}
