@@ -15,8 +15,8 @@ use crossterm::event::{
     Event as TermEvent, EventStream, KeyEventKind, MouseEventKind,
 };
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
-    disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute, queue};
 use futures_util::StreamExt;
@@ -26,7 +26,7 @@ use ratatui::layout::Rect;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::api::worker::{Request, WorkerHandle};
-use crate::app::{App, AppConfig, Effect, Event};
+use crate::app::{App, AppConfig, Effect, Event, Farewell};
 use crate::ui;
 
 /// A writer that holds back ratatui's flush, so a frame and its synchronized-output
@@ -123,7 +123,7 @@ fn area(terminal: &Term) -> Rect {
 
 /// Runs the dashboard until the operator quits or the terminal goes away; what the
 /// program has to say on its way out (a bulk action stopped on quit).
-pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Option<String>> {
+pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Option<Farewell>> {
     let mut term_signal = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -169,7 +169,7 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
                     suspend();
                     dirty = true;
                 }
-                Effect::Quit => return Ok(app.farewell().map(String::from)),
+                Effect::Quit => return Ok(app.farewell().cloned()),
             }
         }
         if dirty && !gone {
@@ -185,6 +185,7 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
         let loading = app.loading();
         let event = tokio::select! {
             event = events.next(), if !gone => match event {
+                Some(Ok(TermEvent::Paste(text))) => Some(Event::Paste(with_tail(text, &mut events))),
                 Some(Ok(event)) => terminal_event(event, &app, area(&terminal)),
                 // The terminal went away (crossterm would spin on a closed one).
                 Some(Err(_)) | None => {
@@ -205,7 +206,7 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
                     continue;
                 }
             }
-            () = sleep_until_some(deadline) => return Ok(app.farewell().map(String::from)),
+            () = sleep_until_some(deadline) => return Ok(app.farewell().cloned()),
             _ = term_signal.recv() => Some(Event::Shutdown),
             _ = hangup.recv() => {
                 gone = true;
@@ -217,11 +218,16 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
                 continue;
             }
             _ = cont_signal.recv() => {
-                if !gone {
-                    resume(&mut terminal)?;
-                    dirty = true;
+                if gone {
+                    continue;
                 }
-                continue;
+                dirty = true;
+                if resume(&mut terminal).is_err() {
+                    gone = true;
+                    Some(Event::Shutdown)
+                } else {
+                    continue;
+                }
             }
         };
         if let Some(event) = event {
@@ -233,6 +239,22 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
             pending.extend(app.update(Event::Worker(response)));
         }
     }
+}
+
+/// A paste, with the keys that came in the same burst after it: pasted text holding the
+/// end-of-paste marker ends the paste early, and what follows must not act as keys. What
+/// was already read with it is text of the paste too.
+fn with_tail(mut text: String, events: &mut EventStream) -> String {
+    use futures_util::FutureExt;
+    while let Some(Some(Ok(TermEvent::Key(key)))) = events.next().now_or_never() {
+        match key.code {
+            crossterm::event::KeyCode::Char(c) => text.push(c),
+            crossterm::event::KeyCode::Enter => text.push('\n'),
+            crossterm::event::KeyCode::Tab => text.push('\t'),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Past the grace a stopping bulk action has, how long quitting still waits for it.
@@ -256,10 +278,15 @@ fn suspend() {
     }
 }
 
-/// After SIGCONT: raw mode and the alternate screen again, and a full redraw.
+/// After SIGCONT: raw mode and the alternate screen again, and a full redraw. (Not
+/// `Terminal::clear`: it reads the cursor position from the input the event stream owns.)
 fn resume(terminal: &mut Term) -> io::Result<()> {
     set_up_terminal()?;
-    terminal.clear()
+    execute!(io::stdout(), Clear(ClearType::All))?;
+    // A blank frame: the next one differs in every cell, so all of it is sent.
+    terminal
+        .draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))
+        .map(drop)
 }
 
 /// A terminal event as the app sees it.

@@ -40,8 +40,32 @@ fn named(ids: impl ExactSizeIterator<Item = impl AsRef<str>>) -> String {
     names.join(", ")
 }
 
-/// "block: 2 succeeded, 1 failed (reason); failed ids stay selected".
+/// "block: 2 succeeded, 1 failed, 1 unknown (reason) — …": the counts first, the ids
+/// last, where a narrow footer cuts.
 pub fn summary(action: BulkAction, report: &BulkReport) -> Message {
+    let mut text = counts(action, report);
+    let mut reasons: Vec<&str> = report.failed.iter().map(|(_, r)| r.as_str()).collect();
+    reasons.dedup();
+    if !reasons.is_empty() {
+        text.push_str(&format!(" ({})", reasons.join("; ")));
+    }
+    if !report.failed.is_empty() || !report.unknown.is_empty() {
+        text.push_str("; those stay selected");
+    }
+    if !report.unknown.is_empty() {
+        text.push_str(&format!(
+            " — check the unknown before retrying: {}",
+            named(report.unknown.iter().map(|(id, _)| id))
+        ));
+    }
+    let error = !report.failed.is_empty() || !report.unknown.is_empty();
+    Message {
+        text: sanitize(&text).into_owned(),
+        error,
+    }
+}
+
+fn counts(action: BulkAction, report: &BulkReport) -> String {
     let mut text = format!(
         "{}: {} succeeded, {} failed",
         action.verb(),
@@ -54,51 +78,58 @@ pub fn summary(action: BulkAction, report: &BulkReport) -> Message {
     if !report.not_sent.is_empty() {
         text.push_str(&format!(", {} not sent", report.not_sent.len()));
     }
-    let mut reasons: Vec<&str> = report.failed.iter().map(|(_, r)| r.as_str()).collect();
-    reasons.dedup();
-    if !reasons.is_empty() {
-        text.push_str(&format!(" ({})", reasons.join("; ")));
-    }
-    if !report.unknown.is_empty() {
-        text.push_str(&format!(
-            "; unknown ({}): check before retrying",
-            named(report.unknown.iter().map(|(id, _)| id))
-        ));
-    }
-    if !report.failed.is_empty() || !report.unknown.is_empty() {
-        text.push_str("; those stay selected");
-    }
-    let error = !report.failed.is_empty() || !report.unknown.is_empty();
-    Message {
-        text: sanitize(&text).into_owned(),
-        error,
-    }
+    text
 }
 
 /// What the program says on its way out after stopping a bulk action.
-pub fn farewell(action: BulkAction, report: &BulkReport) -> String {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Farewell {
+    pub text: String,
+    /// Ids whose outcome nobody knows: the program's exit says so.
+    pub unknown: usize,
+}
+
+/// Every id left unknown or not sent is named: this is the operator's record.
+pub fn farewell(action: BulkAction, report: &BulkReport) -> Farewell {
+    let all = |ids: Vec<&String>| {
+        ids.into_iter()
+            .map(|id| sanitize(id).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut text = format!(
         "{} stopped on quit: {}",
         action.verb(),
-        summary(action, report).text
+        counts(action, report)
     );
+    let mut reasons: Vec<&str> = report.unknown.iter().map(|(_, r)| r.as_str()).collect();
+    reasons.dedup();
     if !report.unknown.is_empty() {
-        let reason = &report.unknown[0].1;
         text.push_str(&format!(
-            "\nleft unknown ({}): {} — {}",
+            "\nleft unknown ({}; {}): {}",
             report.unknown.len(),
-            named(report.unknown.iter().map(|(id, _)| id)),
-            sanitize(reason)
+            sanitize(&reasons.join("; ")),
+            all(report.unknown.iter().map(|(id, _)| id).collect())
+        ));
+    }
+    if !report.failed.is_empty() {
+        text.push_str(&format!(
+            "\nfailed ({}): {}",
+            report.failed.len(),
+            all(report.failed.iter().map(|(id, _)| id).collect())
         ));
     }
     if !report.not_sent.is_empty() {
         text.push_str(&format!(
             "\nnot sent ({}): {}",
             report.not_sent.len(),
-            named(report.not_sent.iter())
+            all(report.not_sent.iter().collect())
         ));
     }
-    text
+    Farewell {
+        text,
+        unknown: report.unknown.len(),
+    }
 }
 
 impl super::App {

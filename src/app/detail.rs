@@ -115,15 +115,24 @@ impl DetailPane {
             .map_or(0, Vec::len)
     }
 
-    /// Moves in the overlap list, or scrolls the pane when there is none.
+    /// Moves in the overlap list (the pane then follows the cursor), or scrolls the pane
+    /// when there is none.
     pub fn move_by(&mut self, delta: i64) {
         let count = self.overlaps();
         if count == 0 {
-            self.scroll = self.scroll.saturating_add_signed(delta as i16);
+            self.scroll_by(delta);
         } else {
+            self.scroll = 0;
             self.overlap_cursor =
                 (self.overlap_cursor as i64 + delta).clamp(0, count as i64 - 1) as usize;
         }
+    }
+
+    /// Scrolls the pane by `lines` (what the overlap list leaves out of view: sessions,
+    /// groups, extra fields).
+    pub fn scroll_by(&mut self, lines: i64) {
+        let lines = i16::try_from(lines).unwrap_or(i16::MAX);
+        self.scroll = self.scroll.saturating_add_signed(lines);
     }
 
     /// Follows the overlapping user under the cursor: the pane shows that user now.

@@ -13,6 +13,9 @@ use super::table::{CursorAt, Refusal};
 use super::{Action, App, Effect, Focus, Mode, sends};
 use crate::api::worker::Request;
 
+/// How far PgDn and PgUp scroll the detail pane.
+const PANE_PAGE: i64 = 10;
+
 /// Whether `key` types a character (rather than commanding something).
 fn types_text(key: &KeyEvent) -> bool {
     matches!(key.code, KeyCode::Char(_))
@@ -138,6 +141,16 @@ impl App {
     }
 
     pub(super) fn turn(&mut self, action: Action) -> Vec<Effect> {
+        if self.detail_focused()
+            && let Some(pane) = self.detail.as_mut()
+        {
+            match action {
+                Action::NextPage => pane.scroll_by(PANE_PAGE),
+                Action::PrevPage => pane.scroll_by(-PANE_PAGE),
+                _ => {}
+            }
+            return Vec::new();
+        }
         let tickets = &mut self.tickets;
         let turned = match action {
             Action::First => self.table.first(tickets),

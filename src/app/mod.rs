@@ -24,7 +24,7 @@ use crate::api::model::{BulkAction, Capabilities};
 use crate::api::worker::{Request, RequestId, Response, Slot};
 use crate::text::sanitize;
 pub use action::{Action, Mode};
-pub use bulk::{BulkRun, GRACE};
+pub use bulk::{BulkRun, Farewell, GRACE};
 pub use detail::{DetailLoad, DetailPane};
 pub use dialog::{Confirm, Dialog, TYPE_TO_CONFIRM};
 pub use keymap::Keymap;
@@ -120,7 +120,7 @@ pub struct App {
     spinner: usize,
     /// Quitting waits for the bulk action to stop; then this says what became of it.
     quitting: bool,
-    farewell: Option<String>,
+    farewell: Option<Farewell>,
 }
 
 fn sends(requests: Vec<Request>) -> Vec<Effect> {
@@ -204,8 +204,8 @@ impl App {
     }
 
     /// What to say on the way out, once the program has quit.
-    pub fn farewell(&self) -> Option<&str> {
-        self.farewell.as_deref()
+    pub fn farewell(&self) -> Option<&Farewell> {
+        self.farewell.as_ref()
     }
 
     /// Which keys are in force.
@@ -440,11 +440,13 @@ impl App {
                 }
             }
             Slot::Bulk => {
-                if self.bulk.as_ref().is_some_and(|run| run.id == id) {
-                    self.bulk = None;
+                if let Some(run) = self.bulk.take_if(|run| run.id == id) {
                     let text = format!("{text}; what the bulk action changed is unknown");
                     if self.quitting {
-                        self.farewell = Some(text);
+                        self.farewell = Some(Farewell {
+                            text,
+                            unknown: run.progress.total,
+                        });
                         return vec![Effect::Quit];
                     }
                     self.status.error(Source::Bulk, text);

@@ -1,8 +1,9 @@
 //! Starting the dashboard: on the profile's API, or on a demo server in this process.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
-use super::{EXIT_ERROR, Failure, client, resolve};
+use super::{EXIT_ERROR, EXIT_UNKNOWN, Failure, client, resolve};
 use crate::api::client::{Client, ClientConfig, Token};
 use crate::api::model::Capabilities;
 use crate::api::worker;
@@ -24,14 +25,30 @@ fn need_terminal() -> Result<(), Failure> {
     }
 }
 
-async fn run(config: AppConfig, client: Client, chunk: usize) -> Result<(), Failure> {
+/// Runs the dashboard; `journal` is where the mutations are journalled, if they are.
+async fn run(
+    config: AppConfig,
+    client: Client,
+    chunk: usize,
+    journal: Option<PathBuf>,
+) -> Result<(), Failure> {
     let handle = worker::spawn(client, chunk);
     let farewell = crate::tui::run(config, handle)
         .await
         .map_err(|e| Failure::new(EXIT_ERROR, format!("the terminal failed: {e}")))?;
     // The terminal is restored by now: what a stopped bulk action left goes to stderr.
-    if let Some(farewell) = farewell {
-        eprintln!("{farewell}");
+    let Some(farewell) = farewell else {
+        return Ok(());
+    };
+    eprintln!("{}", farewell.text);
+    if let Some(journal) = journal {
+        eprintln!("every id sent is in the journal: {}", journal.display());
+    }
+    if farewell.unknown > 0 {
+        return Err(Failure::new(
+            EXIT_UNKNOWN,
+            format!("the outcome of {} ids is unknown", farewell.unknown),
+        ));
     }
     Ok(())
 }
@@ -52,7 +69,8 @@ pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
         warnings,
         color: color(),
     };
-    run(config, client, resolved.profile.chunk_size).await
+    let journal = Some(crate::config::audit_file());
+    run(config, client, resolved.profile.chunk_size, journal).await
 }
 
 /// The dashboard on an embedded server on 127.0.0.1, reached over HTTP with a random
@@ -89,7 +107,7 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         warnings: Vec::new(),
         color: color(),
     };
-    let result = run(config, client, crate::api::bulk::DEFAULT_CHUNK).await;
+    let result = run(config, client, crate::api::bulk::DEFAULT_CHUNK, None).await;
     let _ = server.shutdown().await;
     result
 }

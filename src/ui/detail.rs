@@ -95,6 +95,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     groups_and_extra(detail, &mut lines, width, theme);
     let scroll = scroll_for(pane, focused, overlap_start, inner.height);
+    if lines.len() > usize::from(scroll) + usize::from(inner.height) {
+        // More below: say how to reach it.
+        let more = Line::from(if focused {
+            " PgDn: more "
+        } else {
+            " Tab, then PgDn: more "
+        })
+        .right_aligned();
+        frame.render_widget(
+            more,
+            Rect {
+                y: area.y + area.height.saturating_sub(1),
+                height: 1,
+                ..area
+            },
+        );
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -223,7 +240,7 @@ fn scroll_for(pane: &DetailPane, focused: bool, overlap_start: usize, height: u1
         .detail()
         .and_then(|d| d.overlaps.as_ref())
         .is_some_and(|o| !o.is_empty());
-    if !has_overlaps {
+    if !has_overlaps || pane.scroll() > 0 {
         return pane.scroll();
     }
     // The second line of the entry under the cursor stays in view.

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use super::Theme;
 use crate::app::{App, Change, Load, Message, Mode, Shown, status_label};
 use crate::text::{fit, sanitize};
+use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -107,18 +108,25 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-/// The table's failure, said beside the rows it kept.
-fn table_failure(app: &App) -> Option<Message> {
+/// The table's failure, said beside the rows it kept; the error is cut, if needed, so
+/// that what is shown instead is always said.
+fn table_failure(app: &App, width: usize) -> Option<Message> {
     let table = app.table();
     let Load::Failed(error) = table.load() else {
         return None;
     };
-    let text = match table.shown() {
-        None => format!("loading the users failed: {error} — r tries again"),
+    let (head, tail) = match table.shown() {
+        None => (
+            "loading the users failed: ".to_string(),
+            " — r tries again".to_string(),
+        ),
         Some(shown) => {
             let changes = Change::between(&shown.query, table.wanted());
             if changes.is_empty() {
-                format!("reload failed: {error} — the rows shown may be out of date")
+                (
+                    "reload failed: ".to_string(),
+                    " — rows from before".to_string(),
+                )
             } else {
                 let asked: Vec<String> = changes.iter().map(Change::noun).collect();
                 let instead: Vec<String> = changes
@@ -129,23 +137,25 @@ fn table_failure(app: &App) -> Option<Message> {
                         other => other.noun(),
                     })
                     .collect();
-                format!(
-                    "{} failed: {error} — showing {}",
-                    asked.join(", "),
-                    instead.join(", ")
+                (
+                    format!("{} failed: ", asked.join(", ")),
+                    format!(" — showing {}", instead.join(", ")),
                 )
             }
         }
     };
+    let (head, tail) = (sanitize(&head), sanitize(&tail));
+    let room = width.saturating_sub(head.width() + tail.width()).max(12);
     Some(Message {
-        text: sanitize(&text).into_owned(),
+        text: format!("{head}{}{tail}", fit(&sanitize(error), room)),
         error: true,
     })
 }
 
-/// The lines under the first: the table's failure, then the status line's messages.
-pub fn messages(app: &App) -> Vec<Message> {
-    let mut lines: Vec<Message> = table_failure(app).into_iter().collect();
+/// The lines under the first, for a footer `width` wide: the table's failure, then the
+/// status line's messages.
+pub fn messages(app: &App, width: usize) -> Vec<Message> {
+    let mut lines: Vec<Message> = table_failure(app, width).into_iter().collect();
     lines.extend(app.messages());
     lines.truncate(MAX_MESSAGES);
     lines
@@ -156,13 +166,13 @@ pub const MAX_MESSAGES: usize = 3;
 
 /// The footer's height: the first line and the messages (or the key hint).
 pub fn height(app: &App) -> u16 {
-    1 + messages(app).len().max(1) as u16
+    1 + messages(app, usize::MAX).len().max(1) as u16
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let width = usize::from(area.width);
     let mut lines = vec![status_line(app, theme)];
-    let messages = messages(app);
+    let messages = messages(app, width);
     if messages.is_empty() {
         lines.push(Line::styled(
             "? help  / filter  f status  s sort  Enter open  Space select  r reload  q quit",

@@ -164,7 +164,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let column_width = usize::from(inner.width) / columns;
-    let keys_width = 12.min(column_width / 3);
+    let keys_width = 14.min(column_width / 3);
     let areas =
         Layout::horizontal(vec![Constraint::Ratio(1, columns as u32); columns]).split(inner);
     for (chunk, column) in entries.chunks(rows).zip(areas.iter()) {

@@ -248,7 +248,13 @@ fn quitting_during_a_bulk_action_asks_then_stops_with_a_grace() {
     );
     assert_eq!(effects, [Effect::Quit]);
     let farewell = app.farewell().unwrap();
-    assert!(farewell.contains("left unknown (1): u0"), "{farewell}");
+    assert!(
+        farewell
+            .text
+            .contains("left unknown (1; no answer came): u0"),
+        "{farewell:?}"
+    );
+    assert_eq!(farewell.unknown, 1);
 }
 
 #[test]

@@ -1,0 +1,267 @@
+//! The dashboard in a pseudo-terminal against a server that fails on purpose (its fault
+//! injection): pastes never act as keys, failures show where they happened, suspend and
+//! resume, quitting during a slow bulk action journals every id sent, and the detail
+//! pane never cuts an address.
+
+mod common;
+mod pty;
+
+use common::TestServer;
+use pty::{Dashboard, ONE_AT_A_TIME, users};
+use serde_json::Value;
+use userdeck::dialect::Dialect;
+use userdeck::server::faults::FaultSpec;
+
+fn faults(server: &TestServer, spec: &str) {
+    server
+        .server
+        .faults()
+        .set(spec.parse::<FaultSpec>().unwrap());
+}
+
+async fn statuses(server: &TestServer) -> Vec<Value> {
+    let data = users(server, "{ users(limit: 100) { data { id status } } }").await;
+    data["users"]["data"].as_array().unwrap().clone()
+}
+
+/// The bracketed-paste framing a terminal puts around pasted text.
+fn pasted(text: &str) -> String {
+    format!("\x1b[200~{text}\x1b[201~")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_paste_with_newlines_sends_no_mutation() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let before = statuses(&server).await;
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–20 of 30");
+    // Outside a text field: ignored, with a notice; keys that follow a paste's end marker
+    // in the same burst (a marker inside the pasted text) are the paste's too.
+    ui.keys(&pasted("\nby\n"));
+    ui.wait_text("paste ignored");
+    ui.keys("j");
+    ui.wait_for("the notice gone", |s| !s.contains("paste ignored"));
+    ui.keys(&format!("{}by*b", pasted("hello")));
+    ui.wait_text("paste ignored");
+    // Into the filter line: text, the newlines confirm nothing.
+    ui.keys("/");
+    ui.keys(&pasted("zz\nb\ny\n"));
+    let screen = ui.wait_text("/ zz b y");
+    assert!(!screen.contains("block 1 user?"), "{screen}");
+    ui.keys("\x1b");
+    ui.wait_for("the filter cleared", |s| !s.contains("/ zz"));
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    assert_eq!(statuses(&server).await, before, "no user changed");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_filter_never_shows_old_rows_under_the_new_label() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 300).await;
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–20 of 300");
+    faults(&server, "fail=1/1");
+    ui.keys("/zed");
+    let screen = ui.wait_text("filter \"zed\" failed");
+    let status_line = screen
+        .lines()
+        .find(|l| l.starts_with("rows "))
+        .expect("the footer");
+    assert!(
+        !status_line.contains("filter \"zed\""),
+        "the footer names the query shown, not the one that failed: {status_line}"
+    );
+    assert!(screen.contains("showing the unfiltered list"), "{screen}");
+    assert!(status_line.contains("rows 1–20 of 300"), "{status_line}");
+    // The next success ends the failure.
+    faults(&server, "none");
+    ui.keys("\rr");
+    ui.wait_for("the filtered rows", |s| {
+        !s.contains("failed") && s.contains("filter \"zed\"")
+    });
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_detail_shows_its_error_and_r_retries() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–20 of 30");
+    faults(&server, "bad-body=1/1");
+    ui.keys("\r");
+    let screen = ui.wait_text("cannot load this user");
+    assert!(screen.contains("r tries again"), "{screen}");
+    faults(&server, "none");
+    ui.keys("r");
+    ui.wait_text("sessions:");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+/// Whether the terminal is in raw mode (no line editing, no echo).
+fn raw_mode(ui: &Dashboard) -> bool {
+    let fd = ui.master.as_ref().unwrap().as_raw_fd().unwrap();
+    // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr on an open fd.
+    let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::tcgetattr(fd, &mut termios) }, 0);
+    termios.c_lflag & (libc::ICANON | libc::ECHO) == 0
+}
+
+/// Blocks until the child `pid` has stopped or ended (without reaping it); whether it
+/// stopped.
+fn wait_stopped(pid: u32) -> bool {
+    // SAFETY: a zeroed siginfo is a valid out-parameter; WNOWAIT leaves the child as is.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let done = unsafe {
+        libc::waitid(
+            libc::P_PID,
+            pid,
+            &mut info,
+            libc::WSTOPPED | libc::WEXITED | libc::WNOWAIT,
+        )
+    };
+    assert_eq!(done, 0, "waitid");
+    info.si_code == libc::CLD_STOPPED
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigtstp_then_sigcont_comes_back_redrawn_in_raw_mode() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 20).await;
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–20 of 20");
+    assert!(raw_mode(&ui));
+    let before = ui.written();
+    let pid = ui.child.process_id().unwrap();
+    ui.signal("TSTP");
+    assert!(wait_stopped(pid), "stopped, not ended");
+    ui.wait_raw(before, b"\x1b[?1049l");
+    assert!(!raw_mode(&ui), "stopped: the terminal is given back cooked");
+    let stopped_at = ui.written();
+    ui.signal("CONT");
+    // Back: the alternate screen again and every row drawn anew, in raw mode.
+    ui.wait_raw(stopped_at, b"\x1b[?1049h");
+    ui.wait_raw(stopped_at, b"rows");
+    assert!(raw_mode(&ui), "raw mode again");
+    ui.keys("j");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_a_slow_bulk_action_journals_every_id_sent() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let mut ui = Dashboard::sized(
+        &server,
+        Dialect::Crm,
+        &[],
+        "",
+        &[],
+        (120, 30),
+        "chunk_size = 5",
+    );
+    ui.wait_text("rows 1–20 of 30");
+    ui.keys("*");
+    ui.wait_text("20 selected");
+    // Every answer takes long: the first chunk is still under way when Ctrl-C comes.
+    faults(&server, "latency=20s");
+    ui.keys("b");
+    ui.wait_text("block 20 users?");
+    ui.keys("y");
+    ui.wait_text("working");
+    ui.keys("\x03");
+    ui.wait_text("Stop it and quit?");
+    ui.keys("\x03");
+    let (status, raw, home) = ui.finish();
+    let journal_path = home.path().join("state/userdeck/audit.jsonl");
+    assert_eq!(status.exit_code(), 6, "some outcomes are unknown");
+    let said = String::from_utf8_lossy(&raw);
+    assert!(said.contains("left unknown (5;"), "{said}");
+    assert!(said.contains("not sent (15)"), "{said}");
+    assert!(said.contains("audit.jsonl"), "the journal is named: {said}");
+    let journal = std::fs::read_to_string(journal_path).unwrap();
+    let lines: Vec<Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let attempts: Vec<&Value> = lines.iter().filter(|l| l["event"] == "attempt").collect();
+    assert_eq!(attempts.len(), 1, "one chunk was sent: {journal}");
+    for attempt in attempts {
+        let outcome = lines
+            .iter()
+            .find(|l| l["event"] == "outcome" && l["entry"] == attempt["entry"])
+            .unwrap_or_else(|| panic!("no outcome for {attempt}"));
+        let unknown: Vec<&Value> = outcome["unknown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| &u["id"])
+            .collect();
+        let sent: Vec<&Value> = attempt["ids"].as_array().unwrap().iter().collect();
+        assert_eq!(unknown, sent, "every id sent has its outcome: {outcome}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_detail_at_120x40_shows_whole_ip_addresses() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 200).await;
+    // The user with the widest addresses among the first page.
+    let data = users(
+        &server,
+        "{ users(limit: 20) { data { id username sessions { all { ipAddress } } } } }",
+    )
+    .await;
+    let rows = data["users"]["data"].as_array().unwrap();
+    let width = |u: &Value| -> usize {
+        u["sessions"]["all"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["ipAddress"].as_str())
+            .map(str::len)
+            .max()
+            .unwrap_or(0)
+    };
+    let (row, chosen) = rows
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, u)| width(u))
+        .unwrap();
+    assert!(width(chosen) >= 20, "a long (IPv6) address to show");
+    let mut ui = Dashboard::sized(&server, Dialect::Crm, &[], "", &[], (120, 40), "");
+    ui.wait_text("rows 1–20 of 200");
+    ui.keys(&"j".repeat(row));
+    ui.keys("\r");
+    let screen = ui.wait_text("sessions:");
+    let id = chosen["id"].as_str().unwrap();
+    assert!(screen.contains(id), "the user id whole:\n{screen}");
+    let ips: Vec<&str> = chosen["sessions"]["all"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["ipAddress"].as_str())
+        .collect();
+    assert!(ips.iter().any(|ip| screen.contains(ip)), "{screen}");
+    // Every address on screen is whole (the pane may be too short for all of them).
+    for ip in ips {
+        let start: String = ip.chars().take(12).collect();
+        assert!(
+            !screen.contains(&start) || screen.contains(ip),
+            "{ip} is cut:\n{screen}"
+        );
+    }
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}

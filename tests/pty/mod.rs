@@ -1,0 +1,304 @@
+//! The built binary in a pseudo-terminal: keys in, screen (vt100) and raw output out.
+//! Every wait is for a condition the reader signals, with a deadline; nothing spins.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::{TOKEN, TestServer};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use serde_json::{Value, json};
+use userdeck::dialect::Dialect;
+
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+/// The pseudo-terminal tests run one at a time: a terminal opened while another test
+/// forks can leak into that child before it is marked close-on-exec, and then outlive its
+/// master, which the test of a closing terminal cannot tell from a hang.
+pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+pub struct Screen {
+    parser: Mutex<vt100::Parser>,
+    /// Signalled after every read, with `parser` and `raw` updated.
+    changed: Condvar,
+    pub raw: Mutex<Vec<u8>>,
+    /// Tells the reader to let go of its copy of the terminal.
+    pub stop: std::sync::atomic::AtomicBool,
+}
+
+pub struct Dashboard {
+    pub screen: Arc<Screen>,
+    pub writer: Box<dyn Write + Send>,
+    pub child: Box<dyn portable_pty::Child + Send + Sync>,
+    pub master: Option<Box<dyn portable_pty::MasterPty + Send>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+    pub home: tempfile::TempDir,
+}
+
+impl Dashboard {
+    /// `userdeck` in a 120×30 pseudo-terminal, its config pointing at `server`.
+    pub fn start(server: &TestServer, dialect: Dialect) -> Dashboard {
+        Dashboard::run(server, dialect, &[], "", &[])
+    }
+
+    /// `userdeck ARGS` in a 120×30 pseudo-terminal; `extra` is added to the config file.
+    pub fn run(
+        server: &TestServer,
+        dialect: Dialect,
+        args: &[&str],
+        extra: &str,
+        env: &[(&str, &str)],
+    ) -> Dashboard {
+        Dashboard::sized(server, dialect, args, extra, env, (120, 30), "")
+    }
+
+    /// `userdeck ARGS` in a pseudo-terminal of `size` (columns, rows); `extra` is added
+    /// to the config file, `profile` to its profile.
+    pub fn sized(
+        server: &TestServer,
+        dialect: Dialect,
+        args: &[&str],
+        extra: &str,
+        env: &[(&str, &str)],
+        (cols, rows): (u16, u16),
+        profile: &str,
+    ) -> Dashboard {
+        let home = tempfile::tempdir().unwrap();
+        let config = home.path().join("config/userdeck");
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::write(
+            config.join("config.toml"),
+            format!(
+                "default_profile = \"e2e\"\n{extra}\n[profiles.e2e]\nendpoint = \"{}\"\ndialect = \"{dialect}\"\npage_size = 20\n{profile}\n",
+                server.url
+            ),
+        )
+        .unwrap();
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_userdeck"));
+        command.args(args);
+        command.env_clear();
+        command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        command.env("HOME", home.path());
+        command.env("XDG_CONFIG_HOME", home.path().join("config"));
+        command.env("XDG_STATE_HOME", home.path().join("state"));
+        command.env("USERDECK_TOKEN", TOKEN);
+        command.env("TERM", "xterm-256color");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = pty.slave.spawn_command(command).unwrap();
+        drop(pty.slave);
+        let screen = Arc::new(Screen {
+            parser: Mutex::new(vt100::Parser::new(rows, cols, 0)),
+            changed: Condvar::new(),
+            raw: Mutex::new(Vec::new()),
+            stop: std::sync::atomic::AtomicBool::new(false),
+        });
+        // The reader's own copy of the terminal, polled and read by that number alone: the
+        // master's number may be reused by another test once the master is dropped.
+        let master_fd = pty.master.as_raw_fd().expect("a unix pty");
+        // SAFETY: duplicating an open descriptor; the copy is owned by the File below.
+        let fd = unsafe { libc::fcntl(master_fd, libc::F_DUPFD_CLOEXEC, 0) };
+        assert!(fd >= 0, "dup of the pty");
+        // SAFETY: `fd` is a fresh descriptor that nothing else owns.
+        let mut reader = unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+        let sink = screen.clone();
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            // Poll with a timeout, so that the reader can drop its copy of the terminal
+            // when asked, and the terminal can really close.
+            while !sink.stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let mut poll = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd, for the length given.
+                let ready = unsafe { libc::poll(&mut poll, 1, 20) };
+                if ready <= 0 {
+                    continue;
+                }
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let mut parser = sink.parser.lock().unwrap();
+                        parser.process(&buf[..n]);
+                        sink.raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                        drop(parser);
+                        sink.changed.notify_all();
+                    }
+                }
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        Dashboard {
+            screen,
+            writer,
+            child,
+            master: Some(pty.master),
+            reader: Some(reader),
+            home,
+        }
+    }
+
+    /// Whether any cell of the screen has a colour of its own.
+    pub fn coloured(&self) -> bool {
+        let parser = self.screen.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        (0..rows).any(|r| {
+            (0..cols).any(|c| {
+                screen
+                    .cell(r, c)
+                    .is_some_and(|cell| cell.fgcolor() != vt100::Color::Default)
+            })
+        })
+    }
+
+    pub fn contents(&self) -> String {
+        self.screen.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen satisfies `test`: woken by each read of the terminal.
+    #[track_caller]
+    pub fn wait_for(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        let mut parser = self.screen.parser.lock().unwrap();
+        loop {
+            let contents = parser.screen().contents();
+            if test(&contents) {
+                return contents;
+            }
+            let now = Instant::now();
+            assert!(now < deadline, "waited for {what}; the screen:\n{contents}");
+            parser = self
+                .screen
+                .changed
+                .wait_timeout(parser, deadline - now)
+                .unwrap()
+                .0;
+        }
+    }
+
+    /// Waits until the raw output from byte `from` on holds `needle`.
+    #[track_caller]
+    pub fn wait_raw(&self, from: usize, needle: &[u8]) {
+        let deadline = Instant::now() + DEADLINE;
+        let mut parser = self.screen.parser.lock().unwrap();
+        loop {
+            let tail = {
+                let raw = self.screen.raw.lock().unwrap();
+                let tail = &raw[from.min(raw.len())..];
+                if tail.windows(needle.len()).any(|w| w == needle) {
+                    return;
+                }
+                String::from_utf8_lossy(tail).into_owned()
+            };
+            let now = Instant::now();
+            assert!(
+                now < deadline,
+                "waited for {:?} in the output after byte {from}: {tail:?}",
+                String::from_utf8_lossy(needle),
+            );
+            parser = self
+                .screen
+                .changed
+                .wait_timeout(parser, deadline - now)
+                .unwrap()
+                .0;
+        }
+    }
+
+    /// How many bytes the program has written so far.
+    pub fn written(&self) -> usize {
+        self.screen.raw.lock().unwrap().len()
+    }
+
+    #[track_caller]
+    pub fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    pub fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    pub fn resize(&self, cols: u16, rows: u16) {
+        self.master
+            .as_ref()
+            .unwrap()
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.screen
+            .parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+    }
+
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.process_id().unwrap();
+        let status = std::process::Command::new("kill")
+            .args(["-s", name, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the process to end; its exit status.
+    pub fn exit(self) -> (portable_pty::ExitStatus, Vec<u8>) {
+        let (status, raw, _) = self.finish();
+        (status, raw)
+    }
+
+    /// Waits for the process to end; its exit status, output, and home (with its config
+    /// and journal) to look into.
+    pub fn finish(mut self) -> (portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {
+        let (tx, rx) = mpsc::channel();
+        let mut child = self.child;
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait());
+        });
+        let status = rx
+            .recv_timeout(DEADLINE)
+            .expect("the process ends")
+            .unwrap();
+        // Once the process is gone the reader reaches the end of its output.
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        drop(self.writer);
+        let raw = self.screen.raw.lock().unwrap().clone();
+        drop(self.master.take());
+        (status, raw, self.home)
+    }
+}
+
+pub fn restored(raw: &[u8]) -> bool {
+    let after = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+    let entered = raw.windows(8).position(|w| w == b"\x1b[?1049h");
+    matches!((entered, after(LEAVE_ALTERNATE_SCREEN), after(SHOW_CURSOR)), (Some(e), Some(l), Some(c)) if l > e && c > e)
+}
+
+pub async fn users(server: &TestServer, query: &str) -> Value {
+    server.data(query, json!({})).await
+}
