@@ -8,6 +8,7 @@
 
 mod action;
 mod bulk;
+mod change;
 mod detail;
 mod dialog;
 pub mod keymap;
@@ -25,12 +26,13 @@ use crate::api::worker::{Request, RequestId, Response, Slot};
 use crate::text::sanitize;
 pub use action::{Action, Mode};
 pub use bulk::{BulkRun, Farewell, GRACE};
+pub use change::{Change, arrow, status_label};
 pub use detail::{DetailLoad, DetailPane};
 pub use dialog::{Confirm, Dialog, TYPE_TO_CONFIRM};
 pub use keymap::Keymap;
 pub use status::Message;
 use status::{Source, StatusLine};
-pub use table::{Change, Load, Shown, TableView, arrow, status_label};
+pub use table::{Load, Shown, TableView};
 
 /// What the loop does for the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -350,23 +352,13 @@ impl App {
                 query,
                 result,
                 elapsed,
-            } => {
-                let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
-                let answered = self.table.answer(id, query, result, &mut self.tickets);
-                self.answered(answered, elapsed)
-            }
+            } => self.list_answer(id, query, result, elapsed, false),
             Response::Prefetched {
                 id,
                 query,
                 result,
                 elapsed,
-            } => {
-                let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
-                let answered = self
-                    .table
-                    .answer_ahead(id, query, result, &mut self.tickets);
-                self.answered(answered, elapsed)
-            }
+            } => self.list_answer(id, query, result, elapsed, true),
             Response::Detail {
                 id,
                 key,
@@ -407,7 +399,22 @@ impl App {
         }
     }
 
-    fn answered(&mut self, answered: table::Answered, elapsed: Duration) -> Vec<Effect> {
+    /// A page for the table (`ahead`: one fetched ahead).
+    fn list_answer(
+        &mut self,
+        id: RequestId,
+        query: crate::api::model::ListQuery,
+        result: Result<crate::api::model::Page, crate::api::error::ApiError>,
+        elapsed: Duration,
+        ahead: bool,
+    ) -> Vec<Effect> {
+        let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
+        let tickets = &mut self.tickets;
+        let answered = if ahead {
+            self.table.answer_ahead(id, query, result, tickets)
+        } else {
+            self.table.answer(id, query, result, tickets)
+        };
         match answered {
             table::Answered::Dropped => Vec::new(),
             table::Answered::Stale(requests) => sends(requests),

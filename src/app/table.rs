@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::Tickets;
-use crate::api::model::{BulkAction, ListQuery, Page, SortField, Status, User};
+use crate::api::model::{BulkAction, ListQuery, Page, User};
 use crate::api::worker::{Request, RequestId};
 
 /// A page and the query it answers.
@@ -188,6 +188,11 @@ impl TableView {
         }]
     }
 
+    /// Whether `id` is the list request under way.
+    fn under_way(&self, id: RequestId) -> bool {
+        self.in_flight.as_ref().is_some_and(|(i, _)| *i == id)
+    }
+
     /// A list answer: shown when it answers the query asked for, kept as a failure of
     /// that query when it failed, dropped when it answers an older one.
     pub fn answer(
@@ -197,7 +202,7 @@ impl TableView {
         result: Result<Page, String>,
         tickets: &mut Tickets,
     ) -> Answered {
-        if self.in_flight.as_ref().map(|(i, _)| *i) != Some(id) {
+        if !self.under_way(id) {
             return Answered::Dropped;
         }
         self.in_flight = None;
@@ -223,7 +228,7 @@ impl TableView {
     /// The request `id` will never answer (its task died): the query fails with `error`.
     /// Whether it was the request under way.
     pub fn abandon(&mut self, id: RequestId, error: String) -> bool {
-        if self.in_flight.as_ref().map(|(i, _)| *i) != Some(id) {
+        if !self.under_way(id) {
             return false;
         }
         self.in_flight = None;
@@ -240,7 +245,7 @@ impl TableView {
         result: Result<Page, String>,
         tickets: &mut Tickets,
     ) -> Answered {
-        if self.in_flight.as_ref().is_some_and(|(i, _)| *i == id) {
+        if self.under_way(id) {
             return self.answer(id, query, result, tickets);
         }
         if let Ahead::Asked(asked, ref wanted) = self.ahead
@@ -466,78 +471,4 @@ fn same_listing(a: &ListQuery, b: &ListQuery) -> bool {
         offset: 0,
         ..b.clone()
     }
-}
-
-/// How one query differs from another, in words for the footer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Change {
-    Text(Option<String>),
-    Status(Option<Status>),
-    Sort(SortField, bool),
-    Page(u64),
-}
-
-impl Change {
-    /// What differs from `from` in `to`, most telling first.
-    pub fn between(from: &ListQuery, to: &ListQuery) -> Vec<Change> {
-        let mut changes = Vec::new();
-        if from.text != to.text {
-            changes.push(Change::Text(to.text.clone()));
-        }
-        if from.status != to.status {
-            changes.push(Change::Status(to.status.clone()));
-        }
-        if (from.sort, from.descending) != (to.sort, to.descending) {
-            changes.push(Change::Sort(to.sort, to.descending));
-        }
-        if changes.is_empty() && from.offset != to.offset {
-            changes.push(Change::Page(to.offset / to.limit.max(1) + 1));
-        }
-        changes
-    }
-
-    /// The same kind of change, as `query` has it: what is shown instead.
-    pub fn as_in(&self, query: &ListQuery) -> Change {
-        match self {
-            Change::Text(_) => Change::Text(query.text.clone()),
-            Change::Status(_) => Change::Status(query.status.clone()),
-            Change::Sort(..) => Change::Sort(query.sort, query.descending),
-            Change::Page(_) => Change::Page(query.offset / query.limit.max(1) + 1),
-        }
-    }
-
-    /// As a noun: `filter "zed"`, `status blocked`, `page 3`.
-    pub fn noun(&self) -> String {
-        match self {
-            Change::Text(Some(text)) => format!("filter \"{text}\""),
-            Change::Text(None) => "no filter".into(),
-            Change::Status(status) => format!("status {}", status_label(status.as_ref())),
-            Change::Sort(field, descending) => {
-                format!("sort by {} {}", field.label(), arrow(*descending))
-            }
-            Change::Page(page) => format!("page {page}"),
-        }
-    }
-
-    /// As work under way: `filtering "zed"`, `clearing the filter`.
-    pub fn verb(&self) -> String {
-        match self {
-            Change::Text(Some(text)) => format!("filtering \"{text}\""),
-            Change::Text(None) => "clearing the filter".into(),
-            Change::Status(status) => format!("status {}", status_label(status.as_ref())),
-            Change::Sort(field, descending) => {
-                format!("sorting by {} {}", field.label(), arrow(*descending))
-            }
-            Change::Page(page) => format!("page {page}"),
-        }
-    }
-}
-
-/// The status filter as the footer shows it ("all" without one).
-pub fn status_label(status: Option<&Status>) -> String {
-    status.map_or_else(|| "all".into(), Status::to_string)
-}
-
-pub fn arrow(descending: bool) -> &'static str {
-    if descending { "↓" } else { "↑" }
 }
