@@ -153,6 +153,12 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
     let mut gone = false;
     // Quitting during a bulk action waits for it to stop, but never longer than this.
     let mut deadline: Option<tokio::time::Instant> = None;
+    // The SIGCONT that ends our own suspension: the terminal was set up again already.
+    let mut skip_cont = false;
+    // An event that came in the same burst as a paste, handled after it.
+    let mut held: Option<Event> = None;
+    // The terminal could not be set up again after a suspension.
+    let mut lost = false;
     loop {
         for effect in pending.drain(..) {
             match effect {
@@ -166,11 +172,17 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
                     }
                 }
                 Effect::Suspend => {
-                    suspend();
+                    skip_cont = true;
+                    lost |= !suspend_and_resume(&mut terminal);
                     dirty = true;
                 }
-                Effect::Quit => return Ok(app.farewell().cloned()),
+                Effect::Quit => return Ok(app.farewell()),
             }
+        }
+        if std::mem::take(&mut lost) {
+            gone = true;
+            pending.extend(app.update(Event::Shutdown));
+            continue;
         }
         if dirty && !gone {
             // The table's room changes with the filter line and the detail pane too.
@@ -185,7 +197,11 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
         let loading = app.loading();
         let event = tokio::select! {
             event = events.next(), if !gone => match event {
-                Some(Ok(TermEvent::Paste(text))) => Some(Event::Paste(with_tail(text, &mut events))),
+                Some(Ok(TermEvent::Paste(text))) => {
+                    let (text, next) = with_tail(text, &mut events).await;
+                    held = next.and_then(|e| terminal_event(e, &app, area(&terminal)));
+                    Some(Event::Paste(text))
+                }
                 Some(Ok(event)) => terminal_event(event, &app, area(&terminal)),
                 // The terminal went away (crossterm would spin on a closed one).
                 Some(Err(_)) | None => {
@@ -206,7 +222,7 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
                     continue;
                 }
             }
-            () = sleep_until_some(deadline) => return Ok(app.farewell().cloned()),
+            () = sleep_until_some(deadline) => return Ok(app.farewell()),
             _ = term_signal.recv() => Some(Event::Shutdown),
             _ = hangup.recv() => {
                 gone = true;
@@ -214,11 +230,14 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
             }
             _ = interrupt.recv() => Some(Event::Shutdown),
             _ = stop_signal.recv() => {
-                suspend();
+                skip_cont = true;
+                lost |= !suspend_and_resume(&mut terminal);
+                dirty = true;
                 continue;
             }
+            // Continued after a stop this program did not ask for (SIGSTOP).
             _ = cont_signal.recv() => {
-                if gone {
+                if gone || std::mem::take(&mut skip_cont) {
                     continue;
                 }
                 dirty = true;
@@ -230,7 +249,7 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
                 }
             }
         };
-        if let Some(event) = event {
+        for event in event.into_iter().chain(held.take()) {
             pending.extend(app.update(event));
             dirty = true;
         }
@@ -243,18 +262,35 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
 
 /// A paste, with the keys that came in the same burst after it: pasted text holding the
 /// end-of-paste marker ends the paste early, and what follows must not act as keys. What
-/// was already read with it is text of the paste too.
-fn with_tail(mut text: String, events: &mut EventStream) -> String {
-    use futures_util::FutureExt;
-    while let Some(Some(Ok(TermEvent::Key(key)))) = events.next().now_or_never() {
-        match key.code {
-            crossterm::event::KeyCode::Char(c) => text.push(c),
-            crossterm::event::KeyCode::Enter => text.push('\n'),
-            crossterm::event::KeyCode::Tab => text.push('\t'),
-            _ => {}
+/// was already read with it is text of the paste too; the first other event is given back.
+async fn with_tail(mut text: String, events: &mut EventStream) -> (String, Option<TermEvent>) {
+    use std::task::Poll;
+    loop {
+        // Polled with the loop's own context, so the stream keeps the real waker.
+        let ready = std::future::poll_fn(|cx| match events.poll_next_unpin(cx) {
+            Poll::Ready(event) => Poll::Ready(Some(event)),
+            Poll::Pending => Poll::Ready(None),
+        })
+        .await;
+        match ready {
+            Some(Some(Ok(TermEvent::Key(key)))) => match key.code {
+                crossterm::event::KeyCode::Char(c) => text.push(c),
+                crossterm::event::KeyCode::Enter => text.push('\n'),
+                crossterm::event::KeyCode::Tab => text.push('\t'),
+                _ => {}
+            },
+            Some(Some(Ok(other))) => return (text, Some(other)),
+            _ => return (text, None),
         }
     }
-    text
+}
+
+/// Ctrl-Z or SIGTSTP: gives the terminal back and stops; once continued, sets it up again
+/// before anything is drawn (a frame drawn in between would land in the shell). Whether
+/// the terminal could be set up again.
+fn suspend_and_resume(terminal: &mut Term) -> bool {
+    suspend();
+    resume(terminal).is_ok()
 }
 
 /// Past the grace a stopping bulk action has, how long quitting still waits for it.
@@ -293,7 +329,6 @@ fn resume(terminal: &mut Term) -> io::Result<()> {
 fn terminal_event(event: TermEvent, app: &App, area: Rect) -> Option<Event> {
     match event {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
-        TermEvent::Paste(text) => Some(Event::Paste(text)),
         TermEvent::Resize(width, height) => Some(Event::Resize {
             table_rows: ui::table_rows(app, Rect::new(0, 0, width, height)),
             side_by_side: ui::side_by_side(width),

@@ -7,7 +7,7 @@ mod common;
 mod pty;
 
 use common::TestServer;
-use pty::{Dashboard, ONE_AT_A_TIME, users};
+use pty::{Dashboard, ONE_AT_A_TIME, Served, users};
 use serde_json::Value;
 use userdeck::dialect::Dialect;
 use userdeck::server::faults::FaultSpec;
@@ -159,9 +159,11 @@ async fn sigtstp_then_sigcont_comes_back_redrawn_in_raw_mode() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_during_a_slow_bulk_action_journals_every_id_sent() {
     let _serial = ONE_AT_A_TIME.lock().await;
-    let server = TestServer::start(Dialect::Crm, 30).await;
+    // `serve --faults`: every answer takes long, so the first chunk is still under way
+    // when Ctrl-C comes.
+    let served = Served::start(&["--users", "30", "--faults", "latency=3s"]);
     let mut ui = Dashboard::sized(
-        &server,
+        &served.url,
         Dialect::Crm,
         &[],
         "",
@@ -172,8 +174,6 @@ async fn ctrl_c_during_a_slow_bulk_action_journals_every_id_sent() {
     ui.wait_text("rows 1–20 of 30");
     ui.keys("*");
     ui.wait_text("20 selected");
-    // Every answer takes long: the first chunk is still under way when Ctrl-C comes.
-    faults(&server, "latency=20s");
     ui.keys("b");
     ui.wait_text("block 20 users?");
     ui.keys("y");
@@ -209,7 +209,6 @@ async fn ctrl_c_during_a_slow_bulk_action_journals_every_id_sent() {
         let sent: Vec<&Value> = attempt["ids"].as_array().unwrap().iter().collect();
         assert_eq!(unknown, sent, "every id sent has its outcome: {outcome}");
     }
-    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -239,7 +238,7 @@ async fn the_detail_at_120x40_shows_whole_ip_addresses() {
         .max_by_key(|(_, u)| width(u))
         .unwrap();
     assert!(width(chosen) >= 20, "a long (IPv6) address to show");
-    let mut ui = Dashboard::sized(&server, Dialect::Crm, &[], "", &[], (120, 40), "");
+    let mut ui = Dashboard::sized(&server.url, Dialect::Crm, &[], "", &[], (120, 40), "");
     ui.wait_text("rows 1–20 of 200");
     ui.keys(&"j".repeat(row));
     ui.keys("\r");

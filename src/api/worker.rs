@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Mutex, mpsc};
@@ -131,6 +132,8 @@ struct Shared {
     chunk: usize,
     /// training: the whole list, once fetched.
     cache: Mutex<Option<Arc<LocalUsers>>>,
+    /// A bulk action changed users since the cache was filled.
+    stale: AtomicBool,
     /// Bulk requests run one after another.
     bulk_lock: Mutex<()>,
 }
@@ -145,6 +148,7 @@ async fn run(
         client,
         chunk,
         cache: Mutex::new(None),
+        stale: AtomicBool::new(false),
         bulk_lock: Mutex::new(()),
     });
     let mut running: HashMap<Slot, AbortHandle> = HashMap::new();
@@ -244,8 +248,9 @@ async fn answer(
                 },
             )
             .await;
-            // What changed is no longer what the cache holds.
-            *shared.cache.lock().await = None;
+            // What changed is no longer what the cache holds. Marked, not cleared here: a
+            // slow fetch holding the cache must not hold the outcome back.
+            shared.stale.store(true, Ordering::SeqCst);
             let _ = responses.send(Response::BulkDone {
                 id,
                 action,
@@ -263,7 +268,7 @@ async fn page(shared: &Shared, query: &ListQuery, reload: bool) -> Result<Page, 
         Dialect::Training => {
             let users = {
                 let mut cache = shared.cache.lock().await;
-                if reload {
+                if shared.stale.swap(false, Ordering::SeqCst) || reload {
                     *cache = None;
                 }
                 match cache.as_ref() {

@@ -2,7 +2,7 @@
 //! the outcome is told — the summary in the status line, and what is left unknown when
 //! the operator quits during one.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::time::Duration;
 
 use super::dialog::{Confirm, Dialog};
@@ -18,11 +18,25 @@ pub const GRACE: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone)]
 pub struct BulkRun {
-    pub id: RequestId,
-    pub action: BulkAction,
-    pub progress: Progress,
+    pub(super) id: RequestId,
+    pub(super) action: BulkAction,
+    pub(super) progress: Progress,
     /// Stopping was asked: no new chunk starts.
-    pub stopping: bool,
+    pub(super) stopping: bool,
+}
+
+impl BulkRun {
+    pub fn action(&self) -> BulkAction {
+        self.action
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+
+    pub fn stopping(&self) -> bool {
+        self.stopping
+    }
 }
 
 /// At most this many ids are named in a message.
@@ -40,12 +54,17 @@ fn named(ids: impl ExactSizeIterator<Item = impl AsRef<str>>) -> String {
     names.join(", ")
 }
 
+/// Each reason once, in the order first met.
+fn distinct<'a>(reasons: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    reasons.filter(|r| seen.insert(*r)).collect()
+}
+
 /// "block: 2 succeeded, 1 failed, 1 unknown (reason) — …": the counts first, the ids
 /// last, where a narrow footer cuts.
 pub fn summary(action: BulkAction, report: &BulkReport) -> Message {
     let mut text = counts(action, report);
-    let mut reasons: Vec<&str> = report.failed.iter().map(|(_, r)| r.as_str()).collect();
-    reasons.dedup();
+    let reasons = distinct(report.failed.iter().map(|(_, r)| r.as_str()));
     if !reasons.is_empty() {
         text.push_str(&format!(" ({})", reasons.join("; ")));
     }
@@ -102,8 +121,7 @@ pub fn farewell(action: BulkAction, report: &BulkReport) -> Farewell {
         action.verb(),
         counts(action, report)
     );
-    let mut reasons: Vec<&str> = report.unknown.iter().map(|(_, r)| r.as_str()).collect();
-    reasons.dedup();
+    let reasons = distinct(report.unknown.iter().map(|(_, r)| r.as_str()));
     if !report.unknown.is_empty() {
         text.push_str(&format!(
             "\nleft unknown ({}; {}): {}",
@@ -152,19 +170,28 @@ impl super::App {
             ));
             return Vec::new();
         }
-        let (ids, names): (Vec<String>, Vec<String>) = if self.selected.is_empty() {
+        let mut chosen: Vec<(&String, &String)> = if self.selected.is_empty() {
             match self.table.current() {
-                Some(u) => (vec![u.id.clone()], vec![u.name.clone()]),
+                Some(u) => vec![(&u.id, &u.name)],
                 None => return Vec::new(),
             }
         } else {
-            self.selected
-                .iter()
-                .map(|(id, name)| (id.clone(), name.clone()))
-                .unzip()
+            self.selected.iter().collect()
         };
-        let shown: HashSet<&str> = self.table.rows().iter().map(|u| u.id.as_str()).collect();
-        let hidden = ids.iter().filter(|id| !shown.contains(id.as_str())).count();
+        // The rows shown first, in table order: the names the dialog shows are ones the
+        // operator sees.
+        let shown: HashMap<&str, usize> = (self.table.rows().iter().enumerate())
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect();
+        chosen.sort_by_key(|(id, _)| shown.get(id.as_str()).copied().unwrap_or(usize::MAX));
+        let hidden = chosen
+            .iter()
+            .filter(|(id, _)| !shown.contains_key(id.as_str()))
+            .count();
+        let (ids, names): (Vec<String>, Vec<String>) = chosen
+            .into_iter()
+            .map(|(id, name)| (id.clone(), name.clone()))
+            .unzip();
         self.dialog = Some(Dialog::Confirm(Confirm::new(action, ids, names, hidden)));
         Vec::new()
     }

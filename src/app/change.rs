@@ -2,6 +2,7 @@
 //! (`filtering "zed"…`) and, when it failed, what is shown instead.
 
 use crate::api::model::{ListQuery, SortField, Status};
+use crate::text::{fit, sanitize};
 
 /// How one query differs from another, in words for the footer.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +45,7 @@ impl Change {
     /// As a noun: `filter "zed"`, `status blocked`, `page 3`.
     pub fn noun(&self) -> String {
         match self {
-            Change::Text(Some(text)) => format!("filter \"{text}\""),
+            Change::Text(Some(text)) => format!("filter \"{}\"", filter_text(text)),
             Change::Text(None) => "no filter".into(),
             Change::Status(status) => format!("status {}", status_label(status.as_ref())),
             Change::Sort(field, descending) => {
@@ -57,7 +58,7 @@ impl Change {
     /// As work under way: `filtering "zed"`, `clearing the filter`.
     pub fn verb(&self) -> String {
         match self {
-            Change::Text(Some(text)) => format!("filtering \"{text}\""),
+            Change::Text(Some(text)) => format!("filtering \"{}\"", filter_text(text)),
             Change::Text(None) => "clearing the filter".into(),
             Change::Status(status) => format!("status {}", status_label(status.as_ref())),
             Change::Sort(field, descending) => {
@@ -66,6 +67,12 @@ impl Change {
             Change::Page(page) => format!("page {page}"),
         }
     }
+}
+
+/// A filter's text as the footer quotes it: safe, and short enough to leave room for the
+/// rest of the line.
+pub fn filter_text(text: &str) -> String {
+    fit(&sanitize(text), 20)
 }
 
 /// The status filter as the footer shows it ("all" without one).

@@ -30,14 +30,18 @@ pub struct DetailPane {
 impl DetailPane {
     /// A pane on `id`, and its request.
     pub fn open(id: String, tickets: &mut Tickets) -> (DetailPane, Request) {
-        let mut pane = DetailPane {
+        let asked = tickets.issue();
+        let request = Request::Detail {
+            id: asked,
+            key: UserKey::Id(id.clone()),
+        };
+        let pane = DetailPane {
             id,
-            load: DetailLoad::Failed(String::new()),
+            load: DetailLoad::Loading(asked),
             overlap_cursor: 0,
             scroll: 0,
             history: Vec::new(),
         };
-        let request = pane.ask(tickets);
         (pane, request)
     }
 

@@ -1,7 +1,7 @@
 //! Dialogs over the screen: confirming a bulk action (the count typed from
 //! [`TYPE_TO_CONFIRM`] users on), and quitting while one runs.
 
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 use crate::api::model::BulkAction;
 
@@ -11,15 +11,15 @@ pub const TYPE_TO_CONFIRM: usize = 100;
 /// A bulk action waiting to be confirmed.
 #[derive(Debug, Clone)]
 pub struct Confirm {
-    pub action: BulkAction,
+    pub(super) action: BulkAction,
     /// Snapshot of the ids at the time of asking.
-    pub ids: Vec<String>,
+    pub(super) ids: Vec<String>,
     /// Names of the first few, to show.
-    pub names: Vec<String>,
+    names: Vec<String>,
     /// Selected users not among the rows shown (hidden by the filter or other pages).
-    pub hidden: usize,
+    hidden: usize,
     /// Above [`TYPE_TO_CONFIRM`] users, the count must be typed.
-    pub typed: Option<Input>,
+    pub(super) typed: Option<Input>,
 }
 
 impl Confirm {
@@ -33,23 +33,33 @@ impl Confirm {
         }
     }
 
+    pub fn action(&self) -> BulkAction {
+        self.action
+    }
+
+    pub fn count(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    pub fn hidden(&self) -> usize {
+        self.hidden
+    }
+
+    /// The count typed so far, when one must be typed.
+    pub fn typed(&self) -> Option<&str> {
+        self.typed.as_ref().map(Input::value)
+    }
+
     /// Whether the answer so far confirms: always without a count to type, else when
     /// the count typed is exact.
     pub fn confirmed(&self) -> bool {
         self.typed
             .as_ref()
             .is_none_or(|t| t.value().trim() == self.ids.len().to_string())
-    }
-
-    /// Types `text` into the count, when there is one to type.
-    pub fn type_text(&mut self, text: &str) -> bool {
-        let Some(typed) = self.typed.as_mut() else {
-            return false;
-        };
-        for c in text.chars().filter(|c| !c.is_control()) {
-            typed.handle(InputRequest::InsertChar(c));
-        }
-        true
     }
 }
 

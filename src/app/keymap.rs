@@ -19,16 +19,18 @@ pub struct Binding {
     pub keys: Vec<KeyEvent>,
 }
 
+impl Binding {
+    /// Whether it works in every mode that takes keys (the help lists it once).
+    pub fn everywhere(&self) -> bool {
+        self.modes == ALWAYS
+    }
+}
+
 const TABLE: &[Mode] = &[Mode::Table];
 const FILTER: &[Mode] = &[Mode::Filter];
 const DIALOG: &[Mode] = &[Mode::Dialog];
-const ALWAYS: &[Mode] = &[
-    Mode::Table,
-    Mode::Filter,
-    Mode::Dialog,
-    Mode::Busy,
-    Mode::Help,
-];
+/// Every mode but help, where any key closes the help.
+const ALWAYS: &[Mode] = &[Mode::Table, Mode::Filter, Mode::Dialog, Mode::Busy];
 
 /// (name, action, modes, description, default keys)
 type Default = (
@@ -292,6 +294,15 @@ impl Keymap {
         self.bindings
             .iter()
             .filter(move |b| b.modes.contains(&mode) && !b.keys.is_empty())
+    }
+
+    /// The first key of `action`, as a hint names it ("unbound" when it has none).
+    pub fn key(&self, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| b.keys.first())
+            .map_or_else(|| "unbound".into(), key_name)
     }
 
     /// The keys of `action`, as the help screen shows them.

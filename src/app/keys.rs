@@ -51,9 +51,12 @@ impl App {
         }
         match mode {
             Mode::Help => self.help = false,
-            Mode::Busy => self
-                .status
-                .notice("a bulk action is running: it finishes on its own (q stops it)"),
+            Mode::Busy => {
+                let quit = self.config.keymap.key(Action::Quit);
+                self.status.notice(format!(
+                    "a bulk action is running: it finishes on its own ({quit} stops it)"
+                ));
+            }
             Mode::Filter | Mode::Dialog => {
                 // Editing keys (Backspace, ←, Home, …) of a text field.
                 if self.type_into(mode, |input| {
@@ -94,8 +97,10 @@ impl App {
         if typed {
             return self.text_changed(mode);
         }
-        self.status
-            .notice("paste ignored: only a text field takes a paste (/ opens the filter)");
+        let filter = self.config.keymap.key(Action::Filter);
+        self.status.notice(format!(
+            "paste ignored: only a text field takes a paste ({filter} opens the filter)"
+        ));
         Vec::new()
     }
 
@@ -119,7 +124,14 @@ impl App {
         match result {
             Ok(requests) => sends(requests),
             Err(refusal) => {
-                self.status.refusal(refusal.explain());
+                let keymap = &self.config.keymap;
+                let (reload, cancel) = (keymap.key(Action::Reload), keymap.key(Action::Cancel));
+                self.status.refusal(match refusal {
+                    Refusal::OtherListing => format!(
+                        "pages turn once the listing asked for is shown ({reload} tries again, {cancel} clears the filter)"
+                    ),
+                    Refusal::NothingShown => format!("no rows yet: {reload} tries again"),
+                });
                 Vec::new()
             }
         }

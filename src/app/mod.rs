@@ -26,7 +26,7 @@ use crate::api::worker::{Request, RequestId, Response, Slot};
 use crate::text::sanitize;
 pub use action::{Action, Mode};
 pub use bulk::{BulkRun, Farewell, GRACE};
-pub use change::{Change, arrow, status_label};
+pub use change::{Change, arrow, filter_text, status_label};
 pub use detail::{DetailLoad, DetailPane};
 pub use dialog::{Confirm, Dialog, TYPE_TO_CONFIRM};
 pub use keymap::Keymap;
@@ -205,9 +205,21 @@ impl App {
         self.status.lines()
     }
 
-    /// What to say on the way out, once the program has quit.
-    pub fn farewell(&self) -> Option<&Farewell> {
-        self.farewell.as_ref()
+    /// What to say on the way out, once the program has quit. A bulk action whose end
+    /// was not reported by then is said to be unknown.
+    pub fn farewell(&self) -> Option<Farewell> {
+        if let Some(farewell) = &self.farewell {
+            return Some(farewell.clone());
+        }
+        let run = self.bulk.as_ref()?;
+        let left = run.progress.total - run.progress.done;
+        Some(Farewell {
+            text: format!(
+                "{} stopped on quit: its end was not reported in time; {left} ids may or may not have been applied — the journal has each request's outcome",
+                run.action.verb()
+            ),
+            unknown: left,
+        })
     }
 
     /// Which keys are in force.
@@ -365,15 +377,11 @@ impl App {
                 result,
                 elapsed,
             } => {
-                let ok = result.is_ok();
                 let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
                 if let Some(pane) = self.detail.as_mut()
                     && pane.answer(id, &key, result)
                 {
                     self.latency = Some(elapsed);
-                    if ok {
-                        self.status.succeeded(Source::Detail);
-                    }
                 }
                 Vec::new()
             }
@@ -440,7 +448,12 @@ impl App {
                     self.status.error(Source::List, text);
                 }
             }
-            Slot::Prefetch => {}
+            Slot::Prefetch => {
+                // It may have been taken on as the page asked for.
+                if self.table.abandon(id, text.clone()) {
+                    self.status.error(Source::List, text);
+                }
+            }
             Slot::Detail => {
                 if let Some(pane) = self.detail.as_mut() {
                     pane.abandon(id, text);
@@ -452,7 +465,7 @@ impl App {
                     if self.quitting {
                         self.farewell = Some(Farewell {
                             text,
-                            unknown: run.progress.total,
+                            unknown: run.progress.total - run.progress.done,
                         });
                         return vec![Effect::Quit];
                     }
@@ -461,11 +474,6 @@ impl App {
             }
         }
         Vec::new()
-    }
-
-    /// The status filter in force, as the footer shows it ("all" without one).
-    pub fn status_label(&self) -> String {
-        status_label(self.table.wanted().status.as_ref())
     }
 
     /// Ids of `ids` as a set, to look rows up in.

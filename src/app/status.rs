@@ -6,7 +6,6 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     List,
-    Detail,
     Bulk,
 }
 
@@ -69,13 +68,11 @@ impl StatusLine {
         self.notice = None;
     }
 
-    /// Dismisses everything that stays until dismissed; whether there was any.
-    pub fn dismiss(&mut self) -> bool {
-        let any = self.summary.is_some() || !self.warnings.is_empty() || self.notice.is_some();
+    /// Dismisses everything that stays until dismissed.
+    pub fn dismiss(&mut self) {
         self.summary = None;
         self.warnings.clear();
         self.notice = None;
-        any
     }
 
     /// The lines to show, most important first.

@@ -228,6 +228,9 @@ impl TableView {
     /// The request `id` will never answer (its task died): the query fails with `error`.
     /// Whether it was the request under way.
     pub fn abandon(&mut self, id: RequestId, error: String) -> bool {
+        if matches!(self.ahead, Ahead::Asked(asked, _) if asked == id) {
+            self.ahead = Ahead::None;
+        }
         if !self.under_way(id) {
             return false;
         }
@@ -449,17 +452,6 @@ pub enum Refusal {
     /// The listing asked for is not the one shown (still coming, or failed).
     OtherListing,
     NothingShown,
-}
-
-impl Refusal {
-    pub fn explain(self) -> &'static str {
-        match self {
-            Refusal::OtherListing => {
-                "pages turn once the listing asked for is shown (r tries again, Esc clears the filter)"
-            }
-            Refusal::NothingShown => "no rows yet: r tries again",
-        }
-    }
 }
 
 /// Whether two queries list the same users (they may differ in the page).

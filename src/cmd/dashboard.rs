@@ -1,6 +1,6 @@
 //! Starting the dashboard: on the profile's API, or on a demo server in this process.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use super::{EXIT_ERROR, EXIT_UNKNOWN, Failure, client, resolve};
@@ -40,9 +40,15 @@ async fn run(
     let Some(farewell) = farewell else {
         return Ok(());
     };
-    eprintln!("{}", farewell.text);
+    // A hung-up terminal (SIGHUP) cannot take it: that must not turn into a panic.
+    let mut stderr = std::io::stderr();
+    let _ = writeln!(stderr, "{}", farewell.text);
     if let Some(journal) = journal {
-        eprintln!("every id sent is in the journal: {}", journal.display());
+        let _ = writeln!(
+            stderr,
+            "every id sent is in the journal: {}",
+            journal.display()
+        );
     }
     if farewell.unknown > 0 {
         return Err(Failure::new(

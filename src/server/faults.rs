@@ -302,14 +302,34 @@ impl FaultSpec {
 pub struct Faults {
     spec: RwLock<FaultSpec>,
     requests: AtomicU64,
+    /// Requests that reached the server since it started, latency or not: a test waits
+    /// on it to know a request is under way.
+    arrived: tokio::sync::watch::Sender<u64>,
 }
 
 impl Faults {
     pub fn new(spec: FaultSpec) -> Faults {
         Faults {
             spec: RwLock::new(spec),
-            requests: AtomicU64::new(0),
+            ..Faults::default()
         }
+    }
+
+    /// A request reached the server.
+    pub fn arrive(&self) {
+        self.arrived.send_modify(|n| *n += 1);
+    }
+
+    /// How many requests reached the server so far.
+    pub fn arrivals(&self) -> u64 {
+        *self.arrived.borrow()
+    }
+
+    /// Resolves once `n` requests in all have reached the server.
+    pub async fn arrived(&self, n: u64) {
+        let mut seen = self.arrived.subscribe();
+        // The sender lives as long as `self`: waiting cannot fail.
+        let _ = seen.wait_for(|count| *count >= n).await;
     }
 
     /// Replaces the spec and counts requests from 1 again.

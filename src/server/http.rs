@@ -80,6 +80,7 @@ async fn graphql(
     headers: HeaderMap,
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
+    state.faults.arrive();
     if let Some(latency) = state.faults.latency() {
         tokio::time::sleep(latency).await;
     }

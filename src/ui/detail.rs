@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::Theme;
 use crate::api::model::{Session, UserDetail};
-use crate::app::{App, DetailLoad, DetailPane, Focus};
+use crate::app::{Action, App, DetailLoad, DetailPane, Focus};
 use crate::text::{fit, head, sanitize};
 use unicode_width::UnicodeWidthStr;
 
@@ -27,7 +27,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let back = if pane.history().is_empty() {
         String::new()
     } else {
-        format!(" Backspace: back ({}) ", pane.history().len())
+        format!(
+            " {}: back ({}) ",
+            app.config().keymap.key(Action::Back),
+            pane.history().len()
+        )
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -49,7 +53,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         DetailLoad::Failed(error) => {
             let lines = vec![
                 Line::styled(format!("cannot load this user: {error}"), theme.error()),
-                Line::styled("r tries again", theme.dim()),
+                Line::styled(
+                    format!("{} tries again", app.config().keymap.key(Action::Reload)),
+                    theme.dim(),
+                ),
             ];
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
             return;
@@ -97,10 +104,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let scroll = scroll_for(pane, focused, overlap_start, inner.height);
     if lines.len() > usize::from(scroll) + usize::from(inner.height) {
         // More below: say how to reach it.
+        let keymap = &app.config().keymap;
+        let page = keymap.key(Action::NextPage);
         let more = Line::from(if focused {
-            " PgDn: more "
+            format!(" {page}: more ")
         } else {
-            " Tab, then PgDn: more "
+            format!(" {}, then {page}: more ", keymap.key(Action::ToggleFocus))
         })
         .right_aligned();
         frame.render_widget(

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
-use crate::app::{App, Change, Load, Message, Mode, Shown, status_label};
+use crate::app::{Action, App, Change, Load, Message, Mode, Shown, filter_text, status_label};
 use crate::text::{fit, sanitize};
 use unicode_width::UnicodeWidthStr;
 
@@ -118,7 +118,7 @@ fn table_failure(app: &App, width: usize) -> Option<Message> {
     let (head, tail) = match table.shown() {
         None => (
             "loading the users failed: ".to_string(),
-            " — r tries again".to_string(),
+            format!(" — {} tries again", app.config().keymap.key(Action::Reload)),
         ),
         Some(shown) => {
             let changes = Change::between(&shown.query, table.wanted());
@@ -132,7 +132,7 @@ fn table_failure(app: &App, width: usize) -> Option<Message> {
                 let instead: Vec<String> = changes
                     .iter()
                     .map(|c| match c.as_in(&shown.query) {
-                        Change::Text(Some(text)) => format!("\"{text}\""),
+                        Change::Text(Some(text)) => format!("\"{}\"", filter_text(&text)),
                         Change::Text(None) => "the unfiltered list".into(),
                         other => other.noun(),
                     })
@@ -161,6 +161,23 @@ pub fn messages(app: &App, width: usize) -> Vec<Message> {
     lines
 }
 
+/// The keys most used, from the keymap in force.
+fn hint(app: &App) -> String {
+    let keymap = &app.config().keymap;
+    [
+        (Action::Help, "help"),
+        (Action::Filter, "filter"),
+        (Action::CycleStatus, "status"),
+        (Action::NextSort, "sort"),
+        (Action::Open, "open"),
+        (Action::ToggleSelect, "select"),
+        (Action::Reload, "reload"),
+        (Action::Quit, "quit"),
+    ]
+    .map(|(action, what)| format!("{} {what}", keymap.key(action)))
+    .join("  ")
+}
+
 /// At most this many message lines show at once.
 pub const MAX_MESSAGES: usize = 3;
 
@@ -174,10 +191,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines = vec![status_line(app, theme)];
     let messages = messages(app, width);
     if messages.is_empty() {
-        lines.push(Line::styled(
-            "? help  / filter  f status  s sort  Enter open  Space select  r reload  q quit",
-            theme.dim(),
-        ));
+        lines.push(Line::styled(hint(app), theme.dim()));
     }
     for m in messages {
         let style = if m.error { theme.error() } else { theme.info() };

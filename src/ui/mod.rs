@@ -45,7 +45,7 @@ pub fn regions(app: &App, area: Rect) -> Regions {
         (Some(pane), true) => {
             // The pane takes what it needs to show addresses and ids whole, leaving the
             // table at least its first columns.
-            let share = main.width * 45 / 100;
+            let share = u16::try_from(u32::from(main.width) * 45 / 100).unwrap_or(u16::MAX);
             let width = detail::needed_width(pane)
                 .max(share)
                 .min(main.width.saturating_sub(TABLE_LEAST));
@@ -115,7 +115,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         popup::progress(frame, area, run, &theme);
     }
     match app.dialog() {
-        Some(Dialog::Confirm(confirm)) => popup::confirm(frame, area, confirm, &theme),
+        Some(Dialog::Confirm(confirm)) => popup::confirm(frame, area, app, confirm, &theme),
         Some(Dialog::Quit) => popup::quit(frame, area, app, &theme),
         None => {}
     }

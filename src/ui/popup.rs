@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 use super::Theme;
 use crate::app::keymap::Binding;
-use crate::app::{App, BulkRun, Confirm, GRACE, Mode};
+use crate::app::{Action, App, BulkRun, Confirm, GRACE, Mode};
 use crate::text::{fit, sanitize};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -20,15 +20,20 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     rect
 }
 
-pub fn confirm(frame: &mut Frame, area: Rect, dialog: &Confirm, theme: &Theme) {
+pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme: &Theme) {
+    let keymap = &app.config().keymap;
     let rect = centered(area, 64, 9);
-    let count = dialog.ids.len();
-    let names: Vec<String> = dialog.names.iter().map(|n| fit(&sanitize(n), 20)).collect();
+    let count = dialog.count();
+    let names: Vec<String> = dialog
+        .names()
+        .iter()
+        .map(|n| fit(&sanitize(n), 20))
+        .collect();
     let more = count.saturating_sub(names.len());
     let mut lines = vec![
         Line::from(format!(
             "{} {count} user{}?",
-            dialog.action.verb(),
+            dialog.action().verb(),
             if count == 1 { "" } else { "s" }
         )),
         Line::from(format!(
@@ -41,22 +46,29 @@ pub fn confirm(frame: &mut Frame, area: Rect, dialog: &Confirm, theme: &Theme) {
             }
         )),
     ];
-    if dialog.hidden > 0 {
+    if dialog.hidden() > 0 {
         lines.push(Line::styled(
             format!(
                 "{} of them are not on this page (the filter or paging hides them)",
-                dialog.hidden
+                dialog.hidden()
             ),
             theme.error(),
         ));
     }
     lines.push(Line::default());
-    match &dialog.typed {
+    match dialog.typed() {
         Some(typed) => lines.push(Line::from(vec![
-            Span::raw(format!("type {count} to confirm, Esc to cancel: ")),
-            Span::styled(typed.value().to_string(), theme.selected()),
+            Span::raw(format!(
+                "type {count} to confirm, {} to cancel: ",
+                keymap.key(Action::Deny)
+            )),
+            Span::styled(typed.to_string(), theme.selected()),
         ])),
-        None => lines.push(Line::from("y confirm · n or Esc cancel")),
+        None => lines.push(Line::from(format!(
+            "{} confirm · {} cancel",
+            keymap.keys_of(Action::Confirm),
+            keymap.keys_of(Action::Deny)
+        ))),
     }
     frame.render_widget(Clear, rect);
     frame.render_widget(
@@ -75,21 +87,27 @@ pub fn quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(run) = app.bulk() else {
         return;
     };
+    let keymap = &app.config().keymap;
     let rect = centered(area, 64, 8);
     let lines = vec![
         Line::from(format!(
             "{} is running: {} of {} done. Stop it and quit?",
-            run.action.verb(),
-            run.progress.done,
-            run.progress.total
+            run.action().verb(),
+            run.progress().done,
+            run.progress().total
         )),
         Line::default(),
         Line::from(format!(
-            "y: no new chunk starts; the one under way gets {} s to answer,",
+            "{}: no new chunk starts; the one under way gets {} s to answer,",
+            keymap.key(Action::Confirm),
             GRACE.as_secs()
         )),
         Line::from("   then every id sent is journalled with its outcome"),
-        Line::from("n or Esc: go on · q or Ctrl-C again: quit at once"),
+        Line::from(format!(
+            "{}: go on · {} again: quit at once",
+            keymap.keys_of(Action::Deny),
+            keymap.keys_of(Action::Quit)
+        )),
     ];
     frame.render_widget(Clear, rect);
     frame.render_widget(
@@ -104,8 +122,8 @@ pub fn quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 pub fn progress(frame: &mut Frame, area: Rect, run: &BulkRun, theme: &Theme) {
-    let progress = run.progress;
-    let title = if run.stopping {
+    let progress = run.progress();
+    let title = if run.stopping() {
         " stopping… "
     } else {
         " working "
@@ -133,7 +151,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let keymap = &app.config().keymap;
     // (keys, description), or a mode's title with empty keys.
     let mut entries: Vec<(String, String)> = Vec::new();
-    let everywhere = |b: &&Binding| b.modes.len() == Mode::ALL.len();
+    let everywhere = |b: &&Binding| b.everywhere();
     let sections = Mode::ALL.into_iter().map(|mode| {
         let bindings: Vec<&Binding> = keymap.of_mode(mode).filter(|b| !everywhere(b)).collect();
         (mode.title(), bindings)

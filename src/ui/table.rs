@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, Row, Table};
 
 use super::Theme;
 use crate::api::model::{SortField, User};
-use crate::app::{App, Focus, Load, arrow};
+use crate::app::{Action, App, Focus, Load, arrow};
 use crate::dialect::Dialect;
 use crate::text::{fit, head, sanitize};
 
@@ -243,7 +243,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if all_rows.is_empty() {
         let (text, style) = match (view.shown(), view.load()) {
             (None, Load::Failed(error)) => (
-                format!("cannot load the users: {error} — r tries again"),
+                format!(
+                    "cannot load the users: {error} — {} tries again",
+                    app.config().keymap.key(Action::Reload)
+                ),
                 theme.error(),
             ),
             (None, _) => ("loading…".to_string(), theme.dim()),

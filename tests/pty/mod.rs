@@ -53,13 +53,13 @@ impl Dashboard {
         extra: &str,
         env: &[(&str, &str)],
     ) -> Dashboard {
-        Dashboard::sized(server, dialect, args, extra, env, (120, 30), "")
+        Dashboard::sized(&server.url, dialect, args, extra, env, (120, 30), "")
     }
 
     /// `userdeck ARGS` in a pseudo-terminal of `size` (columns, rows); `extra` is added
     /// to the config file, `profile` to its profile.
     pub fn sized(
-        server: &TestServer,
+        url: &str,
         dialect: Dialect,
         args: &[&str],
         extra: &str,
@@ -74,7 +74,7 @@ impl Dashboard {
             config.join("config.toml"),
             format!(
                 "default_profile = \"e2e\"\n{extra}\n[profiles.e2e]\nendpoint = \"{}\"\ndialect = \"{dialect}\"\npage_size = 20\n{profile}\n",
-                server.url
+                url
             ),
         )
         .unwrap();
@@ -301,4 +301,40 @@ pub fn restored(raw: &[u8]) -> bool {
 
 pub async fn users(server: &TestServer, query: &str) -> Value {
     server.data(query, json!({})).await
+}
+
+/// `userdeck serve ARGS` as a child process, on a port the OS picks, behind [`TOKEN`];
+/// killed when dropped.
+pub struct Served {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl Served {
+    pub fn start(args: &[&str]) -> Served {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_userdeck"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Its first line is the URL, once it listens.
+        let mut url = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut url)
+            .unwrap();
+        Served {
+            child,
+            url: url.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

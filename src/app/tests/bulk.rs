@@ -38,6 +38,26 @@ fn selection_survives_pages_and_filters() {
 }
 
 #[test]
+fn the_confirmation_names_the_rows_shown_first_in_table_order() {
+    let mut app = started(Dialect::Training, false, 30);
+    app.selected
+        .insert("a-hidden".into(), "not on this page".into());
+    for _ in 0..5 {
+        app.act(Action::MoveDown);
+    }
+    app.act(Action::ToggleSelect);
+    app.act(Action::First);
+    app.act(Action::ToggleSelect);
+    app.act(Action::Block);
+    app.act(Action::Archive);
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation")
+    };
+    assert_eq!(confirm.names(), ["user 0", "user 5", "not on this page"]);
+    assert_eq!(confirm.hidden(), 1);
+}
+
+#[test]
 fn a_bulk_action_confirms_runs_and_shows_each_outcome_at_once() {
     let mut app = started(Dialect::Crm, false, 30);
     app.act(Action::ToggleSelect);
@@ -50,7 +70,7 @@ fn a_bulk_action_confirms_runs_and_shows_each_outcome_at_once() {
     let Some(Dialog::Confirm(confirm)) = &app.dialog else {
         panic!("a confirmation")
     };
-    assert_eq!((confirm.ids.len(), confirm.hidden), (3, 0));
+    assert_eq!((confirm.count(), confirm.hidden()), (3, 0));
     assert!(sent(&app.update(key('n'))).is_empty());
     assert_eq!(app.mode(), Mode::Table);
     // Then confirm.
@@ -271,4 +291,19 @@ fn a_second_ctrl_c_quits_at_once_and_a_signal_stops_first() {
     assert_eq!(stops(&app.update(Event::Shutdown)), [Duration::ZERO]);
     let mut app = started(Dialect::Crm, false, 10);
     assert_eq!(app.update(Event::Shutdown), [Effect::Quit], "idle: at once");
+}
+
+#[test]
+fn a_bulk_action_whose_end_never_came_is_told_as_unknown_on_the_way_out() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let id = running(&mut app);
+    app.update(Event::Worker(Response::BulkProgress {
+        id,
+        progress: Progress { done: 0, total: 1 },
+    }));
+    app.update(Event::Shutdown);
+    // The loop's deadline passes before BulkDone: what does the program say?
+    let farewell = app.farewell().expect("something is said");
+    assert_eq!(farewell.unknown, 1);
+    assert!(farewell.text.contains("not reported"), "{farewell:?}");
 }

@@ -63,6 +63,12 @@ fn quit_and_help() {
     assert_eq!(app.mode(), Mode::Help);
     app.update(key('x'));
     assert_eq!(app.mode(), Mode::Table, "any key closes the help");
+    app.update(key('?'));
+    assert!(
+        app.update(key('q')).is_empty(),
+        "q closes the help, it does not quit"
+    );
+    assert_eq!(app.mode(), Mode::Table);
     let effects = app.update(Event::Key(KeyEvent::new(
         KeyCode::Char('c'),
         KeyModifiers::CONTROL,

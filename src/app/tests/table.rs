@@ -236,3 +236,21 @@ fn an_error_ends_with_the_next_success_of_its_kind() {
         "the failure went with the success"
     );
 }
+
+#[test]
+fn a_panicked_fetch_ahead_taken_on_as_the_page_does_not_load_for_ever() {
+    let (mut app, effects) = App::new(config(Dialect::Crm, false));
+    let ahead = sent(&answer_page(&mut app, &sent(&effects)[0], 100));
+    let Request::Prefetch { id, .. } = ahead[0] else {
+        panic!("{ahead:?}")
+    };
+    assert!(sent(&app.act(Action::NextPage)).is_empty(), "waits for it");
+    assert!(app.loading());
+    app.update(Event::Worker(Response::Failed {
+        id,
+        slot: Slot::Prefetch,
+        message: "boom".into(),
+    }));
+    assert!(!app.loading());
+    assert!(matches!(app.table.load(), Load::Failed(e) if e.contains("boom")));
+}

@@ -1,0 +1,156 @@
+//! Stopping a bulk action against the real server, slowed on purpose: no new chunk
+//! starts, the chunk under way is waited for within the grace (and applied), or left
+//! unknown when the grace runs out first — in the report and in the journal alike. And a
+//! request whose answer was lost after it was applied is unknown, never failed.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TOKEN, TestServer};
+use serde_json::{Value, json};
+use userdeck::api::audit::Journal;
+use userdeck::api::bulk::{self, Stop};
+use userdeck::api::client::{Client, ClientConfig, Token};
+use userdeck::api::model::{BulkAction, BulkReport};
+use userdeck::dialect::Dialect;
+use userdeck::server::faults::FaultSpec;
+
+struct Setup {
+    server: TestServer,
+    client: Client,
+    ids: Vec<String>,
+    journal: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup() -> Setup {
+    let server = TestServer::start(Dialect::Crm, 20).await;
+    let data = server
+        .data("{ users(limit: 10) { data { id } } }", json!({}))
+        .await;
+    let ids = data["users"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("audit.jsonl");
+    let mut config = ClientConfig::new(server.url.clone(), Dialect::Crm);
+    config.token = Some(Token::new(TOKEN));
+    let client =
+        Client::new(config)
+            .unwrap()
+            .with_journal(Journal::new(&journal, "test", &server.url));
+    Setup {
+        server,
+        client,
+        ids,
+        journal,
+        _dir: dir,
+    }
+}
+
+/// Blocks the ten ids in chunks of five while every request takes `latency`; once the
+/// first chunk reached the server, asks to stop with `grace`.
+async fn stopped(setup: &Setup, latency: &str, grace: Duration) -> BulkReport {
+    let faults = setup.server.server.faults();
+    faults.set(latency.parse::<FaultSpec>().unwrap());
+    let first = faults.arrivals() + 1;
+    let (signal, stop) = Stop::new();
+    let (client, ids) = (setup.client.clone(), setup.ids.clone());
+    let run =
+        tokio::spawn(
+            async move { bulk::run(&client, BulkAction::Block, &ids, 5, stop, |_| {}).await },
+        );
+    faults.arrived(first).await;
+    signal.stop(grace);
+    let report = run.await.unwrap();
+    faults.set(FaultSpec::default());
+    report
+}
+
+async fn statuses(setup: &Setup) -> Vec<String> {
+    let data = setup
+        .server
+        .data("{ users(limit: 10) { data { status } } }", json!({}))
+        .await;
+    data["users"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn journal(setup: &Setup) -> Vec<Value> {
+    std::fs::read_to_string(&setup.journal)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_chunk_under_way_answers_within_the_grace_and_no_other_starts() {
+    let setup = setup().await;
+    let report = stopped(&setup, "latency=300ms", Duration::from_secs(20)).await;
+    assert_eq!(report.succeeded, setup.ids[..5]);
+    assert_eq!(report.not_sent, setup.ids[5..]);
+    assert!(report.failed.is_empty() && report.unknown.is_empty());
+    let statuses = statuses(&setup).await;
+    assert!(statuses[..5].iter().all(|s| s == "BLOCKED"), "{statuses:?}");
+    assert!(statuses[5..].iter().all(|s| s != "BLOCKED"), "{statuses:?}");
+    let lines = journal(&setup);
+    assert_eq!(lines.len(), 2, "one attempt and its outcome");
+    assert_eq!(lines[1]["succeeded"].as_array().unwrap().len(), 5);
+    setup.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chunk_still_under_way_when_the_grace_ends_is_unknown_in_the_journal() {
+    let setup = setup().await;
+    let report = stopped(&setup, "latency=30s", Duration::ZERO).await;
+    assert!(report.succeeded.is_empty() && report.failed.is_empty());
+    let unknown: Vec<&String> = report.unknown.iter().map(|(id, _)| id).collect();
+    assert_eq!(unknown, setup.ids[..5].iter().collect::<Vec<_>>());
+    assert_eq!(report.not_sent, setup.ids[5..]);
+    let lines = journal(&setup);
+    let outcome = lines
+        .iter()
+        .find(|l| l["event"] == "outcome")
+        .expect("the abandoned request has an outcome");
+    assert_eq!(outcome["entry"], lines[0]["entry"]);
+    assert_eq!(outcome["unknown"].as_array().unwrap().len(), 5);
+    assert!(outcome["failed"].as_array().unwrap().is_empty());
+    setup.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_lost_after_the_server_applied_it_is_unknown_not_failed() {
+    let setup = setup().await;
+    setup
+        .server
+        .server
+        .faults()
+        .set("lose-answer".parse::<FaultSpec>().unwrap());
+    let report = bulk::run(
+        &setup.client,
+        BulkAction::Block,
+        &setup.ids,
+        5,
+        Stop::never(),
+        |_| {},
+    )
+    .await;
+    setup.server.server.faults().set(FaultSpec::default());
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.unknown.len(), 10);
+    assert!(statuses(&setup).await.iter().all(|s| s == "BLOCKED"));
+    for line in journal(&setup).iter().filter(|l| l["event"] == "outcome") {
+        assert!(line["failed"].as_array().unwrap().is_empty(), "{line}");
+        assert_eq!(line["unknown"].as_array().unwrap().len(), 5, "{line}");
+    }
+    setup.server.stop().await;
+}
