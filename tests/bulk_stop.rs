@@ -127,14 +127,9 @@ async fn a_chunk_still_under_way_when_the_grace_ends_is_unknown_in_the_journal()
     setup.server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_answer_lost_after_the_server_applied_it_is_unknown_not_failed() {
-    let setup = setup().await;
-    setup
-        .server
-        .server
-        .faults()
-        .set("lose-answer".parse::<FaultSpec>().unwrap());
+async fn block_under(setup: &Setup, faults: &str) -> BulkReport {
+    let spec = faults.parse::<FaultSpec>().unwrap();
+    setup.server.server.faults().set(spec);
     let report = bulk::run(
         &setup.client,
         BulkAction::Block,
@@ -145,12 +140,51 @@ async fn an_answer_lost_after_the_server_applied_it_is_unknown_not_failed() {
     )
     .await;
     setup.server.server.faults().set(FaultSpec::default());
+    report
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_lost_after_the_server_applied_it_is_settled_by_reading_back() {
+    let setup = setup().await;
+    let report = block_under(&setup, "lose-answer").await;
     assert!(report.failed.is_empty(), "{:?}", report.failed);
-    assert_eq!(report.unknown.len(), 10);
+    assert!(report.unknown.is_empty(), "{:?}", report.unknown);
+    assert_eq!(report.succeeded, setup.ids, "the server holds them blocked");
+    assert_eq!(report.read_back.len(), 10);
     assert!(statuses(&setup).await.iter().all(|s| s == "BLOCKED"));
-    for line in journal(&setup).iter().filter(|l| l["event"] == "outcome") {
-        assert!(line["failed"].as_array().unwrap().is_empty(), "{line}");
+    let lines = journal(&setup);
+    for line in lines.iter().filter(|l| l["event"] == "outcome") {
+        assert!(
+            line["failed"].as_array().unwrap().is_empty(),
+            "never failed: {line}"
+        );
         assert_eq!(line["unknown"].as_array().unwrap().len(), 5, "{line}");
     }
+    let settled = lines
+        .iter()
+        .find(|l| l["event"] == "settled")
+        .expect("how they were settled");
+    assert_eq!(settled["by"], "reading back");
+    assert_eq!(settled["succeeded"].as_array().unwrap().len(), 10);
+    setup.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_answer_stays_unknown_when_reading_back_fails_too() {
+    let setup = setup().await;
+    // Every request fails, reads included (each retried, then given up).
+    let report = block_under(&setup, "lose-answer,fail=1/1").await;
+    assert!(report.failed.is_empty() && report.succeeded.is_empty());
+    assert_eq!(report.unknown.len(), 10);
+    assert!(
+        report.unknown[0].1.contains("reading it back failed too"),
+        "{:?}",
+        report.unknown[0]
+    );
+    let settled = journal(&setup)
+        .into_iter()
+        .find(|l| l["event"] == "settled")
+        .expect("the settling is journalled");
+    assert_eq!(settled["unknown"].as_array().unwrap().len(), 10);
     setup.server.stop().await;
 }

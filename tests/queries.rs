@@ -21,6 +21,11 @@ fn documents() -> Vec<(&'static str, &'static str, String)> {
         ),
         (
             "crm",
+            "UserState",
+            crm::UserState::build(crm::UserVariables { id: id.clone() }).query,
+        ),
+        (
+            "crm",
             "BlockUsers",
             crm::BlockUsers::build(crm::IdsVariables { ids: vec![] }).query,
         ),
@@ -38,6 +43,11 @@ fn documents() -> Vec<(&'static str, &'static str, String)> {
             "training",
             "User",
             training::User::build(training::UserVariables::default()).query,
+        ),
+        (
+            "training",
+            "UserState",
+            training::UserState::build(training::UserVariables::default()).query,
         ),
         (
             "training",

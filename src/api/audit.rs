@@ -78,27 +78,32 @@ impl Journal {
         report: &BulkReport,
         error: Option<&str>,
     ) -> std::io::Result<()> {
-        let failed: Vec<Value> = report
-            .failed
-            .iter()
-            .map(|(id, reason)| json!({ "id": id, "reason": reason }))
-            .collect();
-        let unknown: Vec<Value> = report
-            .unknown
-            .iter()
-            .map(|(id, why)| json!({ "id": id, "reason": why }))
-            .collect();
         let mut line = json!({
             "time": now(),
             "event": "outcome",
             "entry": entry.0,
             "succeeded": report.succeeded,
-            "failed": failed,
-            "unknown": unknown,
+            "failed": reasons(&report.failed),
+            "unknown": reasons(&report.unknown),
         });
         if let Some(error) = error {
             line["error"] = Value::String(error.to_string());
         }
+        self.append(&line, false)
+    }
+
+    /// Records how the outcomes of `action` that were unknown were settled: by reading
+    /// the users back.
+    pub fn settled(&self, action: &str, settled: &BulkReport) -> std::io::Result<()> {
+        let line = json!({
+            "time": now(),
+            "event": "settled",
+            "by": "reading back",
+            "action": action,
+            "succeeded": settled.succeeded,
+            "failed": reasons(&settled.failed),
+            "unknown": reasons(&settled.unknown),
+        });
         self.append(&line, false)
     }
 
@@ -119,6 +124,13 @@ impl Journal {
         }
         Ok(())
     }
+}
+
+/// (id, reason) pairs as the journal writes them.
+fn reasons(list: &[(String, String)]) -> Vec<Value> {
+    list.iter()
+        .map(|(id, reason)| json!({ "id": id, "reason": reason }))
+        .collect()
 }
 
 fn now() -> String {

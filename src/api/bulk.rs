@@ -17,6 +17,7 @@ use tokio::time::Instant;
 use super::client::Client;
 use super::error::{ApiError, RESOURCE_NOT_FOUND};
 use super::model::{BulkAction, BulkReport};
+use super::settle;
 use crate::dialect::Dialect;
 
 /// The default number of ids sent in one request.
@@ -210,6 +211,11 @@ pub async fn run(
                 });
             }
         }
+    }
+    // Unknown because an answer was lost: read back. Unknown because the operator stopped
+    // waiting: left so, to quit at once.
+    if !stop.requested() {
+        settle::settle(client, action, &mut report).await;
     }
     report
 }

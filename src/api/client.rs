@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{Entry, Journal};
 use super::error::ApiError;
-use super::model::{BulkReport, Capabilities};
+use super::model::{BulkAction, BulkReport, Capabilities};
 use super::{crm, training};
 use crate::dialect::Dialect;
 
@@ -298,6 +298,15 @@ impl Client {
             write_outcome(pending.as_ref().map(|p| p.journal), &entry, &report, error);
         }
         result
+    }
+
+    /// Journals how outcomes that were unknown were settled by reading the users back.
+    pub fn journal_settled(&self, action: BulkAction, settled: &BulkReport) {
+        if let Some(journal) = &self.journal
+            && let Err(e) = journal.settled(action.verb(), settled)
+        {
+            tracing::warn!(error = %e, "cannot write the settlement to the audit journal");
+        }
     }
 
     /// crm: sets a status on all of `ids` (all or nothing on the server).

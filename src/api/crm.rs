@@ -98,6 +98,21 @@ pub struct User {
     pub user: Option<UserFull>,
 }
 
+/// A user's status alone: what settling an unknown outcome reads back.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "Query", variables = "UserVariables")]
+pub struct UserState {
+    #[arguments(id: $id)]
+    pub user: Option<UserStateRow>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "UserBoModel")]
+pub struct UserStateRow {
+    pub id: cynic::Id,
+    pub status: UserStatus,
+}
+
 /// Every field of a user, with sessions and overlapping-IP users.
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "UserBoModel")]

@@ -10,5 +10,6 @@ pub mod error;
 pub mod local;
 pub mod model;
 pub mod ops;
+pub mod settle;
 pub mod training;
 pub mod worker;

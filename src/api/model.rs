@@ -286,6 +286,17 @@ impl BulkAction {
         }
     }
 
+    /// Whether a user with `status` holds what the action sets: read back, this settles an
+    /// outcome that was unknown.
+    pub fn holds(self, status: &Status) -> bool {
+        match self {
+            BulkAction::Block => *status == Status::Blocked,
+            BulkAction::Activate => *status == Status::Active,
+            BulkAction::Archive => *status == Status::Archived,
+            BulkAction::Unarchive => *status != Status::Archived,
+        }
+    }
+
     /// The status a user has once the action succeeded on it. Unarchiving gives back
     /// active or inactive, which only the server knows: None.
     pub fn resulting_status(self) -> Option<Status> {
@@ -308,6 +319,8 @@ pub struct BulkReport {
     pub unknown: Vec<(String, String)>,
     /// Never sent: the action was stopped first.
     pub not_sent: Vec<String>,
+    /// Ids whose outcome was unknown and was settled by reading the users back.
+    pub read_back: Vec<String>,
 }
 
 impl BulkReport {

@@ -90,6 +90,29 @@ pub async fn training_all(client: &Client) -> Result<Vec<User>, ApiError> {
 }
 
 /// One user with every field, by id (either dialect) or by ref or e-mail (training).
+/// The status the server holds for user `id` now (None: no such user); a read, retried
+/// like any other.
+pub async fn status_of(client: &Client, id: &str) -> Result<Option<Status>, ApiError> {
+    match client.dialect() {
+        Dialect::Crm => {
+            let answer = client
+                .query(crm::UserState::build(crm::UserVariables {
+                    id: cynic::Id::new(id),
+                }))
+                .await?;
+            Ok(answer.user.map(|u| Status::from(u.status)))
+        }
+        Dialect::Training => {
+            let variables = training::UserVariables {
+                id: Some(training::Uuid(id.to_string())),
+                ..training::UserVariables::default()
+            };
+            let answer = client.query(training::UserState::build(variables)).await?;
+            Ok(answer.user.map(|u| u.status()))
+        }
+    }
+}
+
 pub async fn detail(client: &Client, key: &UserKey) -> Result<UserDetail, ApiError> {
     match (client.dialect(), key) {
         (Dialect::Crm, UserKey::Id(id)) => {

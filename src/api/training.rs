@@ -168,6 +168,32 @@ pub struct UserVia {
     pub at: Option<DateTime>,
 }
 
+/// A user's state alone: what settling an unknown outcome reads back.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    schema = "training",
+    graphql_type = "Query",
+    variables = "UserVariables"
+)]
+pub struct UserState {
+    #[arguments(id: $id, ref: $reference, email: $email)]
+    pub user: Option<UserStateRow>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "training", graphql_type = "User")]
+pub struct UserStateRow {
+    pub id: cynic::Id,
+    pub archived_at: Option<DateTime>,
+    pub is_active: Option<bool>,
+}
+
+impl UserStateRow {
+    pub fn status(&self) -> Status {
+        status(self.archived_at.is_some(), self.is_active)
+    }
+}
+
 /// Every field of a user.
 #[derive(cynic::QueryFragment, Debug, Clone)]
 #[cynic(schema = "training", graphql_type = "User")]

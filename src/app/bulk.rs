@@ -68,6 +68,12 @@ pub fn summary(action: BulkAction, report: &BulkReport) -> Message {
     if !reasons.is_empty() {
         text.push_str(&format!(" ({})", reasons.join("; ")));
     }
+    if !report.read_back.is_empty() {
+        text.push_str(&format!(
+            "; {} verified by reading back",
+            report.read_back.len()
+        ));
+    }
     if !report.failed.is_empty() || !report.unknown.is_empty() {
         text.push_str("; those stay selected");
     }

@@ -427,8 +427,16 @@ fn print_report(action: BulkAction, report: &BulkReport, format: Format) -> Resu
             report.unknown.len()
         )
     };
+    let read_back = if report.read_back.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({} answers were lost and verified by reading back)",
+            report.read_back.len()
+        )
+    };
     eprintln!(
-        "{}: {} succeeded, {} failed{unknown}",
+        "{}: {} succeeded, {} failed{unknown}{read_back}",
         action.verb(),
         report.succeeded.len(),
         report.failed.len()

@@ -1,0 +1,79 @@
+//! Settling outcomes that are unknown: a mutation that may have reached the server got no
+//! answer (a timeout, a reset connection, HTTP 5xx, a body that is not GraphQL), so the
+//! users are read back — a read, safely retried — and each id becomes `succeeded` when
+//! the server holds what the action sets, `failed` when it does not, and stays `unknown`
+//! only when the read fails too.
+
+use futures_util::StreamExt;
+
+use super::client::Client;
+use super::model::{BulkAction, BulkReport, Status};
+use super::ops;
+
+/// Reads at most this many users back at once.
+const AT_ONCE: usize = 8;
+
+/// What reading one user back found.
+enum Found {
+    Holds,
+    Other(Status),
+    Missing,
+    Unreadable(String),
+}
+
+/// Settles every id of `report.unknown` by reading it back, and journals how.
+pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport) {
+    if report.unknown.is_empty() {
+        return;
+    }
+    let unknown = std::mem::take(&mut report.unknown);
+    let found: Vec<((String, String), Found)> = futures_util::stream::iter(unknown)
+        .map(|(id, why)| async move {
+            let found = match ops::status_of(client, &canonical(client, &id)).await {
+                Ok(Some(status)) if action.holds(&status) => Found::Holds,
+                Ok(Some(status)) => Found::Other(status),
+                Ok(None) => Found::Missing,
+                Err(e) => Found::Unreadable(e.to_string()),
+            };
+            ((id, why), found)
+        })
+        .buffered(AT_ONCE)
+        .collect()
+        .await;
+    let mut settled = BulkReport::default();
+    for ((id, why), found) in found {
+        match found {
+            Found::Holds => settled.succeeded.push(id),
+            Found::Other(status) => settled
+                .failed
+                .push((id, format!("not applied: the server holds {status}"))),
+            Found::Missing => settled
+                .failed
+                .push((id, "unknown to the server".to_string())),
+            Found::Unreadable(e) => settled
+                .unknown
+                .push((id, format!("{why}; reading it back failed too: {e}"))),
+        }
+    }
+    client.journal_settled(action, &settled);
+    report.read_back.extend(
+        settled
+            .succeeded
+            .iter()
+            .chain(settled.failed.iter().map(|(id, _)| id))
+            .cloned(),
+    );
+    report.succeeded.extend(settled.succeeded);
+    report.failed.extend(settled.failed);
+    report.unknown.extend(settled.unknown);
+}
+
+/// training reads ids as canonical UUIDs; crm as given.
+fn canonical(client: &Client, id: &str) -> String {
+    match client.dialect() {
+        crate::dialect::Dialect::Training => uuid::Uuid::parse_str(id)
+            .map(|u| u.hyphenated().to_string())
+            .unwrap_or_else(|_| id.to_string()),
+        crate::dialect::Dialect::Crm => id.to_string(),
+    }
+}

@@ -1,0 +1,83 @@
+//! The headless bulk commands against `userdeck serve --faults`: an answer lost after the
+//! server applied the action is settled by reading the users back (exit 0), and stays
+//! unknown — exit 6, journalled `unknown` — when reading back fails too.
+
+mod common;
+mod pty;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Output, Stdio};
+
+use common::TOKEN;
+use pty::Served;
+use serde_json::Value;
+
+/// `userdeck ARGS` with a private home whose config points at `url`; its output and
+/// journal.
+fn userdeck(url: &str, args: &[&str]) -> (Output, Vec<Value>) {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/userdeck/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        format!("default_profile = \"t\"\n[profiles.t]\nendpoint = \"{url}\"\ndialect = \"crm\"\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_userdeck"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("USERDECK_TOKEN", TOKEN)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (output, journal)
+}
+
+const IDS: [&str; 2] = ["usr_00000001", "usr_00000002"];
+
+#[test]
+fn a_lost_answer_is_settled_by_reading_back() {
+    let served = Served::start(&["--users", "10", "--faults", "lose-answer"]);
+    let (output, journal) = userdeck(&served.url, &["users", "block", IDS[0], IDS[1], "--yes"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("2 succeeded, 0 failed"), "{stderr}");
+    assert!(stderr.contains("verified by reading back"), "{stderr}");
+    let settled = journal
+        .iter()
+        .find(|l| l["event"] == "settled")
+        .expect("the journal says how");
+    assert_eq!(settled["succeeded"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_lost_answer_stays_unknown_when_reading_back_fails_too() {
+    let served = Served::start(&["--users", "10", "--faults", "lose-answer,fail=1/1"]);
+    let (output, journal) = userdeck(&served.url, &["users", "block", IDS[0], IDS[1], "--yes"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(6), "{stderr}");
+    for id in IDS {
+        assert!(stdout.contains(&format!("unknown  {id}")), "{stdout}");
+    }
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("failed")),
+        "never failed: {stdout}"
+    );
+    let outcome = journal
+        .iter()
+        .find(|l| l["event"] == "outcome")
+        .expect("an outcome");
+    assert_eq!(outcome["unknown"].as_array().unwrap().len(), 2);
+    assert!(outcome["failed"].as_array().unwrap().is_empty());
+}
