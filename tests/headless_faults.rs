@@ -1,6 +1,7 @@
 //! The headless bulk commands against `userdeck serve --faults`: an answer lost after the
 //! server applied the action is settled by reading the users back (exit 0), and stays
-//! unknown — exit 6, journalled `unknown` — when reading back fails too.
+//! unknown — exit 6, journalled `unknown` — when reading back fails too. A refused token
+//! stops a bulk action at its first chunk (exit 4).
 
 mod common;
 mod pty;
@@ -15,12 +16,18 @@ use serde_json::Value;
 /// `userdeck ARGS` with a private home whose config points at `url`; its output and
 /// journal.
 fn userdeck(url: &str, args: &[&str]) -> (Output, Vec<Value>) {
+    userdeck_as(url, TOKEN, args)
+}
+
+fn userdeck_as(url: &str, token: &str, args: &[&str]) -> (Output, Vec<Value>) {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config/userdeck/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(
         &config,
-        format!("default_profile = \"t\"\n[profiles.t]\nendpoint = \"{url}\"\ndialect = \"crm\"\n"),
+        format!(
+            "default_profile = \"t\"\n[profiles.t]\nendpoint = \"{url}\"\ndialect = \"crm\"\nchunk_size = 1\n"
+        ),
     )
     .unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -31,7 +38,7 @@ fn userdeck(url: &str, args: &[&str]) -> (Output, Vec<Value>) {
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("USERDECK_TOKEN", TOKEN)
+        .env("USERDECK_TOKEN", token)
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -74,10 +81,30 @@ fn a_lost_answer_stays_unknown_when_reading_back_fails_too() {
         !stdout.lines().any(|l| l.starts_with("failed")),
         "never failed: {stdout}"
     );
-    let outcome = journal
+    let outcomes: Vec<&Value> = journal.iter().filter(|l| l["event"] == "outcome").collect();
+    let unknown: usize = outcomes
         .iter()
-        .find(|l| l["event"] == "outcome")
-        .expect("an outcome");
-    assert_eq!(outcome["unknown"].as_array().unwrap().len(), 2);
-    assert!(outcome["failed"].as_array().unwrap().is_empty());
+        .map(|o| o["unknown"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(unknown, 2, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o["failed"].as_array().unwrap().is_empty())
+    );
+}
+
+#[test]
+fn unauthorized_stops_the_remaining_chunks_and_exits_4() {
+    let served = Served::start(&["--users", "10"]);
+    let (output, journal) = userdeck_as(
+        &served.url,
+        "not-the-token",
+        &["users", "block", IDS[0], IDS[1], "usr_00000003", "--yes"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("2 ids were not sent"), "{stderr}");
+    let attempts = journal.iter().filter(|l| l["event"] == "attempt").count();
+    assert_eq!(attempts, 1, "one chunk of one id was sent, no more");
 }

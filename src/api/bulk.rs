@@ -15,7 +15,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::client::Client;
-use super::error::{ApiError, RESOURCE_NOT_FOUND};
+use super::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
 use super::model::{BulkAction, BulkReport};
 use super::settle;
 use crate::dialect::Dialect;
@@ -158,7 +158,15 @@ pub async fn run(
                         queue.push_front(left.to_vec());
                         continue;
                     }
-                    Sent::Answered(Err(e)) => report.add_error(part, &e),
+                    Sent::Answered(Err(e)) => {
+                        report.add_error(part, &e);
+                        if e.is_code(UNAUTHORIZED) {
+                            // Every other chunk would be refused the same way.
+                            report.unauthorized = true;
+                            report.not_sent.extend(queue.drain(..).flatten());
+                            break;
+                        }
+                    }
                     Sent::Abandoned => report.add_abandoned(part),
                 }
                 progress(Progress {
@@ -202,7 +210,16 @@ pub async fn run(
                             }
                         }
                     }
-                    Sent::Answered(Err(e)) => report.add_error(given(), &e),
+                    Sent::Answered(Err(e)) => {
+                        report.add_error(given(), &e);
+                        if e.is_code(UNAUTHORIZED) {
+                            report.unauthorized = true;
+                            report
+                                .not_sent
+                                .extend(parts.flatten().map(|(given, _)| given.clone()));
+                            break;
+                        }
+                    }
                     Sent::Abandoned => report.add_abandoned(given()),
                 }
                 progress(Progress {

@@ -321,6 +321,8 @@ pub struct BulkReport {
     pub not_sent: Vec<String>,
     /// Ids whose outcome was unknown and was settled by reading the users back.
     pub read_back: Vec<String>,
+    /// The server refused the token: the action stopped there.
+    pub unauthorized: bool,
 }
 
 impl BulkReport {

@@ -5,7 +5,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use serde_json::json;
 
 use super::output::{ListWriter, TableWriter};
-use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNKNOWN, Failure};
+use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNAUTHORIZED, EXIT_UNKNOWN, Failure};
 use crate::api::bulk::{self, Progress, Stop};
 use crate::api::client::Client;
 use crate::api::local::LocalUsers;
@@ -447,7 +447,15 @@ fn print_report(action: BulkAction, report: &BulkReport, format: Format) -> Resu
 /// The exit of a bulk command: 0 all, 6 when some outcomes are unknown, 3 some, else 5
 /// when every id was unknown to the server, or 1.
 fn outcome(report: &BulkReport) -> Result<(), Failure> {
-    if !report.unknown.is_empty() {
+    if report.unauthorized {
+        Err(Failure::new(
+            EXIT_UNAUTHORIZED,
+            format!(
+                "the server refused the token [UNAUTHORIZED]: {} ids were not sent",
+                report.not_sent.len()
+            ),
+        ))
+    } else if !report.unknown.is_empty() {
         Err(Failure::new(
             EXIT_UNKNOWN,
             format!("the outcome of {} ids is unknown", report.unknown.len()),
