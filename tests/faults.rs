@@ -1,6 +1,7 @@
 //! Fault injection (`--faults`) against the embedded server over real HTTP: failed and
 //! garbled answers by request number, mutations that are applied but lose their answer,
-//! latency as a lower bound, and faults switched on and off while the server runs.
+//! latency as a lower bound, and faults switched on and off while the server runs; and the
+//! client reading through a garbled answer.
 
 mod common;
 
@@ -237,5 +238,23 @@ async fn latency_delays_every_request_by_at_least_its_duration() {
         );
         assert_counted(&raw, &format!("request {k}"));
     }
+    server.stop().await;
+}
+
+/// The client reads through a garbled answer: a body that is not GraphQL is retried like
+/// a server error.
+#[tokio::test]
+async fn the_client_retries_a_read_whose_body_is_not_graphql() {
+    use userdeck::api::client::{Client, ClientConfig, Token};
+    use userdeck::api::model::ListQuery;
+    // Request 1 passes, request 2 (the read) is garbled, its retry (3) passes.
+    let server = start("bad-body=1/2").await;
+    let mut config = ClientConfig::new(server.url.clone(), Dialect::Crm);
+    config.token = Some(Token::new(TOKEN));
+    config.backoff = Duration::from_millis(1);
+    let client = Client::new(config).unwrap();
+    let _ = server.gql(COUNT, json!({})).await;
+    let page = userdeck::api::ops::crm_page(&client, &ListQuery::default()).await;
+    assert_eq!(page.expect("read after a retry").total, 40);
     server.stop().await;
 }

@@ -1,7 +1,7 @@
 //! The headless bulk commands against `userdeck serve --faults`: an answer lost after the
 //! server applied the action is settled by reading the users back (exit 0), and stays
 //! unknown — exit 6, journalled `unknown` — when reading back fails too. A refused token
-//! stops a bulk action at its first chunk (exit 4).
+//! stops a bulk action at its first chunk (exit 4); a closed stdout ends a command quietly.
 
 mod common;
 mod pty;
@@ -107,4 +107,33 @@ fn unauthorized_stops_the_remaining_chunks_and_exits_4() {
     assert!(stderr.contains("2 ids were not sent"), "{stderr}");
     let attempts = journal.iter().filter(|l| l["event"] == "attempt").count();
     assert_eq!(attempts, 1, "one chunk of one id was sent, no more");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    use std::io::{BufRead, BufReader};
+    let served = Served::start(&["--users", "3000"]);
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_userdeck"))
+        .args(["--endpoint", &served.url, "--dialect", "crm"])
+        .args(["users", "list", "--all", "--format", "csv"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("USERDECK_TOKEN", TOKEN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -1`: one line read, then the pipe closes.
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("id,"), "{first}");
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "nothing said: {stderr}");
 }

@@ -79,10 +79,11 @@ impl ApiError {
         self.code() == Some(code)
     }
 
-    /// Whether trying a read again may help: no answer, or a server error.
+    /// Whether trying a read again may help: no answer, a server error, or a body that is
+    /// not GraphQL (a proxy's error page, a cut answer).
     pub fn is_transient(&self) -> bool {
         match self {
-            ApiError::Transport { .. } => true,
+            ApiError::Transport { .. } | ApiError::NotGraphQl { .. } => true,
             ApiError::Http { status, .. } => *status >= 500,
             _ => false,
         }

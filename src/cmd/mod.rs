@@ -9,6 +9,8 @@ mod users;
 
 pub use dashboard::{dashboard, demo};
 
+use std::io::Write;
+
 use crate::api::audit::Journal;
 use crate::api::client::Client;
 use crate::api::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
@@ -59,8 +61,19 @@ impl From<ConfigError> for Failure {
     }
 }
 
+impl Failure {
+    /// Not a failure: the reader of standard output went away (`| head -1`). The
+    /// command ends quietly with exit 0, as git and ripgrep do.
+    pub fn quiet(&self) -> bool {
+        self.code == 0
+    }
+}
+
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Failure {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure::new(0, "");
+        }
         Failure::new(EXIT_ERROR, format!("cannot write the output: {e}"))
     }
 }
@@ -107,12 +120,12 @@ pub fn config(global: &GlobalArgs, command: ConfigCommand) -> Result<(), Failure
     match command {
         ConfigCommand::Path => {
             let path = global.config.clone().unwrap_or_else(config::default_file);
-            println!("{}", path.display());
+            writeln!(std::io::stdout(), "{}", path.display())?;
             Ok(())
         }
         ConfigCommand::Show => {
             let resolved = resolve(global)?;
-            print!("{}", resolved.show());
+            write!(std::io::stdout(), "{}", resolved.show())?;
             Ok(())
         }
     }
