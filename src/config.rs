@@ -72,6 +72,9 @@ fn default_connect_timeout() -> f64 {
 fn default_request_timeout() -> f64 {
     30.0
 }
+/// More retries than this only keep an operator waiting on a dead server.
+pub const MAX_RETRIES: u32 = 10;
+
 fn default_retries() -> u32 {
     2
 }
@@ -238,6 +241,13 @@ fn check(file: &str, name: &str, p: &Profile) -> Result<(), ConfigError> {
                 key(k)
             )));
         }
+    }
+    if p.retries > MAX_RETRIES {
+        return Err(ConfigError(format!(
+            "{}: expected 0 to {MAX_RETRIES}, got {}",
+            key("retries"),
+            p.retries
+        )));
     }
     if !(1..=10_000).contains(&p.chunk_size) {
         return Err(ConfigError(format!(

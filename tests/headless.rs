@@ -706,6 +706,10 @@ async fn malformed_config_files_get_one_line_errors() {
             "default_profile = \"test\"\n[profiles.test]\nendpoint = \"http://x/graphql\"\ndialect = \"crm\"\npage_size = 0\n",
             vec!["profiles.test.page_size", "1 to 1000"],
         ),
+        (
+            "default_profile = \"test\"\n[profiles.test]\nendpoint = \"http://x/graphql\"\ndialect = \"crm\"\nretries = 1000\n",
+            vec!["profiles.test.retries", "0 to 10"],
+        ),
     ] {
         home.write_config(text);
         let run = home.run(&["users", "list"]).await;

@@ -193,8 +193,8 @@ impl Client {
                         } =>
                 {
                     tracing::debug!(operation = name, error = %e, attempt, "trying again");
-                    tokio::time::sleep(pause).await;
-                    pause *= 2;
+                    tokio::time::sleep(jittered(pause)).await;
+                    pause = (pause * 2).min(MAX_BACKOFF);
                     attempt += 1;
                 }
                 other => return other,
@@ -429,6 +429,15 @@ fn outcome_all<T>(ids: &[String], result: &Result<T, ApiError>) -> BulkReport {
             ..BulkReport::default()
         },
     }
+}
+
+/// The longest pause between two tries of a read.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// `pause` give or take a quarter, so that clients failing together do not retry in step.
+fn jittered(pause: Duration) -> Duration {
+    use rand::Rng;
+    pause.mul_f64(rand::rng().random_range(0.75..1.25))
 }
 
 /// A short, printable description of a body that is not a GraphQL response.
