@@ -49,6 +49,9 @@ pub struct Profile {
     pub token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_command: Option<String>,
+    /// `token_command` is stopped when it takes longer.
+    #[serde(default = "default_token_command_timeout")]
+    pub token_command_timeout_secs: f64,
     #[serde(default)]
     pub read_only: bool,
     #[serde(default = "default_page_size")]
@@ -63,6 +66,9 @@ pub struct Profile {
     pub chunk_size: usize,
 }
 
+fn default_token_command_timeout() -> f64 {
+    10.0
+}
 fn default_page_size() -> u64 {
     50
 }
@@ -234,6 +240,7 @@ fn check(file: &str, name: &str, p: &Profile) -> Result<(), ConfigError> {
     for (k, v) in [
         ("connect_timeout_secs", p.connect_timeout_secs),
         ("request_timeout_secs", p.request_timeout_secs),
+        ("token_command_timeout_secs", p.token_command_timeout_secs),
     ] {
         if !(v.is_finite() && v > 0.0 && v <= 3600.0) {
             return Err(ConfigError(format!(
@@ -299,34 +306,14 @@ impl Resolved {
             return Ok(Some(Token::new(t.trim())));
         }
         if let Some(command) = &self.profile.token_command {
-            let output = std::process::Command::new("sh")
-                .args(["-c", command])
-                .stdin(std::process::Stdio::null())
-                .stderr(std::process::Stdio::inherit())
-                .output()
-                .map_err(|e| {
-                    ConfigError(format!(
-                        "{}: profiles.{}.token_command cannot run: {e}",
-                        self.file.display(),
-                        self.name
-                    ))
-                })?;
-            if !output.status.success() {
-                return Err(ConfigError(format!(
-                    "{}: profiles.{}.token_command failed ({})",
-                    self.file.display(),
-                    self.name,
-                    output.status
-                )));
-            }
-            let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
-            if token.is_empty() {
-                return Err(ConfigError(format!(
-                    "{}: profiles.{}.token_command printed no token",
+            let timeout = Duration::from_secs_f64(self.profile.token_command_timeout_secs);
+            let token = crate::token_command::run(command, timeout).map_err(|e| {
+                ConfigError(format!(
+                    "{}: profiles.{}.token_command {e}",
                     self.file.display(),
                     self.name
-                )));
-            }
+                ))
+            })?;
             return Ok(Some(Token::new(token)));
         }
         Ok(self.profile.token.clone().map(Token::new))

@@ -10,5 +10,6 @@ pub mod config;
 pub mod dialect;
 pub mod server;
 pub mod text;
+pub mod token_command;
 pub mod tui;
 pub mod ui;

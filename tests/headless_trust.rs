@@ -1,7 +1,9 @@
-//! The headless bulk commands against `userdeck serve --faults`: an answer lost after the
-//! server applied the action is settled by reading the users back (exit 0), and stays
-//! unknown — exit 6, journalled `unknown` — when reading back fails too. A refused token
-//! stops a bulk action at its first chunk (exit 4); a closed stdout ends a command quietly.
+//! The headless commands as operators script them, under bad conditions: against
+//! `userdeck serve --faults`, an answer lost after the server applied the action is
+//! settled by reading the users back (exit 0), and stays unknown — exit 6, journalled
+//! `unknown` — when reading back fails too; a refused token stops a bulk action at its
+//! first chunk (exit 4); a closed stdout ends a command quietly; a hanging token command
+//! is stopped at its timeout.
 
 mod common;
 mod pty;
@@ -136,4 +138,30 @@ fn a_closed_stdout_ends_the_command_quietly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "nothing said: {stderr}");
+}
+
+#[test]
+fn a_hanging_token_command_is_stopped_at_its_timeout() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/userdeck/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "default_profile = \"t\"\n[profiles.t]\nendpoint = \"http://127.0.0.1:9/graphql\"\ndialect = \"crm\"\ntoken_command = \"echo nearly >&2; sleep 100\"\ntoken_command_timeout_secs = 0.3\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_userdeck"))
+        .args(["users", "list"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("token_command"), "{stderr}");
+    assert!(stderr.contains("0.3 s"), "{stderr}");
 }
