@@ -165,3 +165,18 @@ fn a_hanging_token_command_is_stopped_at_its_timeout() {
     assert!(stderr.contains("token_command"), "{stderr}");
     assert!(stderr.contains("0.3 s"), "{stderr}");
 }
+
+#[test]
+fn a_status_the_contract_lacks_is_sent_and_the_server_judges_it() {
+    let served = Served::start(&["--users", "10"]);
+    let (output, _) = userdeck(&served.url, &["users", "list", "--status", "suspended"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the server's error, not usage: {stderr}"
+    );
+    assert!(stderr.contains("SUSPENDED"), "sent upper-cased: {stderr}");
+    let (output, _) = userdeck(&served.url, &["users", "list", "--status", "b;lock"]);
+    assert_eq!(output.status.code(), Some(2), "not a status name");
+}

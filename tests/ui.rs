@@ -17,7 +17,7 @@ fn crm_user(n: u64) -> User {
         Status::Active,
         Status::Blocked,
         Status::Pending,
-        Status::Other("SUSPENDED".into()),
+        Status::other("SUSPENDED"),
     ];
     User {
         id: format!("usr_{n:08}"),

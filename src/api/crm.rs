@@ -221,7 +221,7 @@ impl From<UserStatus> for Status {
             UserStatus::Active => Status::Active,
             UserStatus::Blocked => Status::Blocked,
             UserStatus::Pending => Status::Pending,
-            UserStatus::Other(other) => Status::Other(other),
+            UserStatus::Other(other) => Status::other(&other),
         }
     }
 }

@@ -19,6 +19,7 @@ pub enum Status {
     Inactive,
     /// training: archived.
     Archived,
+    /// A value the contract lacks, lower-case like the others (made by [`Status::other`]).
     Other(String),
 }
 
@@ -34,14 +35,31 @@ impl Status {
         }
     }
 
-    /// Parses a status filter as an operator types it (any case).
+    /// A status the contract does not name, as the server sent it but lower-case, so it
+    /// shows like the known ones.
+    pub fn other(name: &str) -> Status {
+        Status::Other(name.to_lowercase())
+    }
+
+    /// The status as the API names it: upper-case.
+    pub fn api_name(&self) -> String {
+        self.as_str().to_uppercase()
+    }
+
+    /// Parses a status filter as an operator types it (any case); a name the contract
+    /// lacks is taken as it is (the server judges it). None for an empty or odd name.
     pub fn parse(text: &str) -> Option<Status> {
+        let text = text.trim();
+        let name_like = !text.is_empty()
+            && text.len() <= 64
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         Some(match text.to_ascii_lowercase().as_str() {
             "active" => Status::Active,
             "blocked" => Status::Blocked,
             "pending" => Status::Pending,
             "inactive" => Status::Inactive,
             "archived" => Status::Archived,
+            _ if name_like => Status::other(text),
             _ => return None,
         })
     }

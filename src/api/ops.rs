@@ -50,7 +50,7 @@ pub async fn crm_page(client: &Client, q: &ListQuery) -> Result<Page, ApiError> 
         Some(Status::Active) => Some(crm::UserStatus::Active),
         Some(Status::Blocked) => Some(crm::UserStatus::Blocked),
         Some(Status::Pending) => Some(crm::UserStatus::Pending),
-        Some(Status::Other(other)) => Some(crm::UserStatus::Other(other.clone())),
+        Some(other @ Status::Other(_)) => Some(crm::UserStatus::Other(other.api_name())),
         Some(other) => return refuse(format!("crm has no status {other}")),
     };
     let text = q.text.clone().filter(|t| !t.is_empty());

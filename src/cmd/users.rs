@@ -45,11 +45,13 @@ async fn list(resolved: &Resolved, client: &Client, args: ListArgs) -> Result<()
     let status = match &args.status {
         None => None,
         Some(text) => {
-            let status = Status::parse(text).filter(|s| capabilities.statuses.contains(s));
+            // A status the contract lacks is sent as it is: the server judges it.
+            let status = Status::parse(text)
+                .filter(|s| capabilities.statuses.contains(s) || matches!(s, Status::Other(_)));
             Some(status.ok_or_else(|| {
                 let known: Vec<&str> = capabilities.statuses.iter().map(Status::as_str).collect();
                 Failure::usage(format!(
-                    "--status {text:?}: the {} API knows {}",
+                    "--status {text:?}: not a status name (the {} API knows {})",
                     client.dialect(),
                     known.join(", ")
                 ))

@@ -43,8 +43,9 @@ fn columns(dialect: Dialect) -> Vec<Column> {
     let status = Column {
         header: "STATUS",
         sort: Some(SortField::Status),
-        min: 8,
-        max: 9,
+        // A status the contract lacks ("suspended") is not cut before the known ones.
+        min: 9,
+        max: 10,
         rank: 2,
         text: |u| u.status.to_string(),
     };
