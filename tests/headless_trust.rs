@@ -180,3 +180,31 @@ fn a_status_the_contract_lacks_is_sent_and_the_server_judges_it() {
     let (output, _) = userdeck(&served.url, &["users", "list", "--status", "b;lock"]);
     assert_eq!(output.status.code(), Some(2), "not a status name");
 }
+
+#[test]
+fn an_oversized_id_stops_the_command_before_anything_is_sent() {
+    let served = Served::start(&["--users", "10"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ids.txt");
+    // A valid id, then a 10 MB line.
+    let mut text = format!("{}\n", IDS[0]);
+    text.push_str(&"x".repeat(10 * 1024 * 1024));
+    text.push('\n');
+    std::fs::write(&file, text).unwrap();
+    let path = file.display().to_string();
+    let (output, journal) = userdeck(
+        &served.url,
+        &["users", "block", "--ids-from", &path, "--yes"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    assert!(stderr.len() < 400, "shown cut: {} bytes", stderr.len());
+    assert!(journal.is_empty(), "nothing journalled: {journal:?}");
+    let long = "y".repeat(300);
+    let (output, _) = userdeck(&served.url, &["users", "block", &long, "--yes"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("300 characters"), "{stderr}");
+    assert!(!stderr.contains(&"y".repeat(41)), "cut to 40: {stderr}");
+}
