@@ -208,3 +208,19 @@ fn an_oversized_id_stops_the_command_before_anything_is_sent() {
     assert!(stderr.contains("300 characters"), "{stderr}");
     assert!(!stderr.contains(&"y".repeat(41)), "cut to 40: {stderr}");
 }
+
+#[test]
+fn sort_by_the_api_field_names_and_an_offset_past_the_end() {
+    let served = Served::start(&["--users", "10"]);
+    for sort in ["username", "createdAt", "updatedAt", "name"] {
+        let (output, _) = userdeck(&served.url, &["users", "list", "--sort", sort]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "--sort {sort}: {stderr}");
+    }
+    let (output, _) = userdeck(&served.url, &["users", "list", "--offset", "999999"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no rows at offset 999999 (10 in all)"),
+        "{stderr}"
+    );
+}

@@ -219,16 +219,21 @@ impl UserDetail {
     }
 }
 
-/// The columns a list may be ordered by.
+/// The columns a list may be ordered by; on the command line also by the APIs' own
+/// field names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum SortField {
     Id,
+    #[value(alias = "username")]
     Name,
     Email,
     Status,
+    #[value(alias = "createdAt", alias = "created-at")]
     Created,
+    #[value(alias = "updatedAt", alias = "updated-at")]
     Updated,
     Language,
+    #[value(alias = "lastLogin")]
     LastLogin,
 }
 

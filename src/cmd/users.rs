@@ -103,12 +103,16 @@ async fn list(resolved: &Resolved, client: &Client, args: ListArgs) -> Result<()
     };
     writer.finish(total)?;
     if args.format == Format::Table && !args.all {
-        let shown_to = (query.offset + query.limit).min(total);
-        eprintln!(
-            "users {}–{} of {total}",
-            if total == 0 { 0 } else { query.offset + 1 },
-            shown_to
-        );
+        if query.offset >= total && total > 0 {
+            eprintln!("no rows at offset {} ({total} in all)", query.offset);
+        } else {
+            let shown_to = (query.offset + query.limit).min(total);
+            eprintln!(
+                "users {}–{} of {total}",
+                if total == 0 { 0 } else { query.offset + 1 },
+                shown_to
+            );
+        }
     }
     Ok(())
 }
