@@ -105,6 +105,7 @@ fn app(rows: u64) -> App {
     app.update(Event::Resize {
         table_rows: 46,
         side_by_side: true,
+        detail_overflow: 0,
     });
     app
 }

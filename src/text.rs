@@ -61,6 +61,33 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// Cuts `text` to at most `width` columns in its middle, keeping its start and its end
+/// (two long filters that differ only at the end stay told apart).
+pub fn fit_middle(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width < 3 {
+        return fit(text, width);
+    }
+    let half = (width - 1) / 2;
+    let start = fit(text, half + 1);
+    let start = start.trim_end_matches('…');
+    let mut end: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 - start.width() {
+            break;
+        }
+        end.push(c);
+        used += w;
+    }
+    end.reverse();
+    format!("{start}…{}", end.into_iter().collect::<String>())
+}
+
 /// The first `chars` characters of `text` (all of it when shorter): a date's day from a
 /// timestamp, say. Cuts between characters, never inside one.
 pub fn head(text: &str, chars: usize) -> &str {
@@ -73,6 +100,22 @@ pub fn head(text: &str, chars: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::{fit, head, sanitize};
+
+    #[test]
+    fn fit_middle_keeps_both_ends() {
+        use super::fit_middle;
+        assert_eq!(fit_middle("short", 10), "short");
+        assert_eq!(fit_middle("abcdefghijklmnopqrstuvwxyz", 11), "abcde…vwxyz");
+        let a = fit_middle("nobody-has-this-very-long-filter-xyz", 20);
+        let b = fit_middle("nobody-has-this-very-long-filter-xy", 20);
+        assert_ne!(a, b);
+        assert!(unicode_width::UnicodeWidthStr::width(a.as_str()) <= 20);
+        assert!(
+            unicode_width::UnicodeWidthStr::width(
+                fit_middle("山田太郎山田太郎山田太郎", 9).as_str()
+            ) <= 9
+        );
+    }
 
     #[test]
     fn head_cuts_between_characters() {

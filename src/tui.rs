@@ -139,22 +139,13 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
     // ask the terminal its size; a hung-up terminal answers with an error.
     let mut liveness = tokio::time::interval(Duration::from_secs(1));
     liveness.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let resize = |app: &mut App, terminal: &Term| {
-        let area = area(terminal);
-        let rows = ui::table_rows(app, area);
-        app.update(Event::Resize {
-            table_rows: rows,
-            side_by_side: ui::side_by_side(area.width),
-        })
-    };
+    let resize = |app: &mut App, terminal: &Term| app.update(ui::resize(app, area(terminal)));
     let mut pending = effects;
     let mut dirty = true;
     // Once the terminal is gone nothing is drawn or read; a bulk action still stops.
     let mut gone = false;
     // Quitting during a bulk action waits for it to stop, but never longer than this.
     let mut deadline: Option<tokio::time::Instant> = None;
-    // The SIGCONT that ends our own suspension: the terminal was set up again already.
-    let mut skip_cont = false;
     // An event that came in the same burst as a paste, handled after it.
     let mut held: Option<Event> = None;
     // The terminal could not be set up again after a suspension.
@@ -172,7 +163,6 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
                     }
                 }
                 Effect::Suspend => {
-                    skip_cont = true;
                     lost |= !suspend_and_resume(&mut terminal);
                     dirty = true;
                 }
@@ -230,16 +220,17 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
             }
             _ = interrupt.recv() => Some(Event::Shutdown),
             _ = stop_signal.recv() => {
-                skip_cont = true;
                 lost |= !suspend_and_resume(&mut terminal);
                 dirty = true;
                 continue;
             }
-            // Continued after a stop this program did not ask for (SIGSTOP).
+            // Continued (after any stop, SIGSTOP too): the shell may have reset the
+            // terminal meanwhile. Resuming twice after our own stop costs one repaint.
             _ = cont_signal.recv() => {
-                if gone || std::mem::take(&mut skip_cont) {
+                if gone {
                     continue;
                 }
+                stop_until_foreground();
                 dirty = true;
                 if resume(&mut terminal).is_err() {
                     gone = true;
@@ -290,7 +281,27 @@ async fn with_tail(mut text: String, events: &mut EventStream) -> (String, Optio
 /// the terminal could be set up again.
 fn suspend_and_resume(terminal: &mut Term) -> bool {
     suspend();
+    stop_until_foreground();
     resume(terminal).is_ok()
+}
+
+/// Whether this process has the terminal's foreground. A job put in the background
+/// (`bg`, or `kill -CONT` after a stop) must not draw or take the terminal: it stops
+/// again, as a program touching its terminal from the background would.
+fn foreground() -> bool {
+    // SAFETY: plain queries on the standard input descriptor and this process.
+    let (owner, ours) = unsafe { (libc::tcgetpgrp(libc::STDIN_FILENO), libc::getpgrp()) };
+    // No answer (no terminal any more): not a reason to stop; drawing will tell.
+    owner < 0 || owner == ours
+}
+
+fn stop_until_foreground() {
+    while !foreground() {
+        // SAFETY: raising a signal on this process; it returns once continued.
+        unsafe {
+            libc::raise(libc::SIGSTOP);
+        }
+    }
 }
 
 /// Past the grace a stopping bulk action has, how long quitting still waits for it.
@@ -317,6 +328,9 @@ fn suspend() {
 /// After SIGCONT: raw mode and the alternate screen again, and a full redraw. (Not
 /// `Terminal::clear`: it reads the cursor position from the input the event stream owns.)
 fn resume(terminal: &mut Term) -> io::Result<()> {
+    // Whoever stopped us may have put the terminal back to cooked mode behind crossterm's
+    // back; its idea of "raw already" must not skip setting raw mode again.
+    let _ = disable_raw_mode();
     set_up_terminal()?;
     execute!(io::stdout(), Clear(ClearType::All))?;
     // A blank frame: the next one differs in every cell, so all of it is sent.
@@ -329,10 +343,7 @@ fn resume(terminal: &mut Term) -> io::Result<()> {
 fn terminal_event(event: TermEvent, app: &App, area: Rect) -> Option<Event> {
     match event {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
-        TermEvent::Resize(width, height) => Some(Event::Resize {
-            table_rows: ui::table_rows(app, Rect::new(0, 0, width, height)),
-            side_by_side: ui::side_by_side(width),
-        }),
+        TermEvent::Resize(width, height) => Some(ui::resize(app, Rect::new(0, 0, width, height))),
         TermEvent::Mouse(mouse) => match mouse.kind {
             MouseEventKind::ScrollDown => Some(Event::Scroll(3)),
             MouseEventKind::ScrollUp => Some(Event::Scroll(-3)),

@@ -106,10 +106,7 @@ fn code(code: crossterm::event::KeyCode) -> Event {
 fn screen(app: &mut App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let area = Rect::new(0, 0, width, height);
-    app.update(Event::Resize {
-        table_rows: userdeck::ui::table_rows(app, area),
-        side_by_side: userdeck::ui::side_by_side(width),
-    });
+    app.update(userdeck::ui::resize(app, area));
     terminal
         .draw(|frame| userdeck::ui::draw(frame, app))
         .unwrap();

@@ -150,10 +150,31 @@ async fn sigtstp_then_sigcont_comes_back_redrawn_in_raw_mode() {
     ui.wait_raw(stopped_at, b"\x1b[?1049h");
     ui.wait_raw(stopped_at, b"rows");
     assert!(raw_mode(&ui), "raw mode again");
-    ui.keys("j");
+    // A stop it did not ask for (SIGSTOP), while a shell puts the terminal back to cooked
+    // mode: SIGCONT still brings raw mode back.
+    ui.signal("STOP");
+    assert!(wait_stopped(pid), "stopped");
+    set_cooked(&ui);
+    let stopped_at = ui.written();
+    ui.signal("CONT");
+    ui.wait_raw(stopped_at, b"rows");
+    assert!(raw_mode(&ui), "raw mode after an outside stop too");
     ui.keys("q");
     assert!(ui.exit().0.success());
     server.stop().await;
+}
+
+/// Puts the terminal in cooked mode, as a shell does when a job stops.
+fn set_cooked(ui: &Dashboard) {
+    let fd = ui.master.as_ref().unwrap().as_raw_fd().unwrap();
+    // SAFETY: a termios read from and written back to the same open descriptor.
+    unsafe {
+        let mut termios: libc::termios = std::mem::zeroed();
+        assert_eq!(libc::tcgetattr(fd, &mut termios), 0);
+        termios.c_lflag |= libc::ICANON | libc::ECHO;
+        assert_eq!(libc::tcsetattr(fd, libc::TCSANOW, &termios), 0);
+    }
+    assert!(!raw_mode(ui));
 }
 
 #[tokio::test(flavor = "multi_thread")]

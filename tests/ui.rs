@@ -183,11 +183,8 @@ fn open_detail(app: &mut App, detail: UserDetail) {
 
 fn render(app: &mut App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let rows = userdeck::ui::table_rows(app, ratatui::layout::Rect::new(0, 0, width, height));
-    app.update(Event::Resize {
-        table_rows: rows,
-        side_by_side: userdeck::ui::side_by_side(width),
-    });
+    let area = ratatui::layout::Rect::new(0, 0, width, height);
+    app.update(userdeck::ui::resize(app, area));
     terminal
         .draw(|frame| userdeck::ui::draw(frame, app))
         .unwrap();

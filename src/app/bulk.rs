@@ -112,6 +112,8 @@ pub struct Farewell {
     pub text: String,
     /// Ids whose outcome nobody knows: the program's exit says so.
     pub unknown: usize,
+    /// Ids that failed or were never sent.
+    pub left: usize,
 }
 
 /// Every id left unknown or not sent is named: this is the operator's record.
@@ -153,6 +155,7 @@ pub fn farewell(action: BulkAction, report: &BulkReport) -> Farewell {
     Farewell {
         text,
         unknown: report.unknown.len(),
+        left: report.failed.len() + report.not_sent.len(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! (`filtering "zed"…`) and, when it failed, what is shown instead.
 
 use crate::api::model::{ListQuery, SortField, Status};
-use crate::text::{fit, sanitize};
+use crate::text::{fit_middle, sanitize};
 
 /// How one query differs from another, in words for the footer.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +72,7 @@ impl Change {
 /// A filter's text as the footer quotes it: safe, and short enough to leave room for the
 /// rest of the line.
 pub fn filter_text(text: &str) -> String {
-    fit(&sanitize(text), 20)
+    fit_middle(&sanitize(text), 20)
 }
 
 /// The status filter as the footer shows it ("all" without one).

@@ -23,6 +23,8 @@ pub struct DetailPane {
     overlap_cursor: usize,
     /// First line shown, when there is no overlap list to move in.
     scroll: u16,
+    /// The farthest it scrolls: the content's lines below the pane.
+    max_scroll: u16,
     /// Users the pane came from, for Back.
     history: Vec<String>,
 }
@@ -40,6 +42,7 @@ impl DetailPane {
             load: DetailLoad::Loading(asked),
             overlap_cursor: 0,
             scroll: 0,
+            max_scroll: u16::MAX,
             history: Vec::new(),
         };
         (pane, request)
@@ -136,7 +139,16 @@ impl DetailPane {
     /// groups, extra fields).
     pub fn scroll_by(&mut self, lines: i64) {
         let lines = i16::try_from(lines).unwrap_or(i16::MAX);
-        self.scroll = self.scroll.saturating_add_signed(lines);
+        self.scroll = self
+            .scroll
+            .saturating_add_signed(lines)
+            .min(self.max_scroll);
+    }
+
+    /// The pane's content reaches this many lines below it (told by the screen).
+    pub fn set_max_scroll(&mut self, max: u16) {
+        self.max_scroll = max;
+        self.scroll = self.scroll.min(max);
     }
 
     /// Follows the overlapping user under the cursor: the pane shows that user now.

@@ -53,10 +53,11 @@ pub enum Event {
     /// A worker's answer.
     Worker(Response),
     /// The table now has room for this many rows; the detail pane stands beside the table
-    /// (else over it).
+    /// (else over it), and scrolls at most this far (its content's lines below it).
     Resize {
         table_rows: usize,
         side_by_side: bool,
+        detail_overflow: u16,
     },
     /// A click on the row at this index of the page.
     Click(usize),
@@ -214,6 +215,7 @@ impl App {
         let run = self.bulk.as_ref()?;
         let left = run.progress.total - run.progress.done;
         Some(Farewell {
+            left: 0,
             text: format!(
                 "{} stopped on quit: its end was not reported in time; {left} ids may or may not have been applied — the journal has each request's outcome",
                 run.action.verb()
@@ -253,9 +255,13 @@ impl App {
             Event::Resize {
                 table_rows,
                 side_by_side,
+                detail_overflow,
             } => {
                 self.table.set_height(table_rows);
                 self.side_by_side = side_by_side;
+                if let Some(pane) = self.detail.as_mut() {
+                    pane.set_max_scroll(detail_overflow);
+                }
                 Vec::new()
             }
             Event::Click(row) => {
@@ -466,6 +472,7 @@ impl App {
                         self.farewell = Some(Farewell {
                             text,
                             unknown: run.progress.total - run.progress.done,
+                            left: 0,
                         });
                         return vec![Effect::Quit];
                     }

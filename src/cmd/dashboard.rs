@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use super::{EXIT_ERROR, EXIT_UNKNOWN, Failure, client, resolve};
+use super::{EXIT_ERROR, EXIT_PARTIAL, EXIT_UNKNOWN, Failure, client, resolve};
 use crate::api::client::{Client, ClientConfig, Token};
 use crate::api::model::Capabilities;
 use crate::api::worker;
@@ -54,6 +54,12 @@ async fn run(
         return Err(Failure::new(
             EXIT_UNKNOWN,
             format!("the outcome of {} ids is unknown", farewell.unknown),
+        ));
+    }
+    if farewell.left > 0 {
+        return Err(Failure::new(
+            EXIT_PARTIAL,
+            format!("{} ids failed or were not sent", farewell.left),
         ));
     }
     Ok(())

@@ -62,7 +62,46 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             return;
         }
     };
-    let width = usize::from(inner.width);
+    let (lines, overlap_start) = content(detail, pane, focused, inner.width, theme);
+    let scroll = scroll_for(pane, focused, overlap_start, inner.height);
+    if lines.len() > usize::from(scroll) + usize::from(inner.height) {
+        // More below: say how to reach it.
+        let keymap = &app.config().keymap;
+        let page = keymap.key(Action::NextPage);
+        let more = Line::from(if focused {
+            format!(" {page}: more ")
+        } else {
+            format!(" {}, then {page}: more ", keymap.key(Action::ToggleFocus))
+        })
+        .right_aligned();
+        frame.render_widget(
+            more,
+            // Short of the right corner, which stays.
+            Rect {
+                y: area.y + area.height.saturating_sub(1),
+                height: 1,
+                width: area.width.saturating_sub(1),
+                ..area
+            },
+        );
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
+/// The pane's lines for a user, `width` columns wide, and where the overlap list starts.
+fn content<'a>(
+    detail: &'a UserDetail,
+    pane: &DetailPane,
+    focused: bool,
+    width: u16,
+    theme: &Theme,
+) -> (Vec<Line<'a>>, usize) {
+    let width = usize::from(width);
     let mut lines = fields(detail, theme);
     // The users sharing an address come before the sessions: they are what an
     // investigation follows, and the list of sessions can be long.
@@ -101,32 +140,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.extend(session_table(&sessions.all, width, theme));
     }
     groups_and_extra(detail, &mut lines, width, theme);
-    let scroll = scroll_for(pane, focused, overlap_start, inner.height);
-    if lines.len() > usize::from(scroll) + usize::from(inner.height) {
-        // More below: say how to reach it.
-        let keymap = &app.config().keymap;
-        let page = keymap.key(Action::NextPage);
-        let more = Line::from(if focused {
-            format!(" {page}: more ")
-        } else {
-            format!(" {}, then {page}: more ", keymap.key(Action::ToggleFocus))
-        })
-        .right_aligned();
-        frame.render_widget(
-            more,
-            Rect {
-                y: area.y + area.height.saturating_sub(1),
-                height: 1,
-                ..area
-            },
-        );
-    }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    (lines, overlap_start)
+}
+
+/// How many lines of the pane's content fall below it, on a screen of `area`: the
+/// farthest the pane scrolls.
+pub fn overflow(app: &App, area: Rect) -> u16 {
+    let (Some(pane), Some(rect)) = (app.detail(), super::regions(app, area).detail) else {
+        return 0;
+    };
+    let Some(detail) = pane.detail() else {
+        return 0;
+    };
+    let inner = Block::default().borders(Borders::ALL).inner(rect);
+    let theme = Theme::new(false);
+    let (lines, _) = content(detail, pane, false, inner.width, &theme);
+    u16::try_from(lines.len().saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
 }
 
 /// The width the pane needs so that no IP address, user id or e-mail is cut: beside a

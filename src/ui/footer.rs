@@ -33,17 +33,19 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
     // The query named is the one whose rows are shown.
     let named = match table.shown() {
+        Some(Shown { query, page }) if page.rows.is_empty() => {
+            spans.push(Span::raw(format!(
+                "no users match ({} in all)",
+                thousands(page.total)
+            )));
+            query
+        }
         Some(Shown { query, page }) => {
-            let first = if page.rows.is_empty() {
-                0
-            } else {
-                page.offset + 1
-            };
             let last = page.offset + page.rows.len() as u64;
             let limit = query.limit.max(1);
             spans.push(Span::raw(format!(
                 "rows {}–{} of {} · page {}/{}",
-                thousands(first),
+                thousands(page.offset + 1),
                 thousands(last),
                 thousands(page.total),
                 page.offset / limit + 1,
@@ -145,9 +147,15 @@ fn table_failure(app: &App, width: usize) -> Option<Message> {
         }
     };
     let (head, tail) = (sanitize(&head), sanitize(&tail));
-    let room = width.saturating_sub(head.width() + tail.width()).max(12);
+    // The error gives way first: what is shown instead must be said whole.
+    let room = width.saturating_sub(head.width() + tail.width());
+    let error = if room < 8 {
+        "…".to_string()
+    } else {
+        fit(&sanitize(error), room)
+    };
     Some(Message {
-        text: format!("{head}{}{tail}", fit(&sanitize(error), room)),
+        text: format!("{head}{error}{tail}"),
         error: true,
     })
 }
@@ -161,21 +169,33 @@ pub fn messages(app: &App, width: usize) -> Vec<Message> {
     lines
 }
 
-/// The keys most used, from the keymap in force.
+/// The keys most used in the mode in force, from the keymap.
 fn hint(app: &App) -> String {
     let keymap = &app.config().keymap;
-    [
-        (Action::Help, "help"),
-        (Action::Filter, "filter"),
-        (Action::CycleStatus, "status"),
-        (Action::NextSort, "sort"),
-        (Action::Open, "open"),
-        (Action::ToggleSelect, "select"),
-        (Action::Reload, "reload"),
-        (Action::Quit, "quit"),
-    ]
-    .map(|(action, what)| format!("{} {what}", keymap.key(action)))
-    .join("  ")
+    let keys: &[(Action, &str)] = match app.mode() {
+        Mode::Filter => &[
+            (Action::FilterDone, "keep the filter"),
+            (Action::FilterClear, "clear it"),
+            (Action::Quit, "quit"),
+        ],
+        Mode::Dialog => &[(Action::Confirm, "yes"), (Action::Deny, "no")],
+        Mode::Busy => &[(Action::Help, "help"), (Action::Quit, "stop and quit")],
+        Mode::Help => &[],
+        Mode::Table => &[
+            (Action::Help, "help"),
+            (Action::Filter, "filter"),
+            (Action::CycleStatus, "status"),
+            (Action::NextSort, "sort"),
+            (Action::Open, "open"),
+            (Action::ToggleSelect, "select"),
+            (Action::Reload, "reload"),
+            (Action::Quit, "quit"),
+        ],
+    };
+    keys.iter()
+        .map(|(action, what)| format!("{} {what}", keymap.key(*action)))
+        .collect::<Vec<_>>()
+        .join("  ")
 }
 
 /// At most this many message lines show at once.

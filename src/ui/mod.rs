@@ -66,6 +66,16 @@ pub fn regions(app: &App, area: Rect) -> Regions {
 /// The narrowest the table gets beside the detail pane.
 const TABLE_LEAST: u16 = 40;
 
+/// What the app needs to know of a screen of `area`: the table's rows, where the detail
+/// pane stands, how far it scrolls.
+pub fn resize(app: &App, area: Rect) -> crate::app::Event {
+    crate::app::Event::Resize {
+        table_rows: table_rows(app, area),
+        side_by_side: side_by_side(area.width),
+        detail_overflow: detail::overflow(app, area),
+    }
+}
+
 /// Whether the detail pane stands beside the table on a terminal this wide.
 pub fn side_by_side(width: u16) -> bool {
     width >= SIDE_BY_SIDE

@@ -129,11 +129,23 @@ fn a_detail_without_overlaps_scrolls() {
     let asked = detail_request(&app.act(Action::Open));
     answer(&mut app, asked, Ok(Box::default()));
     app.act(Action::ToggleFocus);
+    app.update(Event::Resize {
+        table_rows: 20,
+        side_by_side: true,
+        detail_overflow: 12,
+    });
     app.act(Action::MoveDown);
     app.act(Action::MoveDown);
     app.act(Action::MoveUp);
     assert_eq!(pane(&app).scroll(), 1);
     assert_eq!(app.table.cursor(), 0, "the table did not move");
+    // Never past the end of its content.
+    for _ in 0..5 {
+        app.act(Action::NextPage);
+    }
+    assert_eq!(pane(&app).scroll(), 12);
+    app.act(Action::PrevPage);
+    assert_eq!(pane(&app).scroll(), 2, "one page back up is one page");
 }
 
 #[test]
@@ -142,6 +154,7 @@ fn over_a_narrow_table_the_detail_takes_the_focus() {
     app.update(Event::Resize {
         table_rows: 20,
         side_by_side: false,
+        detail_overflow: 0,
     });
     app.act(Action::Open);
     assert_eq!(app.focus, Focus::Detail);
