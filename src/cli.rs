@@ -59,6 +59,10 @@ pub struct GlobalArgs {
     /// Read the bearer token from this environment variable
     #[arg(long, global = true, value_name = "VAR")]
     pub token_env: Option<String>,
+    /// Write CSV cells as they are: no `'` before a leading =, +, -, @, tab or CR (the
+    /// guard that keeps a spreadsheet from running them as formulas)
+    #[arg(long, global = true)]
+    pub csv_raw: bool,
 }
 
 #[derive(Debug, Subcommand)]

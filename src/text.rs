@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 /// Whether `c` must not reach a terminal as it is.
-fn is_unsafe(c: char) -> bool {
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() // C0, DEL, C1
         || matches!(c,
             '\u{00AD}'                      // soft hyphen

@@ -5,6 +5,7 @@
 
 mod dashboard;
 pub mod output;
+pub mod safe;
 mod users;
 
 pub use dashboard::{dashboard, demo};
@@ -113,7 +114,11 @@ pub fn client(global: &GlobalArgs, resolved: &Resolved) -> Result<Client, Failur
 pub async fn users(global: &GlobalArgs, command: UsersCommand) -> Result<(), Failure> {
     let resolved = resolve(global)?;
     let client = client(global, &resolved)?;
-    users::run(&resolved, &client, command).await
+    let printing = safe::Printing {
+        terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        csv_raw: global.csv_raw,
+    };
+    users::run(&resolved, &client, command, printing).await
 }
 
 pub fn config(global: &GlobalArgs, command: ConfigCommand) -> Result<(), Failure> {

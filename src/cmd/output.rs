@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
+use super::safe::{self, Printing};
 use crate::api::model::User;
 use crate::cli::Format;
 use crate::dialect::Dialect;
@@ -194,6 +195,7 @@ pub struct ListWriter<W: Write> {
     out: W,
     format: Format,
     dialect: Dialect,
+    printing: Printing,
     table: TableWriter,
     /// Pages and rows written so far: the first page opens the output.
     pages: u64,
@@ -201,12 +203,13 @@ pub struct ListWriter<W: Write> {
 }
 
 impl<W: Write> ListWriter<W> {
-    pub fn new(out: W, format: Format, dialect: Dialect) -> ListWriter<W> {
+    pub fn new(out: W, format: Format, dialect: Dialect, printing: Printing) -> ListWriter<W> {
         let headers = columns(dialect).iter().map(|c| c.header).collect();
         ListWriter {
             out,
             format,
             dialect,
+            printing,
             table: TableWriter::new(headers),
             pages: 0,
             rows: 0,
@@ -233,7 +236,11 @@ impl<W: Write> ListWriter<W> {
                     csv.write_record(columns.iter().map(|c| c.key))?;
                 }
                 for u in users {
-                    csv.write_record(columns.iter().map(|c| cell(&(c.value)(u))))?;
+                    let cells: Vec<String> = columns
+                        .iter()
+                        .map(|c| self.printing.csv_cell(&cell(&(c.value)(u))).into_owned())
+                        .collect();
+                    csv.write_record(&cells)?;
                 }
                 let bytes = csv.into_inner().map_err(|e| e.into_error())?;
                 self.out.write_all(&bytes)?;
@@ -248,7 +255,8 @@ impl<W: Write> ListWriter<W> {
                     } else {
                         ",\n  "
                     };
-                    write!(self.out, "{sep}{}", row_json(self.dialect, u))?;
+                    let row = safe::json(&row_json(self.dialect, u), false);
+                    write!(self.out, "{sep}{row}")?;
                 }
             }
         }
@@ -287,7 +295,7 @@ mod tests {
 
     fn render(format: Format, pages: &[Vec<User>]) -> String {
         let mut out = Vec::new();
-        let mut writer = ListWriter::new(&mut out, format, Dialect::Crm);
+        let mut writer = ListWriter::new(&mut out, format, Dialect::Crm, Printing::default());
         for page in pages {
             writer.page(page).unwrap();
         }

@@ -5,6 +5,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use serde_json::json;
 
 use super::output::{ListWriter, TableWriter};
+use super::safe::{self, Printing};
 use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNAUTHORIZED, EXIT_UNKNOWN, Failure};
 use crate::api::bulk::{self, Progress, Stop};
 use crate::api::client::Client;
@@ -26,21 +27,30 @@ pub async fn run(
     resolved: &Resolved,
     client: &Client,
     command: UsersCommand,
+    printing: Printing,
 ) -> Result<(), Failure> {
+    let p = printing;
     match command {
-        UsersCommand::List(args) => list(resolved, client, args).await,
-        UsersCommand::Show(args) => show(client, args).await,
-        UsersCommand::Block(args) => act(resolved, client, BulkAction::Block, args).await,
-        UsersCommand::Activate(args) => act(resolved, client, BulkAction::Activate, args).await,
-        UsersCommand::Archive(args) => act(resolved, client, BulkAction::Archive, args).await,
-        UsersCommand::Unarchive(args) => act(resolved, client, BulkAction::Unarchive, args).await,
-        UsersCommand::Create(args) => create(resolved, client, args).await,
-        UsersCommand::Update(args) => update(resolved, client, args).await,
-        UsersCommand::Upsert(args) => upsert(resolved, client, args).await,
+        UsersCommand::List(args) => list(resolved, client, args, p).await,
+        UsersCommand::Show(args) => show(client, args, p).await,
+        UsersCommand::Block(args) => act(resolved, client, BulkAction::Block, args, p).await,
+        UsersCommand::Activate(args) => act(resolved, client, BulkAction::Activate, args, p).await,
+        UsersCommand::Archive(args) => act(resolved, client, BulkAction::Archive, args, p).await,
+        UsersCommand::Unarchive(args) => {
+            act(resolved, client, BulkAction::Unarchive, args, p).await
+        }
+        UsersCommand::Create(args) => create(resolved, client, args, p).await,
+        UsersCommand::Update(args) => update(resolved, client, args, p).await,
+        UsersCommand::Upsert(args) => upsert(resolved, client, args, p).await,
     }
 }
 
-async fn list(resolved: &Resolved, client: &Client, args: ListArgs) -> Result<(), Failure> {
+async fn list(
+    resolved: &Resolved,
+    client: &Client,
+    args: ListArgs,
+    printing: Printing,
+) -> Result<(), Failure> {
     let capabilities = client.capabilities();
     let status = match &args.status {
         None => None,
@@ -79,7 +89,12 @@ async fn list(resolved: &Resolved, client: &Client, args: ListArgs) -> Result<()
         descending: args.desc,
     };
     let stdout = io::stdout().lock();
-    let mut writer = ListWriter::new(io::BufWriter::new(stdout), args.format, client.dialect());
+    let mut writer = ListWriter::new(
+        io::BufWriter::new(stdout),
+        args.format,
+        client.dialect(),
+        printing,
+    );
     // training lists every user at once: held here and paged like the server would.
     let local = match client.dialect() {
         Dialect::Training => Some(LocalUsers::new(ops::training_all(client).await?)),
@@ -126,29 +141,28 @@ fn key_of(id: Option<String>, reference: Option<String>, email: Option<String>) 
     }
 }
 
-async fn show(client: &Client, args: ShowArgs) -> Result<(), Failure> {
+async fn show(client: &Client, args: ShowArgs, printing: Printing) -> Result<(), Failure> {
     let key = key_of(args.id, args.reference, args.email);
     if client.dialect() == Dialect::Crm && !matches!(key, UserKey::Id(_)) {
         return Err(Failure::usage("the crm API finds users by id only"));
     }
     let detail = ops::detail(client, &key).await?;
-    print_detail(&detail, args.format)
+    print_detail(&detail, args.format, printing)
 }
 
-fn print_detail(detail: &UserDetail, format: Format) -> Result<(), Failure> {
+fn print_detail(detail: &UserDetail, format: Format, printing: Printing) -> Result<(), Failure> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Json => {
-            let text = serde_json::to_string_pretty(detail)
-                .map_err(|e| Failure::new(EXIT_ERROR, e.to_string()))?;
-            writeln!(out, "{text}")?;
+            writeln!(out, "{}", safe::json(detail, true))?;
         }
         Format::Csv => {
             let mut csv = csv::Writer::from_writer(&mut out);
             csv.write_record(["field", "value"])
                 .map_err(|e| Failure::new(EXIT_ERROR, e.to_string()))?;
             for field in &detail.fields {
-                csv.write_record([field.label, field.value.as_deref().unwrap_or("")])
+                let value = printing.csv_cell(field.value.as_deref().unwrap_or(""));
+                csv.write_record([field.label, value.as_ref()])
                     .map_err(|e| Failure::new(EXIT_ERROR, e.to_string()))?;
             }
             csv.flush()?;
@@ -380,6 +394,7 @@ async fn act(
     client: &Client,
     action: BulkAction,
     args: BulkArgs,
+    printing: Printing,
 ) -> Result<(), Failure> {
     let capabilities = client.capabilities();
     if !capabilities.can(action) {
@@ -430,11 +445,16 @@ async fn act(
     )
     .await;
     bar.finish_and_clear();
-    print_report(action, &report, args.format)?;
+    print_report(action, &report, args.format, printing)?;
     outcome(&report)
 }
 
-fn print_report(action: BulkAction, report: &BulkReport, format: Format) -> Result<(), Failure> {
+fn print_report(
+    action: BulkAction,
+    report: &BulkReport,
+    format: Format,
+    printing: Printing,
+) -> Result<(), Failure> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Json => {
@@ -443,31 +463,34 @@ fn print_report(action: BulkAction, report: &BulkReport, format: Format) -> Resu
                     .map(|(id, reason)| json!({ "id": id, "reason": reason }))
                     .collect()
             };
-            writeln!(
-                out,
-                "{}",
-                json!({
-                    "action": action,
-                    "succeeded": report.succeeded,
-                    "failed": each(&report.failed),
-                    "unknown": each(&report.unknown),
-                })
-            )?;
+            let answer = json!({
+                "action": action,
+                "succeeded": report.succeeded,
+                "failed": each(&report.failed),
+                "unknown": each(&report.unknown),
+            });
+            writeln!(out, "{}", safe::json(&answer, false))?;
         }
         Format::Csv => {
             let mut csv = csv::Writer::from_writer(&mut out);
             let err = |e: csv::Error| Failure::new(EXIT_ERROR, e.to_string());
             csv.write_record(["id", "outcome", "reason"]).map_err(err)?;
-            for id in &report.succeeded {
-                csv.write_record([id.as_str(), "succeeded", ""])
-                    .map_err(err)?;
-            }
-            for (id, reason) in &report.failed {
-                csv.write_record([id.as_str(), "failed", reason.as_str()])
-                    .map_err(err)?;
-            }
-            for (id, reason) in &report.unknown {
-                csv.write_record([id.as_str(), "unknown", reason.as_str()])
+            let rows = (report.succeeded.iter().map(|id| (id, "succeeded", "")))
+                .chain(
+                    report
+                        .failed
+                        .iter()
+                        .map(|(id, r)| (id, "failed", r.as_str())),
+                )
+                .chain(
+                    report
+                        .unknown
+                        .iter()
+                        .map(|(id, r)| (id, "unknown", r.as_str())),
+                );
+            for (id, outcome, reason) in rows {
+                let (id, reason) = (printing.csv_cell(id), printing.csv_cell(reason));
+                csv.write_record([id.as_ref(), outcome, reason.as_ref()])
                     .map_err(err)?;
             }
             csv.flush()?;
@@ -600,7 +623,12 @@ fn training_only(client: &Client, what: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn create(resolved: &Resolved, client: &Client, args: CreateArgs) -> Result<(), Failure> {
+async fn create(
+    resolved: &Resolved,
+    client: &Client,
+    args: CreateArgs,
+    printing: Printing,
+) -> Result<(), Failure> {
     training_only(client, "create users")?;
     writable(resolved, "create")?;
     let input = CreateUserInput {
@@ -614,10 +642,15 @@ async fn create(resolved: &Resolved, client: &Client, args: CreateArgs) -> Resul
     };
     let detail = ops::create(client, input, args.no_invite.then_some(false)).await?;
     eprintln!("created user {}", sanitize(&detail.user.id));
-    print_detail(&detail, args.format)
+    print_detail(&detail, args.format, printing)
 }
 
-async fn update(resolved: &Resolved, client: &Client, args: UpdateArgs) -> Result<(), Failure> {
+async fn update(
+    resolved: &Resolved,
+    client: &Client,
+    args: UpdateArgs,
+    printing: Printing,
+) -> Result<(), Failure> {
     training_only(client, "update users")?;
     writable(resolved, "update")?;
     let key = key_of(args.id, args.reference, None);
@@ -632,10 +665,15 @@ async fn update(resolved: &Resolved, client: &Client, args: UpdateArgs) -> Resul
     };
     let detail = ops::update(client, &key, input).await?;
     eprintln!("updated user {}", sanitize(&detail.user.id));
-    print_detail(&detail, args.format)
+    print_detail(&detail, args.format, printing)
 }
 
-async fn upsert(resolved: &Resolved, client: &Client, args: UpsertArgs) -> Result<(), Failure> {
+async fn upsert(
+    resolved: &Resolved,
+    client: &Client,
+    args: UpsertArgs,
+    printing: Printing,
+) -> Result<(), Failure> {
     training_only(client, "upsert users")?;
     writable(resolved, "upsert")?;
     let input = UpdateOrCreateUserInput {
@@ -659,5 +697,5 @@ async fn upsert(resolved: &Resolved, client: &Client, args: UpsertArgs) -> Resul
         if created { "created" } else { "updated" },
         sanitize(&detail.user.id)
     );
-    print_detail(&detail, args.format)
+    print_detail(&detail, args.format, printing)
 }
