@@ -22,13 +22,17 @@ fn userdeck(url: &str, args: &[&str]) -> (Output, Vec<Value>) {
 }
 
 fn userdeck_as(url: &str, token: &str, args: &[&str]) -> (Output, Vec<Value>) {
+    userdeck_in(url, "crm", token, args)
+}
+
+fn userdeck_in(url: &str, dialect: &str, token: &str, args: &[&str]) -> (Output, Vec<Value>) {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config/userdeck/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(
         &config,
         format!(
-            "default_profile = \"t\"\n[profiles.t]\nendpoint = \"{url}\"\ndialect = \"crm\"\nchunk_size = 1\n"
+            "default_profile = \"t\"\n[profiles.t]\nendpoint = \"{url}\"\ndialect = \"{dialect}\"\nchunk_size = 1\n"
         ),
     )
     .unwrap();
@@ -223,4 +227,73 @@ fn sort_by_the_api_field_names_and_an_offset_past_the_end() {
         stderr.contains("no rows at offset 999999 (10 in all)"),
         "{stderr}"
     );
+}
+
+/// A name that would clear a terminal, set its clipboard, reorder text and run as a
+/// spreadsheet formula.
+const HOSTILE: &str =
+    "=HYPERLINK(\"http://x\",\"y\")\u{1b}[2J\u{1b}]52;c;aGk=\u{7}\u{9b}1m\u{202e}\u{200b}";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_data_comes_out_safe_in_every_format() {
+    let served = Served::start(&["--dialect", "training", "--users", "3"]);
+    let training = |args: &[&str]| userdeck_in(&served.url, "training", TOKEN, args).0;
+    let created = training(&[
+        "users",
+        "create",
+        "--email",
+        "h@example.nl",
+        "--name",
+        HOSTILE,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(created.status.code(), Some(0), "{:?}", created);
+    // Line ends are the output's own (a terminal adds CRs, CSV writes them).
+    let raw_unsafe = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        text.chars()
+            .any(|c| userdeck::text::is_unsafe(c) && c != '\n' && c != '\r')
+    };
+    assert!(!raw_unsafe(&created.stdout), "JSON escapes them");
+    let record: Value = serde_json::from_slice(&created.stdout).unwrap();
+    assert_eq!(record["user"]["name"], HOSTILE, "the exact data");
+    let id = record["user"]["id"].as_str().unwrap().to_string();
+
+    let csv = training(&["users", "show", &id, "--format", "csv"]);
+    let text = String::from_utf8_lossy(&csv.stdout);
+    assert!(
+        text.contains("name,\"'=HYPERLINK"),
+        "the formula guard: {text}"
+    );
+    let raw = training(&["--csv-raw", "users", "show", &id, "--format", "csv"]);
+    let text = String::from_utf8_lossy(&raw.stdout);
+    assert!(text.contains("name,\"=HYPERLINK"), "--csv-raw: {text}");
+    let list = training(&["users", "list", "--format", "csv"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("'=HYPERLINK"));
+
+    // On a terminal: nothing raw reaches it, in any format.
+    let _serial = pty::ONE_AT_A_TIME.lock().await;
+    for format in ["csv", "json", "table"] {
+        let ui = pty::Dashboard::sized(
+            &served.url,
+            userdeck::dialect::Dialect::Training,
+            &["users", "show", &id, "--format", format],
+            "",
+            &[],
+            (200, 50),
+            "",
+        );
+        let (status, raw) = ui.exit();
+        assert!(status.success(), "{format}");
+        assert!(
+            !raw.contains(&0x1b),
+            "{format}: an escape reached the terminal"
+        );
+        assert!(
+            !raw_unsafe(&raw),
+            "{format}: {:?}",
+            String::from_utf8_lossy(&raw)
+        );
+    }
 }
