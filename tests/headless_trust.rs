@@ -297,3 +297,23 @@ async fn hostile_data_comes_out_safe_in_every_format() {
         );
     }
 }
+
+#[test]
+fn a_list_that_fails_half_way_is_still_one_valid_json_document() {
+    // Page 1 passes; every try of page 2 is garbled or fails (requests 2, 3 and 4).
+    let served = Served::start(&["--users", "1500", "--faults", "bad-body=1/2,fail=1/3"]);
+    let (output, _) = userdeck(&served.url, &["users", "list", "--all", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let document: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    assert_eq!(
+        document["users"].as_array().unwrap().len(),
+        1000,
+        "the rows so far"
+    );
+    assert!(
+        document["error"].as_str().unwrap().starts_with("Users: "),
+        "{}",
+        document["error"]
+    );
+}

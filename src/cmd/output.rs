@@ -12,7 +12,9 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
+use super::Failure;
 use super::safe::{self, Printing};
+use crate::api::error::ApiError;
 use crate::api::model::User;
 use crate::cli::Format;
 use crate::dialect::Dialect;
@@ -263,6 +265,29 @@ impl<W: Write> ListWriter<W> {
         self.pages += 1;
         self.rows += users.len() as u64;
         self.out.flush()
+    }
+
+    /// Ends a list that failed half-way so that what was written stays valid: JSON gets
+    /// the rows so far and an `"error"` member (CSV and tables end at a row already).
+    /// The failure to report.
+    pub fn fail(mut self, error: ApiError) -> Failure {
+        let written = (|| {
+            if self.format == Format::Json {
+                if self.pages == 0 {
+                    write!(self.out, "{{\"users\": [")?;
+                }
+                if self.rows > 0 {
+                    writeln!(self.out)?;
+                }
+                let message = safe::json(&error.to_string(), false);
+                writeln!(self.out, "], \"error\": {message}}}")?;
+            }
+            self.out.flush()
+        })();
+        match written {
+            Ok(()) => Failure::from(error),
+            Err(e) => Failure::from(e),
+        }
     }
 
     /// Ends the list; `total` is the number of matching users over all pages.

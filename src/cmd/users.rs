@@ -97,7 +97,10 @@ async fn list(
     );
     // training lists every user at once: held here and paged like the server would.
     let local = match client.dialect() {
-        Dialect::Training => Some(LocalUsers::new(ops::training_all(client).await?)),
+        Dialect::Training => match ops::training_all(client).await {
+            Ok(users) => Some(LocalUsers::new(users)),
+            Err(e) => return Err(writer.fail(e)),
+        },
         Dialect::Crm => None,
     };
     let mut start = query.clone();
@@ -108,7 +111,11 @@ async fn list(
     let total = loop {
         let page = match &local {
             Some(users) => users.page(&next),
-            None => ops::crm_page(client, &next).await?,
+            None => match ops::crm_page(client, &next).await {
+                Ok(page) => page,
+                // What was written stays a whole document, saying where it stopped.
+                Err(e) => return Err(writer.fail(e)),
+            },
         };
         writer.page(&page.rows)?;
         next.offset += page.rows.len() as u64;
