@@ -77,6 +77,13 @@ pub enum Command {
     Demo(DemoArgs),
     /// Serve the embedded GraphQL server (either contract) with demo data
     Serve(ServeArgs),
+    /// Print a shell completion script (e.g. `userdeck completions bash > ~/.local/share/bash-completion/completions/userdeck`)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `userdeck man > ~/.local/share/man/man1/userdeck.1`
+    Man,
 }
 
 #[derive(Debug, Args)]

@@ -37,6 +37,8 @@ fn main() -> ExitCode {
             .map_err(|e| cmd::Failure::new(cmd::EXIT_ERROR, format!("{e:#}"))),
         Some(Command::Users(command)) => runtime.block_on(cmd::users(&cli.global, command)),
         Some(Command::Config(command)) => cmd::config(&cli.global, command),
+        Some(Command::Completions { shell }) => cmd::completions(shell),
+        Some(Command::Man) => cmd::man(),
     };
     // The runtime's tasks (a demo server, requests under way) stop here, not later.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));

@@ -317,3 +317,37 @@ fn a_list_that_fails_half_way_is_still_one_valid_json_document() {
         document["error"]
     );
 }
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_userdeck"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let output = run(&["completions", shell]);
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            script.contains("userdeck") && script.contains("unarchive"),
+            "{shell}"
+        );
+    }
+    // The bash script parses.
+    let bash = run(&["completions", "bash"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("userdeck.bash");
+    std::fs::write(&file, &bash.stdout).unwrap();
+    let parsed = Command::new("bash").arg("-n").arg(&file).status().unwrap();
+    assert!(parsed.success());
+    let man = run(&["man"]);
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(man.status.success());
+    assert!(
+        page.contains(".TH userdeck 1") && page.contains("SUBCOMMANDS"),
+        "{page}"
+    );
+    assert_eq!(run(&["completions", "tcsh"]).status.code(), Some(2));
+}

@@ -121,6 +121,24 @@ pub async fn users(global: &GlobalArgs, command: UsersCommand) -> Result<(), Fai
     users::run(&resolved, &client, command, printing).await
 }
 
+/// A completion script for `shell`, generated from the command line's definition.
+pub fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
+    let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "userdeck", &mut out);
+    std::io::stdout().write_all(&out)?;
+    Ok(())
+}
+
+/// The manual page, in roff, generated from the command line's definition.
+pub fn man() -> Result<(), Failure> {
+    let command = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(command).render(&mut out)?;
+    std::io::stdout().write_all(&out)?;
+    Ok(())
+}
+
 pub fn config(global: &GlobalArgs, command: ConfigCommand) -> Result<(), Failure> {
     match command {
         ConfigCommand::Path => {
