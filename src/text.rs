@@ -98,6 +98,39 @@ pub fn head(text: &str, chars: usize) -> &str {
 }
 
 #[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use unicode_width::UnicodeWidthStr;
+
+    use super::{fit, fit_middle, head, is_unsafe, sanitize};
+
+    proptest! {
+        /// Nothing unsafe survives; what was safe is kept, in order.
+        #[test]
+        fn sanitized_text_holds_no_control_or_format_character(text in "\\PC*|.*|[\\x00-\\x1f\\u{80}-\\u{9f}\\u{200b}-\\u{206f}\\u{feff}a]*") {
+            let out = sanitize(&text);
+            prop_assert!(!out.chars().any(is_unsafe));
+            // Every safe character of the input is in the output, in order.
+            let mut rest = out.chars();
+            for c in text.chars().filter(|c| !is_unsafe(*c)) {
+                prop_assert!(rest.any(|o| o == c), "{c:?} lost");
+            }
+        }
+
+        /// A cut never passes its width, nor the text's own, and never splits a character.
+        #[test]
+        fn cuts_keep_within_the_width(text in "\\PC*", width in 0usize..40) {
+            let cut = fit(&text, width);
+            prop_assert!(cut.width() <= width);
+            prop_assert!(cut.width() <= text.width());
+            let middle = fit_middle(&text, width);
+            prop_assert!(middle.width() <= width);
+            prop_assert!(text.starts_with(head(&text, width)));
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::{fit, head, sanitize};
 

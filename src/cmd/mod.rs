@@ -4,6 +4,7 @@
 //! 4 UNAUTHORIZED, 5 RESOURCE_NOT_FOUND. Errors go to standard error.
 
 mod dashboard;
+mod ids;
 pub mod output;
 pub mod safe;
 mod users;

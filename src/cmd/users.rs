@@ -4,6 +4,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 
 use serde_json::json;
 
+use super::ids;
 use super::output::{ListWriter, TableWriter};
 use super::safe::{self, Printing};
 use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNAUTHORIZED, EXIT_UNKNOWN, Failure};
@@ -270,97 +271,6 @@ fn print_detail(detail: &UserDetail, format: Format, printing: Printing) -> Resu
     Ok(())
 }
 
-/// The longest id taken: anything longer is not an id.
-const MAX_ID: usize = 256;
-
-/// The ids of a bulk command: its arguments, then those of --ids-from, one a line, each
-/// trimmed. An id that cannot be one (longer than [`MAX_ID`] characters, or holding
-/// control characters) stops the command before anything is sent.
-fn gather_ids(args: &BulkArgs) -> Result<Vec<String>, Failure> {
-    let mut ids: Vec<String> = Vec::new();
-    for id in &args.ids {
-        ids.push(checked_id(id.trim())?);
-    }
-    if let Some(source) = &args.ids_from {
-        let mut reader: Box<dyn BufRead> = if source == "-" {
-            Box::new(io::stdin().lock())
-        } else {
-            let file = std::fs::File::open(source)
-                .map_err(|e| Failure::usage(format!("--ids-from {source}: {e}")))?;
-            Box::new(io::BufReader::new(file))
-        };
-        let bad_read = |e: io::Error| Failure::usage(format!("--ids-from {source}: {e}"));
-        while let Some((line, cut)) = bounded_line(&mut reader).map_err(bad_read)? {
-            if cut {
-                return Err(Failure::usage(format!(
-                    "--ids-from {source}: a line of {} is far longer than an id ({MAX_ID} characters at most): nothing was sent",
-                    crate::text::fit(&sanitize(crate::text::head(&line, 60)), 40)
-                )));
-            }
-            let id = line.trim();
-            if !id.is_empty() && !id.starts_with('#') {
-                ids.push(checked_id(id)?);
-            }
-        }
-    }
-    ids.retain(|id| !id.is_empty());
-    if ids.is_empty() {
-        return Err(Failure::usage(
-            "no ids given: name them, or use --ids-from FILE (- for standard input)",
-        ));
-    }
-    Ok(ids)
-}
-
-/// `id`, unless it cannot be one: then a usage error showing it cut and safe.
-fn checked_id(id: &str) -> Result<String, Failure> {
-    let length = id.chars().count();
-    let shown = || crate::text::fit(&sanitize(crate::text::head(id, 60)), 40);
-    if length > MAX_ID {
-        return Err(Failure::usage(format!(
-            "id {} is {length} characters long, more than {MAX_ID}: nothing was sent",
-            shown()
-        )));
-    }
-    if id.chars().any(char::is_control) {
-        return Err(Failure::usage(format!(
-            "id {} holds control characters: nothing was sent",
-            shown()
-        )));
-    }
-    Ok(id.to_string())
-}
-
-/// The next line of `reader`, holding at most a few times [`MAX_ID`] bytes of it (the
-/// rest of a longer line is read past, not kept: a huge line cannot fill the memory),
-/// and whether it was cut so.
-fn bounded_line(reader: &mut dyn BufRead) -> io::Result<Option<(String, bool)>> {
-    const KEPT: usize = MAX_ID * 4 + 4;
-    let mut kept = Vec::new();
-    let mut any = false;
-    let mut cut = false;
-    loop {
-        let buffer = reader.fill_buf()?;
-        if buffer.is_empty() {
-            break;
-        }
-        any = true;
-        let (chunk, done) = match memchr::memchr(b'\n', buffer) {
-            Some(at) => (&buffer[..at], Some(at + 1)),
-            None => (buffer, None),
-        };
-        let room = KEPT.saturating_sub(kept.len());
-        cut |= chunk.len() > room;
-        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let used = done.unwrap_or(buffer.len());
-        reader.consume(used);
-        if done.is_some() {
-            break;
-        }
-    }
-    Ok(any.then(|| (String::from_utf8_lossy(&kept).into_owned(), cut)))
-}
-
 /// Refuses a mutation under a read-only profile, before anything is sent.
 fn writable(resolved: &Resolved, what: &str) -> Result<(), Failure> {
     if resolved.profile.read_only {
@@ -414,7 +324,7 @@ async fn act(
         )));
     }
     writable(resolved, action.verb())?;
-    let ids = gather_ids(&args)?;
+    let ids = ids::gather(&args)?;
     let shown: Vec<String> = ids
         .iter()
         .take(3)
