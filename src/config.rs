@@ -144,6 +144,10 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
         )));
     }
     let shown = file.display().to_string();
+    check_environment()?;
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        check_top_level(&shown, &text)?;
+    }
     let settings: Settings = config::Config::builder()
         .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
         .add_source(
@@ -173,12 +177,14 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
             known.join(", ")
         )));
     };
-    if let Some(endpoint) = overrides
-        .endpoint
-        .clone()
-        .or_else(|| settings.endpoint.clone())
-    {
-        profile.endpoint = endpoint;
+    // A value from a flag or the environment is blamed on that flag or variable.
+    let mut origin: BTreeMap<&str, &str> = BTreeMap::new();
+    if let Some(endpoint) = &overrides.endpoint {
+        profile.endpoint = endpoint.clone();
+        origin.insert("endpoint", "--endpoint");
+    } else if let Some(endpoint) = &settings.endpoint {
+        profile.endpoint = endpoint.clone();
+        origin.insert("endpoint", "USERDECK_ENDPOINT");
     }
     if let Some(dialect) = overrides.dialect.or(settings.dialect) {
         profile.dialect = dialect;
@@ -188,8 +194,13 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
     }
     if let Some(size) = settings.page_size {
         profile.page_size = size;
+        origin.insert("page_size", "USERDECK_PAGE_SIZE");
     }
-    check(&shown, &name, &profile)?;
+    let key = |k: &str| match origin.get(k) {
+        Some(source) => (*source).to_string(),
+        None => format!("{shown}: profiles.{name}.{k}"),
+    };
+    check(&key, &profile)?;
     let mut warnings = Vec::new();
     if let Some(warning) = token_file_warning(&file) {
         warnings.push(warning);
@@ -201,6 +212,110 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
         settings,
         warnings,
     })
+}
+
+/// The keys a config file may have at its top.
+const TOP_LEVEL: [&str; 3] = ["default_profile", "profiles", "keys"];
+
+/// The keys of a profile (serde refuses others too; this list gives the hint).
+const PROFILE_KEYS: [&str; 11] = [
+    "endpoint",
+    "dialect",
+    "token",
+    "token_command",
+    "token_command_timeout_secs",
+    "read_only",
+    "page_size",
+    "connect_timeout_secs",
+    "request_timeout_secs",
+    "retries",
+    "chunk_size",
+];
+
+/// An unknown top-level key of the file is an error naming it (a misspelt
+/// `default_profile` would otherwise be ignored and the built-in profile used).
+fn check_top_level(shown: &str, text: &str) -> Result<(), ConfigError> {
+    // A file that does not parse is told by the config crate, with its line.
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(());
+    };
+    let unknown = |path: String, key: &str, known: &[&str]| {
+        let hint = closest(key, known)
+            .map(|k| format!(" (did you mean {k:?}?)"))
+            .unwrap_or_default();
+        ConfigError(format!(
+            "{shown}: unknown key {path}{hint}; known: {}",
+            known.join(", ")
+        ))
+    };
+    for (key, value) in &table {
+        if !TOP_LEVEL.contains(&key.as_str()) {
+            return Err(unknown(format!("{key:?}"), key, &TOP_LEVEL));
+        }
+        if key == "profiles"
+            && let Some(profiles) = value.as_table()
+        {
+            for (name, profile) in profiles {
+                for field in profile.as_table().into_iter().flat_map(|t| t.keys()) {
+                    if !PROFILE_KEYS.contains(&field.as_str()) {
+                        let path = format!("profiles.{name}.{field}");
+                        return Err(unknown(path, field, &PROFILE_KEYS));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The environment variables read as typed values, checked by name before the layers
+/// merge (an error there would otherwise blame the file).
+fn check_environment() -> Result<(), ConfigError> {
+    if let Ok(size) = std::env::var("USERDECK_PAGE_SIZE")
+        && size.trim().parse::<u64>().is_err()
+    {
+        return Err(ConfigError(format!(
+            "USERDECK_PAGE_SIZE: expected a number of rows, got {:?}",
+            crate::text::sanitize(&size)
+        )));
+    }
+    if let Ok(flag) = std::env::var("USERDECK_READ_ONLY")
+        && flag.trim().parse::<bool>().is_err()
+    {
+        return Err(ConfigError(format!(
+            "USERDECK_READ_ONLY: expected true or false, got {:?}",
+            crate::text::sanitize(&flag)
+        )));
+    }
+    Ok(())
+}
+
+/// The known name closest to `key`, if it is a likely misspelling (an edit or two).
+fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (distance(key, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance, by characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            previous = here;
+        }
+    }
+    row[b.len()]
 }
 
 /// A parser's message on one line: its code frame (`2 | [profiles.x`, `|   ^`) dropped.
@@ -218,8 +333,8 @@ fn one_line(message: &str) -> String {
         .join(" ")
 }
 
-fn check(file: &str, name: &str, p: &Profile) -> Result<(), ConfigError> {
-    let key = |k: &str| format!("{file}: profiles.{name}.{k}");
+/// Checks a profile's values; `key` names where a key's value came from.
+fn check(key: &dyn Fn(&str) -> String, p: &Profile) -> Result<(), ConfigError> {
     match reqwest::Url::parse(&p.endpoint) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => {}
         _ => {

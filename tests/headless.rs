@@ -710,6 +710,14 @@ async fn malformed_config_files_get_one_line_errors() {
             "default_profile = \"test\"\n[profiles.test]\nendpoint = \"http://x/graphql\"\ndialect = \"crm\"\nretries = 1000\n",
             vec!["profiles.test.retries", "0 to 10"],
         ),
+        (
+            "default_profle = \"test\"\n[profiles.test]\nendpoint = \"http://x/graphql\"\ndialect = \"crm\"\n",
+            vec!["\"default_profle\"", "did you mean \"default_profile\"?"],
+        ),
+        (
+            "default_profile = \"test\"\n[profiles.test]\nendpoint = \"http://x/graphql\"\ndialect = \"crm\"\nchunksize = 5\n",
+            vec!["profiles.test.chunksize", "did you mean \"chunk_size\"?"],
+        ),
     ] {
         home.write_config(text);
         let run = home.run(&["users", "list"]).await;
@@ -720,6 +728,35 @@ async fn malformed_config_files_get_one_line_errors() {
         for m in mentions {
             assert!(message.contains(m), "{m:?} in {message}");
         }
+    }
+    // A bad value from a flag or the environment blames that flag or variable.
+    home.write_config(&format!(
+        "default_profile = \"test\"\n[profiles.test]\nendpoint = \"{}\"\ndialect = \"crm\"\n",
+        server.url
+    ));
+    let flag = home
+        .run(&["--endpoint", "localhost:4000", "users", "list"])
+        .await;
+    flag.expect(1);
+    assert!(
+        flag.stderr.starts_with("error: --endpoint:"),
+        "{}",
+        flag.stderr
+    );
+    assert!(!flag.stderr.contains(&file), "{}", flag.stderr);
+    for (var, value) in [("USERDECK_PAGE_SIZE", "lots"), ("USERDECK_PAGE_SIZE", "0")] {
+        let run = home
+            .run_with(
+                &["users", "list"],
+                move |c| {
+                    c.env(var, value);
+                },
+                "",
+            )
+            .await;
+        run.expect(1);
+        assert!(run.stderr.contains(var), "{var}={value}: {}", run.stderr);
+        assert!(!run.stderr.contains(&file), "{}", run.stderr);
     }
     let missing = home
         .run(&["--config", "/nonexistent/userdeck.toml", "users", "list"])
