@@ -15,7 +15,7 @@ use userdeck::api::audit::Journal;
 use userdeck::api::bulk::{self, Stop};
 use userdeck::api::client::{Client, ClientConfig, Token};
 use userdeck::api::error::{ApiError, TransportKind};
-use userdeck::api::model::{BulkAction, ListQuery, SortField, Status};
+use userdeck::api::model::{BulkAction, FailReason, ListQuery, SortField, Status};
 use userdeck::api::ops::{self, UserKey};
 use userdeck::api::training::{
     CreateUserInput, Language, Role, UpdateOrCreateUserInput, UpdateUserInput,
@@ -437,7 +437,7 @@ async fn a_bulk_block_isolates_an_unknown_id_and_journals_everything() {
         report.failed,
         [(
             "usr_does_not_exist".to_string(),
-            "unknown to the server".to_string()
+            FailReason::UnknownToServer
         )]
     );
     assert_eq!(progress.last().unwrap().done, 1_200);
@@ -537,10 +537,10 @@ async fn training_bulk_reports_malformed_and_unknown_ids() {
     assert_eq!(
         report.failed,
         [
-            ("uuid-hier".to_string(), "not a UUID".to_string()),
+            ("uuid-hier".to_string(), FailReason::NotUuid),
             (
                 "8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".to_string(),
-                "unknown to the server".to_string()
+                FailReason::UnknownToServer
             )
         ]
     );

@@ -127,9 +127,9 @@ impl Journal {
 }
 
 /// (id, reason) pairs as the journal writes them.
-fn reasons(list: &[(String, String)]) -> Vec<Value> {
+fn reasons(list: &[(String, impl std::fmt::Display)]) -> Vec<Value> {
     list.iter()
-        .map(|(id, reason)| json!({ "id": id, "reason": reason }))
+        .map(|(id, reason)| json!({ "id": id, "reason": reason.to_string() }))
         .collect()
 }
 

@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 use super::client::Client;
 use super::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
-use super::model::{BulkAction, BulkReport};
+use super::model::{BulkAction, BulkReport, FailReason};
 use super::settle;
 use crate::dialect::Dialect;
 
@@ -132,7 +132,10 @@ pub async fn run(
     let total = ids.len();
     let mut report = BulkReport::default();
     if !client.capabilities().can(action) {
-        let reason = format!("the {} API cannot {}", client.dialect(), action.verb());
+        let reason = FailReason::CannotDo {
+            dialect: client.dialect(),
+            action,
+        };
         report.failed = ids.into_iter().map(|id| (id, reason.clone())).collect();
         return report;
     }
@@ -181,7 +184,7 @@ pub async fn run(
             for id in ids {
                 match uuid::Uuid::parse_str(&id) {
                     Ok(uuid) => valid.push((id, uuid.hyphenated().to_string())),
-                    Err(_) => report.failed.push((id, "not a UUID".into())),
+                    Err(_) => report.failed.push((id, FailReason::NotUuid)),
                 }
             }
             let archive = action == BulkAction::Archive;
@@ -206,7 +209,7 @@ pub async fn run(
                             } else {
                                 report
                                     .failed
-                                    .push((given.clone(), "unknown to the server".into()));
+                                    .push((given.clone(), FailReason::UnknownToServer));
                             }
                         }
                     }
@@ -242,7 +245,7 @@ impl BulkReport {
     /// anyway, else failed.
     fn add_error(&mut self, ids: impl IntoIterator<Item = String>, error: &ApiError) {
         if error.is_code(RESOURCE_NOT_FOUND) {
-            let reason = "unknown to the server".to_string();
+            let reason = FailReason::UnknownToServer;
             self.failed
                 .extend(ids.into_iter().map(|id| (id, reason.clone())));
         } else if error.may_have_applied() {
@@ -250,7 +253,7 @@ impl BulkReport {
             self.unknown
                 .extend(ids.into_iter().map(|id| (id, why.clone())));
         } else {
-            let reason = error.to_string();
+            let reason = FailReason::Error(error.to_string());
             self.failed
                 .extend(ids.into_iter().map(|id| (id, reason.clone())));
         }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{Entry, Journal};
 use super::error::ApiError;
-use super::model::{BulkAction, BulkReport, Capabilities};
+use super::model::{BulkAction, BulkReport, Capabilities, FailReason};
 use super::{crm, training};
 use crate::dialect::Dialect;
 
@@ -366,7 +366,7 @@ impl Client {
                     succeeded: succeeded.clone(),
                     failed: failed
                         .iter()
-                        .map(|id| (id.clone(), "unknown to the server".into()))
+                        .map(|id| (id.clone(), FailReason::UnknownToServer))
                         .collect(),
                     ..BulkReport::default()
                 },
@@ -414,18 +414,20 @@ fn write_outcome(
 /// The per-id outcome of a request that succeeds or fails as a whole; ids of a request
 /// the server may have applied without answering are unknown.
 fn outcome_all<T>(ids: &[String], result: &Result<T, ApiError>) -> BulkReport {
-    let each = |why: String| ids.iter().map(|id| (id.clone(), why.clone())).collect();
+    fn each<R: Clone>(ids: &[String], why: R) -> Vec<(String, R)> {
+        ids.iter().map(|id| (id.clone(), why.clone())).collect()
+    }
     match result {
         Ok(_) => BulkReport {
             succeeded: ids.to_vec(),
             ..BulkReport::default()
         },
         Err(e) if e.may_have_applied() => BulkReport {
-            unknown: each(e.to_string()),
+            unknown: each(ids, e.to_string()),
             ..BulkReport::default()
         },
         Err(e) => BulkReport {
-            failed: each(e.to_string()),
+            failed: each(ids, FailReason::Error(e.to_string())),
             ..BulkReport::default()
         },
     }

@@ -332,12 +332,52 @@ impl BulkAction {
     }
 }
 
+/// Why an id of a bulk action failed: a type, so that code asks which, and the words
+/// are written once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailReason {
+    /// The server has no user with that id.
+    UnknownToServer,
+    /// training: the id is not a UUID, so it was never sent.
+    NotUuid,
+    /// Read back after a lost answer: the server holds another status.
+    NotApplied(Status),
+    /// The connected API has no such action.
+    CannotDo {
+        dialect: Dialect,
+        action: BulkAction,
+    },
+    /// The request failed with this error (sanitize before printing).
+    Error(String),
+}
+
+impl fmt::Display for FailReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FailReason::UnknownToServer => f.write_str("unknown to the server"),
+            FailReason::NotUuid => f.write_str("not a UUID"),
+            FailReason::NotApplied(status) => {
+                write!(f, "not applied: the server holds {status}")
+            }
+            FailReason::CannotDo { dialect, action } => {
+                write!(f, "the {dialect} API cannot {}", action.verb())
+            }
+            FailReason::Error(message) => f.write_str(message),
+        }
+    }
+}
+
+impl Serialize for FailReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// How a bulk action went, per id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BulkReport {
     pub succeeded: Vec<String>,
-    /// (id, reason)
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<(String, FailReason)>,
     /// Sent, but no answer says whether the server applied it: (id, why).
     pub unknown: Vec<(String, String)>,
     /// Never sent: the action was stopped first.

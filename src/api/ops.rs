@@ -5,7 +5,7 @@ use cynic::{MutationBuilder, QueryBuilder};
 
 use super::client::Client;
 use super::error::ApiError;
-use super::model::{BulkReport, ListQuery, Page, SortField, Status, User, UserDetail};
+use super::model::{BulkReport, FailReason, ListQuery, Page, SortField, Status, User, UserDetail};
 use super::{crm, training};
 use crate::dialect::Dialect;
 
@@ -289,7 +289,7 @@ fn detail_outcome(result: Result<&UserDetail, &ApiError>) -> BulkReport {
             ..BulkReport::default()
         },
         Err(e) => BulkReport {
-            failed: vec![(String::new(), e.to_string())],
+            failed: vec![(String::new(), FailReason::Error(e.to_string()))],
             ..BulkReport::default()
         },
     }

@@ -7,7 +7,7 @@
 use futures_util::StreamExt;
 
 use super::client::Client;
-use super::model::{BulkAction, BulkReport, Status};
+use super::model::{BulkAction, BulkReport, FailReason, Status};
 use super::ops;
 
 /// Reads at most this many users back at once.
@@ -44,12 +44,8 @@ pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport
     for ((id, why), found) in found {
         match found {
             Found::Holds => settled.succeeded.push(id),
-            Found::Other(status) => settled
-                .failed
-                .push((id, format!("not applied: the server holds {status}"))),
-            Found::Missing => settled
-                .failed
-                .push((id, "unknown to the server".to_string())),
+            Found::Other(status) => settled.failed.push((id, FailReason::NotApplied(status))),
+            Found::Missing => settled.failed.push((id, FailReason::UnknownToServer)),
             Found::Unreadable(e) => settled
                 .unknown
                 .push((id, format!("{why}; reading it back failed too: {e}"))),

@@ -64,7 +64,8 @@ fn distinct<'a>(reasons: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 /// last, where a narrow footer cuts.
 pub fn summary(action: BulkAction, report: &BulkReport) -> Message {
     let mut text = counts(action, report);
-    let reasons = distinct(report.failed.iter().map(|(_, r)| r.as_str()));
+    let failed: Vec<String> = report.failed.iter().map(|(_, r)| r.to_string()).collect();
+    let reasons = distinct(failed.iter().map(String::as_str));
     if !reasons.is_empty() {
         text.push_str(&format!(" ({})", reasons.join("; ")));
     }

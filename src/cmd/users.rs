@@ -11,7 +11,9 @@ use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNAUTHORIZED, EXIT_UN
 use crate::api::bulk::{self, Progress, Stop};
 use crate::api::client::Client;
 use crate::api::local::LocalUsers;
-use crate::api::model::{BulkAction, BulkReport, ListQuery, SortField, Status, UserDetail};
+use crate::api::model::{
+    BulkAction, BulkReport, FailReason, ListQuery, SortField, Status, UserDetail,
+};
 use crate::api::ops::{self, MAX_PAGE, UserKey};
 use crate::api::training::{
     CreateUserInput, JsonString, Language, Role, UpdateOrCreateUserInput, UpdateUserInput,
@@ -375,11 +377,11 @@ fn print_report(
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Json => {
-            let each = |list: &[(String, String)]| -> Vec<serde_json::Value> {
+            fn each(list: &[(String, impl ToString)]) -> Vec<serde_json::Value> {
                 list.iter()
-                    .map(|(id, reason)| json!({ "id": id, "reason": reason }))
+                    .map(|(id, reason)| json!({ "id": id, "reason": reason.to_string() }))
                     .collect()
-            };
+            }
             let answer = json!({
                 "action": action,
                 "succeeded": report.succeeded,
@@ -392,21 +394,25 @@ fn print_report(
             let mut csv = csv::Writer::from_writer(&mut out);
             let err = |e: csv::Error| Failure::new(EXIT_ERROR, e.to_string());
             csv.write_record(["id", "outcome", "reason"]).map_err(err)?;
-            let rows = (report.succeeded.iter().map(|id| (id, "succeeded", "")))
-                .chain(
-                    report
-                        .failed
-                        .iter()
-                        .map(|(id, r)| (id, "failed", r.as_str())),
-                )
-                .chain(
-                    report
-                        .unknown
-                        .iter()
-                        .map(|(id, r)| (id, "unknown", r.as_str())),
-                );
+            // Every id with its outcome and reason, as text.
+            let rows = (report
+                .succeeded
+                .iter()
+                .map(|id| (id, "succeeded", String::new())))
+            .chain(
+                report
+                    .failed
+                    .iter()
+                    .map(|(id, r)| (id, "failed", r.to_string())),
+            )
+            .chain(
+                report
+                    .unknown
+                    .iter()
+                    .map(|(id, r)| (id, "unknown", r.clone())),
+            );
             for (id, outcome, reason) in rows {
-                let (id, reason) = (printing.csv_cell(id), printing.csv_cell(reason));
+                let (id, reason) = (printing.csv_cell(id), printing.csv_cell(&reason));
                 csv.write_record([id.as_ref(), outcome, reason.as_ref()])
                     .map_err(err)?;
             }
@@ -414,7 +420,12 @@ fn print_report(
         }
         Format::Table => {
             for (id, reason) in &report.failed {
-                writeln!(out, "failed  {}  {}", sanitize(id), sanitize(reason))?;
+                writeln!(
+                    out,
+                    "failed  {}  {}",
+                    sanitize(id),
+                    sanitize(&reason.to_string())
+                )?;
             }
             for (id, reason) in &report.unknown {
                 writeln!(out, "unknown  {}  {}", sanitize(id), sanitize(reason))?;
@@ -477,7 +488,7 @@ fn outcome(report: &BulkReport) -> Result<(), Failure> {
     } else if report
         .failed
         .iter()
-        .all(|(_, r)| r == "unknown to the server")
+        .all(|(_, r)| *r == FailReason::UnknownToServer)
     {
         Err(Failure::new(EXIT_NOT_FOUND, "no user was found"))
     } else {

@@ -90,7 +90,7 @@ fn a_bulk_action_confirms_runs_and_shows_each_outcome_at_once() {
         BulkAction::Block,
         BulkReport {
             succeeded: vec!["u0".into(), "u3".into()],
-            failed: vec![("u1".into(), "unknown to the server".into())],
+            failed: vec![("u1".into(), FailReason::UnknownToServer)],
             ..BulkReport::default()
         },
     ));

@@ -14,7 +14,7 @@ use super::*;
 use crate::api::bulk::Progress;
 use crate::api::error::ApiError;
 use crate::api::model::{
-    BulkReport, ListQuery, Overlap, Page, SortField, Status, User, UserDetail,
+    BulkReport, FailReason, ListQuery, Overlap, Page, SortField, Status, User, UserDetail,
 };
 use crate::api::ops::UserKey;
 use crate::dialect::Dialect;
