@@ -168,24 +168,17 @@ pub async fn create(
     let detail = serde_json::json!({ "email": user.email, "name": user.name });
     let email = user.email.clone();
     let variables = training::CreateUserVariables { send_invite, user };
-    client
-        .journalled(
-            "create",
-            &[email],
-            Some(detail),
-            async {
-                let answer = client
-                    .mutate(training::CreateUser::build(variables))
-                    .await?;
-                answer
-                    .create_user
-                    .and_then(|p| p.user)
-                    .map(UserDetail::from)
-                    .ok_or_else(|| empty("CreateUser"))
-            },
-            |r| detail_outcome(r.as_ref()),
-        )
-        .await
+    let send = async {
+        let answer = client
+            .mutate(training::CreateUser::build(variables))
+            .await?;
+        answer
+            .create_user
+            .and_then(|p| p.user)
+            .map(UserDetail::from)
+            .ok_or_else(|| empty("CreateUser"))
+    };
+    edit(client, "create", email, Some(detail), send, |d| d).await
 }
 
 /// training: changes the fields `user` sets of the user `key` names (id or ref).
@@ -208,24 +201,17 @@ pub async fn update(
         id,
         user,
     };
-    client
-        .journalled(
-            "update",
-            &[label],
-            None,
-            async {
-                let answer = client
-                    .mutate(training::UpdateUser::build(variables))
-                    .await?;
-                answer
-                    .update_user
-                    .and_then(|p| p.user)
-                    .map(UserDetail::from)
-                    .ok_or_else(|| empty("UpdateUser"))
-            },
-            |r| detail_outcome(r.as_ref()),
-        )
-        .await
+    let send = async {
+        let answer = client
+            .mutate(training::UpdateUser::build(variables))
+            .await?;
+        answer
+            .update_user
+            .and_then(|p| p.user)
+            .map(UserDetail::from)
+            .ok_or_else(|| empty("UpdateUser"))
+    };
+    edit(client, "update", label, None, send, |d| d).await
 }
 
 /// training: updates the user with this e-mail or ref, or creates it; (detail, created).
@@ -247,26 +233,36 @@ pub async fn upsert(
         send_invite,
         user,
     };
+    let send = async {
+        let answer = client
+            .mutate(training::UpdateOrCreateUser::build(variables))
+            .await?;
+        let payload = answer
+            .update_or_create_user
+            .ok_or_else(|| empty("UpdateOrCreateUser"))?;
+        let created = payload.created.unwrap_or(false);
+        payload
+            .user
+            .map(|u| (UserDetail::from(u), created))
+            .ok_or_else(|| empty("UpdateOrCreateUser"))
+    };
+    edit(client, "upsert", label, None, send, |(d, _)| d).await
+}
+
+/// A journalled single-user mutation: `send` runs it; `user` finds the user in its
+/// answer, whose id the journal records as succeeded.
+async fn edit<T>(
+    client: &Client,
+    action: &str,
+    label: String,
+    detail: Option<serde_json::Value>,
+    send: impl Future<Output = Result<T, ApiError>>,
+    user: fn(&T) -> &UserDetail,
+) -> Result<T, ApiError> {
     client
-        .journalled(
-            "upsert",
-            &[label],
-            None,
-            async {
-                let answer = client
-                    .mutate(training::UpdateOrCreateUser::build(variables))
-                    .await?;
-                let payload = answer
-                    .update_or_create_user
-                    .ok_or_else(|| empty("UpdateOrCreateUser"))?;
-                let created = payload.created.unwrap_or(false);
-                payload
-                    .user
-                    .map(|u| (UserDetail::from(u), created))
-                    .ok_or_else(|| empty("UpdateOrCreateUser"))
-            },
-            |r| detail_outcome(r.as_ref().map(|(detail, _)| detail)),
-        )
+        .journalled(action, &[label], detail, send, |r| {
+            detail_outcome(r.as_ref().map(user))
+        })
         .await
 }
 
