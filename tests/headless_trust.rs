@@ -168,6 +168,7 @@ fn a_hanging_token_command_is_stopped_at_its_timeout() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("token_command"), "{stderr}");
     assert!(stderr.contains("0.3 s"), "{stderr}");
+    assert!(stderr.contains("nearly"), "what it said is shown: {stderr}");
 }
 
 #[test]

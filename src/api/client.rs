@@ -193,7 +193,7 @@ impl Client {
                         } =>
                 {
                     tracing::debug!(operation = name, error = %e, attempt, "trying again");
-                    tokio::time::sleep(jittered(pause)).await;
+                    tokio::time::sleep(jittered(pause).min(MAX_BACKOFF)).await;
                     pause = (pause * 2).min(MAX_BACKOFF);
                     attempt += 1;
                 }
@@ -227,6 +227,15 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| ApiError::transport(name, &e))?;
+        // A server error is one whatever its body says: a read tries again, a mutation's
+        // outcome is unknown.
+        if status.is_server_error() {
+            return Err(ApiError::Http {
+                operation: name.to_string(),
+                status: status.as_u16(),
+                reason: status.canonical_reason().map(str::to_string),
+            });
+        }
         let raw: Option<RawResponse> = serde_json::from_slice(&body).ok();
         let Some(raw) = raw.filter(|r| r.data.is_some() || r.errors.is_some()) else {
             if !status.is_success() {
@@ -319,12 +328,19 @@ impl Client {
             if block {
                 self.mutate(crm::BlockUsers::build(variables))
                     .await
-                    .map(drop)
+                    .map(|a| a.block_users)
             } else {
                 self.mutate(crm::ActiveUsers::build(variables))
                     .await
-                    .map(drop)
+                    .map(|a| a.active_users)
             }
+            .and_then(|applied| {
+                // `false` says nothing of what was applied: unknown, to be read back.
+                applied.then_some(()).ok_or_else(|| ApiError::NotGraphQl {
+                    operation: action.to_string(),
+                    detail: "the server answered false without an error".into(),
+                })
+            })
         };
         self.journalled(action, ids, None, send, |r| outcome_all(ids, r))
             .await

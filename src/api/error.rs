@@ -71,6 +71,10 @@ impl ApiError {
     pub fn code(&self) -> Option<&str> {
         match self {
             ApiError::GraphQl { code, .. } => code.as_deref(),
+            // A proxy or gateway refusing the token answers in plain HTTP.
+            ApiError::Http {
+                status: 401 | 403, ..
+            } => Some(UNAUTHORIZED),
             _ => None,
         }
     }

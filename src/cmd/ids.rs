@@ -99,7 +99,8 @@ fn bounded_line(reader: &mut dyn BufRead) -> io::Result<Option<(String, bool)>> 
         kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
         let used = done.unwrap_or(buffer.len());
         reader.consume(used);
-        if done.is_some() {
+        // A cut line is refused whole: no need to read the rest (it may never end).
+        if done.is_some() || cut {
             break;
         }
     }

@@ -196,12 +196,12 @@ fn print_detail(detail: &UserDetail, format: Format, printing: Printing) -> Resu
                     sessions
                         .first
                         .as_ref()
-                        .map(|(_, at)| format!(", first {at}"))
+                        .map(|(_, at)| format!(", first {}", sanitize(at)))
                         .unwrap_or_default(),
                     sessions
                         .last
                         .as_ref()
-                        .map(|(_, at)| format!(", last {at}"))
+                        .map(|(_, at)| format!(", last {}", sanitize(at)))
                         .unwrap_or_default()
                 )?;
                 let rows: Vec<Vec<String>> = sessions
@@ -364,7 +364,11 @@ async fn act(
     )
     .await;
     bar.finish_and_clear();
-    print_report(action, &report, args.format, printing)?;
+    // A closed stdout (`| head -1`) must not hide what became of the action: its exit.
+    match print_report(action, &report, args.format, printing) {
+        Err(failure) if !failure.quiet() => return Err(failure),
+        _ => {}
+    }
     outcome(&report)
 }
 
@@ -387,6 +391,8 @@ fn print_report(
                 "succeeded": report.succeeded,
                 "failed": each(&report.failed),
                 "unknown": each(&report.unknown),
+                "notSent": report.not_sent,
+                "readBack": report.read_back,
             });
             writeln!(out, "{}", safe::json(&answer, false))?;
         }
@@ -410,6 +416,12 @@ fn print_report(
                     .unknown
                     .iter()
                     .map(|(id, r)| (id, "unknown", r.clone())),
+            )
+            .chain(
+                report
+                    .not_sent
+                    .iter()
+                    .map(|id| (id, "not sent", String::new())),
             );
             for (id, outcome, reason) in rows {
                 let (id, reason) = (printing.csv_cell(id), printing.csv_cell(&reason));
@@ -429,6 +441,9 @@ fn print_report(
             }
             for (id, reason) in &report.unknown {
                 writeln!(out, "unknown  {}  {}", sanitize(id), sanitize(reason))?;
+            }
+            for id in &report.not_sent {
+                writeln!(out, "not sent  {}", sanitize(id))?;
             }
         }
     }
