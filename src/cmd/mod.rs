@@ -1,7 +1,8 @@
 //! The headless commands: `users …` and `config …`, sharing api/ with the dashboard.
 //!
 //! Exit codes: 0 success, 1 error, 2 bad usage, 3 only some ids succeeded,
-//! 4 UNAUTHORIZED, 5 RESOURCE_NOT_FOUND. Errors go to standard error.
+//! 4 UNAUTHORIZED, 5 RESOURCE_NOT_FOUND, 6 some outcomes unknown. Errors go to standard
+//! error; a closed standard output ends a command quietly with 0.
 
 mod dashboard;
 mod ids;
