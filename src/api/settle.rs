@@ -27,13 +27,26 @@ pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport
         return;
     }
     let unknown = std::mem::take(&mut report.unknown);
+    // Once a read fails even after its retries, the server is not answering: the ids
+    // after it are left unknown at once rather than each waiting out its own retries.
+    let given_up: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let given_up = &given_up;
     let found: Vec<((String, String), Found)> = futures_util::stream::iter(unknown)
         .map(|(id, why)| async move {
+            let earlier = given_up.lock().ok().and_then(|g| g.clone());
+            if let Some(e) = earlier {
+                return ((id, why), Found::Unreadable(e));
+            }
             let found = match ops::status_of(client, &canonical(client, &id)).await {
                 Ok(Some(status)) if action.holds(&status) => Found::Holds,
                 Ok(Some(status)) => Found::Other(status),
                 Ok(None) => Found::Missing,
-                Err(e) => Found::Unreadable(e.to_string()),
+                Err(e) => {
+                    if let Ok(mut g) = given_up.lock() {
+                        g.get_or_insert_with(|| e.to_string());
+                    }
+                    Found::Unreadable(e.to_string())
+                }
             };
             ((id, why), found)
         })
