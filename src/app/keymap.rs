@@ -305,6 +305,22 @@ impl Keymap {
             .map_or_else(|| "unbound".into(), key_name)
     }
 
+    /// The first key of `action` that works in a text field (a printable key types
+    /// there instead), as a hint names it.
+    pub fn key_in_text(&self, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| {
+                b.keys.iter().find(|k| {
+                    !matches!(k.code, KeyCode::Char(_))
+                        || k.modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                })
+            })
+            .map_or_else(|| "unbound".into(), key_name)
+    }
+
     /// The keys of `action`, as the help screen shows them.
     pub fn keys_of(&self, action: Action) -> String {
         self.bindings

@@ -192,8 +192,12 @@ fn hint(app: &App) -> String {
             (Action::Quit, "quit"),
         ],
     };
+    let key = |action: Action| match app.mode() {
+        Mode::Filter => keymap.key_in_text(action),
+        _ => keymap.key(action),
+    };
     keys.iter()
-        .map(|(action, what)| format!("{} {what}", keymap.key(*action)))
+        .map(|(action, what)| format!("{} {what}", key(*action)))
         .collect::<Vec<_>>()
         .join("  ")
 }
