@@ -7,6 +7,7 @@
 mod dashboard;
 mod ids;
 pub mod output;
+mod print;
 pub mod safe;
 mod users;
 
