@@ -6,6 +6,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod cmd;
+pub mod columns;
 pub mod config;
 pub mod dialect;
 pub mod server;

@@ -9,7 +9,6 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
 use super::Failure;
@@ -17,120 +16,9 @@ use super::safe::{self, Printing};
 use crate::api::error::ApiError;
 use crate::api::model::User;
 use crate::cli::Format;
+use crate::columns::{columns, row_json};
 use crate::dialect::Dialect;
 use crate::text::{fit, sanitize};
-
-/// A column: its JSON/CSV key, its table header, its text and its JSON value.
-struct Column {
-    key: &'static str,
-    header: &'static str,
-    value: fn(&User) -> Value,
-}
-
-fn opt(v: &Option<String>) -> Value {
-    v.clone().map_or(Value::Null, Value::String)
-}
-
-fn columns(dialect: Dialect) -> Vec<Column> {
-    let id = Column {
-        key: "id",
-        header: "ID",
-        value: |u| json!(u.id),
-    };
-    let email = Column {
-        key: "email",
-        header: "EMAIL",
-        value: |u| opt(&u.email),
-    };
-    let status = Column {
-        key: "status",
-        header: "STATUS",
-        value: |u| json!(u.status),
-    };
-    match dialect {
-        Dialect::Crm => vec![
-            id,
-            Column {
-                key: "username",
-                header: "USERNAME",
-                value: |u| json!(u.name),
-            },
-            email,
-            status,
-            Column {
-                key: "emailVerified",
-                header: "VERIFIED",
-                value: |u| json!(u.verified),
-            },
-            Column {
-                key: "phone",
-                header: "PHONE",
-                value: |u| opt(&u.phone),
-            },
-            Column {
-                key: "createdAt",
-                header: "CREATED",
-                value: |u| opt(&u.created_at),
-            },
-            Column {
-                key: "updatedAt",
-                header: "UPDATED",
-                value: |u| opt(&u.updated_at),
-            },
-        ],
-        Dialect::Training => vec![
-            id,
-            Column {
-                key: "name",
-                header: "NAME",
-                value: |u| json!(u.name),
-            },
-            email,
-            status,
-            Column {
-                key: "roles",
-                header: "ROLES",
-                value: |u| json!(u.roles),
-            },
-            Column {
-                key: "language",
-                header: "LANGUAGE",
-                value: |u| opt(&u.language),
-            },
-            Column {
-                key: "lastLogin",
-                header: "LAST LOGIN",
-                value: |u| opt(&u.last_login),
-            },
-            Column {
-                key: "ref",
-                header: "REF",
-                value: |u| opt(&u.reference),
-            },
-        ],
-    }
-}
-
-/// A value as a table or CSV cell.
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Bool(true) => "yes".into(),
-        Value::Bool(false) => "no".into(),
-        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(" "),
-        other => other.to_string(),
-    }
-}
-
-/// The JSON object of one row.
-pub fn row_json(dialect: Dialect, user: &User) -> Value {
-    let mut object = serde_json::Map::new();
-    for column in columns(dialect) {
-        object.insert(column.key.into(), (column.value)(user));
-    }
-    Value::Object(object)
-}
 
 /// The widest a table column grows; longer text is cut with "…".
 const MAX_WIDTH: usize = 40;
@@ -225,7 +113,7 @@ impl<W: Write> ListWriter<W> {
             Format::Table => {
                 let rows: Vec<Vec<String>> = users
                     .iter()
-                    .map(|u| columns.iter().map(|c| cell(&(c.value)(u))).collect())
+                    .map(|u| columns.iter().map(|c| c.cell(u)).collect())
                     .collect();
                 // The first page writes the header, even without rows.
                 if first || !rows.is_empty() {
@@ -240,7 +128,7 @@ impl<W: Write> ListWriter<W> {
                 for u in users {
                     let cells: Vec<String> = columns
                         .iter()
-                        .map(|c| self.printing.csv_cell(&cell(&(c.value)(u))).into_owned())
+                        .map(|c| self.printing.csv_cell(&c.cell(u)).into_owned())
                         .collect();
                     csv.write_record(&cells)?;
                 }
@@ -307,6 +195,8 @@ impl<W: Write> ListWriter<W> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
 
     fn user(name: &str) -> User {
