@@ -110,21 +110,6 @@ async fn active_ids(server: &TestServer, n: usize) -> Vec<String> {
     ids
 }
 
-/// The status of every user in `ids`, in that order.
-async fn statuses(server: &TestServer, ids: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for id in ids {
-        let data = server
-            .data(
-                "query($id: ID!) { user(id: $id) { status } }",
-                json!({ "id": id }),
-            )
-            .await;
-        out.push(data["user"]["status"].as_str().unwrap().to_string());
-    }
-    out
-}
-
 #[tokio::test]
 async fn fail_one_in_two_fails_the_even_requests() {
     let server = start("fail=1/2").await;
@@ -171,7 +156,7 @@ async fn a_mutation_that_loses_its_answer_was_applied() {
     assert_bad_body(&raw, "the answer lost to a bad body");
 
     server.server.faults().set(FaultSpec::default());
-    assert_eq!(statuses(&server, &ids).await, ["BLOCKED", "BLOCKED"]);
+    assert_eq!(server.statuses(&ids).await, ["BLOCKED", "BLOCKED"]);
     server.stop().await;
 }
 
@@ -188,7 +173,7 @@ async fn a_failed_mutation_without_lose_answer_was_not_applied() {
     assert_bad_body(&raw, "garbled before it ran");
 
     server.server.faults().set(FaultSpec::default());
-    assert_eq!(statuses(&server, &ids).await, ["ACTIVE", "ACTIVE"]);
+    assert_eq!(server.statuses(&ids).await, ["ACTIVE", "ACTIVE"]);
     server.stop().await;
 }
 

@@ -529,20 +529,6 @@ async fn a_missing_or_wrong_token_is_unauthorized_with_null_data() {
     server.stop().await;
 }
 
-async fn statuses(server: &TestServer, ids: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for id in ids {
-        let data = server
-            .data(
-                "query($id: ID!) { user(id: $id) { status } }",
-                json!({ "id": id }),
-            )
-            .await;
-        out.push(data["user"]["status"].as_str().unwrap().to_string());
-    }
-    out
-}
-
 #[tokio::test]
 async fn seed_block_and_activate_examples() {
     let server = TestServer::start(Dialect::Crm, 50).await;
@@ -567,10 +553,10 @@ async fn seed_block_and_activate_examples() {
     assert_eq!(chosen.len(), 3);
     let data = server.data(SEED_BLOCK, json!({ "ids": chosen })).await;
     assert_eq!(data["blockUsers"], true);
-    assert_eq!(statuses(&server, &chosen).await, vec!["BLOCKED"; 3]);
+    assert_eq!(server.statuses(&chosen).await, vec!["BLOCKED"; 3]);
     let data = server.data(SEED_ACTIVE, json!({ "ids": chosen })).await;
     assert_eq!(data["activeUsers"], true);
-    assert_eq!(statuses(&server, &chosen).await, vec!["ACTIVE"; 3]);
+    assert_eq!(server.statuses(&chosen).await, vec!["ACTIVE"; 3]);
     // An empty list changes nothing and succeeds.
     assert_eq!(
         server.data(SEED_BLOCK, json!({ "ids": [] })).await["blockUsers"],
@@ -601,7 +587,7 @@ async fn blocking_is_all_or_nothing() {
         !message.contains(&chosen[0]),
         "only the unknown id is named: {message}"
     );
-    assert_eq!(statuses(&server, &chosen).await, vec!["ACTIVE"; 4]);
+    assert_eq!(server.statuses(&chosen).await, vec!["ACTIVE"; 4]);
     let after = server
         .data(
             "{ users(limit: 4, filter: { status: ACTIVE }) { data { id updatedAt } } }",
@@ -611,7 +597,7 @@ async fn blocking_is_all_or_nothing() {
     assert_eq!(after, active, "not even updatedAt moved");
     // The same ids without the unknown one all change.
     server.data(SEED_BLOCK, json!({ "ids": chosen })).await;
-    assert_eq!(statuses(&server, &chosen).await, vec!["BLOCKED"; 4]);
+    assert_eq!(server.statuses(&chosen).await, vec!["BLOCKED"; 4]);
     server.stop().await;
 }
 

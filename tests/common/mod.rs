@@ -65,6 +65,21 @@ impl TestServer {
         body["data"].clone()
     }
 
+    /// The crm status of every user in `ids`, in that order.
+    pub async fn statuses(&self, ids: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        for id in ids {
+            let data = self
+                .data(
+                    "query($id: ID!) { user(id: $id) { status } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            out.push(data["user"]["status"].as_str().unwrap().to_string());
+        }
+        out
+    }
+
     pub async fn stop(self) {
         self.server.shutdown().await.expect("server stops cleanly");
     }
