@@ -352,3 +352,50 @@ fn completions_for_every_shell_and_a_man_page() {
     );
     assert_eq!(run(&["completions", "tcsh"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_create_whose_answer_was_lost_is_settled_by_reading_back() {
+    let served = Served::start(&[
+        "--dialect",
+        "training",
+        "--users",
+        "3",
+        "--faults",
+        "lose-answer",
+    ]);
+    let create = |email: &str| {
+        userdeck_in(
+            &served.url,
+            "training",
+            TOKEN,
+            &["users", "create", "--email", email, "--name", "Lost Answer"],
+        )
+    };
+    let (output, journal) = create("lost@example.nl");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("verified by reading back"), "{stderr}");
+    let settled = journal
+        .iter()
+        .find(|l| l["event"] == "settled")
+        .expect("journalled");
+    assert_eq!(settled["succeeded"].as_array().unwrap().len(), 1);
+    // Reads failing too: the outcome stays unknown, exit 6.
+    let served = Served::start(&[
+        "--dialect",
+        "training",
+        "--users",
+        "3",
+        "--faults",
+        "lose-answer,fail=1/1",
+    ]);
+    let (output, _) = userdeck_in(
+        &served.url,
+        "training",
+        TOKEN,
+        &["users", "create", "--email", "x@example.nl", "--name", "X"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("outcome unknown"), "{stderr}");
+}

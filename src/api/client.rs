@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{Entry, Journal};
 use super::error::ApiError;
-use super::model::{BulkAction, BulkReport, Capabilities, FailReason};
+use super::model::{BulkReport, Capabilities, FailReason};
 use super::{crm, training};
 use crate::dialect::Dialect;
 
@@ -310,9 +310,9 @@ impl Client {
     }
 
     /// Journals how outcomes that were unknown were settled by reading the users back.
-    pub fn journal_settled(&self, action: BulkAction, settled: &BulkReport) {
+    pub fn journal_settled(&self, action: &str, settled: &BulkReport) {
         if let Some(journal) = &self.journal
-            && let Err(e) = journal.settled(action.verb(), settled)
+            && let Err(e) = journal.settled(action, settled)
         {
             tracing::warn!(error = %e, "cannot write the settlement to the audit journal");
         }

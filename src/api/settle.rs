@@ -2,13 +2,15 @@
 //! answer (a timeout, a reset connection, HTTP 5xx, a body that is not GraphQL), so the
 //! users are read back — a read, safely retried — and each id becomes `succeeded` when
 //! the server holds what the action sets, `failed` when it does not, and stays `unknown`
-//! only when the read fails too.
+//! only when the read fails too. A create, update or upsert is settled the same way, by
+//! reading the one user back.
 
 use futures_util::StreamExt;
 
 use super::client::Client;
-use super::model::{BulkAction, BulkReport, FailReason, Status};
-use super::ops;
+use super::error::ApiError;
+use super::model::{BulkAction, BulkReport, FailReason, Status, UserDetail};
+use super::ops::{self, UserKey};
 
 /// Reads at most this many users back at once.
 const AT_ONCE: usize = 8;
@@ -64,7 +66,7 @@ pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport
                 .push((id, format!("{why}; reading it back failed too: {e}"))),
         }
     }
-    client.journal_settled(action, &settled);
+    client.journal_settled(action.verb(), &settled);
     report.read_back.extend(
         settled
             .succeeded
@@ -75,6 +77,55 @@ pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport
     report.succeeded.extend(settled.succeeded);
     report.failed.extend(settled.failed);
     report.unknown.extend(settled.unknown);
+}
+
+/// What reading back a single-user edit found.
+#[derive(Debug)]
+pub enum Edit {
+    /// The answer came: the user as it answered.
+    Answered(UserDetail),
+    /// The answer was lost; read back, the server holds what was asked.
+    ReadBack(UserDetail),
+    /// The answer was lost; read back, the server does not hold it.
+    NotApplied(UserDetail),
+    /// The answer was lost and reading back failed too.
+    Unknown { lost: ApiError, read: ApiError },
+}
+
+/// Settles a create, update or upsert: when its answer may have been lost after the
+/// server applied it, the user is read back by `key` and `holds` says whether it is as
+/// asked. Journalled like a bulk action's settling.
+pub async fn settle_edit(
+    client: &Client,
+    action: &str,
+    result: Result<UserDetail, ApiError>,
+    key: &UserKey,
+    holds: impl Fn(&UserDetail) -> bool,
+) -> Result<Edit, ApiError> {
+    let lost = match result {
+        Ok(detail) => return Ok(Edit::Answered(detail)),
+        Err(e) if e.may_have_applied() => e,
+        Err(e) => return Err(e),
+    };
+    let mut settled = BulkReport::default();
+    let edit = match ops::detail(client, key).await {
+        Ok(detail) if holds(&detail) => {
+            settled.succeeded.push(detail.user.id.clone());
+            Edit::ReadBack(detail)
+        }
+        Ok(detail) => {
+            let reason = FailReason::Error("the server does not hold the change".into());
+            settled.failed.push((detail.user.id.clone(), reason));
+            Edit::NotApplied(detail)
+        }
+        Err(read) => {
+            let why = format!("{lost}; reading it back failed too: {read}");
+            settled.unknown.push((key.to_string(), why));
+            Edit::Unknown { lost, read }
+        }
+    };
+    client.journal_settled(action, &settled);
+    Ok(edit)
 }
 
 /// training reads ids as canonical UUIDs; crm as given.

@@ -9,8 +9,11 @@ use super::{ids, print};
 use crate::api::bulk::{self, Progress, Stop};
 use crate::api::client::Client;
 use crate::api::local::LocalUsers;
-use crate::api::model::{BulkAction, BulkReport, FailReason, ListQuery, SortField, Status};
+use crate::api::model::{
+    BulkAction, BulkReport, FailReason, ListQuery, SortField, Status, UserDetail,
+};
 use crate::api::ops::{self, MAX_PAGE, UserKey};
+use crate::api::settle::{Edit, settle_edit};
 use crate::api::training::{
     CreateUserInput, JsonString, Language, Role, UpdateOrCreateUserInput, UpdateUserInput,
 };
@@ -154,6 +157,33 @@ async fn show(client: &Client, args: ShowArgs, printing: Printing) -> Result<(),
     }
     let detail = ops::detail(client, &key).await?;
     print::detail(&detail, args.format, printing)
+}
+
+/// What became of an edit, told: verified by reading back when its answer was lost, an
+/// error when reading back shows it was not applied, exit 6 when that is unknown.
+fn told(edit: Edit, what: &str) -> Result<UserDetail, Failure> {
+    match edit {
+        Edit::Answered(detail) => Ok(detail),
+        Edit::ReadBack(detail) => {
+            eprintln!("the answer to {what} was lost; verified by reading back: it was applied");
+            Ok(detail)
+        }
+        Edit::NotApplied(detail) => Err(Failure::new(
+            EXIT_ERROR,
+            format!(
+                "the answer to {what} was lost, and reading back shows user {} without the change: not applied",
+                sanitize(&detail.user.id)
+            ),
+        )),
+        Edit::Unknown { lost, read } => Err(Failure::new(
+            EXIT_UNKNOWN,
+            format!(
+                "{what}: outcome unknown, check before retrying: {}; reading it back failed too: {}",
+                sanitize(&lost.to_string()),
+                sanitize(&read.to_string())
+            ),
+        )),
+    }
 }
 
 /// Refuses a mutation under a read-only profile, before anything is sent.
@@ -356,6 +386,7 @@ async fn create(
 ) -> Result<(), Failure> {
     training_only(client, "create users")?;
     writable(resolved, "create")?;
+    let (email, name) = (args.email.clone(), args.name.clone());
     let input = CreateUserInput {
         email: args.email,
         name: args.name,
@@ -365,7 +396,19 @@ async fn create(
         is_active: args.fields.active,
         extra_fields: extra_fields(&args.fields)?,
     };
-    let detail = ops::create(client, input, args.no_invite.then_some(false)).await?;
+    let result = ops::create(client, input, args.no_invite.then_some(false)).await;
+    let key = UserKey::Email(email.clone());
+    let holds = |d: &UserDetail| {
+        d.user.name == name
+            && d.user
+                .email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+    };
+    let detail = told(
+        settle_edit(client, "create", result, &key, holds).await?,
+        "create",
+    )?;
     eprintln!("created user {}", sanitize(&detail.user.id));
     print::detail(&detail, args.format, printing)
 }
@@ -379,6 +422,13 @@ async fn update(
     training_only(client, "update users")?;
     writable(resolved, "update")?;
     let key = key_of(args.id, args.reference, None);
+    // Read back by the ref it will have, when it changes.
+    let read_key = match (&key, &args.new_ref) {
+        (UserKey::Ref(_), Some(new)) => UserKey::Ref(new.clone()),
+        _ => key.clone(),
+    };
+    let asked = (args.name.clone(), args.email.clone(), args.new_ref.clone());
+    let active = args.fields.active;
     let input = UpdateUserInput {
         name: args.name,
         email: args.email,
@@ -388,7 +438,20 @@ async fn update(
         reference: args.new_ref,
         extra_fields: extra_fields(&args.fields)?,
     };
-    let detail = ops::update(client, &key, input).await?;
+    let result = ops::update(client, &key, input).await;
+    let holds = |d: &UserDetail| {
+        let (name, email, reference) = &asked;
+        name.as_ref().is_none_or(|n| *n == d.user.name)
+            && email
+                .as_ref()
+                .is_none_or(|e| d.user.email.as_ref() == Some(e))
+            && reference
+                .as_ref()
+                .is_none_or(|r| d.user.reference.as_ref() == Some(r))
+            && active.is_none_or(|a| (d.user.status == Status::Active) == a)
+    };
+    let settled = settle_edit(client, "update", result, &read_key, holds).await?;
+    let detail = told(settled, "update")?;
     eprintln!("updated user {}", sanitize(&detail.user.id));
     print::detail(&detail, args.format, printing)
 }
@@ -409,18 +472,37 @@ async fn upsert(
         reference: args.new_ref,
         extra_fields: extra_fields(&args.fields)?,
     };
-    let (detail, created) = ops::upsert(
+    let read_key = match (&args.email, &args.reference) {
+        (Some(email), _) => UserKey::Email(email.clone()),
+        (None, Some(reference)) => {
+            UserKey::Ref(input.reference.clone().unwrap_or(reference.clone()))
+        }
+        (None, None) => return Err(Failure::usage("upsert needs --email or --ref")),
+    };
+    let name = input.name.clone();
+    let mut created = None;
+    let result = ops::upsert(
         client,
         args.email,
         args.reference,
         args.no_invite.then_some(false),
         input,
     )
-    .await?;
-    eprintln!(
-        "{} user {}",
-        if created { "created" } else { "updated" },
-        sanitize(&detail.user.id)
-    );
+    .await
+    .map(|(detail, new)| {
+        created = Some(new);
+        detail
+    });
+    let holds = |d: &UserDetail| name.as_ref().is_none_or(|n| *n == d.user.name);
+    let detail = told(
+        settle_edit(client, "upsert", result, &read_key, holds).await?,
+        "upsert",
+    )?;
+    let done = match created {
+        Some(true) => "created",
+        Some(false) => "updated",
+        None => "created or updated",
+    };
+    eprintln!("{done} user {}", sanitize(&detail.user.id));
     print::detail(&detail, args.format, printing)
 }
