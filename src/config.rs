@@ -172,8 +172,16 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
         .unwrap_or_else(|| settings.default_profile.clone());
     let Some(mut profile) = settings.profiles.get(&name).cloned() else {
         let known: Vec<&str> = settings.profiles.keys().map(String::as_str).collect();
+        // Blamed on where the name came from.
+        let from = if overrides.profile.is_some() {
+            "--profile".to_string()
+        } else if settings.profile.is_some() {
+            "USERDECK_PROFILE".to_string()
+        } else {
+            format!("{shown}: default_profile")
+        };
         return Err(ConfigError(format!(
-            "{shown}: profile {name:?} does not exist (profiles: {})",
+            "{from}: profile {name:?} does not exist (profiles: {})",
             known.join(", ")
         )));
     };
@@ -277,6 +285,14 @@ fn check_environment() -> Result<(), ConfigError> {
         return Err(ConfigError(format!(
             "USERDECK_PAGE_SIZE: expected a number of rows, got {:?}",
             crate::text::sanitize(&size)
+        )));
+    }
+    if let Ok(dialect) = std::env::var("USERDECK_DIALECT")
+        && <Dialect as clap::ValueEnum>::from_str(dialect.trim(), true).is_err()
+    {
+        return Err(ConfigError(format!(
+            "USERDECK_DIALECT: expected crm or training, got {:?}",
+            crate::text::sanitize(&dialect)
         )));
     }
     if let Ok(flag) = std::env::var("USERDECK_READ_ONLY")

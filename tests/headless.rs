@@ -744,7 +744,19 @@ async fn malformed_config_files_get_one_line_errors() {
         flag.stderr
     );
     assert!(!flag.stderr.contains(&file), "{}", flag.stderr);
-    for (var, value) in [("USERDECK_PAGE_SIZE", "lots"), ("USERDECK_PAGE_SIZE", "0")] {
+    let profile = home.run(&["--profile", "nope", "users", "list"]).await;
+    profile.expect(1);
+    assert!(
+        profile.stderr.contains("--profile: profile \"nope\""),
+        "{}",
+        profile.stderr
+    );
+    for (var, value) in [
+        ("USERDECK_PAGE_SIZE", "lots"),
+        ("USERDECK_PAGE_SIZE", "0"),
+        ("USERDECK_DIALECT", "soap"),
+        ("USERDECK_PROFILE", "nope"),
+    ] {
         let run = home
             .run_with(
                 &["users", "list"],

@@ -16,9 +16,13 @@ use super::safe::{self, Printing};
 use crate::api::error::ApiError;
 use crate::api::model::User;
 use crate::cli::Format;
-use crate::columns::{columns, row_json};
+use crate::columns::{ColumnId, columns, row_json};
 use crate::dialect::Dialect;
 use crate::text::{fit, sanitize};
+
+/// The status column is at least this wide: every known status, and one like
+/// "suspended", fits.
+const STATUS_WIDTH: usize = 9;
 
 /// The widest a table column grows; longer text is cut with "…".
 const MAX_WIDTH: usize = 40;
@@ -32,13 +36,23 @@ fn pad(text: &str, width: usize) -> String {
 pub struct TableWriter {
     widths: Option<Vec<usize>>,
     headers: Vec<&'static str>,
+    /// The least width of each column.
+    least: Vec<usize>,
 }
 
 impl TableWriter {
     pub fn new(headers: Vec<&'static str>) -> TableWriter {
+        let least = vec![0; headers.len()];
+        TableWriter::with_least(headers, least)
+    }
+
+    /// A table whose columns are at least `least` wide: widths are set by the first
+    /// page, and what later pages hold must not be cut shorter than that.
+    pub fn with_least(headers: Vec<&'static str>, least: Vec<usize>) -> TableWriter {
         TableWriter {
             widths: None,
             headers,
+            least,
         }
     }
 
@@ -52,7 +66,7 @@ impl TableWriter {
                 .map(|i| {
                     rows.iter()
                         .map(|r| r[i].width())
-                        .chain([self.headers[i].width()])
+                        .chain([self.headers[i].width(), self.least[i]])
                         .max()
                         .unwrap_or(0)
                         .min(MAX_WIDTH)
@@ -94,13 +108,22 @@ pub struct ListWriter<W: Write> {
 
 impl<W: Write> ListWriter<W> {
     pub fn new(out: W, format: Format, dialect: Dialect, printing: Printing) -> ListWriter<W> {
-        let headers = columns(dialect).iter().map(|c| c.header).collect();
+        let all = columns(dialect);
+        let headers = all.iter().map(|c| c.header).collect();
+        // A status on a later page ("suspended") is not cut before the known ones.
+        let least = all
+            .iter()
+            .map(|c| match c.id {
+                ColumnId::Status => STATUS_WIDTH,
+                _ => 0,
+            })
+            .collect();
         ListWriter {
             out,
             format,
             dialect,
             printing,
-            table: TableWriter::new(headers),
+            table: TableWriter::with_least(headers, least),
             pages: 0,
             rows: 0,
         }
