@@ -221,6 +221,24 @@ impl Dashboard {
         }
     }
 
+    /// Waits until `test` holds, checking it again each time the program writes (a
+    /// condition about the terminal that comes with output, such as its mode).
+    #[track_caller]
+    pub fn wait_until(&self, what: &str, test: impl Fn() -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        let mut parser = self.screen.parser.lock().unwrap();
+        while !test() {
+            let now = Instant::now();
+            assert!(now < deadline, "waited for {what}");
+            parser = self
+                .screen
+                .changed
+                .wait_timeout(parser, deadline - now)
+                .unwrap()
+                .0;
+        }
+    }
+
     /// How many bytes the program has written so far.
     pub fn written(&self) -> usize {
         self.screen.raw.lock().unwrap().len()
