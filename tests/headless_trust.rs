@@ -399,3 +399,18 @@ fn a_create_whose_answer_was_lost_is_settled_by_reading_back() {
     assert_eq!(output.status.code(), Some(6), "{stderr}");
     assert!(stderr.contains("outcome unknown"), "{stderr}");
 }
+
+#[test]
+fn an_oversized_key_of_show_or_update_is_refused_before_anything_is_sent() {
+    let served = Served::start(&["--dialect", "training", "--users", "3"]);
+    let long = "r".repeat(5000);
+    for args in [
+        vec!["users", "show", "--ref", long.as_str()],
+        vec!["users", "update", "--ref", long.as_str(), "--name", "X"],
+    ] {
+        let (output, journal) = userdeck_in(&served.url, "training", TOKEN, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.len() < 400 && journal.is_empty(), "{stderr}");
+    }
+}

@@ -58,7 +58,7 @@ pub fn read(reader: &mut dyn BufRead, source: &str) -> Result<Vec<String>, Failu
 }
 
 /// `id`, unless it cannot be one: then a usage error showing it cut and safe.
-fn checked_id(id: &str) -> Result<String, Failure> {
+pub fn checked_id(id: &str) -> Result<String, Failure> {
     let length = id.chars().count();
     let shown = || fit(&sanitize(head(id, 60)), 40);
     if length > MAX_ID {

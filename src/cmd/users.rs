@@ -141,17 +141,23 @@ async fn list(
     Ok(())
 }
 
-fn key_of(id: Option<String>, reference: Option<String>, email: Option<String>) -> UserKey {
-    match (id, reference, email) {
-        (Some(id), _, _) => UserKey::Id(id),
-        (None, Some(r), _) => UserKey::Ref(r),
-        (None, None, Some(e)) => UserKey::Email(e),
+/// The user a command names, checked like any id before anything is sent.
+fn key_of(
+    id: Option<String>,
+    reference: Option<String>,
+    email: Option<String>,
+) -> Result<UserKey, Failure> {
+    let checked = |v: String| ids::checked_id(v.trim());
+    Ok(match (id, reference, email) {
+        (Some(id), _, _) => UserKey::Id(checked(id)?),
+        (None, Some(r), _) => UserKey::Ref(checked(r)?),
+        (None, None, Some(e)) => UserKey::Email(checked(e)?),
         (None, None, None) => UserKey::Id(String::new()),
-    }
+    })
 }
 
 async fn show(client: &Client, args: ShowArgs, printing: Printing) -> Result<(), Failure> {
-    let key = key_of(args.id, args.reference, args.email);
+    let key = key_of(args.id, args.reference, args.email)?;
     if client.dialect() == Dialect::Crm && !matches!(key, UserKey::Id(_)) {
         return Err(Failure::usage("the crm API finds users by id only"));
     }
@@ -421,7 +427,7 @@ async fn update(
 ) -> Result<(), Failure> {
     training_only(client, "update users")?;
     writable(resolved, "update")?;
-    let key = key_of(args.id, args.reference, None);
+    let key = key_of(args.id, args.reference, None)?;
     // Read back by the ref it will have, when it changes.
     let read_key = match (&key, &args.new_ref) {
         (UserKey::Ref(_), Some(new)) => UserKey::Ref(new.clone()),
