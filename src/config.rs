@@ -248,7 +248,7 @@ fn check_top_level(shown: &str, text: &str) -> Result<(), ConfigError> {
         return Ok(());
     };
     let unknown = |path: String, key: &str, known: &[&str]| {
-        let hint = closest(key, known)
+        let hint = crate::text::closest(key, known)
             .map(|k| format!(" (did you mean {k:?}?)"))
             .unwrap_or_default();
         ConfigError(format!(
@@ -304,34 +304,6 @@ fn check_environment() -> Result<(), ConfigError> {
         )));
     }
     Ok(())
-}
-
-/// The known name closest to `key`, if it is a likely misspelling (an edit or two).
-fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (distance(key, k), *k))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, k)| k)
-}
-
-/// Levenshtein distance, by characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(here + 1);
-            previous = here;
-        }
-    }
-    row[b.len()]
 }
 
 /// A parser's message on one line: its code frame (`2 | [profiles.x`, `|   ^`) dropped.

@@ -251,7 +251,11 @@ impl Keymap {
             .collect();
         for (name, keys) in overrides {
             let Some(binding) = bindings.iter_mut().find(|b| b.name == name) else {
-                warnings.push(format!("keys.{name}: no such action"));
+                let names: Vec<&str> = bindings.iter().map(|b| b.name).collect();
+                let hint = crate::text::closest(name, &names)
+                    .map(|n| format!(" (did you mean {n:?}?)"))
+                    .unwrap_or_default();
+                warnings.push(format!("keys.{name}: no such action{hint}"));
                 continue;
             };
             let mut parsed = Vec::new();
@@ -477,5 +481,13 @@ mod tests {
             "other modes keep their keys"
         );
         assert_eq!(warnings.len(), 2, "{warnings:?}");
+        let (_, warnings) = Keymap::new(&BTreeMap::from([(
+            "blokc".to_string(),
+            vec!["b".to_string()],
+        )]));
+        assert_eq!(
+            warnings,
+            ["keys.blokc: no such action (did you mean \"block\"?)"]
+        );
     }
 }
