@@ -1,10 +1,11 @@
 //! The user columns of each dialect, defined once: their key (JSON, CSV), header, value,
 //! the field they sort by, and how the dashboard fits them. The headless output and the
-//! dashboard's table both render from here, so a field added once shows everywhere.
+//! dashboard's table both render from here, so a field added once shows everywhere. The
+//! same for the columns of a user's sessions.
 
 use serde_json::{Value, json};
 
-use crate::api::model::{SortField, User};
+use crate::api::model::{Session, SortField, User};
 use crate::dialect::Dialect;
 
 /// Which column: what code asks for instead of comparing headers.
@@ -224,6 +225,71 @@ pub fn row_json(dialect: Dialect, user: &User) -> Value {
         .map(|c| (c.key.to_string(), c.value(user)))
         .collect();
     Value::Object(object)
+}
+
+/// A column of a user's login sessions (crm), shared by the detail pane and `users show`:
+/// the address first, what an investigation follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionColumn {
+    Active,
+    Ip,
+    Created,
+    LastActive,
+    Device,
+    Type,
+    Browser,
+    Os,
+    Place,
+}
+
+/// Every session column, in the order both show them.
+pub const SESSION_COLUMNS: [SessionColumn; 9] = [
+    SessionColumn::Active,
+    SessionColumn::Ip,
+    SessionColumn::Created,
+    SessionColumn::LastActive,
+    SessionColumn::Device,
+    SessionColumn::Type,
+    SessionColumn::Browser,
+    SessionColumn::Os,
+    SessionColumn::Place,
+];
+
+impl SessionColumn {
+    pub fn header(self) -> &'static str {
+        match self {
+            SessionColumn::Active => "ACTIVE",
+            SessionColumn::Ip => "IP",
+            SessionColumn::Created => "CREATED",
+            SessionColumn::LastActive => "LAST ACTIVE",
+            SessionColumn::Device => "DEVICE",
+            SessionColumn::Type => "TYPE",
+            SessionColumn::Browser => "BROWSER",
+            SessionColumn::Os => "OS",
+            SessionColumn::Place => "PLACE",
+        }
+    }
+
+    /// Whether it holds a timestamp (the pane shows its day).
+    pub fn is_time(self) -> bool {
+        matches!(self, SessionColumn::Created | SessionColumn::LastActive)
+    }
+
+    /// The session's text in this column (unsafe characters still in it).
+    pub fn text(self, s: &Session) -> String {
+        let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
+        match self {
+            SessionColumn::Active => if s.active { "yes" } else { "no" }.into(),
+            SessionColumn::Ip => or_empty(&s.ip_address),
+            SessionColumn::Created => s.created_at.clone(),
+            SessionColumn::LastActive => or_empty(&s.last_active_at),
+            SessionColumn::Device => or_empty(&s.device_name),
+            SessionColumn::Type => or_empty(&s.device_type),
+            SessionColumn::Browser => or_empty(&s.browser),
+            SessionColumn::Os => or_empty(&s.operating_system),
+            SessionColumn::Place => s.place(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::safe::{self, Printing};
 use super::{EXIT_ERROR, Failure};
 use crate::api::model::{BulkAction, BulkReport, UserDetail};
 use crate::cli::Format;
+use crate::columns::SESSION_COLUMNS;
 use crate::text::sanitize;
 
 pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result<(), Failure> {
@@ -59,34 +60,11 @@ pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result
                 let rows: Vec<Vec<String>> = sessions
                     .all
                     .iter()
-                    .map(|s| {
-                        let place = s.place();
-                        vec![
-                            s.device_name.clone().unwrap_or_default(),
-                            s.device_type.clone().unwrap_or_default(),
-                            s.browser.clone().unwrap_or_default(),
-                            s.operating_system.clone().unwrap_or_default(),
-                            s.ip_address.clone().unwrap_or_default(),
-                            place,
-                            if s.active { "yes".into() } else { "no".into() },
-                            s.created_at.clone(),
-                            s.last_active_at.clone().unwrap_or_default(),
-                        ]
-                    })
+                    .map(|s| SESSION_COLUMNS.iter().map(|c| c.text(s)).collect())
                     .collect();
                 if !rows.is_empty() {
-                    TableWriter::new(vec![
-                        "DEVICE",
-                        "TYPE",
-                        "BROWSER",
-                        "OS",
-                        "IP",
-                        "PLACE",
-                        "ACTIVE",
-                        "CREATED",
-                        "LAST ACTIVE",
-                    ])
-                    .write(&mut out, &rows)?;
+                    TableWriter::new(SESSION_COLUMNS.iter().map(|c| c.header()).collect())
+                        .write(&mut out, &rows)?;
                 }
             }
             if let Some(overlaps) = &detail.overlaps {

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::Theme;
 use crate::api::model::{Session, UserDetail};
 use crate::app::{Action, App, DetailLoad, DetailPane, Focus};
+use crate::columns::{SESSION_COLUMNS, SessionColumn};
 use crate::text::{fit, head, sanitize};
 use unicode_width::UnicodeWidthStr;
 
@@ -191,44 +192,31 @@ const MIN_SESSION: usize = 1 + 1 + 1 + 10;
 /// The sessions as an aligned table: a header, then a row each, newest first. Short of
 /// room, the other columns give way — narrower, then gone — but the address is never cut.
 fn session_table<'a>(sessions: &[Session], width: usize, theme: &Theme) -> Vec<Line<'a>> {
-    const HEADERS: [&str; 9] = [
-        "",
-        "IP",
-        "CREATED",
-        "LAST ACTIVE",
-        "DEVICE",
-        "TYPE",
-        "BROWSER",
-        "OS",
-        "PLACE",
-    ];
+    // The pane marks an active session with "●" under no header of its own.
+    let headers: [&str; 9] = SESSION_COLUMNS.map(|c| match c {
+        SessionColumn::Active => "",
+        other => other.header(),
+    });
     const CAPS: [usize; 9] = [1, 45, 10, 11, 18, 7, 16, 12, 32];
     /// (column, narrowest it gets before it goes), in the order they give way.
     const GIVE_WAY: [(usize, usize); 7] =
         [(8, 10), (6, 7), (4, 9), (7, 5), (5, 4), (3, 10), (2, 10)];
-    let day = |t: &str| head(t, 10).to_string();
     let rows: Vec<[String; 9]> = sessions
         .iter()
         .map(|s| {
-            [
-                if s.active { "●".into() } else { " ".into() },
-                s.ip_address.clone().unwrap_or_default(),
-                day(&s.created_at),
-                s.last_active_at.as_deref().map(day).unwrap_or_default(),
-                s.device_name.clone().unwrap_or_default(),
-                s.device_type.clone().unwrap_or_default(),
-                s.browser.clone().unwrap_or_default(),
-                s.operating_system.clone().unwrap_or_default(),
-                s.place(),
-            ]
-            .map(|cell| sanitize(&cell).into_owned())
+            SESSION_COLUMNS.map(|c| match c {
+                SessionColumn::Active if s.active => "●".to_string(),
+                SessionColumn::Active => " ".to_string(),
+                c if c.is_time() => sanitize(head(&c.text(s), 10)).into_owned(),
+                c => sanitize(&c.text(s)).into_owned(),
+            })
         })
         .collect();
     let mut widths: Vec<usize> = (0..9)
         .map(|i| {
             rows.iter()
                 .map(|r| r[i].width())
-                .chain([HEADERS[i].len()])
+                .chain([headers[i].len()])
                 .max()
                 .unwrap_or(0)
                 .min(if i == 1 { usize::MAX } else { CAPS[i] })
@@ -263,7 +251,7 @@ fn session_table<'a>(sessions: &[Session], width: usize, theme: &Theme) -> Vec<L
             .join(" ");
         text.trim_end().to_string()
     };
-    let mut lines = vec![Line::styled(line(HEADERS.map(String::from)), theme.dim())];
+    let mut lines = vec![Line::styled(line(headers.map(String::from)), theme.dim())];
     lines.extend(rows.into_iter().map(|r| Line::from(line(r))));
     lines
 }
