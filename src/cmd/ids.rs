@@ -129,6 +129,28 @@ mod tests {
             }
         }
 
+        /// Valid ids, with blank lines, comments and stray spaces among them, are all
+        /// taken, in order, and nothing else.
+        #[test]
+        fn valid_id_lists_are_taken_whole(
+            ids in proptest::collection::vec("[A-Za-z0-9_-]{1,40}", 0..50),
+            noise in proptest::collection::vec(0u8..4, 0..50),
+        ) {
+            let mut text = String::new();
+            for (i, id) in ids.iter().enumerate() {
+                match noise.get(i).copied().unwrap_or(0) {
+                    1 => text.push_str("\n# a comment\n"),
+                    2 => text.push_str("   \n"),
+                    3 => text.push_str("\t "),
+                    _ => {}
+                }
+                text.push_str(id);
+                text.push_str(" \r\n");
+            }
+            let read = read(&mut io::Cursor::new(text.as_bytes()), "-");
+            prop_assert_eq!(read.map_err(|f| f.message), Ok(ids));
+        }
+
         /// A line longer than the bound is refused however long it is, and its message
         /// stays short.
         #[test]
