@@ -162,6 +162,20 @@ pub struct SessionInfo {
     pub last: Option<(String, String)>,
 }
 
+impl SessionInfo {
+    /// "sessions: N logins, first …, last …", each time as `time` shows it (the pane: its
+    /// day). Times are as the server sent them: sanitize before printing.
+    pub fn summary(&self, time: impl Fn(&str) -> &str) -> String {
+        let mut line = format!("sessions: {} logins", self.total_logins);
+        for (word, at) in [("first", &self.first), ("last", &self.last)] {
+            if let Some((_, at)) = at {
+                line.push_str(&format!(", {word} {}", time(at)));
+            }
+        }
+        line
+    }
+}
+
 /// Another user that had a session from an address this user had one from (crm).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

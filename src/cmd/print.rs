@@ -42,21 +42,7 @@ pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result
                 writeln!(out, "{:width$}  {}", field.label, sanitize(value))?;
             }
             if let Some(sessions) = &detail.sessions {
-                writeln!(
-                    out,
-                    "\nsessions: {} logins{}{}",
-                    sessions.total_logins,
-                    sessions
-                        .first
-                        .as_ref()
-                        .map(|(_, at)| format!(", first {}", sanitize(at)))
-                        .unwrap_or_default(),
-                    sessions
-                        .last
-                        .as_ref()
-                        .map(|(_, at)| format!(", last {}", sanitize(at)))
-                        .unwrap_or_default()
-                )?;
+                writeln!(out, "\n{}", sanitize(&sessions.summary(|at| at)))?;
                 let rows: Vec<Vec<String>> = sessions
                     .all
                     .iter()

@@ -130,14 +130,8 @@ fn content<'a>(
     }
     if let Some(sessions) = &detail.sessions {
         lines.push(Line::default());
-        let mut head_line = format!("sessions: {} logins", sessions.total_logins);
-        if let Some((_, at)) = &sessions.first {
-            head_line.push_str(&format!(", first {}", sanitize(head(at, 10))));
-        }
-        if let Some((_, at)) = &sessions.last {
-            head_line.push_str(&format!(", last {}", sanitize(head(at, 10))));
-        }
-        lines.push(Line::styled(head_line, theme.header()));
+        let summary = sanitize(&sessions.summary(|at| head(at, 10))).into_owned();
+        lines.push(Line::styled(summary, theme.header()));
         lines.extend(session_table(&sessions.all, width, theme));
     }
     groups_and_extra(detail, &mut lines, width, theme);
