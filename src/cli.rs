@@ -97,6 +97,9 @@ pub struct DemoArgs {
     /// Keep the demo data in this SQLite file
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Give the first users hostile names (escapes, bidi, formulas, very long text)
+    #[arg(long)]
+    pub hostile: bool,
     /// Inject faults into the demo server, e.g. latency=300ms,fail=1/5 (see --help)
     #[arg(long, value_name = "SPEC", default_value = "none", long_help = FAULTS_HELP,
           value_parser = clap::value_parser!(FaultSpec))]
@@ -305,6 +308,9 @@ pub struct ServeArgs {
         value_name = "T"
     )]
     pub token: Option<String>,
+    /// Give the first users hostile names (escapes, bidi, formulas, very long text)
+    #[arg(long)]
+    pub hostile: bool,
     /// Inject faults, e.g. latency=300ms,fail=1/5,bad-body=1/7,lose-answer (see --help)
     #[arg(long, value_name = "SPEC", default_value = "none", long_help = FAULTS_HELP,
           value_parser = clap::value_parser!(FaultSpec))]

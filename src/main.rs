@@ -61,6 +61,7 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
         db: args.db,
         token: args.token.filter(|t| !t.is_empty()),
         faults: args.faults,
+        hostile: args.hostile,
     };
     let opts = options.clone();
     let started = std::time::Instant::now();

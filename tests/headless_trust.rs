@@ -414,3 +414,54 @@ fn an_oversized_key_of_show_or_update_is_refused_before_anything_is_sent() {
         assert!(stderr.len() < 400 && journal.is_empty(), "{stderr}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_hostile_data_lists_safely_in_every_format() {
+    use userdeck::server::generate::HOSTILE_NAMES;
+    let served = Served::start(&["--users", "10", "--hostile"]);
+    let list = |format: &str| userdeck(&served.url, &["users", "list", "--format", format]).0;
+    // JSON: the exact names, every unsafe character escaped.
+    let json = list("json");
+    let text = String::from_utf8_lossy(&json.stdout);
+    assert!(
+        !text
+            .chars()
+            .any(|c| userdeck::text::is_unsafe(c) && c != '\n')
+    );
+    let document: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let names: Vec<&str> = document["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    for hostile in HOSTILE_NAMES {
+        assert!(names.contains(&hostile), "{hostile:?} exact in {names:?}");
+    }
+    // CSV in a pipe: formulas guarded.
+    let csv = String::from_utf8_lossy(&list("csv").stdout).into_owned();
+    assert!(
+        csv.contains("'=HYPERLINK") && csv.contains("'@SUM"),
+        "{csv}"
+    );
+    // On a terminal, in every format: nothing raw.
+    let _serial = pty::ONE_AT_A_TIME.lock().await;
+    for format in ["table", "csv", "json"] {
+        let ui = pty::Dashboard::sized(
+            &served.url,
+            userdeck::dialect::Dialect::Crm,
+            &["users", "list", "--format", format],
+            "",
+            &[],
+            (200, 50),
+            "",
+        );
+        let (status, raw) = ui.exit();
+        assert!(status.success(), "{format}");
+        let bad: Vec<char> = String::from_utf8_lossy(&raw)
+            .chars()
+            .filter(|c| userdeck::text::is_unsafe(*c) && *c != '\n' && *c != '\r')
+            .collect();
+        assert!(bad.is_empty(), "{format}: {bad:?}");
+    }
+}

@@ -99,6 +99,7 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         db: args.db,
         token: Some(token.clone()),
         faults: args.faults,
+        hostile: args.hostile,
     };
     eprintln!(
         "starting a {dialect} demo server with {} users…",

@@ -12,6 +12,7 @@ use rusqlite::{Connection, params};
 use serde_json::json;
 
 use super::scalars::DateTime;
+use crate::dialect::Dialect;
 
 /// Every generated timestamp lies before this instant (2026-11-01T00:00:00Z).
 pub const GENERATED_UNTIL_MS: i64 = 1_793_491_200_000;
@@ -305,6 +306,34 @@ pub fn crm(conn: &mut Connection, users: u64, seed: u64) -> rusqlite::Result<()>
 }
 
 /// The groups of the training demo data: (id, name).
+/// Names a client must survive: escape sequences that clear the screen or set the
+/// clipboard, C1 controls, bidi overrides, zero-width characters, spreadsheet formulas,
+/// wide characters, and text far longer than a column.
+pub const HOSTILE_NAMES: [&str; 6] = [
+    "evil\u{1b}[2J\u{1b}]52;c;aGk=\u{7}clear",
+    "=HYPERLINK(\"http://x\",\"click\")",
+    "\u{202e}gnp.exe\u{9b}31m",
+    "zero\u{200b}width\u{feff}and\u{2066}isolate",
+    "山田太郎山田太郎山田太郎山田太郎山田太郎",
+    "@SUM(1+1)xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+];
+
+/// Gives the first users hostile names (`serve --hostile`), for trying clients on them.
+pub fn hostile(conn: &mut Connection, dialect: Dialect) -> rusqlite::Result<()> {
+    let sql = match dialect {
+        Dialect::Crm => "UPDATE crm_users SET username = ? WHERE pk = ?",
+        Dialect::Training => "UPDATE training_users SET name = ? WHERE pk = ?",
+    };
+    let tx = conn.transaction()?;
+    {
+        let mut update = tx.prepare(sql)?;
+        for (i, name) in HOSTILE_NAMES.iter().enumerate() {
+            update.execute(params![name, i as i64 + 1])?;
+        }
+    }
+    tx.commit()
+}
+
 pub fn training_groups() -> Vec<(String, &'static str)> {
     GROUPS
         .0

@@ -39,6 +39,9 @@ pub struct ServerOptions {
     pub token: Option<String>,
     /// Faults to inject into the answers (`--faults`); none by default.
     pub faults: FaultSpec,
+    /// Give the first users hostile names (`--hostile`): escape sequences, bidi and
+    /// zero-width characters, spreadsheet formulas, very long text.
+    pub hostile: bool,
 }
 
 impl Default for ServerOptions {
@@ -51,6 +54,7 @@ impl Default for ServerOptions {
             db: None,
             token: None,
             faults: FaultSpec::default(),
+            hostile: false,
         }
     }
 }
@@ -85,6 +89,10 @@ pub fn open_store(options: &ServerOptions) -> Result<(Db, Seeding)> {
             Dialect::Training => generate::training(conn, options.users, options.seed),
         })
         .wrap_err("cannot generate the demo data")?;
+        if options.hostile {
+            db.with(|conn| generate::hostile(conn, options.dialect))
+                .wrap_err("cannot write the hostile demo data")?;
+        }
         tracing::info!(users = options.users, elapsed = ?started.elapsed(), "generated");
         Seeding::Generated
     } else {

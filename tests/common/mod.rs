@@ -25,6 +25,7 @@ impl TestServer {
             db: None,
             token: Some(TOKEN.to_string()),
             faults: Default::default(),
+            hostile: false,
         })
         .await
     }
