@@ -1,6 +1,7 @@
 //! Configuration as the headless commands meet it: token sources (flag, environment,
 //! command, file), `config show` redacting them, and malformed or misspelt config files,
-//! flags and variables each getting a one-line error that names where the bad value is.
+//! flags, variables and key bindings each getting a one-line error that names where the
+//! bad value is.
 
 mod common;
 mod home;
@@ -190,5 +191,26 @@ async fn malformed_config_files_get_one_line_errors() {
         .await;
     missing.expect(1);
     assert!(missing.stderr.contains("/nonexistent/userdeck.toml"));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_misspelt_key_binding_is_an_error_naming_it() {
+    let server = TestServer::start(Dialect::Crm, 1).await;
+    let home = Home::new(&server, Dialect::Crm, "");
+    let file = home.config_path().display().to_string();
+    home.write_config(&format!(
+        "default_profile = \"test\"\n[keys]\nblokc = [\"b\"]\n[profiles.test]\nendpoint = \"{}\"\ndialect = \"crm\"\n",
+        server.url
+    ));
+    let run = home.run(&["users", "list"]).await;
+    run.expect(1);
+    assert!(run.stderr.contains(&file), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("keys.blokc: no such action (did you mean \"block\"?)"),
+        "{}",
+        run.stderr
+    );
     server.stop().await;
 }

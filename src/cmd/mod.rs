@@ -96,6 +96,14 @@ pub fn overrides(global: &GlobalArgs) -> Overrides {
 /// The resolved profile, its warnings printed.
 pub fn resolve(global: &GlobalArgs) -> Result<Resolved, Failure> {
     let resolved = config::load(&overrides(global))?;
+    // A misspelt `[keys]` entry is an error like any unknown key, named with its file.
+    let (_, problems) = crate::app::Keymap::new(&resolved.settings.keys);
+    if let Some(problem) = problems.first() {
+        return Err(Failure::new(
+            EXIT_ERROR,
+            format!("{}: {problem}", resolved.file.display()),
+        ));
+    }
     for warning in &resolved.warnings {
         eprintln!("{warning}");
     }
