@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::api::model::{Session, SortField, User};
+use crate::api::model::{Overlap, Session, SortField, User};
 use crate::dialect::Dialect;
 
 /// Which column: what code asks for instead of comparing headers.
@@ -288,6 +288,54 @@ impl SessionColumn {
             SessionColumn::Browser => or_empty(&s.browser),
             SessionColumn::Os => or_empty(&s.operating_system),
             SessionColumn::Place => s.place(),
+        }
+    }
+}
+
+/// A column of the users sharing an address with the one shown (crm), shared by the
+/// detail pane and `users show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverlapColumn {
+    Name,
+    Status,
+    Email,
+    SharedIps,
+    Id,
+}
+
+/// Every overlap column: who first, then what the investigation follows.
+pub const OVERLAP_COLUMNS: [OverlapColumn; 5] = [
+    OverlapColumn::Name,
+    OverlapColumn::Status,
+    OverlapColumn::Email,
+    OverlapColumn::SharedIps,
+    OverlapColumn::Id,
+];
+
+impl OverlapColumn {
+    pub fn header(self) -> &'static str {
+        match self {
+            OverlapColumn::Name => "USERNAME",
+            OverlapColumn::Status => "STATUS",
+            OverlapColumn::Email => "EMAIL",
+            OverlapColumn::SharedIps => "SHARED IP",
+            OverlapColumn::Id => "ID",
+        }
+    }
+
+    /// Who the user is (the pane's first line holds these; the rest follows below).
+    pub fn names_who(self) -> bool {
+        matches!(self, OverlapColumn::Name | OverlapColumn::Status)
+    }
+
+    /// The overlapping user's text in this column (unsafe characters still in it).
+    pub fn text(self, o: &Overlap) -> String {
+        match self {
+            OverlapColumn::Name => o.user.name.clone(),
+            OverlapColumn::Status => o.user.status.to_string(),
+            OverlapColumn::Email => o.user.email.clone().unwrap_or_default(),
+            OverlapColumn::SharedIps => o.shared_ips.join(" "),
+            OverlapColumn::Id => o.user.id.clone(),
         }
     }
 }

@@ -10,7 +10,7 @@ use super::safe::{self, Printing};
 use super::{EXIT_ERROR, Failure};
 use crate::api::model::{BulkAction, BulkReport, UserDetail};
 use crate::cli::Format;
-use crate::columns::SESSION_COLUMNS;
+use crate::columns::{OVERLAP_COLUMNS, SESSION_COLUMNS};
 use crate::text::sanitize;
 
 pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result<(), Failure> {
@@ -57,17 +57,10 @@ pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result
                 writeln!(out, "\nusers sharing an IP address: {}", overlaps.len())?;
                 let rows: Vec<Vec<String>> = overlaps
                     .iter()
-                    .map(|o| {
-                        vec![
-                            o.user.id.clone(),
-                            o.user.name.clone(),
-                            o.user.email.clone().unwrap_or_default(),
-                            o.shared_ips.join(" "),
-                        ]
-                    })
+                    .map(|o| OVERLAP_COLUMNS.iter().map(|c| c.text(o)).collect())
                     .collect();
                 if !rows.is_empty() {
-                    TableWriter::new(vec!["ID", "USERNAME", "EMAIL", "SHARED IP"])
+                    TableWriter::new(OVERLAP_COLUMNS.iter().map(|c| c.header()).collect())
                         .write(&mut out, &rows)?;
                 }
             }

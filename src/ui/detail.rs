@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::Theme;
 use crate::api::model::{Session, UserDetail};
 use crate::app::{Action, App, DetailLoad, DetailPane, Focus};
-use crate::columns::{SESSION_COLUMNS, SessionColumn};
+use crate::columns::{OVERLAP_COLUMNS, SESSION_COLUMNS, SessionColumn};
 use crate::text::{fit, head, sanitize};
 use unicode_width::UnicodeWidthStr;
 
@@ -113,14 +113,17 @@ fn content<'a>(
             format!("users sharing an IP address: {}", overlaps.len()),
             theme.header(),
         ));
-        // Two lines each: who, then the e-mail and the shared addresses, never cut.
+        // Two lines each: who, then the rest (e-mail, shared addresses, id), never cut.
         for (i, o) in overlaps.iter().enumerate() {
-            let who = format!("{} · {}", sanitize(&o.user.name), o.user.status);
-            let whom = format!(
-                "  <{}>  {}",
-                sanitize(o.user.email.as_deref().unwrap_or("")),
-                sanitize(&o.shared_ips.join(" "))
-            );
+            let part = |who: bool| {
+                OVERLAP_COLUMNS
+                    .iter()
+                    .filter(|c| c.names_who() == who)
+                    .map(|c| sanitize(&c.text(o)).into_owned())
+                    .collect::<Vec<_>>()
+            };
+            let who = part(true).join(" · ");
+            let whom = format!("  {}", part(false).join("  "));
             let mut pair = [Line::from(fit(&who, width)), Line::from(whom)];
             if focused && i == pane.overlap_cursor() {
                 pair = pair.map(|line| line.style(theme.cursor()));
@@ -170,10 +173,13 @@ pub fn needed_width(pane: &DetailPane) -> u16 {
         .iter()
         .flat_map(|s| &s.all)
         .map(|s| sanitize(s.ip_address.as_deref().unwrap_or("")).width() + MIN_SESSION);
+    // An overlap's second line: every column but who, two spaces apart.
     let overlaps = detail.overlaps.iter().flatten().map(|o| {
-        sanitize(&o.shared_ips.join(" ")).width()
-            + sanitize(o.user.email.as_deref().unwrap_or("")).width()
-            + 6
+        OVERLAP_COLUMNS
+            .iter()
+            .filter(|c| !c.names_who())
+            .map(|c| sanitize(&c.text(o)).width() + 2)
+            .sum::<usize>()
     });
     let widest = fields.chain(sessions).chain(overlaps).max().unwrap_or(0);
     // The border, and a user's fields are seldom worth more than this.
