@@ -438,6 +438,33 @@ async fn serve_hostile_data_lists_safely_in_every_format() {
     for hostile in HOSTILE_NAMES {
         assert!(names.contains(&hostile), "{hostile:?} exact in {names:?}");
     }
+    // The search follows the new names: a filter finds the hostile user, not the old name.
+    let (found, _) = userdeck(
+        &served.url,
+        &["users", "list", "--filter", "HYPERLINK", "--format", "json"],
+    );
+    let found: Value = serde_json::from_slice(&found.stdout).unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    let plain = Served::start(&["--users", "10"]);
+    let (before, _) = userdeck(
+        &plain.url,
+        &["users", "show", "usr_00000001", "--format", "json"],
+    );
+    let before: Value = serde_json::from_slice(&before.stdout).unwrap();
+    let old_name = before["user"]["name"].as_str().unwrap().to_string();
+    let (old, _) = userdeck(
+        &served.url,
+        &["users", "list", "--filter", &old_name, "--format", "json"],
+    );
+    let old: Value = serde_json::from_slice(&old.stdout).unwrap();
+    assert!(
+        old["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["id"] != "usr_00000001"),
+        "the old name no longer finds the renamed user: {old}"
+    );
     // CSV in a pipe: formulas guarded.
     let csv = String::from_utf8_lossy(&list("csv").stdout).into_owned();
     assert!(

@@ -319,16 +319,44 @@ pub const HOSTILE_NAMES: [&str; 6] = [
 ];
 
 /// Gives the first users hostile names (`serve --hostile`), for trying clients on them.
+/// crm's search index follows, so a filter still finds exactly the users it names.
 pub fn hostile(conn: &mut Connection, dialect: Dialect) -> rusqlite::Result<()> {
-    let sql = match dialect {
-        Dialect::Crm => "UPDATE crm_users SET username = ? WHERE pk = ?",
-        Dialect::Training => "UPDATE training_users SET name = ? WHERE pk = ?",
-    };
     let tx = conn.transaction()?;
-    {
-        let mut update = tx.prepare(sql)?;
-        for (i, name) in HOSTILE_NAMES.iter().enumerate() {
-            update.execute(params![name, i as i64 + 1])?;
+    for (i, name) in HOSTILE_NAMES.iter().enumerate() {
+        let pk = i as i64 + 1;
+        match dialect {
+            Dialect::Crm => {
+                let old: Option<(String, String, Option<String>, String)> = tx
+                    .query_row(
+                        "SELECT username, email, phone_number, id FROM crm_users WHERE pk = ?",
+                        [pk],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    )
+                    .ok();
+                let Some((username, email, phone, id)) = old else {
+                    continue;
+                };
+                // A contentless index forgets a row given the values it was made from.
+                tx.execute(
+                    "INSERT INTO crm_users_fts (crm_users_fts, rowid, username, email, phone_number, id) \
+                     VALUES ('delete', ?, ?, ?, ?, ?)",
+                    params![pk, username, email, phone, id],
+                )?;
+                tx.execute(
+                    "UPDATE crm_users SET username = ? WHERE pk = ?",
+                    params![name, pk],
+                )?;
+                tx.execute(
+                    "INSERT INTO crm_users_fts (rowid, username, email, phone_number, id) VALUES (?, ?, ?, ?, ?)",
+                    params![pk, name, email, phone, id],
+                )?;
+            }
+            Dialect::Training => {
+                tx.execute(
+                    "UPDATE training_users SET name = ? WHERE pk = ?",
+                    params![name, pk],
+                )?;
+            }
         }
     }
     tx.commit()
