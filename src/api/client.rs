@@ -463,10 +463,23 @@ fn describe_body(body: &[u8]) -> String {
     if body.is_empty() {
         return "an empty body".into();
     }
-    let text = String::from_utf8_lossy(&body[..body.len().min(80)]);
-    let shown: String = text
+    // At most 80 characters, cut between characters (a UTF-8 one is 4 bytes at most).
+    let start: Vec<u8> = body.iter().take(4 * 80).copied().collect();
+    let text = String::from_utf8_lossy(&start);
+    let shown: String = crate::text::head(&text, 80)
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     format!("{} bytes starting {:?}", body.len(), shown.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_body_is_described_by_characters_not_bytes() {
+        let body = "é".repeat(100);
+        let described = super::describe_body(body.as_bytes());
+        assert!(described.starts_with("200 bytes starting"), "{described}");
+        assert!(described.contains(&"é".repeat(80)) && !described.contains('\u{fffd}'));
+    }
 }

@@ -96,7 +96,7 @@ fn bounded_line(reader: &mut dyn BufRead) -> io::Result<Option<(String, bool)>> 
         };
         let room = KEPT.saturating_sub(kept.len());
         cut |= chunk.len() > room;
-        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        kept.extend(chunk.iter().take(room));
         let used = done.unwrap_or(buffer.len());
         reader.consume(used);
         // A cut line is refused whole: no need to read the rest (it may never end).
