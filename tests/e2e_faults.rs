@@ -286,3 +286,21 @@ async fn the_detail_at_120x40_shows_whole_ip_addresses() {
     assert!(ui.exit().0.success());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_load_that_fails_says_so_and_r_tries_again() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    faults(&server, "fail=1/1");
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    let screen = ui.wait_text("cannot load the users");
+    assert!(!screen.contains("no users match"), "{screen}");
+    faults(&server, "none");
+    ui.keys("r");
+    ui.wait_for("the rows, the failure gone", |s| {
+        s.contains("rows 1–20 of 30") && !s.contains("cannot load")
+    });
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}

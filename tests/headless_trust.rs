@@ -15,6 +15,19 @@ use common::TOKEN;
 use pty::Served;
 use serde_json::Value;
 
+/// `userdeck ARGS` with nothing of this machine's environment but PATH, in `home`.
+fn in_home(home: &tempfile::TempDir, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_userdeck"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"));
+    command
+}
+
 /// `userdeck ARGS` with a private home whose config points at `url`; its output and
 /// journal.
 fn userdeck(url: &str, args: &[&str]) -> (Output, Vec<Value>) {
@@ -37,13 +50,7 @@ fn userdeck_in(url: &str, dialect: &str, token: &str, args: &[&str]) -> (Output,
     )
     .unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_userdeck"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
+    let output = in_home(&home, args)
         .env("USERDECK_TOKEN", token)
         .stdin(Stdio::null())
         .output()
@@ -120,13 +127,8 @@ fn a_closed_stdout_ends_the_command_quietly() {
     use std::io::{BufRead, BufReader};
     let served = Served::start(&["--users", "3000"]);
     let home = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_userdeck"))
-        .args(["--endpoint", &served.url, "--dialect", "crm"])
+    let mut child = in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
         .args(["users", "list", "--all", "--format", "csv"])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
         .env("USERDECK_TOKEN", TOKEN)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -154,13 +156,7 @@ fn a_hanging_token_command_is_stopped_at_its_timeout() {
         "default_profile = \"t\"\n[profiles.t]\nendpoint = \"http://127.0.0.1:9/graphql\"\ndialect = \"crm\"\ntoken_command = \"echo nearly >&2; sleep 100\"\ntoken_command_timeout_secs = 0.3\n",
     )
     .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_userdeck"))
-        .args(["users", "list"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
+    let output = in_home(&home, &["users", "list"])
         .stdin(Stdio::null())
         .output()
         .unwrap();

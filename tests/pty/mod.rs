@@ -171,18 +171,23 @@ impl Dashboard {
         self.screen.parser.lock().unwrap().screen().contents()
     }
 
-    /// Waits until the screen satisfies `test`: woken by each read of the terminal.
+    /// The one waiting loop: until `check` gives a value, woken by each read of the
+    /// terminal, for at most [`DEADLINE`]; `check` gets the screen and the raw output, and
+    /// says on failure what it saw.
     #[track_caller]
-    pub fn wait_for(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
+    fn wait_on<T>(&self, check: impl Fn(&vt100::Parser, &[u8]) -> Result<T, String>) -> T {
         let deadline = Instant::now() + DEADLINE;
         let mut parser = self.screen.parser.lock().unwrap();
         loop {
-            let contents = parser.screen().contents();
-            if test(&contents) {
-                return contents;
-            }
+            let seen = {
+                let raw = self.screen.raw.lock().unwrap();
+                match check(&parser, &raw) {
+                    Ok(value) => return value,
+                    Err(seen) => seen,
+                }
+            };
             let now = Instant::now();
-            assert!(now < deadline, "waited for {what}; the screen:\n{contents}");
+            assert!(now < deadline, "{seen}");
             parser = self
                 .screen
                 .changed
@@ -192,51 +197,47 @@ impl Dashboard {
         }
     }
 
+    /// Waits until the screen satisfies `test`.
+    #[track_caller]
+    pub fn wait_for(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
+        self.wait_on(|parser, _| {
+            let contents = parser.screen().contents();
+            if test(&contents) {
+                Ok(contents)
+            } else {
+                Err(format!("waited for {what}; the screen:\n{contents}"))
+            }
+        })
+    }
+
     /// Waits until the raw output from byte `from` on holds `needle`.
     #[track_caller]
     pub fn wait_raw(&self, from: usize, needle: &[u8]) {
-        let deadline = Instant::now() + DEADLINE;
-        let mut parser = self.screen.parser.lock().unwrap();
-        loop {
-            let tail = {
-                let raw = self.screen.raw.lock().unwrap();
-                let tail = &raw[from.min(raw.len())..];
-                if tail.windows(needle.len()).any(|w| w == needle) {
-                    return;
-                }
-                String::from_utf8_lossy(tail).into_owned()
-            };
-            let now = Instant::now();
-            assert!(
-                now < deadline,
-                "waited for {:?} in the output after byte {from}: {tail:?}",
-                String::from_utf8_lossy(needle),
-            );
-            parser = self
-                .screen
-                .changed
-                .wait_timeout(parser, deadline - now)
-                .unwrap()
-                .0;
-        }
+        self.wait_on(|_, raw| {
+            let tail = &raw[from.min(raw.len())..];
+            if tail.windows(needle.len()).any(|w| w == needle) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "waited for {:?} in the output after byte {from}: {:?}",
+                    String::from_utf8_lossy(needle),
+                    String::from_utf8_lossy(tail)
+                ))
+            }
+        })
     }
 
     /// Waits until `test` holds, checking it again each time the program writes (a
     /// condition about the terminal that comes with output, such as its mode).
     #[track_caller]
     pub fn wait_until(&self, what: &str, test: impl Fn() -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        let mut parser = self.screen.parser.lock().unwrap();
-        while !test() {
-            let now = Instant::now();
-            assert!(now < deadline, "waited for {what}");
-            parser = self
-                .screen
-                .changed
-                .wait_timeout(parser, deadline - now)
-                .unwrap()
-                .0;
-        }
+        self.wait_on(|_, _| {
+            if test() {
+                Ok(())
+            } else {
+                Err(format!("waited for {what}"))
+            }
+        })
     }
 
     /// How many bytes the program has written so far.
