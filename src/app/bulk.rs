@@ -2,7 +2,7 @@
 //! the outcome is told — the summary in the status line, and what is left unknown when
 //! the operator quits during one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use super::dialog::{Confirm, Dialog};
@@ -294,7 +294,8 @@ impl super::App {
         for id in &report.succeeded {
             self.selected.remove(id);
         }
-        self.table.acted(action, &Self::id_set(&report.succeeded));
+        let succeeded: HashSet<&str> = report.succeeded.iter().map(String::as_str).collect();
+        self.table.acted(action, &succeeded);
         if self.quitting {
             self.farewell = Some(farewell(action, report));
             return vec![Effect::Quit];

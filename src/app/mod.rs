@@ -16,7 +16,7 @@ mod keys;
 mod status;
 mod table;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use tui_input::Input;
@@ -204,6 +204,11 @@ impl App {
     /// The status area's lines, most important first.
     pub fn messages(&self) -> Vec<Message> {
         self.status.lines()
+    }
+
+    /// How many lines `messages` gives (the layout asks every frame; nothing is built).
+    pub fn message_count(&self) -> usize {
+        self.status.count()
     }
 
     /// What to say on the way out, once the program has quit. A bulk action whose end
@@ -481,11 +486,6 @@ impl App {
             }
         }
         Vec::new()
-    }
-
-    /// Ids of `ids` as a set, to look rows up in.
-    fn id_set(ids: &[String]) -> HashSet<&str> {
-        ids.iter().map(String::as_str).collect()
     }
 }
 

@@ -75,6 +75,14 @@ impl StatusLine {
         self.notice = None;
     }
 
+    /// How many lines [`lines`](Self::lines) gives, without building them.
+    pub fn count(&self) -> usize {
+        self.errors.len()
+            + usize::from(self.summary.is_some())
+            + usize::from(!self.warnings.is_empty())
+            + usize::from(self.notice.is_some())
+    }
+
     /// The lines to show, most important first.
     pub fn lines(&self) -> Vec<Message> {
         let mut lines: Vec<Message> = self
@@ -94,5 +102,28 @@ impl StatusLine {
         }
         lines.extend(self.notice.clone());
         lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_count_is_the_number_of_lines_and_each_kind_ends_its_way() {
+        let mut status = StatusLine::new(vec!["keys.x: no such action".into()]);
+        status.error(Source::List, "HTTP 500");
+        status.summary(Message {
+            text: "block: 2 succeeded".into(),
+            error: false,
+        });
+        status.notice("paste ignored");
+        assert_eq!(status.count(), status.lines().len());
+        assert_eq!(status.count(), 4);
+        status.key_pressed();
+        status.succeeded(Source::List);
+        assert_eq!(status.count(), 2, "the notice and the error went");
+        status.dismiss();
+        assert_eq!((status.count(), status.lines().len()), (0, 0));
     }
 }

@@ -207,7 +207,9 @@ pub const MAX_MESSAGES: usize = 3;
 
 /// The footer's height: the first line and the messages (or the key hint).
 pub fn height(app: &App) -> u16 {
-    1 + messages(app, usize::MAX).len().max(1) as u16
+    let failed = matches!(app.table().load(), Load::Failed(_));
+    let lines = (usize::from(failed) + app.message_count()).min(MAX_MESSAGES);
+    1 + lines.max(1) as u16
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
