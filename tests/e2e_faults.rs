@@ -178,12 +178,19 @@ fn set_cooked(ui: &Dashboard) {
     assert!(!raw_mode(ui));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn ctrl_c_during_a_slow_bulk_action_journals_every_id_sent() {
-    let _serial = ONE_AT_A_TIME.lock().await;
-    // `serve --faults`: every answer takes long, so the first chunk is still under way
-    // when Ctrl-C comes.
-    let served = Served::start(&["--users", "30", "--faults", "latency=3s"]);
+/// How an operator (or the system) quits during a bulk action.
+enum QuitBy {
+    /// Ctrl-C asks; a second one quits at once.
+    CtrlCTwice,
+    /// SIGTERM stops the action with its grace.
+    Signal(&'static str),
+}
+
+/// Blocks 20 users in chunks of 5 against `serve --faults latency=…` (so the first chunk
+/// is still under way), quits `by`, and checks that every id sent has its outcome in the
+/// journal and the program said what it left.
+async fn quit_during_a_slow_bulk_action(latency: &str, by: QuitBy) {
+    let served = Served::start(&["--users", "30", "--faults", latency]);
     let mut ui = Dashboard::sized(
         &served.url,
         Dialect::Crm,
@@ -200,9 +207,14 @@ async fn ctrl_c_during_a_slow_bulk_action_journals_every_id_sent() {
     ui.wait_text("block 20 users?");
     ui.keys("y");
     ui.wait_text("working");
-    ui.keys("\x03");
-    ui.wait_text("Stop it and quit?");
-    ui.keys("\x03");
+    match by {
+        QuitBy::CtrlCTwice => {
+            ui.keys("\x03");
+            ui.wait_text("Stop it and quit?");
+            ui.keys("\x03");
+        }
+        QuitBy::Signal(name) => ui.signal(name),
+    }
     let (status, raw, home) = ui.finish();
     let journal_path = home.path().join("state/userdeck/audit.jsonl");
     assert_eq!(status.exit_code(), 6, "some outcomes are unknown");
@@ -231,6 +243,19 @@ async fn ctrl_c_during_a_slow_bulk_action_journals_every_id_sent() {
         let sent: Vec<&Value> = attempt["ids"].as_array().unwrap().iter().collect();
         assert_eq!(unknown, sent, "every id sent has its outcome: {outcome}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_a_slow_bulk_action_journals_every_id_sent() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    quit_during_a_slow_bulk_action("latency=3s", QuitBy::CtrlCTwice).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_during_a_slow_bulk_action_waits_its_grace_then_journals_every_id_sent() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    // The chunk takes longer than the 3 s grace: it is left unknown.
+    quit_during_a_slow_bulk_action("latency=6s", QuitBy::Signal("TERM")).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
