@@ -259,8 +259,32 @@ pub struct UpdateArgs {
     pub new_ref: Option<String>,
     #[command(flatten)]
     pub fields: UserFields,
+    /// Clear a field (sent as null); repeat for several
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub clear: Vec<ClearField>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// The fields of a training user that may be empty, so `--clear` can empty them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClearField {
+    Email,
+    Ref,
+    Roles,
+    ExtraFields,
+}
+
+impl ClearField {
+    /// As the command line writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClearField::Email => "email",
+            ClearField::Ref => "ref",
+            ClearField::Roles => "roles",
+            ClearField::ExtraFields => "extra-fields",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

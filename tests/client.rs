@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use userdeck::api::audit::Journal;
 use userdeck::api::bulk::{self, Stop};
 use userdeck::api::client::{Client, ClientConfig, Token};
+use userdeck::api::edit::Patch;
 use userdeck::api::error::{ApiError, TransportKind};
 use userdeck::api::model::{BulkAction, FailReason, ListQuery, SortField, Status};
 use userdeck::api::ops::{self, UserKey};
@@ -149,7 +150,7 @@ async fn training_every_operation() {
         &client,
         &UserKey::Id(created.user.id.clone()),
         UpdateUserInput {
-            name: Some("Hernoemd".into()),
+            name: Patch::Set("Hernoemd".into()),
             ..UpdateUserInput::default()
         },
     )
@@ -167,7 +168,7 @@ async fn training_every_operation() {
         None,
         None,
         UpdateOrCreateUserInput {
-            is_active: Some(false),
+            is_active: Patch::Set(false),
             ..UpdateOrCreateUserInput::default()
         },
     )

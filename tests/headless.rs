@@ -386,6 +386,24 @@ async fn training_commands() {
         .await;
     assert_eq!(by_email.expect(0).json()["user"]["id"], json!(id));
 
+    // --clear sends null: the e-mail address and the ref go; the rest stays.
+    let cleared = home
+        .run(&[
+            "users", "update", &id, "--clear", "email", "--clear", "ref", "--format", "json",
+        ])
+        .await;
+    let user = cleared.expect(0).json();
+    assert_eq!(
+        (user["user"]["email"].clone(), user["user"]["ref"].clone()),
+        (json!(null), json!(null))
+    );
+    assert_eq!(user["user"]["name"], "Nieuwe Naam");
+    home.run(&[
+        "users", "update", &id, "--clear", "email", "--email", "a@b.nl",
+    ])
+    .await
+    .expect(2);
+    home.run(&["users", "update", &id]).await.expect(2);
     home.run(&["users", "archive", &id, "uuid-hier", "--yes"])
         .await
         .expect(3);

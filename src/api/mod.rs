@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bulk;
 pub mod client;
 pub mod crm;
+pub mod edit;
 pub mod error;
 pub mod local;
 pub mod model;

@@ -198,6 +198,9 @@ pub struct UserDetail {
     pub user: User,
     /// Every scalar field, labelled, in the order to show them.
     pub fields: Vec<Field>,
+    /// training: whether the user is active (archived or not); the forms start from it.
+    #[serde(skip)]
+    pub active: Option<bool>,
     pub sessions: Option<SessionInfo>,
     pub overlaps: Option<Vec<Overlap>>,
     pub participant_groups: Option<Vec<Group>>,

@@ -80,7 +80,7 @@ pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport
 }
 
 /// What reading back a single-user edit found.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Edit {
     /// The answer came: the user as it answered.
     Answered(UserDetail),

@@ -2,6 +2,7 @@
 //! and their conversion into the dialect-neutral model.
 
 use super::crm::yes_no;
+use super::edit::Patch;
 use super::model::{Field, Group as GroupModel, Status, User as UserModel, UserDetail};
 
 #[cynic::schema("training")]
@@ -15,7 +16,7 @@ pub struct DateTime(pub String);
 #[cynic(graphql_type = "UUID")]
 pub struct Uuid(pub String);
 
-#[derive(cynic::Scalar, Debug, Clone)]
+#[derive(cynic::Scalar, Debug, Clone, PartialEq)]
 #[cynic(graphql_type = "JSONString")]
 pub struct JsonString(pub String);
 
@@ -87,6 +88,16 @@ impl Language {
             _ => return None,
         })
     }
+}
+
+// cynic's derive checks an input field's type against the schema element by element
+// (a list field's as one role); a patch of the field fills it.
+impl cynic::Enum for Patch<Vec<Role>> {
+    type SchemaType = <Role as cynic::Enum>::SchemaType;
+}
+
+impl cynic::Enum for Patch<Language> {
+    type SchemaType = <Language as cynic::Enum>::SchemaType;
 }
 
 /// The fields of a user the table shows: all the list fetch asks for.
@@ -244,37 +255,37 @@ pub struct CreateUserInput {
 #[derive(cynic::InputObject, Debug, Clone, Default)]
 #[cynic(schema = "training")]
 pub struct UpdateUserInput {
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<Role>>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub language: Option<Language>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub is_active: Option<bool>,
-    #[cynic(rename = "ref", skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub extra_fields: Option<JsonString>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub name: Patch<String>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub email: Patch<String>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub roles: Patch<Vec<Role>>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub language: Patch<Language>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub is_active: Patch<bool>,
+    #[cynic(rename = "ref", skip_serializing_if = "Patch::is_keep")]
+    pub reference: Patch<String>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub extra_fields: Patch<JsonString>,
 }
 
 #[derive(cynic::InputObject, Debug, Clone, Default)]
 #[cynic(schema = "training")]
 pub struct UpdateOrCreateUserInput {
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<Role>>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub language: Option<Language>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub is_active: Option<bool>,
-    #[cynic(rename = "ref", skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    #[cynic(skip_serializing_if = "Option::is_none")]
-    pub extra_fields: Option<JsonString>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub name: Patch<String>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub roles: Patch<Vec<Role>>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub language: Patch<Language>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub is_active: Patch<bool>,
+    #[cynic(rename = "ref", skip_serializing_if = "Patch::is_keep")]
+    pub reference: Patch<String>,
+    #[cynic(skip_serializing_if = "Patch::is_keep")]
+    pub extra_fields: Patch<JsonString>,
 }
 
 #[derive(cynic::QueryVariables, Debug, Clone)]
@@ -494,6 +505,7 @@ impl From<UserFull> for UserDetail {
         UserDetail {
             user,
             fields,
+            active: u.is_active,
             participant_groups: groups(u.participant_groups),
             manager_groups: groups(u.manager_groups),
             extra_fields: json(u.extra_fields),

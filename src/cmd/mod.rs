@@ -5,6 +5,7 @@
 //! error; a closed standard output ends a command quietly with 0.
 
 mod dashboard;
+mod edit;
 mod ids;
 pub mod output;
 mod print;

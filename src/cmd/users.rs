@@ -5,22 +5,13 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use super::output::ListWriter;
 use super::safe::Printing;
 use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNAUTHORIZED, EXIT_UNKNOWN, Failure};
-use super::{ids, print};
+use super::{edit, ids, print};
 use crate::api::bulk::{self, Progress, Stop};
 use crate::api::client::Client;
 use crate::api::local::LocalUsers;
-use crate::api::model::{
-    BulkAction, BulkReport, FailReason, ListQuery, SortField, Status, UserDetail,
-};
+use crate::api::model::{BulkAction, BulkReport, FailReason, ListQuery, SortField, Status};
 use crate::api::ops::{self, MAX_PAGE, UserKey};
-use crate::api::settle::{Edit, settle_edit};
-use crate::api::training::{
-    CreateUserInput, JsonString, Language, Role, UpdateOrCreateUserInput, UpdateUserInput,
-};
-use crate::cli::{
-    BulkArgs, CreateArgs, Format, ListArgs, ShowArgs, UpdateArgs, UpsertArgs, UserFields,
-    UsersCommand,
-};
+use crate::cli::{BulkArgs, Format, ListArgs, ShowArgs, UsersCommand};
 use crate::config::Resolved;
 use crate::dialect::Dialect;
 use crate::text::sanitize;
@@ -41,9 +32,9 @@ pub async fn run(
         UsersCommand::Unarchive(args) => {
             act(resolved, client, BulkAction::Unarchive, args, p).await
         }
-        UsersCommand::Create(args) => create(resolved, client, args, p).await,
-        UsersCommand::Update(args) => update(resolved, client, args, p).await,
-        UsersCommand::Upsert(args) => upsert(resolved, client, args, p).await,
+        UsersCommand::Create(args) => edit::create(resolved, client, args, p).await,
+        UsersCommand::Update(args) => edit::update(resolved, client, args, p).await,
+        UsersCommand::Upsert(args) => edit::upsert(resolved, client, args, p).await,
     }
 }
 
@@ -142,7 +133,7 @@ async fn list(
 }
 
 /// The user a command names, checked like any id before anything is sent.
-fn key_of(
+pub(super) fn key_of(
     id: Option<String>,
     reference: Option<String>,
     email: Option<String>,
@@ -165,35 +156,8 @@ async fn show(client: &Client, args: ShowArgs, printing: Printing) -> Result<(),
     print::detail(&detail, args.format, printing)
 }
 
-/// What became of an edit, told: verified by reading back when its answer was lost, an
-/// error when reading back shows it was not applied, exit 6 when that is unknown.
-fn told(edit: Edit, what: &str) -> Result<UserDetail, Failure> {
-    match edit {
-        Edit::Answered(detail) => Ok(detail),
-        Edit::ReadBack(detail) => {
-            eprintln!("the answer to {what} was lost; verified by reading back: it was applied");
-            Ok(detail)
-        }
-        Edit::NotApplied(detail) => Err(Failure::new(
-            EXIT_ERROR,
-            format!(
-                "the answer to {what} was lost, and reading back shows user {} without the change: not applied",
-                sanitize(&detail.user.id)
-            ),
-        )),
-        Edit::Unknown { lost, read } => Err(Failure::new(
-            EXIT_UNKNOWN,
-            format!(
-                "{what}: outcome unknown, check before retrying: {}; reading it back failed too: {}",
-                sanitize(&lost.to_string()),
-                sanitize(&read.to_string())
-            ),
-        )),
-    }
-}
-
 /// Refuses a mutation under a read-only profile, before anything is sent.
-fn writable(resolved: &Resolved, what: &str) -> Result<(), Failure> {
+pub(super) fn writable(resolved: &Resolved, what: &str) -> Result<(), Failure> {
     if resolved.profile.read_only {
         return Err(Failure::new(
             EXIT_ERROR,
@@ -327,188 +291,4 @@ fn outcome(report: &BulkReport) -> Result<(), Failure> {
     } else {
         Err(Failure::new(EXIT_ERROR, "nothing succeeded"))
     }
-}
-
-fn roles(fields: &UserFields) -> Result<Option<Vec<Role>>, Failure> {
-    if fields.no_roles {
-        return Ok(Some(Vec::new()));
-    }
-    if fields.roles.is_empty() {
-        return Ok(None);
-    }
-    fields
-        .roles
-        .iter()
-        .map(|r| {
-            Role::parse(r).ok_or_else(|| {
-                Failure::usage(format!(
-                    "--role {r:?}: expected ADMIN, MANAGER, PLANNER, TRAINER or PARTICIPANT"
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
-}
-
-fn language(fields: &UserFields) -> Result<Option<Language>, Failure> {
-    fields
-        .language
-        .as_deref()
-        .map(|l| {
-            Language::parse(l).ok_or_else(|| {
-                Failure::usage(format!("--language {l:?}: expected NL, EN, DE or FR"))
-            })
-        })
-        .transpose()
-}
-
-fn extra_fields(fields: &UserFields) -> Result<Option<JsonString>, Failure> {
-    match &fields.extra_fields {
-        None => Ok(None),
-        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(_)) => Ok(Some(JsonString(text.clone()))),
-            _ => Err(Failure::usage(
-                "--extra-fields: expected a JSON object, such as '{\"team\": \"north\"}'",
-            )),
-        },
-    }
-}
-
-fn training_only(client: &Client, what: &str) -> Result<(), Failure> {
-    if client.dialect() != Dialect::Training {
-        return Err(Failure::usage(format!(
-            "the {} API cannot {what}: only training can",
-            client.dialect()
-        )));
-    }
-    Ok(())
-}
-
-async fn create(
-    resolved: &Resolved,
-    client: &Client,
-    args: CreateArgs,
-    printing: Printing,
-) -> Result<(), Failure> {
-    training_only(client, "create users")?;
-    writable(resolved, "create")?;
-    let (email, name) = (args.email.clone(), args.name.clone());
-    let input = CreateUserInput {
-        email: args.email,
-        name: args.name,
-        roles: roles(&args.fields)?,
-        language: language(&args.fields)?,
-        reference: args.reference,
-        is_active: args.fields.active,
-        extra_fields: extra_fields(&args.fields)?,
-    };
-    let result = ops::create(client, input, args.no_invite.then_some(false)).await;
-    let key = UserKey::Email(email.clone());
-    let holds = |d: &UserDetail| {
-        d.user.name == name
-            && d.user
-                .email
-                .as_deref()
-                .is_some_and(|e| e.eq_ignore_ascii_case(&email))
-    };
-    let detail = told(
-        settle_edit(client, "create", result, &key, holds).await?,
-        "create",
-    )?;
-    eprintln!("created user {}", sanitize(&detail.user.id));
-    print::detail(&detail, args.format, printing)
-}
-
-async fn update(
-    resolved: &Resolved,
-    client: &Client,
-    args: UpdateArgs,
-    printing: Printing,
-) -> Result<(), Failure> {
-    training_only(client, "update users")?;
-    writable(resolved, "update")?;
-    let key = key_of(args.id, args.reference, None)?;
-    // Read back by the ref it will have, when it changes.
-    let read_key = match (&key, &args.new_ref) {
-        (UserKey::Ref(_), Some(new)) => UserKey::Ref(new.clone()),
-        _ => key.clone(),
-    };
-    let asked = (args.name.clone(), args.email.clone(), args.new_ref.clone());
-    let active = args.fields.active;
-    let input = UpdateUserInput {
-        name: args.name,
-        email: args.email,
-        roles: roles(&args.fields)?,
-        language: language(&args.fields)?,
-        is_active: args.fields.active,
-        reference: args.new_ref,
-        extra_fields: extra_fields(&args.fields)?,
-    };
-    let result = ops::update(client, &key, input).await;
-    let holds = |d: &UserDetail| {
-        let (name, email, reference) = &asked;
-        name.as_ref().is_none_or(|n| *n == d.user.name)
-            && email
-                .as_ref()
-                .is_none_or(|e| d.user.email.as_ref() == Some(e))
-            && reference
-                .as_ref()
-                .is_none_or(|r| d.user.reference.as_ref() == Some(r))
-            && active.is_none_or(|a| (d.user.status == Status::Active) == a)
-    };
-    let settled = settle_edit(client, "update", result, &read_key, holds).await?;
-    let detail = told(settled, "update")?;
-    eprintln!("updated user {}", sanitize(&detail.user.id));
-    print::detail(&detail, args.format, printing)
-}
-
-async fn upsert(
-    resolved: &Resolved,
-    client: &Client,
-    args: UpsertArgs,
-    printing: Printing,
-) -> Result<(), Failure> {
-    training_only(client, "upsert users")?;
-    writable(resolved, "upsert")?;
-    let input = UpdateOrCreateUserInput {
-        name: args.name,
-        roles: roles(&args.fields)?,
-        language: language(&args.fields)?,
-        is_active: args.fields.active,
-        reference: args.new_ref,
-        extra_fields: extra_fields(&args.fields)?,
-    };
-    let read_key = match (&args.email, &args.reference) {
-        (Some(email), _) => UserKey::Email(email.clone()),
-        (None, Some(reference)) => {
-            UserKey::Ref(input.reference.clone().unwrap_or(reference.clone()))
-        }
-        (None, None) => return Err(Failure::usage("upsert needs --email or --ref")),
-    };
-    let name = input.name.clone();
-    let mut created = None;
-    let result = ops::upsert(
-        client,
-        args.email,
-        args.reference,
-        args.no_invite.then_some(false),
-        input,
-    )
-    .await
-    .map(|(detail, new)| {
-        created = Some(new);
-        detail
-    });
-    let holds = |d: &UserDetail| name.as_ref().is_none_or(|n| *n == d.user.name);
-    let detail = told(
-        settle_edit(client, "upsert", result, &read_key, holds).await?,
-        "upsert",
-    )?;
-    let done = match created {
-        Some(true) => "created",
-        Some(false) => "updated",
-        None => "created or updated",
-    };
-    eprintln!("{done} user {}", sanitize(&detail.user.id));
-    print::detail(&detail, args.format, printing)
 }

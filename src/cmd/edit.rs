@@ -1,0 +1,222 @@
+//! `userdeck users create|update|upsert` (training): the fields given become the
+//! changes of one edit ([`UserChanges`]); `--clear FIELD` sends a field as `null`.
+
+use super::print;
+use super::safe::Printing;
+use super::users::{key_of, writable};
+use super::{EXIT_ERROR, EXIT_UNKNOWN, Failure};
+use crate::api::client::Client;
+use crate::api::edit::{self, EditTarget, Patch, UserChanges};
+use crate::api::model::UserDetail;
+use crate::api::ops::UserKey;
+use crate::api::settle::Edit;
+use crate::api::training::{JsonString, Language, Role};
+use crate::cli::{ClearField, CreateArgs, UpdateArgs, UpsertArgs, UserFields};
+use crate::config::Resolved;
+use crate::dialect::Dialect;
+use crate::text::sanitize;
+
+fn roles(fields: &UserFields) -> Result<Option<Vec<Role>>, Failure> {
+    if fields.no_roles {
+        return Ok(Some(Vec::new()));
+    }
+    if fields.roles.is_empty() {
+        return Ok(None);
+    }
+    fields
+        .roles
+        .iter()
+        .map(|r| {
+            Role::parse(r).ok_or_else(|| {
+                Failure::usage(format!(
+                    "--role {r:?}: expected ADMIN, MANAGER, PLANNER, TRAINER or PARTICIPANT"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+fn language(fields: &UserFields) -> Result<Option<Language>, Failure> {
+    fields
+        .language
+        .as_deref()
+        .map(|l| {
+            Language::parse(l).ok_or_else(|| {
+                Failure::usage(format!("--language {l:?}: expected NL, EN, DE or FR"))
+            })
+        })
+        .transpose()
+}
+
+fn extra_fields(fields: &UserFields) -> Result<Option<JsonString>, Failure> {
+    match &fields.extra_fields {
+        None => Ok(None),
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(_)) => Ok(Some(JsonString(text.clone()))),
+            _ => Err(Failure::usage(
+                "--extra-fields: expected a JSON object, such as '{\"team\": \"north\"}'",
+            )),
+        },
+    }
+}
+
+/// The changes the shared fields (and a name, e-mail and ref) ask for.
+fn changes(
+    fields: &UserFields,
+    name: Option<String>,
+    email: Option<String>,
+    reference: Option<String>,
+) -> Result<UserChanges, Failure> {
+    Ok(UserChanges {
+        name: Patch::given(name),
+        email: Patch::given(email),
+        reference: Patch::given(reference),
+        roles: Patch::given(roles(fields)?),
+        language: Patch::given(language(fields)?),
+        active: Patch::given(fields.active),
+        extra_fields: Patch::given(extra_fields(fields)?),
+    })
+}
+
+/// `--clear FIELD`: that field becomes `null`; setting it too is a contradiction.
+fn clear(changes: &mut UserChanges, fields: &[ClearField]) -> Result<(), Failure> {
+    for field in fields {
+        let (set, flag) = match field {
+            ClearField::Email => (!changes.email.is_keep(), "--email"),
+            ClearField::Ref => (!changes.reference.is_keep(), "--new-ref"),
+            ClearField::Roles => (!changes.roles.is_keep(), "--role/--no-roles"),
+            ClearField::ExtraFields => (!changes.extra_fields.is_keep(), "--extra-fields"),
+        };
+        if set {
+            return Err(Failure::usage(format!(
+                "--clear {} and {flag} contradict each other: give one",
+                field.name()
+            )));
+        }
+        match field {
+            ClearField::Email => changes.email = Patch::Clear,
+            ClearField::Ref => changes.reference = Patch::Clear,
+            ClearField::Roles => changes.roles = Patch::Clear,
+            ClearField::ExtraFields => changes.extra_fields = Patch::Clear,
+        }
+    }
+    Ok(())
+}
+
+fn training_only(client: &Client, what: &str) -> Result<(), Failure> {
+    if client.dialect() != Dialect::Training {
+        return Err(Failure::usage(format!(
+            "the {} API cannot {what}: only training can",
+            client.dialect()
+        )));
+    }
+    Ok(())
+}
+
+/// What became of an edit, told: verified by reading back when its answer was lost, an
+/// error when reading back shows it was not applied, exit 6 when that is unknown.
+fn told(edit: Edit, what: &str) -> Result<UserDetail, Failure> {
+    match edit {
+        Edit::Answered(detail) => Ok(detail),
+        Edit::ReadBack(detail) => {
+            eprintln!("the answer to {what} was lost; verified by reading back: it was applied");
+            Ok(detail)
+        }
+        Edit::NotApplied(detail) => Err(Failure::new(
+            EXIT_ERROR,
+            format!(
+                "the answer to {what} was lost, and reading back shows user {} without the change: not applied",
+                sanitize(&detail.user.id)
+            ),
+        )),
+        Edit::Unknown { lost, read } => Err(Failure::new(
+            EXIT_UNKNOWN,
+            format!(
+                "{what}: outcome unknown, check before retrying: {}; reading it back failed too: {}",
+                sanitize(&lost.to_string()),
+                sanitize(&read.to_string())
+            ),
+        )),
+    }
+}
+
+/// Sends one edit after the checks every edit shares, and prints the user it left.
+async fn run(
+    resolved: &Resolved,
+    client: &Client,
+    target: EditTarget,
+    changes: UserChanges,
+    format: crate::cli::Format,
+    printing: Printing,
+) -> Result<(), Failure> {
+    let verb = target.verb();
+    training_only(client, &format!("{verb} users"))?;
+    writable(resolved, verb)?;
+    let edited = edit::send(client, &target, changes).await?;
+    let detail = told(edited.edit, verb)?;
+    let done = match (&target, edited.created) {
+        (EditTarget::Create { .. }, _) | (_, Some(true)) => "created",
+        (EditTarget::Update(_), _) | (_, Some(false)) => "updated",
+        _ => "created or updated",
+    };
+    eprintln!("{done} user {}", sanitize(&detail.user.id));
+    print::detail(&detail, format, printing)
+}
+
+pub(super) async fn create(
+    resolved: &Resolved,
+    client: &Client,
+    args: CreateArgs,
+    printing: Printing,
+) -> Result<(), Failure> {
+    let changes = changes(
+        &args.fields,
+        Some(args.name),
+        Some(args.email),
+        args.reference,
+    )?;
+    let target = EditTarget::Create {
+        send_invite: !args.no_invite,
+    };
+    run(resolved, client, target, changes, args.format, printing).await
+}
+
+pub(super) async fn update(
+    resolved: &Resolved,
+    client: &Client,
+    args: UpdateArgs,
+    printing: Printing,
+) -> Result<(), Failure> {
+    let key = key_of(args.id, args.reference, None)?;
+    let mut changes = changes(&args.fields, args.name, args.email, args.new_ref)?;
+    clear(&mut changes, &args.clear)?;
+    if changes.is_empty() {
+        return Err(Failure::usage(
+            "nothing to change: give a field to set (--name, --email, …) or --clear FIELD",
+        ));
+    }
+    if let (UserKey::Ref(_), Patch::Clear) = (&key, &changes.reference) {
+        // Read back by a ref it no longer has would find nothing.
+        return Err(Failure::usage(
+            "--clear ref needs the user's id: a user found by ref cannot be read back without one",
+        ));
+    }
+    let target = EditTarget::Update(key);
+    run(resolved, client, target, changes, args.format, printing).await
+}
+
+pub(super) async fn upsert(
+    resolved: &Resolved,
+    client: &Client,
+    args: UpsertArgs,
+    printing: Printing,
+) -> Result<(), Failure> {
+    let changes = changes(&args.fields, args.name, None, args.new_ref)?;
+    let target = EditTarget::Upsert {
+        email: args.email,
+        reference: args.reference,
+        send_invite: args.no_invite.then_some(false),
+    };
+    run(resolved, client, target, changes, args.format, printing).await
+}
