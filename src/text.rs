@@ -61,6 +61,35 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// Breaks `text` into lines of at most `width` terminal columns, between words where it
+/// can (a long message shown whole, never cut).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let width = width.max(2);
+    let mut lines: Vec<String> = vec![String::new()];
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = word.width();
+        if used > 0 && used + 1 + w <= width {
+            lines.last_mut().expect("a line").push(' ');
+            used += 1;
+        } else if used > 0 {
+            lines.push(String::new());
+            used = 0;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width {
+                lines.push(String::new());
+                used = 0;
+            }
+            lines.last_mut().expect("a line").push(c);
+            used += cw;
+        }
+    }
+    lines
+}
+
 /// Cuts `text` to at most `width` columns in its middle, keeping its start and its end
 /// (two long filters that differ only at the end stay told apart).
 pub fn fit_middle(text: &str, width: usize) -> String {
@@ -176,6 +205,18 @@ mod tests {
                 fit_middle("山田太郎山田太郎山田太郎", 9).as_str()
             ) <= 9
         );
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_and_keeps_every_character() {
+        use super::wrap;
+        assert_eq!(
+            wrap("a user with e-mail already exists", 12),
+            ["a user with", "e-mail", "already", "exists"]
+        );
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        let wide = wrap("山田太郎山田", 5);
+        assert_eq!(wide, ["山田", "太郎", "山田"]);
     }
 
     #[test]

@@ -228,6 +228,24 @@ fn dialogs() {
     insta::assert_snapshot!("help_80x24", render(&mut app, 80, 24));
 }
 
+#[test]
+fn forms() {
+    let mut app = app(Dialect::Training, (0..40).map(training_user).collect(), 40);
+    app.act(Action::Create);
+    for c in "Zoë".chars() {
+        app.update(Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char(c),
+        )));
+    }
+    app.act(Action::NextField);
+    app.update(Event::Paste("not an address".into()));
+    app.act(Action::Submit);
+    insta::assert_snapshot!("training_form_80x24", render(&mut app, 80, 24));
+    insta::assert_snapshot!("training_form_200x50", render(&mut app, 200, 50));
+    app.act(Action::Help);
+    insta::assert_snapshot!("form_help_80x24", render(&mut app, 80, 24));
+}
+
 fn app_help() -> App {
     let mut app = app(Dialect::Crm, (0..5).map(crm_user).collect(), 5);
     app.act(Action::Help);

@@ -91,8 +91,8 @@ impl LocalUsers {
         hits
     }
 
-    /// The page `q` asks for.
-    pub fn page(&self, q: &ListQuery) -> Page {
+    /// The users `q` matches, in its order (indices into `users`), ignoring its paging.
+    fn matching<'a>(&'a self, q: &ListQuery) -> impl Iterator<Item = u32> + 'a {
         let needle = q
             .text
             .as_deref()
@@ -100,35 +100,44 @@ impl LocalUsers {
             .filter(|t| !t.is_empty());
         let email = q.email.as_deref().map(str::to_lowercase);
         let hits = needle.as_deref().map(|n| self.search(n));
-        let matches = |i: usize| {
-            let user = &self.users[i];
-            hits.as_ref().is_none_or(|hits| hits[i])
-                && email.as_deref().is_none_or(|e| {
-                    user.email.as_deref().map(str::to_lowercase).as_deref() == Some(e)
-                })
-                && q.status.as_ref().is_none_or(|s| &user.status == s)
-        };
+        let status = q.status.clone();
         let order = self.order(q.sort);
-        let ordered: Box<dyn Iterator<Item = &u32>> = if q.descending {
-            Box::new(order.iter().rev())
-        } else {
-            Box::new(order.iter())
-        };
+        let descending = q.descending;
+        let len = order.len();
+        (0..len)
+            .map(move |k| order[if descending { len - 1 - k } else { k }])
+            .filter(move |&i| {
+                let user = &self.users[i as usize];
+                hits.as_ref().is_none_or(|hits| hits[i as usize])
+                    && email.as_deref().is_none_or(|e| {
+                        user.email.as_deref().map(str::to_lowercase).as_deref() == Some(e)
+                    })
+                    && status.as_ref().is_none_or(|s| &user.status == s)
+            })
+    }
+
+    /// The page `q` asks for.
+    pub fn page(&self, q: &ListQuery) -> Page {
         let mut total = 0u64;
         let mut rows = Vec::with_capacity(q.limit.min(1000) as usize);
-        for &i in ordered {
-            if matches(i as usize) {
-                if total >= q.offset && (rows.len() as u64) < q.limit {
-                    rows.push(self.users[i as usize].clone());
-                }
-                total += 1;
+        for i in self.matching(q) {
+            if total >= q.offset && (rows.len() as u64) < q.limit {
+                rows.push(self.users[i as usize].clone());
             }
+            total += 1;
         }
         Page {
             rows,
             total,
             offset: q.offset,
         }
+    }
+
+    /// Where the user with this id stands among the users `q` matches, if it does.
+    pub fn position(&self, q: &ListQuery, id: &str) -> Option<u64> {
+        self.matching(q)
+            .position(|i| self.users[i as usize].id == id)
+            .map(|at| at as u64)
     }
 }
 

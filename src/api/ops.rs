@@ -165,7 +165,7 @@ pub async fn create(
     send_invite: Option<bool>,
 ) -> Result<UserDetail, ApiError> {
     training_only(client, "creating users")?;
-    let detail = serde_json::json!({ "email": user.email, "name": user.name });
+    let detail = sent_fields(&user);
     let email = user.email.clone();
     let variables = training::CreateUserVariables { send_invite, user };
     let send = async {
@@ -178,7 +178,7 @@ pub async fn create(
             .map(UserDetail::from)
             .ok_or_else(|| empty("CreateUser"))
     };
-    edit(client, "create", email, Some(detail), send, |d| d).await
+    edit(client, "create", email, detail, send, |d| d).await
 }
 
 /// training: changes the fields `user` sets of the user `key` names (id or ref).
@@ -196,6 +196,7 @@ pub async fn update(
     let label = match key {
         UserKey::Id(v) | UserKey::Ref(v) | UserKey::Email(v) => v.clone(),
     };
+    let detail = sent_fields(&user);
     let variables = training::UpdateUserVariables {
         reference,
         id,
@@ -211,7 +212,7 @@ pub async fn update(
             .map(UserDetail::from)
             .ok_or_else(|| empty("UpdateUser"))
     };
-    edit(client, "update", label, None, send, |d| d).await
+    edit(client, "update", label, detail, send, |d| d).await
 }
 
 /// training: updates the user with this e-mail or ref, or creates it; (detail, created).
@@ -227,6 +228,7 @@ pub async fn upsert(
         .clone()
         .or_else(|| reference.clone())
         .unwrap_or_default();
+    let detail = sent_fields(&user);
     let variables = training::UpdateOrCreateUserVariables {
         email,
         reference,
@@ -246,7 +248,13 @@ pub async fn upsert(
             .map(|u| (UserDetail::from(u), created))
             .ok_or_else(|| empty("UpdateOrCreateUser"))
     };
-    edit(client, "upsert", label, None, send, |(d, _)| d).await
+    edit(client, "upsert", label, detail, send, |(d, _)| d).await
+}
+
+/// The journal's record of an edit: the user input exactly as sent (a field left alone
+/// is absent, a cleared one `null`).
+fn sent_fields(user: &impl serde::Serialize) -> Option<serde_json::Value> {
+    Some(serde_json::json!({ "user": user }))
 }
 
 /// A journalled single-user mutation: `send` runs it; `user` finds the user in its

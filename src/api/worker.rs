@@ -17,6 +17,7 @@ use tokio::task::AbortHandle;
 
 use super::bulk::{self, Progress, Stop, StopSignal};
 use super::client::Client;
+use super::edit::{self, EditTarget, Edited, UserChanges};
 use super::error::ApiError;
 use super::local::LocalUsers;
 use super::model::{BulkAction, BulkReport, ListQuery, Page, UserDetail};
@@ -35,6 +36,8 @@ pub enum Slot {
     Prefetch,
     Detail,
     Bulk,
+    /// A create, update or upsert from a form.
+    Edit,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +48,21 @@ pub enum Request {
     Reload { id: RequestId, query: ListQuery },
     /// A page fetched ahead, answered as `Prefetched`.
     Prefetch { id: RequestId, query: ListQuery },
+    /// The page of `query` that holds `user` (training: after an edit), answered as a
+    /// `Page` whose query has that page's offset.
+    Reveal {
+        id: RequestId,
+        query: ListQuery,
+        user: String,
+    },
     /// Everything about one user.
     Detail { id: RequestId, key: UserKey },
+    /// One user created or changed, settled by reading back when the answer is lost.
+    Edit {
+        id: RequestId,
+        target: EditTarget,
+        changes: Box<UserChanges>,
+    },
     /// An action on many users.
     Bulk {
         id: RequestId,
@@ -62,7 +78,10 @@ impl Request {
     /// The id and slot of a request that is answered (StopBulk is not).
     fn ticket(&self) -> Option<(RequestId, Slot)> {
         match self {
-            Request::List { id, .. } | Request::Reload { id, .. } => Some((*id, Slot::List)),
+            Request::List { id, .. } | Request::Reload { id, .. } | Request::Reveal { id, .. } => {
+                Some((*id, Slot::List))
+            }
+            Request::Edit { id, .. } => Some((*id, Slot::Edit)),
             Request::Prefetch { id, .. } => Some((*id, Slot::Prefetch)),
             Request::Detail { id, .. } => Some((*id, Slot::Detail)),
             Request::Bulk { id, .. } => Some((*id, Slot::Bulk)),
@@ -90,6 +109,11 @@ pub enum Response {
         id: RequestId,
         key: UserKey,
         result: Result<Box<UserDetail>, ApiError>,
+        elapsed: Duration,
+    },
+    Edited {
+        id: RequestId,
+        result: Result<Box<Edited>, ApiError>,
         elapsed: Duration,
     },
     BulkProgress {
@@ -225,6 +249,35 @@ async fn answer(
                 }
             });
         }
+        Request::Reveal { id, query, user } => {
+            let result = reveal(&shared, query.clone(), &user).await;
+            let (query, result) = match result {
+                Ok((query, page)) => (query, Ok(page)),
+                Err(e) => (query, Err(e)),
+            };
+            let _ = responses.send(Response::Page {
+                id,
+                query,
+                result,
+                elapsed: started.elapsed(),
+            });
+        }
+        Request::Edit {
+            id,
+            target,
+            changes,
+        } => {
+            let result = edit::send(&shared.client, &target, *changes)
+                .await
+                .map(Box::new);
+            // The list no longer holds what the server does.
+            shared.stale.store(true, Ordering::SeqCst);
+            let _ = responses.send(Response::Edited {
+                id,
+                result,
+                elapsed: started.elapsed(),
+            });
+        }
         Request::Detail { id, key } => {
             let result = ops::detail(&shared.client, &key).await.map(Box::new);
             let _ = responses.send(Response::Detail {
@@ -262,25 +315,55 @@ async fn answer(
     }
 }
 
+/// The page of `query` holding `user`, with the query for it (its offset); the first
+/// page when the user does not answer the query. crm pages on the server: as asked.
+async fn reveal(
+    shared: &Shared,
+    mut query: ListQuery,
+    user: &str,
+) -> Result<(ListQuery, Page), ApiError> {
+    if shared.client.dialect() == Dialect::Training {
+        let users = training_users(shared, true).await?;
+        let (found, users) = {
+            let query = query.clone();
+            let user = user.to_string();
+            tokio::task::spawn_blocking(move || (users.position(&query, &user), users))
+                .await
+                .map_err(|e| ApiError::Refused(format!("paging failed: {e}")))?
+        };
+        let limit = query.limit.max(1);
+        query.offset = found.map_or(0, |at| at / limit * limit);
+        let page_query = query.clone();
+        let page = tokio::task::spawn_blocking(move || users.page(&page_query))
+            .await
+            .map_err(|e| ApiError::Refused(format!("paging failed: {e}")))?;
+        return Ok((query, page));
+    }
+    let page = page(shared, &query, true).await?;
+    Ok((query, page))
+}
+
+/// training: the whole list, fetched again when asked or when it is stale.
+async fn training_users(shared: &Shared, reload: bool) -> Result<Arc<LocalUsers>, ApiError> {
+    let mut cache = shared.cache.lock().await;
+    if shared.stale.swap(false, Ordering::SeqCst) || reload {
+        *cache = None;
+    }
+    match cache.as_ref() {
+        Some(users) => Ok(users.clone()),
+        None => {
+            let users = Arc::new(LocalUsers::new(ops::training_all(&shared.client).await?));
+            *cache = Some(users.clone());
+            Ok(users)
+        }
+    }
+}
+
 async fn page(shared: &Shared, query: &ListQuery, reload: bool) -> Result<Page, ApiError> {
     match shared.client.dialect() {
         Dialect::Crm => ops::crm_page(&shared.client, query).await,
         Dialect::Training => {
-            let users = {
-                let mut cache = shared.cache.lock().await;
-                if shared.stale.swap(false, Ordering::SeqCst) || reload {
-                    *cache = None;
-                }
-                match cache.as_ref() {
-                    Some(users) => users.clone(),
-                    None => {
-                        let users =
-                            Arc::new(LocalUsers::new(ops::training_all(&shared.client).await?));
-                        *cache = Some(users.clone());
-                        users
-                    }
-                }
-            };
+            let users = training_users(shared, reload).await?;
             let query = query.clone();
             // Sorting a large list the first time takes a while: off the async threads.
             tokio::task::spawn_blocking(move || users.page(&query))

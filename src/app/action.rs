@@ -7,6 +7,9 @@ pub enum Mode {
     Table,
     /// Typing the filter: printable keys are text.
     Filter,
+    /// A form (training: new user, edit, create or update): printable keys are text in
+    /// a text field.
+    Form,
     /// A dialog waits for an answer (a bulk action to confirm, quitting during one).
     Dialog,
     /// The help screen: any key closes it.
@@ -16,20 +19,25 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// Every mode, in the order the help screen lists them.
-    pub const ALL: [Mode; 5] = [
-        Mode::Table,
-        Mode::Filter,
-        Mode::Dialog,
-        Mode::Busy,
-        Mode::Help,
-    ];
+    /// The modes whose keys the help screen lists when opened from this one: its own
+    /// first, then those it leads to.
+    pub fn help_sections(self) -> &'static [Mode] {
+        match self {
+            Mode::Table => &[Mode::Table, Mode::Filter, Mode::Dialog],
+            Mode::Form => &[Mode::Form, Mode::Dialog],
+            Mode::Filter => &[Mode::Filter],
+            Mode::Dialog => &[Mode::Dialog],
+            Mode::Busy => &[Mode::Busy],
+            Mode::Help => &[],
+        }
+    }
 
     /// How the help screen titles the mode.
     pub fn title(self) -> &'static str {
         match self {
             Mode::Table => "table",
             Mode::Filter => "filter line",
+            Mode::Form => "forms",
             Mode::Dialog => "dialogs",
             Mode::Help => "help",
             Mode::Busy => "while a bulk action runs",
@@ -85,6 +93,28 @@ pub enum Action {
     Unarchive,
     /// Fetch again (in the detail pane: that user too).
     Reload,
+    /// Open the form for a new user (training).
+    Create,
+    /// Open the form for the current user (training).
+    Edit,
+    /// Open the form that creates a user or updates the one with that e-mail (training).
+    Upsert,
+    /// Go to the next field of the form.
+    NextField,
+    /// Go to the previous field of the form.
+    PrevField,
+    /// Empty the field.
+    ClearField,
+    /// Toggle the role under the cursor, or a yes/no field.
+    Toggle,
+    /// The previous choice (a role, a language); in a text field, the cursor moves left.
+    ChoosePrev,
+    /// The next choice; in a text field, the cursor moves right.
+    ChooseNext,
+    /// Send the form.
+    Submit,
+    /// Close the form (asks first when something was changed).
+    CloseForm,
     /// Show the keys.
     Help,
     /// Close the pane, clear the filter, or dismiss the messages.

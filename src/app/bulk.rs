@@ -221,6 +221,14 @@ impl super::App {
                 Vec::new()
             }
             Some(Dialog::Quit) => self.stop_bulk(GRACE),
+            Some(Dialog::Discard { then_quit }) => {
+                self.form = None;
+                if then_quit {
+                    return self.quit();
+                }
+                self.status.notice("the form's changes were thrown away");
+                Vec::new()
+            }
             None => Vec::new(),
         }
     }
@@ -229,6 +237,7 @@ impl super::App {
         match self.dialog.take() {
             Some(Dialog::Confirm(_)) => self.status.notice("cancelled: nothing was sent"),
             Some(Dialog::Quit) => self.status.notice("the bulk action goes on"),
+            Some(Dialog::Discard { .. }) => {}
             None => {}
         }
         Vec::new()
@@ -255,6 +264,14 @@ impl super::App {
     /// Quit: at once, unless a bulk action runs — then the first asks, and a second (or
     /// one after stopping was asked) stops without waiting for the chunk under way.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
+        if self
+            .form
+            .as_ref()
+            .is_some_and(|f| f.changed() && f.sending().is_none())
+        {
+            self.close_form(true);
+            return Vec::new();
+        }
         let Some(run) = &self.bulk else {
             return vec![Effect::Quit];
         };

@@ -1,5 +1,6 @@
 //! Dialogs over the screen: confirming a bulk action (the count typed from
-//! [`TYPE_TO_CONFIRM`] users on), and quitting while one runs.
+//! [`TYPE_TO_CONFIRM`] users on), quitting while one runs, and throwing a form's changes
+//! away.
 
 use tui_input::Input;
 
@@ -69,6 +70,10 @@ pub enum Dialog {
     Confirm(Confirm),
     /// A bulk action runs: stop it and quit?
     Quit,
+    /// A form holds changes: throw them away (and quit)?
+    Discard {
+        then_quit: bool,
+    },
 }
 
 impl Dialog {
@@ -76,7 +81,7 @@ impl Dialog {
     pub fn input(&mut self) -> Option<&mut Input> {
         match self {
             Dialog::Confirm(confirm) => confirm.typed.as_mut(),
-            Dialog::Quit => None,
+            Dialog::Quit | Dialog::Discard { .. } => None,
         }
     }
 }

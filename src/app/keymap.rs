@@ -29,8 +29,15 @@ impl Binding {
 const TABLE: &[Mode] = &[Mode::Table];
 const FILTER: &[Mode] = &[Mode::Filter];
 const DIALOG: &[Mode] = &[Mode::Dialog];
+const FORM: &[Mode] = &[Mode::Form];
 /// Every mode but help, where any key closes the help.
-const ALWAYS: &[Mode] = &[Mode::Table, Mode::Filter, Mode::Dialog, Mode::Busy];
+const ALWAYS: &[Mode] = &[
+    Mode::Table,
+    Mode::Filter,
+    Mode::Form,
+    Mode::Dialog,
+    Mode::Busy,
+];
 
 /// (name, action, modes, description, default keys)
 type Default = (
@@ -165,6 +172,77 @@ const DEFAULTS: &[Default] = &[
         &["r"],
     ),
     (
+        "create",
+        Action::Create,
+        TABLE,
+        "new user (training)",
+        &["c"],
+    ),
+    (
+        "edit",
+        Action::Edit,
+        TABLE,
+        "edit the user (training)",
+        &["e"],
+    ),
+    (
+        "upsert",
+        Action::Upsert,
+        TABLE,
+        "create or update by e-mail (training)",
+        &[],
+    ),
+    (
+        "next_field",
+        Action::NextField,
+        FORM,
+        "next field",
+        &["tab", "down"],
+    ),
+    (
+        "prev_field",
+        Action::PrevField,
+        FORM,
+        "previous field",
+        &["backtab", "up"],
+    ),
+    (
+        "clear_field",
+        Action::ClearField,
+        FORM,
+        "empty the field",
+        &["ctrl-u"],
+    ),
+    (
+        "toggle",
+        Action::Toggle,
+        FORM,
+        "toggle the role or yes/no",
+        &["space"],
+    ),
+    (
+        "choose_prev",
+        Action::ChoosePrev,
+        FORM,
+        "previous role or language",
+        &["left"],
+    ),
+    (
+        "choose_next",
+        Action::ChooseNext,
+        FORM,
+        "next role or language",
+        &["right"],
+    ),
+    ("submit", Action::Submit, FORM, "send the form", &["enter"]),
+    (
+        "close_form",
+        Action::CloseForm,
+        FORM,
+        "cancel (asks when changed)",
+        &["esc"],
+    ),
+    (
         "cancel",
         Action::Cancel,
         TABLE,
@@ -202,9 +280,9 @@ const DEFAULTS: &[Default] = &[
     (
         "help",
         Action::Help,
-        &[Mode::Table, Mode::Busy],
+        &[Mode::Table, Mode::Form, Mode::Busy],
         "these keys",
-        &["?"],
+        &["?", "f1"],
     ),
     (
         "suspend",
@@ -335,10 +413,11 @@ impl Keymap {
     }
 }
 
-/// Shifted characters arrive with SHIFT set on some terminals and not on others.
+/// Shifted characters (and Shift-Tab) arrive with SHIFT set on some terminals and not on
+/// others.
 fn normalize(key: KeyEvent) -> KeyEvent {
     let mut modifiers = key.modifiers;
-    if let KeyCode::Char(_) = key.code {
+    if let KeyCode::Char(_) | KeyCode::BackTab = key.code {
         modifiers.remove(KeyModifiers::SHIFT);
     }
     KeyEvent::new(key.code, modifiers)

@@ -9,6 +9,7 @@ use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::detail::DetailPane;
+use super::form::Form;
 use super::table::{CursorAt, Refusal};
 use super::{Action, App, Effect, Focus, Mode, sends};
 use crate::api::worker::Request;
@@ -50,14 +51,14 @@ impl App {
             return self.act(action);
         }
         match mode {
-            Mode::Help => self.help = false,
+            Mode::Help => self.help = None,
             Mode::Busy => {
                 let quit = self.config.keymap.key(Action::Quit);
                 self.status.notice(format!(
                     "a bulk action is running: it finishes on its own ({quit} stops it)"
                 ));
             }
-            Mode::Filter | Mode::Dialog => {
+            Mode::Filter | Mode::Dialog | Mode::Form => {
                 // Editing keys (Backspace, ←, Home, …) of a text field.
                 if self.type_into(mode, |input| {
                     input.handle_event(&crossterm::event::Event::Key(key));
@@ -75,6 +76,7 @@ impl App {
         let field = match mode {
             Mode::Filter => Some(&mut self.filter),
             Mode::Dialog => self.dialog.as_mut().and_then(|d| d.input()),
+            Mode::Form => self.form.as_mut().and_then(Form::focused_input),
             _ => None,
         };
         match field {

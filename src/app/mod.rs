@@ -11,6 +11,8 @@ mod bulk;
 mod change;
 mod detail;
 mod dialog;
+mod editing;
+mod form;
 pub mod keymap;
 mod keys;
 mod status;
@@ -29,6 +31,7 @@ pub use bulk::{BulkRun, Farewell, GRACE};
 pub use change::{Change, arrow, filter_text, status_label};
 pub use detail::{DetailLoad, DetailPane};
 pub use dialog::{Confirm, Dialog, TYPE_TO_CONFIRM};
+pub use form::{FieldId, Form, FormKind};
 pub use keymap::Keymap;
 pub use status::Message;
 use status::{Source, StatusLine};
@@ -116,7 +119,12 @@ pub struct App {
     /// Whether the detail pane stands beside the table; over it, it takes the focus.
     side_by_side: bool,
     dialog: Option<Dialog>,
-    help: bool,
+    /// A training user's form, when one is open.
+    form: Option<Form>,
+    /// `e` waits for this user to be read before its form opens.
+    edit_when_read: Option<String>,
+    /// The help screen, and the mode it was opened from (its keys are listed first).
+    help: Option<Mode>,
     bulk: Option<BulkRun>,
     status: StatusLine,
     latency: Option<Duration>,
@@ -150,7 +158,9 @@ impl App {
             focus: Focus::Table,
             side_by_side: true,
             dialog: None,
-            help: false,
+            form: None,
+            edit_when_read: None,
+            help: None,
             bulk: None,
             latency: None,
             spinner: 0,
@@ -187,6 +197,15 @@ impl App {
 
     pub fn dialog(&self) -> Option<&Dialog> {
         self.dialog.as_ref()
+    }
+
+    /// The mode the help screen was opened from, while it shows.
+    pub fn help(&self) -> Option<Mode> {
+        self.help
+    }
+
+    pub fn form(&self) -> Option<&Form> {
+        self.form.as_ref()
     }
 
     pub fn bulk(&self) -> Option<&BulkRun> {
@@ -233,10 +252,12 @@ impl App {
     pub fn mode(&self) -> Mode {
         if self.dialog.is_some() {
             Mode::Dialog
-        } else if self.help {
+        } else if self.help.is_some() {
             Mode::Help
         } else if self.bulk.is_some() {
             Mode::Busy
+        } else if self.form.is_some() {
+            Mode::Form
         } else if self.typing {
             Mode::Filter
         } else {
@@ -303,7 +324,7 @@ impl App {
             Action::Quit => self.quit(),
             Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
-                self.help = true;
+                self.help = Some(self.mode());
                 Vec::new()
             }
             Action::Confirm => self.confirm(),
@@ -344,6 +365,15 @@ impl App {
             Action::Archive => self.ask(BulkAction::Archive),
             Action::Unarchive => self.ask(BulkAction::Unarchive),
             Action::Reload => self.reload(),
+            Action::Create | Action::Edit | Action::Upsert => self.open_form(action),
+            Action::NextField
+            | Action::PrevField
+            | Action::ClearField
+            | Action::Toggle
+            | Action::ChoosePrev
+            | Action::ChooseNext
+            | Action::Submit
+            | Action::CloseForm => self.form_act(action),
         }
     }
 
@@ -393,8 +423,17 @@ impl App {
                     && pane.answer(id, &key, result)
                 {
                     self.latency = Some(elapsed);
+                    self.detail_arrived();
                 }
                 Vec::new()
+            }
+            Response::Edited {
+                id,
+                result,
+                elapsed,
+            } => {
+                self.latency = Some(elapsed);
+                self.edited(id, result)
             }
             Response::BulkProgress { id, progress } => {
                 if let Some(run) = self.bulk.as_mut().filter(|run| run.id == id) {
@@ -468,6 +507,11 @@ impl App {
             Slot::Detail => {
                 if let Some(pane) = self.detail.as_mut() {
                     pane.abandon(id, text);
+                }
+            }
+            Slot::Edit => {
+                if let Some(form) = self.form.as_mut().filter(|f| f.sending() == Some(id)) {
+                    form.refused(format!("{text}; whether it was saved is unknown"));
                 }
             }
             Slot::Bulk => {

@@ -38,10 +38,12 @@ enum Ahead {
 }
 
 /// Where the cursor goes when the page asked for arrives.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CursorAt {
     Top,
     Bottom,
+    /// On this user, wherever its page is (the query's offset is the worker's to find).
+    User(String),
 }
 
 #[derive(Debug)]
@@ -158,6 +160,18 @@ impl TableView {
         self.send(tickets, false)
     }
 
+    /// Asks again for the listing asked for, at the page that holds `user`, with the
+    /// cursor on it (after an edit: the user may have moved, or be new).
+    pub fn reveal(&mut self, user: String, tickets: &mut Tickets) -> Vec<Request> {
+        self.ahead = Ahead::None;
+        self.load = Load::Pending;
+        self.arrival = Some(CursorAt::User(user.clone()));
+        let id = tickets.issue();
+        let query = self.wanted.clone();
+        self.in_flight = Some((id, query.clone()));
+        vec![Request::Reveal { id, query, user }]
+    }
+
     /// Changes the query asked for (back to its first page unless only the offset
     /// changed) and asks.
     pub fn requery(
@@ -206,6 +220,10 @@ impl TableView {
             return Answered::Dropped;
         }
         self.in_flight = None;
+        if matches!(self.arrival, Some(CursorAt::User(_))) && same_listing(&query, &self.wanted) {
+            // A revealed user's page: its offset is the one the worker found.
+            self.wanted.offset = query.offset;
+        }
         if query != self.wanted {
             // Stale: the query asked for since goes out now, if it still waits.
             if self.load == Load::Pending {
@@ -271,6 +289,7 @@ impl TableView {
         self.cursor = match self.arrival.take() {
             Some(CursorAt::Top) => 0,
             Some(CursorAt::Bottom) => rows.saturating_sub(1),
+            Some(CursorAt::User(id)) => self.rows().iter().position(|u| u.id == id).unwrap_or(0),
             None => self.cursor.min(rows.saturating_sub(1)),
         };
         self.scroll = 0;

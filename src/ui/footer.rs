@@ -179,6 +179,11 @@ fn hint(app: &App) -> String {
             (Action::Quit, "quit"),
         ],
         Mode::Dialog => &[(Action::Confirm, "yes"), (Action::Deny, "no")],
+        Mode::Form => &[
+            (Action::Submit, "save"),
+            (Action::CloseForm, "cancel"),
+            (Action::Help, "help"),
+        ],
         Mode::Busy => &[(Action::Help, "help"), (Action::Quit, "stop and quit")],
         Mode::Help => &[],
         Mode::Table => &[
@@ -193,7 +198,7 @@ fn hint(app: &App) -> String {
         ],
     };
     let key = |action: Action| match app.mode() {
-        Mode::Filter => keymap.key_in_text(action),
+        Mode::Filter | Mode::Form => keymap.key_in_text(action),
         _ => keymap.key(action),
     };
     keys.iter()

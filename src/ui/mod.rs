@@ -3,6 +3,7 @@
 
 mod detail;
 mod footer;
+mod form;
 mod popup;
 mod table;
 mod theme;
@@ -124,9 +125,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(run) = app.bulk() {
         popup::progress(frame, area, run, &theme);
     }
+    if let Some(open) = app.form() {
+        form::draw(frame, area, app, open, &theme);
+    }
     match app.dialog() {
         Some(Dialog::Confirm(confirm)) => popup::confirm(frame, area, app, confirm, &theme),
         Some(Dialog::Quit) => popup::quit(frame, area, app, &theme),
+        Some(Dialog::Discard { then_quit }) => form::discard(frame, area, app, *then_quit, &theme),
         None => {}
     }
     if app.mode() == Mode::Help {

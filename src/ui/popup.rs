@@ -10,7 +10,7 @@ use crate::app::keymap::Binding;
 use crate::app::{Action, App, BulkRun, Confirm, GRACE, Mode};
 use crate::text::{fit, sanitize};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
@@ -152,7 +152,8 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // (keys, description), or a mode's title with empty keys.
     let mut entries: Vec<(String, String)> = Vec::new();
     let everywhere = |b: &&Binding| b.everywhere();
-    let sections = Mode::ALL.into_iter().map(|mode| {
+    let from = app.help().unwrap_or(Mode::Table);
+    let sections = from.help_sections().iter().map(|&mode| {
         let bindings: Vec<&Binding> = keymap.of_mode(mode).filter(|b| !everywhere(b)).collect();
         (mode.title(), bindings)
     });

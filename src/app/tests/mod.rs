@@ -3,6 +3,7 @@
 
 mod bulk;
 mod detail;
+mod form;
 mod keys;
 mod table;
 

@@ -1,0 +1,137 @@
+//! The training forms, end to end: the built binary in a pseudo-terminal against the
+//! embedded server over HTTP. Keys in; the server's state and the journal out.
+
+mod common;
+mod pty;
+
+use common::TestServer;
+use pty::{Dashboard, ONE_AT_A_TIME};
+use serde_json::{Value, json};
+use userdeck::dialect::Dialect;
+
+/// The journal's lines, in order.
+fn journal(ui: &Dashboard) -> Vec<Value> {
+    let path = ui.home.path().join("state/userdeck/audit.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+async fn by_email(server: &TestServer, email: &str) -> Value {
+    server
+        .data(
+            "query($e: String) { user(email: $e) { id name email ref roles language isActive } }",
+            json!({ "e": email }),
+        )
+        .await["user"]
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn c_creates_a_user_the_server_then_holds_and_shows_it_as_the_current_row() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Training, 40).await;
+    let mut ui = Dashboard::start(&server, Dialect::Training);
+    ui.wait_text("rows 1–20 of 40");
+    ui.keys("c");
+    ui.wait_text("new user");
+    ui.keys("Zoë Vermeer\t");
+    ui.keys("zoe@example.nl\t");
+    ui.keys("EXT-77\t");
+    // Roles: the cursor on ADMIN, → to MANAGER, Space; then the language: NL.
+    ui.keys("\x1b[C \t\x1b[C\r");
+    ui.wait_text("saved Zoë Vermeer");
+    let user = by_email(&server, "zoe@example.nl").await;
+    assert_eq!(user["name"], "Zoë Vermeer");
+    assert_eq!(user["ref"], "EXT-77");
+    assert_eq!(user["roles"], json!(["MANAGER"]));
+    assert_eq!(user["language"], "NL");
+    // The table shows it as the current row (the only row marked with the cursor's ›
+    // is the new user's).
+    let screen = ui.wait_for("the new user in the table", |s| {
+        s.contains("of 41") && s.contains("Zoë Vermeer")
+    });
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Zoë Vermeer"))
+        .unwrap()
+        .to_string();
+    assert!(row.contains("zoe@example.nl"), "{screen}");
+    ui.keys("\r");
+    ui.wait_for("its detail", |s| s.contains(user["id"].as_str().unwrap()));
+    let lines = journal(&ui);
+    let attempt = lines
+        .iter()
+        .find(|l| l["action"] == "create" && l["event"] == "attempt")
+        .expect("the create is journalled");
+    assert_eq!(attempt["detail"]["user"]["email"], "zoe@example.nl");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_duplicate_e_mail_keeps_the_form_open_with_the_error() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Training, 20).await;
+    let taken = server.data("{ users { email } }", json!({})).await["users"][0]["email"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut ui = Dashboard::start(&server, Dialect::Training);
+    ui.wait_text("rows 1–20 of 20");
+    ui.keys("c");
+    ui.wait_text("new user");
+    ui.keys("Dubbel\t");
+    ui.keys(&taken);
+    ui.keys("\r");
+    let screen = ui.wait_text("[INVALID_ARGUMENTS]");
+    assert!(screen.contains("already exists"), "{screen}");
+    assert!(screen.contains("new user"), "the form stays:\n{screen}");
+    assert!(screen.contains("Dubbel"), "what was typed stays:\n{screen}");
+    assert!(screen.contains("of 20"), "nothing was created:\n{screen}");
+    // Esc asks before throwing the typing away.
+    ui.keys("\x1b");
+    ui.wait_text("Throw them away?");
+    ui.keys("y");
+    ui.wait_for("the form closed", |s| !s.contains("new user"));
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn e_changes_a_name_and_the_request_carries_only_the_name() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Training, 20).await;
+    let mut ui = Dashboard::start(&server, Dialect::Training);
+    ui.wait_text("rows 1–20 of 20");
+    ui.keys("e");
+    ui.wait_text("edit user");
+    // Ctrl-U empties the name; the new one typed.
+    ui.keys("\x15Hernoemd Persoon\r");
+    ui.wait_text("saved Hernoemd Persoon");
+    let lines = journal(&ui);
+    let attempt = lines
+        .iter()
+        .find(|l| l["action"] == "update" && l["event"] == "attempt")
+        .expect("the update is journalled");
+    assert_eq!(
+        attempt["detail"]["user"],
+        json!({ "name": "Hernoemd Persoon" }),
+        "only the name is sent"
+    );
+    let id = attempt["ids"][0].as_str().unwrap();
+    let user = server
+        .data(
+            "query($id: UUID) { user(id: $id) { name } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(user["user"]["name"], "Hernoemd Persoon");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
