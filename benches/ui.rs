@@ -77,6 +77,8 @@ fn app(rows: u64) -> App {
         keymap: Keymap::default(),
         warnings: Vec::new(),
         color: true,
+        profiles: Vec::new(),
+        journal: None,
     };
     let (mut app, effects) = App::new(config);
     let Some(Effect::Send(Request::List { id, query })) = effects.into_iter().next() else {

@@ -9,6 +9,8 @@ pub mod cmd;
 pub mod columns;
 pub mod config;
 pub mod dialect;
+pub mod export;
+pub mod format;
 pub mod server;
 pub mod text;
 pub mod token_command;

@@ -121,9 +121,28 @@ fn area(terminal: &Term) -> Rect {
     Rect::new(0, 0, size.width, size.height)
 }
 
+/// Starts the dashboard's settings and worker on another profile (`:profile NAME`), or
+/// says why it cannot. Run off the loop: a token command may take a while.
+pub type Switch =
+    std::sync::Arc<dyn Fn(&str) -> Result<(AppConfig, WorkerHandle), String> + Send + Sync>;
+
+/// The clipboard write of OSC 52: the terminal (or tmux with `set-clipboard on`) puts
+/// `text` on the system clipboard, over SSH too.
+fn copy(terminal: &mut Term, text: &str) -> io::Result<()> {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let writer = terminal.backend_mut().writer_mut();
+    write!(writer, "\x1b]52;c;{encoded}\x07")?;
+    writer.flush()
+}
+
 /// Runs the dashboard until the operator quits or the terminal goes away; what the
 /// program has to say on its way out (a bulk action stopped on quit).
-pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Option<Farewell>> {
+pub async fn run(
+    config: AppConfig,
+    mut worker: WorkerHandle,
+    switch: Option<Switch>,
+) -> io::Result<Option<Farewell>> {
     let mut term_signal = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -150,23 +169,44 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
     let mut held: Option<Event> = None;
     // The terminal could not be set up again after a suspension.
     let mut lost = false;
+    // A profile being set up for `:profile`.
+    let mut switching: Option<tokio::task::JoinHandle<Result<(AppConfig, WorkerHandle), String>>> =
+        None;
     loop {
-        for effect in pending.drain(..) {
-            match effect {
-                Effect::Send(request) => {
-                    if let Request::StopBulk { grace } = &request {
-                        let last = tokio::time::Instant::now() + *grace + STOP_MARGIN;
-                        deadline = Some(deadline.map_or(last, |d| d.min(last)));
+        // Effects may lead to more (a copy to a vanished terminal shuts down).
+        while !pending.is_empty() {
+            for effect in std::mem::take(&mut pending) {
+                match effect {
+                    Effect::Send(request) => {
+                        if let Request::StopBulk { grace } = &request {
+                            let last = tokio::time::Instant::now() + *grace + STOP_MARGIN;
+                            deadline = Some(deadline.map_or(last, |d| d.min(last)));
+                        }
+                        if worker.requests.send(request).is_err() {
+                            return Err(io::Error::other("the API worker stopped"));
+                        }
                     }
-                    if worker.requests.send(request).is_err() {
-                        return Err(io::Error::other("the API worker stopped"));
+                    Effect::Suspend => {
+                        lost |= !suspend_and_resume(&mut terminal);
+                        dirty = true;
                     }
+                    Effect::Copy(text) => {
+                        if !gone && copy(&mut terminal, &text).is_err() {
+                            gone = true;
+                            pending.extend(app.update(Event::Shutdown));
+                        }
+                    }
+                    Effect::SwitchProfile(name) => match (&switch, &switching) {
+                        (Some(start), None) => {
+                            let start = start.clone();
+                            switching = Some(tokio::task::spawn_blocking(move || start(&name)));
+                        }
+                        _ => pending.extend(app.update(Event::ProfileFailed(
+                            "a profile is being set up already".into(),
+                        ))),
+                    },
+                    Effect::Quit => return Ok(app.farewell()),
                 }
-                Effect::Suspend => {
-                    lost |= !suspend_and_resume(&mut terminal);
-                    dirty = true;
-                }
-                Effect::Quit => return Ok(app.farewell()),
             }
         }
         if std::mem::take(&mut lost) {
@@ -213,6 +253,23 @@ pub async fn run(config: AppConfig, mut worker: WorkerHandle) -> io::Result<Opti
                 }
             }
             () = sleep_until_some(deadline) => return Ok(app.farewell()),
+            started = async { switching.as_mut().expect("guarded").await }, if switching.is_some() => {
+                switching = None;
+                match started {
+                    Ok(Ok((config, handle))) => {
+                        // The old worker ends when its channel closes.
+                        worker = handle;
+                        let (fresh, effects) = App::new(config);
+                        let old = std::mem::replace(&mut app, fresh);
+                        app.carry_from(old);
+                        pending.extend(effects);
+                        dirty = true;
+                        continue;
+                    }
+                    Ok(Err(why)) => Some(Event::ProfileFailed(why)),
+                    Err(e) => Some(Event::ProfileFailed(e.to_string())),
+                }
+            }
             _ = term_signal.recv() => Some(Event::Shutdown),
             _ = hangup.recv() => {
                 gone = true;

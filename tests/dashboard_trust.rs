@@ -23,6 +23,8 @@ fn config(dialect: Dialect) -> AppConfig {
         keymap: Keymap::default(),
         warnings: Vec::new(),
         color: false,
+        profiles: Vec::new(),
+        journal: None,
     }
 }
 

@@ -83,6 +83,8 @@ fn app(dialect: Dialect, rows: Vec<User>, total: u64) -> App {
         keymap: Keymap::default(),
         warnings: Vec::new(),
         color: true,
+        profiles: Vec::new(),
+        journal: None,
     };
     let (mut app, effects) = App::new(config);
     let Some(Effect::Send(Request::List { id, query })) = effects.into_iter().next() else {

@@ -126,6 +126,95 @@ impl Journal {
     }
 }
 
+/// One request of the journal: what was attempted, and its outcome when one was written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JournalEntry {
+    /// The attempt's id (empty for a `settled` line, which has none).
+    pub entry: String,
+    pub time: String,
+    /// `block`, `archive`, `update`, …; a settled line: `ACTION settled`.
+    pub action: String,
+    pub profile: String,
+    pub ids: Vec<String>,
+    /// None while no outcome was written (the program stopped before).
+    pub outcome: Option<EntryOutcome>,
+}
+
+/// How an attempt went, counted.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EntryOutcome {
+    pub succeeded: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub error: Option<String>,
+}
+
+impl EntryOutcome {
+    fn of(line: &Value) -> EntryOutcome {
+        let count = |key: &str| line[key].as_array().map_or(0, Vec::len);
+        EntryOutcome {
+            succeeded: count("succeeded"),
+            failed: count("failed"),
+            unknown: count("unknown"),
+            error: line["error"].as_str().map(str::to_string),
+        }
+    }
+}
+
+/// The newest `limit` entries of the journal at `path`, newest first. Lines that are not
+/// journal lines are passed over; a missing journal is an empty one. Memory stays
+/// bounded by `limit` however long the journal is.
+pub fn read(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
+    use std::collections::VecDeque;
+    use std::io::BufRead;
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let mut kept: VecDeque<JournalEntry> = VecDeque::with_capacity(limit.min(1024));
+    for line in std::io::BufReader::new(file).lines() {
+        let Ok(line) = serde_json::from_str::<Value>(&line?) else {
+            continue;
+        };
+        let entry = match line["event"].as_str() {
+            Some("attempt") => JournalEntry {
+                entry: text(&line["entry"]),
+                time: text(&line["time"]),
+                action: text(&line["action"]),
+                profile: text(&line["profile"]),
+                ids: line["ids"]
+                    .as_array()
+                    .map(|ids| ids.iter().map(text).collect())
+                    .unwrap_or_default(),
+                outcome: None,
+            },
+            Some("settled") => JournalEntry {
+                time: text(&line["time"]),
+                action: format!("{} settled", text(&line["action"])),
+                outcome: Some(EntryOutcome::of(&line)),
+                ..JournalEntry::default()
+            },
+            Some("outcome") => {
+                let entry = text(&line["entry"]);
+                if let Some(kept) = kept.iter_mut().rev().find(|e| e.entry == entry) {
+                    kept.outcome = Some(EntryOutcome::of(&line));
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if kept.len() == limit {
+            kept.pop_front();
+        }
+        if limit > 0 {
+            kept.push_back(entry);
+        }
+    }
+    Ok(kept.into_iter().rev().collect())
+}
+
 /// (id, reason) pairs as the journal writes them.
 fn reasons(list: &[(String, impl std::fmt::Display)]) -> Vec<Value> {
     list.iter()

@@ -133,6 +133,14 @@ impl LocalUsers {
         }
     }
 
+    /// The users with these ids, in that order; an id no user has is left out.
+    pub fn by_ids(&self, ids: &[String]) -> Vec<User> {
+        let at: HashMap<&str, &User> = self.users.iter().map(|u| (u.id.as_str(), u)).collect();
+        ids.iter()
+            .filter_map(|id| at.get(id.as_str()).map(|u| (*u).clone()))
+            .collect()
+    }
+
     /// Where the user with this id stands among the users `q` matches, if it does.
     pub fn position(&self, q: &ListQuery, id: &str) -> Option<u64> {
         self.matching(q)

@@ -126,7 +126,24 @@ pub async fn detail(client: &Client, key: &UserKey) -> Result<UserDetail, ApiErr
                 .map(UserDetail::from)
                 .ok_or_else(|| not_found(id))
         }
-        (Dialect::Crm, _) => refuse("crm finds users by id only".into()),
+        (Dialect::Crm, UserKey::Email(email)) => {
+            // crm reads one user by id: the e-mail address is found through the list.
+            let query = ListQuery {
+                limit: 1,
+                email: Some(email.clone()),
+                ..ListQuery::default()
+            };
+            let page = crm_page(client, &query).await?;
+            let id = page
+                .rows
+                .first()
+                .map(|u| u.id.clone())
+                .ok_or_else(|| not_found(&key.to_string()))?;
+            Box::pin(detail(client, &UserKey::Id(id))).await
+        }
+        (Dialect::Crm, UserKey::Ref(_)) => {
+            refuse("crm users have no ref: give an id or e-mail".into())
+        }
         (Dialect::Training, key) => {
             let mut variables = training::UserVariables::default();
             match key {

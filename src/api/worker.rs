@@ -8,6 +8,7 @@
 //! it again.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::AbortHandle;
 
+use super::audit::{self, JournalEntry};
 use super::bulk::{self, Progress, Stop, StopSignal};
 use super::client::Client;
 use super::edit::{self, EditTarget, Edited, UserChanges};
@@ -23,6 +25,7 @@ use super::local::LocalUsers;
 use super::model::{BulkAction, BulkReport, ListQuery, Page, UserDetail};
 use super::ops::{self, UserKey};
 use crate::dialect::Dialect;
+use crate::export::{self, ExportError, ExportProgress, ExportRows, ExportTarget};
 
 /// Identifies a request; the app keeps the newest per slot and drops older answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -38,6 +41,10 @@ pub enum Slot {
     Bulk,
     /// A create, update or upsert from a form.
     Edit,
+    /// `:export`: one at a time, never aborted by others.
+    Export,
+    /// `:journal`: reading the audit journal.
+    Journal,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +76,18 @@ pub enum Request {
         action: BulkAction,
         ids: Vec<String>,
     },
+    /// The rows of a query (or the selection) written to a file.
+    Export {
+        id: RequestId,
+        rows: ExportRows,
+        target: ExportTarget,
+    },
+    /// The newest `limit` entries of the audit journal at `path`.
+    Journal {
+        id: RequestId,
+        path: PathBuf,
+        limit: usize,
+    },
     /// Stop the bulk actions under way or waiting: no new chunk starts, and the chunk
     /// under way gets `grace` to answer.
     StopBulk { grace: Duration },
@@ -82,6 +101,8 @@ impl Request {
                 Some((*id, Slot::List))
             }
             Request::Edit { id, .. } => Some((*id, Slot::Edit)),
+            Request::Export { id, .. } => Some((*id, Slot::Export)),
+            Request::Journal { id, .. } => Some((*id, Slot::Journal)),
             Request::Prefetch { id, .. } => Some((*id, Slot::Prefetch)),
             Request::Detail { id, .. } => Some((*id, Slot::Detail)),
             Request::Bulk { id, .. } => Some((*id, Slot::Bulk)),
@@ -115,6 +136,18 @@ pub enum Response {
         id: RequestId,
         result: Result<Box<Edited>, ApiError>,
         elapsed: Duration,
+    },
+    ExportProgress {
+        id: RequestId,
+        progress: ExportProgress,
+    },
+    Exported {
+        id: RequestId,
+        result: Result<u64, ExportError>,
+    },
+    Journal {
+        id: RequestId,
+        result: Result<Vec<JournalEntry>, String>,
     },
     BulkProgress {
         id: RequestId,
@@ -277,6 +310,33 @@ async fn answer(
                 result,
                 elapsed: started.elapsed(),
             });
+        }
+        Request::Export { id, rows, target } => {
+            let result = async {
+                let local = match shared.client.dialect() {
+                    Dialect::Training => Some(training_users(&shared, false).await?),
+                    Dialect::Crm => None,
+                };
+                export::run(
+                    &shared.client,
+                    local.as_deref(),
+                    &rows,
+                    &target,
+                    |progress| {
+                        let _ = responses.send(Response::ExportProgress { id, progress });
+                    },
+                )
+                .await
+            }
+            .await;
+            let _ = responses.send(Response::Exported { id, result });
+        }
+        Request::Journal { id, path, limit } => {
+            let result = tokio::task::spawn_blocking(move || audit::read(&path, limit))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|read| read.map_err(|e| e.to_string()));
+            let _ = responses.send(Response::Journal { id, result });
         }
         Request::Detail { id, key } => {
             let result = ops::detail(&shared.client, &key).await.map(Box::new);

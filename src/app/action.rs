@@ -10,6 +10,10 @@ pub enum Mode {
     /// A form (training: new user, edit, create or update): printable keys are text in
     /// a text field.
     Form,
+    /// The command line (`:`): printable keys are text.
+    Command,
+    /// The audit journal (`:journal`).
+    Journal,
     /// A dialog waits for an answer (a bulk action to confirm, quitting during one).
     Dialog,
     /// The help screen: any key closes it.
@@ -25,6 +29,8 @@ impl Mode {
         match self {
             Mode::Table => &[Mode::Table, Mode::Filter, Mode::Dialog],
             Mode::Form => &[Mode::Form, Mode::Dialog],
+            Mode::Command => &[Mode::Command],
+            Mode::Journal => &[Mode::Journal],
             Mode::Filter => &[Mode::Filter],
             Mode::Dialog => &[Mode::Dialog],
             Mode::Busy => &[Mode::Busy],
@@ -38,6 +44,8 @@ impl Mode {
             Mode::Table => "table",
             Mode::Filter => "filter line",
             Mode::Form => "forms",
+            Mode::Command => "command line",
+            Mode::Journal => "journal",
             Mode::Dialog => "dialogs",
             Mode::Help => "help",
             Mode::Busy => "while a bulk action runs",
@@ -115,6 +123,22 @@ pub enum Action {
     Submit,
     /// Close the form (asks first when something was changed).
     CloseForm,
+    /// Open the command line.
+    Command,
+    /// Run the command typed.
+    RunCommand,
+    /// Close the command line.
+    CloseCommand,
+    /// Complete the command's or the profile's name.
+    Complete,
+    /// The command run before (this run).
+    HistoryPrev,
+    /// The command run after.
+    HistoryNext,
+    /// Copy the current id, the selected ids, or the focused user's id (OSC 52).
+    Copy,
+    /// Show the audit journal.
+    Journal,
     /// Show the keys.
     Help,
     /// Close the pane, clear the filter, or dismiss the messages.

@@ -17,7 +17,8 @@ pub enum DetailLoad {
 
 #[derive(Debug)]
 pub struct DetailPane {
-    id: String,
+    /// The user it shows: by id, or (`:goto`) by e-mail or ref until the answer names it.
+    key: UserKey,
     load: DetailLoad,
     /// Row of the overlap list (crm).
     overlap_cursor: usize,
@@ -32,13 +33,18 @@ pub struct DetailPane {
 impl DetailPane {
     /// A pane on `id`, and its request.
     pub fn open(id: String, tickets: &mut Tickets) -> (DetailPane, Request) {
+        DetailPane::open_key(UserKey::Id(id), tickets)
+    }
+
+    /// A pane on the user `key` names, and its request.
+    pub fn open_key(key: UserKey, tickets: &mut Tickets) -> (DetailPane, Request) {
         let asked = tickets.issue();
         let request = Request::Detail {
             id: asked,
-            key: UserKey::Id(id.clone()),
+            key: key.clone(),
         };
         let pane = DetailPane {
-            id,
+            key,
             load: DetailLoad::Loading(asked),
             overlap_cursor: 0,
             scroll: 0,
@@ -48,8 +54,11 @@ impl DetailPane {
         (pane, request)
     }
 
+    /// The user's id (before a pane opened by e-mail or ref is answered: that key).
     pub fn id(&self) -> &str {
-        &self.id
+        match &self.key {
+            UserKey::Id(id) | UserKey::Email(id) | UserKey::Ref(id) => id,
+        }
     }
 
     pub fn load(&self) -> &DetailLoad {
@@ -85,7 +94,7 @@ impl DetailPane {
         self.load = DetailLoad::Loading(id);
         Request::Detail {
             id,
-            key: UserKey::Id(self.id.clone()),
+            key: self.key.clone(),
         }
     }
 
@@ -96,13 +105,16 @@ impl DetailPane {
         key: &UserKey,
         result: Result<Box<UserDetail>, String>,
     ) -> bool {
-        let waited = matches!(self.load, DetailLoad::Loading(asked) if asked == id)
-            && *key == UserKey::Id(self.id.clone());
+        let waited =
+            matches!(self.load, DetailLoad::Loading(asked) if asked == id) && *key == self.key;
         if waited {
             self.overlap_cursor = 0;
             self.scroll = 0;
             self.load = match result {
-                Ok(detail) => DetailLoad::Loaded(detail),
+                Ok(detail) => {
+                    self.key = UserKey::Id(detail.user.id.clone());
+                    DetailLoad::Loaded(detail)
+                }
                 Err(error) => DetailLoad::Failed(error),
             };
         }
@@ -158,14 +170,15 @@ impl DetailPane {
             .and_then(|d| d.overlaps.as_ref())
             .and_then(|o| o.get(self.overlap_cursor))
             .map(|o| o.user.id.clone())?;
-        let from = std::mem::replace(&mut self.id, target);
+        let from = self.id().to_string();
+        self.key = UserKey::Id(target);
         self.history.push(from);
         Some(self.ask(tickets))
     }
 
     /// Back to the user the pane came from; None when it came from none (close it).
     pub fn back(&mut self, tickets: &mut Tickets) -> Option<Request> {
-        self.id = self.history.pop()?;
+        self.key = UserKey::Id(self.history.pop()?);
         Some(self.ask(tickets))
     }
 }

@@ -30,14 +30,19 @@ const TABLE: &[Mode] = &[Mode::Table];
 const FILTER: &[Mode] = &[Mode::Filter];
 const DIALOG: &[Mode] = &[Mode::Dialog];
 const FORM: &[Mode] = &[Mode::Form];
+const COMMAND: &[Mode] = &[Mode::Command];
 /// Every mode but help, where any key closes the help.
 const ALWAYS: &[Mode] = &[
     Mode::Table,
     Mode::Filter,
     Mode::Form,
+    Mode::Command,
+    Mode::Journal,
     Mode::Dialog,
     Mode::Busy,
 ];
+/// The table and the lists over it that move the same way.
+const LISTS: &[Mode] = &[Mode::Table, Mode::Journal];
 
 /// (name, action, modes, description, default keys)
 type Default = (
@@ -52,19 +57,19 @@ const DEFAULTS: &[Default] = &[
     (
         "move_down",
         Action::MoveDown,
-        TABLE,
+        LISTS,
         "next row",
         &["j", "down"],
     ),
     (
         "move_up",
         Action::MoveUp,
-        TABLE,
+        LISTS,
         "previous row",
         &["k", "up"],
     ),
-    ("first", Action::First, TABLE, "first row", &["g", "home"]),
-    ("last", Action::Last, TABLE, "last row", &["G", "end"]),
+    ("first", Action::First, LISTS, "first row", &["g", "home"]),
+    ("last", Action::Last, LISTS, "last row", &["G", "end"]),
     ("next_page", Action::NextPage, TABLE, "next page", &["pgdn"]),
     (
         "prev_page",
@@ -243,9 +248,59 @@ const DEFAULTS: &[Default] = &[
         &["esc"],
     ),
     (
+        "command",
+        Action::Command,
+        TABLE,
+        "command line (:help lists)",
+        &[":"],
+    ),
+    (
+        "copy",
+        Action::Copy,
+        TABLE,
+        "copy the id(s) (OSC 52)",
+        &["Y"],
+    ),
+    ("journal", Action::Journal, TABLE, "the audit journal", &[]),
+    (
+        "run_command",
+        Action::RunCommand,
+        COMMAND,
+        "run the command",
+        &["enter"],
+    ),
+    (
+        "close_command",
+        Action::CloseCommand,
+        COMMAND,
+        "close the command line",
+        &["esc"],
+    ),
+    (
+        "complete",
+        Action::Complete,
+        COMMAND,
+        "complete a command or profile",
+        &["tab"],
+    ),
+    (
+        "history_prev",
+        Action::HistoryPrev,
+        COMMAND,
+        "the command before",
+        &["up"],
+    ),
+    (
+        "history_next",
+        Action::HistoryNext,
+        COMMAND,
+        "the command after",
+        &["down"],
+    ),
+    (
         "cancel",
         Action::Cancel,
-        TABLE,
+        LISTS,
         "close pane, clear filter, dismiss",
         &["esc"],
     ),
@@ -280,7 +335,7 @@ const DEFAULTS: &[Default] = &[
     (
         "help",
         Action::Help,
-        &[Mode::Table, Mode::Form, Mode::Busy],
+        &[Mode::Table, Mode::Form, Mode::Journal, Mode::Busy],
         "these keys",
         &["?", "f1"],
     ),
@@ -360,6 +415,11 @@ impl Keymap {
             }
         }
         (Keymap { bindings }, warnings)
+    }
+
+    /// Every binding, in the order of the defaults.
+    pub fn bindings(&self) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter()
     }
 
     /// The action bound to `key` in `mode`, if any.

@@ -58,7 +58,7 @@ impl App {
                     "a bulk action is running: it finishes on its own ({quit} stops it)"
                 ));
             }
-            Mode::Filter | Mode::Dialog | Mode::Form => {
+            Mode::Filter | Mode::Dialog | Mode::Form | Mode::Command => {
                 // Editing keys (Backspace, ←, Home, …) of a text field.
                 if self.type_into(mode, |input| {
                     input.handle_event(&crossterm::event::Event::Key(key));
@@ -66,7 +66,7 @@ impl App {
                     return self.text_changed(mode);
                 }
             }
-            Mode::Table => {}
+            Mode::Table | Mode::Journal => {}
         }
         Vec::new()
     }
@@ -77,6 +77,7 @@ impl App {
             Mode::Filter => Some(&mut self.filter),
             Mode::Dialog => self.dialog.as_mut().and_then(|d| d.input()),
             Mode::Form => self.form.as_mut().and_then(Form::focused_input),
+            Mode::Command => Some(self.command.input_mut()),
             _ => None,
         };
         match field {

@@ -9,10 +9,13 @@
 mod action;
 mod bulk;
 mod change;
+mod command;
+mod commands;
 mod detail;
 mod dialog;
 mod editing;
 mod form;
+mod journal;
 pub mod keymap;
 mod keys;
 mod status;
@@ -29,9 +32,12 @@ use crate::text::sanitize;
 pub use action::{Action, Mode};
 pub use bulk::{BulkRun, Farewell, GRACE};
 pub use change::{Change, arrow, filter_text, status_label};
+pub use command::{COMMANDS, CommandLine};
+pub use commands::{COPY_LIMIT, ExportRun};
 pub use detail::{DetailLoad, DetailPane};
 pub use dialog::{Confirm, Dialog, TYPE_TO_CONFIRM};
 pub use form::{FieldId, Form, FormKind};
+pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
 pub use status::Message;
 use status::{Source, StatusLine};
@@ -43,6 +49,10 @@ pub enum Effect {
     Send(Request),
     /// Give the terminal back and stop until `fg`.
     Suspend,
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// Start again on this profile of the config file.
+    SwitchProfile(String),
     Quit,
 }
 
@@ -70,6 +80,8 @@ pub enum Event {
     Tick,
     /// A signal asks the program to end (SIGINT, SIGTERM, SIGHUP).
     Shutdown,
+    /// `:profile` could not start on the profile asked for.
+    ProfileFailed(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +101,10 @@ pub struct AppConfig {
     pub warnings: Vec<String>,
     /// Colours on (off with NO_COLOR).
     pub color: bool,
+    /// The config file's profiles, for `:profile` (none in the demo).
+    pub profiles: Vec<String>,
+    /// The audit journal, for `:journal` (none in the demo).
+    pub journal: Option<std::path::PathBuf>,
 }
 
 /// Hands out request ids: every request has its own, so an answer names what it answers.
@@ -123,6 +139,11 @@ pub struct App {
     form: Option<Form>,
     /// `e` waits for this user to be read before its form opens.
     edit_when_read: Option<String>,
+    /// The command line, and whether it has the keys.
+    command: CommandLine,
+    commanding: bool,
+    export: Option<ExportRun>,
+    journal: Option<JournalView>,
     /// The help screen, and the mode it was opened from (its keys are listed first).
     help: Option<Mode>,
     bulk: Option<BulkRun>,
@@ -160,6 +181,10 @@ impl App {
             dialog: None,
             form: None,
             edit_when_read: None,
+            command: CommandLine::default(),
+            commanding: false,
+            export: None,
+            journal: None,
             help: None,
             bulk: None,
             latency: None,
@@ -202,6 +227,14 @@ impl App {
     /// The mode the help screen was opened from, while it shows.
     pub fn help(&self) -> Option<Mode> {
         self.help
+    }
+
+    pub fn command(&self) -> &CommandLine {
+        &self.command
+    }
+
+    pub fn journal(&self) -> Option<&JournalView> {
+        self.journal.as_ref()
     }
 
     pub fn form(&self) -> Option<&Form> {
@@ -248,6 +281,14 @@ impl App {
         })
     }
 
+    /// Takes over what outlives a profile switch from the app it replaces: the command
+    /// line's history.
+    pub fn carry_from(&mut self, old: App) {
+        self.command = old.command;
+        self.status
+            .notice(format!("switched to profile {:?}", self.config.profile));
+    }
+
     /// Which keys are in force.
     pub fn mode(&self) -> Mode {
         if self.dialog.is_some() {
@@ -256,8 +297,12 @@ impl App {
             Mode::Help
         } else if self.bulk.is_some() {
             Mode::Busy
+        } else if self.journal.is_some() {
+            Mode::Journal
         } else if self.form.is_some() {
             Mode::Form
+        } else if self.commanding {
+            Mode::Command
         } else if self.typing {
             Mode::Filter
         } else {
@@ -315,11 +360,24 @@ impl App {
                 Vec::new()
             }
             Event::Shutdown => self.shutdown(),
+            Event::ProfileFailed(why) => {
+                self.status
+                    .refusal(format!("profile not switched: {}", sanitize(&why)));
+                Vec::new()
+            }
         }
     }
 
     /// Carries out an action (bound to a key of the mode in force).
     pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        if self.mode() == Mode::Journal
+            && matches!(
+                action,
+                Action::MoveDown | Action::MoveUp | Action::First | Action::Last | Action::Cancel
+            )
+        {
+            return self.journal_act(action);
+        }
         match action {
             Action::Quit => self.quit(),
             Action::Suspend => vec![Effect::Suspend],
@@ -374,6 +432,14 @@ impl App {
             | Action::ChooseNext
             | Action::Submit
             | Action::CloseForm => self.form_act(action),
+            Action::Command
+            | Action::RunCommand
+            | Action::CloseCommand
+            | Action::Complete
+            | Action::HistoryPrev
+            | Action::HistoryNext => self.command_act(action),
+            Action::Copy => self.copy(),
+            Action::Journal => self.open_journal(),
         }
     }
 
@@ -434,6 +500,18 @@ impl App {
             } => {
                 self.latency = Some(elapsed);
                 self.edited(id, result)
+            }
+            Response::ExportProgress { id, progress } => {
+                self.export_progress(id, progress);
+                Vec::new()
+            }
+            Response::Exported { id, result } => {
+                self.exported(id, result);
+                Vec::new()
+            }
+            Response::Journal { id, result } => {
+                self.journal_read(id, result);
+                Vec::new()
             }
             Response::BulkProgress { id, progress } => {
                 if let Some(run) = self.bulk.as_mut().filter(|run| run.id == id) {
@@ -509,6 +587,14 @@ impl App {
                     pane.abandon(id, text);
                 }
             }
+            Slot::Export => self.exported(
+                id,
+                Err(crate::export::ExportError::File {
+                    path: "the export".into(),
+                    message: text,
+                }),
+            ),
+            Slot::Journal => self.journal_read(id, Err(text)),
             Slot::Edit => {
                 if let Some(form) = self.form.as_mut().filter(|f| f.sending() == Some(id)) {
                     form.refused(format!("{text}; whether it was saved is unknown"));

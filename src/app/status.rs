@@ -7,6 +7,7 @@
 pub enum Source {
     List,
     Bulk,
+    Export,
 }
 
 /// One line of the status area.
@@ -23,6 +24,8 @@ pub struct StatusLine {
     warnings: Vec<String>,
     errors: Vec<(Source, String)>,
     notice: Option<Message>,
+    /// A long job's progress (an export), until it ends.
+    progress: Option<String>,
 }
 
 impl StatusLine {
@@ -59,6 +62,11 @@ impl StatusLine {
         self.errors.retain(|(s, _)| *s != source);
     }
 
+    /// Shows how a long job goes (None: it ended).
+    pub fn progress(&mut self, text: Option<String>) {
+        self.progress = text;
+    }
+
     pub fn summary(&mut self, message: Message) {
         self.summary = Some(message);
     }
@@ -81,6 +89,7 @@ impl StatusLine {
             + usize::from(self.summary.is_some())
             + usize::from(!self.warnings.is_empty())
             + usize::from(self.notice.is_some())
+            + usize::from(self.progress.is_some())
     }
 
     /// The lines to show, most important first.
@@ -94,6 +103,10 @@ impl StatusLine {
             })
             .collect();
         lines.extend(self.summary.clone());
+        lines.extend(self.progress.iter().map(|text| Message {
+            text: text.clone(),
+            error: false,
+        }));
         if !self.warnings.is_empty() {
             lines.push(Message {
                 text: self.warnings.join("; "),

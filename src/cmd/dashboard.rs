@@ -3,13 +3,14 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use super::{EXIT_ERROR, EXIT_PARTIAL, EXIT_UNKNOWN, Failure, client, resolve};
+use super::{EXIT_ERROR, EXIT_PARTIAL, EXIT_UNKNOWN, Failure, checked, client};
 use crate::api::client::{Client, ClientConfig, Token};
 use crate::api::model::Capabilities;
 use crate::api::worker;
 use crate::app::{AppConfig, Keymap};
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::server::{self, ServerOptions};
+use crate::tui::Switch;
 
 fn color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -25,15 +26,17 @@ fn need_terminal() -> Result<(), Failure> {
     }
 }
 
-/// Runs the dashboard; `journal` is where the mutations are journalled, if they are.
+/// Runs the dashboard; `journal` is where the mutations are journalled, if they are;
+/// `switch` starts it again on another profile (`:profile`).
 async fn run(
     config: AppConfig,
     client: Client,
     chunk: usize,
     journal: Option<PathBuf>,
+    switch: Option<Switch>,
 ) -> Result<(), Failure> {
     let handle = worker::spawn(client, chunk);
-    let farewell = crate::tui::run(config, handle)
+    let farewell = crate::tui::run(config, handle, switch)
         .await
         .map_err(|e| Failure::new(EXIT_ERROR, format!("the terminal failed: {e}")))?;
     // The terminal is restored by now: what a stopped bulk action left goes to stderr.
@@ -65,10 +68,9 @@ async fn run(
     Ok(())
 }
 
-/// The dashboard on the configured profile.
-pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
-    need_terminal()?;
-    let resolved = resolve(global)?;
+/// The app's settings and a client for a profile of the config file.
+fn session(global: &GlobalArgs) -> Result<(AppConfig, Client, usize), Failure> {
+    let resolved = checked(global)?;
     let client = client(global, &resolved)?;
     let (keymap, mut warnings) = Keymap::new(&resolved.settings.keys);
     warnings.extend(resolved.warnings.iter().cloned());
@@ -80,9 +82,34 @@ pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
         keymap,
         warnings,
         color: color(),
+        profiles: resolved.settings.profiles.keys().cloned().collect(),
+        journal: Some(crate::config::audit_file()),
     };
-    let journal = Some(crate::config::audit_file());
-    run(config, client, resolved.profile.chunk_size, journal).await
+    Ok((config, client, resolved.profile.chunk_size))
+}
+
+/// The dashboard on the configured profile.
+pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
+    need_terminal()?;
+    let (config, client, chunk) = session(global)?;
+    // Another profile: its own endpoint, dialect, token and read-only badge; what the
+    // command line set for this session (read-only, the config file, the token's
+    // variable) holds for it too.
+    let base = GlobalArgs {
+        endpoint: None,
+        dialect: None,
+        ..global.clone()
+    };
+    let switch: Switch = std::sync::Arc::new(move |name: &str| {
+        let global = GlobalArgs {
+            profile: Some(name.to_string()),
+            ..base.clone()
+        };
+        let (config, client, chunk) = session(&global).map_err(|f| f.message)?;
+        Ok((config, worker::spawn(client, chunk)))
+    });
+    let journal = config.journal.clone();
+    run(config, client, chunk, journal, Some(switch)).await
 }
 
 /// The dashboard on an embedded server on 127.0.0.1, reached over HTTP with a random
@@ -119,8 +146,10 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         keymap: Keymap::default(),
         warnings: Vec::new(),
         color: color(),
+        profiles: Vec::new(),
+        journal: None,
     };
-    let result = run(config, client, crate::api::bulk::DEFAULT_CHUNK, None).await;
+    let result = run(config, client, crate::api::bulk::DEFAULT_CHUNK, None, None).await;
     let _ = server.shutdown().await;
     result
 }

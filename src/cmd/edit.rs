@@ -2,7 +2,6 @@
 //! changes of one edit ([`UserChanges`]); `--clear FIELD` sends a field as `null`.
 
 use super::print;
-use super::safe::Printing;
 use super::users::{key_of, writable};
 use super::{EXIT_ERROR, EXIT_UNKNOWN, Failure};
 use crate::api::client::Client;
@@ -14,6 +13,7 @@ use crate::api::training::{JsonString, Language, Role};
 use crate::cli::{ClearField, CreateArgs, UpdateArgs, UpsertArgs, UserFields};
 use crate::config::Resolved;
 use crate::dialect::Dialect;
+use crate::format::safe::Printing;
 use crate::text::sanitize;
 
 fn roles(fields: &UserFields) -> Result<Option<Vec<Role>>, Failure> {

@@ -7,9 +7,7 @@
 mod dashboard;
 mod edit;
 mod ids;
-pub mod output;
 mod print;
-pub mod safe;
 mod users;
 
 pub use dashboard::{dashboard, demo};
@@ -96,6 +94,16 @@ pub fn overrides(global: &GlobalArgs) -> Overrides {
 
 /// The resolved profile, its warnings printed.
 pub fn resolve(global: &GlobalArgs) -> Result<Resolved, Failure> {
+    let resolved = checked(global)?;
+    for warning in &resolved.warnings {
+        eprintln!("{warning}");
+    }
+    Ok(resolved)
+}
+
+/// The resolved profile, its warnings left for the caller to tell (the dashboard shows
+/// them in its footer).
+pub fn checked(global: &GlobalArgs) -> Result<Resolved, Failure> {
     let resolved = config::load(&overrides(global))?;
     // A misspelt `[keys]` entry is an error like any unknown key, named with its file.
     let (_, problems) = crate::app::Keymap::new(&resolved.settings.keys);
@@ -104,9 +112,6 @@ pub fn resolve(global: &GlobalArgs) -> Result<Resolved, Failure> {
             EXIT_ERROR,
             format!("{}: {problem}", resolved.file.display()),
         ));
-    }
-    for warning in &resolved.warnings {
-        eprintln!("{warning}");
     }
     Ok(resolved)
 }
@@ -126,7 +131,7 @@ pub fn client(global: &GlobalArgs, resolved: &Resolved) -> Result<Client, Failur
 pub async fn users(global: &GlobalArgs, command: UsersCommand) -> Result<(), Failure> {
     let resolved = resolve(global)?;
     let client = client(global, &resolved)?;
-    let printing = safe::Printing {
+    let printing = crate::format::safe::Printing {
         terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
         csv_raw: global.csv_raw,
     };

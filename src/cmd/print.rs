@@ -5,12 +5,12 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
-use super::output::TableWriter;
-use super::safe::{self, Printing};
 use super::{EXIT_ERROR, Failure};
 use crate::api::model::{BulkAction, BulkReport, UserDetail};
 use crate::cli::Format;
 use crate::columns::{OVERLAP_COLUMNS, SESSION_COLUMNS};
+use crate::format::list::TableWriter;
+use crate::format::safe::{self, Printing};
 use crate::text::sanitize;
 
 pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result<(), Failure> {

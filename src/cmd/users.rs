@@ -2,8 +2,6 @@
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use super::output::ListWriter;
-use super::safe::Printing;
 use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNAUTHORIZED, EXIT_UNKNOWN, Failure};
 use super::{edit, ids, print};
 use crate::api::bulk::{self, Progress, Stop};
@@ -14,6 +12,8 @@ use crate::api::ops::{self, MAX_PAGE, UserKey};
 use crate::cli::{BulkArgs, Format, ListArgs, ShowArgs, UsersCommand};
 use crate::config::Resolved;
 use crate::dialect::Dialect;
+use crate::format::list::ListWriter;
+use crate::format::safe::Printing;
 use crate::text::sanitize;
 
 pub async fn run(
@@ -92,7 +92,12 @@ async fn list(
     let local = match client.dialect() {
         Dialect::Training => match ops::training_all(client).await {
             Ok(users) => Some(LocalUsers::new(users)),
-            Err(e) => return Err(writer.fail(e)),
+            Err(e) => {
+                return Err(match writer.fail(&e) {
+                    Ok(()) => Failure::from(e),
+                    Err(io) => Failure::from(io),
+                });
+            }
         },
         Dialect::Crm => None,
     };
@@ -107,7 +112,12 @@ async fn list(
             None => match ops::crm_page(client, &next).await {
                 Ok(page) => page,
                 // What was written stays a whole document, saying where it stopped.
-                Err(e) => return Err(writer.fail(e)),
+                Err(e) => {
+                    return Err(match writer.fail(&e) {
+                        Ok(()) => Failure::from(e),
+                        Err(io) => Failure::from(io),
+                    });
+                }
             },
         };
         writer.page(&page.rows)?;

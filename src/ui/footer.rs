@@ -179,6 +179,17 @@ fn hint(app: &App) -> String {
             (Action::Quit, "quit"),
         ],
         Mode::Dialog => &[(Action::Confirm, "yes"), (Action::Deny, "no")],
+        Mode::Command => &[
+            (Action::RunCommand, "run"),
+            (Action::Complete, "complete"),
+            (Action::HistoryPrev, "history"),
+            (Action::CloseCommand, "close"),
+        ],
+        Mode::Journal => &[
+            (Action::MoveDown, "down"),
+            (Action::MoveUp, "up"),
+            (Action::Cancel, "close"),
+        ],
         Mode::Form => &[
             (Action::Submit, "save"),
             (Action::CloseForm, "cancel"),
@@ -198,7 +209,7 @@ fn hint(app: &App) -> String {
         ],
     };
     let key = |action: Action| match app.mode() {
-        Mode::Filter | Mode::Form => keymap.key_in_text(action),
+        Mode::Filter | Mode::Form | Mode::Command => keymap.key_in_text(action),
         _ => keymap.key(action),
     };
     keys.iter()
@@ -233,13 +244,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 pub fn draw_filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let typing = app.mode() == Mode::Filter;
+    draw_line(frame, area, "/ ", app.filter(), typing, theme);
+}
+
+/// The command line, where the filter line goes.
+pub fn draw_command(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    draw_line(frame, area, ": ", app.command().input(), true, theme);
+}
+
+/// A line of text input after `prompt`, with the cursor when `typing`.
+fn draw_line(
+    frame: &mut Frame,
+    area: Rect,
+    prompt: &'static str,
+    filter: &tui_input::Input,
+    typing: bool,
+    theme: &Theme,
+) {
     let width = usize::from(area.width.saturating_sub(3));
-    let filter = app.filter();
     let scroll = filter.visual_scroll(width);
     let value = sanitize(filter.value()).into_owned();
     let shown: String = value.chars().skip(scroll).collect();
     let line = Line::from(vec![
-        Span::styled("/ ", if typing { theme.header() } else { theme.dim() }),
+        Span::styled(prompt, if typing { theme.header() } else { theme.dim() }),
         Span::raw(fit(&shown, width)),
     ]);
     frame.render_widget(line, area);

@@ -4,6 +4,7 @@
 mod detail;
 mod footer;
 mod form;
+mod journal;
 mod popup;
 mod table;
 mod theme;
@@ -31,7 +32,7 @@ pub struct Regions {
 }
 
 pub fn regions(app: &App, area: Rect) -> Regions {
-    let filter_shown = app.mode() == Mode::Filter
+    let filter_shown = matches!(app.mode(), Mode::Filter | Mode::Command)
         || app.table().wanted().text.is_some()
         || !app.filter().value().is_empty();
     let [main, filter, footer] = Layout::vertical([
@@ -119,11 +120,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
         detail::draw(frame, rect, app, &theme);
     }
     if let Some(rect) = regions.filter {
-        footer::draw_filter(frame, rect, app, &theme);
+        if app.mode() == Mode::Command {
+            footer::draw_command(frame, rect, app, &theme);
+        } else {
+            footer::draw_filter(frame, rect, app, &theme);
+        }
     }
     footer::draw(frame, regions.footer, app, &theme);
     if let Some(run) = app.bulk() {
         popup::progress(frame, area, run, &theme);
+    }
+    if let Some(view) = app.journal() {
+        journal::draw(frame, area, app, view, &theme);
     }
     if let Some(open) = app.form() {
         form::draw(frame, area, app, open, &theme);

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 use super::Theme;
 use crate::app::keymap::Binding;
-use crate::app::{Action, App, BulkRun, Confirm, GRACE, Mode};
+use crate::app::{Action, App, BulkRun, COMMANDS, Confirm, GRACE, Mode};
 use crate::text::{fit, sanitize};
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -161,6 +161,19 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         "everywhere",
         keymap.of_mode(Mode::Table).filter(everywhere).collect(),
     );
+    if from == Mode::Command {
+        // `:help`: the commands, then the command line's keys.
+        entries.push((String::new(), "commands".into()));
+        entries.extend(
+            COMMANDS
+                .iter()
+                .map(|(name, what)| (format!(":{name}"), what.to_string())),
+        );
+        entries.push((
+            ":ACTION".into(),
+            "any action of the keymap by its name".into(),
+        ));
+    }
     for (title, bindings) in sections.chain([always]) {
         if bindings.is_empty() {
             continue;

@@ -2,6 +2,7 @@
 //! Helpers here; the tests by component in the files beside.
 
 mod bulk;
+mod command;
 mod detail;
 mod form;
 mod keys;
@@ -29,6 +30,8 @@ pub(super) fn config(dialect: Dialect, read_only: bool) -> AppConfig {
         keymap: Keymap::default(),
         warnings: Vec::new(),
         color: false,
+        profiles: Vec::new(),
+        journal: None,
     }
 }
 
@@ -64,7 +67,7 @@ pub(super) fn sent(effects: &[Effect]) -> Vec<Request> {
         .iter()
         .filter_map(|e| match e {
             Effect::Send(r) => Some(r.clone()),
-            Effect::Quit | Effect::Suspend => None,
+            _ => None,
         })
         .collect()
 }

@@ -11,7 +11,6 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
-use super::Failure;
 use super::safe::{self, Printing};
 use crate::api::error::ApiError;
 use crate::api::model::User;
@@ -178,11 +177,11 @@ impl<W: Write> ListWriter<W> {
         self.out.flush()
     }
 
-    /// Ends a list that failed half-way so that what was written stays valid: JSON gets
-    /// the rows so far and an `"error"` member (CSV and tables end at a row already).
-    /// The failure to report.
-    pub fn fail(mut self, error: ApiError) -> Failure {
-        let written = (|| {
+    /// Ends a list that failed half-way with `error` so that what was written stays
+    /// valid: JSON gets the rows so far and an `"error"` member (CSV and tables end at a
+    /// row already).
+    pub fn fail(mut self, error: &ApiError) -> io::Result<()> {
+        {
             if self.format == Format::Json {
                 if self.pages == 0 {
                     write!(self.out, "{{\"users\": [")?;
@@ -194,10 +193,6 @@ impl<W: Write> ListWriter<W> {
                 writeln!(self.out, "], \"error\": {message}}}")?;
             }
             self.out.flush()
-        })();
-        match written {
-            Ok(()) => Failure::from(error),
-            Err(e) => Failure::from(e),
         }
     }
 

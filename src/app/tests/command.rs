@@ -1,0 +1,118 @@
+//! The command line: commands by name, what they send, the copy key.
+
+use super::*;
+use crate::export::ExportRows;
+
+fn run(app: &mut App, line: &str) -> Vec<Effect> {
+    app.update(key(':'));
+    assert_eq!(app.mode(), Mode::Command);
+    for c in line.chars() {
+        app.update(key(c));
+    }
+    app.update(code(KeyCode::Enter))
+}
+
+#[test]
+fn actions_run_by_name_and_an_unknown_name_gets_a_suggestion() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let effects = run(&mut app, "reload");
+    assert!(
+        matches!(sent(&effects)[..], [Request::Reload { .. }]),
+        "{effects:?}"
+    );
+    assert_eq!(app.mode(), Mode::Table);
+    let effects = run(&mut app, "blokc");
+    assert!(effects.is_empty());
+    assert_eq!(
+        said(&app),
+        ["unknown command \"blokc\": did you mean \"block\"?"]
+    );
+    run(&mut app, "block");
+    assert!(
+        matches!(app.dialog, Some(Dialog::Confirm(_))),
+        "as the key would"
+    );
+    app.update(key('n'));
+    assert!(run(&mut app, "q").contains(&Effect::Quit));
+}
+
+#[test]
+fn goto_opens_a_user_by_e_mail_ref_or_id() {
+    let mut app = started(Dialect::Training, false, 10);
+    let effects = run(&mut app, "goto ann@example.com");
+    assert!(
+        matches!(&sent(&effects)[..], [Request::Detail { key: UserKey::Email(e), .. }] if e == "ann@example.com")
+    );
+    let effects = run(&mut app, "goto EXT-7");
+    assert!(
+        matches!(&sent(&effects)[..], [Request::Detail { key: UserKey::Ref(r), .. }] if r == "EXT-7")
+    );
+    let id = "8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11";
+    let effects = run(&mut app, &format!("goto {id}"));
+    assert!(
+        matches!(&sent(&effects)[..], [Request::Detail { key: UserKey::Id(i), .. }] if i == id)
+    );
+}
+
+#[test]
+fn export_writes_the_query_or_the_selection_and_checks_the_name() {
+    let mut app = started(Dialect::Crm, false, 10);
+    assert!(run(&mut app, "export users.txt").is_empty());
+    assert!(said(&app)[0].contains(".csv or .json"), "{:?}", said(&app));
+    let effects = run(&mut app, "export users.csv");
+    let [Request::Export { rows, target, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(rows, &ExportRows::Query(app.table.wanted().clone()));
+    assert_eq!(target.format, crate::cli::Format::Csv);
+    assert!(
+        run(&mut app, "export again.json").is_empty(),
+        "one at a time"
+    );
+    let mut app = started(Dialect::Crm, false, 10);
+    app.act(Action::ToggleSelect);
+    app.act(Action::ToggleSelect);
+    let effects = run(&mut app, "export! picked.json");
+    let [Request::Export { rows, target, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(rows, &ExportRows::Ids(vec!["u0".into(), "u1".into()]));
+    assert!(target.overwrite);
+}
+
+#[test]
+fn profiles_switch_by_name_and_a_wrong_name_is_said() {
+    let mut config = config(Dialect::Crm, false);
+    config.profiles = vec!["test".into(), "staging".into()];
+    let (mut app, _) = App::new(config);
+    assert_eq!(
+        run(&mut app, "profile staging"),
+        [Effect::SwitchProfile("staging".into())]
+    );
+    assert!(run(&mut app, "profile stagign").is_empty());
+    assert!(
+        said(&app)[0].contains("did you mean \"staging\""),
+        "{:?}",
+        said(&app)
+    );
+    let mut app = started(Dialect::Crm, false, 10);
+    assert!(
+        run(&mut app, "profile staging").is_empty(),
+        "the demo has none"
+    );
+}
+
+#[test]
+fn y_copies_the_id_or_the_selected_ids_and_refuses_too_much() {
+    let mut app = started(Dialect::Crm, false, 10);
+    assert_eq!(app.update(key('Y')), [Effect::Copy("u0".into())]);
+    assert_eq!(said(&app), ["copied the id of user 0 (OSC 52)"]);
+    app.act(Action::ToggleSelect);
+    app.act(Action::ToggleSelect);
+    assert_eq!(app.update(key('Y')), [Effect::Copy("u0\nu1".into())]);
+    for n in 0..20_000 {
+        app.selected.insert(format!("user-{n:06}"), String::new());
+    }
+    assert!(app.update(key('Y')).is_empty());
+    assert!(said(&app)[0].starts_with("not copied"), "{:?}", said(&app));
+}

@@ -1,0 +1,118 @@
+//! The command line and the copy key, end to end: the built binary in a pseudo-terminal
+//! against the embedded server over HTTP.
+
+mod common;
+mod pty;
+
+use common::TestServer;
+use pty::{Dashboard, ONE_AT_A_TIME, users};
+use serde_json::{Value, json};
+use userdeck::dialect::Dialect;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_writes_every_row_of_the_filter_as_the_server_has_them() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 300).await;
+    let expected = users(
+        &server,
+        r#"{ users(limit: 1000, filter: { query: "1" }) { count data { id username } } }"#,
+    )
+    .await;
+    let total = expected["users"]["count"].as_u64().unwrap();
+    assert!(total > 20, "more than one page of the dashboard: {total}");
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–20 of 300");
+    ui.keys("/1\r");
+    ui.wait_text(&format!("of {total}"));
+    let path = ui.home.path().join("out.json");
+    ui.keys(&format!(":export {}\r", path.display()));
+    ui.wait_text(&format!("exported {total} rows"));
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let ids = |list: &Value| {
+        let mut ids: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&written["users"]), ids(&expected["users"]["data"]));
+    assert_eq!(written["total"], json!(total));
+    // A second export to the same file is refused; `export!` replaces it.
+    ui.keys(&format!(":export {}\r", path.display()));
+    ui.wait_text("exists: :export! replaces it");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn goto_opens_a_user_by_e_mail_and_an_unknown_command_is_named() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Training, 30).await;
+    let all = server.data("{ users { id name email } }", json!({})).await;
+    let last = all["users"].as_array().unwrap().last().unwrap().clone();
+    let mut ui = Dashboard::start(&server, Dialect::Training);
+    ui.wait_text("rows 1–20 of 30");
+    ui.keys(":blokc\r");
+    ui.wait_text("unknown command \"blokc\"");
+    ui.keys(":go\t");
+    ui.wait_text(": goto");
+    ui.keys(&format!("{}\r", last["email"].as_str().unwrap()));
+    ui.wait_text(last["id"].as_str().unwrap());
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn profile_switches_to_another_api_without_restarting() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let crm = TestServer::start(Dialect::Crm, 25).await;
+    let training = TestServer::start(Dialect::Training, 7).await;
+    let other = format!(
+        "[profiles.school]\nendpoint = \"{}\"\ndialect = \"training\"\nread_only = true\n",
+        training.url
+    );
+    let mut ui = Dashboard::run(&crm, Dialect::Crm, &[], &other, &[]);
+    ui.wait_text("rows 1–20 of 25");
+    ui.keys(":profile sch\t\r");
+    let screen = ui.wait_text("rows 1–7 of 7");
+    assert!(screen.contains("school (training)"), "{screen}");
+    assert!(screen.contains(" RO "), "its own badge:\n{screen}");
+    // The history of this run survives the switch.
+    ui.keys(":\x1b[A");
+    ui.wait_text(": profile school");
+    ui.keys("\x1b");
+    ui.wait_for("the command line closed", |s| {
+        !s.contains(": profile school")
+    });
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    crm.stop().await;
+    training.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn y_writes_the_id_to_the_clipboard_with_osc_52() {
+    use base64::Engine;
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 10).await;
+    let first = users(&server, "{ users(limit: 1) { data { id } } }").await;
+    let id = first["users"]["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–10 of 10");
+    let from = ui.written();
+    ui.keys("Y");
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&id);
+    ui.wait_raw(from, format!("\x1b]52;c;{encoded}\x07").as_bytes());
+    ui.wait_text("copied the id of");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
