@@ -227,3 +227,47 @@ fn now() -> String {
         .format(&Rfc3339)
         .unwrap_or_else(|_| "unknown".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_joins_outcomes_to_attempts_newest_first_and_keeps_only_the_newest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let journal = Journal::new(&path, "prod", "http://x");
+        for n in 0..3 {
+            let ids = vec![format!("u{n}")];
+            let entry = journal.attempt("block", &ids, None).unwrap();
+            let report = BulkReport {
+                succeeded: ids,
+                ..BulkReport::default()
+            };
+            journal.outcome(&entry, &report, None).unwrap();
+        }
+        journal.attempt("archive", &["u9".into()], None).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(b"not json\n"))
+            .unwrap();
+        let entries = read(&path, 3).unwrap();
+        let actions: Vec<(&str, &[String])> = entries
+            .iter()
+            .map(|e| (e.action.as_str(), e.ids.as_slice()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("archive", &["u9".to_string()][..]),
+                ("block", &["u2".to_string()][..]),
+                ("block", &["u1".to_string()][..])
+            ]
+        );
+        assert_eq!(entries[0].outcome, None, "no outcome was written");
+        assert_eq!(entries[1].outcome.as_ref().map(|o| o.succeeded), Some(1));
+        assert_eq!(entries[1].profile, "prod");
+        assert!(read(&dir.path().join("none"), 5).unwrap().is_empty());
+    }
+}

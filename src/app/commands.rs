@@ -5,7 +5,7 @@ use super::command::{self, Command};
 use super::detail::DetailPane;
 use super::journal::{JOURNAL_LIMIT, JournalView};
 use super::status::Source;
-use super::{Action, App, Effect, Focus, Mode};
+use super::{Action, App, Effect, Focus, Mode, PaneList};
 use crate::api::audit::JournalEntry;
 use crate::api::ops::UserKey;
 use crate::api::worker::{Request, RequestId};
@@ -216,23 +216,32 @@ impl App {
         Vec::new()
     }
 
-    /// `Y`: what is copied, and how the notice names it — the focused overlapping user's
-    /// id in the pane, else the selected ids one per line, else the current user's id.
+    /// `Y`: what is copied, and how the notice names it — in the pane, the focused
+    /// overlapping user's id or session's address; else the selected ids one per line;
+    /// else the current user's id.
     fn copied(&self) -> Option<(String, String)> {
         if self.focus == Focus::Detail
             && let Some(pane) = &self.detail
         {
-            let overlap = pane
-                .detail()
+            let detail = pane.detail();
+            let overlap = detail
                 .and_then(|d| d.overlaps.as_ref())
                 .and_then(|o| o.get(pane.overlap_cursor()));
-            return Some(match overlap {
-                Some(o) => (
+            let session = detail
+                .and_then(|d| d.sessions.as_ref())
+                .and_then(|s| s.all.get(pane.session_cursor()));
+            return match (pane.list(), overlap, session) {
+                (Some(PaneList::Overlaps), Some(o), _) => Some((
                     o.user.id.clone(),
                     format!("the id of {}", sanitize(&o.user.name)),
-                ),
-                None => (pane.id().to_string(), "the id of the user shown".into()),
-            });
+                )),
+                (Some(PaneList::Sessions), _, Some(s)) => {
+                    let address = s.ip_address.clone()?;
+                    let what = format!("the address {}", sanitize(&address));
+                    Some((address, what))
+                }
+                _ => Some((pane.id().to_string(), "the id of the user shown".into())),
+            };
         }
         if !self.selected.is_empty() {
             let ids: Vec<&str> = self.selected.keys().map(String::as_str).collect();
@@ -247,7 +256,8 @@ impl App {
 
     pub(super) fn copy(&mut self) -> Vec<Effect> {
         let Some((text, what)) = self.copied() else {
-            self.status.refusal("nothing to copy: no row is shown");
+            self.status
+                .refusal("nothing to copy: no row is shown, or the session has no address");
             return Vec::new();
         };
         let encoded = text.len().div_ceil(3) * 4;

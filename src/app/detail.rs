@@ -6,6 +6,15 @@ use crate::api::model::UserDetail;
 use crate::api::ops::UserKey;
 use crate::api::worker::{Request, RequestId};
 
+/// The list of the pane the cursor moves in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaneList {
+    /// The users sharing an address (crm).
+    Overlaps,
+    /// The user's sessions (crm).
+    Sessions,
+}
+
 /// How the pane's user is doing.
 #[derive(Debug, Clone)]
 pub enum DetailLoad {
@@ -22,6 +31,9 @@ pub struct DetailPane {
     load: DetailLoad,
     /// Row of the overlap list (crm).
     overlap_cursor: usize,
+    /// Row of the session list (crm), and whether Tab moved the cursor there.
+    session_cursor: usize,
+    on_sessions: bool,
     /// First line shown, when there is no overlap list to move in.
     scroll: u16,
     /// The farthest it scrolls: the content's lines below the pane.
@@ -47,6 +59,8 @@ impl DetailPane {
             key,
             load: DetailLoad::Loading(asked),
             overlap_cursor: 0,
+            session_cursor: 0,
+            on_sessions: false,
             scroll: 0,
             max_scroll: u16::MAX,
             history: Vec::new(),
@@ -80,6 +94,30 @@ impl DetailPane {
         self.overlap_cursor
     }
 
+    pub fn session_cursor(&self) -> usize {
+        self.session_cursor
+    }
+
+    /// The list the cursor moves in: the sessions once Tab went there, else the overlap
+    /// list, else the sessions; none when the user has neither.
+    pub fn list(&self) -> Option<PaneList> {
+        match (self.overlaps(), self.sessions()) {
+            (_, s) if self.on_sessions && s > 0 => Some(PaneList::Sessions),
+            (o, _) if o > 0 => Some(PaneList::Overlaps),
+            (_, s) if s > 0 => Some(PaneList::Sessions),
+            _ => None,
+        }
+    }
+
+    /// Tab inside the pane: from the overlap list to the sessions; false when the focus
+    /// leaves the pane instead.
+    pub fn next_list(&mut self) -> bool {
+        let onward = self.list() == Some(PaneList::Overlaps) && self.sessions() > 0;
+        self.on_sessions = onward;
+        self.scroll = 0;
+        onward
+    }
+
     pub fn scroll(&self) -> u16 {
         self.scroll
     }
@@ -109,6 +147,8 @@ impl DetailPane {
             matches!(self.load, DetailLoad::Loading(asked) if asked == id) && *key == self.key;
         if waited {
             self.overlap_cursor = 0;
+            self.session_cursor = 0;
+            self.on_sessions = false;
             self.scroll = 0;
             self.load = match result {
                 Ok(detail) => {
@@ -134,17 +174,28 @@ impl DetailPane {
             .map_or(0, Vec::len)
     }
 
-    /// Moves in the overlap list (the pane then follows the cursor), or scrolls the pane
-    /// when there is none.
+    fn sessions(&self) -> usize {
+        self.detail()
+            .and_then(|d| d.sessions.as_ref())
+            .map_or(0, |s| s.all.len())
+    }
+
+    /// Moves in the list the cursor is in (the pane then follows the cursor), or scrolls
+    /// the pane when there is none.
     pub fn move_by(&mut self, delta: i64) {
-        let count = self.overlaps();
-        if count == 0 {
-            self.scroll_by(delta);
-        } else {
-            self.scroll = 0;
-            self.overlap_cursor =
-                (self.overlap_cursor as i64 + delta).clamp(0, count as i64 - 1) as usize;
+        let moved = |cursor: usize, count: usize| {
+            (cursor as i64 + delta).clamp(0, count as i64 - 1) as usize
+        };
+        match self.list() {
+            None => return self.scroll_by(delta),
+            Some(PaneList::Overlaps) => {
+                self.overlap_cursor = moved(self.overlap_cursor, self.overlaps());
+            }
+            Some(PaneList::Sessions) => {
+                self.session_cursor = moved(self.session_cursor, self.sessions());
+            }
         }
+        self.scroll = 0;
     }
 
     /// Scrolls the pane by `lines` (what the overlap list leaves out of view: sessions,
@@ -165,6 +216,9 @@ impl DetailPane {
 
     /// Follows the overlapping user under the cursor: the pane shows that user now.
     pub fn follow(&mut self, tickets: &mut Tickets) -> Option<Request> {
+        if self.list() != Some(PaneList::Overlaps) {
+            return None;
+        }
         let target = self
             .detail()
             .and_then(|d| d.overlaps.as_ref())

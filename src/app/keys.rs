@@ -239,6 +239,19 @@ impl App {
         }
     }
 
+    /// Tab: table → the pane's users sharing an address → its sessions → table.
+    pub(super) fn toggle_focus(&mut self) {
+        let Some(pane) = self.detail.as_mut() else {
+            self.focus = Focus::Table;
+            return;
+        };
+        self.focus = match self.focus {
+            Focus::Table => Focus::Detail,
+            Focus::Detail if pane.next_list() => Focus::Detail,
+            Focus::Detail => Focus::Table,
+        };
+    }
+
     pub(super) fn close_detail(&mut self) {
         self.detail = None;
         self.focus = Focus::Table;

@@ -34,7 +34,7 @@ pub use bulk::{BulkRun, Farewell, GRACE};
 pub use change::{Change, arrow, filter_text, status_label};
 pub use command::{COMMANDS, CommandLine};
 pub use commands::{COPY_LIMIT, ExportRun};
-pub use detail::{DetailLoad, DetailPane};
+pub use detail::{DetailLoad, DetailPane, PaneList};
 pub use dialog::{Confirm, Dialog, TYPE_TO_CONFIRM};
 pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
@@ -407,10 +407,7 @@ impl App {
             Action::Open => self.open(),
             Action::Back => self.back(),
             Action::ToggleFocus => {
-                self.focus = match (self.focus, self.detail.is_some()) {
-                    (Focus::Table, true) => Focus::Detail,
-                    _ => Focus::Table,
-                };
+                self.toggle_focus();
                 Vec::new()
             }
             Action::ToggleSelect => self.toggle_select(),

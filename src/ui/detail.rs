@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::Theme;
 use crate::api::model::{Session, UserDetail};
-use crate::app::{Action, App, DetailLoad, DetailPane, Focus};
+use crate::app::{Action, App, DetailLoad, DetailPane, Focus, PaneList};
 use crate::columns::{OVERLAP_COLUMNS, SESSION_COLUMNS, SessionColumn};
 use crate::text::{fit, head, sanitize};
 use unicode_width::UnicodeWidthStr;
@@ -63,8 +63,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             return;
         }
     };
-    let (lines, overlap_start) = content(detail, pane, focused, inner.width, theme);
-    let scroll = scroll_for(pane, focused, overlap_start, inner.height);
+    let (lines, starts) = content(detail, pane, focused, inner.width, theme);
+    let scroll = scroll_for(pane, focused, starts, inner.height);
     if lines.len() > usize::from(scroll) + usize::from(inner.height) {
         // More below: say how to reach it.
         let keymap = &app.config().keymap;
@@ -94,14 +94,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-/// The pane's lines for a user, `width` columns wide, and where the overlap list starts.
+/// Where the pane's lists start among its lines.
+#[derive(Debug, Clone, Copy, Default)]
+struct Starts {
+    overlaps: usize,
+    sessions: usize,
+}
+
+/// The pane's lines for a user, `width` columns wide, and where its lists start.
 fn content<'a>(
     detail: &'a UserDetail,
     pane: &DetailPane,
     focused: bool,
     width: u16,
     theme: &Theme,
-) -> (Vec<Line<'a>>, usize) {
+) -> (Vec<Line<'a>>, Starts) {
     let width = usize::from(width);
     let mut lines = fields(detail, theme);
     // The users sharing an address come before the sessions: they are what an
@@ -125,20 +132,27 @@ fn content<'a>(
             let who = part(true).join(" · ");
             let whom = format!("  {}", part(false).join("  "));
             let mut pair = [Line::from(fit(&who, width)), Line::from(whom)];
-            if focused && i == pane.overlap_cursor() {
+            if focused && pane.list() == Some(PaneList::Overlaps) && i == pane.overlap_cursor() {
                 pair = pair.map(|line| line.style(theme.cursor()));
             }
             lines.extend(pair);
         }
     }
+    let session_start = lines.len();
     if let Some(sessions) = &detail.sessions {
         lines.push(Line::default());
         let summary = sanitize(&sessions.summary(|at| head(at, 10))).into_owned();
         lines.push(Line::styled(summary, theme.header()));
-        lines.extend(session_table(&sessions.all, width, theme));
+        let cursor =
+            (focused && pane.list() == Some(PaneList::Sessions)).then(|| pane.session_cursor());
+        lines.extend(session_table(&sessions.all, width, cursor, theme));
     }
     groups_and_extra(detail, &mut lines, width, theme);
-    (lines, overlap_start)
+    let starts = Starts {
+        overlaps: overlap_start,
+        sessions: session_start,
+    };
+    (lines, starts)
 }
 
 /// How many lines of the pane's content fall below it, on a screen of `area`: the
@@ -191,7 +205,13 @@ const MIN_SESSION: usize = 1 + 1 + 1 + 10;
 
 /// The sessions as an aligned table: a header, then a row each, newest first. Short of
 /// room, the other columns give way — narrower, then gone — but the address is never cut.
-fn session_table<'a>(sessions: &[Session], width: usize, theme: &Theme) -> Vec<Line<'a>> {
+/// The sessions as a table `width` wide; the row at `cursor` marked.
+fn session_table<'a>(
+    sessions: &[Session],
+    width: usize,
+    cursor: Option<usize>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     // The pane marks an active session with "●" under no header of its own.
     let headers: [&str; 9] = SESSION_COLUMNS.map(|c| match c {
         SessionColumn::Active => "",
@@ -252,25 +272,33 @@ fn session_table<'a>(sessions: &[Session], width: usize, theme: &Theme) -> Vec<L
         text.trim_end().to_string()
     };
     let mut lines = vec![Line::styled(line(headers.map(String::from)), theme.dim())];
-    lines.extend(rows.into_iter().map(|r| Line::from(line(r))));
+    lines.extend(rows.into_iter().enumerate().map(|(i, r)| {
+        let row = Line::from(line(r));
+        if cursor == Some(i) {
+            row.style(theme.cursor())
+        } else {
+            row
+        }
+    }));
     lines
 }
 
-/// The first line shown: the overlap cursor kept in view when the list is focused, else
-/// where the operator scrolled to.
-fn scroll_for(pane: &DetailPane, focused: bool, overlap_start: usize, height: u16) -> u16 {
+/// The first line shown: the cursor of the focused list kept in view, else where the
+/// operator scrolled to.
+fn scroll_for(pane: &DetailPane, focused: bool, starts: Starts, height: u16) -> u16 {
     if !focused {
         return 0;
     }
-    let has_overlaps = pane
-        .detail()
-        .and_then(|d| d.overlaps.as_ref())
-        .is_some_and(|o| !o.is_empty());
-    if !has_overlaps || pane.scroll() > 0 {
+    if pane.scroll() > 0 {
         return pane.scroll();
     }
-    // The second line of the entry under the cursor stays in view.
-    let line = overlap_start + 2 + 2 * pane.overlap_cursor() + 1;
+    let line = match pane.list() {
+        None => return pane.scroll(),
+        // The second line of the entry under the cursor stays in view.
+        Some(PaneList::Overlaps) => starts.overlaps + 2 + 2 * pane.overlap_cursor() + 1,
+        // Under the blank line, the summary and the header.
+        Some(PaneList::Sessions) => starts.sessions + 3 + pane.session_cursor(),
+    };
     u16::try_from(line.saturating_sub(usize::from(height.saturating_sub(1)))).unwrap_or(0)
 }
 

@@ -116,3 +116,58 @@ fn y_copies_the_id_or_the_selected_ids_and_refuses_too_much() {
     assert!(app.update(key('Y')).is_empty());
     assert!(said(&app)[0].starts_with("not copied"), "{:?}", said(&app));
 }
+
+#[test]
+fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
+    use crate::api::model::{Session, SessionInfo};
+    let session = |ip: &str| Session {
+        id: ip.into(),
+        session_id: ip.into(),
+        device_name: None,
+        device_type: None,
+        browser: None,
+        operating_system: None,
+        ip_address: Some(ip.into()),
+        country: None,
+        region: None,
+        city: None,
+        active: true,
+        created_at: String::new(),
+        updated_at: String::new(),
+        last_active_at: None,
+    };
+    let mut app = started(Dialect::Crm, false, 10);
+    let effects = app.act(Action::Open);
+    let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    let detail = UserDetail {
+        user: user(0),
+        overlaps: Some(vec![Overlap {
+            user: user(7),
+            shared_ips: vec!["10.0.0.2".into()],
+        }]),
+        sessions: Some(SessionInfo {
+            all: vec![session("10.0.0.1"), session("10.0.0.2")],
+            total_logins: 2,
+            first: None,
+            last: None,
+        }),
+        ..UserDetail::default()
+    };
+    app.update(Event::Worker(Response::Detail {
+        id: *id,
+        key: asked.clone(),
+        result: Ok(Box::new(detail)),
+        elapsed: Duration::ZERO,
+    }));
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.update(key('Y')), [Effect::Copy("u7".into())]);
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Detail, "on to the sessions");
+    app.update(key('j'));
+    assert_eq!(app.update(key('Y')), [Effect::Copy("10.0.0.2".into())]);
+    assert_eq!(said(&app), ["copied the address 10.0.0.2 (OSC 52)"]);
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Table, "and back to the table");
+}

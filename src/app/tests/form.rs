@@ -320,3 +320,34 @@ fn read_only_and_crm_say_why_not() {
     assert!(app.form.is_none());
     assert!(said(&app)[0].contains("only training"), "{:?}", said(&app));
 }
+
+#[test]
+fn upsert_is_keyed_by_the_e_mail_and_sends_one_update_or_create() {
+    let mut app = started(Dialect::Training, false, 10);
+    app.update(key(':'));
+    for c in "upsert".chars() {
+        app.update(key(c));
+    }
+    app.update(code(KeyCode::Enter));
+    assert_eq!(form(&app).kind(), &FormKind::Upsert);
+    assert_eq!(form(&app).focused(), FieldId::Email, "the key comes first");
+    typed(&mut app, "ann@example.com");
+    app.update(code(KeyCode::Tab));
+    typed(&mut app, "Ann");
+    let (_, target, changes) = edit_sent(&app.update(code(KeyCode::Enter)));
+    assert_eq!(
+        target,
+        EditTarget::Upsert {
+            email: Some("ann@example.com".into()),
+            reference: None,
+            send_invite: Some(true),
+        }
+    );
+    assert_eq!(
+        changes,
+        UserChanges {
+            name: Patch::Set("Ann".into()),
+            ..UserChanges::default()
+        }
+    );
+}
