@@ -116,3 +116,31 @@ async fn y_writes_the_id_to_the_clipboard_with_osc_52() {
     assert!(ui.exit().0.success());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn journal_shows_the_last_action_first() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 10).await;
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–10 of 10");
+    ui.keys("b");
+    ui.wait_text("block 1 user?");
+    ui.keys("y");
+    ui.wait_text("block: 1 succeeded");
+    ui.keys(":journal\r");
+    let screen = ui.wait_text(" ok · ");
+    let first = screen
+        .lines()
+        .find(|l| l.contains("block"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(first.contains("1 ok · 0 failed · 0 unknown"), "{screen}");
+    assert!(first.contains("e2e"), "the profile:\n{screen}");
+    ui.keys("\x1b");
+    ui.wait_for("the journal closed", |s| {
+        !s.contains("journal, newest first")
+    });
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}

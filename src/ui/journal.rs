@@ -11,7 +11,7 @@ use crate::api::audit::JournalEntry;
 use crate::app::{Action, App, JournalLoad, JournalView};
 use crate::text::{fit, head, sanitize};
 
-/// An entry as one line: when, what, on whom, and how it went.
+/// An entry as one line: when, what, how it went, and on whom.
 fn line(entry: &JournalEntry) -> String {
     let ids = match entry.ids.as_slice() {
         [] => String::new(),
@@ -31,12 +31,12 @@ fn line(entry: &JournalEntry) -> String {
             text
         }
     };
+    // The outcome before the ids: an error message may be long, the ids longer.
     format!(
-        "{:<19}  {:<18} {:<12} {:<40} {outcome}",
+        "{:<19}  {:<16} {:<12} {outcome}  {ids}",
         sanitize(head(&entry.time, 19)),
         sanitize(&entry.action),
         sanitize(&entry.profile),
-        ids
     )
 }
 
