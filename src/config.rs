@@ -391,10 +391,28 @@ fn token_file_warning(file: &Path) -> Option<String> {
     None
 }
 
+/// Where a token may come from.
+#[derive(Debug, Clone, Copy)]
+pub enum TokenSources<'a> {
+    /// The environment first (`--token-env VAR`, `USERDECK_TOKEN`), then the profile.
+    All { token_env: Option<&'a str> },
+    /// The profile's own only: a profile switched to in the dashboard must not be sent
+    /// the token the program was started with for another.
+    ProfileOnly,
+}
+
 impl Resolved {
     /// The bearer token, first found wins: `--token-env VAR`, `USERDECK_TOKEN`, the
     /// profile's `token_command` (its output), the profile's `token`.
     pub fn token(&self, token_env: Option<&str>) -> Result<Option<Token>, ConfigError> {
+        self.token_from(TokenSources::All { token_env })
+    }
+
+    /// The bearer token from the sources given.
+    pub fn token_from(&self, sources: TokenSources) -> Result<Option<Token>, ConfigError> {
+        let TokenSources::All { token_env } = sources else {
+            return self.own_token();
+        };
         if let Some(var) = token_env {
             return match std::env::var(var) {
                 Ok(t) if !t.trim().is_empty() => Ok(Some(Token::new(t.trim()))),
@@ -408,6 +426,11 @@ impl Resolved {
         {
             return Ok(Some(Token::new(t.trim())));
         }
+        self.own_token()
+    }
+
+    /// The profile's own token: its `token_command`'s output, or its `token`.
+    fn own_token(&self) -> Result<Option<Token>, ConfigError> {
         if let Some(command) = &self.profile.token_command {
             let timeout = Duration::from_secs_f64(self.profile.token_command_timeout_secs);
             let token = crate::token_command::run(command, timeout).map_err(|e| {

@@ -256,6 +256,11 @@ pub async fn run(
             started = async { switching.as_mut().expect("guarded").await }, if switching.is_some() => {
                 switching = None;
                 match started {
+                    Ok(Ok((_, _))) if app.work_under_way().is_some() => {
+                        // Started meanwhile (the set-up took a while): it is not dropped.
+                        let busy = app.work_under_way().unwrap_or_default();
+                        Some(Event::ProfileFailed(format!("{busy}; switch when it ends")))
+                    }
                     Ok(Ok((config, handle))) => {
                         // The old worker ends when its channel closes.
                         worker = handle;

@@ -4,7 +4,7 @@
 mod common;
 mod pty;
 
-use common::TestServer;
+use common::{TOKEN, TestServer};
 use pty::{Dashboard, ONE_AT_A_TIME, users};
 use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
@@ -73,8 +73,9 @@ async fn profile_switches_to_another_api_without_restarting() {
     let crm = TestServer::start(Dialect::Crm, 25).await;
     let training = TestServer::start(Dialect::Training, 7).await;
     let other = format!(
-        "[profiles.school]\nendpoint = \"{}\"\ndialect = \"training\"\nread_only = true\n",
-        training.url
+        "[profiles.school]\nendpoint = \"{url}\"\ndialect = \"training\"\nread_only = true\ntoken = \"{TOKEN}\"\n\
+         [profiles.bare]\nendpoint = \"{url}\"\ndialect = \"training\"\n",
+        url = training.url
     );
     let mut ui = Dashboard::run(&crm, Dialect::Crm, &[], &other, &[]);
     ui.wait_text("rows 1–20 of 25");

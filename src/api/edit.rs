@@ -117,12 +117,17 @@ impl UserChanges {
         roles.sort_unstable();
         let roles = roles.as_slice();
         let extra = detail.extra_fields.as_ref();
+        // No roles is what an empty list sets, as a clear does.
+        let asked_roles = match &self.roles {
+            Patch::Set(roles) if roles.is_empty() => &Patch::Clear,
+            other => other,
+        };
         self.name.held(Some(&user.name), |a, b| a == b)
             && self
                 .email
                 .held(user.email.as_ref(), |a, b| a.eq_ignore_ascii_case(b))
             && self.reference.held(user.reference.as_ref(), |a, b| a == b)
-            && self.roles.held(
+            && asked_roles.held(
                 Some(roles).filter(|r| !r.is_empty()),
                 |asked: &Vec<Role>, held: &[&str]| {
                     let mut asked: Vec<&str> = asked.iter().map(Role::as_str).collect();
@@ -321,5 +326,12 @@ mod tests {
         changes.reference = Patch::Keep;
         detail.user.email = Some("ann@example.com".into());
         assert!(!changes.held_by(&detail), "the e-mail was not cleared");
+        detail.user.email = None;
+        detail.user.roles.clear();
+        changes.roles = Patch::Set(Vec::new());
+        assert!(
+            changes.held_by(&detail),
+            "no roles is what an empty list sets"
+        );
     }
 }

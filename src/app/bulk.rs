@@ -264,13 +264,17 @@ impl super::App {
     /// Quit: at once, unless a bulk action runs — then the first asks, and a second (or
     /// one after stopping was asked) stops without waiting for the chunk under way.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
-        if self
-            .form
-            .as_ref()
-            .is_some_and(|f| f.changed() && f.sending().is_none())
-        {
-            self.close_form(true);
-            return Vec::new();
+        if let Some(form) = &self.form {
+            if form.sending().is_some() {
+                self.status.notice(
+                    "an edit is on its way: quit once it is answered (a signal quits at once)",
+                );
+                return Vec::new();
+            }
+            if form.changed() {
+                self.close_form(true);
+                return Vec::new();
+            }
         }
         let Some(run) = &self.bulk else {
             return vec![Effect::Quit];

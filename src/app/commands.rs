@@ -153,10 +153,29 @@ impl App {
         vec![Effect::Send(request)]
     }
 
-    /// `:profile NAME`: the loop starts the dashboard again on that profile.
+    /// What would be lost by starting again on another profile now, if anything.
+    pub fn work_under_way(&self) -> Option<&'static str> {
+        if self.bulk.is_some() {
+            Some("a bulk action runs")
+        } else if self.form.is_some() {
+            Some("a form is open")
+        } else if self.export.is_some() {
+            Some("an export is under way")
+        } else if self.dialog.is_some() {
+            Some("a dialog waits for an answer")
+        } else {
+            None
+        }
+    }
+
+    /// `:profile NAME`: the loop starts the dashboard again on that profile (and checks
+    /// again, when it is ready, that nothing would be lost).
     fn switch_profile(&mut self, name: &str) -> Vec<Effect> {
         let profiles: Vec<&str> = self.config.profiles.iter().map(String::as_str).collect();
-        if profiles.is_empty() {
+        if let Some(busy) = self.work_under_way() {
+            self.status
+                .refusal(format!("profile not switched: {busy}; switch when it ends"));
+        } else if profiles.is_empty() {
             self.status.refusal(
                 "no profiles to switch to: this dashboard runs without a config file's profiles",
             );
@@ -171,6 +190,8 @@ impl App {
                 sanitize(name)
             ));
         } else {
+            self.status
+                .notice(format!("switching to profile {name:?}…"));
             return vec![Effect::SwitchProfile(name.to_string())];
         }
         Vec::new()

@@ -1,12 +1,12 @@
 //! Opening the forms, sending them, and what their answer does: the form closes and the
 //! table shows the user as its current row, or the form stays with the server's words.
 
-use super::detail::DetailPane;
+use super::detail::{DetailLoad, DetailPane};
 use super::dialog::Dialog;
-use super::form::Form;
+use super::form::{FieldId, Form};
 use super::{Action, App, Effect, Focus};
 use crate::api::edit::Edited;
-use crate::api::error::ApiError;
+use crate::api::error::{ApiError, INVALID_ARGUMENTS};
 use crate::api::settle::Edit;
 use crate::api::worker::{Request, RequestId};
 use crate::dialect::Dialect;
@@ -49,52 +49,54 @@ impl App {
         Vec::new()
     }
 
-    /// `e`: the open user's form; read first when the pane does not hold it yet.
+    /// `e`: the form of the user in focus — the pane's when it has the focus, else the
+    /// table's current row — read first when the pane does not hold it yet.
     fn open_edit(&mut self) -> Vec<Effect> {
-        let id = match (&self.detail, self.table.current()) {
-            (Some(pane), _) => pane.id().to_string(),
-            (None, Some(user)) => user.id.clone(),
-            (None, None) => {
+        let pane_focused = self.focus == Focus::Detail && self.detail.is_some();
+        let row = self.table.current().map(|u| u.id.clone());
+        let mut requests = Vec::new();
+        match (pane_focused, row) {
+            (true, _) => {}
+            (false, Some(id)) if self.detail.as_ref().is_some_and(|p| p.id() == id) => {}
+            (false, Some(id)) => {
+                let (pane, request) = DetailPane::open(id, &mut self.tickets);
+                self.detail = Some(pane);
+                requests.push(request);
+            }
+            (false, None) => {
                 self.status.refusal("no user to edit: no row is shown");
                 return Vec::new();
             }
-        };
-        if let Some(detail) = self.detail.as_ref().and_then(DetailPane::detail) {
-            self.form = Some(Form::edit(detail));
+        }
+        let Some(pane) = self.detail.as_mut() else {
             return Vec::new();
-        }
-        self.edit_when_read = Some(id.clone());
-        self.status.notice("reading the user before editing…");
-        if self.detail.as_ref().is_some_and(|p| p.id() == id) {
-            // Under way (or failed: ask again).
-            let request = self.detail.as_mut().map(|p| p.ask(&mut self.tickets));
-            return request.into_iter().map(Effect::Send).collect();
-        }
-        if !self.side_by_side {
-            self.focus = Focus::Detail;
-        }
-        let (pane, request) = DetailPane::open(id, &mut self.tickets);
-        self.detail = Some(pane);
-        vec![Effect::Send(request)]
-    }
-
-    /// The pane was answered: an edit waiting for that user opens now.
-    pub(super) fn detail_arrived(&mut self) {
-        let Some(waiting) = self.edit_when_read.as_deref() else {
-            return;
-        };
-        let Some(pane) = self.detail.as_ref().filter(|p| p.id() == waiting) else {
-            self.edit_when_read = None;
-            return;
         };
         if let Some(detail) = pane.detail() {
             self.form = Some(Form::edit(detail));
-        } else if !pane.loading() {
-            self.status
-                .refusal("cannot edit: reading the user failed (the pane says why)");
+            return Vec::new();
         }
         if !pane.loading() {
-            self.edit_when_read = None;
+            // It failed: ask again.
+            requests.push(pane.ask(&mut self.tickets));
+        }
+        if let DetailLoad::Loading(asked) = pane.load() {
+            self.edit_when_read = Some(*asked);
+        }
+        self.status.notice("reading the user before editing…");
+        requests.into_iter().map(Effect::Send).collect()
+    }
+
+    /// The pane's request `id` was answered: an edit waiting for it opens now.
+    pub(super) fn detail_arrived(&mut self, id: RequestId) {
+        if self.edit_when_read != Some(id) {
+            return;
+        }
+        self.edit_when_read = None;
+        match self.detail.as_ref().and_then(DetailPane::detail) {
+            Some(detail) => self.form = Some(Form::edit(detail)),
+            None => self
+                .status
+                .refusal("cannot edit: reading the user failed (the pane says why)"),
         }
     }
 
@@ -168,18 +170,30 @@ impl App {
             Ok(Edit::NotApplied(_)) => {
                 form.refused(
                     "the answer was lost, and reading back shows the change was not applied".into(),
+                    None,
                 );
                 return Vec::new();
             }
             Ok(Edit::Unknown { lost, read }) => {
-                form.refused(sanitize(&format!(
-                    "outcome unknown, check before sending again: {lost}; reading back failed too: {read}"
-                ))
-                .into_owned());
+                form.refused(
+                    sanitize(&format!(
+                        "outcome unknown, check before sending again: {lost}; reading back failed too: {read}"
+                    ))
+                    .into_owned(),
+                    None,
+                );
                 return Vec::new();
             }
             Err(e) => {
-                form.refused(sanitize(&e.to_string()).into_owned());
+                let field = match &e {
+                    ApiError::GraphQl {
+                        code: Some(code),
+                        message,
+                        ..
+                    } if code == INVALID_ARGUMENTS => FieldId::refused_by(message),
+                    _ => None,
+                };
+                form.refused(sanitize(&e.to_string()).into_owned(), field);
                 return Vec::new();
             }
         };

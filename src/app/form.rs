@@ -67,19 +67,25 @@ impl FieldId {
         )
     }
 
-    /// The field a server's message is about, when it names one.
-    fn named_in(message: &str) -> Option<FieldId> {
-        let message = message.to_lowercase();
-        [
-            ("e-mail", FieldId::Email),
-            ("email", FieldId::Email),
-            ("ref", FieldId::Ref),
-            ("extrafields", FieldId::Extra),
-            ("name", FieldId::Name),
-        ]
-        .into_iter()
-        .find(|(word, _)| message.contains(word))
-        .map(|(_, field)| field)
+    /// The field an INVALID_ARGUMENTS refusal is about, from the shapes of the
+    /// contract's messages (a duplicate e-mail or ref, a malformed value); None when it
+    /// names no field of the form. Matched at the start of the message, so a value
+    /// quoted in it cannot mislead.
+    pub fn refused_by(message: &str) -> Option<FieldId> {
+        const SHAPES: &[(&str, FieldId)] = &[
+            ("a user with e-mail ", FieldId::Email),
+            ("a user with ref ", FieldId::Ref),
+            ("name ", FieldId::Name),
+            ("email ", FieldId::Email),
+            ("extraFields", FieldId::Extra),
+        ];
+        if message.ends_with(" is not an e-mail address") {
+            return Some(FieldId::Email);
+        }
+        SHAPES
+            .iter()
+            .find(|(start, _)| message.starts_with(start))
+            .map(|(_, field)| *field)
     }
 }
 
@@ -349,13 +355,15 @@ impl Form {
         self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
     }
 
-    /// Ctrl-U: empties the focused field (a choice: back to none / off).
+    /// Ctrl-U: empties the focused field. The roles go; a choice that cannot be empty
+    /// (the language, yes/no) goes back to what the form started with — never a change
+    /// of its own (the contract refuses a null language or isActive).
     pub fn clear_field(&mut self) {
         match self.focused() {
             FieldId::Roles => self.now.roles.iter_mut().for_each(|(_, on)| *on = false),
-            FieldId::Language => self.now.language = None,
-            FieldId::Active => self.now.active = false,
-            FieldId::Invite => self.now.invite = false,
+            FieldId::Language => self.now.language = self.original.language.clone(),
+            FieldId::Active => self.now.active = self.original.active,
+            FieldId::Invite => self.now.invite = self.original.invite,
             _ => {
                 if let Some(input) = self.focused_input() {
                     input.reset();
@@ -506,10 +514,10 @@ impl Form {
     }
 
     /// The server refused (or the outcome is not known): the form stays, with the
-    /// message beside the field it names.
-    pub fn refused(&mut self, message: String) {
+    /// message beside `field` when it is about one.
+    pub fn refused(&mut self, message: String, field: Option<FieldId>) {
         self.sending = None;
-        match FieldId::named_in(&message).filter(|f| self.fields.contains(f)) {
+        match field.filter(|f| self.fields.contains(f)) {
             Some(field) => {
                 self.problems.push((field, message));
                 self.focus = self.fields.iter().position(|f| *f == field).unwrap_or(0);

@@ -215,7 +215,7 @@ const DEFAULTS: &[Default] = &[
         "clear_field",
         Action::ClearField,
         FORM,
-        "empty the field",
+        "empty the field (a choice: undo)",
         &["ctrl-u"],
     ),
     (

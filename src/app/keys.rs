@@ -48,6 +48,12 @@ impl App {
             return self.text_changed(mode);
         }
         if let Some(action) = self.config.keymap.action(mode, &key) {
+            if mode == Mode::Form && action == Action::Quit && types_text(&key) {
+                // A printable key never leaves a form, even on a field that takes no text.
+                let quit = self.config.keymap.key_in_text(Action::Quit);
+                self.status.notice(format!("in a form, {quit} quits"));
+                return Vec::new();
+            }
             return self.act(action);
         }
         match mode {

@@ -137,8 +137,8 @@ pub struct App {
     dialog: Option<Dialog>,
     /// A training user's form, when one is open.
     form: Option<Form>,
-    /// `e` waits for this user to be read before its form opens.
-    edit_when_read: Option<String>,
+    /// `e` waits for the pane's request to be answered before the form opens.
+    edit_when_read: Option<RequestId>,
     /// The command line, and whether it has the keys.
     command: CommandLine,
     commanding: bool,
@@ -486,7 +486,7 @@ impl App {
                     && pane.answer(id, &key, result)
                 {
                     self.latency = Some(elapsed);
-                    self.detail_arrived();
+                    self.detail_arrived(id);
                 }
                 Vec::new()
             }
@@ -594,7 +594,7 @@ impl App {
             Slot::Journal => self.journal_read(id, Err(text)),
             Slot::Edit => {
                 if let Some(form) = self.form.as_mut().filter(|f| f.sending() == Some(id)) {
-                    form.refused(format!("{text}; whether it was saved is unknown"));
+                    form.refused(format!("{text}; whether it was saved is unknown"), None);
                 }
             }
             Slot::Bulk => {

@@ -3,12 +3,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use super::{EXIT_ERROR, EXIT_PARTIAL, EXIT_UNKNOWN, Failure, checked, client};
+use super::{EXIT_ERROR, EXIT_PARTIAL, EXIT_UNKNOWN, Failure, checked, client_with};
 use crate::api::client::{Client, ClientConfig, Token};
 use crate::api::model::Capabilities;
 use crate::api::worker;
 use crate::app::{AppConfig, Keymap};
 use crate::cli::{DemoArgs, GlobalArgs};
+use crate::config::TokenSources;
 use crate::server::{self, ServerOptions};
 use crate::tui::Switch;
 
@@ -68,10 +69,14 @@ async fn run(
     Ok(())
 }
 
-/// The app's settings and a client for a profile of the config file.
-fn session(global: &GlobalArgs) -> Result<(AppConfig, Client, usize), Failure> {
+/// The app's settings and a client for a profile of the config file, its token from
+/// `sources`.
+fn session(
+    global: &GlobalArgs,
+    sources: TokenSources,
+) -> Result<(AppConfig, Client, usize), Failure> {
     let resolved = checked(global)?;
-    let client = client(global, &resolved)?;
+    let client = client_with(&resolved, sources)?;
     let (keymap, mut warnings) = Keymap::new(&resolved.settings.keys);
     warnings.extend(resolved.warnings.iter().cloned());
     let config = AppConfig {
@@ -91,13 +96,18 @@ fn session(global: &GlobalArgs) -> Result<(AppConfig, Client, usize), Failure> {
 /// The dashboard on the configured profile.
 pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
     need_terminal()?;
-    let (config, client, chunk) = session(global)?;
+    let sources = TokenSources::All {
+        token_env: global.token_env.as_deref(),
+    };
+    let (config, client, chunk) = session(global, sources)?;
     // Another profile: its own endpoint, dialect, token and read-only badge; what the
-    // command line set for this session (read-only, the config file, the token's
-    // variable) holds for it too.
+    // command line set for this session (read-only, the config file) holds for it too.
+    // A token from the environment was given for the first profile: never sent to
+    // another.
     let base = GlobalArgs {
         endpoint: None,
         dialect: None,
+        token_env: None,
         ..global.clone()
     };
     let switch: Switch = std::sync::Arc::new(move |name: &str| {
@@ -105,7 +115,8 @@ pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
             profile: Some(name.to_string()),
             ..base.clone()
         };
-        let (config, client, chunk) = session(&global).map_err(|f| f.message)?;
+        let (config, client, chunk) =
+            session(&global, TokenSources::ProfileOnly).map_err(|f| f.message)?;
         Ok((config, worker::spawn(client, chunk)))
     });
     let journal = config.journal.clone();

@@ -118,7 +118,15 @@ pub fn checked(global: &GlobalArgs) -> Result<Resolved, Failure> {
 
 /// A client for the resolved profile that journals every mutation.
 pub fn client(global: &GlobalArgs, resolved: &Resolved) -> Result<Client, Failure> {
-    let token = resolved.token(global.token_env.as_deref())?;
+    let sources = config::TokenSources::All {
+        token_env: global.token_env.as_deref(),
+    };
+    client_with(resolved, sources)
+}
+
+/// A journalling client for the resolved profile, its token from `sources`.
+pub fn client_with(resolved: &Resolved, sources: config::TokenSources) -> Result<Client, Failure> {
+    let token = resolved.token_from(sources)?;
     let client = Client::new(resolved.client_config(token))?;
     let journal = Journal::new(
         config::audit_file(),

@@ -351,3 +351,79 @@ fn upsert_is_keyed_by_the_e_mail_and_sends_one_update_or_create() {
         }
     );
 }
+
+#[test]
+fn e_edits_the_user_in_focus_and_waits_for_one_opened_by_e_mail() {
+    let mut app = editing();
+    app.update(code(KeyCode::Esc));
+    // The pane holds u0; the table's cursor moves to u1: the table has the focus.
+    app.act(Action::MoveDown);
+    let effects = app.act(Action::Edit);
+    assert!(
+        matches!(&sent(&effects)[..], [Request::Detail { key: UserKey::Id(id), .. }] if id == "u1"),
+        "{effects:?}"
+    );
+    // A user opened by e-mail, the pane focused: its answer opens the form.
+    let mut app = started(Dialect::Training, false, 10);
+    app.update(key(':'));
+    typed(&mut app, "goto ann@example.com");
+    let effects = app.update(code(KeyCode::Enter));
+    let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    app.act(Action::ToggleFocus);
+    assert!(sent(&app.act(Action::Edit)).is_empty(), "already asked");
+    app.update(Event::Worker(Response::Detail {
+        id: *id,
+        key: asked.clone(),
+        result: Ok(Box::new(ann())),
+        elapsed: Duration::ZERO,
+    }));
+    assert_eq!(form(&app).kind(), &FormKind::Edit { id: "u0".into() });
+}
+
+#[test]
+fn a_refusal_goes_beside_the_field_its_message_starts_with() {
+    assert_eq!(
+        FieldId::refused_by("a user with ref \"EMAIL-1\" already exists"),
+        Some(FieldId::Ref)
+    );
+    assert_eq!(
+        FieldId::refused_by("a user with e-mail \"a@b.nl\" already exists"),
+        Some(FieldId::Email)
+    );
+    assert_eq!(
+        FieldId::refused_by("\"x\" is not an e-mail address"),
+        Some(FieldId::Email)
+    );
+    assert_eq!(FieldId::refused_by("preferred name of nobody"), None);
+    // Ctrl-U on a choice that cannot be empty undoes it instead.
+    let mut app = editing();
+    for _ in 0..5 {
+        app.update(code(KeyCode::Tab));
+    }
+    assert_eq!(form(&app).focused(), FieldId::Active);
+    app.update(key(' '));
+    assert!(!form(&app).active());
+    app.update(ctrl('u'));
+    assert!(form(&app).active(), "back to what the user had");
+    assert!(!form(&app).changed());
+}
+
+#[test]
+fn q_on_a_choice_field_does_not_quit_and_an_edit_on_its_way_holds_the_quit() {
+    let mut app = started(Dialect::Training, false, 10);
+    app.act(Action::Create);
+    for _ in 0..3 {
+        app.update(code(KeyCode::Tab));
+    }
+    assert_eq!(form(&app).focused(), FieldId::Roles);
+    assert!(!app.update(key('q')).contains(&Effect::Quit));
+    assert_eq!(said(&app), ["in a form, Ctrl-c quits"]);
+    let mut app = editing();
+    typed(&mut app, "x");
+    edit_sent(&app.update(code(KeyCode::Enter)));
+    assert!(!app.update(ctrl('c')).contains(&Effect::Quit));
+    assert!(said(&app)[0].contains("an edit is on its way"));
+    assert!(app.update(Event::Shutdown).contains(&Effect::Quit));
+}
