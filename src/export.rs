@@ -3,7 +3,8 @@
 //! commands print. Written beside the target and renamed into place at the end, so a
 //! failure half-way leaves no half-written file.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
@@ -14,6 +15,7 @@ use crate::api::local::LocalUsers;
 use crate::api::model::{ListQuery, User};
 use crate::api::ops::{self, MAX_PAGE, UserKey};
 use crate::cli::Format;
+use crate::dialect::Dialect;
 use crate::format::list::ListWriter;
 use crate::format::safe::Printing;
 
@@ -83,6 +85,9 @@ pub enum ExportError {
     File { path: String, message: String },
     #[error("{0} exists: :export! replaces it")]
     Exists(String),
+    /// Its task ended without an answer (it panicked).
+    #[error("the export stopped: {0}")]
+    Abandoned(String),
 }
 
 fn file_error(path: &Path, e: impl std::fmt::Display) -> ExportError {
@@ -92,16 +97,146 @@ fn file_error(path: &Path, e: impl std::fmt::Display) -> ExportError {
     }
 }
 
-/// Reads the selected users: training from the whole list at hand, crm one by one (a few
-/// at a time). A user no longer there is left out.
-async fn selected(
-    client: &Client,
-    local: Option<&LocalUsers>,
-    ids: &[String],
-) -> Result<Vec<User>, ApiError> {
-    if let Some(local) = local {
-        return Ok(local.by_ids(ids));
+/// The file being written: beside the target under a hidden name, renamed into place by
+/// [`Sink::finish`]; removed if dropped before that (a failure, an abandoned export).
+struct Sink {
+    writer: Option<ListWriter<BufWriter<File>>>,
+    partial: PathBuf,
+    target: PathBuf,
+}
+
+impl Sink {
+    fn open(target: &ExportTarget, dialect: Dialect) -> Result<Sink, ExportError> {
+        if !target.overwrite && target.path.exists() {
+            return Err(ExportError::Exists(target.path.display().to_string()));
+        }
+        let name = target
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let partial = target.path.with_file_name(format!(".{name}.partial"));
+        let file = File::create(&partial).map_err(|e| file_error(&partial, e))?;
+        // A file is no terminal; spreadsheet formulas are guarded as on the command line.
+        let printing = Printing::default();
+        Ok(Sink {
+            writer: Some(ListWriter::new(
+                BufWriter::new(file),
+                target.format,
+                dialect,
+                printing,
+            )),
+            partial,
+            target: target.path.clone(),
+        })
     }
+
+    fn page(&mut self, users: &[User]) -> Result<(), ExportError> {
+        match self.writer.as_mut() {
+            Some(writer) => writer.page(users).map_err(|e| file_error(&self.target, e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the list (`total` rows) and puts the file in place.
+    fn finish(mut self, total: u64) -> Result<u64, ExportError> {
+        if let Some(writer) = self.writer.take() {
+            writer
+                .finish(total)
+                .map_err(|e| file_error(&self.target, e))?;
+        }
+        std::fs::rename(&self.partial, &self.target).map_err(|e| file_error(&self.target, e))?;
+        self.partial = PathBuf::new();
+        Ok(total)
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        if !self.partial.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// training: writes `rows` from the whole list at hand, in one pass over it. Blocking:
+/// run it off the async threads.
+pub fn run_local(
+    users: &LocalUsers,
+    rows: &ExportRows,
+    target: &ExportTarget,
+    progress: impl Fn(ExportProgress),
+) -> Result<u64, ExportError> {
+    let mut sink = Sink::open(target, Dialect::Training)?;
+    let query = match rows {
+        ExportRows::Ids(ids) => {
+            let chosen = users.by_ids(ids);
+            sink.page(&chosen)?;
+            let total = chosen.len() as u64;
+            progress(ExportProgress {
+                written: total,
+                total,
+            });
+            return sink.finish(total);
+        }
+        ExportRows::Query(query) => query,
+    };
+    let total = users.count(query);
+    let mut written = 0;
+    for page in users.pages(query, MAX_PAGE as usize) {
+        sink.page(&page)?;
+        written += page.len() as u64;
+        progress(ExportProgress { written, total });
+    }
+    sink.finish(written)
+}
+
+/// crm: writes `rows`, a page of the server's at a time (the selection read user by
+/// user, a few at once).
+pub async fn run_remote(
+    client: &Client,
+    rows: &ExportRows,
+    target: &ExportTarget,
+    progress: impl Fn(ExportProgress),
+) -> Result<u64, ExportError> {
+    let mut sink = Sink::open(target, client.dialect())?;
+    let query = match rows {
+        ExportRows::Ids(ids) => {
+            let users = selected(client, ids).await?;
+            sink.page(&users)?;
+            let total = users.len() as u64;
+            progress(ExportProgress {
+                written: total,
+                total,
+            });
+            return sink.finish(total);
+        }
+        ExportRows::Query(query) => query,
+    };
+    let mut next = ListQuery {
+        offset: 0,
+        limit: MAX_PAGE,
+        ..query.clone()
+    };
+    let mut written = 0;
+    loop {
+        let page = ops::crm_page(client, &next).await?;
+        sink.page(&page.rows)?;
+        written += page.rows.len() as u64;
+        next.offset += page.rows.len() as u64;
+        progress(ExportProgress {
+            written,
+            total: page.total,
+        });
+        if page.rows.is_empty() || next.offset >= page.total {
+            return sink.finish(written);
+        }
+    }
+}
+
+/// Reads the selected users one by one, a few at a time; a user no longer there is left
+/// out.
+async fn selected(client: &Client, ids: &[String]) -> Result<Vec<User>, ApiError> {
     let read = futures_util::stream::iter(ids.to_vec())
         .map(|id| read_user(client, UserKey::Id(id)))
         .buffered(8)
@@ -125,96 +260,84 @@ async fn read_user(
     ops::detail(client, &key).await
 }
 
-/// Writes `rows` to `target`; `local` is training's whole list (None: crm pages on the
-/// server). The number of rows written.
-pub async fn run(
-    client: &Client,
-    local: Option<&LocalUsers>,
-    rows: &ExportRows,
-    target: &ExportTarget,
-    progress: impl Fn(ExportProgress),
-) -> Result<u64, ExportError> {
-    let name = target
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if !target.overwrite && target.path.exists() {
-        return Err(ExportError::Exists(target.path.display().to_string()));
-    }
-    let partial = target.path.with_file_name(format!(".{name}.partial"));
-    let file = std::fs::File::create(&partial).map_err(|e| file_error(&partial, e))?;
-    let printing = Printing {
-        terminal: false,
-        csv_raw: false,
-    };
-    let mut writer = ListWriter::new(
-        std::io::BufWriter::new(file),
-        target.format,
-        client.dialect(),
-        printing,
-    );
-    let written = write_rows(client, local, rows, &mut writer, &target.path, &progress).await;
-    let finished = match written {
-        Ok(total) => writer
-            .finish(total)
-            .map(|()| total)
-            .map_err(|e| file_error(&target.path, e)),
-        Err(e) => Err(e),
-    };
-    match finished {
-        Ok(total) => {
-            std::fs::rename(&partial, &target.path).map_err(|e| file_error(&target.path, e))?;
-            Ok(total)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            Err(e)
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::{SortField, Status};
 
-async fn write_rows<W: Write>(
-    client: &Client,
-    local: Option<&LocalUsers>,
-    rows: &ExportRows,
-    writer: &mut ListWriter<W>,
-    path: &Path,
-    progress: &impl Fn(ExportProgress),
-) -> Result<u64, ExportError> {
-    let query = match rows {
-        ExportRows::Ids(ids) => {
-            let users = selected(client, local, ids).await?;
-            writer.page(&users).map_err(|e| file_error(path, e))?;
-            let total = users.len() as u64;
-            progress(ExportProgress {
-                written: total,
-                total,
-            });
-            return Ok(total);
-        }
-        ExportRows::Query(query) => query,
-    };
-    let mut next = ListQuery {
-        offset: 0,
-        limit: MAX_PAGE,
-        ..query.clone()
-    };
-    let mut written = 0;
-    loop {
-        let page = match local {
-            Some(users) => users.page(&next),
-            None => ops::crm_page(client, &next).await?,
+    fn users() -> LocalUsers {
+        LocalUsers::new(
+            (0..2500)
+                .map(|n| User {
+                    id: format!("id-{n:05}"),
+                    name: format!("user {n}"),
+                    email: Some(format!("u{n}@example.nl")),
+                    status: if n % 2 == 0 {
+                        Status::Active
+                    } else {
+                        Status::Inactive
+                    },
+                    ..User::default()
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn every_page_of_the_query_lands_in_the_file_and_nothing_half_written_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("active.json");
+        let target = ExportTarget::parse(path.to_str().unwrap(), false).unwrap();
+        let query = ListQuery {
+            status: Some(Status::Active),
+            sort: SortField::Id,
+            ..ListQuery::default()
         };
-        writer.page(&page.rows).map_err(|e| file_error(path, e))?;
-        written += page.rows.len() as u64;
-        next.offset += page.rows.len() as u64;
-        progress(ExportProgress {
-            written,
-            total: page.total,
-        });
-        if page.rows.is_empty() || next.offset >= page.total {
-            return Ok(written);
-        }
+        let seen = std::cell::RefCell::new(Vec::new());
+        let users = users();
+        let written = run_local(&users, &ExportRows::Query(query), &target, |p| {
+            seen.borrow_mut().push(p)
+        })
+        .unwrap();
+        assert_eq!(written, 1250);
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let rows = json["users"].as_array().unwrap();
+        assert_eq!(rows.len(), 1250);
+        assert_eq!(rows[1]["id"], "id-00002", "in the query's order");
+        assert_eq!(json["total"], 1250);
+        assert_eq!(
+            seen.borrow().last(),
+            Some(&ExportProgress {
+                written: 1250,
+                total: 1250
+            }),
+            "progress page by page"
+        );
+        assert_eq!(seen.borrow().len(), 2);
+        // Once there, the file is not replaced without `export!`; no partial file stays.
+        let again = run_local(
+            &users,
+            &ExportRows::Ids(vec!["id-00003".into()]),
+            &target,
+            |_| {},
+        );
+        assert!(matches!(again, Err(ExportError::Exists(_))), "{again:?}");
+        let target = ExportTarget::parse(path.to_str().unwrap(), true).unwrap();
+        let ids = ExportRows::Ids(vec!["id-00003".into(), "gone".into()]);
+        assert_eq!(run_local(&users, &ids, &target, |_| {}).unwrap(), 1);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["active.json"]);
+    }
+
+    #[test]
+    fn a_name_without_csv_or_json_is_refused() {
+        assert!(ExportTarget::parse("users.txt", false).is_err());
+        assert!(ExportTarget::parse("  ", false).is_err());
+        let target = ExportTarget::parse("Users.CSV", false).unwrap();
+        assert_eq!(target.format, Format::Csv);
     }
 }

@@ -133,6 +133,27 @@ impl LocalUsers {
         }
     }
 
+    /// How many users `q` matches.
+    pub fn count(&self, q: &ListQuery) -> u64 {
+        self.matching(q).count() as u64
+    }
+
+    /// Every user `q` matches, in its order, `size` at a time (its paging ignored): one
+    /// pass over the list however many pages.
+    pub fn pages<'a>(&'a self, q: &ListQuery, size: usize) -> impl Iterator<Item = Vec<User>> + 'a {
+        let mut matching = self.matching(q).peekable();
+        std::iter::from_fn(move || {
+            matching.peek()?;
+            Some(
+                matching
+                    .by_ref()
+                    .take(size.max(1))
+                    .map(|i| self.users[i as usize].clone())
+                    .collect(),
+            )
+        })
+    }
+
     /// The users with these ids, in that order; an id no user has is left out.
     pub fn by_ids(&self, ids: &[String]) -> Vec<User> {
         let at: HashMap<&str, &User> = self.users.iter().map(|u| (u.id.as_str(), u)).collect();

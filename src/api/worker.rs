@@ -312,23 +312,22 @@ async fn answer(
             });
         }
         Request::Export { id, rows, target } => {
-            let result = async {
-                let local = match shared.client.dialect() {
-                    Dialect::Training => Some(training_users(&shared, false).await?),
-                    Dialect::Crm => None,
-                };
-                export::run(
-                    &shared.client,
-                    local.as_deref(),
-                    &rows,
-                    &target,
-                    |progress| {
-                        let _ = responses.send(Response::ExportProgress { id, progress });
-                    },
-                )
-                .await
-            }
-            .await;
+            let sender = responses.clone();
+            let progress = move |progress| {
+                let _ = sender.send(Response::ExportProgress { id, progress });
+            };
+            let result = match shared.client.dialect() {
+                // The whole list is at hand: paged and written off the async threads.
+                Dialect::Training => match training_users(&shared, false).await {
+                    Ok(users) => tokio::task::spawn_blocking(move || {
+                        export::run_local(&users, &rows, &target, progress)
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(ExportError::Abandoned(e.to_string()))),
+                    Err(e) => Err(e.into()),
+                },
+                Dialect::Crm => export::run_remote(&shared.client, &rows, &target, progress).await,
+            };
             let _ = responses.send(Response::Exported { id, result });
         }
         Request::Journal { id, path, limit } => {

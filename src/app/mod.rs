@@ -584,13 +584,7 @@ impl App {
                     pane.abandon(id, text);
                 }
             }
-            Slot::Export => self.exported(
-                id,
-                Err(crate::export::ExportError::File {
-                    path: "the export".into(),
-                    message: text,
-                }),
-            ),
+            Slot::Export => self.exported(id, Err(crate::export::ExportError::Abandoned(text))),
             Slot::Journal => self.journal_read(id, Err(text)),
             Slot::Edit => {
                 if let Some(form) = self.form.as_mut().filter(|f| f.sending() == Some(id)) {
