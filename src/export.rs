@@ -81,7 +81,7 @@ pub struct ExportProgress {
 pub enum ExportError {
     #[error("{0}")]
     Api(#[from] ApiError),
-    #[error("writing {path}: {message}")]
+    #[error("{message}, writing {path}")]
     File { path: String, message: String },
     #[error("{0} exists: :export! replaces it")]
     Exists(String),

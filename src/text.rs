@@ -61,6 +61,20 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// What follows the first `columns` terminal columns of `text` (a text field scrolled
+/// sideways): wide characters count double.
+pub fn after_columns(text: &str, columns: usize) -> &str {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        if used >= columns {
+            return text.get(at..).unwrap_or("");
+        }
+        used += c.width().unwrap_or(0);
+    }
+    ""
+}
+
 /// Breaks `text` into lines of at most `width` terminal columns, between words where it
 /// can (a long message shown whole, never cut).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -205,6 +219,15 @@ mod tests {
                 fit_middle("山田太郎山田太郎山田太郎", 9).as_str()
             ) <= 9
         );
+    }
+
+    #[test]
+    fn after_columns_skips_by_width() {
+        use super::after_columns;
+        assert_eq!(after_columns("abcdef", 2), "cdef");
+        assert_eq!(after_columns("山田太郎", 4), "太郎");
+        assert_eq!(after_columns("ab", 5), "");
+        assert_eq!(after_columns("ab", 0), "ab");
     }
 
     #[test]

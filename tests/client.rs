@@ -732,3 +732,32 @@ async fn a_newer_request_aborts_the_request_in_flight() {
         tokio::task::yield_now().await;
     }
 }
+
+#[tokio::test]
+async fn an_edit_the_server_refused_with_a_5xx_reads_back_as_not_applied() {
+    use userdeck::api::edit::{self, EditTarget, UserChanges};
+    use userdeck::api::settle::Edit;
+    use userdeck::server::faults::FaultSpec;
+    let server = TestServer::start(Dialect::Training, 3).await;
+    let client = client_for(&server, Dialect::Training);
+    // Every second request fails before it is applied: a read, then the create (which
+    // may have applied, as far as the client can tell), then reading back passes.
+    server
+        .server
+        .faults()
+        .set("fail=1/2".parse::<FaultSpec>().unwrap());
+    ops::training_all(&client).await.unwrap();
+    let changes = UserChanges {
+        name: Patch::Set("Nobody".into()),
+        email: Patch::Set("nobody@example.nl".into()),
+        ..UserChanges::default()
+    };
+    let target = EditTarget::Create { send_invite: false };
+    let edited = edit::send(&client, &target, changes).await.unwrap();
+    assert!(
+        matches!(edited.edit, Edit::Absent),
+        "not unknown: reading back finds no such user ({:?})",
+        edited.edit
+    );
+    server.stop().await;
+}

@@ -42,7 +42,7 @@ async fn c_creates_a_user_the_server_then_holds_and_shows_it_as_the_current_row(
     ui.keys("EXT-77\t");
     // Roles: the cursor on ADMIN, → to MANAGER, Space; then the language: NL.
     ui.keys("\x1b[C \t\x1b[C\r");
-    ui.wait_text("saved Zoë Vermeer");
+    ui.wait_text("created Zoë Vermeer");
     let user = by_email(&server, "zoe@example.nl").await;
     assert_eq!(user["name"], "Zoë Vermeer");
     assert_eq!(user["ref"], "EXT-77");

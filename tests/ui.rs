@@ -319,3 +319,46 @@ fn the_footer_shows_requests_under_way_and_the_last_error() {
         "latency shown, rows kept"
     );
 }
+
+#[test]
+fn a_long_text_field_scrolls_to_its_cursor() {
+    let mut app = app(Dialect::Training, (0..4).map(training_user).collect(), 4);
+    app.act(Action::Create);
+    let text: String = (0..100)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    app.update(Event::Paste(format!("{text}END")));
+    let backend = TestBackend::new(140, 40);
+    let mut terminal = Terminal::new(backend).unwrap();
+    app.update(userdeck::ui::resize(
+        &app,
+        ratatui::layout::Rect::new(0, 0, 140, 40),
+    ));
+    terminal
+        .draw(|frame| userdeck::ui::draw(frame, &app))
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let screen: Vec<String> = (0..40)
+        .map(|y| {
+            (0..140)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect();
+    let row = screen
+        .iter()
+        .position(|l| l.contains("END"))
+        .expect("the end is in view");
+    // The cursor stands after the text, inside the form's border.
+    let (x, y) = terminal.get_cursor_position().map(|p| (p.x, p.y)).unwrap();
+    assert_eq!(usize::from(y), row);
+    let border = screen[row]
+        .rfind('│')
+        .map(|b| screen[row][..b].chars().count())
+        .unwrap();
+    assert!(
+        usize::from(x) < border,
+        "cursor {x} inside the border at {border}"
+    );
+    assert_eq!(buffer[(x - 1, y)].symbol(), "D", "right after the text");
+}

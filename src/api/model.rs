@@ -166,7 +166,8 @@ impl SessionInfo {
     /// "sessions: N logins, first …, last …", each time as `time` shows it (the pane: its
     /// day). Times are as the server sent them: sanitize before printing.
     pub fn summary(&self, time: impl Fn(&str) -> &str) -> String {
-        let mut line = format!("sessions: {} logins", self.total_logins);
+        let plural = if self.total_logins == 1 { "" } else { "s" };
+        let mut line = format!("sessions: {} login{plural}", self.total_logins);
         for (word, at) in [("first", &self.first), ("last", &self.last)] {
             if let Some((_, at)) = at {
                 line.push_str(&format!(", {word} {}", time(at)));

@@ -88,6 +88,9 @@ pub enum Edit {
     ReadBack(UserDetail),
     /// The answer was lost; read back, the server does not hold it.
     NotApplied(UserDetail),
+    /// The answer was lost; read back, no such user exists (a create that did not
+    /// happen, or a user gone): not applied.
+    Absent,
     /// The answer was lost and reading back failed too.
     Unknown { lost: ApiError, read: ApiError },
 }
@@ -117,6 +120,11 @@ pub async fn settle_edit(
             let reason = FailReason::Error("the server does not hold the change".into());
             settled.failed.push((detail.user.id.clone(), reason));
             Edit::NotApplied(detail)
+        }
+        Err(read) if read.is_code(super::error::RESOURCE_NOT_FOUND) => {
+            let reason = FailReason::Error("not applied: reading back finds no such user".into());
+            settled.failed.push((key.to_string(), reason));
+            Edit::Absent
         }
         Err(read) => {
             let why = format!("{lost}; reading it back failed too: {read}");

@@ -4,7 +4,6 @@
 use super::command::{self, Command};
 use super::detail::DetailPane;
 use super::journal::{JOURNAL_LIMIT, JournalView};
-use super::status::Source;
 use super::{Action, App, Effect, Focus, Mode, PaneList};
 use crate::api::audit::JournalEntry;
 use crate::api::ops::UserKey;
@@ -117,19 +116,18 @@ impl App {
             return;
         };
         self.status.progress(None);
-        match result {
-            Ok(rows) => self.status.summary(super::Message {
-                text: format!("exported {rows} rows to {}", run.path),
-                error: false,
-            }),
-            Err(e) => self.status.error(
-                Source::Export,
+        // The outcome replaces the one before, whichever it was: the newest is said.
+        let (text, error) = match result {
+            Ok(rows) => (format!("exported {rows} rows to {}", run.path), false),
+            Err(e) => (
                 format!(
                     "export failed, nothing written: {}",
                     sanitize(&e.to_string())
                 ),
+                true,
             ),
-        }
+        };
+        self.status.summary(super::Message { text, error });
     }
 
     /// `:goto KEY`: an e-mail address has an `@`; training tells an id (a UUID) from a

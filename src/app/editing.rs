@@ -165,11 +165,19 @@ impl App {
             return Vec::new();
         };
         let verb = form.kind().title();
+        let created = result.as_ref().ok().and_then(|e| e.created);
         let detail = match result.map(|e| e.edit) {
             Ok(Edit::Answered(detail) | Edit::ReadBack(detail)) => detail,
             Ok(Edit::NotApplied(_)) => {
                 form.refused(
                     "the answer was lost, and reading back shows the change was not applied".into(),
+                    None,
+                );
+                return Vec::new();
+            }
+            Ok(Edit::Absent) => {
+                form.refused(
+                    "the answer was lost, and reading back finds no such user: not saved".into(),
                     None,
                 );
                 return Vec::new();
@@ -199,8 +207,13 @@ impl App {
         };
         self.form = None;
         let user = detail.user.id.clone();
+        let done = match created {
+            Some(true) => "created",
+            Some(false) => "updated",
+            None => "saved",
+        };
         self.status.notice(format!(
-            "{verb}: saved {} ({})",
+            "{verb}: {done} {} ({})",
             sanitize(&detail.user.name),
             sanitize(&user)
         ));

@@ -349,6 +349,12 @@ impl Form {
         }
     }
 
+    /// The focused field was changed: the problem said beside it is gone with it.
+    pub fn touched(&mut self) {
+        let field = self.focused();
+        self.problems.retain(|(f, _)| *f != field);
+    }
+
     /// Moves the focus by `delta` fields, round.
     pub fn move_focus(&mut self, delta: isize) {
         let n = self.fields.len() as isize;
@@ -359,6 +365,7 @@ impl Form {
     /// (the language, yes/no) goes back to what the form started with — never a change
     /// of its own (the contract refuses a null language or isActive).
     pub fn clear_field(&mut self) {
+        self.touched();
         match self.focused() {
             FieldId::Roles => self.now.roles.iter_mut().for_each(|(_, on)| *on = false),
             FieldId::Language => self.now.language = self.original.language.clone(),
@@ -374,6 +381,7 @@ impl Form {
 
     /// Space: toggles the role under the cursor, or the yes/no field.
     pub fn toggle(&mut self) {
+        self.touched();
         match self.focused() {
             FieldId::Roles => {
                 if let Some((_, on)) = self.now.roles.get_mut(self.role_cursor) {

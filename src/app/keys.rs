@@ -25,9 +25,11 @@ fn types_text(key: &KeyEvent) -> bool {
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }
 
-/// Pasted text as one line: a line break or a tab is a space, other controls go.
+/// Pasted text as one line: a line break (`\r\n` too) or a tab is a space, other
+/// controls go.
 fn one_line(text: &str) -> String {
-    text.chars()
+    text.replace("\r\n", "\n")
+        .chars()
         .filter_map(|c| match c {
             '\n' | '\r' | '\t' => Some(' '),
             c if c.is_control() => None,
@@ -115,6 +117,11 @@ impl App {
 
     /// The filter's text changed: the table asks for it.
     fn text_changed(&mut self, mode: Mode) -> Vec<Effect> {
+        if mode == Mode::Form
+            && let Some(form) = self.form.as_mut()
+        {
+            form.touched();
+        }
         if mode != Mode::Filter {
             return Vec::new();
         }

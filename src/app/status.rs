@@ -7,7 +7,6 @@
 pub enum Source {
     List,
     Bulk,
-    Export,
 }
 
 /// One line of the status area.

@@ -130,6 +130,12 @@ fn told(edit: Edit, what: &str) -> Result<UserDetail, Failure> {
                 sanitize(&detail.user.id)
             ),
         )),
+        Edit::Absent => Err(Failure::new(
+            EXIT_ERROR,
+            format!(
+                "the answer to {what} was lost, and reading back finds no such user: not applied"
+            ),
+        )),
         Edit::Unknown { lost, read } => Err(Failure::new(
             EXIT_UNKNOWN,
             format!(

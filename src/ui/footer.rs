@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use super::Theme;
 use crate::app::{Action, App, Change, Load, Message, Mode, Shown, filter_text, status_label};
-use crate::text::{fit, sanitize};
+use crate::text::{after_columns, fit, sanitize};
 use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -262,9 +262,8 @@ fn draw_line(
     theme: &Theme,
 ) {
     let width = usize::from(area.width.saturating_sub(3));
-    let scroll = filter.visual_scroll(width);
-    let value = sanitize(filter.value()).into_owned();
-    let shown: String = value.chars().skip(scroll).collect();
+    let scroll = filter.visual_scroll(width.saturating_sub(1));
+    let shown = sanitize(after_columns(filter.value(), scroll)).into_owned();
     let line = Line::from(vec![
         Span::styled(prompt, if typing { theme.header() } else { theme.dim() }),
         Span::raw(fit(&shown, width)),

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::Theme;
 use super::popup::centered;
 use crate::app::{Action, App, FieldId, Form};
-use crate::text::{fit, sanitize, wrap};
+use crate::text::{after_columns, fit, sanitize, wrap};
 
 /// Room for the labels.
 const LABEL: usize = 14;
@@ -28,9 +28,9 @@ fn value(
     theme: &Theme,
 ) -> (Vec<Span<'static>>, Option<u16>) {
     if let Some(input) = form.input(field) {
-        let scroll = input.visual_scroll(width);
-        let text = sanitize(input.value()).into_owned();
-        let shown: String = text.chars().skip(scroll).collect();
+        // A column kept for the cursor at the end.
+        let scroll = input.visual_scroll(width.saturating_sub(1));
+        let shown = sanitize(after_columns(input.value(), scroll)).into_owned();
         let cursor = (input.visual_cursor().saturating_sub(scroll)) as u16;
         return (vec![Span::raw(fit(&shown, width))], Some(cursor));
     }

@@ -7,7 +7,7 @@ fn a_paste_is_text_for_the_filter_never_keys() {
     let mut app = started(Dialect::Crm, false, 10);
     app.update(key('/'));
     let effects = app.update(Event::Paste("zed\nby\r\n".into()));
-    assert_eq!(app.filter.value(), "zed by  ");
+    assert_eq!(app.filter.value(), "zed by ");
     assert_eq!(app.mode(), Mode::Filter, "the newline confirmed nothing");
     assert!(
         sent(&effects)
