@@ -174,8 +174,9 @@ pub fn read(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<Journal
     };
     let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
     let mut kept: VecDeque<JournalEntry> = VecDeque::with_capacity(limit.min(1024));
-    for line in std::io::BufReader::new(file).lines() {
-        let Ok(line) = serde_json::from_str::<Value>(&line?) else {
+    for line in std::io::BufReader::new(file).split(b'\n') {
+        // A line that is not a journal line (not JSON, not UTF-8) is passed over.
+        let Ok(line) = serde_json::from_slice::<Value>(&line?) else {
             continue;
         };
         let entry = match line["event"].as_str() {

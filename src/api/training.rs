@@ -33,6 +33,15 @@ pub enum Role {
 }
 
 impl Role {
+    /// The roles the contract names, in its order.
+    pub const KNOWN: [Role; 5] = [
+        Role::Admin,
+        Role::Manager,
+        Role::Planner,
+        Role::Trainer,
+        Role::Participant,
+    ];
+
     pub fn as_str(&self) -> &str {
         match self {
             Role::Admin => "ADMIN",
@@ -69,6 +78,9 @@ pub enum Language {
 }
 
 impl Language {
+    /// The languages the contract names, in its order.
+    pub const KNOWN: [Language; 4] = [Language::Nl, Language::En, Language::De, Language::Fr];
+
     pub fn as_str(&self) -> &str {
         match self {
             Language::Nl => "NL",

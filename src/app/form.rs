@@ -89,15 +89,6 @@ impl FieldId {
     }
 }
 
-const ROLES: [Role; 5] = [
-    Role::Admin,
-    Role::Manager,
-    Role::Planner,
-    Role::Trainer,
-    Role::Participant,
-];
-const LANGUAGES: [Language; 4] = [Language::Nl, Language::En, Language::De, Language::Fr];
-
 /// What the fields hold: what the form started from, and what it holds now.
 #[derive(Debug, Clone, PartialEq)]
 struct Values {
@@ -118,7 +109,7 @@ impl Values {
             name: String::new(),
             email: String::new(),
             reference: String::new(),
-            roles: ROLES.iter().map(|r| (r.clone(), false)).collect(),
+            roles: Role::KNOWN.iter().map(|r| (r.clone(), false)).collect(),
             language: None,
             active: true,
             extra: String::new(),
@@ -130,7 +121,7 @@ impl Values {
     /// so an edit keeps them.
     fn of(detail: &UserDetail) -> Values {
         let user = &detail.user;
-        let mut roles: Vec<(Role, bool)> = ROLES
+        let mut roles: Vec<(Role, bool)> = Role::KNOWN
             .iter()
             .map(|r| (r.clone(), user.roles.iter().any(|h| h == r.as_str())))
             .collect();
@@ -407,13 +398,15 @@ impl Form {
                     .now
                     .language
                     .as_ref()
-                    .and_then(|l| LANGUAGES.iter().position(|x| x == l));
+                    .and_then(|l| Language::KNOWN.iter().position(|x| x == l));
                 let next = match at {
                     None if delta > 0 => 0,
-                    None => LANGUAGES.len() - 1,
-                    Some(i) => (i as isize + delta).rem_euclid(LANGUAGES.len() as isize) as usize,
+                    None => Language::KNOWN.len() - 1,
+                    Some(i) => {
+                        (i as isize + delta).rem_euclid(Language::KNOWN.len() as isize) as usize
+                    }
                 };
-                self.now.language = Some(LANGUAGES[next].clone());
+                self.now.language = Some(Language::KNOWN[next].clone());
             }
             FieldId::Active | FieldId::Invite => self.toggle(),
             _ => {

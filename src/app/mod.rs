@@ -554,6 +554,12 @@ impl App {
             table::Answered::Shown(requests) => {
                 self.latency = Some(elapsed);
                 self.status.succeeded(Source::List);
+                if let Some(user) = self.table.take_missed() {
+                    self.status.notice(format!(
+                        "saved user {} is not among these rows: it does not answer the filter or status",
+                        sanitize(&user)
+                    ));
+                }
                 sends(requests)
             }
             table::Answered::Failed => {

@@ -59,6 +59,9 @@ pub struct TableView {
     scroll: usize,
     height: usize,
     arrival: Option<CursorAt>,
+    /// A user asked to be revealed that the page shown does not hold (it does not
+    /// answer the listing's filter or status).
+    missed: Option<String>,
 }
 
 impl TableView {
@@ -75,6 +78,7 @@ impl TableView {
             scroll: 0,
             height: 20,
             arrival: None,
+            missed: None,
         }
     }
 
@@ -160,6 +164,11 @@ impl TableView {
         self.send(tickets, false)
     }
 
+    /// The user a reveal could not show, once.
+    pub fn take_missed(&mut self) -> Option<String> {
+        self.missed.take()
+    }
+
     /// Asks again for the listing asked for, at the page that holds `user`, with the
     /// cursor on it (after an edit: the user may have moved, or be new).
     pub fn reveal(&mut self, user: String, tickets: &mut Tickets) -> Vec<Request> {
@@ -238,6 +247,9 @@ impl TableView {
             }
             Err(error) => {
                 self.load = Load::Failed(error);
+                if matches!(self.arrival, Some(CursorAt::User(_))) {
+                    self.arrival = None;
+                }
                 Answered::Failed
             }
         }
@@ -289,7 +301,13 @@ impl TableView {
         self.cursor = match self.arrival.take() {
             Some(CursorAt::Top) => 0,
             Some(CursorAt::Bottom) => rows.saturating_sub(1),
-            Some(CursorAt::User(id)) => self.rows().iter().position(|u| u.id == id).unwrap_or(0),
+            Some(CursorAt::User(id)) => match self.rows().iter().position(|u| u.id == id) {
+                Some(at) => at,
+                None => {
+                    self.missed = Some(id);
+                    0
+                }
+            },
             None => self.cursor.min(rows.saturating_sub(1)),
         };
         self.scroll = 0;

@@ -16,6 +16,15 @@ use crate::dialect::Dialect;
 use crate::format::safe::Printing;
 use crate::text::sanitize;
 
+/// "A, B or C".
+fn names(all: &[String]) -> String {
+    match all {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 fn roles(fields: &UserFields) -> Result<Option<Vec<Role>>, Failure> {
     if fields.no_roles {
         return Ok(Some(Vec::new()));
@@ -29,7 +38,8 @@ fn roles(fields: &UserFields) -> Result<Option<Vec<Role>>, Failure> {
         .map(|r| {
             Role::parse(r).ok_or_else(|| {
                 Failure::usage(format!(
-                    "--role {r:?}: expected ADMIN, MANAGER, PLANNER, TRAINER or PARTICIPANT"
+                    "--role {r:?}: expected {}",
+                    names(&Role::KNOWN.map(|r| r.as_str().to_string()))
                 ))
             })
         })
@@ -43,7 +53,10 @@ fn language(fields: &UserFields) -> Result<Option<Language>, Failure> {
         .as_deref()
         .map(|l| {
             Language::parse(l).ok_or_else(|| {
-                Failure::usage(format!("--language {l:?}: expected NL, EN, DE or FR"))
+                Failure::usage(format!(
+                    "--language {l:?}: expected {}",
+                    names(&Language::KNOWN.map(|l| l.as_str().to_string()))
+                ))
             })
         })
         .transpose()

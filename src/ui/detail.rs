@@ -203,9 +203,9 @@ pub fn needed_width(pane: &DetailPane) -> u16 {
 /// Room a session row needs besides its address: the marker, the dates and the gaps.
 const MIN_SESSION: usize = 1 + 1 + 1 + 10;
 
-/// The sessions as an aligned table: a header, then a row each, newest first. Short of
-/// room, the other columns give way — narrower, then gone — but the address is never cut.
-/// The sessions as a table `width` wide; the row at `cursor` marked.
+/// The sessions as an aligned table `width` wide: a header, then a row each, newest
+/// first, the one at `cursor` marked. Short of room, the other columns give way —
+/// narrower, then gone — but the address is never cut.
 fn session_table<'a>(
     sessions: &[Session],
     width: usize,

@@ -427,3 +427,40 @@ fn q_on_a_choice_field_does_not_quit_and_an_edit_on_its_way_holds_the_quit() {
     assert!(said(&app)[0].contains("an edit is on its way"));
     assert!(app.update(Event::Shutdown).contains(&Effect::Quit));
 }
+
+#[test]
+fn a_saved_user_the_filter_hides_is_said_not_shown() {
+    let mut app = editing();
+    typed(&mut app, "x");
+    let (id, _, _) = edit_sent(&app.update(code(KeyCode::Enter)));
+    let effects = app.update(Event::Worker(Response::Edited {
+        id,
+        result: Ok(Box::new(Edited {
+            edit: Edit::Answered(ann()),
+            created: None,
+        })),
+        elapsed: Duration::ZERO,
+    }));
+    let Some(Request::Reveal { id, query, .. }) = sent(&effects).into_iter().next() else {
+        panic!("{effects:?}");
+    };
+    // The listing does not hold u0 (here: the page answered starts at u5).
+    let page = Page {
+        rows: (5..10).map(user).collect(),
+        total: 10,
+        offset: 0,
+    };
+    app.update(Event::Worker(Response::Page {
+        id,
+        query,
+        result: Ok(page),
+        elapsed: Duration::ZERO,
+    }));
+    assert!(
+        said(&app)
+            .iter()
+            .any(|s| s.contains("not among these rows")),
+        "{:?}",
+        said(&app)
+    );
+}
