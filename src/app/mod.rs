@@ -7,6 +7,7 @@
 //! and the bulk run. A worker's answer is applied only to the component it belongs to.
 
 mod action;
+mod answers;
 mod bulk;
 mod change;
 mod command;
@@ -27,7 +28,7 @@ use std::time::Duration;
 use tui_input::Input;
 
 use crate::api::model::{BulkAction, Capabilities};
-use crate::api::worker::{Request, RequestId, Response, Slot};
+use crate::api::worker::{Request, RequestId, Response};
 use crate::text::sanitize;
 pub use action::{Action, Mode};
 pub use bulk::{BulkRun, Farewell, GRACE};
@@ -40,7 +41,7 @@ pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
 pub use status::Message;
-use status::{Source, StatusLine};
+use status::StatusLine;
 pub use table::{Load, Shown, TableView};
 
 /// What the loop does for the app.
@@ -459,160 +460,6 @@ impl App {
             requests.push(pane.ask(&mut self.tickets));
         }
         sends(requests)
-    }
-
-    fn answer(&mut self, response: Response) -> Vec<Effect> {
-        match response {
-            Response::Page {
-                id,
-                query,
-                result,
-                elapsed,
-            } => self.list_answer(id, query, result, elapsed, false),
-            Response::Prefetched {
-                id,
-                query,
-                result,
-                elapsed,
-            } => self.list_answer(id, query, result, elapsed, true),
-            Response::Detail {
-                id,
-                key,
-                result,
-                elapsed,
-            } => {
-                let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
-                if let Some(pane) = self.detail.as_mut()
-                    && pane.answer(id, &key, result)
-                {
-                    self.latency = Some(elapsed);
-                    self.detail_arrived(id);
-                }
-                Vec::new()
-            }
-            Response::Edited {
-                id,
-                result,
-                elapsed,
-            } => {
-                self.latency = Some(elapsed);
-                self.edited(id, result)
-            }
-            Response::ExportProgress { id, progress } => {
-                self.export_progress(id, progress);
-                Vec::new()
-            }
-            Response::Exported { id, result } => {
-                self.exported(id, result);
-                Vec::new()
-            }
-            Response::Journal { id, result } => {
-                self.journal_read(id, result);
-                Vec::new()
-            }
-            Response::BulkProgress { id, progress } => {
-                if let Some(run) = self.bulk.as_mut().filter(|run| run.id == id) {
-                    run.progress = progress;
-                }
-                Vec::new()
-            }
-            Response::BulkDone {
-                id,
-                action,
-                report,
-                elapsed,
-            } => {
-                if self.bulk.as_ref().is_none_or(|run| run.id != id) {
-                    return Vec::new();
-                }
-                self.latency = Some(elapsed);
-                self.bulk_done(action, &report)
-            }
-            Response::Failed { id, slot, message } => self.panicked(id, slot, &message),
-        }
-    }
-
-    /// A page for the table (`ahead`: one fetched ahead).
-    fn list_answer(
-        &mut self,
-        id: RequestId,
-        query: crate::api::model::ListQuery,
-        result: Result<crate::api::model::Page, crate::api::error::ApiError>,
-        elapsed: Duration,
-        ahead: bool,
-    ) -> Vec<Effect> {
-        let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
-        let tickets = &mut self.tickets;
-        let answered = if ahead {
-            self.table.answer_ahead(id, query, result, tickets)
-        } else {
-            self.table.answer(id, query, result, tickets)
-        };
-        match answered {
-            table::Answered::Dropped => Vec::new(),
-            table::Answered::Stale(requests) => sends(requests),
-            table::Answered::Shown(requests) => {
-                self.latency = Some(elapsed);
-                self.status.succeeded(Source::List);
-                if let Some(user) = self.table.take_missed() {
-                    self.status.notice(format!(
-                        "saved user {} is not among these rows: it does not answer the filter or status",
-                        sanitize(&user)
-                    ));
-                }
-                sends(requests)
-            }
-            table::Answered::Failed => {
-                self.latency = Some(elapsed);
-                Vec::new()
-            }
-        }
-    }
-
-    /// A request's task panicked: the component waiting for it is told, not left
-    /// waiting.
-    fn panicked(&mut self, id: RequestId, slot: Slot, message: &str) -> Vec<Effect> {
-        let text = format!("internal error, please report: {}", sanitize(message));
-        match slot {
-            Slot::List => {
-                if self.table.abandon(id, text.clone()) {
-                    self.status.error(Source::List, text);
-                }
-            }
-            Slot::Prefetch => {
-                // It may have been taken on as the page asked for.
-                if self.table.abandon(id, text.clone()) {
-                    self.status.error(Source::List, text);
-                }
-            }
-            Slot::Detail => {
-                if let Some(pane) = self.detail.as_mut() {
-                    pane.abandon(id, text);
-                }
-            }
-            Slot::Export => self.exported(id, Err(crate::export::ExportError::Abandoned(text))),
-            Slot::Journal => self.journal_read(id, Err(text)),
-            Slot::Edit => {
-                if let Some(form) = self.form.as_mut().filter(|f| f.sending() == Some(id)) {
-                    form.refused(format!("{text}; whether it was saved is unknown"), None);
-                }
-            }
-            Slot::Bulk => {
-                if let Some(run) = self.bulk.take_if(|run| run.id == id) {
-                    let text = format!("{text}; what the bulk action changed is unknown");
-                    if self.quitting {
-                        self.farewell = Some(Farewell {
-                            text,
-                            unknown: run.progress.total - run.progress.done,
-                            left: 0,
-                        });
-                        return vec![Effect::Quit];
-                    }
-                    self.status.error(Source::Bulk, text);
-                }
-            }
-        }
-        Vec::new()
     }
 }
 

@@ -19,6 +19,7 @@ use crate::api::model::{
     BulkReport, FailReason, ListQuery, Overlap, Page, SortField, Status, User, UserDetail,
 };
 use crate::api::ops::UserKey;
+use crate::api::worker::Slot;
 use crate::dialect::Dialect;
 
 pub(super) fn config(dialect: Dialect, read_only: bool) -> AppConfig {
