@@ -138,6 +138,21 @@ impl Sink {
         }
     }
 
+    /// Writes `users` as the whole list and puts the file in place.
+    fn all(
+        mut self,
+        users: &[User],
+        progress: impl Fn(ExportProgress),
+    ) -> Result<u64, ExportError> {
+        self.page(users)?;
+        let total = users.len() as u64;
+        progress(ExportProgress {
+            written: total,
+            total,
+        });
+        self.finish(total)
+    }
+
     /// Ends the list (`total` rows) and puts the file in place.
     fn finish(mut self, total: u64) -> Result<u64, ExportError> {
         if let Some(writer) = self.writer.take() {
@@ -169,16 +184,7 @@ pub fn run_local(
 ) -> Result<u64, ExportError> {
     let mut sink = Sink::open(target, Dialect::Training)?;
     let query = match rows {
-        ExportRows::Ids(ids) => {
-            let chosen = users.by_ids(ids);
-            sink.page(&chosen)?;
-            let total = chosen.len() as u64;
-            progress(ExportProgress {
-                written: total,
-                total,
-            });
-            return sink.finish(total);
-        }
+        ExportRows::Ids(ids) => return sink.all(&users.by_ids(ids), progress),
         ExportRows::Query(query) => query,
     };
     let total = users.count(query);
@@ -201,16 +207,7 @@ pub async fn run_remote(
 ) -> Result<u64, ExportError> {
     let mut sink = Sink::open(target, client.dialect())?;
     let query = match rows {
-        ExportRows::Ids(ids) => {
-            let users = selected(client, ids).await?;
-            sink.page(&users)?;
-            let total = users.len() as u64;
-            progress(ExportProgress {
-                written: total,
-                total,
-            });
-            return sink.finish(total);
-        }
+        ExportRows::Ids(ids) => return sink.all(&selected(client, ids).await?, progress),
         ExportRows::Query(query) => query,
     };
     let mut next = ListQuery {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::Theme;
-use super::popup::centered;
+use super::popup::{centered, question};
 use crate::app::{Action, App, FieldId, Form};
 use crate::text::{after_columns, fit, sanitize, wrap};
 
@@ -160,27 +160,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme
 pub fn discard(frame: &mut Frame, area: Rect, app: &App, then_quit: bool, theme: &Theme) {
     let keymap = &app.config().keymap;
     let rect = centered(area, 56, 5);
-    let question = if then_quit {
+    let asked = if then_quit {
         "The form holds changes. Throw them away and quit?"
     } else {
         "The form holds changes. Throw them away?"
     };
     let lines = vec![
-        Line::from(question),
+        Line::from(asked),
         Line::from(format!(
             "{}: throw away · {}: back to the form",
             keymap.key(Action::Confirm),
             keymap.key(Action::Deny)
         )),
     ];
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" discard? ")
-                .border_style(theme.error()),
-        ),
-        rect,
-    );
+    question(frame, rect, lines, " discard? ", theme);
 }

@@ -109,12 +109,23 @@ pub fn quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             keymap.keys_of(Action::Quit)
         )),
     ];
+    question(frame, rect, lines, " quit? ", theme);
+}
+
+/// A question over the screen in `rect`: its lines, wrapped, in a red frame.
+pub(super) fn question(
+    frame: &mut Frame,
+    rect: Rect,
+    lines: Vec<Line>,
+    title: &str,
+    theme: &Theme,
+) {
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(" quit? ")
+                .title(title)
                 .border_style(theme.error()),
         ),
         rect,
