@@ -125,7 +125,7 @@ async fn journal_shows_the_last_action_first() {
     let mut ui = Dashboard::start(&server, Dialect::Crm);
     ui.wait_text("rows 1–10 of 10");
     ui.keys("b");
-    ui.wait_text("block 1 user?");
+    ui.wait_text("block 1 user:");
     ui.keys("y");
     ui.wait_text("block: 1 succeeded");
     ui.keys(":journal\r");

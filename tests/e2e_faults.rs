@@ -48,7 +48,7 @@ async fn a_paste_with_newlines_sends_no_mutation() {
     ui.keys("/");
     ui.keys(&pasted("zz\nb\ny\n"));
     let screen = ui.wait_text("/ zz b y");
-    assert!(!screen.contains("block 1 user?"), "{screen}");
+    assert!(!screen.contains("block 1 user:"), "{screen}");
     ui.keys("\x1b");
     ui.wait_for("the filter cleared", |s| !s.contains("/ zz"));
     ui.keys("q");
@@ -204,7 +204,7 @@ async fn quit_during_a_slow_bulk_action(latency: &str, by: QuitBy) {
     ui.keys("*");
     ui.wait_text("20 selected");
     ui.keys("b");
-    ui.wait_text("block 20 users?");
+    ui.wait_text("block 20 users:");
     ui.keys("y");
     ui.wait_text("working");
     match by {

@@ -147,6 +147,8 @@ pub enum Action {
     Confirm,
     /// Answer no to a dialog.
     Deny,
+    /// In a bulk action's confirmation: send the users it would not change too, or not.
+    KeepUnchanged,
     /// Stop the program until `fg` (SIGTSTP).
     Suspend,
     /// Leave (during a bulk action: asks first; asked again, at once).

@@ -103,6 +103,9 @@ impl App {
             table::Answered::Stale(requests) => sends(requests),
             table::Answered::Shown(requests) => {
                 self.latency = Some(elapsed);
+                if let Some(shown) = self.table.shown() {
+                    super::selection::refresh(&mut self.selected, &shown.page.rows, shown.at);
+                }
                 self.status.succeeded(Source::List);
                 if let Some(user) = self.table.take_missed() {
                     self.status.notice(format!(

@@ -3,9 +3,9 @@
 //! the operator quits during one.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::dialog::{Confirm, Dialog};
+use super::dialog::{Chosen, Confirm, Dialog};
 use super::status::{Message, Source};
 use super::{Action, Effect};
 use crate::api::bulk::Progress;
@@ -180,29 +180,40 @@ impl super::App {
             ));
             return Vec::new();
         }
-        let mut chosen: Vec<(&String, &String)> = if self.selected.is_empty() {
+        let now = Instant::now();
+        let mut chosen: Vec<Chosen> = if self.selected.is_empty() {
+            let seen = self.table.shown().map_or(now, |s| s.at);
             match self.table.current() {
-                Some(u) => vec![(&u.id, &u.name)],
+                Some(u) => vec![Chosen {
+                    id: u.id.clone(),
+                    name: u.name.clone(),
+                    status: u.status.clone(),
+                    seen,
+                }],
                 None => return Vec::new(),
             }
         } else {
-            self.selected.iter().collect()
+            self.selected
+                .iter()
+                .map(|(id, s)| Chosen {
+                    id: id.clone(),
+                    name: s.name.clone(),
+                    status: s.status.clone(),
+                    seen: s.seen,
+                })
+                .collect()
         };
         // The rows shown first, in table order: the names the dialog shows are ones the
         // operator sees.
         let shown: HashMap<&str, usize> = (self.table.rows().iter().enumerate())
             .map(|(i, u)| (u.id.as_str(), i))
             .collect();
-        chosen.sort_by_key(|(id, _)| shown.get(id.as_str()).copied().unwrap_or(usize::MAX));
+        chosen.sort_by_key(|c| shown.get(c.id.as_str()).copied().unwrap_or(usize::MAX));
         let hidden = chosen
             .iter()
-            .filter(|(id, _)| !shown.contains_key(id.as_str()))
+            .filter(|c| !shown.contains_key(c.id.as_str()))
             .count();
-        let (ids, names): (Vec<String>, Vec<String>) = chosen
-            .into_iter()
-            .map(|(id, name)| (id.clone(), name.clone()))
-            .unzip();
-        self.dialog = Some(Dialog::Confirm(Confirm::new(action, ids, names, hidden)));
+        self.dialog = Some(Dialog::Confirm(Confirm::new(action, chosen, hidden, now)));
         Vec::new()
     }
 
@@ -244,20 +255,28 @@ impl super::App {
     }
 
     fn run_bulk(&mut self, confirm: Confirm) -> Vec<Effect> {
+        let ids = confirm.ids();
+        if ids.is_empty() {
+            self.status.notice(format!(
+                "nothing to {}: every user already holds it, nothing was sent",
+                confirm.action.verb()
+            ));
+            return Vec::new();
+        }
         let id = self.tickets.issue();
         self.bulk = Some(BulkRun {
             id,
             action: confirm.action,
             progress: Progress {
                 done: 0,
-                total: confirm.ids.len(),
+                total: ids.len(),
             },
             stopping: false,
         });
         vec![Effect::Send(Request::Bulk {
             id,
             action: confirm.action,
-            ids: confirm.ids,
+            ids,
         })]
     }
 

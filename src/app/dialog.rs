@@ -4,50 +4,182 @@
 
 use tui_input::Input;
 
-use crate::api::model::BulkAction;
+use std::time::{Duration, Instant};
+
+use crate::api::model::{BulkAction, Status};
 
 /// From this many users on, a bulk action is confirmed by typing the count.
 pub const TYPE_TO_CONFIRM: usize = 100;
 
-/// A bulk action waiting to be confirmed.
+/// Past this age a status is said to be old in the preview.
+pub const STALE: Duration = Duration::from_secs(60);
+
+/// One user a bulk action is asked for: its id and name, and its status as last seen
+/// (and when).
+#[derive(Debug, Clone)]
+pub struct Chosen {
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    pub seen: Instant,
+}
+
+/// A bulk action waiting to be confirmed, with what it would change.
 #[derive(Debug, Clone)]
 pub struct Confirm {
     pub(super) action: BulkAction,
-    /// Snapshot of the ids at the time of asking.
-    pub(super) ids: Vec<String>,
-    /// Names of the first few, to show.
-    names: Vec<String>,
+    /// Snapshot of the users at the time of asking, the rows shown first.
+    chosen: Vec<Chosen>,
     /// Selected users not among the rows shown (hidden by the filter or other pages).
     hidden: usize,
+    /// Send the users the action would not change too (off: left out).
+    keep_unchanged: bool,
+    /// When asked: the ages of the statuses are counted from then.
+    asked: Instant,
     /// Above [`TYPE_TO_CONFIRM`] users, the count must be typed.
     pub(super) typed: Option<Input>,
 }
 
 impl Confirm {
-    pub fn new(action: BulkAction, ids: Vec<String>, names: Vec<String>, hidden: usize) -> Self {
-        Confirm {
+    pub fn new(action: BulkAction, chosen: Vec<Chosen>, hidden: usize, asked: Instant) -> Self {
+        let mut confirm = Confirm {
             action,
-            typed: (ids.len() > TYPE_TO_CONFIRM).then(Input::default),
-            names: names.into_iter().take(3).collect(),
+            chosen,
             hidden,
-            ids,
-        }
+            keep_unchanged: false,
+            asked,
+            typed: None,
+        };
+        confirm.typed = (confirm.count() > TYPE_TO_CONFIRM).then(Input::default);
+        confirm
     }
 
     pub fn action(&self) -> BulkAction {
         self.action
     }
 
-    pub fn count(&self) -> usize {
-        self.ids.len()
+    /// Whether the action would change a user last seen with `status`.
+    fn changes(&self, status: &Status) -> bool {
+        !self.action.holds(status)
     }
 
-    pub fn names(&self) -> &[String] {
-        &self.names
+    /// The ids to send: those the action changes, and the others when kept.
+    pub fn ids(&self) -> Vec<String> {
+        self.chosen
+            .iter()
+            .filter(|c| self.keep_unchanged || self.changes(&c.status))
+            .map(|c| c.id.clone())
+            .collect()
+    }
+
+    /// How many users would be sent.
+    pub fn count(&self) -> usize {
+        self.chosen
+            .iter()
+            .filter(|c| self.keep_unchanged || self.changes(&c.status))
+            .count()
+    }
+
+    /// How many users were asked for, changed or not.
+    pub fn asked_for(&self) -> usize {
+        self.chosen.len()
+    }
+
+    /// Names of the first few users sent, to show.
+    pub fn names(&self) -> Vec<&str> {
+        self.chosen
+            .iter()
+            .filter(|c| self.keep_unchanged || self.changes(&c.status))
+            .take(3)
+            .map(|c| c.name.as_str())
+            .collect()
     }
 
     pub fn hidden(&self) -> usize {
         self.hidden
+    }
+
+    pub fn keeps_unchanged(&self) -> bool {
+        self.keep_unchanged
+    }
+
+    /// Tab: sends the users it would not change too, or leaves them out again.
+    pub fn toggle_unchanged(&mut self) {
+        self.keep_unchanged = !self.keep_unchanged;
+        let count = self.count();
+        if let Some(typed) = self.typed.as_mut() {
+            typed.reset();
+        }
+        if count <= TYPE_TO_CONFIRM {
+            self.typed = None;
+        } else if self.typed.is_none() {
+            self.typed = Some(Input::default());
+        }
+    }
+
+    /// What the action does, by the status each user had when last seen:
+    /// `block 12 users: 9 active → blocked, 2 pending → blocked, 1 already blocked
+    /// (unchanged)`.
+    pub fn preview(&self) -> String {
+        let result = match self.action.resulting_status() {
+            Some(status) => status.to_string(),
+            None => "not archived".into(),
+        };
+        let mut groups: Vec<(&Status, usize)> = Vec::new();
+        let mut unchanged = 0;
+        for chosen in &self.chosen {
+            if !self.changes(&chosen.status) {
+                unchanged += 1;
+            } else if let Some(group) = groups.iter_mut().find(|(s, _)| *s == &chosen.status) {
+                group.1 += 1;
+            } else {
+                groups.push((&chosen.status, 1));
+            }
+        }
+        groups.sort_by_key(|group| std::cmp::Reverse(group.1));
+        let n = self.chosen.len();
+        let mut parts: Vec<String> = groups
+            .iter()
+            .map(|(status, count)| format!("{count} {status} → {result}"))
+            .collect();
+        if unchanged > 0 {
+            let already = if self.action == BulkAction::Unarchive {
+                format!("{unchanged} not archived")
+            } else {
+                format!("{unchanged} already {result}")
+            };
+            parts.push(format!("{already} (unchanged)"));
+        }
+        format!(
+            "{} {n} user{}: {}",
+            self.action.verb(),
+            if n == 1 { "" } else { "s" },
+            parts.join(", ")
+        )
+    }
+
+    /// How many users the action would not change.
+    pub fn unchanged(&self) -> usize {
+        self.chosen.len()
+            - self
+                .chosen
+                .iter()
+                .filter(|c| self.changes(&c.status))
+                .count()
+    }
+
+    /// `3 not seen for 10 min`: users whose status is older than [`STALE`], with the
+    /// oldest's age.
+    pub fn stale(&self) -> Option<String> {
+        let ages: Vec<Duration> = self
+            .chosen
+            .iter()
+            .map(|c| self.asked.saturating_duration_since(c.seen))
+            .filter(|age| *age > STALE)
+            .collect();
+        let oldest = ages.iter().max()?;
+        let minutes = oldest.as_secs().div_ceil(60);
+        Some(format!("{} not seen for {minutes} min", ages.len()))
     }
 
     /// The count typed so far, when one must be typed.
@@ -60,7 +192,7 @@ impl Confirm {
     pub fn confirmed(&self) -> bool {
         self.typed
             .as_ref()
-            .is_none_or(|t| t.value().trim() == self.ids.len().to_string())
+            .is_none_or(|t| t.value().trim() == self.count().to_string())
     }
 }
 

@@ -10,9 +10,11 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::detail::DetailPane;
 use super::form::Form;
+use super::selection::Selected;
 use super::table::{CursorAt, Refusal};
 use super::{Action, App, Effect, Focus, Mode, sends};
 use crate::api::worker::Request;
+use std::time::Instant;
 
 /// How far PgDn and PgUp scroll the detail pane.
 const PANE_PAGE: i64 = 10;
@@ -274,9 +276,10 @@ impl App {
         let Some(user) = self.table.current() else {
             return Vec::new();
         };
-        let (id, name) = (user.id.clone(), user.name.clone());
+        let seen = self.table.shown().map_or_else(Instant::now, |s| s.at);
+        let (id, chosen) = (user.id.clone(), Selected::of(user, seen));
         if self.selected.remove(&id).is_none() {
-            self.selected.insert(id, name);
+            self.selected.insert(id, chosen);
         }
         self.move_by(1)
     }
@@ -284,12 +287,14 @@ impl App {
     /// Selects every row shown, or unselects them when all are selected.
     pub(super) fn select_page(&mut self) {
         let rows = self.table.rows();
+        let seen = self.table.shown().map_or_else(Instant::now, |s| s.at);
         let all = !rows.is_empty() && rows.iter().all(|u| self.selected.contains_key(&u.id));
         for user in rows {
             if all {
                 self.selected.remove(&user.id);
             } else {
-                self.selected.insert(user.id.clone(), user.name.clone());
+                self.selected
+                    .insert(user.id.clone(), Selected::of(user, seen));
             }
         }
     }

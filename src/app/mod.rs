@@ -19,6 +19,7 @@ mod form;
 mod journal;
 pub mod keymap;
 mod keys;
+mod selection;
 mod status;
 mod table;
 
@@ -36,10 +37,11 @@ pub use change::{Change, arrow, filter_text, status_label};
 pub use command::{COMMANDS, CommandLine};
 pub use commands::{COPY_LIMIT, ExportRun};
 pub use detail::{DetailLoad, DetailPane, PaneList};
-pub use dialog::{Confirm, Dialog, TYPE_TO_CONFIRM};
+pub use dialog::{Chosen, Confirm, Dialog, STALE, TYPE_TO_CONFIRM};
 pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
+pub use selection::{Selected, Selection};
 pub use status::Message;
 use status::StatusLine;
 pub use table::{Load, Shown, TableView};
@@ -129,8 +131,8 @@ pub struct App {
     /// The filter line's text, and whether it has the keys.
     filter: Input,
     typing: bool,
-    /// Selected users: id → name, kept across pages and filters.
-    selected: BTreeMap<String, String>,
+    /// Selected users as last seen, kept across pages and filters.
+    selected: Selection,
     detail: Option<DetailPane>,
     focus: Focus,
     /// Whether the detail pane stands beside the table; over it, it takes the focus.
@@ -209,7 +211,7 @@ impl App {
         &self.filter
     }
 
-    pub fn selected(&self) -> &BTreeMap<String, String> {
+    pub fn selected(&self) -> &Selection {
         &self.selected
     }
 
@@ -388,6 +390,12 @@ impl App {
             }
             Action::Confirm => self.confirm(),
             Action::Deny => self.deny(),
+            Action::KeepUnchanged => {
+                if let Some(Dialog::Confirm(confirm)) = self.dialog.as_mut() {
+                    confirm.toggle_unchanged();
+                }
+                Vec::new()
+            }
             Action::Filter => {
                 self.typing = true;
                 Vec::new()

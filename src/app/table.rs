@@ -5,16 +5,19 @@
 //! for; so the rows on screen always answer the query the footer names.
 
 use std::collections::HashSet;
+use std::time::Instant;
 
 use super::Tickets;
 use crate::api::model::{BulkAction, ListQuery, Page, User};
 use crate::api::worker::{Request, RequestId};
 
-/// A page and the query it answers.
+/// A page, the query it answers, and when it came (what it says of statuses is as old
+/// as that).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shown {
     pub query: ListQuery,
     pub page: Page,
+    pub at: Instant,
 }
 
 /// How the query asked for is doing.
@@ -242,7 +245,11 @@ impl TableView {
         }
         match result {
             Ok(page) => {
-                self.show(Shown { query, page });
+                self.show(Shown {
+                    query,
+                    page,
+                    at: Instant::now(),
+                });
                 Answered::Shown(self.fetch_ahead(tickets))
             }
             Err(error) => {
@@ -287,7 +294,11 @@ impl TableView {
         {
             // A failed fetch ahead is silent: turning the page asks again.
             self.ahead = match result {
-                Ok(page) => Ahead::Ready(Shown { query, page }),
+                Ok(page) => Ahead::Ready(Shown {
+                    query,
+                    page,
+                    at: Instant::now(),
+                }),
                 Err(_) => Ahead::None,
             };
         }

@@ -33,14 +33,14 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
     // The query named is the one whose rows are shown.
     let named = match table.shown() {
-        Some(Shown { query, page }) if page.rows.is_empty() => {
+        Some(Shown { query, page, .. }) if page.rows.is_empty() => {
             spans.push(Span::raw(format!(
                 "no users match ({} in all)",
                 thousands(page.total)
             )));
             query
         }
-        Some(Shown { query, page }) => {
+        Some(Shown { query, page, .. }) => {
             let last = page.offset + page.rows.len() as u64;
             let limit = query.limit.max(1);
             spans.push(Span::raw(format!(

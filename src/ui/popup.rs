@@ -22,7 +22,6 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme: &Theme) {
     let keymap = &app.config().keymap;
-    let rect = centered(area, 64, 9);
     let count = dialog.count();
     let names: Vec<String> = dialog
         .names()
@@ -30,22 +29,18 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
         .map(|n| fit(&sanitize(n), 20))
         .collect();
     let more = count.saturating_sub(names.len());
-    let mut lines = vec![
-        Line::from(format!(
-            "{} {count} user{}?",
-            dialog.action().verb(),
-            if count == 1 { "" } else { "s" }
-        )),
-        Line::from(format!(
-            "{}{}",
+    let mut lines = vec![Line::from(dialog.preview())];
+    if count > 0 {
+        lines.push(Line::from(format!(
+            "sent: {}{}",
             names.join(", "),
             if more > 0 {
                 format!(" and {more} more")
             } else {
                 String::new()
             }
-        )),
-    ];
+        )));
+    }
     if dialog.hidden() > 0 {
         lines.push(Line::styled(
             format!(
@@ -54,6 +49,20 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
             ),
             theme.error(),
         ));
+    }
+    if let Some(stale) = dialog.stale() {
+        lines.push(Line::styled(
+            format!("{stale}: their status may have changed since"),
+            theme.error(),
+        ));
+    }
+    if dialog.unchanged() > 0 {
+        let toggle = keymap.key(Action::KeepUnchanged);
+        lines.push(Line::from(if dialog.keeps_unchanged() {
+            format!("the unchanged are sent too ({toggle}: leave them out)")
+        } else {
+            format!("the unchanged are left out ({toggle}: send them too)")
+        }));
     }
     lines.push(Line::default());
     match dialog.typed() {
@@ -64,12 +73,18 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
             )),
             Span::styled(typed.to_string(), theme.selected()),
         ])),
+        None if count == 0 => lines.push(Line::from(format!(
+            "nothing to send · {} close",
+            keymap.keys_of(Action::Deny)
+        ))),
         None => lines.push(Line::from(format!(
-            "{} confirm · {} cancel",
+            "{} send {count} · {} cancel",
             keymap.keys_of(Action::Confirm),
             keymap.keys_of(Action::Deny)
         ))),
     }
+    // The preview wraps at most once more than it has lines.
+    let rect = centered(area, 72, (lines.len() + 3) as u16);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(

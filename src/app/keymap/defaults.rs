@@ -310,6 +310,13 @@ pub(super) const DEFAULTS: &[Default] = &[
         &["n", "N", "esc"],
     ),
     (
+        "keep_unchanged",
+        Action::KeepUnchanged,
+        DIALOG,
+        "send the unchanged too, or not",
+        &["tab"],
+    ),
+    (
         "help",
         Action::Help,
         &[Mode::Table, Mode::Form, Mode::Journal, Mode::Busy],

@@ -40,8 +40,10 @@ fn selection_survives_pages_and_filters() {
 #[test]
 fn the_confirmation_names_the_rows_shown_first_in_table_order() {
     let mut app = started(Dialect::Training, false, 30);
-    app.selected
-        .insert("a-hidden".into(), "not on this page".into());
+    app.selected.insert(
+        "a-hidden".into(),
+        picked("not on this page", Status::Active),
+    );
     for _ in 0..5 {
         app.act(Action::MoveDown);
     }
@@ -179,7 +181,7 @@ fn without_a_selection_the_current_row_is_acted_on() {
     let Some(Dialog::Confirm(confirm)) = &app.dialog else {
         panic!("a confirmation")
     };
-    assert_eq!(confirm.ids, ["u1"]);
+    assert_eq!(confirm.ids(), ["u1"]);
     let (_, action, _) = bulk_request(&app.update(code(KeyCode::Enter)));
     assert_eq!(action, BulkAction::Archive);
 }
@@ -188,7 +190,10 @@ fn without_a_selection_the_current_row_is_acted_on() {
 fn many_users_need_the_count_typed() {
     let mut app = started(Dialect::Crm, false, 300);
     for n in 0..150 {
-        app.selected.insert(format!("u{n}"), format!("user {n}"));
+        app.selected.insert(
+            format!("u{n}"),
+            picked(&format!("user {n}"), Status::Blocked),
+        );
     }
     app.act(Action::Activate);
     assert!(
@@ -306,4 +311,67 @@ fn a_bulk_action_whose_end_never_came_is_told_as_unknown_on_the_way_out() {
     let farewell = app.farewell().expect("something is said");
     assert_eq!(farewell.unknown, 1);
     assert!(farewell.text.contains("not reported"), "{farewell:?}");
+}
+
+#[test]
+fn the_preview_counts_by_last_seen_status_and_leaves_the_unchanged_out() {
+    let mut app = started(Dialect::Crm, false, 30);
+    let old = std::time::Instant::now() - std::time::Duration::from_secs(10 * 60);
+    for (id, status) in [
+        ("a1", Status::Active),
+        ("a2", Status::Active),
+        ("p1", Status::Pending),
+        ("b1", Status::Blocked),
+    ] {
+        app.selected.insert(id.into(), picked(id, status));
+    }
+    // Selected on another page, ten minutes ago.
+    app.selected.insert(
+        "old".into(),
+        Selected {
+            name: "old".into(),
+            status: Status::Active,
+            seen: old,
+        },
+    );
+    app.act(Action::Block);
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation")
+    };
+    assert_eq!(
+        confirm.preview(),
+        "block 5 users: 3 active → blocked, 1 pending → blocked, 1 already blocked (unchanged)"
+    );
+    assert_eq!(confirm.stale().as_deref(), Some("1 not seen for 10 min"));
+    assert_eq!(confirm.count(), 4);
+    assert!(!confirm.ids().contains(&"b1".to_string()));
+    // Tab keeps the unchanged too.
+    app.update(code(KeyCode::Tab));
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation")
+    };
+    assert_eq!(confirm.count(), 5);
+    app.update(code(KeyCode::Tab));
+    let (_, _, ids) = bulk_request(&app.update(key('y')));
+    assert_eq!(ids.len(), 4, "only real changes are sent: {ids:?}");
+}
+
+#[test]
+fn a_page_seen_again_refreshes_the_selection_and_nothing_to_change_sends_nothing() {
+    let mut app = started(Dialect::Training, false, 30);
+    app.act(Action::ToggleSelect);
+    app.selected.get_mut("u0").unwrap().status = Status::Archived;
+    // The page comes again: u0 is active there.
+    let reload = sent(&app.act(Action::Reload));
+    answer_page(&mut app, &reload[0], 30);
+    assert_eq!(app.selected["u0"].status, Status::Active);
+    app.selected.get_mut("u0").unwrap().status = Status::Archived;
+    app.act(Action::Archive);
+    let effects = app.update(key('y'));
+    assert!(sent(&effects).is_empty(), "{effects:?}");
+    assert!(
+        said(&app)[0].starts_with("nothing to archive"),
+        "{:?}",
+        said(&app)
+    );
 }

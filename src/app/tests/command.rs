@@ -111,7 +111,8 @@ fn y_copies_the_id_or_the_selected_ids_and_refuses_too_much() {
     app.act(Action::ToggleSelect);
     assert_eq!(app.update(key('Y')), [Effect::Copy("u0\nu1".into())]);
     for n in 0..20_000 {
-        app.selected.insert(format!("user-{n:06}"), String::new());
+        app.selected
+            .insert(format!("user-{n:06}"), picked("", Status::Active));
     }
     assert!(app.update(key('Y')).is_empty());
     assert!(said(&app)[0].starts_with("not copied"), "{:?}", said(&app));

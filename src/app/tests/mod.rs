@@ -54,6 +54,15 @@ pub(super) fn page_for(query: &ListQuery, total: u64) -> Page {
     }
 }
 
+/// A selected user as seen now, with `status`.
+pub(super) fn picked(name: &str, status: Status) -> Selected {
+    Selected {
+        name: name.into(),
+        status,
+        seen: std::time::Instant::now(),
+    }
+}
+
 pub(super) fn key(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
