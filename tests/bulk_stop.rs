@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::{TOKEN, TestServer};
 use serde_json::{Value, json};
 use userdeck::api::audit::Journal;
-use userdeck::api::bulk::{self, Stop};
+use userdeck::api::bulk::{self, Batch, Stop};
 use userdeck::api::client::{Client, ClientConfig, Token};
 use userdeck::api::model::{BulkAction, BulkReport};
 use userdeck::dialect::Dialect;
@@ -60,10 +60,18 @@ async fn stopped(setup: &Setup, latency: &str, grace: Duration) -> BulkReport {
     let first = faults.arrivals() + 1;
     let (signal, stop) = Stop::new();
     let (client, ids) = (setup.client.clone(), setup.ids.clone());
-    let run =
-        tokio::spawn(
-            async move { bulk::run(&client, BulkAction::Block, &ids, 5, stop, |_| {}).await },
-        );
+    let run = tokio::spawn(async move {
+        bulk::run(
+            &client,
+            BulkAction::Block,
+            &ids,
+            5,
+            &Batch::default(),
+            stop,
+            |_| {},
+        )
+        .await
+    });
     faults.arrived(first).await;
     signal.stop(grace);
     let report = run.await.unwrap();
@@ -135,6 +143,7 @@ async fn block_under(setup: &Setup, faults: &str) -> BulkReport {
         BulkAction::Block,
         &setup.ids,
         5,
+        &Batch::default(),
         Stop::never(),
         |_| {},
     )

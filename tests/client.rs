@@ -12,7 +12,7 @@ use axum::routing::post;
 use common::{TOKEN, TestServer};
 use serde_json::{Value, json};
 use userdeck::api::audit::Journal;
-use userdeck::api::bulk::{self, Stop};
+use userdeck::api::bulk::{self, Batch, Stop};
 use userdeck::api::client::{Client, ClientConfig, Token};
 use userdeck::api::edit::Patch;
 use userdeck::api::error::{ApiError, TransportKind};
@@ -196,6 +196,7 @@ async fn training_every_operation() {
                 created.user.id.clone(),
                 "8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into(),
             ],
+            json!({}),
         )
         .await
         .unwrap();
@@ -384,7 +385,10 @@ async fn reads_are_retried_and_mutations_are_not() {
 
     let (url, count) = fake(|_| (502, "bad gateway")).await;
     let client = Client::new(quick(&url)).unwrap();
-    let e = client.set_status(true, &["u1".into()]).await.unwrap_err();
+    let e = client
+        .set_status(true, &["u1".into()], json!({}))
+        .await
+        .unwrap_err();
     assert!(matches!(e, ApiError::Http { status: 502, .. }));
     assert_eq!(count.load(Ordering::SeqCst), 1, "a mutation is sent once");
 }
@@ -429,9 +433,15 @@ async fn a_bulk_block_isolates_an_unknown_id_and_journals_everything() {
     assert_eq!(ids.len(), 1_200);
 
     let mut progress = Vec::new();
-    let report = bulk::run(&client, BulkAction::Block, &ids, 500, Stop::never(), |p| {
-        progress.push(p)
-    })
+    let report = bulk::run(
+        &client,
+        BulkAction::Block,
+        &ids,
+        500,
+        &Batch::default(),
+        Stop::never(),
+        |p| progress.push(p),
+    )
     .await;
     assert_eq!(report.succeeded.len(), 1_199);
     assert_eq!(
@@ -533,7 +543,16 @@ async fn training_bulk_reports_malformed_and_unknown_ids() {
     let mut ids = live.clone();
     ids.push("uuid-hier".into());
     ids.push("8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into());
-    let report = bulk::run(&client, BulkAction::Archive, &ids, 2, Stop::never(), |_| {}).await;
+    let report = bulk::run(
+        &client,
+        BulkAction::Archive,
+        &ids,
+        2,
+        &Batch::default(),
+        Stop::never(),
+        |_| {},
+    )
+    .await;
     assert_eq!(report.succeeded, live, "reported as given");
     assert_eq!(
         report.failed,
@@ -545,7 +564,16 @@ async fn training_bulk_reports_malformed_and_unknown_ids() {
             )
         ]
     );
-    let refused = bulk::run(&client, BulkAction::Block, &live, 2, Stop::never(), |_| {}).await;
+    let refused = bulk::run(
+        &client,
+        BulkAction::Block,
+        &live,
+        2,
+        &Batch::default(),
+        Stop::never(),
+        |_| {},
+    )
+    .await;
     assert!(refused.succeeded.is_empty() && refused.failed.len() == 3);
     server.stop().await;
 }
@@ -632,6 +660,8 @@ async fn the_worker_answers_pages_details_and_bulk_and_drops_replaced_requests()
             id: RequestId(4),
             action: BulkAction::Archive,
             ids: vec![target.clone()],
+            before: Default::default(),
+            undo_of: None,
         })
         .unwrap();
     let mut done = None;

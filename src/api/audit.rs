@@ -94,8 +94,13 @@ impl Journal {
 
     /// Records how the outcomes of `action` that were unknown were settled: by reading
     /// the users back.
-    pub fn settled(&self, action: &str, settled: &BulkReport) -> std::io::Result<()> {
-        let line = json!({
+    pub fn settled(
+        &self,
+        action: &str,
+        settled: &BulkReport,
+        batch: Option<&str>,
+    ) -> std::io::Result<()> {
+        let mut line = json!({
             "time": now(),
             "event": "settled",
             "by": "reading back",
@@ -104,6 +109,9 @@ impl Journal {
             "failed": reasons(&settled.failed),
             "unknown": reasons(&settled.unknown),
         });
+        if let Some(batch) = batch {
+            line["batch"] = Value::String(batch.to_string());
+        }
         self.append(&line, false)
     }
 

@@ -8,7 +8,7 @@
 //! ids *unknown*, never failed. A [`Stop`] ends the action between chunks; the chunk under
 //! way gets a grace to answer, and its ids stay unknown when none comes.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -16,9 +16,50 @@ use tokio::time::Instant;
 
 use super::client::Client;
 use super::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
-use super::model::{BulkAction, BulkReport, FailReason};
+use super::model::{BulkAction, BulkReport, FailReason, Status};
 use super::settle;
 use crate::dialect::Dialect;
+
+/// One bulk action as the journal knows it: its id, shared by every chunk it sends; the
+/// status each user had before, when known (what an undo restores); and the batch it
+/// undoes, if it is an undo.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    pub id: String,
+    pub before: HashMap<String, Status>,
+    pub undo_of: Option<String>,
+}
+
+impl Batch {
+    /// A new batch with its own id.
+    pub fn new(before: HashMap<String, Status>, undo_of: Option<String>) -> Batch {
+        Batch {
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            before,
+            undo_of,
+        }
+    }
+
+    /// The journal's detail of a chunk of `ids`: the batch, and what is known of their
+    /// statuses before.
+    fn detail(&self, ids: &[String]) -> serde_json::Value {
+        let before: serde_json::Map<String, serde_json::Value> = ids
+            .iter()
+            .filter_map(|id| {
+                let status = self.before.get(id)?;
+                Some((
+                    id.clone(),
+                    serde_json::Value::String(status.as_str().into()),
+                ))
+            })
+            .collect();
+        let mut detail = serde_json::json!({ "batch": self.id, "before": before });
+        if let Some(undone) = &self.undo_of {
+            detail["undo_of"] = serde_json::Value::String(undone.clone());
+        }
+        detail
+    }
+}
 
 /// The default number of ids sent in one request.
 pub const DEFAULT_CHUNK: usize = 500;
@@ -113,13 +154,14 @@ async fn send<T>(stop: &mut Stop, request: impl Future<Output = Result<T, ApiErr
 const ABANDONED: &str = "no answer came before userdeck stopped waiting";
 
 /// Runs `action` on `ids` (duplicates dropped, order kept) in chunks of `chunk`, calling
-/// `progress` as ids settle, until done or stopped. Never fails as a whole: every id ends
-/// up in the report.
+/// `progress` as ids settle, until done or stopped; every chunk journalled as part of
+/// `batch`. Never fails as a whole: every id ends up in the report.
 pub async fn run(
     client: &Client,
     action: BulkAction,
     ids: &[String],
     chunk: usize,
+    batch: &Batch,
     mut stop: Stop,
     mut progress: impl FnMut(Progress),
 ) -> BulkReport {
@@ -152,7 +194,8 @@ pub async fn run(
                     report.not_sent.extend(queue.drain(..).flatten());
                     break;
                 }
-                match send(&mut stop, client.set_status(block, &part)).await {
+                let detail = batch.detail(&part);
+                match send(&mut stop, client.set_status(block, &part, detail)).await {
                     Sent::Answered(Ok(())) => report.succeeded.extend(part),
                     Sent::Answered(Err(e)) if e.is_code(RESOURCE_NOT_FOUND) && part.len() > 1 => {
                         // Try each half on its own, in order, before what comes next.
@@ -199,7 +242,9 @@ pub async fn run(
                     break;
                 }
                 let canonical: Vec<String> = part.iter().map(|(_, c)| c.clone()).collect();
-                match send(&mut stop, client.archive(archive, &canonical)).await {
+                let given_ids: Vec<String> = given().collect();
+                let detail = batch.detail(&given_ids);
+                match send(&mut stop, client.archive(archive, &canonical, detail)).await {
                     Sent::Answered(Ok((succeeded, _failed))) => {
                         let ok: HashSet<&str> = succeeded.iter().map(String::as_str).collect();
                         // Report ids as the operator gave them.
@@ -235,7 +280,7 @@ pub async fn run(
     // Unknown because an answer was lost: read back. Unknown because the operator stopped
     // waiting: left so, to quit at once.
     if !stop.requested() {
-        settle::settle(client, action, &mut report).await;
+        settle::settle(client, action, &mut report, &batch.id).await;
     }
     report
 }

@@ -310,16 +310,21 @@ impl Client {
     }
 
     /// Journals how outcomes that were unknown were settled by reading the users back.
-    pub fn journal_settled(&self, action: &str, settled: &BulkReport) {
+    pub fn journal_settled(&self, action: &str, settled: &BulkReport, batch: Option<&str>) {
         if let Some(journal) = &self.journal
-            && let Err(e) = journal.settled(action, settled)
+            && let Err(e) = journal.settled(action, settled, batch)
         {
             tracing::warn!(error = %e, "cannot write the settlement to the audit journal");
         }
     }
 
     /// crm: sets a status on all of `ids` (all or nothing on the server).
-    pub async fn set_status(&self, block: bool, ids: &[String]) -> Result<(), ApiError> {
+    pub async fn set_status(
+        &self,
+        block: bool,
+        ids: &[String],
+        detail: serde_json::Value,
+    ) -> Result<(), ApiError> {
         let variables = crm::IdsVariables {
             ids: ids.iter().map(cynic::Id::new).collect(),
         };
@@ -342,7 +347,7 @@ impl Client {
                 })
             })
         };
-        self.journalled(action, ids, None, send, |r| outcome_all(ids, r))
+        self.journalled(action, ids, Some(detail), send, |r| outcome_all(ids, r))
             .await
     }
 
@@ -351,6 +356,7 @@ impl Client {
         &self,
         archive: bool,
         ids: &[String],
+        detail: serde_json::Value,
     ) -> Result<(Vec<String>, Vec<String>), ApiError> {
         let variables = training::ArchiveUsersVariables {
             archive,
@@ -360,7 +366,7 @@ impl Client {
         self.journalled(
             action,
             ids,
-            None,
+            Some(detail),
             async {
                 let answer = self
                     .mutate(training::ArchiveUsers::build(variables))

@@ -24,7 +24,7 @@ enum Found {
 }
 
 /// Settles every id of `report.unknown` by reading it back, and journals how.
-pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport) {
+pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport, batch: &str) {
     if report.unknown.is_empty() {
         return;
     }
@@ -66,7 +66,7 @@ pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport
                 .push((id, format!("{why}; reading it back failed too: {e}"))),
         }
     }
-    client.journal_settled(action.verb(), &settled);
+    client.journal_settled(action.verb(), &settled, Some(batch));
     report.read_back.extend(
         settled
             .succeeded
@@ -132,7 +132,7 @@ pub async fn settle_edit(
             Edit::Unknown { lost, read }
         }
     };
-    client.journal_settled(action, &settled);
+    client.journal_settled(action, &settled, None);
     Ok(edit)
 }
 

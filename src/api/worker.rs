@@ -22,7 +22,7 @@ use super::client::Client;
 use super::edit::{self, EditTarget, Edited, UserChanges};
 use super::error::ApiError;
 use super::local::LocalUsers;
-use super::model::{BulkAction, BulkReport, ListQuery, Page, UserDetail};
+use super::model::{BulkAction, BulkReport, ListQuery, Page, Status, UserDetail};
 use super::ops::{self, UserKey};
 use crate::dialect::Dialect;
 use crate::export::{self, ExportError, ExportProgress, ExportRows, ExportTarget};
@@ -70,11 +70,14 @@ pub enum Request {
         target: EditTarget,
         changes: Box<UserChanges>,
     },
-    /// An action on many users.
+    /// An action on many users; `before` is each one's status as last seen (journalled,
+    /// for an undo), `undo_of` the batch it undoes.
     Bulk {
         id: RequestId,
         action: BulkAction,
         ids: Vec<String>,
+        before: HashMap<String, Status>,
+        undo_of: Option<String>,
     },
     /// The rows of a query (or the selection) written to a file.
     Export {
@@ -346,7 +349,14 @@ async fn answer(
                 elapsed: started.elapsed(),
             });
         }
-        Request::Bulk { id, action, ids } => {
+        Request::Bulk {
+            id,
+            action,
+            ids,
+            before,
+            undo_of,
+        } => {
+            let batch = bulk::Batch::new(before, undo_of);
             let _turn = shared.bulk_lock.lock().await;
             let stop = stop.unwrap_or_else(Stop::never);
             let report = bulk::run(
@@ -354,6 +364,7 @@ async fn answer(
                 action,
                 &ids,
                 shared.chunk,
+                &batch,
                 stop,
                 |progress| {
                     let _ = responses.send(Response::BulkProgress { id, progress });

@@ -273,10 +273,13 @@ impl super::App {
             },
             stopping: false,
         });
+        let before = confirm.before();
         vec![Effect::Send(Request::Bulk {
             id,
             action: confirm.action,
             ids,
+            before,
+            undo_of: None,
         })]
     }
 

@@ -72,6 +72,14 @@ impl Confirm {
             .collect()
     }
 
+    /// Each user's status as last seen: journalled with the action, for its undo.
+    pub fn before(&self) -> std::collections::HashMap<String, Status> {
+        self.chosen
+            .iter()
+            .map(|c| (c.id.clone(), c.status.clone()))
+            .collect()
+    }
+
     /// How many users would be sent.
     pub fn count(&self) -> usize {
         self.chosen

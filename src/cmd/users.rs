@@ -252,6 +252,9 @@ async fn act(
         action,
         &ids,
         resolved.profile.chunk_size,
+        // A headless action knows no statuses before it: reading them all first would
+        // double its cost. Its undo says so per id.
+        &bulk::Batch::new(Default::default(), None),
         Stop::never(),
         |Progress { done, .. }| bar.set_position(done as u64),
     )

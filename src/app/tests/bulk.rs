@@ -5,7 +5,11 @@ use super::*;
 
 fn bulk_request(effects: &[Effect]) -> (RequestId, BulkAction, Vec<String>) {
     match &sent(effects)[..] {
-        [Request::Bulk { id, action, ids }] => (*id, *action, ids.clone()),
+        [
+            Request::Bulk {
+                id, action, ids, ..
+            },
+        ] => (*id, *action, ids.clone()),
         other => panic!("{other:?}"),
     }
 }
