@@ -16,14 +16,15 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::AbortHandle;
 
-use super::audit::{self, JournalEntry};
 use super::bulk::{self, Progress, Stop, StopSignal};
 use super::client::Client;
 use super::edit::{self, EditTarget, Edited, UserChanges};
 use super::error::ApiError;
+use super::journal::{self, JournalEntry};
 use super::local::LocalUsers;
 use super::model::{BulkAction, BulkReport, ListQuery, Page, Status, UserDetail};
 use super::ops::{self, UserKey};
+use super::undo::{self, UndoPlan};
 use crate::dialect::Dialect;
 use crate::export::{self, ExportError, ExportProgress, ExportRows, ExportTarget};
 
@@ -45,6 +46,8 @@ pub enum Slot {
     Export,
     /// `:journal`: reading the audit journal.
     Journal,
+    /// Planning an undo: the journal and the users read back.
+    Undo,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +94,12 @@ pub enum Request {
         path: PathBuf,
         limit: usize,
     },
+    /// Plans the undo of the journal's entry `entry` (None: the newest batch not undone).
+    PlanUndo {
+        id: RequestId,
+        path: PathBuf,
+        entry: Option<String>,
+    },
     /// Stop the bulk actions under way or waiting: no new chunk starts, and the chunk
     /// under way gets `grace` to answer.
     StopBulk { grace: Duration },
@@ -106,6 +115,7 @@ impl Request {
             Request::Edit { id, .. } => Some((*id, Slot::Edit)),
             Request::Export { id, .. } => Some((*id, Slot::Export)),
             Request::Journal { id, .. } => Some((*id, Slot::Journal)),
+            Request::PlanUndo { id, .. } => Some((*id, Slot::Undo)),
             Request::Prefetch { id, .. } => Some((*id, Slot::Prefetch)),
             Request::Detail { id, .. } => Some((*id, Slot::Detail)),
             Request::Bulk { id, .. } => Some((*id, Slot::Bulk)),
@@ -151,6 +161,10 @@ pub enum Response {
     Journal {
         id: RequestId,
         result: Result<Vec<JournalEntry>, String>,
+    },
+    UndoPlanned {
+        id: RequestId,
+        result: Result<UndoPlan, String>,
     },
     BulkProgress {
         id: RequestId,
@@ -334,11 +348,15 @@ async fn answer(
             let _ = responses.send(Response::Exported { id, result });
         }
         Request::Journal { id, path, limit } => {
-            let result = tokio::task::spawn_blocking(move || audit::read(&path, limit))
+            let result = tokio::task::spawn_blocking(move || journal::read(&path, limit))
                 .await
                 .map_err(|e| e.to_string())
                 .and_then(|read| read.map_err(|e| e.to_string()));
             let _ = responses.send(Response::Journal { id, result });
+        }
+        Request::PlanUndo { id, path, entry } => {
+            let result = plan_undo(&shared.client, path, entry).await;
+            let _ = responses.send(Response::UndoPlanned { id, result });
         }
         Request::Detail { id, key } => {
             let result = ops::detail(&shared.client, &key).await.map(Box::new);
@@ -383,6 +401,26 @@ async fn answer(
         }
         Request::StopBulk { .. } => {}
     }
+}
+
+/// Reads the journal, picks the entry, reads its users back and plans the undo.
+async fn plan_undo(
+    client: &Client,
+    path: PathBuf,
+    entry: Option<String>,
+) -> Result<UndoPlan, String> {
+    let entries = tokio::task::spawn_blocking(move || journal::read(&path, undo::SEARCHED))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot read the journal: {e}"))?;
+    let chosen = undo::chosen(&entries, entry.as_deref())?;
+    let succeeded = chosen
+        .outcome
+        .as_ref()
+        .map(|o| o.succeeded.clone())
+        .unwrap_or_default();
+    let now = undo::read_statuses(client, &succeeded).await?;
+    undo::plan(chosen, &entries, &now)
 }
 
 /// The page of `query` holding `user`, with the query for it (its offset); the first

@@ -139,6 +139,10 @@ pub enum Action {
     Copy,
     /// Show the audit journal.
     Journal,
+    /// Undo the last batch (in the journal: the entry under the cursor).
+    Undo,
+    /// Run the last bulk action again on the ids that failed.
+    Retry,
     /// Show the keys.
     Help,
     /// Close the pane, clear the filter, or dismiss the messages.

@@ -60,6 +60,10 @@ impl App {
                 self.journal_read(id, result);
                 Vec::new()
             }
+            Response::UndoPlanned { id, result } => {
+                self.undo_planned(id, result);
+                Vec::new()
+            }
             Response::BulkProgress { id, progress } => {
                 if let Some(run) = self.bulk.as_mut().filter(|run| run.id == id) {
                     run.progress = progress;
@@ -145,6 +149,7 @@ impl App {
             }
             Slot::Export => self.exported(id, Err(crate::export::ExportError::Abandoned(text))),
             Slot::Journal => self.journal_read(id, Err(text)),
+            Slot::Undo => self.undo_planned(id, Err(text)),
             Slot::Edit => {
                 if let Some(form) = self.form.as_mut().filter(|f| f.sending() == Some(id)) {
                     form.refused(format!("{text}; whether it was saved is unknown"), None);

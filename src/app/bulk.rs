@@ -232,6 +232,7 @@ impl super::App {
                 Vec::new()
             }
             Some(Dialog::Quit) => self.stop_bulk(GRACE),
+            Some(Dialog::Undo(plan)) => self.run_undo(plan),
             Some(Dialog::Discard { then_quit }) => {
                 self.form = None;
                 if then_quit {
@@ -249,6 +250,7 @@ impl super::App {
             Some(Dialog::Confirm(_)) => self.status.notice("cancelled: nothing was sent"),
             Some(Dialog::Quit) => self.status.notice("the bulk action goes on"),
             Some(Dialog::Discard { .. }) => {}
+            Some(Dialog::Undo(_)) => self.status.notice("not undone: nothing was sent"),
             None => {}
         }
         Vec::new()
@@ -263,23 +265,34 @@ impl super::App {
             ));
             return Vec::new();
         }
+        self.start_bulk(confirm.action, ids, confirm.before(), None)
+    }
+
+    /// Sends `action` for `ids` as a batch (`before`: their statuses as last seen;
+    /// `undo_of`: the batch it undoes) and follows its progress.
+    pub(super) fn start_bulk(
+        &mut self,
+        action: BulkAction,
+        ids: Vec<String>,
+        before: HashMap<String, crate::api::model::Status>,
+        undo_of: Option<String>,
+    ) -> Vec<Effect> {
         let id = self.tickets.issue();
         self.bulk = Some(BulkRun {
             id,
-            action: confirm.action,
+            action,
             progress: Progress {
                 done: 0,
                 total: ids.len(),
             },
             stopping: false,
         });
-        let before = confirm.before();
         vec![Effect::Send(Request::Bulk {
             id,
-            action: confirm.action,
+            action,
             ids,
             before,
-            undo_of: None,
+            undo_of,
         })]
     }
 
@@ -348,6 +361,11 @@ impl super::App {
         }
         self.status.succeeded(Source::Bulk);
         self.status.summary(summary(action, report));
+        let failed: Vec<String> = report.failed.iter().map(|(id, _)| id.clone()).collect();
+        self.failed = (!failed.is_empty()).then_some(super::undo::Failed {
+            action,
+            ids: failed,
+        });
         self.act(Action::Reload)
     }
 }

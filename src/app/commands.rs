@@ -5,7 +5,7 @@ use super::command::{self, Command};
 use super::detail::DetailPane;
 use super::journal::{JOURNAL_LIMIT, JournalView};
 use super::{Action, App, Effect, Focus, Mode, PaneList};
-use crate::api::audit::JournalEntry;
+use crate::api::journal::JournalEntry;
 use crate::api::ops::UserKey;
 use crate::api::worker::{Request, RequestId};
 use crate::dialect::Dialect;

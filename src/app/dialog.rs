@@ -7,6 +7,7 @@ use tui_input::Input;
 use std::time::{Duration, Instant};
 
 use crate::api::model::{BulkAction, Status};
+use crate::api::undo::UndoPlan;
 
 /// From this many users on, a bulk action is confirmed by typing the count.
 pub const TYPE_TO_CONFIRM: usize = 100;
@@ -214,6 +215,8 @@ pub enum Dialog {
     Discard {
         then_quit: bool,
     },
+    /// Undo a batch, as planned?
+    Undo(UndoPlan),
 }
 
 impl Dialog {
@@ -221,7 +224,7 @@ impl Dialog {
     pub fn input(&mut self) -> Option<&mut Input> {
         match self {
             Dialog::Confirm(confirm) => confirm.typed.as_mut(),
-            Dialog::Quit | Dialog::Discard { .. } => None,
+            Dialog::Quit | Dialog::Discard { .. } | Dialog::Undo(_) => None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The audit journal as the dashboard shows it (`:journal`): newest first, with a cursor,
 //! and the state of reading it.
 
-use crate::api::audit::JournalEntry;
+use crate::api::journal::JournalEntry;
 use crate::api::worker::RequestId;
 
 /// How many entries the view reads, newest first.

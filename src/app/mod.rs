@@ -22,6 +22,7 @@ mod keys;
 mod selection;
 mod status;
 mod table;
+mod undo;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -147,6 +148,10 @@ pub struct App {
     commanding: bool,
     export: Option<ExportRun>,
     journal: Option<JournalView>,
+    /// The undo being planned.
+    undoing: Option<RequestId>,
+    /// What failed in the last bulk action, for `R`.
+    failed: Option<undo::Failed>,
     /// The help screen, and the mode it was opened from (its keys are listed first).
     help: Option<Mode>,
     bulk: Option<BulkRun>,
@@ -188,6 +193,8 @@ impl App {
             commanding: false,
             export: None,
             journal: None,
+            undoing: None,
+            failed: None,
             help: None,
             bulk: None,
             latency: None,
@@ -445,6 +452,8 @@ impl App {
             | Action::HistoryPrev
             | Action::HistoryNext => self.command_act(action),
             Action::Copy => self.copy(),
+            Action::Undo => self.undo(),
+            Action::Retry => self.retry(),
             Action::Journal => self.open_journal(),
         }
     }

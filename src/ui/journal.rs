@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::Theme;
-use crate::api::audit::JournalEntry;
+use crate::api::journal::JournalEntry;
 use crate::app::{Action, App, JournalLoad, JournalView};
 use crate::text::{fit, head, sanitize};
 
@@ -23,7 +23,9 @@ fn line(entry: &JournalEntry) -> String {
         Some(o) => {
             let mut text = format!(
                 "{} ok · {} failed · {} unknown",
-                o.succeeded, o.failed, o.unknown
+                o.succeeded.len(),
+                o.failed.len(),
+                o.unknown.len()
             );
             if let Some(error) = &o.error {
                 text.push_str(&format!(" · {}", sanitize(error)));
@@ -32,8 +34,12 @@ fn line(entry: &JournalEntry) -> String {
         }
     };
     // The outcome before the ids: an error message may be long, the ids longer.
+    let undo = match &entry.undo_of {
+        Some(batch) => format!(" (undo of {})", sanitize(head(batch, 8))),
+        None => String::new(),
+    };
     format!(
-        "{:<19}  {:<16} {:<12} {outcome}  {ids}",
+        "{:<19}  {:<16} {:<12} {outcome}{undo}  {ids}",
         sanitize(head(&entry.time, 19)),
         sanitize(&entry.action),
         sanitize(&entry.profile),

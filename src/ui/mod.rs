@@ -139,6 +139,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match app.dialog() {
         Some(Dialog::Confirm(confirm)) => popup::confirm(frame, area, app, confirm, &theme),
         Some(Dialog::Quit) => popup::quit(frame, area, app, &theme),
+        Some(Dialog::Undo(plan)) => popup::undo(frame, area, app, plan, &theme),
         Some(Dialog::Discard { then_quit }) => form::discard(frame, area, app, *then_quit, &theme),
         None => {}
     }

@@ -6,9 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 use super::Theme;
+use crate::api::undo::UndoPlan;
 use crate::app::keymap::Binding;
 use crate::app::{Action, App, BulkRun, COMMANDS, Confirm, GRACE, Mode};
-use crate::text::{fit, sanitize};
+use crate::text::{self, fit, sanitize};
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
@@ -95,6 +96,52 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
         ),
         rect,
     );
+}
+
+/// Undoing a batch: what goes back, and who is left alone and why.
+pub fn undo(frame: &mut Frame, area: Rect, app: &App, plan: &UndoPlan, theme: &Theme) {
+    let keymap = &app.config().keymap;
+    let mut lines = vec![
+        Line::from(plan.summary()),
+        Line::styled(
+            format!(
+                "batch {} of {}",
+                sanitize(text::head(&plan.batch, 8)),
+                sanitize(text::head(&plan.time, 19))
+            ),
+            theme.dim(),
+        ),
+    ];
+    const SHOWN: usize = 5;
+    for (id, why) in plan.left.iter().take(SHOWN) {
+        lines.push(Line::styled(
+            fit(
+                &format!("left alone: {} — {}", sanitize(id), sanitize(why)),
+                70,
+            ),
+            theme.error(),
+        ));
+    }
+    if plan.left.len() > SHOWN {
+        lines.push(Line::styled(
+            format!("and {} more left alone", plan.left.len() - SHOWN),
+            theme.error(),
+        ));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(if plan.ids.is_empty() {
+        format!("nothing to undo · {} close", keymap.keys_of(Action::Deny))
+    } else {
+        format!(
+            "{} {} {} · {} cancel",
+            keymap.keys_of(Action::Confirm),
+            plan.action.verb(),
+            plan.ids.len(),
+            keymap.keys_of(Action::Deny)
+        )
+    }));
+    let rect = centered(area, 76, (lines.len() + 2) as u16);
+    question(frame, rect, lines, " undo? ", theme);
 }
 
 /// Quitting while a bulk action runs: what stopping does.

@@ -240,6 +240,20 @@ pub(super) const DEFAULTS: &[Default] = &[
     ),
     ("journal", Action::Journal, TABLE, "the audit journal", &[]),
     (
+        "undo",
+        Action::Undo,
+        LISTS,
+        "undo the last batch (journal: this one)",
+        &["u"],
+    ),
+    (
+        "retry",
+        Action::Retry,
+        TABLE,
+        "try the failed ids again",
+        &["R"],
+    ),
+    (
         "run_command",
         Action::RunCommand,
         COMMAND,

@@ -379,3 +379,104 @@ fn a_page_seen_again_refreshes_the_selection_and_nothing_to_change_sends_nothing
         said(&app)
     );
 }
+
+#[test]
+fn u_plans_the_undo_and_y_sends_the_reverse_as_an_undo_of_the_batch() {
+    use crate::api::undo::UndoPlan;
+    let mut config = config(Dialect::Crm, false);
+    config.journal = Some("/nowhere/audit.jsonl".into());
+    let (mut app, effects) = App::new(config);
+    answer_page(&mut app, &sent(&effects)[0], 10);
+    let effects = app.update(key('u'));
+    let [Request::PlanUndo { id, entry, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(entry, &None, "the last batch");
+    let plan = UndoPlan {
+        batch: "b1".into(),
+        time: "2026-11-30T10:00:00Z".into(),
+        of: BulkAction::Block,
+        action: BulkAction::Activate,
+        ids: vec!["u1".into(), "u2".into()],
+        now: [("u1".to_string(), Status::Blocked)].into(),
+        left: vec![("u3".into(), "was pending".into())],
+    };
+    app.update(Event::Worker(Response::UndoPlanned {
+        id: *id,
+        result: Ok(plan),
+    }));
+    assert!(matches!(app.dialog, Some(Dialog::Undo(_))));
+    let effects = app.update(key('y'));
+    let [
+        Request::Bulk {
+            action,
+            ids,
+            undo_of,
+            ..
+        },
+    ] = &sent(&effects)[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        (action, ids.as_slice(), undo_of.as_deref()),
+        (
+            &BulkAction::Activate,
+            &["u1".to_string(), "u2".to_string()][..],
+            Some("b1")
+        )
+    );
+}
+
+#[test]
+fn a_refused_undo_is_said_and_sends_nothing() {
+    let mut config = config(Dialect::Crm, false);
+    config.journal = Some("/nowhere/audit.jsonl".into());
+    let (mut app, effects) = App::new(config);
+    answer_page(&mut app, &sent(&effects)[0], 10);
+    let effects = app.update(key('u'));
+    let [Request::PlanUndo { id, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    app.update(Event::Worker(Response::UndoPlanned {
+        id: *id,
+        result: Err("already undone, at 10:00".into()),
+    }));
+    assert!(app.dialog.is_none());
+    assert_eq!(said(&app), ["not undone: already undone, at 10:00"]);
+    // The demo journals nothing: nothing to undo.
+    let mut app = started(Dialect::Crm, false, 10);
+    assert!(app.update(key('u')).is_empty());
+}
+
+#[test]
+fn r_tries_again_only_the_ids_that_failed() {
+    let mut app = started(Dialect::Crm, false, 10);
+    for n in 0..3 {
+        app.selected.insert(
+            format!("u{n}"),
+            picked(&format!("user {n}"), Status::Active),
+        );
+    }
+    app.act(Action::Block);
+    let (id, _, ids) = bulk_request(&app.update(key('y')));
+    assert_eq!(ids.len(), 3);
+    let report = BulkReport {
+        succeeded: vec!["u0".into()],
+        failed: vec![
+            ("u1".into(), FailReason::Error("boom".into())),
+            ("u2".into(), FailReason::Error("boom".into())),
+        ],
+        ..BulkReport::default()
+    };
+    app.update(Event::Worker(Response::BulkDone {
+        id,
+        action: BulkAction::Block,
+        report,
+        elapsed: Duration::ZERO,
+    }));
+    app.update(key('R'));
+    let (_, action, ids) = bulk_request(&app.update(key('y')));
+    assert_eq!(action, BulkAction::Block);
+    assert_eq!(ids, ["u1", "u2"]);
+}

@@ -1,0 +1,321 @@
+//! Taking a batch back: which of its users go back to the status they had before, by the
+//! reverse action, and which cannot (and why) — planned from the journal and from the
+//! users' statuses read back now. A batch already undone, or whose users changed since,
+//! is refused, naming them.
+
+use std::collections::HashMap;
+
+use futures_util::StreamExt;
+
+use super::client::Client;
+use super::journal::JournalEntry;
+use super::model::{BulkAction, Status};
+use super::ops;
+
+/// How many of the journal's newest entries an undo looks among.
+pub const SEARCHED: usize = 1000;
+
+/// What an undo will do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndoPlan {
+    /// The batch undone, and when it ran.
+    pub batch: String,
+    pub time: String,
+    /// Its action, and the reverse the undo sends.
+    pub of: BulkAction,
+    pub action: BulkAction,
+    /// The users the reverse is sent for, with their status now (the undo's "before").
+    pub ids: Vec<String>,
+    pub now: HashMap<String, Status>,
+    /// The users left alone, each with why.
+    pub left: Vec<(String, String)>,
+}
+
+impl UndoPlan {
+    /// `undo block of 12 users: 9 blocked → active; 3 left alone`.
+    pub fn summary(&self) -> String {
+        let result = |action: BulkAction| match action.resulting_status() {
+            Some(status) => status.to_string(),
+            None => "not archived".into(),
+        };
+        let mut text = format!(
+            "undo {} of {} users: {} {} → {}",
+            self.of.verb(),
+            self.ids.len() + self.left.len(),
+            self.ids.len(),
+            result(self.of),
+            result(self.action)
+        );
+        if !self.left.is_empty() {
+            text.push_str(&format!("; {} left alone", self.left.len()));
+        }
+        text
+    }
+}
+
+/// The action a batch is, if it is a bulk action.
+pub fn bulk_action(action: &str) -> Option<BulkAction> {
+    [
+        BulkAction::Block,
+        BulkAction::Activate,
+        BulkAction::Archive,
+        BulkAction::Unarchive,
+    ]
+    .into_iter()
+    .find(|a| a.verb() == action)
+}
+
+fn reverse(action: BulkAction) -> BulkAction {
+    match action {
+        BulkAction::Block => BulkAction::Activate,
+        BulkAction::Activate => BulkAction::Block,
+        BulkAction::Archive => BulkAction::Unarchive,
+        BulkAction::Unarchive => BulkAction::Archive,
+    }
+}
+
+/// The entry an undo names: by its id or a prefix of it (six characters or more), or,
+/// without one, the newest batch not undone yet that is not an undo itself.
+pub fn chosen<'a>(
+    entries: &'a [JournalEntry],
+    named: Option<&str>,
+) -> Result<&'a JournalEntry, String> {
+    let undone = |e: &JournalEntry| {
+        entries
+            .iter()
+            .any(|u| u.undo_of.as_deref() == Some(&e.entry))
+    };
+    let Some(named) = named else {
+        return entries
+            .iter()
+            .find(|e| bulk_action(&e.action).is_some() && e.undo_of.is_none() && !undone(e))
+            .ok_or_else(|| "no batch to undo in the journal".to_string());
+    };
+    if named.chars().count() < 6 {
+        return Err(format!(
+            "{named:?}: give at least 6 characters of the entry"
+        ));
+    }
+    let fitting: Vec<&JournalEntry> = entries
+        .iter()
+        .filter(|e| e.entry.starts_with(named))
+        .collect();
+    match fitting[..] {
+        [one] => Ok(one),
+        [] => Err(format!("no entry {named:?} among the journal's newest")),
+        _ => Err(format!(
+            "{named:?} names {} entries: give more of it",
+            fitting.len()
+        )),
+    }
+}
+
+/// Plans the undo of `entry`; `entries` is the journal (to see whether it was undone),
+/// `now` each succeeded user's status read back now (None: not found).
+pub fn plan(
+    entry: &JournalEntry,
+    entries: &[JournalEntry],
+    now: &HashMap<String, Option<Status>>,
+) -> Result<UndoPlan, String> {
+    let Some(of) = bulk_action(&entry.action) else {
+        return Err(format!(
+            "{} cannot be undone: only block, activate, archive and unarchive can",
+            entry.action
+        ));
+    };
+    if let Some(undo) = entries
+        .iter()
+        .find(|e| e.undo_of.as_deref() == Some(&entry.entry))
+    {
+        return Err(format!("already undone, at {}", undo.time));
+    }
+    let Some(outcome) = &entry.outcome else {
+        return Err("its outcome was never written: what it changed is not known".into());
+    };
+    let changed: Vec<String> = outcome
+        .succeeded
+        .iter()
+        .filter_map(|id| match now.get(id) {
+            Some(Some(status)) if of.holds(status) => None,
+            Some(Some(status)) => Some(format!("{id} is {status} now")),
+            _ => Some(format!("{id} is no longer found")),
+        })
+        .collect();
+    if !changed.is_empty() {
+        return Err(format!(
+            "users changed since, nothing was undone: {}",
+            changed.join(", ")
+        ));
+    }
+    let action = reverse(of);
+    let mut plan = UndoPlan {
+        batch: entry.entry.clone(),
+        time: entry.time.clone(),
+        of,
+        action,
+        ids: Vec::new(),
+        now: HashMap::new(),
+        left: Vec::new(),
+    };
+    for id in &outcome.succeeded {
+        let before = entry.before.get(id).and_then(|b| Status::parse(b));
+        let why = match before {
+            None => Some("its status before was not recorded".to_string()),
+            Some(before) if of.holds(&before) => Some(format!("was {before} already")),
+            Some(Status::Pending) => {
+                Some("was pending: the API cannot make a user pending again".to_string())
+            }
+            Some(before) if action.holds(&before) => None,
+            Some(before) => Some(format!(
+                "was {before}: {} does not give that back",
+                action.verb()
+            )),
+        };
+        match why {
+            Some(why) => plan.left.push((id.clone(), why)),
+            None => {
+                plan.ids.push(id.clone());
+                if let Some(Some(status)) = now.get(id) {
+                    plan.now.insert(id.clone(), status.clone());
+                }
+            }
+        }
+    }
+    for id in &outcome.unknown {
+        plan.left
+            .push((id.clone(), "its outcome is unknown".into()));
+    }
+    Ok(plan)
+}
+
+/// Reads the statuses of `ids` now, a few at a time; None for a user not found.
+pub async fn read_statuses(
+    client: &Client,
+    ids: &[String],
+) -> Result<HashMap<String, Option<Status>>, String> {
+    let read = futures_util::stream::iter(ids.to_vec())
+        .map(|id| async move {
+            let status = ops::status_of(client, &id).await;
+            (id, status)
+        })
+        .buffered(8)
+        .collect::<Vec<_>>()
+        .await;
+    read.into_iter()
+        .map(|(id, status)| match status {
+            Ok(status) => Ok((id, status)),
+            Err(e) => Err(format!("reading {id} back failed: {e}")),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::api::journal::EntryOutcome;
+
+    fn block(before: &[(&str, &str)], succeeded: &[&str]) -> JournalEntry {
+        JournalEntry {
+            entry: "batch-1".into(),
+            time: "2026-11-30T10:00:00Z".into(),
+            action: "block".into(),
+            ids: before.iter().map(|(id, _)| id.to_string()).collect(),
+            before: before
+                .iter()
+                .map(|(id, s)| (id.to_string(), s.to_string()))
+                .collect::<BTreeMap<_, _>>(),
+            outcome: Some(EntryOutcome {
+                succeeded: succeeded.iter().map(|s| s.to_string()).collect(),
+                ..EntryOutcome::default()
+            }),
+            ..JournalEntry::default()
+        }
+    }
+
+    fn all_blocked(ids: &[&str]) -> HashMap<String, Option<Status>> {
+        ids.iter()
+            .map(|id| (id.to_string(), Some(Status::Blocked)))
+            .collect()
+    }
+
+    #[test]
+    fn active_users_go_back_and_pending_ones_are_said_not_reversible() {
+        let entry = block(
+            &[
+                ("a", "active"),
+                ("b", "active"),
+                ("p", "pending"),
+                ("x", "blocked"),
+            ],
+            &["a", "b", "p", "x"],
+        );
+        let plan = plan(
+            &entry,
+            std::slice::from_ref(&entry),
+            &all_blocked(&["a", "b", "p", "x"]),
+        )
+        .unwrap();
+        assert_eq!(plan.action, BulkAction::Activate);
+        assert_eq!(plan.ids, ["a", "b"]);
+        assert_eq!(
+            plan.left,
+            [
+                (
+                    "p".to_string(),
+                    "was pending: the API cannot make a user pending again".to_string()
+                ),
+                ("x".to_string(), "was blocked already".to_string())
+            ]
+        );
+        assert_eq!(
+            plan.summary(),
+            "undo block of 4 users: 2 blocked → active; 2 left alone"
+        );
+    }
+
+    #[test]
+    fn a_batch_undone_or_changed_since_is_refused() {
+        let entry = block(&[("a", "active"), ("b", "active")], &["a", "b"]);
+        let undo = JournalEntry {
+            entry: "batch-2".into(),
+            undo_of: Some("batch-1".into()),
+            ..JournalEntry::default()
+        };
+        let now = all_blocked(&["a", "b"]);
+        let refused = plan(&entry, &[undo, entry.clone()], &now).unwrap_err();
+        assert!(refused.starts_with("already undone"), "{refused}");
+        let mut now = now;
+        now.insert("b".into(), Some(Status::Active));
+        let refused = plan(&entry, std::slice::from_ref(&entry), &now).unwrap_err();
+        assert!(refused.contains("b is active now"), "{refused}");
+        // An edit is no batch to undo.
+        let edit = JournalEntry {
+            action: "update".into(),
+            ..entry.clone()
+        };
+        assert!(plan(&edit, &[], &HashMap::new()).is_err());
+    }
+
+    #[test]
+    fn the_entry_is_the_newest_batch_not_undone_or_the_one_named() {
+        let older = block(&[("a", "active")], &["a"]);
+        let newer = JournalEntry {
+            entry: "batch-9".into(),
+            undo_of: Some("batch-1".into()),
+            action: "activate".into(),
+            ..JournalEntry::default()
+        };
+        let entries = [newer.clone(), older.clone()];
+        let err = chosen(&entries, None).unwrap_err();
+        assert_eq!(
+            err, "no batch to undo in the journal",
+            "the older one is undone"
+        );
+        let entries = [older.clone()];
+        assert_eq!(chosen(&entries, None).unwrap().entry, "batch-1");
+        assert_eq!(chosen(&entries, Some("batch-")).unwrap().entry, "batch-1");
+        assert!(chosen(&entries, Some("bat")).is_err());
+    }
+}
