@@ -73,6 +73,11 @@ pub enum Command {
     /// Show the merged configuration or where the config file is
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// List the audit journal's entries (bulk batches and edits), newest first
+    Journal(JournalArgs),
+    /// Take a batch back: each user returns to the status it had before, where the API
+    /// can do that (the last batch not undone, or ENTRY)
+    Undo(UndoArgs),
     /// The dashboard on a demo server started in this process (with a random token)
     Demo(DemoArgs),
     /// Serve the embedded GraphQL server (either contract) with demo data
@@ -84,6 +89,26 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `userdeck man > ~/.local/share/man/man1/userdeck.1`
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// How many entries, newest first
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub limit: u64,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The entry to undo: its id, or at least 6 characters of it (`userdeck journal`)
+    pub entry: Option<String>,
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -75,10 +75,12 @@ fn reverse(action: BulkAction) -> BulkAction {
 }
 
 /// The entry an undo names: by its id or a prefix of it (six characters or more), or,
-/// without one, the newest batch not undone yet that is not an undo itself.
+/// without one, the newest batch of `profile` not undone yet that is not an undo itself.
+/// An entry of another profile is refused: its users live on another server.
 pub fn chosen<'a>(
     entries: &'a [JournalEntry],
     named: Option<&str>,
+    profile: &str,
 ) -> Result<&'a JournalEntry, String> {
     let undone = |e: &JournalEntry| {
         entries
@@ -88,8 +90,13 @@ pub fn chosen<'a>(
     let Some(named) = named else {
         return entries
             .iter()
-            .find(|e| bulk_action(&e.action).is_some() && e.undo_of.is_none() && !undone(e))
-            .ok_or_else(|| "no batch to undo in the journal".to_string());
+            .find(|e| {
+                e.profile == profile
+                    && bulk_action(&e.action).is_some()
+                    && e.undo_of.is_none()
+                    && !undone(e)
+            })
+            .ok_or_else(|| format!("no batch of profile {profile:?} to undo in the journal"));
     };
     if named.chars().count() < 6 {
         return Err(format!(
@@ -101,6 +108,10 @@ pub fn chosen<'a>(
         .filter(|e| e.entry.starts_with(named))
         .collect();
     match fitting[..] {
+        [one] if one.profile != profile => Err(format!(
+            "entry {} was on profile {:?}, not {profile:?}: undo it with --profile {}",
+            one.entry, one.profile, one.profile
+        )),
         [one] => Ok(one),
         [] => Err(format!("no entry {named:?} among the journal's newest")),
         _ => Err(format!(
@@ -308,14 +319,21 @@ mod tests {
             ..JournalEntry::default()
         };
         let entries = [newer.clone(), older.clone()];
-        let err = chosen(&entries, None).unwrap_err();
+        let err = chosen(&entries, None, "").unwrap_err();
         assert_eq!(
-            err, "no batch to undo in the journal",
+            err, "no batch of profile \"\" to undo in the journal",
             "the older one is undone"
         );
         let entries = [older.clone()];
-        assert_eq!(chosen(&entries, None).unwrap().entry, "batch-1");
-        assert_eq!(chosen(&entries, Some("batch-")).unwrap().entry, "batch-1");
-        assert!(chosen(&entries, Some("bat")).is_err());
+        assert_eq!(chosen(&entries, None, "").unwrap().entry, "batch-1");
+        assert_eq!(
+            chosen(&entries, Some("batch-"), "").unwrap().entry,
+            "batch-1"
+        );
+        assert!(chosen(&entries, Some("bat"), "").is_err());
+        // Another profile's batch is not this one's to undo.
+        assert!(chosen(&entries, None, "prod").is_err());
+        let refused = chosen(&entries, Some("batch-1"), "prod").unwrap_err();
+        assert!(refused.contains("--profile"), "{refused}");
     }
 }

@@ -99,6 +99,8 @@ pub enum Request {
         id: RequestId,
         path: PathBuf,
         entry: Option<String>,
+        /// The profile the dashboard runs on: only its batches can be undone here.
+        profile: String,
     },
     /// Stop the bulk actions under way or waiting: no new chunk starts, and the chunk
     /// under way gets `grace` to answer.
@@ -354,8 +356,13 @@ async fn answer(
                 .and_then(|read| read.map_err(|e| e.to_string()));
             let _ = responses.send(Response::Journal { id, result });
         }
-        Request::PlanUndo { id, path, entry } => {
-            let result = plan_undo(&shared.client, path, entry).await;
+        Request::PlanUndo {
+            id,
+            path,
+            entry,
+            profile,
+        } => {
+            let result = plan_undo(&shared.client, path, entry, &profile).await;
             let _ = responses.send(Response::UndoPlanned { id, result });
         }
         Request::Detail { id, key } => {
@@ -408,12 +415,13 @@ async fn plan_undo(
     client: &Client,
     path: PathBuf,
     entry: Option<String>,
+    profile: &str,
 ) -> Result<UndoPlan, String> {
     let entries = tokio::task::spawn_blocking(move || journal::read(&path, undo::SEARCHED))
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| format!("cannot read the journal: {e}"))?;
-    let chosen = undo::chosen(&entries, entry.as_deref())?;
+    let chosen = undo::chosen(&entries, entry.as_deref(), profile)?;
     let succeeded = chosen
         .outcome
         .as_ref()

@@ -265,6 +265,10 @@ impl super::App {
             ));
             return Vec::new();
         }
+        // Users left out because they already hold it need no more attention.
+        for unchanged in confirm.left_out() {
+            self.selected.remove(&unchanged);
+        }
         self.start_bulk(confirm.action, ids, confirm.before(), None)
     }
 

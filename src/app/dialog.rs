@@ -81,6 +81,15 @@ impl Confirm {
             .collect()
     }
 
+    /// The users left out: the action would not change them, and they are not kept.
+    pub fn left_out(&self) -> Vec<String> {
+        self.chosen
+            .iter()
+            .filter(|c| !self.keep_unchanged && !self.changes(&c.status))
+            .map(|c| c.id.clone())
+            .collect()
+    }
+
     /// How many users would be sent.
     pub fn count(&self) -> usize {
         self.chosen

@@ -43,7 +43,13 @@ impl App {
         self.undoing = Some(id);
         self.status
             .notice("reading the journal and the users back before undoing…");
-        vec![Effect::Send(Request::PlanUndo { id, path, entry })]
+        let profile = self.config.profile.clone();
+        vec![Effect::Send(Request::PlanUndo {
+            id,
+            path,
+            entry,
+            profile,
+        })]
     }
 
     /// The plan came: asked first, or said why there is nothing to undo.

@@ -7,6 +7,7 @@
 mod dashboard;
 mod edit;
 mod ids;
+mod journal;
 mod print;
 mod users;
 
@@ -144,6 +145,16 @@ pub async fn users(global: &GlobalArgs, command: UsersCommand) -> Result<(), Fai
         csv_raw: global.csv_raw,
     };
     users::run(&resolved, &client, command, printing).await
+}
+
+/// `userdeck journal`.
+pub fn journal(args: &crate::cli::JournalArgs) -> Result<(), Failure> {
+    journal::list(args)
+}
+
+/// `userdeck undo`.
+pub async fn undo(global: &GlobalArgs, args: crate::cli::UndoArgs) -> Result<(), Failure> {
+    journal::run(global, args).await
 }
 
 /// A completion script for `shell`, generated from the command line's definition.

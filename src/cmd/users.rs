@@ -181,7 +181,7 @@ pub(super) fn writable(resolved: &Resolved, what: &str) -> Result<(), Failure> {
 }
 
 /// Asks on the terminal; without one, only --yes lets a bulk action through.
-fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
+pub(super) fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
     if yes {
         return Ok(());
     }
@@ -270,7 +270,7 @@ async fn act(
 
 /// The exit of a bulk command: 0 all, 6 when some outcomes are unknown, 3 some, else 5
 /// when every id was unknown to the server, or 1.
-fn outcome(report: &BulkReport) -> Result<(), Failure> {
+pub(super) fn outcome(report: &BulkReport) -> Result<(), Failure> {
     if report.unauthorized {
         Err(Failure::new(
             EXIT_UNAUTHORIZED,

@@ -1,0 +1,160 @@
+//! `userdeck journal` and `userdeck undo`: the audit journal's entries, and taking a
+//! batch back through the API (planned, asked, run as a batch of its own).
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use super::users::{confirm, outcome, writable};
+use super::{EXIT_ERROR, Failure, client, print, resolve};
+use crate::api::bulk::{self, Batch, Stop};
+use crate::api::journal::{self, JournalEntry};
+use crate::api::undo;
+use crate::cli::{Format, GlobalArgs, JournalArgs, UndoArgs};
+use crate::format::list::TableWriter;
+use crate::format::safe::{self, Printing};
+use crate::text::head;
+
+fn read(limit: usize) -> Result<Vec<JournalEntry>, Failure> {
+    let path = crate::config::audit_file();
+    journal::read(&path, limit).map_err(|e| {
+        Failure::new(
+            EXIT_ERROR,
+            format!("cannot read the journal {}: {e}", path.display()),
+        )
+    })
+}
+
+/// An entry as JSON: everything the journal says of it.
+fn entry_json(e: &JournalEntry) -> Value {
+    let outcome = e.outcome.as_ref().map(|o| {
+        json!({
+            "succeeded": o.succeeded,
+            "failed": o.failed,
+            "unknown": o.unknown,
+            "error": o.error,
+        })
+    });
+    json!({
+        "entry": e.entry,
+        "time": e.time,
+        "action": e.action,
+        "profile": e.profile,
+        "ids": e.ids,
+        "before": e.before,
+        "undoOf": e.undo_of,
+        "outcome": outcome,
+    })
+}
+
+/// `userdeck journal`.
+pub fn list(args: &JournalArgs) -> Result<(), Failure> {
+    let entries = read(usize::try_from(args.limit).unwrap_or(usize::MAX))?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            let all: Vec<Value> = entries.iter().map(entry_json).collect();
+            writeln!(out, "{}", safe::json(&json!({ "entries": all }), true))?;
+        }
+        Format::Csv | Format::Table => {
+            let rows: Vec<Vec<String>> = entries
+                .iter()
+                .map(|e| {
+                    let (ok, failed, unknown) =
+                        e.outcome
+                            .as_ref()
+                            .map_or(("-".into(), "-".into(), "-".into()), |o| {
+                                (
+                                    o.succeeded.len().to_string(),
+                                    o.failed.len().to_string(),
+                                    o.unknown.len().to_string(),
+                                )
+                            });
+                    vec![
+                        e.entry.clone(),
+                        head(&e.time, 19).to_string(),
+                        e.action.clone(),
+                        e.profile.clone(),
+                        e.ids.len().to_string(),
+                        ok,
+                        failed,
+                        unknown,
+                        e.undo_of.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            let headers = vec![
+                "ENTRY", "TIME", "ACTION", "PROFILE", "IDS", "OK", "FAILED", "UNKNOWN", "UNDOES",
+            ];
+            if args.format == Format::Csv {
+                let mut csv = csv::Writer::from_writer(&mut out);
+                let written = std::iter::once(headers.iter().map(|h| h.to_lowercase()).collect())
+                    .chain(rows)
+                    .try_for_each(|row: Vec<String>| csv.write_record(&row));
+                written.map_err(std::io::Error::from)?;
+                csv.flush()?;
+            } else {
+                TableWriter::new(headers).write(&mut out, &rows)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `userdeck undo [ENTRY]`.
+pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
+    let resolved = resolve(global)?;
+    let client = client(global, &resolved)?;
+    writable(&resolved, "undo")?;
+    let entries = read(undo::SEARCHED)?;
+    let chosen =
+        undo::chosen(&entries, args.entry.as_deref(), &resolved.name).map_err(Failure::usage)?;
+    let succeeded = chosen
+        .outcome
+        .as_ref()
+        .map(|o| o.succeeded.clone())
+        .unwrap_or_default();
+    let now = undo::read_statuses(&client, &succeeded)
+        .await
+        .map_err(|e| Failure::new(EXIT_ERROR, e))?;
+    let plan = undo::plan(chosen, &entries, &now)
+        .map_err(|why| Failure::new(EXIT_ERROR, format!("not undone: {why}")))?;
+    eprintln!("{} (entry {})", plan.summary(), plan.batch);
+    for (id, why) in &plan.left {
+        eprintln!("left alone: {}  {why}", crate::text::sanitize(id));
+    }
+    if plan.ids.is_empty() {
+        return Err(Failure::new(
+            EXIT_ERROR,
+            "nothing to undo: every user is left alone",
+        ));
+    }
+    let question = format!(
+        "{} {} users back on profile {} at {}?",
+        plan.action.verb(),
+        plan.ids.len(),
+        resolved.name,
+        resolved.profile.endpoint
+    );
+    confirm(&question, args.yes)?;
+    let batch = Batch::new(plan.now.clone(), Some(plan.batch.clone()));
+    let report = bulk::run(
+        &client,
+        plan.action,
+        &plan.ids,
+        resolved.profile.chunk_size,
+        &batch,
+        Stop::never(),
+        |_| {},
+    )
+    .await;
+    let printing = Printing {
+        terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        csv_raw: global.csv_raw,
+    };
+    match print::report(plan.action, &report, args.format, printing) {
+        Err(failure) if !failure.quiet() => return Err(failure),
+        _ => {}
+    }
+    outcome(&report)
+}

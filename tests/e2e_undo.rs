@@ -1,0 +1,110 @@
+//! The preview of a bulk action, undoing it from the dashboard, and the headless journal
+//! and undo, end to end against the embedded server.
+
+mod common;
+mod pty;
+
+use common::{TOKEN, TestServer};
+use pty::{Dashboard, ONE_AT_A_TIME, users};
+use serde_json::{Value, json};
+use userdeck::dialect::Dialect;
+
+async fn status(server: &TestServer, id: &str) -> String {
+    server
+        .data(
+            "query($id: ID!) { user(id: $id) { status } }",
+            json!({ "id": id }),
+        )
+        .await["user"]["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The binary run headless in the dashboard's home: same config, same journal.
+fn headless(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_userdeck"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("USERDECK_TOKEN", TOKEN)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_preview_counts_real_changes_u_takes_them_back_and_so_does_headless_undo() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let first = users(&server, "{ users(limit: 3) { data { id } } }").await;
+    let ids: Vec<String> = first["users"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    // Two active users and one blocked already.
+    server
+        .data(
+            "mutation($a: [ID!]!, $b: [ID!]!) { activeUsers(ids: $a) blockUsers(ids: $b) }",
+            json!({ "a": ids[..2], "b": ids[2..] }),
+        )
+        .await;
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–20 of 30");
+    ui.keys("   ");
+    ui.wait_text("3 selected");
+    ui.keys("b");
+    ui.wait_text("block 3 users: 2 active → blocked, 1 already blocked (unchanged)");
+    ui.keys("y");
+    ui.wait_text("block: 2 succeeded");
+    assert_eq!(status(&server, &ids[0]).await, "BLOCKED");
+    // u: the last batch, back as it was.
+    ui.keys("u");
+    ui.wait_text("undo block of 2 users: 2 blocked → active");
+    ui.keys("y");
+    ui.wait_text("activate: 2 succeeded");
+    for id in &ids[..2] {
+        assert_eq!(status(&server, id).await, "ACTIVE", "{id}");
+    }
+    assert_eq!(status(&server, &ids[2]).await, "BLOCKED", "never touched");
+    // Undone already: u says so and sends nothing.
+    ui.keys("u");
+    ui.wait_text("not undone: no batch of profile \"e2e\" to undo");
+    // One more block, undone headless.
+    ui.keys("g");
+    ui.keys(" ");
+    ui.wait_text("1 selected");
+    ui.keys("b");
+    ui.wait_text("block 1 user: 1 active → blocked");
+    ui.keys("y");
+    ui.wait_text("block: 1 succeeded");
+    ui.keys("q");
+    let (exit, _, home) = ui.finish();
+    assert!(exit.success());
+    let home = home.path();
+
+    let listed = headless(home, &["journal", "--format", "json"]);
+    assert!(listed.status.success(), "{listed:?}");
+    let journal: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let entries = journal["entries"].as_array().unwrap();
+    assert_eq!(entries[0]["action"], "block");
+    assert_eq!(entries[0]["ids"], json!([ids[0]]));
+    assert_eq!(entries[0]["before"], json!({ ids[0].clone(): "active" }));
+    assert_eq!(entries[1]["action"], "activate");
+    assert_eq!(entries[1]["undoOf"], entries[2]["entry"]);
+    let undone = headless(home, &["undo", "--yes"]);
+    let stderr = String::from_utf8_lossy(&undone.stderr);
+    assert!(undone.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("undo block of 1 users: 1 blocked → active"),
+        "{stderr}"
+    );
+    assert_eq!(status(&server, &ids[0]).await, "ACTIVE");
+    let again = headless(home, &["undo", "--yes"]);
+    assert_eq!(again.status.code(), Some(2), "nothing left to undo");
+    server.stop().await;
+}
