@@ -61,6 +61,7 @@ fn detail() -> UserDetail {
                 .map(|n| Overlap {
                     user: user(n),
                     shared_ips: vec!["94.12.7.1".into()],
+                    last_seen: Default::default(),
                 })
                 .collect(),
         ),

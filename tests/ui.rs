@@ -139,10 +139,12 @@ fn crm_detail() -> UserDetail {
             Overlap {
                 user: crm_user(9),
                 shared_ips: vec!["94.12.7.1".into()],
+                last_seen: Default::default(),
             },
             Overlap {
                 user: crm_user(12),
                 shared_ips: vec!["94.12.7.1".into(), "81.4.4.4".into()],
+                last_seen: Default::default(),
             },
         ]),
         user,

@@ -1,7 +1,7 @@
 //! The crm dialect: cynic fragments for every operation of schema/crm.graphql, and their
 //! conversion into the dialect-neutral model.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{Field, Overlap, Session, SessionInfo, Status, User as UserModel, UserDetail};
 
@@ -194,6 +194,8 @@ pub struct OverlapSessions {
 #[cynic(schema = "crm", graphql_type = "SessionBoModel")]
 pub struct SessionAddress {
     pub ip_address: Option<String>,
+    pub updated_at: DateTime,
+    pub last_active_at: Option<DateTime>,
 }
 
 #[derive(cynic::QueryVariables, Debug, Clone)]
@@ -275,13 +277,19 @@ impl From<UserFull> for UserDetail {
             .overlap_ip_users
             .into_iter()
             .map(|other| {
-                let shared_ips: BTreeSet<String> = other
-                    .sessions
-                    .all
-                    .into_iter()
-                    .filter_map(|s| s.ip_address)
-                    .filter(|ip| own.contains(ip))
-                    .collect();
+                // When the other user was last seen on each shared address.
+                let mut last_seen: BTreeMap<String, String> = BTreeMap::new();
+                for session in other.sessions.all {
+                    let Some(ip) = session.ip_address.filter(|ip| own.contains(ip)) else {
+                        continue;
+                    };
+                    let at = session.last_active_at.unwrap_or(session.updated_at).0;
+                    let seen = last_seen.entry(ip).or_default();
+                    if at > *seen {
+                        *seen = at;
+                    }
+                }
+                let shared_ips: BTreeSet<String> = last_seen.keys().cloned().collect();
                 Overlap {
                     user: UserModel {
                         id: other.id.into_inner(),
@@ -291,6 +299,7 @@ impl From<UserFull> for UserDetail {
                         ..UserModel::default()
                     },
                     shared_ips: shared_ips.into_iter().collect(),
+                    last_seen,
                 }
             })
             .collect();

@@ -183,6 +183,9 @@ impl SessionInfo {
 pub struct Overlap {
     pub user: User,
     pub shared_ips: Vec<String>,
+    /// When the user was last seen on each shared address (its sessions' last activity).
+    #[serde(skip)]
+    pub last_seen: std::collections::BTreeMap<String, String>,
 }
 
 /// A group a training user belongs to.

@@ -14,6 +14,8 @@ pub enum Mode {
     Command,
     /// The audit journal (`:journal`).
     Journal,
+    /// The accounts seen on an IP address.
+    Pivot,
     /// A dialog waits for an answer (a bulk action to confirm, quitting during one).
     Dialog,
     /// The help screen: any key closes it.
@@ -31,6 +33,7 @@ impl Mode {
             Mode::Form => &[Mode::Form, Mode::Dialog],
             Mode::Command => &[Mode::Command],
             Mode::Journal => &[Mode::Journal],
+            Mode::Pivot => &[Mode::Pivot, Mode::Dialog],
             Mode::Filter => &[Mode::Filter],
             Mode::Dialog => &[Mode::Dialog],
             Mode::Busy => &[Mode::Busy],
@@ -46,6 +49,7 @@ impl Mode {
             Mode::Form => "forms",
             Mode::Command => "command line",
             Mode::Journal => "journal",
+            Mode::Pivot => "accounts on an address",
             Mode::Dialog => "dialogs",
             Mode::Help => "help",
             Mode::Busy => "while a bulk action runs",

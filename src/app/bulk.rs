@@ -183,7 +183,12 @@ impl super::App {
         let now = Instant::now();
         let mut chosen: Vec<Chosen> = if self.selected.is_empty() {
             let seen = self.table.shown().map_or(now, |s| s.at);
-            match self.table.current() {
+            // Without a selection: the row under the cursor (of the pivot, when open).
+            let current = match &self.pivot {
+                Some(pivot) => pivot.current(),
+                None => self.table.current(),
+            };
+            match current {
                 Some(u) => vec![Chosen {
                     id: u.id.clone(),
                     name: u.name.clone(),
@@ -356,6 +361,9 @@ impl super::App {
         }
         let succeeded: HashSet<&str> = report.succeeded.iter().map(String::as_str).collect();
         self.table.acted(action, &succeeded);
+        if let Some(pivot) = self.pivot.as_mut() {
+            pivot.acted(action, &succeeded);
+        }
         if self.quitting {
             self.farewell = Some(farewell(action, report));
             return vec![Effect::Quit];

@@ -230,6 +230,16 @@ impl DetailPane {
         Some(self.ask(tickets))
     }
 
+    /// Shows user `id` now, coming from the one shown (Backspace goes back).
+    pub fn go_to(&mut self, id: String, tickets: &mut Tickets) -> Request {
+        if id != self.id() {
+            let from = self.id().to_string();
+            self.history.push(from);
+            self.key = UserKey::Id(id);
+        }
+        self.ask(tickets)
+    }
+
     /// Back to the user the pane came from; None when it came from none (close it).
     pub fn back(&mut self, tickets: &mut Tickets) -> Option<Request> {
         self.key = UserKey::Id(self.history.pop()?);

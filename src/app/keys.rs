@@ -76,7 +76,7 @@ impl App {
                     return self.text_changed(mode);
                 }
             }
-            Mode::Table | Mode::Journal => {}
+            Mode::Table | Mode::Journal | Mode::Pivot => {}
         }
         Vec::new()
     }
@@ -223,6 +223,9 @@ impl App {
 
     /// Opens the current user; in the focused overlap list, follows that user.
     pub(super) fn open(&mut self) -> Vec<Effect> {
+        if self.detail_focused() && self.on_sessions() {
+            return self.open_pivot();
+        }
         if self.detail_focused() {
             let followed = self
                 .detail

@@ -19,6 +19,8 @@ mod form;
 mod journal;
 pub mod keymap;
 mod keys;
+mod pivot;
+mod pivoting;
 mod selection;
 mod status;
 mod table;
@@ -42,6 +44,7 @@ pub use dialog::{Chosen, Confirm, Dialog, STALE, TYPE_TO_CONFIRM};
 pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
+pub use pivot::{Pivot, PivotRow};
 pub use selection::{Selected, Selection};
 pub use status::Message;
 use status::StatusLine;
@@ -148,6 +151,8 @@ pub struct App {
     commanding: bool,
     export: Option<ExportRun>,
     journal: Option<JournalView>,
+    /// The accounts seen on an address, over the pane.
+    pivot: Option<Pivot>,
     /// The undo being planned.
     undoing: Option<RequestId>,
     /// What failed in the last bulk action, for `R`.
@@ -193,6 +198,7 @@ impl App {
             commanding: false,
             export: None,
             journal: None,
+            pivot: None,
             undoing: None,
             failed: None,
             help: None,
@@ -241,6 +247,10 @@ impl App {
 
     pub fn command(&self) -> &CommandLine {
         &self.command
+    }
+
+    pub fn pivot(&self) -> Option<&Pivot> {
+        self.pivot.as_ref()
     }
 
     pub fn journal(&self) -> Option<&JournalView> {
@@ -309,6 +319,8 @@ impl App {
             Mode::Busy
         } else if self.journal.is_some() {
             Mode::Journal
+        } else if self.pivot.is_some() {
+            Mode::Pivot
         } else if self.form.is_some() {
             Mode::Form
         } else if self.commanding {
@@ -380,6 +392,22 @@ impl App {
 
     /// Carries out an action (bound to a key of the mode in force).
     pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        if self.mode() == Mode::Pivot
+            && matches!(
+                action,
+                Action::MoveDown
+                    | Action::MoveUp
+                    | Action::First
+                    | Action::Last
+                    | Action::Open
+                    | Action::Back
+                    | Action::Cancel
+                    | Action::ToggleSelect
+                    | Action::Copy
+            )
+        {
+            return self.pivot_act(action);
+        }
         if self.mode() == Mode::Journal
             && matches!(
                 action,

@@ -185,6 +185,13 @@ fn hint(app: &App) -> String {
             (Action::HistoryPrev, "history"),
             (Action::CloseCommand, "close"),
         ],
+        Mode::Pivot => &[
+            (Action::ToggleSelect, "select"),
+            (Action::Block, "block"),
+            (Action::Activate, "activate"),
+            (Action::Open, "open"),
+            (Action::Back, "back"),
+        ],
         Mode::Journal => &[
             (Action::MoveDown, "down"),
             (Action::MoveUp, "up"),

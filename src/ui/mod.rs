@@ -5,6 +5,7 @@ mod detail;
 mod footer;
 mod form;
 mod journal;
+mod pivot;
 mod popup;
 mod table;
 mod theme;
@@ -118,6 +119,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if let Some(rect) = regions.detail {
         detail::draw(frame, rect, app, &theme);
+        if let Some(open) = app.pivot() {
+            pivot::draw(frame, rect, app, open, &theme);
+        }
     }
     if let Some(rect) = regions.filter {
         if app.mode() == Mode::Command {

@@ -15,11 +15,14 @@ pub(super) const ALWAYS: &[Mode] = &[
     Mode::Form,
     Mode::Command,
     Mode::Journal,
+    Mode::Pivot,
     Mode::Dialog,
     Mode::Busy,
 ];
 /// The table and the lists over it that move the same way.
-const LISTS: &[Mode] = &[Mode::Table, Mode::Journal];
+const LISTS: &[Mode] = &[Mode::Table, Mode::Journal, Mode::Pivot];
+/// The table and the accounts on an address: both open, select and act on users.
+const USERS: &[Mode] = &[Mode::Table, Mode::Pivot];
 
 /// (name, action, modes, description, default keys)
 pub(super) type Default = (
@@ -86,14 +89,14 @@ pub(super) const DEFAULTS: &[Default] = &[
     (
         "open",
         Action::Open,
-        TABLE,
+        USERS,
         "open the user (overlap list: follow)",
         &["enter"],
     ),
     (
         "back",
         Action::Back,
-        TABLE,
+        USERS,
         "back to the previous user",
         &["backspace"],
     ),
@@ -107,7 +110,7 @@ pub(super) const DEFAULTS: &[Default] = &[
     (
         "toggle_select",
         Action::ToggleSelect,
-        TABLE,
+        USERS,
         "select the row, move down",
         &["space"],
     ),
@@ -121,14 +124,14 @@ pub(super) const DEFAULTS: &[Default] = &[
     (
         "block",
         Action::Block,
-        TABLE,
+        USERS,
         "block selected or row (crm)",
         &["b"],
     ),
     (
         "activate",
         Action::Activate,
-        TABLE,
+        USERS,
         "activate selected or row (crm)",
         &["a"],
     ),
@@ -234,7 +237,7 @@ pub(super) const DEFAULTS: &[Default] = &[
     (
         "copy",
         Action::Copy,
-        TABLE,
+        USERS,
         "copy the id(s) (OSC 52)",
         &["Y"],
     ),
@@ -333,7 +336,13 @@ pub(super) const DEFAULTS: &[Default] = &[
     (
         "help",
         Action::Help,
-        &[Mode::Table, Mode::Form, Mode::Journal, Mode::Busy],
+        &[
+            Mode::Table,
+            Mode::Form,
+            Mode::Journal,
+            Mode::Pivot,
+            Mode::Busy,
+        ],
         "these keys",
         &["?", "f1"],
     ),

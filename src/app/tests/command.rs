@@ -147,6 +147,7 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
         overlaps: Some(vec![Overlap {
             user: user(7),
             shared_ips: vec!["10.0.0.2".into()],
+            last_seen: Default::default(),
         }]),
         sessions: Some(SessionInfo {
             all: vec![session("10.0.0.1"), session("10.0.0.2")],
@@ -171,4 +172,107 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
     assert_eq!(said(&app), ["copied the address 10.0.0.2 (OSC 52)"]);
     app.update(code(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Table, "and back to the table");
+}
+
+#[test]
+fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_there() {
+    use crate::api::model::{Session, SessionInfo};
+    let session = |ip: &str, at: &str| Session {
+        id: ip.into(),
+        session_id: ip.into(),
+        device_name: None,
+        device_type: None,
+        browser: None,
+        operating_system: None,
+        ip_address: Some(ip.into()),
+        country: None,
+        region: None,
+        city: None,
+        active: false,
+        created_at: at.into(),
+        updated_at: at.into(),
+        last_active_at: None,
+    };
+    let mut app = started(Dialect::Crm, false, 10);
+    let effects = app.act(Action::Open);
+    let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    let overlap = |n: u64, ip: &str, seen: &str| Overlap {
+        user: user(n),
+        shared_ips: vec![ip.into()],
+        last_seen: [(ip.to_string(), seen.to_string())].into(),
+    };
+    let detail = UserDetail {
+        user: user(0),
+        overlaps: Some(vec![
+            overlap(7, "10.0.0.2", "2026-11-01"),
+            overlap(8, "10.0.0.9", "2026-11-02"),
+        ]),
+        sessions: Some(SessionInfo {
+            all: vec![
+                session("10.0.0.1", "2026-10-01"),
+                session("10.0.0.2", "2026-10-02"),
+            ],
+            total_logins: 2,
+            first: None,
+            last: None,
+        }),
+        ..UserDetail::default()
+    };
+    app.update(Event::Worker(Response::Detail {
+        id: *id,
+        key: asked.clone(),
+        result: Ok(Box::new(detail)),
+        elapsed: Duration::ZERO,
+    }));
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Tab));
+    app.update(key('j'));
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Pivot);
+    let pivot = app.pivot.as_ref().unwrap();
+    assert_eq!(pivot.address(), "10.0.0.2");
+    let rows: Vec<(&str, Option<&str>)> = pivot
+        .rows()
+        .iter()
+        .map(|r| (r.user.id.as_str(), r.last_seen.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [("u0", Some("2026-10-02")), ("u7", Some("2026-11-01"))]
+    );
+    assert_eq!(app.update(key('Y')), [Effect::Copy("10.0.0.2".into())]);
+    app.update(key('j'));
+    app.update(key(' '));
+    assert!(app.selected.contains_key("u7"));
+    app.update(key('b'));
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation");
+    };
+    assert_eq!(confirm.preview(), "block 1 user: 1 active → blocked");
+    let effects = app.update(key('y'));
+    let [Request::Bulk { id, ids, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(ids, &["u7"]);
+    app.update(Event::Worker(Response::BulkDone {
+        id: *id,
+        action: crate::api::model::BulkAction::Block,
+        report: BulkReport {
+            succeeded: vec!["u7".into()],
+            ..BulkReport::default()
+        },
+        elapsed: Duration::ZERO,
+    }));
+    let pivot = app.pivot.as_ref().unwrap();
+    assert_eq!(
+        pivot.rows()[1].user.status,
+        Status::Blocked,
+        "shown at once"
+    );
+    app.update(code(KeyCode::Backspace));
+    assert!(app.pivot.is_none(), "back where it started");
+    assert_eq!(app.mode(), Mode::Table);
+    assert_eq!(app.focus, Focus::Detail);
 }

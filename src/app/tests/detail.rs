@@ -18,6 +18,7 @@ fn detail_with_overlaps(id: &str, others: &[&str]) -> Box<UserDetail> {
                         ..User::default()
                     },
                     shared_ips: vec!["1.2.3.4".into()],
+                    last_seen: Default::default(),
                 })
                 .collect(),
         ),

@@ -1,0 +1,86 @@
+//! The pivot's keys: opening it on the focused session's address, moving and selecting
+//! in it, opening an account from it, and going back to where it started.
+
+use std::time::Instant;
+
+use super::detail::PaneList;
+use super::pivot::Pivot;
+use super::selection::Selected;
+use super::{Action, App, Effect};
+use crate::api::worker::Request;
+use crate::text::sanitize;
+
+impl App {
+    /// Enter on a session: the accounts seen on its address.
+    pub(super) fn open_pivot(&mut self) -> Vec<Effect> {
+        let Some(pane) = self.detail.as_ref() else {
+            return Vec::new();
+        };
+        let Some(detail) = pane.detail() else {
+            return Vec::new();
+        };
+        let session = detail
+            .sessions
+            .as_ref()
+            .and_then(|s| s.all.get(pane.session_cursor()));
+        match session.and_then(|s| s.ip_address.as_deref()) {
+            Some(address) => self.pivot = Some(Pivot::new(detail, address)),
+            None => self
+                .status
+                .refusal("this session has no IP address to follow"),
+        }
+        Vec::new()
+    }
+
+    /// Whether Enter in the focused pane means the pivot (on the session list).
+    pub(super) fn on_sessions(&self) -> bool {
+        self.detail
+            .as_ref()
+            .is_some_and(|pane| pane.list() == Some(PaneList::Sessions))
+    }
+
+    /// The pivot's keys.
+    pub(super) fn pivot_act(&mut self, action: Action) -> Vec<Effect> {
+        let Some(pivot) = self.pivot.as_mut() else {
+            return Vec::new();
+        };
+        match action {
+            Action::MoveDown => pivot.move_by(1),
+            Action::MoveUp => pivot.move_by(-1),
+            Action::First => pivot.move_by(i64::MIN / 2),
+            Action::Last => pivot.move_by(i64::MAX / 2),
+            Action::ToggleSelect => {
+                if let Some(user) = pivot.current().cloned() {
+                    if self.selected.remove(&user.id).is_none() {
+                        self.selected
+                            .insert(user.id.clone(), Selected::of(&user, Instant::now()));
+                    }
+                    pivot.move_by(1);
+                }
+            }
+            Action::Copy => {
+                let address = pivot.address().to_string();
+                self.status.notice(format!(
+                    "copied the address {} (OSC 52)",
+                    sanitize(&address)
+                ));
+                return vec![Effect::Copy(address)];
+            }
+            Action::Open => {
+                // The account opens in the pane; Backspace there comes back to the user
+                // the pivot started from.
+                let Some(id) = pivot.current().map(|u| u.id.clone()) else {
+                    return Vec::new();
+                };
+                self.pivot = None;
+                let request: Option<Request> = self
+                    .detail
+                    .as_mut()
+                    .map(|pane| pane.go_to(id, &mut self.tickets));
+                return request.into_iter().map(Effect::Send).collect();
+            }
+            _ => self.pivot = None,
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,78 @@
+//! The accounts seen on an address, where the detail pane stands: who, their status and
+//! e-mail, when each was last seen there, and which are selected.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::Theme;
+use crate::app::{Action, App, Pivot};
+use crate::text::{fit, head, sanitize};
+
+fn pad(text: String, width: usize) -> String {
+    let fill = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(fill))
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, pivot: &Pivot, theme: &Theme) {
+    let keymap = &app.config().keymap;
+    let title = format!(
+        " accounts seen on {}: {} ",
+        sanitize(pivot.address()),
+        pivot.rows().len()
+    );
+    let hint = format!(
+        " {} select · {} {} · {} copy address · {} back ",
+        keymap.key(Action::ToggleSelect),
+        keymap.key(Action::Block),
+        keymap.key(Action::Activate),
+        keymap.key(Action::Copy),
+        keymap.key(Action::Back),
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .title_bottom(Line::from(hint))
+        .border_style(theme.focus_border());
+    let inner = block.inner(area);
+    let width = usize::from(inner.width);
+    let rows = usize::from(inner.height).max(1);
+    let top = pivot.cursor().saturating_sub(rows - 1);
+    let lines: Vec<Line> = pivot
+        .rows()
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(rows)
+        .map(|(i, row)| {
+            let user = &row.user;
+            let mark = if app.selected().contains_key(&user.id) {
+                Span::styled("●", theme.selected())
+            } else {
+                Span::raw(" ")
+            };
+            let seen = row
+                .last_seen
+                .as_deref()
+                .map_or_else(|| "—".to_string(), |t| sanitize(head(t, 16)).into_owned());
+            let text = format!(
+                " {} {} {} seen {}  {}",
+                pad(fit(&sanitize(&user.name), 18), 18),
+                pad(user.status.to_string(), 9),
+                pad(fit(&sanitize(user.email.as_deref().unwrap_or("")), 32), 32),
+                seen,
+                sanitize(&user.id)
+            );
+            let line = Line::from(vec![mark, Span::raw(fit(&text, width.saturating_sub(1)))]);
+            if i == pivot.cursor() {
+                line.style(theme.cursor())
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
