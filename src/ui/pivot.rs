@@ -38,41 +38,40 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pivot: &Pivot, theme: &The
         .border_style(theme.focus_border());
     let inner = block.inner(area);
     let width = usize::from(inner.width);
-    let rows = usize::from(inner.height).max(1);
-    let top = pivot.cursor().saturating_sub(rows - 1);
-    let lines: Vec<Line> = pivot
-        .rows()
-        .iter()
-        .enumerate()
-        .skip(top)
-        .take(rows)
-        .map(|(i, row)| {
-            let user = &row.user;
-            let mark = if app.selected().contains_key(&user.id) {
-                Span::styled("●", theme.selected())
-            } else {
-                Span::raw(" ")
-            };
-            let seen = row
-                .last_seen
-                .as_deref()
-                .map_or_else(|| "—".to_string(), |t| sanitize(head(t, 16)).into_owned());
-            let text = format!(
-                " {} {} {} seen {}  {}",
-                pad(fit(&sanitize(&user.name), 18), 18),
-                pad(user.status.to_string(), 9),
-                pad(fit(&sanitize(user.email.as_deref().unwrap_or("")), 32), 32),
-                seen,
-                sanitize(&user.id)
-            );
-            let line = Line::from(vec![mark, Span::raw(fit(&text, width.saturating_sub(1)))]);
-            if i == pivot.cursor() {
-                line.style(theme.cursor())
-            } else {
-                line
-            }
-        })
-        .collect();
+    // Two lines an account, like the overlap list: who, then where to reach them.
+    let fits = (usize::from(inner.height) / 2).max(1);
+    let top = pivot.cursor().saturating_sub(fits - 1);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, row) in pivot.rows().iter().enumerate().skip(top).take(fits) {
+        let user = &row.user;
+        let mark = if app.selected().contains_key(&user.id) {
+            Span::styled("●", theme.selected())
+        } else {
+            Span::raw(" ")
+        };
+        let seen = row.last_seen.as_deref().map_or_else(
+            || "not known".to_string(),
+            |t| sanitize(head(t, 16)).into_owned(),
+        );
+        let who = format!(
+            " {} {} last seen there {seen}",
+            pad(fit(&sanitize(&user.name), 24), 24),
+            pad(user.status.to_string(), 9),
+        );
+        let reach = format!(
+            "   {}  {}",
+            sanitize(&user.id),
+            sanitize(user.email.as_deref().unwrap_or("")),
+        );
+        let mut pair = [
+            Line::from(vec![mark, Span::raw(fit(&who, width.saturating_sub(1)))]),
+            Line::from(fit(&reach, width)),
+        ];
+        if i == pivot.cursor() {
+            pair = pair.map(|line| line.style(theme.cursor()));
+        }
+        lines.extend(pair);
+    }
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -1,0 +1,94 @@
+//! The pivot on an IP address, end to end: from a user's session to the other account
+//! seen on that address, blocked from the list.
+
+mod common;
+mod pty;
+
+use common::TestServer;
+use pty::{Dashboard, ONE_AT_A_TIME, users};
+use serde_json::{Value, json};
+use userdeck::dialect::Dialect;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_address_lists_the_other_account_and_blocks_it() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 300).await;
+    let all = users(
+        &server,
+        "{ users(limit: 300) { data { id username sessions { all { ipAddress } } \
+         overlapIPUsers { id username status sessions { all { ipAddress } } } } } }",
+    )
+    .await;
+    // A user, one of its addresses, and the one other account seen on that address.
+    let ips = |u: &Value| -> Vec<String> {
+        u["sessions"]["all"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["ipAddress"].as_str().map(str::to_string))
+            .collect()
+    };
+    let (user, index, other) = all["users"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["username"].as_str().unwrap().is_ascii())
+        .find_map(|u| {
+            ips(u).iter().enumerate().find_map(|(i, ip)| {
+                let sharing: Vec<&Value> = u["overlapIPUsers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|o| ips(o).contains(ip) && o["status"] == "ACTIVE")
+                    .collect();
+                let all_sharing = u["overlapIPUsers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|o| ips(o).contains(ip))
+                    .count();
+                (sharing.len() == 1 && all_sharing == 1).then(|| (u.clone(), i, sharing[0].clone()))
+            })
+        })
+        .expect("a user sharing one address with exactly one active account");
+    let name = user["username"].as_str().unwrap().to_string();
+    let address = ips(&user)[index].clone();
+    let other_id = other["id"].as_str().unwrap().to_string();
+
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–20 of 300");
+    ui.keys("/");
+    ui.keys(&name);
+    ui.wait_text(&format!("filter \"{name}\""));
+    ui.keys("\r");
+    ui.keys("\r");
+    ui.wait_text("users sharing an IP address:");
+    // Tab: the users sharing an address, then the sessions; down to the address.
+    ui.keys("\t");
+    ui.keys("\t");
+    for _ in 0..index {
+        ui.keys("j");
+    }
+    ui.keys("\r");
+    let screen = ui.wait_text(&format!("accounts seen on {address}: 2"));
+    assert!(screen.contains(&other_id), "{screen}");
+    ui.keys("j ");
+    ui.wait_text("1 selected");
+    ui.keys("b");
+    ui.wait_text("block 1 user: 1 active → blocked");
+    ui.keys("y");
+    ui.wait_text("block: 1 succeeded");
+    let status = server
+        .data(
+            "query($id: ID!) { user(id: $id) { status } }",
+            json!({ "id": other_id }),
+        )
+        .await;
+    assert_eq!(status["user"]["status"], "BLOCKED");
+    // Backspace: back to the pane the pivot started from.
+    ui.keys("\x7f");
+    ui.wait_for("the pivot closed", |s| !s.contains("accounts seen on"));
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
