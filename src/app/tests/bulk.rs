@@ -480,3 +480,31 @@ fn r_tries_again_only_the_ids_that_failed() {
     assert_eq!(action, BulkAction::Block);
     assert_eq!(ids, ["u1", "u2"]);
 }
+
+#[test]
+fn u_in_the_journal_undoes_the_entry_under_the_cursor() {
+    use crate::api::journal::JournalEntry;
+    let mut config = config(Dialect::Crm, false);
+    config.journal = Some("/nowhere/audit.jsonl".into());
+    let (mut app, effects) = App::new(config);
+    answer_page(&mut app, &sent(&effects)[0], 10);
+    let effects = app.act(Action::Journal);
+    let [Request::Journal { id, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    let entry = |id: &str| JournalEntry {
+        entry: id.into(),
+        action: "block".into(),
+        ..JournalEntry::default()
+    };
+    app.update(Event::Worker(Response::Journal {
+        id: *id,
+        result: Ok(vec![entry("newest"), entry("older")]),
+    }));
+    app.update(key('j'));
+    let effects = app.update(key('u'));
+    let [Request::PlanUndo { entry, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(entry.as_deref(), Some("older"));
+}
