@@ -118,10 +118,9 @@ fn y_copies_the_id_or_the_selected_ids_and_refuses_too_much() {
     assert!(said(&app)[0].starts_with("not copied"), "{:?}", said(&app));
 }
 
-#[test]
-fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
-    use crate::api::model::{Session, SessionInfo};
-    let session = |ip: &str| Session {
+/// A session from `ip`, last updated `at`.
+fn session(ip: &str, at: &str) -> crate::api::model::Session {
+    crate::api::model::Session {
         id: ip.into(),
         session_id: ip.into(),
         device_name: None,
@@ -133,10 +132,15 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
         region: None,
         city: None,
         active: true,
-        created_at: String::new(),
-        updated_at: String::new(),
+        created_at: at.into(),
+        updated_at: at.into(),
         last_active_at: None,
-    };
+    }
+}
+
+#[test]
+fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
+    use crate::api::model::SessionInfo;
     let mut app = started(Dialect::Crm, false, 10);
     let effects = app.act(Action::Open);
     let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
@@ -150,7 +154,7 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
             last_seen: Default::default(),
         }]),
         sessions: Some(SessionInfo {
-            all: vec![session("10.0.0.1"), session("10.0.0.2")],
+            all: vec![session("10.0.0.1", ""), session("10.0.0.2", "")],
             total_logins: 2,
             first: None,
             last: None,
@@ -176,23 +180,7 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
 
 #[test]
 fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_there() {
-    use crate::api::model::{Session, SessionInfo};
-    let session = |ip: &str, at: &str| Session {
-        id: ip.into(),
-        session_id: ip.into(),
-        device_name: None,
-        device_type: None,
-        browser: None,
-        operating_system: None,
-        ip_address: Some(ip.into()),
-        country: None,
-        region: None,
-        city: None,
-        active: false,
-        created_at: at.into(),
-        updated_at: at.into(),
-        last_active_at: None,
-    };
+    use crate::api::model::SessionInfo;
     let mut app = started(Dialect::Crm, false, 10);
     let effects = app.act(Action::Open);
     let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
