@@ -105,6 +105,6 @@ async fn the_preview_counts_real_changes_u_takes_them_back_and_so_does_headless_
     );
     assert_eq!(status(&server, &ids[0]).await, "ACTIVE");
     let again = headless(home, &["undo", "--yes"]);
-    assert_eq!(again.status.code(), Some(2), "nothing left to undo");
+    assert_eq!(again.status.code(), Some(1), "nothing left to undo");
     server.stop().await;
 }

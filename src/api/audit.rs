@@ -46,6 +46,11 @@ impl Journal {
         }
     }
 
+    /// The endpoint its lines name (an undo goes only to it).
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+
     /// Records that `action` is about to be sent for `ids`, and syncs it to disk.
     pub fn attempt(
         &self,

@@ -148,6 +148,11 @@ impl Client {
         self
     }
 
+    /// The journal this client writes, if it journals.
+    pub fn journal(&self) -> Option<&Journal> {
+        self.journal.as_ref()
+    }
+
     pub fn dialect(&self) -> Dialect {
         self.config.dialect
     }

@@ -2,7 +2,7 @@
 //! chunks into one batch, with the statuses its users had before, what became of each
 //! id (read-back settlements included), and the batch it undid — newest first.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fs::File;
 use std::io::BufRead;
 use std::path::Path;
@@ -18,7 +18,10 @@ pub struct JournalEntry {
     pub time: String,
     /// `block`, `archive`, `update`, …
     pub action: String,
+    /// The profile and the endpoint it was sent to: an undo goes to the same.
     pub profile: String,
+    pub endpoint: String,
+    /// Every id sent, once (a chunk split in halves sends some twice).
     pub ids: Vec<String>,
     /// The status each user had when last seen before it, where known (lower-case).
     pub before: BTreeMap<String, String>,
@@ -56,14 +59,30 @@ fn ids(v: &Value) -> Vec<String> {
 }
 
 impl EntryOutcome {
-    /// Adds an outcome line's ids.
+    /// Adds an outcome line's ids; an id told again (a split chunk's half) takes its
+    /// newest outcome.
     fn add(&mut self, line: &Value) {
-        self.succeeded.extend(ids(&line["succeeded"]));
-        self.failed.extend(ids(&line["failed"]));
-        self.unknown.extend(ids(&line["unknown"]));
+        let (succeeded, failed, unknown) = (
+            ids(&line["succeeded"]),
+            ids(&line["failed"]),
+            ids(&line["unknown"]),
+        );
+        let told: HashSet<&String> = succeeded.iter().chain(&failed).chain(&unknown).collect();
+        for list in [&mut self.succeeded, &mut self.failed, &mut self.unknown] {
+            list.retain(|id| !told.contains(id));
+        }
+        self.succeeded.extend(succeeded);
+        self.failed.extend(failed);
+        self.unknown.extend(unknown);
         if let Some(error) = line["error"].as_str() {
             self.error = Some(error.to_string());
         }
+    }
+
+    /// An edit's settling line: its one outcome, unknown until now, is the line's.
+    fn settle_edit(&mut self, line: &Value) {
+        self.unknown.clear();
+        self.add(line);
     }
 
     /// A settling line: ids that were unknown are now succeeded or failed.
@@ -120,6 +139,7 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                             time: text(&line["time"]),
                             action: text(&line["action"]),
                             profile: text(&line["profile"]),
+                            endpoint: text(&line["endpoint"]),
                             undo_of: line["detail"]["undo_of"].as_str().map(str::to_string),
                             ..JournalEntry::default()
                         });
@@ -127,7 +147,12 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                     }
                 };
                 let entry = &mut kept[at];
-                entry.ids.extend(ids(&line["ids"]));
+                for id in ids(&line["ids"]) {
+                    // A split chunk's halves send ids again: each is listed once.
+                    if entry.ids.len() >= ONCE_CHECKED || !entry.ids.contains(&id) {
+                        entry.ids.push(id);
+                    }
+                }
                 if let Some(before) = line["detail"]["before"].as_object() {
                     entry
                         .before
@@ -142,18 +167,41 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                     kept[at].outcome.get_or_insert_default().add(&line);
                 }
             }
-            Some("settled") => {
-                let Some(batch) = line["batch"].as_str() else {
-                    continue;
-                };
-                if let Some(at) = find(&mut kept, batch) {
-                    kept[at].outcome.get_or_insert_default().settle(&line);
+            Some("settled") => match line["batch"].as_str() {
+                Some(batch) => {
+                    if let Some(at) = find(&mut kept, batch) {
+                        kept[at].outcome.get_or_insert_default().settle(&line);
+                    }
                 }
-            }
+                // An edit's: the newest edit of that action whose outcome is unknown.
+                None => {
+                    let action = text(&line["action"]);
+                    if let Some(entry) = kept.iter_mut().rev().find(|e| {
+                        e.action == action
+                            && e.outcome.as_ref().is_some_and(|o| !o.unknown.is_empty())
+                    }) {
+                        entry.outcome.get_or_insert_default().settle_edit(&line);
+                    }
+                }
+            },
             _ => {}
         }
     }
-    Ok(kept.into_iter().rev().collect())
+    let mut entries: Vec<JournalEntry> = kept.into_iter().rev().collect();
+    for entry in &mut entries {
+        dedupe(&mut entry.ids);
+    }
+    Ok(entries)
+}
+
+/// Up to this many ids an entry's list is checked for repeats as it grows; past it,
+/// once at the end (a 10,000-id batch is not checked id by id).
+const ONCE_CHECKED: usize = 64;
+
+/// Keeps the first of each id, in order.
+fn dedupe(ids: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
 }
 
 #[cfg(test)]
@@ -207,6 +255,52 @@ mod tests {
         );
         assert_eq!(b2.profile, "prod");
         assert!(read(&dir.path().join("none"), 5).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_chunk_split_in_halves_counts_each_id_once_with_its_last_outcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let journal = Journal::new(&path, "prod", "http://x");
+        let detail = || Some(serde_json::json!({ "batch": "b" }));
+        let write = |ids: &[&str], report: BulkReport| {
+            let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+            let entry = journal.attempt("block", &ids, detail()).unwrap();
+            journal.outcome(&entry, &report, None).unwrap();
+        };
+        let failed = |ids: &[&str]| BulkReport {
+            failed: ids
+                .iter()
+                .map(|id| {
+                    (
+                        id.to_string(),
+                        crate::api::model::FailReason::UnknownToServer,
+                    )
+                })
+                .collect(),
+            ..BulkReport::default()
+        };
+        write(&["a", "b", "c", "x"], failed(&["a", "b", "c", "x"]));
+        write(
+            &["a", "b"],
+            BulkReport {
+                succeeded: vec!["a".into(), "b".into()],
+                ..BulkReport::default()
+            },
+        );
+        write(
+            &["c"],
+            BulkReport {
+                succeeded: vec!["c".into()],
+                ..BulkReport::default()
+            },
+        );
+        write(&["x"], failed(&["x"]));
+        let entry = &read(&path, 5).unwrap()[0];
+        assert_eq!(entry.ids, ["a", "b", "c", "x"]);
+        let outcome = entry.outcome.as_ref().unwrap();
+        assert_eq!((outcome.succeeded.len(), outcome.failed.len()), (3, 1));
+        assert_eq!(entry.endpoint, "http://x");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use futures_util::StreamExt;
 
 use super::client::Client;
-use super::journal::JournalEntry;
+use super::journal::{self, JournalEntry};
 use super::model::{BulkAction, Status};
 use super::ops;
 
@@ -81,19 +81,20 @@ pub fn chosen<'a>(
     entries: &'a [JournalEntry],
     named: Option<&str>,
     profile: &str,
+    endpoint: &str,
 ) -> Result<&'a JournalEntry, String> {
-    let undone = |e: &JournalEntry| {
-        entries
-            .iter()
-            .any(|u| u.undo_of.as_deref() == Some(&e.entry))
-    };
+    let undone = |e: &JournalEntry| undone_by(entries, e).is_some();
+    let changed_something =
+        |e: &JournalEntry| e.outcome.as_ref().is_some_and(|o| !o.succeeded.is_empty());
     let Some(named) = named else {
         return entries
             .iter()
             .find(|e| {
                 e.profile == profile
+                    && e.endpoint == endpoint
                     && bulk_action(&e.action).is_some()
                     && e.undo_of.is_none()
+                    && changed_something(e)
                     && !undone(e)
             })
             .ok_or_else(|| format!("no batch of profile {profile:?} to undo in the journal"));
@@ -108,9 +109,9 @@ pub fn chosen<'a>(
         .filter(|e| e.entry.starts_with(named))
         .collect();
     match fitting[..] {
-        [one] if one.profile != profile => Err(format!(
-            "entry {} was on profile {:?}, not {profile:?}: undo it with --profile {}",
-            one.entry, one.profile, one.profile
+        [one] if one.profile != profile || one.endpoint != endpoint => Err(format!(
+            "entry {} was sent to {} (profile {:?}), not {endpoint} (profile {profile:?}): undo it there",
+            one.entry, one.endpoint, one.profile
         )),
         [one] => Ok(one),
         [] => Err(format!("no entry {named:?} among the journal's newest")),
@@ -119,6 +120,31 @@ pub fn chosen<'a>(
             fitting.len()
         )),
     }
+}
+
+/// The undo of `entry` that changed something, if there is one.
+fn undone_by<'a>(entries: &'a [JournalEntry], entry: &JournalEntry) -> Option<&'a JournalEntry> {
+    entries.iter().find(|u| {
+        u.undo_of.as_deref() == Some(&entry.entry)
+            && u.outcome.as_ref().is_some_and(|o| !o.succeeded.is_empty())
+    })
+}
+
+/// At most this many users are named in a refusal.
+const NAMED: usize = 5;
+
+/// `a, b, c and 4 more`.
+fn some_of(items: &[String]) -> String {
+    let mut text = items
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > NAMED {
+        text.push_str(&format!(" and {} more", items.len() - NAMED));
+    }
+    text
 }
 
 /// Plans the undo of `entry`; `entries` is the journal (to see whether it was undone),
@@ -134,15 +160,33 @@ pub fn plan(
             entry.action
         ));
     };
-    if let Some(undo) = entries
-        .iter()
-        .find(|e| e.undo_of.as_deref() == Some(&entry.entry))
-    {
+    if let Some(undo) = undone_by(entries, entry) {
         return Err(format!("already undone, at {}", undo.time));
     }
     let Some(outcome) = &entry.outcome else {
         return Err("its outcome was never written: what it changed is not known".into());
     };
+    // A later batch that changed the same users: undoing this one would undo it too,
+    // even when their statuses read the same as this batch left them.
+    let mine: std::collections::HashSet<&String> = outcome.succeeded.iter().collect();
+    let newer = entries.iter().take_while(|e| e.entry != entry.entry);
+    for later in newer {
+        let touched: Vec<String> = later
+            .outcome
+            .iter()
+            .flat_map(|o| &o.succeeded)
+            .filter(|id| mine.contains(id))
+            .cloned()
+            .collect();
+        if !touched.is_empty() {
+            return Err(format!(
+                "a later batch ({} at {}) changed {} since: nothing was undone",
+                later.action,
+                later.time,
+                some_of(&touched)
+            ));
+        }
+    }
     let changed: Vec<String> = outcome
         .succeeded
         .iter()
@@ -155,7 +199,7 @@ pub fn plan(
     if !changed.is_empty() {
         return Err(format!(
             "users changed since, nothing was undone: {}",
-            changed.join(", ")
+            some_of(&changed)
         ));
     }
     let action = reverse(of);
@@ -197,6 +241,32 @@ pub fn plan(
             .push((id.clone(), "its outcome is unknown".into()));
     }
     Ok(plan)
+}
+
+/// Reads the journal at `path`, picks the entry to undo (`named`, or the newest of this
+/// client's profile and endpoint), reads its users back and plans the undo.
+pub async fn prepare(
+    client: &Client,
+    path: std::path::PathBuf,
+    named: Option<String>,
+    profile: &str,
+) -> Result<UndoPlan, String> {
+    let endpoint = client
+        .journal()
+        .map(|j| j.endpoint().to_string())
+        .ok_or("this client keeps no journal: nothing to undo")?;
+    let entries = tokio::task::spawn_blocking(move || journal::read(&path, SEARCHED))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot read the journal: {e}"))?;
+    let entry = chosen(&entries, named.as_deref(), profile, &endpoint)?;
+    let succeeded = entry
+        .outcome
+        .as_ref()
+        .map(|o| o.succeeded.clone())
+        .unwrap_or_default();
+    let now = read_statuses(client, &succeeded).await?;
+    plan(entry, &entries, &now)
 }
 
 /// Reads the statuses of `ids` now, a few at a time; None for a user not found.
@@ -292,6 +362,10 @@ mod tests {
         let undo = JournalEntry {
             entry: "batch-2".into(),
             undo_of: Some("batch-1".into()),
+            outcome: Some(EntryOutcome {
+                succeeded: vec!["a".into()],
+                ..EntryOutcome::default()
+            }),
             ..JournalEntry::default()
         };
         let now = all_blocked(&["a", "b"]);
@@ -312,28 +386,57 @@ mod tests {
     #[test]
     fn the_entry_is_the_newest_batch_not_undone_or_the_one_named() {
         let older = block(&[("a", "active")], &["a"]);
-        let newer = JournalEntry {
+        let undo = |succeeded: &[&str]| JournalEntry {
             entry: "batch-9".into(),
             undo_of: Some("batch-1".into()),
             action: "activate".into(),
+            outcome: Some(EntryOutcome {
+                succeeded: succeeded.iter().map(|s| s.to_string()).collect(),
+                ..EntryOutcome::default()
+            }),
             ..JournalEntry::default()
         };
-        let entries = [newer.clone(), older.clone()];
-        let err = chosen(&entries, None, "").unwrap_err();
+        let entries = [undo(&["a"]), older.clone()];
+        let err = chosen(&entries, None, "", "").unwrap_err();
         assert_eq!(
             err, "no batch of profile \"\" to undo in the journal",
             "the older one is undone"
         );
+        // An undo that changed nothing (its requests failed) undid nothing.
+        let entries = [undo(&[]), older.clone()];
+        assert_eq!(chosen(&entries, None, "", "").unwrap().entry, "batch-1");
         let entries = [older.clone()];
-        assert_eq!(chosen(&entries, None, "").unwrap().entry, "batch-1");
+        assert_eq!(chosen(&entries, None, "", "").unwrap().entry, "batch-1");
         assert_eq!(
-            chosen(&entries, Some("batch-"), "").unwrap().entry,
+            chosen(&entries, Some("batch-"), "", "").unwrap().entry,
             "batch-1"
         );
-        assert!(chosen(&entries, Some("bat"), "").is_err());
-        // Another profile's batch is not this one's to undo.
-        assert!(chosen(&entries, None, "prod").is_err());
-        let refused = chosen(&entries, Some("batch-1"), "prod").unwrap_err();
-        assert!(refused.contains("--profile"), "{refused}");
+        assert!(chosen(&entries, Some("bat"), "", "").is_err());
+        // Another profile's or server's batch is not this one's to undo.
+        assert!(chosen(&entries, None, "prod", "").is_err());
+        assert!(chosen(&entries, None, "", "http://other").is_err());
+        let refused = chosen(&entries, Some("batch-1"), "prod", "").unwrap_err();
+        assert!(refused.contains("undo it there"), "{refused}");
+    }
+
+    #[test]
+    fn a_later_batch_on_the_same_users_refuses_the_undo_even_when_statuses_read_the_same() {
+        let older = block(&[("a", "active")], &["a"]);
+        let activated = JournalEntry {
+            entry: "batch-2".into(),
+            action: "activate".into(),
+            outcome: Some(EntryOutcome {
+                succeeded: vec!["a".into()],
+                ..EntryOutcome::default()
+            }),
+            ..JournalEntry::default()
+        };
+        let blocked_again = JournalEntry {
+            entry: "batch-3".into(),
+            ..block(&[("a", "active")], &["a"])
+        };
+        let entries = [blocked_again, activated, older.clone()];
+        let refused = plan(&older, &entries, &all_blocked(&["a"])).unwrap_err();
+        assert!(refused.starts_with("a later batch (block at"), "{refused}");
     }
 }

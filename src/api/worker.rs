@@ -362,7 +362,7 @@ async fn answer(
             entry,
             profile,
         } => {
-            let result = plan_undo(&shared.client, path, entry, &profile).await;
+            let result = undo::prepare(&shared.client, path, entry, &profile).await;
             let _ = responses.send(Response::UndoPlanned { id, result });
         }
         Request::Detail { id, key } => {
@@ -408,27 +408,6 @@ async fn answer(
         }
         Request::StopBulk { .. } => {}
     }
-}
-
-/// Reads the journal, picks the entry, reads its users back and plans the undo.
-async fn plan_undo(
-    client: &Client,
-    path: PathBuf,
-    entry: Option<String>,
-    profile: &str,
-) -> Result<UndoPlan, String> {
-    let entries = tokio::task::spawn_blocking(move || journal::read(&path, undo::SEARCHED))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| format!("cannot read the journal: {e}"))?;
-    let chosen = undo::chosen(&entries, entry.as_deref(), profile)?;
-    let succeeded = chosen
-        .outcome
-        .as_ref()
-        .map(|o| o.succeeded.clone())
-        .unwrap_or_default();
-    let now = undo::read_statuses(client, &succeeded).await?;
-    undo::plan(chosen, &entries, &now)
 }
 
 /// The page of `query` holding `user`, with the query for it (its offset); the first

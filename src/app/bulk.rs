@@ -182,17 +182,19 @@ impl super::App {
         }
         let now = Instant::now();
         let mut chosen: Vec<Chosen> = if self.selected.is_empty() {
-            let seen = self.table.shown().map_or(now, |s| s.at);
             // Without a selection: the row under the cursor (of the pivot, when open).
-            let current = match &self.pivot {
-                Some(pivot) => pivot.current(),
-                None => self.table.current(),
+            let (current, seen) = match &self.pivot {
+                Some(pivot) => (pivot.current(), pivot.seen()),
+                None => (
+                    self.table.current(),
+                    self.table.shown().map_or(now, |s| s.at),
+                ),
             };
             match current {
                 Some(u) => vec![Chosen {
                     id: u.id.clone(),
                     name: u.name.clone(),
-                    status: u.status.clone(),
+                    status: Some(u.status.clone()),
                     seen,
                 }],
                 None => return Vec::new(),
@@ -203,15 +205,21 @@ impl super::App {
                 .map(|(id, s)| Chosen {
                     id: id.clone(),
                     name: s.name.clone(),
-                    status: s.status.clone(),
+                    status: Some(s.status.clone()),
                     seen: s.seen,
                 })
                 .collect()
         };
-        // The rows shown first, in table order: the names the dialog shows are ones the
-        // operator sees.
-        let shown: HashMap<&str, usize> = (self.table.rows().iter().enumerate())
-            .map(|(i, u)| (u.id.as_str(), i))
+        // The rows shown first, in their order: the names the dialog shows are ones the
+        // operator sees (the pivot's, when it is open).
+        let rows: Vec<&str> = match &self.pivot {
+            Some(pivot) => pivot.rows().iter().map(|r| r.user.id.as_str()).collect(),
+            None => self.table.rows().iter().map(|u| u.id.as_str()).collect(),
+        };
+        let shown: HashMap<&str, usize> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| (id, i))
             .collect();
         chosen.sort_by_key(|c| shown.get(c.id.as_str()).copied().unwrap_or(usize::MAX));
         let hidden = chosen

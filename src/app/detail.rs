@@ -1,6 +1,8 @@
 //! The detail pane: one user, the state of its request (loading, loaded, failed with the
 //! error), the overlap list's cursor, and the users it came from.
 
+use std::time::Instant;
+
 use super::Tickets;
 use crate::api::model::UserDetail;
 use crate::api::ops::UserKey;
@@ -40,6 +42,8 @@ pub struct DetailPane {
     max_scroll: u16,
     /// Users the pane came from, for Back.
     history: Vec<String>,
+    /// When the user shown was read.
+    loaded_at: Option<Instant>,
 }
 
 impl DetailPane {
@@ -64,6 +68,7 @@ impl DetailPane {
             scroll: 0,
             max_scroll: u16::MAX,
             history: Vec::new(),
+            loaded_at: None,
         };
         (pane, request)
     }
@@ -84,6 +89,11 @@ impl DetailPane {
             DetailLoad::Loaded(detail) => Some(detail),
             _ => None,
         }
+    }
+
+    /// When the user shown was read, if it was.
+    pub fn loaded_at(&self) -> Option<Instant> {
+        self.loaded_at
     }
 
     pub fn loading(&self) -> bool {
@@ -153,6 +163,7 @@ impl DetailPane {
             self.load = match result {
                 Ok(detail) => {
                     self.key = UserKey::Id(detail.user.id.clone());
+                    self.loaded_at = Some(Instant::now());
                     DetailLoad::Loaded(detail)
                 }
                 Err(error) => DetailLoad::Failed(error),

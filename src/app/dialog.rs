@@ -21,7 +21,8 @@ pub const STALE: Duration = Duration::from_secs(60);
 pub struct Chosen {
     pub id: String,
     pub name: String,
-    pub status: Status,
+    /// None when it was never seen (a retried id off the page): it counts as changing.
+    pub status: Option<Status>,
     pub seen: Instant,
 }
 
@@ -59,9 +60,9 @@ impl Confirm {
         self.action
     }
 
-    /// Whether the action would change a user last seen with `status`.
-    fn changes(&self, status: &Status) -> bool {
-        !self.action.holds(status)
+    /// Whether the action would change a user last seen with `status` (not seen: yes).
+    fn changes(&self, status: &Option<Status>) -> bool {
+        status.as_ref().is_none_or(|s| !self.action.holds(s))
     }
 
     /// The ids to send: those the action changes, and the others when kept.
@@ -73,11 +74,13 @@ impl Confirm {
             .collect()
     }
 
-    /// Each user's status as last seen: journalled with the action, for its undo.
+    /// Each user's status as last seen, when seen lately ([`STALE`]): journalled with
+    /// the action, for its undo — an older one might restore what the user no longer had.
     pub fn before(&self) -> std::collections::HashMap<String, Status> {
         self.chosen
             .iter()
-            .map(|c| (c.id.clone(), c.status.clone()))
+            .filter(|c| self.asked.saturating_duration_since(c.seen) <= STALE)
+            .filter_map(|c| Some((c.id.clone(), c.status.clone()?)))
             .collect()
     }
 
@@ -143,7 +146,7 @@ impl Confirm {
             Some(status) => status.to_string(),
             None => "not archived".into(),
         };
-        let mut groups: Vec<(&Status, usize)> = Vec::new();
+        let mut groups: Vec<(&Option<Status>, usize)> = Vec::new();
         let mut unchanged = 0;
         for chosen in &self.chosen {
             if !self.changes(&chosen.status) {
@@ -158,7 +161,10 @@ impl Confirm {
         let n = self.chosen.len();
         let mut parts: Vec<String> = groups
             .iter()
-            .map(|(status, count)| format!("{count} {status} → {result}"))
+            .map(|(status, count)| match status {
+                Some(status) => format!("{count} {status} → {result}"),
+                None => format!("{count} not seen → {result}"),
+            })
             .collect();
         if unchanged > 0 {
             let already = if self.action == BulkAction::Unarchive {

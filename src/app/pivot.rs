@@ -3,6 +3,7 @@
 //! each was last seen there — a list to select from and act on.
 
 use std::collections::HashSet;
+use std::time::Instant;
 
 use crate::api::model::{BulkAction, User, UserDetail};
 
@@ -14,17 +15,20 @@ pub struct PivotRow {
     pub last_seen: Option<String>,
 }
 
+/// The accounts seen on one address, a cursor in them, and when what they say was read.
 #[derive(Debug, Clone)]
 pub struct Pivot {
     address: String,
     rows: Vec<PivotRow>,
     cursor: usize,
+    /// When the detail they come from was read: their statuses are as old as that.
+    seen: Instant,
 }
 
 impl Pivot {
     /// The accounts seen on `address`: the user `detail` shows first, then the others
     /// that shared it, the most recently seen first.
-    pub fn new(detail: &UserDetail, address: &str) -> Pivot {
+    pub fn new(detail: &UserDetail, address: &str, seen: Instant) -> Pivot {
         let own = detail.sessions.as_ref().and_then(|s| {
             s.all
                 .iter()
@@ -57,7 +61,12 @@ impl Pivot {
             address: address.to_string(),
             rows,
             cursor: 0,
+            seen,
         }
+    }
+
+    pub fn seen(&self) -> Instant {
+        self.seen
     }
 
     pub fn address(&self) -> &str {

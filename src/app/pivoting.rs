@@ -24,7 +24,10 @@ impl App {
             .as_ref()
             .and_then(|s| s.all.get(pane.session_cursor()));
         match session.and_then(|s| s.ip_address.as_deref()) {
-            Some(address) => self.pivot = Some(Pivot::new(detail, address)),
+            Some(address) => {
+                let seen = pane.loaded_at().unwrap_or_else(Instant::now);
+                self.pivot = Some(Pivot::new(detail, address, seen));
+            }
             None => self
                 .status
                 .refusal("this session has no IP address to follow"),
@@ -53,7 +56,7 @@ impl App {
                 if let Some(user) = pivot.current().cloned() {
                     if self.selected.remove(&user.id).is_none() {
                         self.selected
-                            .insert(user.id.clone(), Selected::of(&user, Instant::now()));
+                            .insert(user.id.clone(), Selected::of(&user, pivot.seen()));
                     }
                     pivot.move_by(1);
                 }

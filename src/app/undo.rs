@@ -4,7 +4,7 @@
 
 use super::dialog::{Chosen, Confirm, Dialog};
 use super::{App, Effect, Mode};
-use crate::api::model::{BulkAction, Status};
+use crate::api::model::BulkAction;
 use crate::api::undo::UndoPlan;
 use crate::api::worker::{Request, RequestId};
 use crate::text::sanitize;
@@ -58,7 +58,13 @@ impl App {
             return;
         }
         self.undoing = None;
+        // Asked while nothing else waits for an answer: a `y` meant for another dialog,
+        // or typed while a bulk action or a form has the keys, must not run the undo.
+        let busy = self.dialog.is_some() || self.bulk.is_some() || self.form.is_some();
         match result {
+            Ok(_) if busy => self
+                .status
+                .notice("the undo was not asked: something else has the keys; press u again"),
             Ok(plan) => self.dialog = Some(Dialog::Undo(plan)),
             Err(why) => self
                 .status
@@ -91,8 +97,8 @@ impl App {
                 Chosen {
                     id: id.clone(),
                     name: last.map_or_else(|| id.clone(), |s| s.name.clone()),
-                    // Not seen since it failed: as far as known, not changed.
-                    status: last.map_or_else(|| Status::other("unknown"), |s| s.status.clone()),
+                    // As last seen, if it was: it failed, so it did not change.
+                    status: last.map(|s| s.status.clone()),
                     seen: last.map_or_else(std::time::Instant::now, |s| s.seen),
                 }
             })

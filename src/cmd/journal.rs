@@ -106,19 +106,14 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
     let resolved = resolve(global)?;
     let client = client(global, &resolved)?;
     writable(&resolved, "undo")?;
-    let entries = read(undo::SEARCHED)?;
-    let chosen =
-        undo::chosen(&entries, args.entry.as_deref(), &resolved.name).map_err(Failure::usage)?;
-    let succeeded = chosen
-        .outcome
-        .as_ref()
-        .map(|o| o.succeeded.clone())
-        .unwrap_or_default();
-    let now = undo::read_statuses(&client, &succeeded)
-        .await
-        .map_err(|e| Failure::new(EXIT_ERROR, e))?;
-    let plan = undo::plan(chosen, &entries, &now)
-        .map_err(|why| Failure::new(EXIT_ERROR, format!("not undone: {why}")))?;
+    let plan = undo::prepare(
+        &client,
+        crate::config::audit_file(),
+        args.entry.clone(),
+        &resolved.name,
+    )
+    .await
+    .map_err(|why| Failure::new(EXIT_ERROR, format!("not undone: {why}")))?;
     eprintln!("{} (entry {})", plan.summary(), plan.batch);
     for (id, why) in &plan.left {
         eprintln!("left alone: {}  {why}", crate::text::sanitize(id));

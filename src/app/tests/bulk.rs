@@ -508,3 +508,36 @@ fn u_in_the_journal_undoes_the_entry_under_the_cursor() {
     };
     assert_eq!(entry.as_deref(), Some("older"));
 }
+
+#[test]
+fn an_undo_plan_that_comes_while_another_dialog_waits_is_not_asked() {
+    use crate::api::undo::UndoPlan;
+    let mut config = config(Dialect::Crm, false);
+    config.journal = Some("/nowhere/audit.jsonl".into());
+    let (mut app, effects) = App::new(config);
+    answer_page(&mut app, &sent(&effects)[0], 10);
+    let effects = app.update(key('u'));
+    let [Request::PlanUndo { id, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    // Meanwhile the operator asks for a block.
+    app.update(key('b'));
+    app.update(Event::Worker(Response::UndoPlanned {
+        id: *id,
+        result: Ok(UndoPlan {
+            batch: "b1".into(),
+            time: String::new(),
+            of: BulkAction::Block,
+            action: BulkAction::Activate,
+            ids: vec!["u5".into()],
+            now: Default::default(),
+            left: Vec::new(),
+        }),
+    }));
+    assert!(
+        matches!(app.dialog, Some(Dialog::Confirm(_))),
+        "the block's dialog stays"
+    );
+    let (_, action, _) = bulk_request(&app.update(key('y')));
+    assert_eq!(action, BulkAction::Block, "y answers what was asked");
+}
