@@ -113,6 +113,18 @@ pub fn undo(frame: &mut Frame, area: Rect, app: &App, plan: &UndoPlan, theme: &T
         ),
     ];
     const SHOWN: usize = 5;
+    if !plan.ids.is_empty() {
+        let mut back: Vec<String> = plan
+            .ids
+            .iter()
+            .take(SHOWN)
+            .map(|id| sanitize(id).into_owned())
+            .collect();
+        if plan.ids.len() > SHOWN {
+            back.push(format!("and {} more", plan.ids.len() - SHOWN));
+        }
+        lines.push(Line::from(fit(&format!("back: {}", back.join(", ")), 70)));
+    }
     for (id, why) in plan.left.iter().take(SHOWN) {
         lines.push(Line::styled(
             fit(
