@@ -100,7 +100,7 @@ async fn the_preview_counts_real_changes_u_takes_them_back_and_so_does_headless_
     let stderr = String::from_utf8_lossy(&undone.stderr);
     assert!(undone.status.success(), "{stderr}");
     assert!(
-        stderr.contains("undo block of 1 users: 1 blocked → active"),
+        stderr.contains("undo block of 1 user: 1 blocked → active"),
         "{stderr}"
     );
     assert_eq!(status(&server, &ids[0]).await, "ACTIVE");

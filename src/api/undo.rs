@@ -38,10 +38,11 @@ impl UndoPlan {
             Some(status) => status.to_string(),
             None => "not archived".into(),
         };
+        let n = self.ids.len() + self.left.len();
         let mut text = format!(
-            "undo {} of {} users: {} {} → {}",
+            "undo {} of {n} user{}: {} {} → {}",
             self.of.verb(),
-            self.ids.len() + self.left.len(),
+            if n == 1 { "" } else { "s" },
             self.ids.len(),
             result(self.of),
             result(self.action)
@@ -95,6 +96,8 @@ pub fn chosen<'a>(
                     && bulk_action(&e.action).is_some()
                     && e.undo_of.is_none()
                     && changed_something(e)
+                    // A headless batch records no statuses: nothing of it could go back.
+                    && !e.before.is_empty()
                     && !undone(e)
             })
             .ok_or_else(|| format!("no batch of profile {profile:?} to undo in the journal"));
@@ -266,7 +269,13 @@ pub async fn prepare(
         .map(|o| o.succeeded.clone())
         .unwrap_or_default();
     let now = read_statuses(client, &succeeded).await?;
-    plan(entry, &entries, &now)
+    plan(entry, &entries, &now).map_err(|why| {
+        format!(
+            "batch {} of {}: {why}",
+            crate::text::head(&entry.entry, 8),
+            crate::text::head(&entry.time, 19)
+        )
+    })
 }
 
 /// Reads the statuses of `ids` now, a few at a time; None for a user not found.

@@ -58,6 +58,8 @@ impl App {
             return;
         }
         self.undoing = None;
+        // The journal gives way: the question (or why not) shows over the table.
+        self.journal = None;
         // Asked while nothing else waits for an answer: a `y` meant for another dialog,
         // or typed while a bulk action or a form has the keys, must not run the undo.
         let busy = self.dialog.is_some() || self.bulk.is_some() || self.form.is_some();

@@ -39,7 +39,8 @@ fn line(entry: &JournalEntry) -> String {
         None => String::new(),
     };
     format!(
-        "{:<19}  {:<16} {:<12} {outcome}{undo}  {ids}",
+        "{}  {:<19}  {:<16} {:<12} {outcome}{undo}  {ids}",
+        sanitize(head(&entry.entry, 8)),
         sanitize(head(&entry.time, 19)),
         sanitize(&entry.action),
         sanitize(&entry.profile),
@@ -49,7 +50,8 @@ fn line(entry: &JournalEntry) -> String {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &JournalView, theme: &Theme) {
     let keymap = &app.config().keymap;
     let title = format!(
-        " journal, newest first · {} close ",
+        " journal, newest first · {} undo the entry · {} close ",
+        keymap.key(Action::Undo),
         keymap.key(Action::Cancel)
     );
     let block = Block::default()

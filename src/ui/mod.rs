@@ -135,7 +135,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         popup::progress(frame, area, run, &theme);
     }
     if let Some(view) = app.journal() {
-        journal::draw(frame, area, app, view, &theme);
+        // Over the table, the footer left in view: its notices say what keys did.
+        let above = Rect {
+            height: regions.footer.y.saturating_sub(area.y),
+            ..area
+        };
+        journal::draw(frame, above, app, view, &theme);
     }
     if let Some(open) = app.form() {
         form::draw(frame, area, app, open, &theme);
