@@ -170,7 +170,7 @@ pub fn report(
         String::new()
     } else {
         format!(
-            " ({} answers were lost and verified by reading back)",
+            " ({} had no sure answer and were settled by reading back)",
             report.read_back.len()
         )
     };
