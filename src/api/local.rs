@@ -1,12 +1,14 @@
 //! Paging, filtering and sorting in memory, for a dialect that lists every user at once
-//! (training). The list is folded for search once, and each sort order is computed once,
-//! so a keystroke costs one pass over the users.
+//! (training). The list is folded for search once, each sort order is computed once, and
+//! the users matching the last listing are kept: a keystroke costs one pass over the
+//! users (or over the last matches, when it only adds to the filter), a page turn a
+//! slice.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::model::{ListQuery, Page, SortField, User};
+use super::model::{ListQuery, Page, SortField, Status, User};
 
 /// Every user of the list, ready to answer list queries.
 pub struct LocalUsers {
@@ -18,6 +20,35 @@ pub struct LocalUsers {
     starts: Vec<usize>,
     /// Per sort field: user indices in ascending order (ties by id).
     orders: Mutex<HashMap<SortField, Arc<Vec<u32>>>>,
+    /// The last listing asked for, and the users it matches in its order.
+    last: Mutex<Option<(Listing, Arc<Vec<u32>>)>>,
+}
+
+/// A list query without its paging: what the users matching it depend on.
+#[derive(Debug, Clone, PartialEq)]
+struct Listing {
+    /// The filter, folded as the haystack is; None when empty.
+    needle: Option<String>,
+    email: Option<String>,
+    status: Option<Status>,
+    sort: SortField,
+    descending: bool,
+}
+
+impl Listing {
+    fn of(q: &ListQuery) -> Listing {
+        Listing {
+            needle: q
+                .text
+                .as_deref()
+                .map(|t| t.to_lowercase().replace(SEPARATOR, ""))
+                .filter(|t| !t.is_empty()),
+            email: q.email.as_deref().map(str::to_lowercase),
+            status: q.status.clone(),
+            sort: q.sort,
+            descending: q.descending,
+        }
+    }
 }
 
 const SEPARATOR: char = '\u{1f}';
@@ -46,6 +77,7 @@ impl LocalUsers {
             haystack,
             starts,
             orders: Mutex::new(HashMap::new()),
+            last: Mutex::new(None),
         }
     }
 
@@ -78,10 +110,14 @@ impl LocalUsers {
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let bytes = self.haystack.as_bytes();
         let mut from = 0;
+        let mut user = 0;
         while let Some(offset) = finder.find(&bytes[from..]) {
             // The needle holds no separator, so a match lies within one user's text;
-            // the search goes on at the next user's.
-            let user = self.starts.partition_point(|&start| start <= from + offset) - 1;
+            // matches come in order, so that user is found walking forward.
+            let at = from + offset;
+            while self.starts.get(user + 1).is_some_and(|&next| next <= at) {
+                user += 1;
+            }
             hits[user] = true;
             match self.starts.get(user + 1) {
                 Some(&next) => from = next,
@@ -91,66 +127,117 @@ impl LocalUsers {
         hits
     }
 
-    /// The users `q` matches, in its order (indices into `users`), ignoring its paging.
-    fn matching<'a>(&'a self, q: &ListQuery) -> impl Iterator<Item = u32> + 'a {
-        let needle = q
-            .text
-            .as_deref()
-            .map(|t| t.to_lowercase().replace(SEPARATOR, ""))
-            .filter(|t| !t.is_empty());
-        let email = q.email.as_deref().map(str::to_lowercase);
-        let hits = needle.as_deref().map(|n| self.search(n));
-        let status = q.status.clone();
+    /// Whether user `i`'s folded text holds `needle`.
+    fn holds(&self, i: usize, finder: &memchr::memmem::Finder<'_>) -> bool {
+        let end = self
+            .starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.haystack.len());
+        let text = &self.haystack.as_bytes()[self.starts[i]..end];
+        finder.find(text).is_some()
+    }
+
+    /// The users `q` matches, in its order (indices into `users`), its paging ignored:
+    /// kept for the last listing asked, so turning its pages costs a slice, and narrowed
+    /// from it when the filter only grows (a keystroke more) instead of searched anew.
+    fn matching(&self, q: &ListQuery) -> Arc<Vec<u32>> {
+        let key = Listing::of(q);
+        let last = self.last.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some((listing, matched)) = &last {
+            if *listing == key {
+                return matched.clone();
+            }
+            if let Some(narrowed) = self.narrow(listing, matched, &key) {
+                return self.keep(key, narrowed);
+            }
+        }
+        let hits = key.needle.as_deref().map(|n| self.search(n));
         let order = self.order(q.sort);
-        let descending = q.descending;
-        let len = order.len();
-        (0..len)
-            .map(move |k| order[if descending { len - 1 - k } else { k }])
-            .filter(move |&i| {
-                let user = &self.users[i as usize];
-                hits.as_ref().is_none_or(|hits| hits[i as usize])
-                    && email.as_deref().is_none_or(|e| {
-                        user.email.as_deref().map(str::to_lowercase).as_deref() == Some(e)
-                    })
-                    && status.as_ref().is_none_or(|s| &user.status == s)
-            })
+        let matches = |i: u32| {
+            let user = &self.users[i as usize];
+            hits.as_ref().is_none_or(|hits| hits[i as usize])
+                && key.email.as_deref().is_none_or(|e| {
+                    user.email.as_deref().map(str::to_lowercase).as_deref() == Some(e)
+                })
+                && key.status.as_ref().is_none_or(|s| &user.status == s)
+        };
+        let matched: Vec<u32> = if key.descending {
+            order
+                .iter()
+                .rev()
+                .copied()
+                .filter(|&i| matches(i))
+                .collect()
+        } else {
+            order.iter().copied().filter(|&i| matches(i)).collect()
+        };
+        self.keep(key, Arc::new(matched))
+    }
+
+    /// The matches of `now` from those of `before`, when `now` only adds to its filter.
+    fn narrow(&self, before: &Listing, matched: &[u32], now: &Listing) -> Option<Arc<Vec<u32>>> {
+        let grown = match (&before.needle, &now.needle) {
+            (Some(b), Some(n)) => n.starts_with(b.as_str()),
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        let same_rest = before.email == now.email
+            && before.status == now.status
+            && before.sort == now.sort
+            && before.descending == now.descending;
+        if !(grown && same_rest) {
+            return None;
+        }
+        let needle = now.needle.as_deref()?;
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        Some(Arc::new(
+            matched
+                .iter()
+                .copied()
+                .filter(|&i| self.holds(i as usize, &finder))
+                .collect(),
+        ))
+    }
+
+    fn keep(&self, key: Listing, matched: Arc<Vec<u32>>) -> Arc<Vec<u32>> {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, matched.clone()));
+        matched
     }
 
     /// The page `q` asks for.
     pub fn page(&self, q: &ListQuery) -> Page {
-        let mut total = 0u64;
-        let mut rows = Vec::with_capacity(q.limit.min(1000) as usize);
-        for i in self.matching(q) {
-            if total >= q.offset && (rows.len() as u64) < q.limit {
-                rows.push(self.users[i as usize].clone());
-            }
-            total += 1;
-        }
+        let matched = self.matching(q);
+        let from = usize::try_from(q.offset)
+            .unwrap_or(usize::MAX)
+            .min(matched.len());
+        let to = from
+            .saturating_add(usize::try_from(q.limit).unwrap_or(usize::MAX))
+            .min(matched.len());
         Page {
-            rows,
-            total,
+            rows: matched[from..to]
+                .iter()
+                .map(|&i| self.users[i as usize].clone())
+                .collect(),
+            total: matched.len() as u64,
             offset: q.offset,
         }
     }
 
     /// How many users `q` matches.
     pub fn count(&self, q: &ListQuery) -> u64 {
-        self.matching(q).count() as u64
+        self.matching(q).len() as u64
     }
 
-    /// Every user `q` matches, in its order, `size` at a time (its paging ignored): one
-    /// pass over the list however many pages.
-    pub fn pages<'a>(&'a self, q: &ListQuery, size: usize) -> impl Iterator<Item = Vec<User>> + 'a {
-        let mut matching = self.matching(q).peekable();
-        std::iter::from_fn(move || {
-            matching.peek()?;
-            Some(
-                matching
-                    .by_ref()
-                    .take(size.max(1))
-                    .map(|i| self.users[i as usize].clone())
-                    .collect(),
-            )
+    /// Every user `q` matches, in its order (its paging ignored), `size` at a time.
+    pub fn pages(&self, q: &ListQuery, size: usize) -> impl Iterator<Item = Vec<User>> + '_ {
+        let matched = self.matching(q);
+        let size = size.max(1);
+        (0..matched.len().div_ceil(size)).map(move |n| {
+            matched[n * size..((n + 1) * size).min(matched.len())]
+                .iter()
+                .map(|&i| self.users[i as usize].clone())
+                .collect()
         })
     }
 
@@ -165,7 +252,8 @@ impl LocalUsers {
     /// Where the user with this id stands among the users `q` matches, if it does.
     pub fn position(&self, q: &ListQuery, id: &str) -> Option<u64> {
         self.matching(q)
-            .position(|i| self.users[i as usize].id == id)
+            .iter()
+            .position(|&i| self.users[i as usize].id == id)
             .map(|at| at as u64)
     }
 }
@@ -239,5 +327,37 @@ mod tests {
         assert_eq!(ids(&by_email), ["1"]);
         // The separator between fields never matches across them.
         assert_eq!(users.page(&q(Some("müller\u{1f}zoe"))).total, 0);
+    }
+
+    proptest::proptest! {
+        /// Whatever listings came before (the matches kept, narrowed, or not), a page
+        /// is the one a fresh list gives.
+        #[test]
+        fn a_page_is_the_same_whatever_was_asked_before(
+            steps in proptest::collection::vec(("[aejn]{0,3}", proptest::bool::ANY, 0u64..4), 1..12)
+        ) {
+            let all = || {
+                (0..40)
+                    .map(|n| {
+                        let name = ["jan", "anne", "jean", "ena", "nadja"][n % 5];
+                        let status = if n % 3 == 0 { Status::Inactive } else { Status::Active };
+                        user(&format!("{n:02}"), &format!("{name} {n}"), &format!("{name}{n}@x.nl"), status)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let kept = LocalUsers::new(all());
+            for (text, active, offset) in steps {
+                let q = ListQuery {
+                    text: Some(text),
+                    status: active.then_some(Status::Active),
+                    sort: SortField::Name,
+                    offset,
+                    limit: 5,
+                    ..ListQuery::default()
+                };
+                let fresh = LocalUsers::new(all()).page(&q);
+                proptest::prop_assert_eq!(kept.page(&q), fresh);
+            }
+        }
     }
 }
