@@ -1,0 +1,176 @@
+//! userdeck against curl doing the same POSTs, whole processes, on the embedded crm
+//! server over 127.0.0.1: the headless list of 50 users, and a block of 10,000 ids.
+//! Runs alternate (userdeck, curl, userdeck, …) so both see the same machine; medians
+//! and ratios are printed, and the run fails when a ratio passes its goal by more than
+//! 25% — a guard to run before a release (`cargo bench --bench vs_curl`), kept out of
+//! `cargo test`: timings on a shared machine are noise there.
+//!
+//! Needs `curl` on the PATH. `RUNS` sets the runs of each (default 15).
+
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use cynic::{MutationBuilder, QueryBuilder};
+use userdeck::api::crm;
+use userdeck::dialect::Dialect;
+use userdeck::server::{self, ServerOptions};
+
+const TOKEN: &str = "bench-vs-curl";
+const USERS: u64 = 20_000;
+const BLOCKED: usize = 10_000;
+
+/// One measure: what userdeck runs, the body curl posts, and the ratio it should meet.
+struct Measure {
+    name: &'static str,
+    args: Vec<String>,
+    body: String,
+    goal: f64,
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn timed(command: &mut Command) -> Duration {
+    let started = Instant::now();
+    let status = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("runs");
+    let took = started.elapsed();
+    assert!(status.success(), "{command:?} failed: {status}");
+    took
+}
+
+fn main() -> ExitCode {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("vs_curl: curl is not on the PATH; nothing measured");
+        return ExitCode::SUCCESS;
+    }
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(15);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime.block_on(async {
+        server::spawn(&ServerOptions {
+            dialect: Dialect::Crm,
+            users: USERS,
+            listen: "127.0.0.1:0".parse().expect("an address"),
+            token: Some(TOKEN.into()),
+            ..ServerOptions::default()
+        })
+        .await
+        .expect("the server starts")
+    });
+    let url = server.url();
+    let home = tempfile::tempdir().expect("a home");
+    let config = home.path().join("config/userdeck");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(
+        config.join("config.toml"),
+        format!("default_profile = \"b\"\n[profiles.b]\nendpoint = \"{url}\"\ndialect = \"crm\"\n"),
+    )
+    .expect("config");
+    let ids: Vec<String> = (1..=BLOCKED).map(|n| format!("usr_{n:08}")).collect();
+    let ids_file = home.path().join("ids.txt");
+    std::fs::write(&ids_file, ids.join("\n")).expect("ids");
+
+    // The bodies userdeck sends, built by the same cynic operations.
+    let list = crm::Users::build(crm::UsersVariables {
+        limit: Some(50),
+        offset: Some(0),
+        order: Some(crm::OrderDirection::Asc),
+        order_by: Some("createdAt".into()),
+        filter: None,
+    });
+    let block = crm::BlockUsers::build(crm::IdsVariables {
+        ids: ids.iter().map(cynic::Id::new).collect(),
+    });
+    let measures = [
+        Measure {
+            name: "users list --limit 50 --format json",
+            args: ["users", "list", "--limit", "50", "--format", "json"]
+                .map(String::from)
+                .to_vec(),
+            body: serde_json::to_string(&list).expect("a body"),
+            goal: 1.10,
+        },
+        Measure {
+            name: "users block --ids-from (10,000 ids)",
+            args: vec![
+                "users".into(),
+                "block".into(),
+                "--ids-from".into(),
+                ids_file.display().to_string(),
+                "--yes".into(),
+                "--format".into(),
+                "json".into(),
+            ],
+            body: serde_json::to_string(&block).expect("a body"),
+            goal: 1.30,
+        },
+    ];
+    let userdeck = |args: &[String]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_userdeck"));
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("USERDECK_TOKEN", TOKEN);
+        command
+    };
+    let curl = |body: &Path| {
+        let mut command = Command::new("curl");
+        command
+            .args(["-sS", "--fail", "-o", "/dev/null", "-X", "POST"])
+            .args(["-H", "content-type: application/json"])
+            .args(["-H", &format!("authorization: Bearer {TOKEN}")])
+            .arg("--data-binary")
+            .arg(format!("@{}", body.display()))
+            .arg(&url);
+        command
+    };
+    println!("{runs} alternating runs each, medians (whole processes, 127.0.0.1):\n");
+    println!("| measure | userdeck | curl | ratio | goal |\n|---|---|---|---|---|");
+    let mut over = false;
+    for measure in &measures {
+        let body = home.path().join("body.json");
+        std::fs::write(&body, &measure.body).expect("body");
+        // One of each first: the page cache and the server warm up alike.
+        timed(&mut userdeck(&measure.args));
+        timed(&mut curl(&body));
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            ours.push(timed(&mut userdeck(&measure.args)));
+            theirs.push(timed(&mut curl(&body)));
+        }
+        let (ours, theirs) = (median(ours), median(theirs));
+        let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
+        let verdict = if ratio > measure.goal * 1.25 {
+            over = true;
+            " — over the goal by more than 25%"
+        } else {
+            ""
+        };
+        println!(
+            "| `{}` | {:.1} ms | {:.1} ms | {ratio:.2}× | ≤ {:.2}×{verdict} |",
+            measure.name,
+            ours.as_secs_f64() * 1e3,
+            theirs.as_secs_f64() * 1e3,
+            measure.goal
+        );
+    }
+    runtime.block_on(async { server.shutdown().await.expect("stops") });
+    if over {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
