@@ -61,6 +61,9 @@ impl Batch {
     }
 }
 
+/// How many chunks are under way at once (crm).
+pub const IN_FLIGHT: usize = 3;
+
 /// The default number of ids sent in one request.
 pub const DEFAULT_CHUNK: usize = 500;
 
@@ -106,6 +109,11 @@ impl Stop {
 
     fn requested(&self) -> bool {
         self.0.borrow().is_some()
+    }
+
+    /// Another side of the same signal, for a request sent beside the others.
+    fn fork(&self) -> Stop {
+        Stop(self.0.clone())
     }
 
     /// Resolves once a stop was asked and its grace has passed.
@@ -188,32 +196,50 @@ pub async fn run(
             let block = action == BulkAction::Block;
             let mut queue: VecDeque<Vec<String>> =
                 ids.chunks(chunk).map(<[String]>::to_vec).collect();
-            while let Some(part) = queue.pop_front() {
+            // A few chunks at once: each is all or nothing on the server, so their order
+            // does not matter; a stop lets none start after it.
+            while !queue.is_empty() {
                 if stop.requested() {
-                    report.not_sent.extend(part);
                     report.not_sent.extend(queue.drain(..).flatten());
                     break;
                 }
-                let detail = batch.detail(&part);
-                match send(&mut stop, client.set_status(block, &part, detail)).await {
-                    Sent::Answered(Ok(())) => report.succeeded.extend(part),
-                    Sent::Answered(Err(e)) if e.is_code(RESOURCE_NOT_FOUND) && part.len() > 1 => {
-                        // Try each half on its own, in order, before what comes next.
-                        let (left, right) = part.split_at(part.len() / 2);
-                        queue.push_front(right.to_vec());
-                        queue.push_front(left.to_vec());
-                        continue;
-                    }
-                    Sent::Answered(Err(e)) => {
-                        report.add_error(part, &e);
-                        if e.is_code(UNAUTHORIZED) {
-                            // Every other chunk would be refused the same way.
-                            report.unauthorized = true;
-                            report.not_sent.extend(queue.drain(..).flatten());
-                            break;
+                let wave: Vec<Vec<String>> = std::iter::from_fn(|| queue.pop_front())
+                    .take(IN_FLIGHT)
+                    .collect();
+                let sent = futures_util::future::join_all(wave.iter().map(|part| {
+                    let mut stop = stop.fork();
+                    let detail = batch.detail(part);
+                    async move { send(&mut stop, client.set_status(block, part, detail)).await }
+                }))
+                .await;
+                // Halves of a chunk that named an unknown id go first, in order.
+                let mut halves = Vec::new();
+                for (part, result) in wave.into_iter().zip(sent) {
+                    match result {
+                        Sent::Answered(Ok(())) => report.succeeded.extend(part),
+                        Sent::Answered(Err(e))
+                            if e.is_code(RESOURCE_NOT_FOUND) && part.len() > 1 =>
+                        {
+                            let (left, right) = part.split_at(part.len() / 2);
+                            halves.push(left.to_vec());
+                            halves.push(right.to_vec());
                         }
+                        Sent::Answered(Err(e)) => {
+                            if e.is_code(UNAUTHORIZED) {
+                                // Every other chunk would be refused the same way.
+                                report.unauthorized = true;
+                            }
+                            report.add_error(part, &e);
+                        }
+                        Sent::Abandoned => report.add_abandoned(part),
                     }
-                    Sent::Abandoned => report.add_abandoned(part),
+                }
+                for half in halves.into_iter().rev() {
+                    queue.push_front(half);
+                }
+                if report.unauthorized {
+                    report.not_sent.extend(queue.drain(..).flatten());
+                    break;
                 }
                 progress(Progress {
                     done: report.settled(),

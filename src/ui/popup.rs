@@ -172,7 +172,7 @@ pub fn quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         )),
         Line::default(),
         Line::from(format!(
-            "{}: no new chunk starts; the one under way gets {} s to answer,",
+            "{}: no new chunk starts; those under way get {} s to answer,",
             keymap.key(Action::Confirm),
             GRACE.as_secs()
         )),
