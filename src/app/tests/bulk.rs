@@ -193,12 +193,7 @@ fn without_a_selection_the_current_row_is_acted_on() {
 #[test]
 fn many_users_need_the_count_typed() {
     let mut app = started(Dialect::Crm, false, 300);
-    for n in 0..150 {
-        app.selected.insert(
-            format!("u{n}"),
-            picked(&format!("user {n}"), Status::Blocked),
-        );
-    }
+    select_seen(&mut app, 150, Status::Blocked);
     app.act(Action::Activate);
     assert!(
         sent(&app.update(key('y'))).is_empty(),
@@ -452,12 +447,7 @@ fn a_refused_undo_is_said_and_sends_nothing() {
 #[test]
 fn r_tries_again_only_the_ids_that_failed() {
     let mut app = started(Dialect::Crm, false, 10);
-    for n in 0..3 {
-        app.selected.insert(
-            format!("u{n}"),
-            picked(&format!("user {n}"), Status::Active),
-        );
-    }
+    select_seen(&mut app, 3, Status::Active);
     app.act(Action::Block);
     let (id, _, ids) = bulk_request(&app.update(key('y')));
     assert_eq!(ids.len(), 3);

@@ -142,10 +142,6 @@ fn session(ip: &str, at: &str) -> crate::api::model::Session {
 fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
     use crate::api::model::SessionInfo;
     let mut app = started(Dialect::Crm, false, 10);
-    let effects = app.act(Action::Open);
-    let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
-    };
     let detail = UserDetail {
         user: user(0),
         overlaps: Some(vec![Overlap {
@@ -161,12 +157,7 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
         }),
         ..UserDetail::default()
     };
-    app.update(Event::Worker(Response::Detail {
-        id: *id,
-        key: asked.clone(),
-        result: Ok(Box::new(detail)),
-        elapsed: Duration::ZERO,
-    }));
+    open_with(&mut app, detail);
     app.update(code(KeyCode::Tab));
     assert_eq!(app.update(key('Y')), [Effect::Copy("u7".into())]);
     app.update(code(KeyCode::Tab));
@@ -182,10 +173,6 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
 fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_there() {
     use crate::api::model::SessionInfo;
     let mut app = started(Dialect::Crm, false, 10);
-    let effects = app.act(Action::Open);
-    let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
-    };
     let overlap = |n: u64, ip: &str, seen: &str| Overlap {
         user: user(n),
         shared_ips: vec![ip.into()],
@@ -208,12 +195,7 @@ fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_ther
         }),
         ..UserDetail::default()
     };
-    app.update(Event::Worker(Response::Detail {
-        id: *id,
-        key: asked.clone(),
-        result: Ok(Box::new(detail)),
-        elapsed: Duration::ZERO,
-    }));
+    open_with(&mut app, detail);
     app.update(code(KeyCode::Tab));
     app.update(code(KeyCode::Tab));
     app.update(key('j'));

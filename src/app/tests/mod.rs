@@ -63,6 +63,30 @@ pub(super) fn picked(name: &str, status: Status) -> Selected {
     }
 }
 
+/// Selects users u0, u1, … (`n` of them) as last seen with `status`.
+pub(super) fn select_seen(app: &mut App, n: u64, status: Status) {
+    for i in 0..n {
+        app.selected.insert(
+            format!("u{i}"),
+            picked(&format!("user {i}"), status.clone()),
+        );
+    }
+}
+
+/// Opens the current row's pane and answers it with `detail`.
+pub(super) fn open_with(app: &mut App, detail: UserDetail) {
+    let effects = app.act(Action::Open);
+    let [Request::Detail { id, key }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    app.update(Event::Worker(Response::Detail {
+        id: *id,
+        key: key.clone(),
+        result: Ok(Box::new(detail)),
+        elapsed: Duration::ZERO,
+    }));
+}
+
 pub(super) fn key(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
