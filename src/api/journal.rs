@@ -147,12 +147,8 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                     }
                 };
                 let entry = &mut kept[at];
-                for id in ids(&line["ids"]) {
-                    // A split chunk's halves send ids again: each is listed once.
-                    if entry.ids.len() >= ONCE_CHECKED || !entry.ids.contains(&id) {
-                        entry.ids.push(id);
-                    }
-                }
+                // A split chunk's halves send ids again: listed once, at the end.
+                entry.ids.extend(ids(&line["ids"]));
                 if let Some(before) = line["detail"]["before"].as_object() {
                     entry
                         .before
@@ -193,10 +189,6 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
     }
     Ok(entries)
 }
-
-/// Up to this many ids an entry's list is checked for repeats as it grows; past it,
-/// once at the end (a 10,000-id batch is not checked id by id).
-const ONCE_CHECKED: usize = 64;
 
 /// Keeps the first of each id, in order.
 fn dedupe(ids: &mut Vec<String>) {

@@ -23,38 +23,55 @@ enum Found {
     Unreadable(String),
 }
 
+/// Reads the statuses of `ids` now (None: no such user), a few at a time, each id as the
+/// dialect reads it. Once a read fails even after its retries, the server is not
+/// answering: the ids after it get that error at once rather than each waiting out its
+/// own retries.
+pub async fn read_statuses(
+    client: &Client,
+    ids: &[String],
+) -> Vec<(String, Result<Option<Status>, String>)> {
+    let given_up: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let given_up = &given_up;
+    futures_util::stream::iter(ids.to_vec())
+        .map(|id| async move {
+            let earlier = given_up.lock().ok().and_then(|g| g.clone());
+            if let Some(e) = earlier {
+                return (id, Err(e));
+            }
+            let read = ops::status_of(client, &canonical(client, &id))
+                .await
+                .map_err(|e| {
+                    let e = e.to_string();
+                    if let Ok(mut g) = given_up.lock() {
+                        g.get_or_insert_with(|| e.clone());
+                    }
+                    e
+                });
+            (id, read)
+        })
+        .buffered(AT_ONCE)
+        .collect()
+        .await
+}
+
 /// Settles every id of `report.unknown` by reading it back, and journals how.
 pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport, batch: &str) {
     if report.unknown.is_empty() {
         return;
     }
     let unknown = std::mem::take(&mut report.unknown);
-    // Once a read fails even after its retries, the server is not answering: the ids
-    // after it are left unknown at once rather than each waiting out its own retries.
-    let given_up: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-    let given_up = &given_up;
-    let found: Vec<((String, String), Found)> = futures_util::stream::iter(unknown)
-        .map(|(id, why)| async move {
-            let earlier = given_up.lock().ok().and_then(|g| g.clone());
-            if let Some(e) = earlier {
-                return ((id, why), Found::Unreadable(e));
-            }
-            let found = match ops::status_of(client, &canonical(client, &id)).await {
-                Ok(Some(status)) if action.holds(&status) => Found::Holds,
-                Ok(Some(status)) => Found::Other(status),
-                Ok(None) => Found::Missing,
-                Err(e) => {
-                    if let Ok(mut g) = given_up.lock() {
-                        g.get_or_insert_with(|| e.to_string());
-                    }
-                    Found::Unreadable(e.to_string())
-                }
-            };
-            ((id, why), found)
-        })
-        .buffered(AT_ONCE)
-        .collect()
-        .await;
+    let ids: Vec<String> = unknown.iter().map(|(id, _)| id.clone()).collect();
+    let read = read_statuses(client, &ids).await;
+    let found = unknown.into_iter().zip(read).map(|(told, (_, read))| {
+        let found = match read {
+            Ok(Some(status)) if action.holds(&status) => Found::Holds,
+            Ok(Some(status)) => Found::Other(status),
+            Ok(None) => Found::Missing,
+            Err(e) => Found::Unreadable(e),
+        };
+        (told, found)
+    });
     let mut settled = BulkReport::default();
     for ((id, why), found) in found {
         match found {

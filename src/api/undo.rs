@@ -5,12 +5,10 @@
 
 use std::collections::HashMap;
 
-use futures_util::StreamExt;
-
 use super::client::Client;
 use super::journal::{self, JournalEntry};
 use super::model::{BulkAction, Status};
-use super::ops;
+use super::settle;
 
 /// How many of the journal's newest entries an undo looks among.
 pub const SEARCHED: usize = 1000;
@@ -278,21 +276,16 @@ pub async fn prepare(
     })
 }
 
-/// Reads the statuses of `ids` now, a few at a time; None for a user not found.
+/// Reads the statuses of `ids` now (None for a user not found), as settling reads them
+/// back; an undo is planned only when every one could be read.
 pub async fn read_statuses(
     client: &Client,
     ids: &[String],
 ) -> Result<HashMap<String, Option<Status>>, String> {
-    let read = futures_util::stream::iter(ids.to_vec())
-        .map(|id| async move {
-            let status = ops::status_of(client, &id).await;
-            (id, status)
-        })
-        .buffered(8)
-        .collect::<Vec<_>>()
-        .await;
-    read.into_iter()
-        .map(|(id, status)| match status {
+    settle::read_statuses(client, ids)
+        .await
+        .into_iter()
+        .map(|(id, read)| match read {
             Ok(status) => Ok((id, status)),
             Err(e) => Err(format!("reading {id} back failed: {e}")),
         })

@@ -4,6 +4,7 @@
 
 use tui_input::Input;
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use crate::api::model::{BulkAction, Status};
@@ -65,13 +66,16 @@ impl Confirm {
         status.as_ref().is_none_or(|s| !self.action.holds(s))
     }
 
-    /// The ids to send: those the action changes, and the others when kept.
-    pub fn ids(&self) -> Vec<String> {
+    /// The users to send: those the action changes, and the others when kept.
+    fn sent(&self) -> impl Iterator<Item = &Chosen> {
         self.chosen
             .iter()
             .filter(|c| self.keep_unchanged || self.changes(&c.status))
-            .map(|c| c.id.clone())
-            .collect()
+    }
+
+    /// The ids to send.
+    pub fn ids(&self) -> Vec<String> {
+        self.sent().map(|c| c.id.clone()).collect()
     }
 
     /// Each user's status as last seen, when seen lately ([`STALE`]): journalled with
@@ -86,19 +90,17 @@ impl Confirm {
 
     /// The users left out: the action would not change them, and they are not kept.
     pub fn left_out(&self) -> Vec<String> {
+        let sent: HashSet<&str> = self.sent().map(|c| c.id.as_str()).collect();
         self.chosen
             .iter()
-            .filter(|c| !self.keep_unchanged && !self.changes(&c.status))
+            .filter(|c| !sent.contains(c.id.as_str()))
             .map(|c| c.id.clone())
             .collect()
     }
 
     /// How many users would be sent.
     pub fn count(&self) -> usize {
-        self.chosen
-            .iter()
-            .filter(|c| self.keep_unchanged || self.changes(&c.status))
-            .count()
+        self.sent().count()
     }
 
     /// How many users were asked for, changed or not.
@@ -108,12 +110,7 @@ impl Confirm {
 
     /// Names of the first few users sent, to show.
     pub fn names(&self) -> Vec<&str> {
-        self.chosen
-            .iter()
-            .filter(|c| self.keep_unchanged || self.changes(&c.status))
-            .take(3)
-            .map(|c| c.name.as_str())
-            .collect()
+        self.sent().take(3).map(|c| c.name.as_str()).collect()
     }
 
     pub fn hidden(&self) -> usize {

@@ -375,13 +375,19 @@ fn a_page_seen_again_refreshes_the_selection_and_nothing_to_change_sends_nothing
     );
 }
 
-#[test]
-fn u_plans_the_undo_and_y_sends_the_reverse_as_an_undo_of_the_batch() {
-    use crate::api::undo::UndoPlan;
+/// A crm app showing ten users, with a journal to undo from.
+fn journalling() -> App {
     let mut config = config(Dialect::Crm, false);
     config.journal = Some("/nowhere/audit.jsonl".into());
     let (mut app, effects) = App::new(config);
     answer_page(&mut app, &sent(&effects)[0], 10);
+    app
+}
+
+#[test]
+fn u_plans_the_undo_and_y_sends_the_reverse_as_an_undo_of_the_batch() {
+    use crate::api::undo::UndoPlan;
+    let mut app = journalling();
     let effects = app.update(key('u'));
     let [Request::PlanUndo { id, entry, .. }] = &sent(&effects)[..] else {
         panic!("{effects:?}");
@@ -425,10 +431,7 @@ fn u_plans_the_undo_and_y_sends_the_reverse_as_an_undo_of_the_batch() {
 
 #[test]
 fn a_refused_undo_is_said_and_sends_nothing() {
-    let mut config = config(Dialect::Crm, false);
-    config.journal = Some("/nowhere/audit.jsonl".into());
-    let (mut app, effects) = App::new(config);
-    answer_page(&mut app, &sent(&effects)[0], 10);
+    let mut app = journalling();
     let effects = app.update(key('u'));
     let [Request::PlanUndo { id, .. }] = &sent(&effects)[..] else {
         panic!("{effects:?}");
@@ -474,10 +477,7 @@ fn r_tries_again_only_the_ids_that_failed() {
 #[test]
 fn u_in_the_journal_undoes_the_entry_under_the_cursor() {
     use crate::api::journal::JournalEntry;
-    let mut config = config(Dialect::Crm, false);
-    config.journal = Some("/nowhere/audit.jsonl".into());
-    let (mut app, effects) = App::new(config);
-    answer_page(&mut app, &sent(&effects)[0], 10);
+    let mut app = journalling();
     let effects = app.act(Action::Journal);
     let [Request::Journal { id, .. }] = &sent(&effects)[..] else {
         panic!("{effects:?}");
@@ -502,10 +502,7 @@ fn u_in_the_journal_undoes_the_entry_under_the_cursor() {
 #[test]
 fn an_undo_plan_that_comes_while_another_dialog_waits_is_not_asked() {
     use crate::api::undo::UndoPlan;
-    let mut config = config(Dialect::Crm, false);
-    config.journal = Some("/nowhere/audit.jsonl".into());
-    let (mut app, effects) = App::new(config);
-    answer_page(&mut app, &sent(&effects)[0], 10);
+    let mut app = journalling();
     let effects = app.update(key('u'));
     let [Request::PlanUndo { id, .. }] = &sent(&effects)[..] else {
         panic!("{effects:?}");

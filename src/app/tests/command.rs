@@ -118,6 +118,16 @@ fn y_copies_the_id_or_the_selected_ids_and_refuses_too_much() {
     assert!(said(&app)[0].starts_with("not copied"), "{:?}", said(&app));
 }
 
+/// A user's sessions, as the pane gets them.
+fn sessions(all: Vec<crate::api::model::Session>) -> Option<crate::api::model::SessionInfo> {
+    Some(crate::api::model::SessionInfo {
+        total_logins: all.len() as i64,
+        all,
+        first: None,
+        last: None,
+    })
+}
+
 /// A session from `ip`, last updated `at`.
 fn session(ip: &str, at: &str) -> crate::api::model::Session {
     crate::api::model::Session {
@@ -140,7 +150,6 @@ fn session(ip: &str, at: &str) -> crate::api::model::Session {
 
 #[test]
 fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
-    use crate::api::model::SessionInfo;
     let mut app = started(Dialect::Crm, false, 10);
     let detail = UserDetail {
         user: user(0),
@@ -149,12 +158,7 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
             shared_ips: vec!["10.0.0.2".into()],
             last_seen: Default::default(),
         }]),
-        sessions: Some(SessionInfo {
-            all: vec![session("10.0.0.1", ""), session("10.0.0.2", "")],
-            total_logins: 2,
-            first: None,
-            last: None,
-        }),
+        sessions: sessions(vec![session("10.0.0.1", ""), session("10.0.0.2", "")]),
         ..UserDetail::default()
     };
     open_with(&mut app, detail);
@@ -171,7 +175,6 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
 
 #[test]
 fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_there() {
-    use crate::api::model::SessionInfo;
     let mut app = started(Dialect::Crm, false, 10);
     let overlap = |n: u64, ip: &str, seen: &str| Overlap {
         user: user(n),
@@ -184,15 +187,10 @@ fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_ther
             overlap(7, "10.0.0.2", "2026-11-01"),
             overlap(8, "10.0.0.9", "2026-11-02"),
         ]),
-        sessions: Some(SessionInfo {
-            all: vec![
-                session("10.0.0.1", "2026-10-01"),
-                session("10.0.0.2", "2026-10-02"),
-            ],
-            total_logins: 2,
-            first: None,
-            last: None,
-        }),
+        sessions: sessions(vec![
+            session("10.0.0.1", "2026-10-01"),
+            session("10.0.0.2", "2026-10-02"),
+        ]),
         ..UserDetail::default()
     };
     open_with(&mut app, detail);
