@@ -135,3 +135,36 @@ async fn e_changes_a_name_and_the_request_carries_only_the_name() {
     assert!(ui.exit().0.success());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upsert_updates_the_user_with_that_e_mail_in_one_update_or_create() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Training, 20).await;
+    let email = server.data("{ users { email } }", json!({})).await["users"][3]["email"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut ui = Dashboard::start(&server, Dialect::Training);
+    ui.wait_text("rows 1–20 of 20");
+    ui.keys(":upsert\r");
+    ui.wait_text("create or update by e-mail");
+    ui.keys(&format!("{email}\tBijgewerkt Door Upsert\r"));
+    ui.wait_text("updated Bijgewerkt Door Upsert");
+    let user = by_email(&server, &email).await;
+    assert_eq!(user["name"], "Bijgewerkt Door Upsert");
+    let lines = journal(&ui);
+    let attempt = lines
+        .iter()
+        .find(|l| l["action"] == "upsert" && l["event"] == "attempt")
+        .expect("the upsert is journalled");
+    assert_eq!(
+        attempt["detail"]["user"],
+        json!({ "name": "Bijgewerkt Door Upsert" }),
+        "one updateOrCreateUser, with the name only"
+    );
+    let screen = ui.wait_text("of 20");
+    assert!(screen.contains("Bijgewerkt Door Upsert"), "{screen}");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}

@@ -108,3 +108,50 @@ async fn the_preview_counts_real_changes_u_takes_them_back_and_so_does_headless_
     assert_eq!(again.status.code(), Some(1), "nothing left to undo");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn r_sends_again_what_the_server_refused_and_it_lands() {
+    use userdeck::server::faults::FaultSpec;
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 10).await;
+    let first = users(&server, "{ users(limit: 2) { data { id } } }").await;
+    let ids: Vec<String> = first["users"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    server
+        .data(
+            "mutation($a: [ID!]!) { activeUsers(ids: $a) }",
+            json!({ "a": ids }),
+        )
+        .await;
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–10 of 10");
+    ui.keys("  ");
+    ui.wait_text("2 selected");
+    // Every second request fails before it is applied: the block (after one reload)
+    // is refused, and reading the two users back finds them not blocked: failed.
+    let faults = server.server.faults();
+    faults.set("fail=1/2".parse::<FaultSpec>().unwrap());
+    ui.keys("r");
+    faults.arrived(1).await;
+    ui.wait_for("the reload shown", |s| !s.contains("page 1/1…"));
+    ui.keys("b");
+    ui.wait_text("block 2 users: 2 active → blocked");
+    ui.keys("y");
+    ui.wait_text("block: 0 succeeded, 2 failed");
+    assert_eq!(status(&server, &ids[0]).await, "ACTIVE");
+    faults.set(FaultSpec::default());
+    ui.keys("R");
+    ui.wait_text("block 2 users: 2 active → blocked");
+    ui.keys("y");
+    ui.wait_text("block: 2 succeeded");
+    for id in &ids {
+        assert_eq!(status(&server, id).await, "BLOCKED", "{id}");
+    }
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
