@@ -419,20 +419,17 @@ async fn reveal(
 ) -> Result<(ListQuery, Page), ApiError> {
     if shared.client.dialect() == Dialect::Training {
         let users = training_users(shared, true).await?;
-        let (found, users) = {
-            let query = query.clone();
-            let user = user.to_string();
-            tokio::task::spawn_blocking(move || (users.position(&query, &user), users))
-                .await
-                .map_err(|e| ApiError::Refused(format!("paging failed: {e}")))?
-        };
-        let limit = query.limit.max(1);
-        query.offset = found.map_or(0, |at| at / limit * limit);
-        let page_query = query.clone();
-        let page = tokio::task::spawn_blocking(move || users.page(&page_query))
-            .await
-            .map_err(|e| ApiError::Refused(format!("paging failed: {e}")))?;
-        return Ok((query, page));
+        let user = user.to_string();
+        // Found and paged in one go, off the async threads.
+        return tokio::task::spawn_blocking(move || {
+            let limit = query.limit.max(1);
+            let found = users.position(&query, &user);
+            query.offset = found.map_or(0, |at| at / limit * limit);
+            let page = users.page(&query);
+            (query, page)
+        })
+        .await
+        .map_err(|e| ApiError::Refused(format!("paging failed: {e}")));
     }
     let page = page(shared, &query, true).await?;
     Ok((query, page))
