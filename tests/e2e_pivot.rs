@@ -72,6 +72,14 @@ async fn a_shared_address_lists_the_other_account_and_blocks_it() {
     ui.keys("\r");
     let screen = ui.wait_text(&format!("accounts seen on {address}: 2"));
     assert!(screen.contains(&other_id), "{screen}");
+    // Y: the address, to the clipboard (OSC 52).
+    let from = ui.written();
+    ui.keys("Y");
+    let encoded = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&address)
+    };
+    ui.wait_raw(from, format!("\x1b]52;c;{encoded}\x07").as_bytes());
     ui.keys("j ");
     ui.wait_text("1 selected");
     ui.keys("b");

@@ -82,6 +82,13 @@ async fn the_preview_counts_real_changes_u_takes_them_back_and_so_does_headless_
     ui.wait_text("block 1 user: 1 active → blocked");
     ui.keys("y");
     ui.wait_text("block: 1 succeeded");
+    // In the journal, u plans the undo of the entry under the cursor: the newest.
+    ui.keys(":journal\r");
+    ui.wait_text(" ok · ");
+    ui.keys("u");
+    ui.wait_text("undo block of 1 user: 1 blocked → active");
+    ui.keys("n");
+    ui.wait_text("not undone: nothing was sent");
     ui.keys("q");
     let (exit, _, home) = ui.finish();
     assert!(exit.success());
