@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
 use userdeck::server::{self, ServerOptions};
 
-const PAGE: &str = "query($offset: Int, $filter: UsersFilterInput) { users(limit: 50, offset: $offset, filter: $filter) { count data { id username email status isEmailVerified phoneNumber createdAt updatedAt } } }";
+const PAGE: &str = "query($offset: Int, $orderBy: String, $filter: UsersFilterInput) { users(limit: 50, offset: $offset, orderBy: $orderBy, filter: $filter) { count data { id username email status isEmailVerified phoneNumber createdAt updatedAt } } }";
 const DETAIL: &str = "query($id: ID!) { user(id: $id) { id username email status sessions { all { id deviceName deviceType browser operatingSystem ipAddress city region country isActive createdAt lastActiveAt } aggregatedInfo { totalLogins } first { id createdAt } last { id createdAt } } overlapIPUsers { id username email sessions { all { ipAddress } } } } }";
 
 fn sizes() -> Vec<u64> {
@@ -74,6 +74,16 @@ fn users(c: &mut Criterion) {
         let cases = [
             ("first_page", PAGE, json!({})),
             ("deep_page", PAGE, json!({ "offset": users * 9 / 10 })),
+            (
+                "first_page_username",
+                PAGE,
+                json!({ "orderBy": "username" }),
+            ),
+            (
+                "deep_page_username",
+                PAGE,
+                json!({ "offset": users * 9 / 10, "orderBy": "username" }),
+            ),
             (
                 "filter_john",
                 PAGE,

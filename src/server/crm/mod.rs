@@ -1,8 +1,11 @@
 //! The crm dialect's GraphQL schema (schema/crm.graphql) and its resolvers.
 
+mod marks;
 mod store;
 
 pub use store::{ListQuery, SortField};
+
+use std::sync::Arc;
 
 use async_graphql::{
     ComplexObject, Context, EmptySubscription, Enum, ID, InputObject, Object, Schema, SimpleObject,
@@ -19,6 +22,7 @@ pub type CrmSchema = Schema<Query, Mutation, EmptySubscription>;
 pub fn schema(db: Db) -> CrmSchema {
     Schema::build(Query, Mutation, EmptySubscription)
         .data(db)
+        .data(Arc::new(marks::Marks::default()))
         .finish()
 }
 
@@ -260,9 +264,10 @@ impl Query {
             email: filter.email,
             status: filter.status.map(UserStatus::as_str),
         };
+        let marks = ctx.data::<Arc<marks::Marks>>()?.clone();
         let (rows, count) = ctx
             .data::<Db>()?
-            .run(move |conn| store::list(conn, &query).map_err(db))
+            .run(move |conn| store::list(conn, &query, &marks).map_err(db))
             .await?;
         Ok(UsersPage {
             data: users_from(rows)?,

@@ -4,6 +4,8 @@
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
+use super::marks::Marks;
+
 /// A row of `crm_users`.
 #[derive(Debug, Clone)]
 pub struct UserRow {
@@ -60,7 +62,7 @@ pub struct SessionRow {
 }
 
 /// The columns `users` may be ordered by, as the contract names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortField {
     Id,
     Username,
@@ -93,7 +95,7 @@ impl SortField {
     }
 
     /// The index that holds the users in this order (see db.rs).
-    fn index(self) -> &'static str {
+    pub(super) fn index(self) -> &'static str {
         match self {
             SortField::Id => "crm_users_id",
             SortField::Username => "crm_users_username",
@@ -104,7 +106,8 @@ impl SortField {
         }
     }
 
-    fn column(self) -> &'static str {
+    /// The column as it is compared in this order.
+    pub(super) fn column(self) -> &'static str {
         match self {
             SortField::Id => "u.id",
             SortField::Username => "u.username",
@@ -112,6 +115,15 @@ impl SortField {
             SortField::CreatedAt => "u.created_at",
             SortField::UpdatedAt => "u.updated_at",
             SortField::Status => "u.status",
+        }
+    }
+
+    /// The column ordered by before the id, as stored; None for the id order itself.
+    pub(super) fn plain_column(self) -> Option<&'static str> {
+        match self {
+            SortField::Id => None,
+            SortField::Email => Some("u.email"),
+            other => Some(other.column()),
         }
     }
 }
@@ -199,7 +211,11 @@ fn filter(q: &ListQuery, for_page: bool) -> (String, Vec<SqlValue>) {
 }
 
 /// One page of users and the number of users matching the filter over all pages.
-pub fn list(conn: &Connection, q: &ListQuery) -> rusqlite::Result<(Vec<UserRow>, i64)> {
+pub fn list(
+    conn: &Connection,
+    q: &ListQuery,
+    marks: &Marks,
+) -> rusqlite::Result<(Vec<UserRow>, i64)> {
     let (clause, params) = filter(q, false);
     // With the text alone, the trigram index counts without visiting a user row: it holds
     // exactly one row per user.
@@ -214,7 +230,20 @@ pub fn list(conn: &Connection, q: &ListQuery) -> rusqlite::Result<(Vec<UserRow>,
     let count: i64 = conn
         .prepare_cached(&count_sql)?
         .query_row(params_from_iter(params.iter()), |row| row.get(0))?;
-    let (clause, params) = filter(q, true);
+    if q.offset >= count {
+        // Past the end: nothing to walk to.
+        return Ok((Vec::new(), count));
+    }
+    let (mut clause, mut params) = filter(q, true);
+    let mut offset = q.offset;
+    let unfiltered = clause.is_empty();
+    if unfiltered && let Some(seek) = marks.seek(conn, q.sort, q.descending, q.offset, count)? {
+        // A deep page of everyone: from the mark before it, not from the start.
+        clause = format!("WHERE {}", seek.clause(q.sort, q.descending));
+        params.extend(seek.key.value);
+        params.push(SqlValue::Text(seek.key.id));
+        offset = seek.skip;
+    }
 
     let dir = if q.descending { "DESC" } else { "ASC" };
     // Ties are broken by id, in the same direction, so one index serves both ways.
@@ -241,7 +270,7 @@ pub fn list(conn: &Connection, q: &ListQuery) -> rusqlite::Result<(Vec<UserRow>,
     );
     let mut all = params;
     all.push(SqlValue::Integer(q.limit));
-    all.push(SqlValue::Integer(q.offset));
+    all.push(SqlValue::Integer(offset));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(params_from_iter(all.iter()), UserRow::from_row)?
