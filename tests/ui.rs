@@ -364,3 +364,47 @@ fn a_long_text_field_scrolls_to_its_cursor() {
     );
     assert_eq!(buffer[(x - 1, y)].symbol(), "D", "right after the text");
 }
+
+/// The table is written straight into the buffer: its styles must be those of a table —
+/// the header and the cursor row styled across the whole width, statuses coloured, the
+/// selection marked.
+#[test]
+fn the_table_styles_its_header_cursor_row_statuses_and_marks() {
+    use ratatui::style::{Color, Modifier};
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    app.act(Action::ToggleSelect);
+    let (width, height) = (120, 24);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    app.update(userdeck::ui::resize(
+        &app,
+        ratatui::layout::Rect::new(0, 0, width, height),
+    ));
+    terminal
+        .draw(|frame| userdeck::ui::draw(frame, &app))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let last = width - 1;
+    assert!(
+        buffer[(last, 0)].modifier.contains(Modifier::BOLD),
+        "header row"
+    );
+    let reversed: Vec<u16> = (1..height)
+        .filter(|&y| buffer[(last, y)].modifier.contains(Modifier::REVERSED))
+        .collect();
+    // One row toggled: the cursor went down to the second user.
+    assert_eq!(reversed, vec![2], "the cursor row, to the last column");
+    assert_eq!(buffer[(0, 1)].symbol(), "●");
+    assert_eq!(buffer[(0, 1)].fg, Color::Yellow);
+    let row = |y: u16| {
+        (0..width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect::<String>()
+    };
+    for (y, status, color) in [(1, "active", Color::Green), (3, "pending", Color::Yellow)] {
+        let text = row(y);
+        let at = text.find(status).expect("the status is shown");
+        let x = text[..at].chars().count() as u16;
+        assert_eq!(buffer[(x, y)].fg, color, "{status} on row {y}");
+        assert_eq!(buffer[(x - 2, y)].fg, Color::Reset, "the column before it");
+    }
+}

@@ -9,7 +9,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::Theme;
+use super::{Theme, paint};
 use crate::api::model::{Session, UserDetail};
 use crate::app::{Action, App, DetailLoad, DetailPane, Focus, PaneList};
 use crate::columns::{OVERLAP_COLUMNS, SESSION_COLUMNS, SessionColumn};
@@ -65,7 +65,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let (lines, starts) = content(detail, pane, focused, inner.width, theme);
     let scroll = scroll_for(pane, focused, starts, inner.height);
-    if lines.len() > usize::from(scroll) + usize::from(inner.height) {
+    let rows = paint::wrapped(frame.buffer_mut(), inner, &lines, usize::from(scroll));
+    if rows > usize::from(scroll) + usize::from(inner.height) {
         // More below: say how to reach it.
         let keymap = &app.config().keymap;
         let page = keymap.key(Action::NextPage);
@@ -86,12 +87,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             },
         );
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
 }
 
 /// Where the pane's lists start among its lines.
@@ -167,7 +162,8 @@ pub fn overflow(app: &App, area: Rect) -> u16 {
     let inner = Block::default().borders(Borders::ALL).inner(rect);
     let theme = Theme::new(false);
     let (lines, _) = content(detail, pane, false, inner.width, &theme);
-    u16::try_from(lines.len().saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
+    let rows = paint::rows(&lines, inner.width);
+    u16::try_from(rows.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
 }
 
 /// The width the pane needs so that no IP address, user id or e-mail is cut: beside a

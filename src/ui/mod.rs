@@ -5,6 +5,7 @@ mod detail;
 mod footer;
 mod form;
 mod journal;
+mod paint;
 mod pivot;
 mod popup;
 mod table;

@@ -3,12 +3,12 @@
 //! built.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table};
 
-use super::Theme;
+use super::{Theme, paint};
 use crate::app::{Action, App, Focus, Load, arrow};
 use crate::columns::{Column, ColumnId, Fit, screen_columns};
 use crate::text::{fit, sanitize};
@@ -60,57 +60,71 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // The header marks the sort of the rows shown.
     let query = view.shown().map_or(view.wanted(), |s| &s.query);
     let arrow = arrow(query.descending);
-    let header = Row::new(
-        std::iter::once(Cell::from(" ")).chain(shown.iter().map(|c| {
-            let text = if c.sort == Some(query.sort) {
-                format!("{} {arrow}", c.header)
-            } else {
-                c.header.to_string()
-            };
-            Cell::from(text)
-        })),
-    )
-    .style(theme.header());
+    // The rows are written straight into the buffer, as ratatui's `Table` lays them out:
+    // the selection mark, then each column, a space apart; a row's style under its cells.
+    let buf = frame.buffer_mut();
+    let row = |buf: &mut Buffer,
+               y: u16,
+               style: Style,
+               mark: Span<'_>,
+               cells: &mut dyn Iterator<Item = (String, Style)>| {
+        if style != Style::default() {
+            paint::blank(buf, area.x, y, area.width, style);
+        }
+        paint::text(buf, area.x, y, &mark.content, 1, style.patch(mark.style));
+        let mut x = area.x + 2;
+        for ((text, cell_style), width) in cells.zip(&widths) {
+            let room = area.right().saturating_sub(x);
+            paint::text(
+                buf,
+                x,
+                y,
+                &text,
+                (*width).min(room),
+                style.patch(cell_style),
+            );
+            x = x.saturating_add(width + 1);
+        }
+    };
+    let mut header = shown.iter().map(|c| {
+        let text = if c.sort == Some(query.sort) {
+            format!("{} {arrow}", c.header)
+        } else {
+            c.header.to_string()
+        };
+        (text, Style::default())
+    });
+    row(buf, area.y, theme.header(), Span::raw(" "), &mut header);
     let height = usize::from(area.height.saturating_sub(1));
     let all_rows = view.rows();
     let end = (view.scroll() + height).min(all_rows.len());
     let start = view.scroll().min(end);
-    let rows = all_rows[start..end].iter().enumerate().map(|(i, user)| {
+    for (i, user) in all_rows[start..end].iter().enumerate() {
         let index = start + i;
-        let selected = app.selected().contains_key(&user.id);
-        let mark = if selected {
+        let mark = if app.selected().contains_key(&user.id) {
             Span::styled("●", theme.selected())
         } else {
             Span::raw(" ")
         };
-        let cells = std::iter::once(Cell::from(Line::from(mark))).chain(
-            shown.iter().zip(&widths).map(|(c, w)| {
-                let text = fit(&sanitize(&c.screen_text(user)), usize::from(*w));
-                let style = if c.id == ColumnId::Status {
-                    theme.status(&user.status)
-                } else {
-                    Style::default()
-                };
-                Cell::from(Span::styled(text, style))
-            }),
-        );
-        let mut row = Row::new(cells);
-        if index == view.cursor() {
-            row = row.style(if app.focus() == Focus::Table {
-                theme.cursor()
+        let style = if index != view.cursor() {
+            Style::default()
+        } else if app.focus() == Focus::Table {
+            theme.cursor()
+        } else {
+            theme.dim().add_modifier(ratatui::style::Modifier::REVERSED)
+        };
+        let mut cells = shown.iter().zip(&widths).map(|(c, w)| {
+            let text = fit(&sanitize(&c.screen_text(user)), usize::from(*w));
+            let style = if c.id == ColumnId::Status {
+                theme.status(&user.status)
             } else {
-                theme.dim().add_modifier(ratatui::style::Modifier::REVERSED)
-            });
-        }
-        row
-    });
-    let constraints: Vec<Constraint> = std::iter::once(Constraint::Length(1))
-        .chain(widths.iter().map(|w| Constraint::Length(*w)))
-        .collect();
-    let table = Table::new(rows, constraints)
-        .header(header)
-        .column_spacing(1);
-    frame.render_widget(table, area);
+                Style::default()
+            };
+            (text, style)
+        });
+        let y = area.y + 1 + u16::try_from(i).unwrap_or(u16::MAX);
+        row(buf, y, style, mark, &mut cells);
+    }
     if all_rows.is_empty() {
         let (text, style) = match (view.shown(), view.load()) {
             (None, Load::Failed(error)) => (
