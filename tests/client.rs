@@ -385,8 +385,10 @@ async fn reads_are_retried_and_mutations_are_not() {
 
     let (url, count) = fake(|_| (502, "bad gateway")).await;
     let client = Client::new(quick(&url)).unwrap();
+    let ids = ["u1".to_string()];
+    let attempt = client.attempts("block", [(&ids[..], None)]).unwrap();
     let e = client
-        .set_status(true, &["u1".into()], json!({}))
+        .set_status(true, &ids, attempt.into_iter().next().unwrap())
         .await
         .unwrap_err();
     assert!(matches!(e, ApiError::Http { status: 502, .. }));
@@ -525,6 +527,47 @@ async fn a_bulk_block_isolates_an_unknown_id_and_journals_everything() {
         !std::fs::read_to_string(&journal_path)
             .unwrap()
             .contains(TOKEN)
+    );
+    server.stop().await;
+}
+
+/// Chunks go three at a time and their attempts reach the journal together: when it
+/// cannot be written, no chunk leaves and every id says why.
+#[tokio::test]
+async fn a_bulk_block_sends_nothing_the_journal_cannot_hold() {
+    let server = TestServer::start(Dialect::Crm, 1_300).await;
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_dir = dir.path().join("state");
+    std::fs::write(&not_a_dir, "a file where the journal's directory would be").unwrap();
+    let client = client_for(&server, Dialect::Crm).with_journal(Journal::new(
+        not_a_dir.join("audit.jsonl"),
+        "test",
+        &server.url,
+    ));
+    let ids: Vec<String> = (1..=1_200).map(|n| format!("usr_{n:08}")).collect();
+    let before = server.statuses(&ids[..40]).await;
+    let mut progress = Vec::new();
+    let report = bulk::run(
+        &client,
+        BulkAction::Block,
+        &ids,
+        100,
+        &Batch::default(),
+        Stop::never(),
+        |p| progress.push(p),
+    )
+    .await;
+    assert!(report.succeeded.is_empty() && report.unknown.is_empty());
+    assert_eq!(report.failed.len(), 1_200);
+    assert!(report.failed.iter().all(|(_, reason)| matches!(
+        reason,
+        FailReason::Error(e) if e.contains("cannot write the audit journal")
+    )));
+    assert_eq!(progress.last().unwrap().done, 1_200);
+    assert_eq!(
+        server.statuses(&ids[..40]).await,
+        before,
+        "nothing was sent"
     );
     server.stop().await;
 }

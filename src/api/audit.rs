@@ -58,22 +58,40 @@ impl Journal {
         ids: &[String],
         detail: Option<Value>,
     ) -> std::io::Result<Entry> {
-        let entry = uuid::Uuid::new_v4().simple().to_string();
-        let mut line = json!({
-            "time": now(),
-            "event": "attempt",
-            "entry": entry,
-            "user": self.inner.user,
-            "profile": self.inner.profile,
-            "endpoint": self.inner.endpoint,
-            "action": action,
-            "ids": ids,
-        });
-        if let Some(detail) = detail {
-            line["detail"] = detail;
+        let mut entries = self.attempts(action, [(ids, detail)])?;
+        Ok(entries.pop().expect("one attempt, one entry"))
+    }
+
+    /// Records that `action` is about to be sent once for each of `requests` (its ids and
+    /// detail), and syncs them to disk together: requests sent side by side cost one sync.
+    pub fn attempts<'a>(
+        &self,
+        action: &str,
+        requests: impl IntoIterator<Item = (&'a [String], Option<Value>)>,
+    ) -> std::io::Result<Vec<Entry>> {
+        let mut text = String::new();
+        let mut entries = Vec::new();
+        for (ids, detail) in requests {
+            let entry = uuid::Uuid::new_v4().simple().to_string();
+            let mut line = json!({
+                "time": now(),
+                "event": "attempt",
+                "entry": entry,
+                "user": self.inner.user,
+                "profile": self.inner.profile,
+                "endpoint": self.inner.endpoint,
+                "action": action,
+                "ids": ids,
+            });
+            if let Some(detail) = detail {
+                line["detail"] = detail;
+            }
+            text.push_str(&line.to_string());
+            text.push('\n');
+            entries.push(Entry(entry));
         }
-        self.append(&line, true)?;
-        Ok(Entry(entry))
+        self.append(&text, true)?;
+        Ok(entries)
     }
 
     /// Records how the attempt `entry` went, per id.
@@ -94,7 +112,7 @@ impl Journal {
         if let Some(error) = error {
             line["error"] = Value::String(error.to_string());
         }
-        self.append(&line, false)
+        self.append_line(&line)
     }
 
     /// Records how the outcomes of `action` that were unknown were settled: by reading
@@ -117,10 +135,18 @@ impl Journal {
         if let Some(batch) = batch {
             line["batch"] = Value::String(batch.to_string());
         }
-        self.append(&line, false)
+        self.append_line(&line)
     }
 
-    fn append(&self, line: &Value, sync: bool) -> std::io::Result<()> {
+    fn append_line(&self, line: &Value) -> std::io::Result<()> {
+        let mut text = line.to_string();
+        text.push('\n');
+        self.append(&text, false)
+    }
+
+    /// Appends whole lines of `text` in one write (in append mode: lines of concurrent
+    /// writers do not mix), synced to disk when `sync`.
+    fn append(&self, text: &str, sync: bool) -> std::io::Result<()> {
         if let Some(dir) = self.inner.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -128,9 +154,6 @@ impl Journal {
             .create(true)
             .append(true)
             .open(&self.inner.path)?;
-        let mut text = line.to_string();
-        text.push('\n');
-        // One write per line, in append mode: lines of concurrent writers do not mix.
         file.write_all(text.as_bytes())?;
         if sync {
             file.sync_data()?;

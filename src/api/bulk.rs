@@ -64,8 +64,11 @@ impl Batch {
 /// How many chunks are under way at once (crm).
 pub const IN_FLIGHT: usize = 3;
 
-/// The default number of ids sent in one request.
-pub const DEFAULT_CHUNK: usize = 500;
+/// The default number of ids sent in one request. Every request costs the server more
+/// than its ids (curl posting 10,000 ids in twenty requests of 500 took 163 ms, in one
+/// 79 ms): 2,000 keeps a big action to a few requests, while a lost answer leaves at most
+/// a few thousand ids to read back and progress still moves.
+pub const DEFAULT_CHUNK: usize = 2_000;
 
 /// Progress of a bulk action: ids settled so far, of all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,11 +209,32 @@ pub async fn run(
                 let wave: Vec<Vec<String>> = std::iter::from_fn(|| queue.pop_front())
                     .take(IN_FLIGHT)
                     .collect();
-                let sent = futures_util::future::join_all(wave.iter().map(|part| {
-                    let mut stop = stop.fork();
-                    let detail = batch.detail(part);
-                    async move { send(&mut stop, client.set_status(block, part, detail)).await }
-                }))
+                // The wave's attempts reach the disk together, before any of it leaves.
+                let attempts = client.attempts(
+                    Client::status_action(block),
+                    wave.iter()
+                        .map(|part| (part.as_slice(), Some(batch.detail(part)))),
+                );
+                let attempts = match attempts {
+                    Ok(attempts) => attempts,
+                    Err(e) => {
+                        // Nothing is sent that the journal does not hold.
+                        for part in wave {
+                            report.add_error(part, &e);
+                        }
+                        progress(Progress {
+                            done: report.settled(),
+                            total,
+                        });
+                        continue;
+                    }
+                };
+                let sent = futures_util::future::join_all(wave.iter().zip(attempts).map(
+                    |(part, attempt)| {
+                        let mut stop = stop.fork();
+                        async move { send(&mut stop, client.set_status(block, part, attempt)).await }
+                    },
+                ))
                 .await;
                 // Halves of a chunk that named an unknown id go first, in order.
                 let mut halves = Vec::new();

@@ -295,16 +295,43 @@ impl Client {
         run: impl Future<Output = Result<T, ApiError>>,
         outcome: impl FnOnce(&Result<T, ApiError>) -> BulkReport,
     ) -> Result<T, ApiError> {
-        let mut pending = match &self.journal {
-            Some(journal) => Some(Unanswered {
-                entry: Some(journal.attempt(action, ids, detail).map_err(|e| {
-                    ApiError::Refused(format!("cannot write the audit journal: {e}"))
-                })?),
-                journal,
-                ids,
-            }),
-            None => None,
+        let attempt = self
+            .attempts(action, [(ids, detail)])?
+            .pop()
+            .expect("one attempt, one entry");
+        self.answered(attempt, ids, run, outcome).await
+    }
+
+    /// Journals the attempts of `action` about to be sent once for each of `requests`
+    /// (ids and detail), synced to disk together before any of them leaves.
+    pub fn attempts<'a>(
+        &self,
+        action: &str,
+        requests: impl IntoIterator<Item = (&'a [String], Option<serde_json::Value>)>,
+    ) -> Result<Vec<Attempt>, ApiError> {
+        let requests = requests.into_iter();
+        let Some(journal) = &self.journal else {
+            return Ok(requests.map(|_| Attempt(None)).collect());
         };
+        let entries = journal
+            .attempts(action, requests)
+            .map_err(|e| ApiError::Refused(format!("cannot write the audit journal: {e}")))?;
+        Ok(entries.into_iter().map(|e| Attempt(Some(e))).collect())
+    }
+
+    /// Sends a request whose `attempt` is journalled, and journals its outcome per id.
+    async fn answered<T>(
+        &self,
+        attempt: Attempt,
+        ids: &[String],
+        run: impl Future<Output = Result<T, ApiError>>,
+        outcome: impl FnOnce(&Result<T, ApiError>) -> BulkReport,
+    ) -> Result<T, ApiError> {
+        let mut pending = self.journal.as_ref().map(|journal| Unanswered {
+            entry: attempt.0,
+            journal,
+            ids,
+        });
         let result = run.await;
         if let Some(entry) = pending.as_mut().and_then(|p| p.entry.take()) {
             let report = outcome(&result);
@@ -323,17 +350,23 @@ impl Client {
         }
     }
 
-    /// crm: sets a status on all of `ids` (all or nothing on the server).
+    /// The journal's name of a crm status change.
+    pub fn status_action(block: bool) -> &'static str {
+        if block { "block" } else { "activate" }
+    }
+
+    /// crm: sets a status on all of `ids` (all or nothing on the server), its `attempt`
+    /// journalled already (see [`Client::attempts`]).
     pub async fn set_status(
         &self,
         block: bool,
         ids: &[String],
-        detail: serde_json::Value,
+        attempt: Attempt,
     ) -> Result<(), ApiError> {
         let variables = crm::IdsVariables {
             ids: ids.iter().map(cynic::Id::new).collect(),
         };
-        let action = if block { "block" } else { "activate" };
+        let action = Client::status_action(block);
         let send = async {
             if block {
                 self.mutate(crm::BlockUsers::build(variables))
@@ -352,7 +385,7 @@ impl Client {
                 })
             })
         };
-        self.journalled(action, ids, Some(detail), send, |r| outcome_all(ids, r))
+        self.answered(attempt, ids, send, |r| outcome_all(ids, r))
             .await
     }
 
@@ -403,6 +436,10 @@ impl Client {
         .await
     }
 }
+
+/// A request's attempt as journalled (nothing when there is no journal).
+#[derive(Debug)]
+pub struct Attempt(Option<Entry>);
 
 /// A journalled attempt whose outcome is not written yet; dropped so, it writes the ids
 /// as unknown: the request was sent and its answer never read.
