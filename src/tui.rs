@@ -104,11 +104,11 @@ fn enter() -> io::Result<(Term, Guard)> {
     Ok((terminal, guard))
 }
 
-fn draw(terminal: &mut Term, app: &App) -> io::Result<()> {
+fn draw(terminal: &mut Term, app: &App, screen: &mut ui::Screen) -> io::Result<()> {
     let backend = terminal.backend_mut();
     backend.writer_mut().hold = true;
     queue!(backend.writer_mut(), BeginSynchronizedUpdate)?;
-    let drawn = terminal.draw(|frame| ui::draw(frame, app)).map(drop);
+    let drawn = terminal.draw(|frame| screen.draw(frame, app)).map(drop);
     let writer = terminal.backend_mut().writer_mut();
     writer.hold = false;
     queue!(writer, EndSynchronizedUpdate)?;
@@ -158,7 +158,11 @@ pub async fn run(
     // ask the terminal its size; a hung-up terminal answers with an error.
     let mut liveness = tokio::time::interval(Duration::from_secs(1));
     liveness.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let resize = |app: &mut App, terminal: &Term| app.update(ui::resize(app, area(terminal)));
+    // What frames keep from one to the next (the pane's lines, the table's cells).
+    let mut screen = ui::Screen::default();
+    let resize = |app: &mut App, terminal: &Term, screen: &mut ui::Screen| {
+        app.update(screen.resize(app, area(terminal)))
+    };
     let mut pending = effects;
     let mut dirty = true;
     // Once the terminal is gone nothing is drawn or read; a bulk action still stops.
@@ -216,9 +220,9 @@ pub async fn run(
         }
         if dirty && !gone {
             // The table's room changes with the filter line and the detail pane too.
-            pending.extend(resize(&mut app, &terminal));
+            pending.extend(resize(&mut app, &terminal, &mut screen));
             // A terminal that cannot be written to is gone.
-            if draw(&mut terminal, &app).is_err() {
+            if draw(&mut terminal, &app, &mut screen).is_err() {
                 gone = true;
                 pending.extend(app.update(Event::Shutdown));
             }

@@ -408,3 +408,89 @@ fn the_table_styles_its_header_cursor_row_statuses_and_marks() {
         assert_eq!(buffer[(x - 2, y)].fg, Color::Reset, "the column before it");
     }
 }
+
+/// Answers every list and detail request among `effects`, with `page` and `detail`.
+fn answer(
+    app: &mut App,
+    effects: Vec<Effect>,
+    page: impl Fn() -> Vec<User>,
+    detail: impl Fn() -> UserDetail,
+) {
+    for effect in effects {
+        match effect {
+            Effect::Send(Request::List { id, query } | Request::Reload { id, query }) => {
+                app.update(Event::Worker(Response::Page {
+                    id,
+                    query,
+                    result: Ok(Page {
+                        rows: page(),
+                        total: 12_345,
+                        offset: 0,
+                    }),
+                    elapsed: Duration::from_millis(3),
+                }));
+            }
+            Effect::Send(Request::Detail { id, key }) => {
+                app.update(Event::Worker(Response::Detail {
+                    id,
+                    key,
+                    result: Ok(Box::new(detail())),
+                    elapsed: Duration::from_millis(3),
+                }));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The dashboard keeps the pane's lines and the table's cells between frames: after each
+/// change — cursor, focus, pane cursor, the same users with new statuses, the same user
+/// read again with other sessions, another width — a kept frame is the frame drawn afresh.
+#[test]
+fn a_frame_drawn_with_what_was_kept_is_the_frame_drawn_afresh() {
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    open_detail(&mut app, crm_detail());
+    let mut screen = userdeck::ui::Screen::default();
+    let mut check = |app: &mut App, width: u16, step: &str| {
+        let area = ratatui::layout::Rect::new(0, 0, width, 40);
+        let mut kept = Terminal::new(TestBackend::new(width, 40)).unwrap();
+        let mut fresh = Terminal::new(TestBackend::new(width, 40)).unwrap();
+        app.update(screen.resize(app, area));
+        kept.draw(|frame| screen.draw(frame, app)).unwrap();
+        app.update(userdeck::ui::resize(app, area));
+        fresh.draw(|frame| userdeck::ui::draw(frame, app)).unwrap();
+        assert_eq!(kept.backend().buffer(), fresh.backend().buffer(), "{step}");
+    };
+    check(&mut app, 200, "opened");
+    app.act(Action::MoveDown);
+    check(&mut app, 200, "cursor down");
+    // The same users, blocked now; the same user, read again with one session less.
+    let blocked = || {
+        (0..50)
+            .map(|n| User {
+                status: Status::Blocked,
+                ..crm_user(n)
+            })
+            .collect()
+    };
+    let fewer = || {
+        let mut detail = crm_detail();
+        if let Some(sessions) = detail.sessions.as_mut() {
+            sessions.all.pop();
+        }
+        detail
+    };
+    let effects = app.act(Action::Reload);
+    answer(&mut app, effects, blocked, fewer);
+    check(&mut app, 200, "read again");
+    app.act(Action::ToggleFocus);
+    check(&mut app, 200, "focus on the pane");
+    app.act(Action::MoveDown);
+    check(&mut app, 200, "pane cursor down");
+    app.act(Action::ToggleFocus);
+    check(&mut app, 200, "on to the sessions");
+    app.act(Action::ToggleFocus);
+    check(&mut app, 200, "back to the table");
+    check(&mut app, 150, "narrower");
+    check(&mut app, 120, "narrower still");
+}

@@ -16,7 +16,68 @@ use crate::columns::{OVERLAP_COLUMNS, SESSION_COLUMNS, SessionColumn};
 use crate::text::{fit, head, sanitize};
 use unicode_width::UnicodeWidthStr;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// The pane's lines as last built, and what they were built from: built again only when
+/// the user shown (compared by value, never by address), a cursor, the focus, the width or
+/// the colours change.
+#[derive(Default)]
+pub struct PaneCache {
+    built: Option<Built>,
+}
+
+struct Built {
+    detail: UserDetail,
+    view: View,
+    lines: Vec<Line<'static>>,
+    starts: Starts,
+    /// The rows the lines take, wrapped.
+    rows: usize,
+}
+
+/// What of the pane besides its user the lines depend on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct View {
+    focused: bool,
+    list: Option<PaneList>,
+    overlap_cursor: usize,
+    session_cursor: usize,
+    width: u16,
+    color: bool,
+}
+
+impl PaneCache {
+    fn built(&mut self, detail: &UserDetail, pane: &DetailPane, view: View) -> &Built {
+        let kept = self
+            .built
+            .as_ref()
+            .is_some_and(|b| b.view == view && b.detail == *detail);
+        if !kept {
+            let theme = Theme::new(view.color);
+            let (lines, starts) = content(detail, pane, view.focused, view.width, &theme);
+            let rows = paint::rows(&lines, view.width);
+            self.built = Some(Built {
+                detail: detail.clone(),
+                view,
+                lines,
+                starts,
+                rows,
+            });
+        }
+        self.built.as_ref().expect("built above")
+    }
+}
+
+fn view(app: &App, pane: &DetailPane, width: u16) -> View {
+    View {
+        focused: app.focus() == Focus::Detail,
+        list: pane.list(),
+        overlap_cursor: pane.overlap_cursor(),
+        session_cursor: pane.session_cursor(),
+        width,
+        color: app.config().color,
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut PaneCache) {
     let Some(pane) = app.detail() else {
         return;
     };
@@ -63,10 +124,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             return;
         }
     };
-    let (lines, starts) = content(detail, pane, focused, inner.width, theme);
-    let scroll = scroll_for(pane, focused, starts, inner.height);
-    let rows = paint::wrapped(frame.buffer_mut(), inner, &lines, usize::from(scroll));
-    if rows > usize::from(scroll) + usize::from(inner.height) {
+    let built = cache.built(detail, pane, view(app, pane, inner.width));
+    let scroll = scroll_for(pane, focused, built.starts, inner.height);
+    paint::wrapped(frame.buffer_mut(), inner, &built.lines, usize::from(scroll));
+    if built.rows > usize::from(scroll) + usize::from(inner.height) {
         // More below: say how to reach it.
         let keymap = &app.config().keymap;
         let page = keymap.key(Action::NextPage);
@@ -97,13 +158,13 @@ struct Starts {
 }
 
 /// The pane's lines for a user, `width` columns wide, and where its lists start.
-fn content<'a>(
-    detail: &'a UserDetail,
+fn content(
+    detail: &UserDetail,
     pane: &DetailPane,
     focused: bool,
     width: u16,
     theme: &Theme,
-) -> (Vec<Line<'a>>, Starts) {
+) -> (Vec<Line<'static>>, Starts) {
     let width = usize::from(width);
     let mut lines = fields(detail, theme);
     // The users sharing an address come before the sessions: they are what an
@@ -152,7 +213,7 @@ fn content<'a>(
 
 /// How many lines of the pane's content fall below it, on a screen of `area`: the
 /// farthest the pane scrolls.
-pub fn overflow(app: &App, area: Rect) -> u16 {
+pub fn overflow(app: &App, area: Rect, cache: &mut PaneCache) -> u16 {
     let (Some(pane), Some(rect)) = (app.detail(), super::regions(app, area).detail) else {
         return 0;
     };
@@ -160,9 +221,7 @@ pub fn overflow(app: &App, area: Rect) -> u16 {
         return 0;
     };
     let inner = Block::default().borders(Borders::ALL).inner(rect);
-    let theme = Theme::new(false);
-    let (lines, _) = content(detail, pane, false, inner.width, &theme);
-    let rows = paint::rows(&lines, inner.width);
+    let rows = cache.built(detail, pane, view(app, pane, inner.width)).rows;
     u16::try_from(rows.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
 }
 
@@ -308,7 +367,7 @@ fn label_width(detail: &UserDetail) -> usize {
 }
 
 /// Every field, labelled; a long value wraps rather than being cut.
-fn fields<'a>(detail: &'a UserDetail, theme: &Theme) -> Vec<Line<'a>> {
+fn fields(detail: &UserDetail, theme: &Theme) -> Vec<Line<'static>> {
     let label_width = label_width(detail);
     detail
         .fields
@@ -321,7 +380,7 @@ fn fields<'a>(detail: &'a UserDetail, theme: &Theme) -> Vec<Line<'a>> {
                 .unwrap_or_else(|| "—".into());
             Line::from(vec![
                 Span::styled(format!("{:label_width$}  ", f.label), theme.dim()),
-                Span::raw(value),
+                Span::raw(value.into_owned()),
             ])
         })
         .collect()

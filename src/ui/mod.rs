@@ -70,14 +70,35 @@ pub fn regions(app: &App, area: Rect) -> Regions {
 /// The narrowest the table gets beside the detail pane.
 const TABLE_LEAST: u16 = 40;
 
-/// What the app needs to know of a screen of `area`: the table's rows, where the detail
-/// pane stands, how far it scrolls.
-pub fn resize(app: &App, area: Rect) -> crate::app::Event {
-    crate::app::Event::Resize {
-        table_rows: table_rows(app, area),
-        side_by_side: side_by_side(area.width),
-        detail_overflow: detail::overflow(app, area),
+/// What drawing keeps from one frame to the next: the detail pane's lines and the table's
+/// cells, built again only when what they show changes. The dashboard keeps one for its
+/// terminal; [`draw`] and [`resize`] start from nothing.
+#[derive(Default)]
+pub struct Screen {
+    pane: detail::PaneCache,
+    rows: table::RowCache,
+}
+
+impl Screen {
+    /// What the app needs to know of a screen of `area`: the table's rows, where the
+    /// detail pane stands, how far it scrolls.
+    pub fn resize(&mut self, app: &App, area: Rect) -> crate::app::Event {
+        crate::app::Event::Resize {
+            table_rows: table_rows(app, area),
+            side_by_side: side_by_side(area.width),
+            detail_overflow: detail::overflow(app, area, &mut self.pane),
+        }
     }
+
+    /// Draws the whole screen.
+    pub fn draw(&mut self, frame: &mut Frame, app: &App) {
+        draw_with(frame, app, self);
+    }
+}
+
+/// [`Screen::resize`] with nothing kept.
+pub fn resize(app: &App, area: Rect) -> crate::app::Event {
+    Screen::default().resize(app, area)
 }
 
 /// Whether the detail pane stands beside the table on a terminal this wide.
@@ -102,8 +123,12 @@ pub fn row_at(app: &App, area: Rect, column: u16, row: u16) -> Option<usize> {
     inside.then(|| app.table().scroll() + usize::from(row - table.y - 1))
 }
 
-/// Draws the whole screen.
+/// Draws the whole screen, with nothing kept (see [`Screen`]).
 pub fn draw(frame: &mut Frame, app: &App) {
+    Screen::default().draw(frame, app);
+}
+
+fn draw_with(frame: &mut Frame, app: &App, screen: &mut Screen) {
     let area = frame.area();
     let theme = Theme::new(app.config().color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -116,10 +141,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let regions = regions(app, area);
     if let Some(rect) = regions.table {
-        table::draw(frame, rect, app, &theme);
+        table::draw(frame, rect, app, &theme, &mut screen.rows);
     }
     if let Some(rect) = regions.detail {
-        detail::draw(frame, rect, app, &theme);
+        detail::draw(frame, rect, app, &theme, &mut screen.pane);
         if let Some(open) = app.pivot() {
             pivot::draw(frame, rect, app, open, &theme);
         }

@@ -2,6 +2,8 @@
 //! sort column marked, statuses coloured, selection marks. Only the rows in view are
 //! built.
 
+use std::collections::HashMap;
+
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,6 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::{Theme, paint};
+use crate::api::model::User;
 use crate::app::{Action, App, Focus, Load, arrow};
 use crate::columns::{Column, ColumnId, Fit, screen_columns};
 use crate::text::{fit, sanitize};
@@ -49,7 +52,59 @@ fn layout(columns: &[Column], width: u16) -> Vec<Option<u16>> {
     widths
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+/// The cells of the rows last drawn, kept while the columns, their widths and the users
+/// stay the same: scrolling and the cursor moving rebuild nothing. Users are compared by
+/// value, so a row whose user changed is built again.
+#[derive(Default)]
+pub struct RowCache {
+    columns: Vec<(ColumnId, u16)>,
+    color: bool,
+    /// By user id: the user the cells were built from, and the cells.
+    rows: HashMap<String, (User, Vec<(String, Style)>)>,
+}
+
+impl RowCache {
+    /// Makes the cache hold what `columns` at `widths` show, forgetting it otherwise.
+    fn keep_for(&mut self, shown: &[&Column], widths: &[u16], color: bool) {
+        let columns = shown.iter().map(|c| c.id).zip(widths.iter().copied());
+        if self.color != color || !self.columns.iter().copied().eq(columns.clone()) {
+            self.columns = columns.collect();
+            self.color = color;
+            self.rows.clear();
+        }
+    }
+
+    /// The cells of `user`, built unless kept from the last frames.
+    fn cells(&mut self, user: &User, shown: &[&Column], theme: &Theme) -> &[(String, Style)] {
+        let fresh = self.rows.get(&user.id).is_none_or(|(kept, _)| kept != user);
+        if fresh {
+            let cells = shown
+                .iter()
+                .zip(&self.columns)
+                .map(|(c, (_, w))| {
+                    let text = fit(&sanitize(&c.screen_text(user)), usize::from(*w));
+                    let style = if c.id == ColumnId::Status {
+                        theme.status(&user.status)
+                    } else {
+                        Style::default()
+                    };
+                    (text, style)
+                })
+                .collect();
+            // A few screens of users are kept; past that, the cache starts again.
+            if self.rows.len() >= KEPT_ROWS {
+                self.rows.clear();
+            }
+            self.rows.insert(user.id.clone(), (user.clone(), cells));
+        }
+        &self.rows[&user.id].1
+    }
+}
+
+/// Rows whose cells are kept: two screens of the tallest terminal likely.
+const KEPT_ROWS: usize = 256;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut RowCache) {
     let view = app.table();
     let all = screen_columns(app.config().capabilities.dialect);
     let (shown, widths): (Vec<&Column>, Vec<u16>) = all
@@ -57,44 +112,45 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .zip(layout(&all, area.width))
         .filter_map(|(c, w)| w.map(|w| (c, w)))
         .unzip();
+    cache.keep_for(&shown, &widths, app.config().color);
     // The header marks the sort of the rows shown.
     let query = view.shown().map_or(view.wanted(), |s| &s.query);
     let arrow = arrow(query.descending);
     // The rows are written straight into the buffer, as ratatui's `Table` lays them out:
     // the selection mark, then each column, a space apart; a row's style under its cells.
     let buf = frame.buffer_mut();
-    let row = |buf: &mut Buffer,
-               y: u16,
-               style: Style,
-               mark: Span<'_>,
-               cells: &mut dyn Iterator<Item = (String, Style)>| {
-        if style != Style::default() {
-            paint::blank(buf, area.x, y, area.width, style);
-        }
-        paint::text(buf, area.x, y, &mark.content, 1, style.patch(mark.style));
-        let mut x = area.x + 2;
-        for ((text, cell_style), width) in cells.zip(&widths) {
-            let room = area.right().saturating_sub(x);
-            paint::text(
-                buf,
-                x,
-                y,
-                &text,
-                (*width).min(room),
-                style.patch(cell_style),
-            );
-            x = x.saturating_add(width + 1);
-        }
-    };
-    let mut header = shown.iter().map(|c| {
-        let text = if c.sort == Some(query.sort) {
-            format!("{} {arrow}", c.header)
-        } else {
-            c.header.to_string()
+    let row =
+        |buf: &mut Buffer, y: u16, style: Style, mark: Span<'_>, cells: &[(String, Style)]| {
+            if style != Style::default() {
+                paint::blank(buf, area.x, y, area.width, style);
+            }
+            paint::text(buf, area.x, y, &mark.content, 1, style.patch(mark.style));
+            let mut x = area.x + 2;
+            for ((text, cell_style), width) in cells.iter().zip(&widths) {
+                let room = area.right().saturating_sub(x);
+                paint::text(
+                    buf,
+                    x,
+                    y,
+                    text,
+                    (*width).min(room),
+                    style.patch(*cell_style),
+                );
+                x = x.saturating_add(width + 1);
+            }
         };
-        (text, Style::default())
-    });
-    row(buf, area.y, theme.header(), Span::raw(" "), &mut header);
+    let header: Vec<(String, Style)> = shown
+        .iter()
+        .map(|c| {
+            let text = if c.sort == Some(query.sort) {
+                format!("{} {arrow}", c.header)
+            } else {
+                c.header.to_string()
+            };
+            (text, Style::default())
+        })
+        .collect();
+    row(buf, area.y, theme.header(), Span::raw(" "), &header);
     let height = usize::from(area.height.saturating_sub(1));
     let all_rows = view.rows();
     let end = (view.scroll() + height).min(all_rows.len());
@@ -113,17 +169,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             theme.dim().add_modifier(ratatui::style::Modifier::REVERSED)
         };
-        let mut cells = shown.iter().zip(&widths).map(|(c, w)| {
-            let text = fit(&sanitize(&c.screen_text(user)), usize::from(*w));
-            let style = if c.id == ColumnId::Status {
-                theme.status(&user.status)
-            } else {
-                Style::default()
-            };
-            (text, style)
-        });
         let y = area.y + 1 + u16::try_from(i).unwrap_or(u16::MAX);
-        row(buf, y, style, mark, &mut cells);
+        row(buf, y, style, mark, cache.cells(user, &shown, theme));
     }
     if all_rows.is_empty() {
         let (text, style) = match (view.shown(), view.load()) {
