@@ -22,6 +22,8 @@ use unicode_width::UnicodeWidthStr;
 #[derive(Default)]
 pub struct PaneCache {
     built: Option<Built>,
+    /// The width a user's pane needs, and the user.
+    needed: Option<(UserDetail, u16)>,
 }
 
 struct Built {
@@ -63,6 +65,23 @@ impl PaneCache {
             });
         }
         self.built.as_ref().expect("built above")
+    }
+}
+
+impl PaneCache {
+    /// [`needed_width`], measured again only for another user.
+    pub fn needed_width(&mut self, pane: &DetailPane) -> u16 {
+        let Some(detail) = pane.detail() else {
+            return 0;
+        };
+        match &self.needed {
+            Some((kept, width)) if kept == detail => *width,
+            _ => {
+                let width = needed_width(pane);
+                self.needed = Some((detail.clone(), width));
+                width
+            }
+        }
     }
 }
 
@@ -211,10 +230,10 @@ fn content(
     (lines, starts)
 }
 
-/// How many lines of the pane's content fall below it, on a screen of `area`: the
+/// How many lines of the pane's content fall below it, standing in `region`: the
 /// farthest the pane scrolls.
-pub fn overflow(app: &App, area: Rect, cache: &mut PaneCache) -> u16 {
-    let (Some(pane), Some(rect)) = (app.detail(), super::regions(app, area).detail) else {
+pub fn overflow(app: &App, region: Option<Rect>, cache: &mut PaneCache) -> u16 {
+    let (Some(pane), Some(rect)) = (app.detail(), region) else {
         return 0;
     };
     let Some(detail) = pane.detail() else {

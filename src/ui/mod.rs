@@ -34,6 +34,11 @@ pub struct Regions {
 }
 
 pub fn regions(app: &App, area: Rect) -> Regions {
+    regions_for(app, area, app.detail().map_or(0, detail::needed_width))
+}
+
+/// [`regions`], the detail pane needing `pane_width` columns.
+fn regions_for(app: &App, area: Rect, pane_width: u16) -> Regions {
     let filter_shown = matches!(app.mode(), Mode::Filter | Mode::Command)
         || app.table().wanted().text.is_some()
         || !app.filter().value().is_empty();
@@ -46,11 +51,11 @@ pub fn regions(app: &App, area: Rect) -> Regions {
     let filter = filter_shown.then_some(filter);
     let (table, detail) = match (app.detail(), side_by_side(main.width)) {
         (None, _) => (Some(main), None),
-        (Some(pane), true) => {
+        (Some(_), true) => {
             // The pane takes what it needs to show addresses and ids whole, leaving the
             // table at least its first columns.
             let share = u16::try_from(u32::from(main.width) * 45 / 100).unwrap_or(u16::MAX);
-            let width = detail::needed_width(pane)
+            let width = pane_width
                 .max(share)
                 .min(main.width.saturating_sub(TABLE_LEAST));
             let [table, detail] =
@@ -83,11 +88,18 @@ impl Screen {
     /// What the app needs to know of a screen of `area`: the table's rows, where the
     /// detail pane stands, how far it scrolls.
     pub fn resize(&mut self, app: &App, area: Rect) -> crate::app::Event {
+        let regions = self.regions(app, area);
         crate::app::Event::Resize {
-            table_rows: table_rows(app, area),
+            table_rows: rows_in(&regions),
             side_by_side: side_by_side(area.width),
-            detail_overflow: detail::overflow(app, area, &mut self.pane),
+            detail_overflow: detail::overflow(app, regions.detail, &mut self.pane),
         }
+    }
+
+    /// [`regions`], with the width the pane needs as kept.
+    fn regions(&mut self, app: &App, area: Rect) -> Regions {
+        let pane_width = app.detail().map_or(0, |pane| self.pane.needed_width(pane));
+        regions_for(app, area, pane_width)
     }
 
     /// Draws the whole screen.
@@ -108,7 +120,11 @@ pub fn side_by_side(width: u16) -> bool {
 
 /// How many rows of users the table shows on a terminal of `area`.
 pub fn table_rows(app: &App, area: Rect) -> usize {
-    regions(app, area)
+    rows_in(&regions(app, area))
+}
+
+fn rows_in(regions: &Regions) -> usize {
+    regions
         .table
         .map_or(20, |t| usize::from(t.height.saturating_sub(1)).max(1))
 }
@@ -139,7 +155,7 @@ fn draw_with(frame: &mut Frame, app: &App, screen: &mut Screen) {
         frame.render_widget(Paragraph::new(Line::from(text)), area);
         return;
     }
-    let regions = regions(app, area);
+    let regions = screen.regions(app, area);
     if let Some(rect) = regions.table {
         table::draw(frame, rect, app, &theme, &mut screen.rows);
     }
