@@ -2,39 +2,26 @@
 //! these are the costs per keystroke over 100,000 users (the list fetched once from the
 //! embedded server).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{other_order, training_users, worst_filter};
 use criterion::{Criterion, criterion_group, criterion_main};
-use userdeck::api::client::{Client, ClientConfig};
 use userdeck::api::local::LocalUsers;
-use userdeck::api::model::{ListQuery, SortField, Status};
-use userdeck::api::ops;
-use userdeck::dialect::Dialect;
-use userdeck::server::{self, ServerOptions};
+use userdeck::api::model::{ListQuery, SortField};
 
 const USERS: u64 = 100_000;
 
 fn local(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let users = runtime.block_on(async {
-        let options = ServerOptions {
-            dialect: Dialect::Training,
-            users: USERS,
-            listen: "127.0.0.1:0".parse().unwrap(),
-            ..ServerOptions::default()
-        };
-        let server = server::spawn(&options).await.expect("server");
-        let client = Client::new(ClientConfig::new(server.url(), Dialect::Training)).unwrap();
-        let started = Instant::now();
-        let users = ops::training_all(&client).await.expect("the list");
-        eprintln!(
-            "fetched and decoded {} users in {:.2} s",
-            users.len(),
-            started.elapsed().as_secs_f64()
-        );
-        server.shutdown().await.expect("stops");
-        users
-    });
+    let started = Instant::now();
+    let users = training_users(&runtime, USERS);
+    eprintln!(
+        "generated, fetched and decoded {} users in {:.2} s",
+        users.len(),
+        started.elapsed().as_secs_f64()
+    );
     let started = Instant::now();
     let local = LocalUsers::new(users);
     eprintln!("folded for search in {:?}", started.elapsed());
@@ -55,10 +42,7 @@ fn local(c: &mut Criterion) {
     };
     // A keystroke is a new listing: before each, a listing of another order is asked, so
     // nothing kept from the last one helps (the worst case of a keystroke).
-    let other = ListQuery {
-        sort: SortField::Email,
-        ..ListQuery::default()
-    };
+    let other = other_order();
     for (name, text) in [
         ("filter_jan", "jan"),
         ("filter_no_match", "zzzqqq"),
@@ -73,15 +57,7 @@ fn local(c: &mut Criterion) {
             )
         });
     }
-    let worst = |text: &str| ListQuery {
-        text: Some(text.into()),
-        status: Some(Status::Active),
-        sort: SortField::Name,
-        descending: true,
-        offset: 20_000,
-        ..ListQuery::default()
-    };
-    let (a, an) = (worst("a"), worst("an"));
+    let (a, an) = (worst_filter("a"), worst_filter("an"));
     group.bench_function("filter_a_active_deep_desc", |b| {
         b.iter_batched(
             || local.page(&other),

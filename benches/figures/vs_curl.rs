@@ -1,15 +1,12 @@
 //! userdeck against curl doing the same POSTs, whole processes, on the embedded crm
 //! server over 127.0.0.1: the headless list of 50 users, and a block of 10,000 ids.
-//! Runs alternate (userdeck, curl, userdeck, …) so both see the same machine; medians
-//! and ratios are printed, and the run fails when a ratio passes its goal by more than
-//! 25% — a guard to run before a release (`cargo bench --bench vs_curl`), kept out of
-//! `cargo test`: timings on a shared machine are noise there.
-//!
-//! Needs `curl` on the PATH. `RUNS` sets the runs of each (default 15).
+//! Runs alternate (userdeck, curl, userdeck, …) so both see the same machine.
 
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use super::{Figure, median};
 
 use cynic::{MutationBuilder, QueryBuilder};
 use userdeck::api::crm;
@@ -28,11 +25,6 @@ struct Measure {
     goal: f64,
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
 fn timed(command: &mut Command) -> Duration {
     let started = Instant::now();
     let status = command
@@ -45,16 +37,12 @@ fn timed(command: &mut Command) -> Duration {
     took
 }
 
-fn main() -> ExitCode {
+/// The two measures, `runs` alternating runs of each; none when curl is missing.
+pub fn figures(runtime: &tokio::runtime::Runtime, runs: usize) -> Vec<Figure> {
     if Command::new("curl").arg("--version").output().is_err() {
-        eprintln!("vs_curl: curl is not on the PATH; nothing measured");
-        return ExitCode::SUCCESS;
+        eprintln!("curl is not on the PATH: userdeck against curl not measured");
+        return Vec::new();
     }
-    let runs: usize = std::env::var("RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(15);
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let server = runtime.block_on(async {
         server::spawn(&ServerOptions {
             dialect: Dialect::Crm,
@@ -137,9 +125,7 @@ fn main() -> ExitCode {
             .arg(&url);
         command
     };
-    println!("{runs} alternating runs each, medians (whole processes, 127.0.0.1):\n");
-    println!("| measure | userdeck | curl | ratio | goal |\n|---|---|---|---|---|");
-    let mut over = false;
+    let mut figures = Vec::new();
     for measure in &measures {
         let body = home.path().join("body.json");
         std::fs::write(&body, &measure.body).expect("body");
@@ -152,25 +138,21 @@ fn main() -> ExitCode {
             theirs.push(timed(&mut curl(&body)));
         }
         let (ours, theirs) = (median(ours), median(theirs));
-        let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
-        let verdict = if ratio > measure.goal * 1.25 {
-            over = true;
-            " — over the goal by more than 25%"
-        } else {
-            ""
-        };
-        println!(
-            "| `{}` | {:.1} ms | {:.1} ms | {ratio:.2}× | ≤ {:.2}×{verdict} |",
-            measure.name,
-            ours.as_secs_f64() * 1e3,
-            theirs.as_secs_f64() * 1e3,
-            measure.goal
-        );
+        figures.push(Figure {
+            measure: format!(
+                "`{}` vs curl posting the same (whole processes, median of {runs} alternating runs)",
+                measure.name
+            ),
+            shown: format!(
+                "{:.1} ms vs {:.1} ms",
+                ours.as_secs_f64() * 1e3,
+                theirs.as_secs_f64() * 1e3
+            ),
+            value: ours.as_secs_f64() / theirs.as_secs_f64(),
+            goal: measure.goal,
+            unit: "×",
+        });
     }
     runtime.block_on(async { server.shutdown().await.expect("stops") });
-    if over {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    figures
 }

@@ -1,0 +1,235 @@
+//! The README's figures in one run, each against its goal, on this machine:
+//!
+//! - userdeck against curl posting the same requests (whole processes);
+//! - a 200×50 frame (table and detail pane) with 50 and 100,000 rows loaded, and 80×24;
+//! - the training filter's worst keystroke over 100,000 users;
+//! - the embedded server's deep pages against its first page, at 1,000,000 users.
+//!
+//! Prints a table and exits 1 when a figure passes its goal by more than 25%: a guard to
+//! run before a release (`cargo bench --bench figures`). Kept out of `cargo test` and CI,
+//! where a shared machine makes timings noise. `RUNS` sets the runs against curl (15),
+//! `FIGURES_SERVER_USERS` the server's users (1,000,000).
+
+#[path = "../common/mod.rs"]
+mod common;
+mod vs_curl;
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use serde_json::{Value, json};
+use userdeck::api::local::LocalUsers;
+use userdeck::dialect::Dialect;
+use userdeck::server::{self, ServerOptions};
+use userdeck::ui::Screen;
+
+/// One row of the table: a measure, what was seen, and its value against its goal (lower
+/// is better, both in `unit`).
+pub struct Figure {
+    pub measure: String,
+    pub shown: String,
+    pub value: f64,
+    pub goal: f64,
+    pub unit: &'static str,
+}
+
+/// How far past its goal a figure may go before the run fails.
+const SLACK: f64 = 1.25;
+
+pub fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// The median of `samples` timings of `iterations` runs of `f` each, per run.
+fn per_run(samples: usize, iterations: u32, mut f: impl FnMut()) -> Duration {
+    let times = (0..samples)
+        .map(|_| {
+            let started = Instant::now();
+            for _ in 0..iterations {
+                f();
+            }
+            started.elapsed() / iterations
+        })
+        .collect();
+    median(times)
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn frames() -> Vec<Figure> {
+    let mut figures = Vec::new();
+    for (width, height) in [(200, 50), (80, 24)] {
+        let area = Rect::new(0, 0, width, height);
+        let mut whole = Vec::new();
+        for rows in [50, 100_000] {
+            let mut app = common::app(rows);
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            let mut screen = Screen::default();
+            // As the dashboard's loop: sizes to the app, draw, the terminal's diff.
+            let frame = per_run(200, 20, || {
+                app.update(screen.resize(&app, area));
+                terminal.draw(|frame| screen.draw(frame, &app)).unwrap();
+            });
+            let drawing = per_run(200, 20, || screen.draw(&mut terminal.get_frame(), &app));
+            let diff = per_run(200, 20, || {
+                terminal.draw(|_| {}).unwrap();
+            });
+            whole.push(frame);
+            figures.push(Figure {
+                measure: format!("drawing a {width}×{height} frame, table and detail pane, {rows} rows loaded"),
+                shown: format!(
+                    "{:.0} µs: {:.0} µs of drawing, the rest ratatui's diff of the cells ({:.0} µs for an empty frame)",
+                    micros(frame),
+                    micros(drawing),
+                    micros(diff)
+                ),
+                value: micros(drawing),
+                goal: 150.0,
+                unit: " µs",
+            });
+        }
+        figures.push(Figure {
+            measure: format!("a {width}×{height} frame with 100,000 rows loaded vs with 50"),
+            shown: format!("{:.0} µs vs {:.0} µs", micros(whole[1]), micros(whole[0])),
+            value: whole[1].as_secs_f64() / whole[0].as_secs_f64(),
+            goal: 1.10,
+            unit: "×",
+        });
+    }
+    figures
+}
+
+fn keystroke(runtime: &tokio::runtime::Runtime) -> Figure {
+    let local = LocalUsers::new(common::training_users(runtime, 100_000));
+    let (other, worst) = (common::other_order(), common::worst_filter("a"));
+    let times = (0..60)
+        .map(|_| {
+            // Nothing kept from the last listing helps.
+            local.page(&other);
+            let started = Instant::now();
+            local.page(&worst);
+            started.elapsed()
+        })
+        .collect();
+    let took = median(times);
+    Figure {
+        measure: "training: a filter keystroke over 100,000 users, worst case (`a`, active, by name descending, 20,000 in)".into(),
+        shown: format!("{:.1} ms", took.as_secs_f64() * 1e3),
+        value: took.as_secs_f64() * 1e3,
+        goal: 5.0,
+        unit: " ms",
+    }
+}
+
+const PAGE: &str = "query($offset: Int, $orderBy: String) { users(limit: 50, offset: $offset, orderBy: $orderBy) { count data { id username email status isEmailVerified phoneNumber createdAt updatedAt } } }";
+
+fn deep_pages(runtime: &tokio::runtime::Runtime) -> Vec<Figure> {
+    let users: u64 = std::env::var("FIGURES_SERVER_USERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let started = Instant::now();
+    let server = runtime
+        .block_on(server::spawn(&ServerOptions {
+            dialect: Dialect::Crm,
+            users,
+            listen: "127.0.0.1:0".parse().expect("an address"),
+            ..ServerOptions::default()
+        }))
+        .expect("the server starts");
+    eprintln!(
+        "{users} users generated and indexed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    let client = reqwest::Client::new();
+    let url = server.url();
+    let page = |variables: Value| {
+        let started = Instant::now();
+        let body: Value = runtime.block_on(async {
+            client
+                .post(&url)
+                .json(&json!({ "query": PAGE, "variables": variables }))
+                .send()
+                .await
+                .expect("answered")
+                .json()
+                .await
+                .expect("JSON")
+        });
+        assert!(body.get("errors").is_none(), "{body}");
+        started.elapsed()
+    };
+    let mut figures = Vec::new();
+    for order in ["createdAt", "username"] {
+        let (first, deep) = (
+            json!({ "orderBy": order }),
+            json!({ "orderBy": order, "offset": users * 9 / 10 }),
+        );
+        // Once each first: what a first deep page sets up is not what is measured.
+        page(first.clone());
+        page(deep.clone());
+        let (mut firsts, mut deeps) = (Vec::new(), Vec::new());
+        for _ in 0..40 {
+            firsts.push(page(first.clone()));
+            deeps.push(page(deep.clone()));
+        }
+        let (first, deep) = (median(firsts), median(deeps));
+        figures.push(Figure {
+            measure: format!(
+                "embedded server at {users} users: the page at offset {} by {order} vs the first",
+                users * 9 / 10
+            ),
+            shown: format!(
+                "{:.2} ms vs {:.2} ms",
+                first.as_secs_f64() * 1e3,
+                deep.as_secs_f64() * 1e3
+            ),
+            value: deep.as_secs_f64() / first.as_secs_f64(),
+            goal: 4.0,
+            unit: "×",
+        });
+    }
+    runtime.block_on(server.shutdown()).expect("stops");
+    figures
+}
+
+fn main() -> ExitCode {
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(15);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let mut figures = vs_curl::figures(&runtime, runs);
+    figures.extend(frames());
+    figures.push(keystroke(&runtime));
+    figures.extend(deep_pages(&runtime));
+
+    println!("| measure | seen | figure | goal |\n|---|---|---|---|");
+    let mut over = false;
+    for f in &figures {
+        let verdict = if f.value > f.goal * SLACK {
+            over = true;
+            " — past the goal by more than 25%"
+        } else if f.value > f.goal {
+            " — not met"
+        } else {
+            ""
+        };
+        let precision = if f.unit == "×" { 2 } else { 1 };
+        println!(
+            "| {} | {} | {:.precision$}{} | ≤ {:.precision$}{}{verdict} |",
+            f.measure, f.shown, f.value, f.unit, f.goal, f.unit
+        );
+    }
+    if over {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
