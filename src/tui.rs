@@ -233,10 +233,10 @@ pub async fn run(
             event = events.next(), if !gone => match event {
                 Some(Ok(TermEvent::Paste(text))) => {
                     let (text, next) = with_tail(text, &mut events).await;
-                    held = next.and_then(|e| terminal_event(e, &app, area(&terminal)));
+                    held = next.and_then(|e| terminal_event(e, &app, area(&terminal), &mut screen));
                     Some(Event::Paste(text))
                 }
-                Some(Ok(event)) => terminal_event(event, &app, area(&terminal)),
+                Some(Ok(event)) => terminal_event(event, &app, area(&terminal), &mut screen),
                 // The terminal went away (crossterm would spin on a closed one).
                 Some(Err(_)) | None => {
                     gone = true;
@@ -406,10 +406,17 @@ fn resume(terminal: &mut Term) -> io::Result<()> {
 }
 
 /// A terminal event as the app sees it.
-fn terminal_event(event: TermEvent, app: &App, area: Rect) -> Option<Event> {
+fn terminal_event(
+    event: TermEvent,
+    app: &App,
+    area: Rect,
+    screen: &mut ui::Screen,
+) -> Option<Event> {
     match event {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Event::Key(key)),
-        TermEvent::Resize(width, height) => Some(ui::resize(app, Rect::new(0, 0, width, height))),
+        TermEvent::Resize(width, height) => {
+            Some(screen.resize(app, Rect::new(0, 0, width, height)))
+        }
         TermEvent::Mouse(mouse) => match mouse.kind {
             MouseEventKind::ScrollDown => Some(Event::Scroll(3)),
             MouseEventKind::ScrollUp => Some(Event::Scroll(-3)),

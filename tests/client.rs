@@ -385,10 +385,11 @@ async fn reads_are_retried_and_mutations_are_not() {
 
     let (url, count) = fake(|_| (502, "bad gateway")).await;
     let client = Client::new(quick(&url)).unwrap();
-    let ids = ["u1".to_string()];
-    let attempt = client.attempts("block", [(&ids[..], None)]).unwrap();
+    let attempt = client
+        .attempts(BulkAction::Block, &[vec!["u1".to_string()]], |_| json!({}))
+        .unwrap();
     let e = client
-        .set_status(true, &ids, attempt.into_iter().next().unwrap())
+        .set_status(attempt.into_iter().next().unwrap())
         .await
         .unwrap_err();
     assert!(matches!(e, ApiError::Http { status: 502, .. }));
@@ -531,8 +532,8 @@ async fn a_bulk_block_isolates_an_unknown_id_and_journals_everything() {
     server.stop().await;
 }
 
-/// Chunks go three at a time and their attempts reach the journal together: when it
-/// cannot be written, no chunk leaves and every id says why.
+/// A chunk leaves only once its attempt is in the journal: when it cannot be written,
+/// no chunk leaves and every id says why.
 #[tokio::test]
 async fn a_bulk_block_sends_nothing_the_journal_cannot_hold() {
     let server = TestServer::start(Dialect::Crm, 1_300).await;

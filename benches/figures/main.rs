@@ -27,13 +27,15 @@ use userdeck::server::{self, ServerOptions};
 use userdeck::ui::Screen;
 
 /// One row of the table: a measure, what was seen, and its value against its goal (lower
-/// is better, both in `unit`).
+/// is better, both in `unit`). A row that is not `guarded` is shown, met or not, but
+/// does not fail the run: its goal is out of reach on any machine (see the README).
 pub struct Figure {
     pub measure: String,
     pub shown: String,
     pub value: f64,
     pub goal: f64,
     pub unit: &'static str,
+    pub guarded: bool,
 }
 
 /// How far past its goal a figure may go before the run fails.
@@ -81,17 +83,31 @@ fn frames() -> Vec<Figure> {
                 terminal.draw(|_| {}).unwrap();
             });
             whole.push(frame);
+            let ours = frame.saturating_sub(diff);
             figures.push(Figure {
-                measure: format!("drawing a {width}×{height} frame, table and detail pane, {rows} rows loaded"),
+                measure: format!(
+                    "a {width}×{height} frame, table and detail pane, {rows} rows loaded"
+                ),
                 shown: format!(
-                    "{:.0} µs: {:.0} µs of drawing, the rest ratatui's diff of the cells ({:.0} µs for an empty frame)",
+                    "{:.0} µs, of which ratatui's diff of the cells {:.0} µs (an empty frame)",
                     micros(frame),
-                    micros(drawing),
                     micros(diff)
                 ),
-                value: micros(drawing),
+                value: micros(frame),
                 goal: 150.0,
                 unit: " µs",
+                guarded: false,
+            });
+            figures.push(Figure {
+                measure: format!(
+                    "… the same frame less ratatui's diff: the sizes, the drawing ({:.0} µs)",
+                    micros(drawing)
+                ),
+                shown: format!("{:.0} µs", micros(ours)),
+                value: micros(ours),
+                goal: 150.0,
+                unit: " µs",
+                guarded: true,
             });
         }
         figures.push(Figure {
@@ -100,6 +116,7 @@ fn frames() -> Vec<Figure> {
             value: whole[1].as_secs_f64() / whole[0].as_secs_f64(),
             goal: 1.10,
             unit: "×",
+            guarded: true,
         });
     }
     figures
@@ -124,6 +141,7 @@ fn keystroke(runtime: &tokio::runtime::Runtime) -> Figure {
         value: took.as_secs_f64() * 1e3,
         goal: 5.0,
         unit: " ms",
+        guarded: true,
     }
 }
 
@@ -171,9 +189,9 @@ fn deep_pages(runtime: &tokio::runtime::Runtime) -> Vec<Figure> {
             json!({ "orderBy": order }),
             json!({ "orderBy": order, "offset": users * 9 / 10 }),
         );
-        // Once each first: what a first deep page sets up is not what is measured.
+        // Once each first: the first deep page of an order takes its marks, once.
         page(first.clone());
-        page(deep.clone());
+        let taking = page(deep.clone());
         let (mut firsts, mut deeps) = (Vec::new(), Vec::new());
         for _ in 0..40 {
             firsts.push(page(first.clone()));
@@ -186,13 +204,15 @@ fn deep_pages(runtime: &tokio::runtime::Runtime) -> Vec<Figure> {
                 users * 9 / 10
             ),
             shown: format!(
-                "{:.2} ms vs {:.2} ms",
+                "{:.2} ms vs {:.2} ms (the first deep page, taking the marks: {:.0} ms)",
+                deep.as_secs_f64() * 1e3,
                 first.as_secs_f64() * 1e3,
-                deep.as_secs_f64() * 1e3
+                taking.as_secs_f64() * 1e3
             ),
             value: deep.as_secs_f64() / first.as_secs_f64(),
             goal: 4.0,
             unit: "×",
+            guarded: true,
         });
     }
     runtime.block_on(server.shutdown()).expect("stops");
@@ -213,7 +233,7 @@ fn main() -> ExitCode {
     println!("| measure | seen | figure | goal |\n|---|---|---|---|");
     let mut over = false;
     for f in &figures {
-        let verdict = if f.value > f.goal * SLACK {
+        let verdict = if f.value > f.goal * SLACK && f.guarded {
             over = true;
             " — past the goal by more than 25%"
         } else if f.value > f.goal {

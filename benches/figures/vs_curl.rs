@@ -151,6 +151,7 @@ pub fn figures(runtime: &tokio::runtime::Runtime, runs: usize) -> Vec<Figure> {
             value: ours.as_secs_f64() / theirs.as_secs_f64(),
             goal: measure.goal,
             unit: "×",
+            guarded: true,
         });
     }
     runtime.block_on(async { server.shutdown().await.expect("stops") });

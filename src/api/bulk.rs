@@ -11,6 +11,8 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Duration;
 
+use futures_util::FutureExt;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -65,9 +67,8 @@ impl Batch {
 pub const IN_FLIGHT: usize = 3;
 
 /// The default number of ids sent in one request. Every request costs the server more
-/// than its ids (curl posting 10,000 ids in twenty requests of 500 took 163 ms, in one
-/// 79 ms): 2,000 keeps a big action to a few requests, while a lost answer leaves at most
-/// a few thousand ids to read back and progress still moves.
+/// than its ids (README, Figures): 2,000 keeps a big action to a few requests, while a
+/// lost answer leaves at most a few thousand ids to read back and progress still moves.
 pub const DEFAULT_CHUNK: usize = 2_000;
 
 /// Progress of a bulk action: ids settled so far, of all.
@@ -183,6 +184,7 @@ pub async fn run(
         .cloned()
         .collect();
     let total = ids.len();
+    let given: HashMap<String, usize> = ids.iter().cloned().zip(0..).collect();
     let mut report = BulkReport::default();
     if !client.capabilities().can(action) {
         let reason = FailReason::CannotDo {
@@ -196,49 +198,56 @@ pub async fn run(
     let chunk = chunk.max(1);
     match client.dialect() {
         Dialect::Crm => {
-            let block = action == BulkAction::Block;
             let mut queue: VecDeque<Vec<String>> =
                 ids.chunks(chunk).map(<[String]>::to_vec).collect();
-            // A few chunks at once: each is all or nothing on the server, so their order
-            // does not matter; a stop lets none start after it.
-            while !queue.is_empty() {
-                if stop.requested() {
-                    report.not_sent.extend(queue.drain(..).flatten());
-                    break;
-                }
-                let wave: Vec<Vec<String>> = std::iter::from_fn(|| queue.pop_front())
-                    .take(IN_FLIGHT)
-                    .collect();
-                // The wave's attempts reach the disk together, before any of it leaves.
-                let attempts = client.attempts(
-                    Client::status_action(block),
-                    wave.iter()
-                        .map(|part| (part.as_slice(), Some(batch.detail(part)))),
-                );
-                let attempts = match attempts {
-                    Ok(attempts) => attempts,
-                    Err(e) => {
-                        // Nothing is sent that the journal does not hold.
-                        for part in wave {
-                            report.add_error(part, &e);
+            // Up to IN_FLIGHT chunks under way, each started as soon as a slot is free:
+            // each is all or nothing on the server, so their order does not matter. The
+            // chunks started together (at first, then those an answer or a few answers
+            // make room for) are journalled with one sync. A stop, or UNAUTHORIZED, lets
+            // none start after it.
+            let mut running = FuturesUnordered::new();
+            loop {
+                let room = IN_FLIGHT - running.len();
+                if room > 0 && !queue.is_empty() && !stop.requested() && !report.unauthorized {
+                    let starting: Vec<Vec<String>> = std::iter::from_fn(|| queue.pop_front())
+                        .take(room)
+                        .collect();
+                    match client.attempts(action, &starting, |part| batch.detail(part)) {
+                        Ok(attempts) => {
+                            for attempt in attempts {
+                                let mut stop = stop.fork();
+                                let part = attempt.ids().to_vec();
+                                running.push(async move {
+                                    (part, send(&mut stop, client.set_status(attempt)).await)
+                                });
+                            }
                         }
-                        progress(Progress {
-                            done: report.settled(),
-                            total,
-                        });
-                        continue;
+                        // Nothing is sent that the journal does not hold.
+                        Err(e) => {
+                            for part in starting {
+                                report.add_error(part, &e);
+                            }
+                        }
                     }
+                }
+                let Some(first) = running.next().await else {
+                    // Nothing under way: what could not start is settled too.
+                    progress(Progress {
+                        done: report.settled(),
+                        total,
+                    });
+                    if queue.is_empty() || stop.requested() || report.unauthorized {
+                        break;
+                    }
+                    continue;
                 };
-                let sent = futures_util::future::join_all(wave.iter().zip(attempts).map(
-                    |(part, attempt)| {
-                        let mut stop = stop.fork();
-                        async move { send(&mut stop, client.set_status(block, part, attempt)).await }
-                    },
-                ))
-                .await;
+                // What else has answered meanwhile is taken in the same turn.
+                let answered = std::iter::once(first).chain(std::iter::from_fn(|| {
+                    running.next().now_or_never().flatten()
+                }));
                 // Halves of a chunk that named an unknown id go first, in order.
                 let mut halves = Vec::new();
-                for (part, result) in wave.into_iter().zip(sent) {
+                for (part, result) in answered.collect::<Vec<_>>() {
                     match result {
                         Sent::Answered(Ok(())) => report.succeeded.extend(part),
                         Sent::Answered(Err(e))
@@ -261,15 +270,12 @@ pub async fn run(
                 for half in halves.into_iter().rev() {
                     queue.push_front(half);
                 }
-                if report.unauthorized {
-                    report.not_sent.extend(queue.drain(..).flatten());
-                    break;
-                }
                 progress(Progress {
                     done: report.settled(),
                     total,
                 });
             }
+            report.not_sent.extend(queue.drain(..).flatten());
         }
         Dialect::Training => {
             // Malformed ids never reach the server: they would fail the whole request.
@@ -332,10 +338,22 @@ pub async fn run(
     if !stop.requested() {
         settle::settle(client, action, &mut report, &batch.id).await;
     }
+    // Chunks answer in any order: the report lists ids in the order they were given.
+    report.order_as(&given);
     report
 }
 
 impl BulkReport {
+    /// Puts every list in the order of `position` (an id's place among those given).
+    fn order_as(&mut self, position: &HashMap<String, usize>) {
+        let at = |id: &String| position.get(id).copied().unwrap_or(usize::MAX);
+        self.succeeded.sort_by_key(at);
+        self.failed.sort_by_key(|(id, _)| at(id));
+        self.unknown.sort_by_key(|(id, _)| at(id));
+        self.not_sent.sort_by_key(at);
+        self.read_back.sort_by_key(at);
+    }
+
     /// `ids` of a request that got `error`: unknown when the server may have applied it
     /// anyway, else failed.
     fn add_error(&mut self, ids: impl IntoIterator<Item = String>, error: &ApiError) {

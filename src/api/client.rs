@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{Entry, Journal};
 use super::error::ApiError;
-use super::model::{BulkReport, Capabilities, FailReason};
+use super::model::{BulkAction, BulkReport, Capabilities, FailReason};
 use super::{crm, training};
 use crate::dialect::Dialect;
 
@@ -295,40 +295,58 @@ impl Client {
         run: impl Future<Output = Result<T, ApiError>>,
         outcome: impl FnOnce(&Result<T, ApiError>) -> BulkReport,
     ) -> Result<T, ApiError> {
-        let attempt = self
-            .attempts(action, [(ids, detail)])?
-            .pop()
-            .expect("one attempt, one entry");
-        self.answered(attempt, ids, run, outcome).await
-    }
-
-    /// Journals the attempts of `action` about to be sent once for each of `requests`
-    /// (ids and detail), synced to disk together before any of them leaves.
-    pub fn attempts<'a>(
-        &self,
-        action: &str,
-        requests: impl IntoIterator<Item = (&'a [String], Option<serde_json::Value>)>,
-    ) -> Result<Vec<Attempt>, ApiError> {
-        let requests = requests.into_iter();
-        let Some(journal) = &self.journal else {
-            return Ok(requests.map(|_| Attempt(None)).collect());
+        let entry = match &self.journal {
+            Some(journal) => Some(journal.attempt(action, ids, detail).map_err(unwritable)?),
+            None => None,
         };
-        let entries = journal
-            .attempts(action, requests)
-            .map_err(|e| ApiError::Refused(format!("cannot write the audit journal: {e}")))?;
-        Ok(entries.into_iter().map(|e| Attempt(Some(e))).collect())
+        self.answered(entry, ids, run, outcome).await
     }
 
-    /// Sends a request whose `attempt` is journalled, and journals its outcome per id.
+    /// Journals the attempts of `action` on each of `chunks` (with its `detail`), synced
+    /// to disk together: requests about to leave side by side cost one sync. Each is
+    /// sent by [`Client::set_status`]; dropped unsent, its ids are journalled as never
+    /// sent.
+    pub fn attempts(
+        &self,
+        action: BulkAction,
+        chunks: &[Vec<String>],
+        detail: impl Fn(&[String]) -> serde_json::Value,
+    ) -> Result<Vec<Attempt>, ApiError> {
+        let entries: Vec<Option<Entry>> = match &self.journal {
+            None => chunks.iter().map(|_| None).collect(),
+            Some(journal) => journal
+                .attempts(
+                    action.verb(),
+                    chunks.iter().map(|c| (c.as_slice(), Some(detail(c)))),
+                )
+                .map_err(unwritable)?
+                .into_iter()
+                .map(Some)
+                .collect(),
+        };
+        Ok(chunks
+            .iter()
+            .zip(entries)
+            .map(|(ids, entry)| Attempt {
+                journal: self.journal.clone(),
+                entry,
+                action,
+                ids: ids.clone(),
+            })
+            .collect())
+    }
+
+    /// Sends a request whose attempt (`entry`) is journalled, and journals its outcome
+    /// per id.
     async fn answered<T>(
         &self,
-        attempt: Attempt,
+        entry: Option<Entry>,
         ids: &[String],
         run: impl Future<Output = Result<T, ApiError>>,
         outcome: impl FnOnce(&Result<T, ApiError>) -> BulkReport,
     ) -> Result<T, ApiError> {
         let mut pending = self.journal.as_ref().map(|journal| Unanswered {
-            entry: attempt.0,
+            entry,
             journal,
             ids,
         });
@@ -350,23 +368,22 @@ impl Client {
         }
     }
 
-    /// The journal's name of a crm status change.
-    pub fn status_action(block: bool) -> &'static str {
-        if block { "block" } else { "activate" }
-    }
-
-    /// crm: sets a status on all of `ids` (all or nothing on the server), its `attempt`
-    /// journalled already (see [`Client::attempts`]).
-    pub async fn set_status(
-        &self,
-        block: bool,
-        ids: &[String],
-        attempt: Attempt,
-    ) -> Result<(), ApiError> {
+    /// crm: sets the status of its action (block or activate) on all of the attempt's
+    /// ids (all or nothing on the server); the attempt comes from [`Client::attempts`].
+    pub async fn set_status(&self, mut attempt: Attempt) -> Result<(), ApiError> {
+        let block = match attempt.action {
+            BulkAction::Block => true,
+            BulkAction::Activate => false,
+            other => {
+                return Err(ApiError::Refused(format!("crm cannot {}", other.verb())));
+            }
+        };
+        let ids = std::mem::take(&mut attempt.ids);
+        let entry = attempt.entry.take();
         let variables = crm::IdsVariables {
             ids: ids.iter().map(cynic::Id::new).collect(),
         };
-        let action = Client::status_action(block);
+        let action = attempt.action.verb();
         let send = async {
             if block {
                 self.mutate(crm::BlockUsers::build(variables))
@@ -385,7 +402,7 @@ impl Client {
                 })
             })
         };
-        self.answered(attempt, ids, send, |r| outcome_all(ids, r))
+        self.answered(entry, &ids, send, |r| outcome_all(&ids, r))
             .await
     }
 
@@ -437,9 +454,42 @@ impl Client {
     }
 }
 
-/// A request's attempt as journalled (nothing when there is no journal).
+fn unwritable(e: std::io::Error) -> ApiError {
+    ApiError::Refused(format!("cannot write the audit journal: {e}"))
+}
+
+/// A chunk's attempt as journalled: its action and ids, and its journal entry (none
+/// without a journal). Dropped without being sent, it journals its ids as never sent.
 #[derive(Debug)]
-pub struct Attempt(Option<Entry>);
+pub struct Attempt {
+    journal: Option<Journal>,
+    entry: Option<Entry>,
+    action: BulkAction,
+    ids: Vec<String>,
+}
+
+impl Attempt {
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        if let Some(entry) = self.entry.take() {
+            let why = "never sent";
+            let report = BulkReport {
+                failed: self
+                    .ids
+                    .iter()
+                    .map(|id| (id.clone(), FailReason::Error(why.into())))
+                    .collect(),
+                ..BulkReport::default()
+            };
+            write_outcome(self.journal.as_ref(), &entry, &report, Some(why.into()));
+        }
+    }
+}
 
 /// A journalled attempt whose outcome is not written yet; dropped so, it writes the ids
 /// as unknown: the request was sent and its answer never read.

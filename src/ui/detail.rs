@@ -66,11 +66,9 @@ impl PaneCache {
         }
         self.built.as_ref().expect("built above")
     }
-}
 
-impl PaneCache {
     /// [`needed_width`], measured again only for another user.
-    pub fn needed_width(&mut self, pane: &DetailPane) -> u16 {
+    pub fn width_needed(&mut self, pane: &DetailPane) -> u16 {
         let Some(detail) = pane.detail() else {
             return 0;
         };

@@ -98,7 +98,7 @@ impl Screen {
 
     /// [`regions`], with the width the pane needs as kept.
     fn regions(&mut self, app: &App, area: Rect) -> Regions {
-        let pane_width = app.detail().map_or(0, |pane| self.pane.needed_width(pane));
+        let pane_width = app.detail().map_or(0, |pane| self.pane.width_needed(pane));
         regions_for(app, area, pane_width)
     }
 
@@ -118,11 +118,7 @@ pub fn side_by_side(width: u16) -> bool {
     width >= SIDE_BY_SIDE
 }
 
-/// How many rows of users the table shows on a terminal of `area`.
-pub fn table_rows(app: &App, area: Rect) -> usize {
-    rows_in(&regions(app, area))
-}
-
+/// How many rows of users the table shows in these regions.
 fn rows_in(regions: &Regions) -> usize {
     regions
         .table

@@ -52,9 +52,9 @@ fn layout(columns: &[Column], width: u16) -> Vec<Option<u16>> {
     widths
 }
 
-/// The cells of the rows last drawn, kept while the columns, their widths and the users
-/// stay the same: scrolling and the cursor moving rebuild nothing. Users are compared by
-/// value, so a row whose user changed is built again.
+/// The cells of the rows drawn lately, kept while the columns and their widths stay the
+/// same: the cursor moving rebuilds nothing, scrolling only the rows it brings into view.
+/// Users are compared by value, so a row whose user changed is built again.
 #[derive(Default)]
 pub struct RowCache {
     columns: Vec<(ColumnId, u16)>,
