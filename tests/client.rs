@@ -1,5 +1,5 @@
 //! The client against the embedded server over real HTTP: every operation of both
-//! dialects, error classes, retries, bulk actions with the journal, and the worker.
+//! dialects, error classes, retries, and the worker (bulk actions: client_bulk.rs).
 
 mod common;
 
@@ -9,14 +9,12 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::post;
-use common::{TOKEN, TestServer};
-use serde_json::{Value, json};
-use userdeck::api::audit::Journal;
-use userdeck::api::bulk::{self, Batch, Stop};
+use common::{TestServer, client_for};
+use serde_json::json;
 use userdeck::api::client::{Client, ClientConfig, Token};
 use userdeck::api::edit::Patch;
 use userdeck::api::error::{ApiError, TransportKind};
-use userdeck::api::model::{BulkAction, FailReason, ListQuery, SortField, Status};
+use userdeck::api::model::{BulkAction, ListQuery, SortField, Status};
 use userdeck::api::ops::{self, UserKey};
 use userdeck::api::training::{
     CreateUserInput, Language, Role, UpdateOrCreateUserInput, UpdateUserInput,
@@ -24,12 +22,6 @@ use userdeck::api::training::{
 use userdeck::api::worker::{self, Request, RequestId, Response};
 use userdeck::api::{crm, training};
 use userdeck::dialect::Dialect;
-
-fn client_for(server: &TestServer, dialect: Dialect) -> Client {
-    let mut config = ClientConfig::new(server.url.clone(), dialect);
-    config.token = Some(Token::new(TOKEN));
-    Client::new(config).unwrap()
-}
 
 #[tokio::test]
 async fn crm_pages_filters_sorts_and_details() {
@@ -394,232 +386,6 @@ async fn reads_are_retried_and_mutations_are_not() {
         .unwrap_err();
     assert!(matches!(e, ApiError::Http { status: 502, .. }));
     assert_eq!(count.load(Ordering::SeqCst), 1, "a mutation is sent once");
-}
-
-#[tokio::test]
-async fn a_bulk_block_isolates_an_unknown_id_and_journals_everything() {
-    let server = TestServer::start(Dialect::Crm, 1_300).await;
-    let dir = tempfile::tempdir().unwrap();
-    let journal_path = dir.path().join("state/userdeck/audit.jsonl");
-    let client = client_for(&server, Dialect::Crm).with_journal(Journal::new(
-        &journal_path,
-        "test",
-        &server.url,
-    ));
-    let page = ops::crm_page(
-        &client,
-        &ListQuery {
-            limit: 1000,
-            ..ListQuery::default()
-        },
-    )
-    .await
-    .unwrap();
-    let more = ops::crm_page(
-        &client,
-        &ListQuery {
-            limit: 1000,
-            offset: 1000,
-            ..ListQuery::default()
-        },
-    )
-    .await
-    .unwrap();
-    let mut ids: Vec<String> = page
-        .rows
-        .iter()
-        .chain(&more.rows)
-        .map(|u| u.id.clone())
-        .take(1_199)
-        .collect();
-    ids.insert(600, "usr_does_not_exist".into());
-    assert_eq!(ids.len(), 1_200);
-
-    let mut progress = Vec::new();
-    let report = bulk::run(
-        &client,
-        BulkAction::Block,
-        &ids,
-        500,
-        &Batch::default(),
-        Stop::never(),
-        |p| progress.push(p),
-    )
-    .await;
-    assert_eq!(report.succeeded.len(), 1_199);
-    assert_eq!(
-        report.failed,
-        [(
-            "usr_does_not_exist".to_string(),
-            FailReason::UnknownToServer
-        )]
-    );
-    assert_eq!(progress.last().unwrap().done, 1_200);
-    assert!(progress.windows(2).all(|w| w[0].done <= w[1].done));
-
-    let blocked = ops::crm_page(
-        &client,
-        &ListQuery {
-            status: Some(Status::Blocked),
-            limit: 1,
-            ..ListQuery::default()
-        },
-    )
-    .await
-    .unwrap();
-    let before_blocked = 1_300
-        - ops::crm_page(
-            &client,
-            &ListQuery {
-                status: Some(Status::Active),
-                limit: 1,
-                ..ListQuery::default()
-            },
-        )
-        .await
-        .unwrap()
-        .total
-        - ops::crm_page(
-            &client,
-            &ListQuery {
-                status: Some(Status::Pending),
-                limit: 1,
-                ..ListQuery::default()
-            },
-        )
-        .await
-        .unwrap()
-        .total;
-    assert_eq!(blocked.total, before_blocked);
-    for id in [&ids[0], &ids[599], &ids[601], &ids[1_199]] {
-        let detail = ops::detail(&client, &UserKey::Id(id.clone()))
-            .await
-            .unwrap();
-        assert_eq!(detail.user.status, Status::Blocked, "{id}");
-    }
-
-    let lines: Vec<Value> = std::fs::read_to_string(&journal_path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let attempts: Vec<&Value> = lines.iter().filter(|l| l["event"] == "attempt").collect();
-    let outcomes: Vec<&Value> = lines.iter().filter(|l| l["event"] == "outcome").collect();
-    assert_eq!(attempts.len(), outcomes.len());
-    assert!(
-        attempts
-            .iter()
-            .all(|a| a["action"] == "block" && a["profile"] == "test")
-    );
-    let succeeded: usize = outcomes
-        .iter()
-        .map(|o| o["succeeded"].as_array().unwrap().len())
-        .sum();
-    assert_eq!(succeeded, 1_199);
-    let bad_alone = outcomes.iter().any(|o| {
-        o["failed"] == json!([{ "id": "usr_does_not_exist", "reason": o["failed"][0]["reason"] }])
-            && o["succeeded"] == json!([])
-    });
-    assert!(
-        bad_alone,
-        "the journal shows the unknown id failing on its own"
-    );
-    assert!(
-        !std::fs::read_to_string(&journal_path)
-            .unwrap()
-            .contains(TOKEN)
-    );
-    server.stop().await;
-}
-
-/// A chunk leaves only once its attempt is in the journal: when it cannot be written,
-/// no chunk leaves and every id says why.
-#[tokio::test]
-async fn a_bulk_block_sends_nothing_the_journal_cannot_hold() {
-    let server = TestServer::start(Dialect::Crm, 1_300).await;
-    let dir = tempfile::tempdir().unwrap();
-    let not_a_dir = dir.path().join("state");
-    std::fs::write(&not_a_dir, "a file where the journal's directory would be").unwrap();
-    let client = client_for(&server, Dialect::Crm).with_journal(Journal::new(
-        not_a_dir.join("audit.jsonl"),
-        "test",
-        &server.url,
-    ));
-    let ids: Vec<String> = (1..=1_200).map(|n| format!("usr_{n:08}")).collect();
-    let before = server.statuses(&ids[..40]).await;
-    let mut progress = Vec::new();
-    let report = bulk::run(
-        &client,
-        BulkAction::Block,
-        &ids,
-        100,
-        &Batch::default(),
-        Stop::never(),
-        |p| progress.push(p),
-    )
-    .await;
-    assert!(report.succeeded.is_empty() && report.unknown.is_empty());
-    assert_eq!(report.failed.len(), 1_200);
-    assert!(report.failed.iter().all(|(_, reason)| matches!(
-        reason,
-        FailReason::Error(e) if e.contains("cannot write the audit journal")
-    )));
-    assert_eq!(progress.last().unwrap().done, 1_200);
-    assert_eq!(
-        server.statuses(&ids[..40]).await,
-        before,
-        "nothing was sent"
-    );
-    server.stop().await;
-}
-
-#[tokio::test]
-async fn training_bulk_reports_malformed_and_unknown_ids() {
-    let server = TestServer::start(Dialect::Training, 20).await;
-    let client = client_for(&server, Dialect::Training);
-    let all = ops::training_all(&client).await.unwrap();
-    let live: Vec<String> = all
-        .iter()
-        .filter(|u| u.status != Status::Archived)
-        .take(3)
-        .map(|u| u.id.to_uppercase())
-        .collect();
-    let mut ids = live.clone();
-    ids.push("uuid-hier".into());
-    ids.push("8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into());
-    let report = bulk::run(
-        &client,
-        BulkAction::Archive,
-        &ids,
-        2,
-        &Batch::default(),
-        Stop::never(),
-        |_| {},
-    )
-    .await;
-    assert_eq!(report.succeeded, live, "reported as given");
-    assert_eq!(
-        report.failed,
-        [
-            ("uuid-hier".to_string(), FailReason::NotUuid),
-            (
-                "8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".to_string(),
-                FailReason::UnknownToServer
-            )
-        ]
-    );
-    let refused = bulk::run(
-        &client,
-        BulkAction::Block,
-        &live,
-        2,
-        &Batch::default(),
-        Stop::never(),
-        |_| {},
-    )
-    .await;
-    assert!(refused.succeeded.is_empty() && refused.failed.len() == 3);
-    server.stop().await;
 }
 
 /// The next response of the worker, with a deadline.

@@ -60,6 +60,19 @@ fn per_run(samples: usize, iterations: u32, mut f: impl FnMut()) -> Duration {
     median(times)
 }
 
+/// `n` with a comma between thousands, as the README writes numbers.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
@@ -86,7 +99,8 @@ fn frames() -> Vec<Figure> {
             let ours = frame.saturating_sub(diff);
             figures.push(Figure {
                 measure: format!(
-                    "a {width}×{height} frame, table and detail pane, {rows} rows loaded"
+                    "a {width}×{height} frame, table and detail pane, {} rows loaded",
+                    thousands(rows)
                 ),
                 shown: format!(
                     "{:.0} µs, of which ratatui's diff of the cells {:.0} µs (an empty frame)",
@@ -200,8 +214,9 @@ fn deep_pages(runtime: &tokio::runtime::Runtime) -> Vec<Figure> {
         let (first, deep) = (median(firsts), median(deeps));
         figures.push(Figure {
             measure: format!(
-                "embedded server at {users} users: the page at offset {} by {order} vs the first",
-                users * 9 / 10
+                "embedded server at {} users: the page at offset {} by {order} vs the first",
+                thousands(users),
+                thousands(users * 9 / 10)
             ),
             shown: format!(
                 "{:.2} ms vs {:.2} ms (the first deep page, taking the marks: {:.0} ms)",

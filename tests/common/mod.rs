@@ -8,6 +8,13 @@ use userdeck::server::{self, RunningServer, ServerOptions};
 
 pub const TOKEN: &str = "test-token-8c1f";
 
+/// A userdeck client of `dialect` for `server`, with its token.
+pub fn client_for(server: &TestServer, dialect: Dialect) -> userdeck::api::client::Client {
+    let mut config = userdeck::api::client::ClientConfig::new(server.url.clone(), dialect);
+    config.token = Some(userdeck::api::client::Token::new(TOKEN));
+    userdeck::api::client::Client::new(config).unwrap()
+}
+
 pub struct TestServer {
     pub server: RunningServer,
     pub url: String,
