@@ -13,6 +13,8 @@ use crate::server::faults::FaultSpec;
 const FAULTS_HELP: &str = "\
 Inject faults into POST /graphql, e.g. latency=300ms,fail=1/5,bad-body=1/7,lose-answer
 - latency=DUR (e.g. 300ms, 2s, 1.5s): every POST to /graphql waits DUR before it is handled.
+- slow=1/N: with latency, only one request in N waits (numbered as they arrive, k % N == 0):
+  a slow request among fast ones.
 - fail=1/N: one request in N is answered HTTP 500 (with a short text body), without being
   executed. Deterministic: POST requests are numbered 1, 2, 3, … from server start (one
   shared counter); request k fails when k % N == 0.

@@ -220,3 +220,42 @@ async fn a_lost_answer_stays_unknown_when_reading_back_fails_too() {
     assert_eq!(settled["unknown"].as_array().unwrap().len(), 10);
     setup.server.stop().await;
 }
+
+/// Chunks are independent: while one chunk waits on a slow answer, the others — and the
+/// chunks after them — go on. Ten ids in chunks of two, the third request to arrive slow
+/// for 5 s: the other four chunks are answered long before it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_chunk_does_not_hold_the_others() {
+    let setup = setup().await;
+    let faults = setup.server.server.faults();
+    faults.set("latency=5s,slow=1/3".parse::<FaultSpec>().unwrap());
+    let (done, mut progress) = tokio::sync::watch::channel(0);
+    let (client, ids) = (setup.client.clone(), setup.ids.clone());
+    let run = tokio::spawn(async move {
+        bulk::run(
+            &client,
+            BulkAction::Block,
+            &ids,
+            CHUNK,
+            &Batch::default(),
+            Stop::never(),
+            |p| {
+                done.send_replace(p.done);
+            },
+        )
+        .await
+    });
+    // Four chunks of two settled, the slow one still waiting: well under its 5 s.
+    tokio::time::timeout(Duration::from_secs(3), progress.wait_for(|done| *done >= 8))
+        .await
+        .expect("the other chunks are answered while the slow one waits")
+        .expect("the action runs");
+    assert!(!run.is_finished(), "the slow chunk is still under way");
+    let report = run.await.unwrap();
+    assert_eq!(
+        report.succeeded, setup.ids,
+        "every id applied, in the order given"
+    );
+    faults.set(FaultSpec::default());
+    setup.server.stop().await;
+}

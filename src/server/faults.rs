@@ -9,14 +9,17 @@ use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 /// What a spec may hold, for error messages.
-const ACCEPTED: &str = "accepted: latency=DUR (e.g. 300ms, 2s, 1.5s), fail=1/N, bad-body=1/N, \
-                        lose-answer, separated by commas; or none";
+const ACCEPTED: &str = "accepted: latency=DUR (e.g. 300ms, 2s, 1.5s), slow=1/N, fail=1/N, \
+                        bad-body=1/N, lose-answer, separated by commas; or none";
 
 /// Which faults the server injects. The default injects none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FaultSpec {
-    /// Every POST to /graphql waits this long before it is handled.
+    /// Every POST to /graphql waits this long before it is handled…
     pub latency: Option<Duration>,
+    /// …or, with this, only one in N (numbered as they arrive): one slow request among
+    /// fast ones.
+    pub slow: Option<OneIn>,
     /// These requests are answered HTTP 500 without being executed.
     pub fail: Option<OneIn>,
     /// These requests are answered HTTP 200 with a body that is not JSON, without being
@@ -72,17 +75,25 @@ pub enum Plan {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
     Latency,
+    Slow,
     Fail,
     BadBody,
     LoseAnswer,
 }
 
 impl Key {
-    const ALL: [Key; 4] = [Key::Latency, Key::Fail, Key::BadBody, Key::LoseAnswer];
+    const ALL: [Key; 5] = [
+        Key::Latency,
+        Key::Slow,
+        Key::Fail,
+        Key::BadBody,
+        Key::LoseAnswer,
+    ];
 
     fn name(self) -> &'static str {
         match self {
             Key::Latency => "latency",
+            Key::Slow => "slow",
             Key::Fail => "fail",
             Key::BadBody => "bad-body",
             Key::LoseAnswer => "lose-answer",
@@ -93,6 +104,7 @@ impl Key {
     fn usage(self) -> &'static str {
         match self {
             Key::Latency => "latency=DUR (e.g. 300ms, 2s, 1.5s)",
+            Key::Slow => "slow=1/N",
             Key::Fail => "fail=1/N",
             Key::BadBody => "bad-body=1/N",
             Key::LoseAnswer => "lose-answer",
@@ -121,6 +133,8 @@ pub enum FaultSpecError {
     MissingValue(Key),
     #[error("`{item}`: `{key}` takes no value; write just `{key}`")]
     UnexpectedValue { key: Key, item: String },
+    #[error("`slow` says which requests wait: it needs `latency=DUR` too")]
+    SlowWithoutLatency,
     #[error("`{item}`: the rate must be 1/N with N a whole number from 1 (one request in N)")]
     BadRate { item: String },
     #[error(
@@ -178,6 +192,9 @@ impl FromStr for FaultSpec {
                         })?;
                     spec.latency = Some(duration);
                 }
+                (Key::Slow, Some(value)) => {
+                    spec.slow = Some(parse_rate(value).ok_or_else(bad_rate)?)
+                }
                 (Key::Fail, Some(value)) => {
                     spec.fail = Some(parse_rate(value).ok_or_else(bad_rate)?)
                 }
@@ -185,6 +202,9 @@ impl FromStr for FaultSpec {
                     spec.bad_body = Some(parse_rate(value).ok_or_else(bad_rate)?);
                 }
             }
+        }
+        if spec.slow.is_some() && spec.latency.is_none() {
+            return Err(FaultSpecError::SlowWithoutLatency);
         }
         Ok(spec)
     }
@@ -253,6 +273,9 @@ impl fmt::Display for FaultSpec {
         if let Some(latency) = self.latency {
             items.push(format!("{}={}", Key::Latency, format_duration(latency)));
         }
+        if let Some(rate) = self.slow {
+            items.push(format!("{}={rate}", Key::Slow));
+        }
         if let Some(rate) = self.fail {
             items.push(format!("{}={rate}", Key::Fail));
         }
@@ -302,6 +325,8 @@ impl FaultSpec {
 pub struct Faults {
     spec: RwLock<FaultSpec>,
     requests: AtomicU64,
+    /// Requests numbered as they arrive, for `slow`.
+    arriving: AtomicU64,
     /// Requests that reached the server since it started, latency or not: a test waits
     /// on it to know a request is under way.
     arrived: tokio::sync::watch::Sender<u64>,
@@ -338,6 +363,7 @@ impl Faults {
         let mut current = self.spec.write().unwrap_or_else(PoisonError::into_inner);
         *current = spec;
         self.requests.store(0, Ordering::SeqCst);
+        self.arriving.store(0, Ordering::SeqCst);
     }
 
     pub fn spec(&self) -> FaultSpec {
@@ -347,11 +373,12 @@ impl Faults {
             .clone()
     }
 
-    pub fn latency(&self) -> Option<Duration> {
-        self.spec
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .latency
+    /// How long the request arriving now waits, if at all.
+    pub fn delay(&self) -> Option<Duration> {
+        let spec = self.spec.read().unwrap_or_else(PoisonError::into_inner);
+        let request = self.arriving.fetch_add(1, Ordering::SeqCst) + 1;
+        spec.latency
+            .filter(|_| spec.slow.is_none_or(|rate| rate.hits(request)))
     }
 
     /// Counts one more request and says what happens to it.
@@ -384,6 +411,7 @@ mod tests {
             full,
             FaultSpec {
                 latency: Some(Duration::from_millis(300)),
+                slow: None,
                 fail: OneIn::new(5),
                 bad_body: OneIn::new(7),
                 lose_answer: true,
@@ -489,6 +517,21 @@ mod tests {
         assert_eq!(rated.plan(2, false), Plan::Before(Fault::Fail));
         assert_eq!(rated.plan(3, false), Plan::Before(Fault::BadBody));
         assert_eq!(FaultSpec::default().plan(1, true), Plan::Pass);
+    }
+
+    #[test]
+    fn slow_delays_one_request_in_n_as_they_arrive_and_needs_a_latency() {
+        let slow = spec("latency=2s,slow=1/3");
+        assert_eq!(slow.to_string(), "latency=2s,slow=1/3");
+        let faults = Faults::new(slow);
+        let delays: Vec<bool> = (0..6).map(|_| faults.delay().is_some()).collect();
+        assert_eq!(delays, [false, false, true, false, false, true]);
+        let every = Faults::new(spec("latency=2s"));
+        assert!((0..3).all(|_| every.delay() == Some(Duration::from_secs(2))));
+        assert_eq!(
+            "slow=1/3".parse::<FaultSpec>(),
+            Err(FaultSpecError::SlowWithoutLatency)
+        );
     }
 
     #[test]

@@ -81,7 +81,7 @@ async fn graphql(
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
     state.faults.arrive();
-    if let Some(latency) = state.faults.latency() {
+    if let Some(latency) = state.faults.delay() {
         tokio::time::sleep(latency).await;
     }
     let mut request = request.map(GraphQLRequest::into_inner);
