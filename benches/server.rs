@@ -4,10 +4,13 @@
 //!
 //! `cargo bench --bench server`; USERDECK_BENCH_SIZES=10000 limits the sizes.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::post;
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::{Value, json};
+use serde_json::json;
 use userdeck::dialect::Dialect;
 use userdeck::server::{self, ServerOptions};
 
@@ -19,20 +22,6 @@ fn sizes() -> Vec<u64> {
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 1_000_000])
-}
-
-async fn post(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> Value {
-    let body: Value = client
-        .post(url)
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await
-        .expect("answered")
-        .json()
-        .await
-        .expect("JSON");
-    assert!(body.get("errors").is_none(), "{body}");
-    body
 }
 
 fn users(c: &mut Criterion) {

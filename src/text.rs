@@ -201,9 +201,30 @@ mod properties {
     }
 }
 
+/// 12345 → "12,345".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::{fit, head, sanitize};
+
+    #[test]
+    fn thousands() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(12_345), "12,345");
+        assert_eq!(super::thousands(1_000_000), "1,000,000");
+    }
 
     #[test]
     fn fit_middle_keeps_both_ends() {

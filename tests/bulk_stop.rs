@@ -52,6 +52,27 @@ async fn setup() -> Setup {
     }
 }
 
+/// Blocks the setup's ids in chunks of [`CHUNK`] on a task of its own.
+fn spawn_block(
+    setup: &Setup,
+    stop: Stop,
+    progress: impl FnMut(bulk::Progress) + Send + 'static,
+) -> tokio::task::JoinHandle<BulkReport> {
+    let (client, ids) = (setup.client.clone(), setup.ids.clone());
+    tokio::spawn(async move {
+        bulk::run(
+            &client,
+            BulkAction::Block,
+            &ids,
+            CHUNK,
+            &Batch::default(),
+            stop,
+            progress,
+        )
+        .await
+    })
+}
+
 /// Ids a chunk.
 const CHUNK: usize = 2;
 /// The ids of the chunks sent at once: all under way when the stop comes.
@@ -65,19 +86,7 @@ async fn stopped(setup: &Setup, latency: &str, grace: Duration) -> BulkReport {
     faults.set(latency.parse::<FaultSpec>().unwrap());
     let first = faults.arrivals() + 1;
     let (signal, stop) = Stop::new();
-    let (client, ids) = (setup.client.clone(), setup.ids.clone());
-    let run = tokio::spawn(async move {
-        bulk::run(
-            &client,
-            BulkAction::Block,
-            &ids,
-            CHUNK,
-            &Batch::default(),
-            stop,
-            |_| {},
-        )
-        .await
-    });
+    let run = spawn_block(setup, stop, |_| {});
     faults.arrived(first).await;
     signal.stop(grace);
     let report = run.await.unwrap();
@@ -230,20 +239,8 @@ async fn a_slow_chunk_does_not_hold_the_others() {
     let faults = setup.server.server.faults();
     faults.set("latency=5s,slow=1/3".parse::<FaultSpec>().unwrap());
     let (done, mut progress) = tokio::sync::watch::channel(0);
-    let (client, ids) = (setup.client.clone(), setup.ids.clone());
-    let run = tokio::spawn(async move {
-        bulk::run(
-            &client,
-            BulkAction::Block,
-            &ids,
-            CHUNK,
-            &Batch::default(),
-            Stop::never(),
-            |p| {
-                done.send_replace(p.done);
-            },
-        )
-        .await
+    let run = spawn_block(&setup, Stop::never(), move |p| {
+        done.send_replace(p.done);
     });
     // Four chunks of two settled, the slow one still waiting: well under its 5 s.
     tokio::time::timeout(Duration::from_secs(3), progress.wait_for(|done| *done >= 8))

@@ -154,3 +154,23 @@ pub fn other_order() -> ListQuery {
         ..ListQuery::default()
     }
 }
+
+/// A GraphQL request that must succeed, and its answer.
+pub async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
+    let body: serde_json::Value = client
+        .post(url)
+        .json(&serde_json::json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(body.get("errors").is_none(), "{body}");
+    body
+}

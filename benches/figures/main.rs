@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 use userdeck::api::local::LocalUsers;
 use userdeck::dialect::Dialect;
 use userdeck::server::{self, ServerOptions};
+use userdeck::text::thousands;
 use userdeck::ui::Screen;
 
 /// One row of the table: a measure, what was seen, and its value against its goal (lower
@@ -58,19 +59,6 @@ fn per_run(samples: usize, iterations: u32, mut f: impl FnMut()) -> Duration {
         })
         .collect();
     median(times)
-}
-
-/// `n` with a comma between thousands, as the README writes numbers.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn micros(d: Duration) -> f64 {
@@ -183,18 +171,7 @@ fn deep_pages(runtime: &tokio::runtime::Runtime) -> Vec<Figure> {
     let url = server.url();
     let page = |variables: Value| {
         let started = Instant::now();
-        let body: Value = runtime.block_on(async {
-            client
-                .post(&url)
-                .json(&json!({ "query": PAGE, "variables": variables }))
-                .send()
-                .await
-                .expect("answered")
-                .json()
-                .await
-                .expect("JSON")
-        });
-        assert!(body.get("errors").is_none(), "{body}");
+        runtime.block_on(common::post(&client, &url, PAGE, variables));
         started.elapsed()
     };
     let mut figures = Vec::new();

@@ -9,23 +9,10 @@ use ratatui::text::{Line, Span};
 
 use super::Theme;
 use crate::app::{Action, App, Change, Load, Message, Mode, Shown, filter_text, status_label};
-use crate::text::{after_columns, fit, sanitize};
+use crate::text::{after_columns, fit, sanitize, thousands};
 use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
-/// 12345 → "12,345".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// The first line: which rows of how many, of which query, and what is under way.
 fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
@@ -279,16 +266,5 @@ fn draw_line(
     if typing {
         let x = area.x + 2 + (filter.visual_cursor().saturating_sub(scroll)) as u16;
         frame.set_cursor_position((x.min(area.x + area.width.saturating_sub(1)), area.y));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(12_345), "12,345");
-        assert_eq!(super::thousands(1_000_000), "1,000,000");
     }
 }
