@@ -21,13 +21,12 @@ use unicode_width::UnicodeWidthStr;
 /// the colours change.
 #[derive(Default)]
 pub struct PaneCache {
+    /// The user all the rest was built for, and the width its pane needs.
+    user: Option<(UserDetail, u16)>,
     built: Option<Built>,
-    /// The width a user's pane needs, and the user.
-    needed: Option<(UserDetail, u16)>,
 }
 
 struct Built {
-    detail: UserDetail,
     view: View,
     lines: Vec<Line<'static>>,
     starts: Starts,
@@ -47,17 +46,26 @@ struct View {
 }
 
 impl PaneCache {
+    /// Forgets what was built for another user; the width `detail`'s pane needs.
+    fn keep_for(&mut self, detail: &UserDetail) -> u16 {
+        match &self.user {
+            Some((kept, width)) if kept == detail => *width,
+            _ => {
+                let width = needed_width(detail);
+                self.user = Some((detail.clone(), width));
+                self.built = None;
+                width
+            }
+        }
+    }
+
     fn built(&mut self, detail: &UserDetail, pane: &DetailPane, view: View) -> &Built {
-        let kept = self
-            .built
-            .as_ref()
-            .is_some_and(|b| b.view == view && b.detail == *detail);
-        if !kept {
+        self.keep_for(detail);
+        if self.built.as_ref().is_none_or(|b| b.view != view) {
             let theme = Theme::new(view.color);
             let (lines, starts) = content(detail, pane, view.focused, view.width, &theme);
             let rows = paint::rows(&lines, view.width);
             self.built = Some(Built {
-                detail: detail.clone(),
                 view,
                 lines,
                 starts,
@@ -67,19 +75,9 @@ impl PaneCache {
         self.built.as_ref().expect("built above")
     }
 
-    /// [`needed_width`], measured again only for another user.
+    /// [`needed_width`] of the pane's user, measured again only for another user.
     pub fn width_needed(&mut self, pane: &DetailPane) -> u16 {
-        let Some(detail) = pane.detail() else {
-            return 0;
-        };
-        match &self.needed {
-            Some((kept, width)) if kept == detail => *width,
-            _ => {
-                let width = needed_width(pane);
-                self.needed = Some((detail.clone(), width));
-                width
-            }
-        }
+        pane.detail().map_or(0, |detail| self.keep_for(detail))
     }
 }
 
@@ -244,10 +242,7 @@ pub fn overflow(app: &App, region: Option<Rect>, cache: &mut PaneCache) -> u16 {
 
 /// The width the pane needs so that no IP address, user id or e-mail is cut: beside a
 /// narrow table it takes that much.
-pub fn needed_width(pane: &DetailPane) -> u16 {
-    let Some(detail) = pane.detail() else {
-        return 0;
-    };
+pub fn needed_width(detail: &UserDetail) -> u16 {
     let label = label_width(detail);
     let fields = detail
         .fields

@@ -34,7 +34,13 @@ pub struct Regions {
 }
 
 pub fn regions(app: &App, area: Rect) -> Regions {
-    regions_for(app, area, app.detail().map_or(0, detail::needed_width))
+    regions_for(
+        app,
+        area,
+        app.detail()
+            .and_then(|pane| pane.detail())
+            .map_or(0, detail::needed_width),
+    )
 }
 
 /// [`regions`], the detail pane needing `pane_width` columns.
