@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             .block_on(serve(&cli.global, args))
             .map_err(|e| cmd::Failure::new(cmd::EXIT_ERROR, format!("{e:#}"))),
         Some(Command::Users(command)) => runtime.block_on(cmd::users(&cli.global, command)),
-        Some(Command::Journal(args)) => cmd::journal(&args),
+        Some(Command::Journal(args)) => cmd::journal(&cli.global, &args),
         Some(Command::Undo(args)) => runtime.block_on(cmd::undo(&cli.global, args)),
         Some(Command::Config(command)) => cmd::config(&cli.global, command),
         Some(Command::Completions { shell }) => cmd::completions(shell),

@@ -502,3 +502,29 @@ async fn serve_hostile_data_lists_safely_in_every_format() {
         assert!(bad.is_empty(), "{format}: {bad:?}");
     }
 }
+
+/// The journal is a file anyone may have edited: its CSV is guarded against formulas like
+/// every CSV userdeck writes (unless `--csv-raw`).
+#[test]
+fn the_journal_as_csv_guards_formulas() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("state/userdeck");
+    std::fs::create_dir_all(&state).unwrap();
+    let line = serde_json::json!({
+        "time": "2026-11-30T10:00:00Z", "event": "attempt", "entry": "e1", "user": "u",
+        "profile": "=HYPERLINK(\"http://x\")", "endpoint": "http://127.0.0.1:1/graphql",
+        "action": "block", "ids": ["usr_1"],
+    });
+    std::fs::write(state.join("audit.jsonl"), format!("{line}\n")).unwrap();
+    let csv = in_home(&home, &["journal", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(csv.status.success(), "{csv:?}");
+    let text = String::from_utf8_lossy(&csv.stdout);
+    assert!(text.contains("'=HYPERLINK"), "guarded: {text}");
+    let raw = in_home(&home, &["--csv-raw", "journal", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&raw.stdout);
+    assert!(text.contains(",\"=HYPERLINK"), "--csv-raw: {text}");
+}

@@ -48,7 +48,7 @@ fn entry_json(e: &JournalEntry) -> Value {
 }
 
 /// `userdeck journal`.
-pub fn list(args: &JournalArgs) -> Result<(), Failure> {
+pub fn list(args: &JournalArgs, printing: Printing) -> Result<(), Failure> {
     let entries = read(usize::try_from(args.limit).unwrap_or(usize::MAX))?;
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -90,7 +90,12 @@ pub fn list(args: &JournalArgs) -> Result<(), Failure> {
                 let mut csv = csv::Writer::from_writer(&mut out);
                 let written = std::iter::once(headers.iter().map(|h| h.to_lowercase()).collect())
                     .chain(rows)
-                    .try_for_each(|row: Vec<String>| csv.write_record(&row));
+                    .try_for_each(|row: Vec<String>| {
+                        // The journal is a file anyone may have edited: guarded as every CSV.
+                        csv.write_record(
+                            row.iter().map(|cell| printing.csv_cell(cell).into_owned()),
+                        )
+                    });
                 written.map_err(std::io::Error::from)?;
                 csv.flush()?;
             } else {
@@ -143,10 +148,7 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
         |_| {},
     )
     .await;
-    let printing = Printing {
-        terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
-        csv_raw: global.csv_raw,
-    };
+    let printing = Printing::of(global);
     match print::report(plan.action, &report, args.format, printing) {
         Err(failure) if !failure.quiet() => return Err(failure),
         _ => {}

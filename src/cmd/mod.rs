@@ -140,16 +140,13 @@ pub fn client_with(resolved: &Resolved, sources: config::TokenSources) -> Result
 pub async fn users(global: &GlobalArgs, command: UsersCommand) -> Result<(), Failure> {
     let resolved = resolve(global)?;
     let client = client(global, &resolved)?;
-    let printing = crate::format::safe::Printing {
-        terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
-        csv_raw: global.csv_raw,
-    };
+    let printing = crate::format::safe::Printing::of(global);
     users::run(&resolved, &client, command, printing).await
 }
 
 /// `userdeck journal`.
-pub fn journal(args: &crate::cli::JournalArgs) -> Result<(), Failure> {
-    journal::list(args)
+pub fn journal(global: &GlobalArgs, args: &crate::cli::JournalArgs) -> Result<(), Failure> {
+    journal::list(args, crate::format::safe::Printing::of(global))
 }
 
 /// `userdeck undo`.

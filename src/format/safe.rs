@@ -21,6 +21,14 @@ pub struct Printing {
 }
 
 impl Printing {
+    /// How to print for these command-line flags, to this process's standard output.
+    pub fn of(global: &crate::cli::GlobalArgs) -> Printing {
+        Printing {
+            terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            csv_raw: global.csv_raw,
+        }
+    }
+
     /// A CSV cell: made visible on a terminal; a leading `=`, `+`, `-`, `@`, tab or
     /// carriage return quoted away with `'` (the OWASP guard) unless `--csv-raw`.
     pub fn csv_cell<'a>(&self, text: &'a str) -> Cow<'a, str> {
