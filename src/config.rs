@@ -402,13 +402,9 @@ pub enum TokenSources<'a> {
 }
 
 impl Resolved {
-    /// The bearer token, first found wins: `--token-env VAR`, `USERDECK_TOKEN`, the
-    /// profile's `token_command` (its output), the profile's `token`.
-    pub fn token(&self, token_env: Option<&str>) -> Result<Option<Token>, ConfigError> {
-        self.token_from(TokenSources::All { token_env })
-    }
-
-    /// The bearer token from the sources given.
+    /// The bearer token from the sources given; of all of them, first found wins:
+    /// `--token-env VAR`, `USERDECK_TOKEN`, the profile's `token_command` (its output),
+    /// the profile's `token`.
     pub fn token_from(&self, sources: TokenSources) -> Result<Option<Token>, ConfigError> {
         let TokenSources::All { token_env } = sources else {
             return self.own_token();

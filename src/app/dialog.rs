@@ -41,6 +41,17 @@ pub struct Confirm {
     asked: Instant,
     /// Above [`TYPE_TO_CONFIRM`] users, the count must be typed.
     pub(super) typed: Option<Input>,
+    /// What the dialog says of the users, counted once when asked (a selection may hold
+    /// 100,000 users; the dialog is drawn every frame).
+    told: Told,
+}
+
+/// The counts a confirmation shows.
+#[derive(Debug, Clone, Default)]
+struct Told {
+    preview: String,
+    unchanged: usize,
+    stale: Option<String>,
 }
 
 impl Confirm {
@@ -52,6 +63,16 @@ impl Confirm {
             keep_unchanged: false,
             asked,
             typed: None,
+            told: Told::default(),
+        };
+        confirm.told = Told {
+            preview: confirm.count_preview(),
+            unchanged: confirm
+                .chosen
+                .iter()
+                .filter(|c| !confirm.changes(&c.status))
+                .count(),
+            stale: confirm.count_stale(),
         };
         confirm.typed = (confirm.count() > TYPE_TO_CONFIRM).then(Input::default);
         confirm
@@ -100,12 +121,11 @@ impl Confirm {
 
     /// How many users would be sent.
     pub fn count(&self) -> usize {
-        self.sent().count()
-    }
-
-    /// How many users were asked for, changed or not.
-    pub fn asked_for(&self) -> usize {
-        self.chosen.len()
+        if self.keep_unchanged {
+            self.chosen.len()
+        } else {
+            self.chosen.len() - self.told.unchanged
+        }
     }
 
     /// Names of the first few users sent, to show.
@@ -138,7 +158,22 @@ impl Confirm {
     /// What the action does, by the status each user had when last seen:
     /// `block 12 users: 9 active → blocked, 2 pending → blocked, 1 already blocked
     /// (unchanged)`.
-    pub fn preview(&self) -> String {
+    pub fn preview(&self) -> &str {
+        &self.told.preview
+    }
+
+    /// How many users the action would not change.
+    pub fn unchanged(&self) -> usize {
+        self.told.unchanged
+    }
+
+    /// `3 not seen for 10 min`: users whose status is older than [`STALE`], with the
+    /// oldest's age.
+    pub fn stale(&self) -> Option<&str> {
+        self.told.stale.as_deref()
+    }
+
+    fn count_preview(&self) -> String {
         let result = match self.action.resulting_status() {
             Some(status) => status.to_string(),
             None => "not archived".into(),
@@ -179,19 +214,7 @@ impl Confirm {
         )
     }
 
-    /// How many users the action would not change.
-    pub fn unchanged(&self) -> usize {
-        self.chosen.len()
-            - self
-                .chosen
-                .iter()
-                .filter(|c| self.changes(&c.status))
-                .count()
-    }
-
-    /// `3 not seen for 10 min`: users whose status is older than [`STALE`], with the
-    /// oldest's age.
-    pub fn stale(&self) -> Option<String> {
+    fn count_stale(&self) -> Option<String> {
         let ages: Vec<Duration> = self
             .chosen
             .iter()

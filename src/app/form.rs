@@ -59,14 +59,6 @@ impl FieldId {
         }
     }
 
-    /// Whether it takes typed text (the others are choices).
-    pub fn is_text(self) -> bool {
-        matches!(
-            self,
-            FieldId::Name | FieldId::Email | FieldId::Ref | FieldId::Extra
-        )
-    }
-
     /// The field an INVALID_ARGUMENTS refusal is about, from the shapes of the
     /// contract's messages (a duplicate e-mail or ref, a malformed value); None when it
     /// names no field of the form. Matched at the start of the message, so a value

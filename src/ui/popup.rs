@@ -86,16 +86,7 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
     }
     // The preview wraps at most once more than it has lines.
     let rect = centered(area, 72, (lines.len() + 3) as u16);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" confirm ")
-                .border_style(theme.error()),
-        ),
-        rect,
-    );
+    question(frame, rect, lines, " confirm ", theme);
 }
 
 /// Undoing a batch: what goes back, and who is left alone and why.

@@ -341,7 +341,7 @@ fn the_preview_counts_by_last_seen_status_and_leaves_the_unchanged_out() {
         confirm.preview(),
         "block 5 users: 3 active → blocked, 1 pending → blocked, 1 already blocked (unchanged)"
     );
-    assert_eq!(confirm.stale().as_deref(), Some("1 not seen for 10 min"));
+    assert_eq!(confirm.stale(), Some("1 not seen for 10 min"));
     assert_eq!(confirm.count(), 4);
     assert!(!confirm.ids().contains(&"b1".to_string()));
     // Tab keeps the unchanged too.
