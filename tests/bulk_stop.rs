@@ -26,15 +26,7 @@ struct Setup {
 
 async fn setup() -> Setup {
     let server = TestServer::start(Dialect::Crm, 20).await;
-    let data = server
-        .data("{ users(limit: 10) { data { id } } }", json!({}))
-        .await;
-    let ids = data["users"]["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids = server.ids(10).await;
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("audit.jsonl");
     let mut config = ClientConfig::new(server.url.clone(), Dialect::Crm);

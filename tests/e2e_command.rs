@@ -101,11 +101,7 @@ async fn y_writes_the_id_to_the_clipboard_with_osc_52() {
     use base64::Engine;
     let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Crm, 10).await;
-    let first = users(&server, "{ users(limit: 1) { data { id } } }").await;
-    let id = first["users"]["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = server.ids(1).await.remove(0);
     let mut ui = Dashboard::start(&server, Dialect::Crm);
     ui.wait_text("rows 1–10 of 10");
     let from = ui.written();

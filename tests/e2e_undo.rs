@@ -5,20 +5,12 @@ mod common;
 mod pty;
 
 use common::{TOKEN, TestServer};
-use pty::{Dashboard, ONE_AT_A_TIME, users};
+use pty::{Dashboard, ONE_AT_A_TIME};
 use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
 
 async fn status(server: &TestServer, id: &str) -> String {
-    server
-        .data(
-            "query($id: ID!) { user(id: $id) { status } }",
-            json!({ "id": id }),
-        )
-        .await["user"]["status"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    server.statuses(&[id.to_string()]).await.remove(0)
 }
 
 /// The binary run headless in the dashboard's home: same config, same journal.
@@ -39,13 +31,7 @@ fn headless(home: &std::path::Path, args: &[&str]) -> std::process::Output {
 async fn the_preview_counts_real_changes_u_takes_them_back_and_so_does_headless_undo() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Crm, 30).await;
-    let first = users(&server, "{ users(limit: 3) { data { id } } }").await;
-    let ids: Vec<String> = first["users"]["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids = server.ids(3).await;
     // Two active users and one blocked already.
     server
         .data(
@@ -121,13 +107,7 @@ async fn r_sends_again_what_the_server_refused_and_it_lands() {
     use userdeck::server::faults::FaultSpec;
     let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Crm, 10).await;
-    let first = users(&server, "{ users(limit: 2) { data { id } } }").await;
-    let ids: Vec<String> = first["users"]["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids = server.ids(2).await;
     server
         .data(
             "mutation($a: [ID!]!) { activeUsers(ids: $a) }",

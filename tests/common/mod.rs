@@ -73,6 +73,22 @@ impl TestServer {
         body["data"].clone()
     }
 
+    /// The ids of the first `n` crm users (by creation).
+    pub async fn ids(&self, n: usize) -> Vec<String> {
+        let data = self
+            .data(
+                "query($n: Int) { users(limit: $n) { data { id } } }",
+                json!({ "n": n }),
+            )
+            .await;
+        data["users"]["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
     /// The crm status of every user in `ids`, in that order.
     pub async fn statuses(&self, ids: &[String]) -> Vec<String> {
         let mut out = Vec::new();
