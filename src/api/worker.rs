@@ -418,7 +418,9 @@ async fn reveal(
     user: &str,
 ) -> Result<(ListQuery, Page), ApiError> {
     if shared.client.dialect() == Dialect::Training {
-        let users = training_users(shared, true).await?;
+        // After an edit the list is stale already (set before its answer went out): it is
+        // read again then, and not a second time if a listing read it meanwhile.
+        let users = training_users(shared, false).await?;
         let user = user.to_string();
         // Found and paged in one go, off the async threads.
         return tokio::task::spawn_blocking(move || {
