@@ -2,7 +2,6 @@
 //! name — and the copy key, with the answers that come back for them.
 
 use super::command::{self, Command};
-use super::detail::DetailPane;
 use super::journal::{JOURNAL_LIMIT, JournalView};
 use super::{Action, App, Effect, Focus, Mode, PaneList};
 use crate::api::journal::JournalEntry;
@@ -143,12 +142,7 @@ impl App {
         } else {
             UserKey::Id(key)
         };
-        if !self.side_by_side {
-            self.focus = Focus::Detail;
-        }
-        let (pane, request) = DetailPane::open_key(key, &mut self.tickets);
-        self.detail = Some(pane);
-        vec![Effect::Send(request)]
+        self.open_pane(key)
     }
 
     /// What would be lost by starting again on another profile now, if anything.

@@ -13,6 +13,7 @@ use super::form::Form;
 use super::selection::Selected;
 use super::table::{CursorAt, Refusal};
 use super::{Action, App, Effect, Focus, Mode, sends};
+use crate::api::ops::UserKey;
 use crate::api::worker::Request;
 use std::time::Instant;
 
@@ -236,10 +237,16 @@ impl App {
         let Some(id) = self.table.current().map(|u| u.id.clone()) else {
             return Vec::new();
         };
+        self.open_pane(UserKey::Id(id))
+    }
+
+    /// Opens the detail pane on the user `key` names (the focus follows it where the pane
+    /// stands over the table), and asks for that user.
+    pub(super) fn open_pane(&mut self, key: UserKey) -> Vec<Effect> {
         if !self.side_by_side {
             self.focus = Focus::Detail;
         }
-        let (pane, request) = DetailPane::open(id, &mut self.tickets);
+        let (pane, request) = DetailPane::open_key(key, &mut self.tickets);
         self.detail = Some(pane);
         vec![Effect::Send(request)]
     }
