@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap};
 
-use common::{TOKEN, TestServer, codes, expect_error};
+use common::{TOKEN, TestServer, codes, expect_error, ids};
 use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
 
@@ -133,14 +133,6 @@ async fn all_users(server: &TestServer) -> Vec<Value> {
     let rows = data["users"]["data"].as_array().unwrap().clone();
     assert_eq!(data["users"]["count"], json!(rows.len()));
     rows
-}
-
-fn ids(rows: &Value) -> Vec<String> {
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn text(user: &Value, field: &str) -> String {

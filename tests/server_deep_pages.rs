@@ -4,20 +4,14 @@
 
 mod common;
 
-use common::TestServer;
+use common::{TestServer, ids};
 use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
 
 const PAGE: &str = "query($offset: Int, $order: OrderDirection, $orderBy: String, $filter: UsersFilterInput) { users(limit: 50, offset: $offset, order: $order, orderBy: $orderBy, filter: $filter) { count data { id } } }";
 
 async fn page(server: &TestServer, variables: Value) -> Vec<String> {
-    let data = server.data(PAGE, variables).await;
-    data["users"]["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap().to_string())
-        .collect()
+    ids(&server.data(PAGE, variables).await["users"]["data"])
 }
 
 #[tokio::test]

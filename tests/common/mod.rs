@@ -81,12 +81,7 @@ impl TestServer {
                 json!({ "n": n }),
             )
             .await;
-        data["users"]["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["id"].as_str().unwrap().to_string())
-            .collect()
+        ids(&data["users"]["data"])
     }
 
     /// The crm status of every user in `ids`, in that order.
@@ -107,6 +102,15 @@ impl TestServer {
     pub async fn stop(self) {
         self.server.shutdown().await.expect("server stops cleanly");
     }
+}
+
+/// The `id` of every user in a JSON list of users.
+pub fn ids(rows: &Value) -> Vec<String> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The `extensions.code` of every error of a response.
