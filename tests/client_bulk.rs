@@ -236,3 +236,28 @@ async fn training_bulk_reports_malformed_and_unknown_ids() {
     assert!(refused.succeeded.is_empty() && refused.failed.len() == 3);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_user_read_back_that_does_not_exist_is_an_answer_not_a_failed_read() {
+    // Settling and undo read statuses back many at once, giving up on the rest after a
+    // failed read: a user the server does not know must not count as one.
+    for dialect in [Dialect::Crm, Dialect::Training] {
+        let server = TestServer::start(dialect, 5).await;
+        let client = client_for(&server, dialect);
+        let missing = match dialect {
+            Dialect::Crm => "usr_09999999",
+            Dialect::Training => "8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11",
+        };
+        assert_eq!(
+            ops::status_of(&client, missing).await.unwrap(),
+            None,
+            "{dialect}"
+        );
+        let known = match dialect {
+            Dialect::Crm => server.ids(1).await.remove(0),
+            Dialect::Training => ops::training_all(&client).await.unwrap()[0].id.clone(),
+        };
+        assert!(ops::status_of(&client, &known).await.unwrap().is_some());
+        server.stop().await;
+    }
+}

@@ -93,23 +93,28 @@ pub async fn training_all(client: &Client) -> Result<Vec<User>, ApiError> {
 /// The status the server holds for user `id` now (None: no such user); a read, retried
 /// like any other.
 pub async fn status_of(client: &Client, id: &str) -> Result<Option<Status>, ApiError> {
-    match client.dialect() {
-        Dialect::Crm => {
-            let answer = client
-                .query(crm::UserState::build(crm::UserVariables {
-                    id: cynic::Id::new(id),
-                }))
-                .await?;
-            Ok(answer.user.map(|u| Status::from(u.status)))
-        }
+    let read = match client.dialect() {
+        Dialect::Crm => client
+            .query(crm::UserState::build(crm::UserVariables {
+                id: cynic::Id::new(id),
+            }))
+            .await
+            .map(|answer| answer.user.map(|u| Status::from(u.status))),
         Dialect::Training => {
             let variables = training::UserVariables {
                 id: Some(training::Uuid(id.to_string())),
                 ..training::UserVariables::default()
             };
-            let answer = client.query(training::UserState::build(variables)).await?;
-            Ok(answer.user.map(|u| u.status()))
+            client
+                .query(training::UserState::build(variables))
+                .await
+                .map(|answer| answer.user.map(|u| u.status()))
         }
+    };
+    // No such user is an answer, not a failed read: the reads after it go on.
+    match read {
+        Err(e) if e.is_code(super::error::RESOURCE_NOT_FOUND) => Ok(None),
+        read => read,
     }
 }
 

@@ -86,19 +86,36 @@ pub fn chosen<'a>(
     let changed_something =
         |e: &JournalEntry| e.outcome.as_ref().is_some_and(|o| !o.succeeded.is_empty());
     let Some(named) = named else {
-        return entries
+        let candidates: Vec<&JournalEntry> = entries
             .iter()
-            .find(|e| {
+            .filter(|e| {
                 e.profile == profile
                     && e.endpoint == endpoint
                     && bulk_action(&e.action).is_some()
                     && e.undo_of.is_none()
                     && changed_something(e)
-                    // A headless batch records no statuses: nothing of it could go back.
-                    && !e.before.is_empty()
                     && !undone(e)
             })
-            .ok_or_else(|| format!("no batch of profile {profile:?} to undo in the journal"));
+            .collect();
+        // A batch that recorded no statuses (too many users to read first) has nothing
+        // that could go back: it is named rather than passed over for an older one.
+        let recorded = candidates.iter().find(|e| !e.before.is_empty());
+        return match (recorded, candidates.first()) {
+            (Some(entry), Some(newest)) if entry.entry == newest.entry => Ok(entry),
+            (Some(entry), Some(newer)) => Err(format!(
+                "the newest batch ({}) recorded no statuses before it and cannot be undone; \
+                 the one before it is entry {}: name it to undo that one",
+                described(newer),
+                crate::text::head(&entry.entry, 8),
+            )),
+            (None, Some(newer)) => Err(format!(
+                "the newest batch ({}) recorded no statuses before it: nothing of it can be undone",
+                described(newer),
+            )),
+            (_, None) => Err(format!(
+                "no batch of profile {profile:?} to undo in the journal"
+            )),
+        };
     };
     if named.chars().count() < 6 {
         return Err(format!(
@@ -121,6 +138,17 @@ pub fn chosen<'a>(
             fitting.len()
         )),
     }
+}
+
+/// `block of 1,200 users at 2026-12-03T07:41:12, entry c0289881`.
+fn described(entry: &JournalEntry) -> String {
+    format!(
+        "{} of {} users at {}, entry {}",
+        entry.action,
+        crate::text::thousands(entry.ids.len() as u64),
+        crate::text::head(&entry.time, 19),
+        crate::text::head(&entry.entry, 8),
+    )
 }
 
 /// The undo of `entry` that changed something, if there is one.
@@ -276,6 +304,41 @@ pub async fn prepare(
     })
 }
 
+/// A headless action reads its users' statuses first, so that it can be undone, when they
+/// are at most this many: one read each, beyond this it would cost more than the action.
+pub const READ_FIRST_UP_TO: usize = 1_000;
+
+/// The statuses of `ids` before an action, for its batch: every user read and found (a
+/// training id that is not a UUID is never sent, so never read), and the ids whose read
+/// failed. Nothing is read past [`READ_FIRST_UP_TO`].
+pub async fn statuses_before(
+    client: &Client,
+    ids: &[String],
+) -> (HashMap<String, Status>, Vec<String>) {
+    if ids.len() > READ_FIRST_UP_TO {
+        return (HashMap::new(), Vec::new());
+    }
+    let sendable: Vec<String> = ids
+        .iter()
+        .filter(|id| {
+            client.dialect() == crate::dialect::Dialect::Crm || uuid::Uuid::parse_str(id).is_ok()
+        })
+        .cloned()
+        .collect();
+    let mut found = HashMap::new();
+    let mut unread = Vec::new();
+    for (id, read) in settle::read_statuses(client, &sendable).await {
+        match read {
+            Ok(Some(status)) => {
+                found.insert(id, status);
+            }
+            Ok(None) => {}
+            Err(_) => unread.push(id),
+        }
+    }
+    (found, unread)
+}
+
 /// Reads the statuses of `ids` now (None for a user not found), as settling reads them
 /// back; an undo is planned only when every one could be read.
 pub async fn read_statuses(
@@ -419,6 +482,30 @@ mod tests {
         assert!(chosen(&entries, None, "", "http://other").is_err());
         let refused = chosen(&entries, Some("batch-1"), "prod", "").unwrap_err();
         assert!(refused.contains("undo it there"), "{refused}");
+    }
+
+    #[test]
+    fn a_newer_batch_without_statuses_is_named_not_passed_over() {
+        let older = block(&[("a", "active")], &["a"]);
+        let unrecorded = JournalEntry {
+            entry: "batch-2-unrecorded".into(),
+            ..block(&[], &["b"])
+        };
+        let entries = [unrecorded.clone(), older.clone()];
+        let refused = chosen(&entries, None, "", "").unwrap_err();
+        assert!(
+            refused.starts_with("the newest batch (block of 0 users at")
+                && refused.contains("entry batch-2-")
+                && refused.contains("the one before it is entry batch-1: name it"),
+            "{refused}"
+        );
+        let refused = chosen(std::slice::from_ref(&unrecorded), None, "", "").unwrap_err();
+        assert!(refused.contains("nothing of it can be undone"), "{refused}");
+        // Named, the older one is undone.
+        assert_eq!(
+            chosen(&entries, Some("batch-1"), "", "").unwrap().entry,
+            "batch-1"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `userdeck users …`: list, show, bulk actions and (training) editing.
 
+use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNAUTHORIZED, EXIT_UNKNOWN, Failure};
@@ -9,12 +10,13 @@ use crate::api::client::Client;
 use crate::api::local::LocalUsers;
 use crate::api::model::{BulkAction, BulkReport, FailReason, ListQuery, SortField, Status};
 use crate::api::ops::{self, MAX_PAGE, UserKey};
+use crate::api::undo;
 use crate::cli::{BulkArgs, Format, ListArgs, ShowArgs, UsersCommand};
 use crate::config::Resolved;
 use crate::dialect::Dialect;
 use crate::format::list::ListWriter;
 use crate::format::safe::Printing;
-use crate::text::sanitize;
+use crate::text::{sanitize, thousands};
 
 pub async fn run(
     resolved: &Resolved,
@@ -246,15 +248,14 @@ async fn act(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
+    let before = read_first(client, &ids).await;
     bar.set_message(action.verb());
     let report = bulk::run(
         client,
         action,
         &ids,
         resolved.profile.chunk_size,
-        // A headless action knows no statuses before it: reading them all first would
-        // double its cost. Its undo says so per id.
-        &bulk::Batch::new(Default::default(), None),
+        &bulk::Batch::new(before, None),
         Stop::never(),
         |Progress { done, .. }| bar.set_position(done as u64),
     )
@@ -266,6 +267,30 @@ async fn act(
         _ => {}
     }
     outcome(&report)
+}
+
+/// The statuses of `ids` before the action, journalled with its batch so that `undo` can
+/// give them back; says on standard error which users an undo will have to leave alone.
+async fn read_first(client: &Client, ids: &[String]) -> HashMap<String, Status> {
+    if ids.len() > undo::READ_FIRST_UP_TO {
+        eprintln!(
+            "note: statuses not read first for more than {} users: this batch cannot be undone",
+            thousands(undo::READ_FIRST_UP_TO as u64)
+        );
+        return HashMap::new();
+    }
+    let (found, unread) = undo::statuses_before(client, ids).await;
+    if let Some(first) = unread.first() {
+        eprintln!(
+            "note: the status of {} user{} ({}{}) could not be read first: an undo will leave {} alone",
+            unread.len(),
+            if unread.len() == 1 { "" } else { "s" },
+            sanitize(first),
+            if unread.len() > 1 { ", …" } else { "" },
+            if unread.len() == 1 { "it" } else { "them" },
+        );
+    }
+    found
 }
 
 /// The exit of a bulk command: 0 all, 6 when some outcomes are unknown, 3 some, else 5
