@@ -1,0 +1,157 @@
+//! Against an outside API newer than the contract: statuses the contract does not name
+//! (`SUSPENDED`, `UNDER_REVIEW`) and fields it does not have. Every place that shows a
+//! status — the list, `users show` in each format, the table, the detail pane, the users
+//! sharing an address, the accounts on an address — says the value the server sent,
+//! lower-case and whole, never another.
+
+mod common;
+mod pty;
+
+use axum::Json;
+use axum::routing::post;
+use pty::{Dashboard, ONE_AT_A_TIME};
+use serde_json::{Value, json};
+use userdeck::dialect::Dialect;
+
+const SESSION: &str = r#"{"id":"s1","sessionId":"abc","deviceName":"Pixel","deviceType":"phone",
+  "browser":"Chrome","operatingSystem":"Android","ipAddress":"10.0.0.1","country":"NL",
+  "region":"NH","city":"Amsterdam","isActive":true,"createdAt":"2026-01-01T00:00:00.000Z",
+  "updatedAt":"2026-01-02T00:00:00.000Z","lastActiveAt":"2026-01-02T00:00:00.000Z",
+  "trustScore":0.4}"#;
+
+fn user(id: &str, name: &str, status: &str) -> Value {
+    json!({
+        "id": id, "username": name, "email": format!("{name}@example.com"),
+        "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-02T00:00:00.000Z",
+        "phoneNumber": null, "isEmailVerified": true, "status": status,
+        "riskLevel": "HIGH"
+    })
+}
+
+/// The answer of a newer crm server to each operation userdeck sends.
+fn answer(body: &Value) -> Value {
+    let session: Value = serde_json::from_str(SESSION).unwrap();
+    match body["operationName"].as_str() {
+        Some("Users") => json!({ "data": { "users": {
+            "data": [user("usr_1", "ann", "SUSPENDED"), user("usr_3", "carl", "ACTIVE")],
+            "count": 2, "limit": 20, "offset": 0
+        } } }),
+        Some("User") => {
+            let mut detail = user("usr_1", "ann", "SUSPENDED");
+            detail["avatar"] = Value::Null;
+            detail["emailVerifiedAt"] = Value::Null;
+            detail["sessions"] = json!({
+                "all": [session],
+                "aggregatedInfo": { "totalLogins": 1 },
+                "first": { "id": "s1", "createdAt": "2026-01-01T00:00:00.000Z" },
+                "last": { "id": "s1", "createdAt": "2026-01-01T00:00:00.000Z" },
+            });
+            let mut other = user("usr_2", "bob", "UNDER_REVIEW");
+            other["sessions"] = json!({ "all": [{
+                "ipAddress": "10.0.0.1", "updatedAt": "2026-01-02T00:00:00.000Z",
+                "lastActiveAt": null
+            }] });
+            detail["overlapIPUsers"] = json!([other]);
+            json!({ "data": { "user": detail } })
+        }
+        _ => json!({ "data": null, "errors": [{ "message": "not served here" }] }),
+    }
+}
+
+/// The newer server on 127.0.0.1: its URL.
+async fn newer_server() -> String {
+    let app = axum::Router::new().route(
+        "/graphql",
+        post(|Json(body): Json<Value>| async move { Json(answer(&body)) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/graphql", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+fn headless(url: &str, args: &[&str]) -> String {
+    let home = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_userdeck"))
+        .args(["--endpoint", url, "--dialect", "crm"])
+        .args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{args:?}: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_status_the_contract_lacks_reads_the_same_everywhere() {
+    let url = newer_server().await;
+    let list = headless(&url, &["users", "list", "--format", "json"]);
+    let list: Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(list["users"][0]["status"], "suspended", "{list}");
+
+    let shown = headless(&url, &["users", "show", "usr_1"]);
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.split_whitespace().eq(["status", "suspended"])),
+        "{shown}"
+    );
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.starts_with("bob ") && l.contains(" under_review ")),
+        "{shown}"
+    );
+    let json: Value = serde_json::from_str(&headless(
+        &url,
+        &["users", "show", "usr_1", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(json["user"]["status"], "suspended");
+    assert_eq!(
+        json["fields"][3],
+        json!({"label": "status", "value": "suspended"})
+    );
+    assert_eq!(json["overlaps"][0]["user"]["status"], "under_review");
+    let csv = headless(&url, &["users", "show", "usr_1", "--format", "csv"]);
+    assert!(csv.lines().any(|l| l == "status,suspended"), "{csv}");
+
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let mut ui = Dashboard::sized(&url, Dialect::Crm, &[], "", &[], (140, 30), "");
+    let table = ui.wait_text("rows 1–2 of 2");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains("ann") && l.contains(" suspended ")),
+        "{table}"
+    );
+    ui.keys("\r");
+    let pane = ui.wait_text("users sharing an IP address: 1");
+    assert!(
+        pane.lines()
+            .any(|l| l.contains("│status") && l.contains(" suspended ")),
+        "{pane}"
+    );
+    assert!(pane.contains("bob · under_review"), "{pane}");
+    // The accounts seen on the session's address: the user, then bob, each as sent.
+    ui.keys("\t\t\r");
+    let pivot = ui.wait_text("accounts seen on 10.0.0.1");
+    for (name, status) in [("ann", "suspended"), ("bob", "under_review")] {
+        assert!(
+            pivot
+                .lines()
+                .any(|l| l.contains(name) && l.contains(status)),
+            "{name} {status}: {pivot}"
+        );
+    }
+    ui.keys("q");
+    ui.exit();
+}
