@@ -15,7 +15,7 @@ use userdeck::api::client::{Client, ClientConfig, Token};
 use userdeck::api::edit::Patch;
 use userdeck::api::error::{ApiError, TransportKind};
 use userdeck::api::model::{BulkAction, ListQuery, SortField, Status};
-use userdeck::api::ops::{self, UserKey};
+use userdeck::api::ops::{self, EditEntry, UserKey};
 use userdeck::api::training::{
     CreateUserInput, Language, Role, UpdateOrCreateUserInput, UpdateUserInput,
 };
@@ -133,6 +133,7 @@ async fn training_every_operation() {
             ..CreateUserInput::default()
         },
         Some(false),
+        &EditEntry::new(),
     )
     .await
     .unwrap();
@@ -145,6 +146,7 @@ async fn training_every_operation() {
             name: Patch::Set("Hernoemd".into()),
             ..UpdateUserInput::default()
         },
+        &EditEntry::new(),
     )
     .await
     .unwrap();
@@ -163,6 +165,7 @@ async fn training_every_operation() {
             is_active: Patch::Set(false),
             ..UpdateOrCreateUserInput::default()
         },
+        &EditEntry::new(),
     )
     .await
     .unwrap();
@@ -176,6 +179,7 @@ async fn training_every_operation() {
             ..CreateUserInput::default()
         },
         None,
+        &EditEntry::new(),
     )
     .await
     .unwrap_err();

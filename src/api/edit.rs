@@ -194,6 +194,7 @@ pub async fn send(
 ) -> Result<Edited, ApiError> {
     let holds = |d: &UserDetail| changes.held_by(d);
     let verb = target.verb();
+    let entry = ops::EditEntry::new();
     match target {
         EditTarget::Create { send_invite } => {
             let (Patch::Set(name), Patch::Set(email)) = (&changes.name, &changes.email) else {
@@ -208,9 +209,9 @@ pub async fn send(
                 is_active: changes.active.value().copied(),
                 extra_fields: changes.extra_fields.value().cloned(),
             };
-            let result = ops::create(client, input, (!send_invite).then_some(false)).await;
+            let result = ops::create(client, input, (!send_invite).then_some(false), &entry).await;
             let key = UserKey::Email(email.clone());
-            let edit = settle_edit(client, verb, result, &key, holds).await?;
+            let edit = settle_edit(client, verb, result, &key, holds, &entry).await?;
             Ok(Edited {
                 edit,
                 created: Some(true),
@@ -230,8 +231,8 @@ pub async fn send(
                 reference: changes.reference.clone(),
                 extra_fields: changes.extra_fields.clone(),
             };
-            let result = ops::update(client, key, input).await;
-            let edit = settle_edit(client, verb, result, &read_key, holds).await?;
+            let result = ops::update(client, key, input, &entry).await;
+            let edit = settle_edit(client, verb, result, &read_key, holds, &entry).await?;
             Ok(Edited {
                 edit,
                 created: None,
@@ -262,13 +263,14 @@ pub async fn send(
                 reference.clone(),
                 *send_invite,
                 input,
+                &entry,
             )
             .await
             .map(|(detail, new)| {
                 created = Some(new);
                 detail
             });
-            let edit = settle_edit(client, verb, result, &read_key, holds).await?;
+            let edit = settle_edit(client, verb, result, &read_key, holds, &entry).await?;
             Ok(Edited { edit, created })
         }
     }

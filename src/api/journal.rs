@@ -58,58 +58,157 @@ fn ids(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-impl EntryOutcome {
-    /// Adds an outcome line's ids; an id told again (a split chunk's half) takes its
-    /// newest outcome.
-    fn add(&mut self, line: &Value) {
-        let (succeeded, failed, unknown) = (
-            ids(&line["succeeded"]),
-            ids(&line["failed"]),
-            ids(&line["unknown"]),
-        );
-        let told: HashSet<&String> = succeeded.iter().chain(&failed).chain(&unknown).collect();
-        for list in [&mut self.succeeded, &mut self.failed, &mut self.unknown] {
-            list.retain(|id| !told.contains(id));
+/// What a line told of an id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Told {
+    Succeeded,
+    Failed,
+    Unknown,
+}
+
+/// An entry's outcome while the journal is read: each id's newest outcome, stamped in
+/// the order it was told, so that a chunk's ids told again cost what they hold.
+#[derive(Debug, Default)]
+struct Outcomes {
+    ids: HashMap<String, (Told, u64)>,
+    stamp: u64,
+    error: Option<String>,
+}
+
+impl Outcomes {
+    fn tell(&mut self, id: String, told: Told) {
+        self.stamp += 1;
+        self.ids.insert(id, (told, self.stamp));
+    }
+
+    fn tell_all(&mut self, line: &Value, which: impl Fn(Told) -> bool) {
+        for (key, told) in [
+            ("succeeded", Told::Succeeded),
+            ("failed", Told::Failed),
+            ("unknown", Told::Unknown),
+        ] {
+            if which(told) {
+                for id in ids(&line[key]) {
+                    self.tell(id, told);
+                }
+            }
         }
-        self.succeeded.extend(succeeded);
-        self.failed.extend(failed);
-        self.unknown.extend(unknown);
+    }
+
+    /// An outcome line: an id told again (a split chunk's half) takes its newest outcome.
+    fn add(&mut self, line: &Value) {
+        self.tell_all(line, |_| true);
         if let Some(error) = line["error"].as_str() {
             self.error = Some(error.to_string());
         }
     }
 
-    /// An edit's settling line: its one outcome, unknown until now, is the line's.
+    /// A bulk action's settling line: ids that were unknown are now succeeded or failed.
+    fn settle(&mut self, line: &Value) {
+        self.tell_all(line, |told| told != Told::Unknown);
+    }
+
+    /// An edit's settling line: its one outcome, unknown until now (under the key it was
+    /// sent by, which may not be the id read back), is the line's.
     fn settle_edit(&mut self, line: &Value) {
-        self.unknown.clear();
+        self.ids.retain(|_, (told, _)| *told != Told::Unknown);
         self.add(line);
     }
 
-    /// A settling line: ids that were unknown are now succeeded or failed.
-    fn settle(&mut self, line: &Value) {
-        let succeeded = ids(&line["succeeded"]);
-        let failed = ids(&line["failed"]);
-        self.unknown
-            .retain(|id| !succeeded.contains(id) && !failed.contains(id));
-        self.succeeded.extend(succeeded);
-        self.failed.extend(failed);
+    fn finish(self) -> EntryOutcome {
+        let mut told: Vec<(String, (Told, u64))> = self.ids.into_iter().collect();
+        told.sort_unstable_by_key(|(_, (_, stamp))| *stamp);
+        let mut outcome = EntryOutcome {
+            error: self.error,
+            ..EntryOutcome::default()
+        };
+        for (id, (how, _)) in told {
+            match how {
+                Told::Succeeded => outcome.succeeded.push(id),
+                Told::Failed => outcome.failed.push(id),
+                Told::Unknown => outcome.unknown.push(id),
+            }
+        }
+        outcome
+    }
+}
+
+/// An entry being read: its attempts, to forget them with it.
+#[derive(Default)]
+struct Reading {
+    entry: JournalEntry,
+    attempts: Vec<String>,
+    outcome: Option<Outcomes>,
+}
+
+/// The entries kept while reading, oldest first, each found by its id in constant time.
+struct Kept {
+    entries: VecDeque<Reading>,
+    /// The number of the first entry kept; an entry's number never changes.
+    first: u64,
+    /// Entry id → its number.
+    numbers: HashMap<String, u64>,
+    /// Attempt id → its entry's id.
+    attempts: HashMap<String, String>,
+    limit: usize,
+}
+
+impl Kept {
+    fn get(&mut self, entry: &str) -> Option<&mut Reading> {
+        let number = *self.numbers.get(entry)?;
+        let at = usize::try_from(number - self.first).ok()?;
+        self.entries.get_mut(at)
+    }
+
+    /// The entry `id`, made from `line` if new; None when nothing is kept.
+    fn entry(&mut self, id: &str, line: &Value) -> Option<&mut Reading> {
+        if !self.numbers.contains_key(id) {
+            if self.limit == 0 {
+                return None;
+            }
+            if self.entries.len() == self.limit
+                && let Some(gone) = self.entries.pop_front()
+            {
+                self.first += 1;
+                self.numbers.remove(&gone.entry.entry);
+                for attempt in gone.attempts {
+                    self.attempts.remove(&attempt);
+                }
+            }
+            let number = self.first + self.entries.len() as u64;
+            self.numbers.insert(id.to_string(), number);
+            self.entries.push_back(Reading {
+                entry: JournalEntry {
+                    entry: id.to_string(),
+                    time: text(&line["time"]),
+                    action: text(&line["action"]),
+                    profile: text(&line["profile"]),
+                    endpoint: text(&line["endpoint"]),
+                    undo_of: line["detail"]["undo_of"].as_str().map(str::to_string),
+                    ..JournalEntry::default()
+                },
+                ..Reading::default()
+            });
+        }
+        self.get(id)
     }
 }
 
 /// The newest `limit` entries of the journal at `path`, newest first. Lines that are not
 /// journal lines are passed over; a missing journal is an empty one. Memory stays
-/// bounded by `limit` however long the journal is.
+/// bounded by `limit` however long the journal is, and each line costs what it holds.
 pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
     let file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    let mut kept: VecDeque<JournalEntry> = VecDeque::new();
-    // Attempt id → the entry (batch) it belongs to, for the entries kept.
-    let mut attempts: HashMap<String, String> = HashMap::new();
-    let find = |kept: &mut VecDeque<JournalEntry>, key: &str| -> Option<usize> {
-        kept.iter().rposition(|e| e.entry == key)
+    let mut kept = Kept {
+        entries: VecDeque::new(),
+        first: 0,
+        numbers: HashMap::new(),
+        attempts: HashMap::new(),
+        limit,
     };
     for line in std::io::BufReader::new(file).split(b'\n') {
         // A line that is not a journal line (not JSON, not UTF-8) is passed over.
@@ -119,75 +218,71 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
         match line["event"].as_str() {
             Some("attempt") => {
                 let attempt = text(&line["entry"]);
-                let batch = line["detail"]["batch"]
+                // A bulk action's chunks, and an edit, carry the id of their entry.
+                let id = line["detail"]["batch"]
                     .as_str()
                     .map_or_else(|| attempt.clone(), str::to_string);
-                attempts.insert(attempt, batch.clone());
-                let at = match find(&mut kept, &batch) {
-                    Some(at) => at,
-                    None => {
-                        if limit == 0 {
-                            continue;
-                        }
-                        if kept.len() == limit
-                            && let Some(gone) = kept.pop_front()
-                        {
-                            attempts.retain(|_, b| *b != gone.entry);
-                        }
-                        kept.push_back(JournalEntry {
-                            entry: batch.clone(),
-                            time: text(&line["time"]),
-                            action: text(&line["action"]),
-                            profile: text(&line["profile"]),
-                            endpoint: text(&line["endpoint"]),
-                            undo_of: line["detail"]["undo_of"].as_str().map(str::to_string),
-                            ..JournalEntry::default()
-                        });
-                        kept.len() - 1
-                    }
+                let Some(reading) = kept.entry(&id, &line) else {
+                    continue;
                 };
-                let entry = &mut kept[at];
+                reading.attempts.push(attempt.clone());
                 // A split chunk's halves send ids again: listed once, at the end.
-                entry.ids.extend(ids(&line["ids"]));
+                reading.entry.ids.extend(ids(&line["ids"]));
                 if let Some(before) = line["detail"]["before"].as_object() {
-                    entry
+                    reading
+                        .entry
                         .before
                         .extend(before.iter().map(|(id, status)| (id.clone(), text(status))));
                 }
+                kept.attempts.insert(attempt, id);
             }
             Some("outcome") => {
-                let Some(batch) = attempts.get(&text(&line["entry"])) else {
+                let Some(id) = kept.attempts.get(&text(&line["entry"])).cloned() else {
                     continue;
                 };
-                if let Some(at) = find(&mut kept, &batch.clone()) {
-                    kept[at].outcome.get_or_insert_default().add(&line);
+                if let Some(reading) = kept.get(&id) {
+                    reading.outcome.get_or_insert_default().add(&line);
                 }
             }
-            Some("settled") => match line["batch"].as_str() {
-                Some(batch) => {
-                    if let Some(at) = find(&mut kept, batch) {
-                        kept[at].outcome.get_or_insert_default().settle(&line);
+            Some("settled") => {
+                let reading = match line["batch"].as_str() {
+                    Some(id) => kept.get(id),
+                    // Written before edits carried their entry's id: the newest edit of
+                    // that action whose outcome is unknown.
+                    None => {
+                        let action = text(&line["action"]);
+                        kept.entries.iter_mut().rev().find(|r| {
+                            r.entry.action == action
+                                && r.outcome.as_ref().is_some_and(|o| {
+                                    o.ids.values().any(|(told, _)| *told == Told::Unknown)
+                                })
+                        })
+                    }
+                };
+                if let Some(reading) = reading {
+                    let edit = super::undo::bulk_action(&reading.entry.action).is_none();
+                    let outcome = reading.outcome.get_or_insert_default();
+                    if edit {
+                        outcome.settle_edit(&line);
+                    } else {
+                        outcome.settle(&line);
                     }
                 }
-                // An edit's: the newest edit of that action whose outcome is unknown.
-                None => {
-                    let action = text(&line["action"]);
-                    if let Some(entry) = kept.iter_mut().rev().find(|e| {
-                        e.action == action
-                            && e.outcome.as_ref().is_some_and(|o| !o.unknown.is_empty())
-                    }) {
-                        entry.outcome.get_or_insert_default().settle_edit(&line);
-                    }
-                }
-            },
+            }
             _ => {}
         }
     }
-    let mut entries: Vec<JournalEntry> = kept.into_iter().rev().collect();
-    for entry in &mut entries {
-        dedupe(&mut entry.ids);
-    }
-    Ok(entries)
+    Ok(kept
+        .entries
+        .into_iter()
+        .rev()
+        .map(|reading| {
+            let mut entry = reading.entry;
+            dedupe(&mut entry.ids);
+            entry.outcome = reading.outcome.map(Outcomes::finish);
+            entry
+        })
+        .collect())
 }
 
 /// Keeps the first of each id, in order.
@@ -319,5 +414,73 @@ mod tests {
             (outcome.succeeded, outcome.unknown),
             (vec!["a".into()], vec!["b".into()])
         );
+    }
+
+    #[test]
+    fn an_edit_is_settled_by_its_own_entry_not_the_newest_unknown_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let journal = Journal::new(&path, "training", "http://x");
+        let lost = |key: &str| BulkReport {
+            unknown: vec![(key.into(), "lost".into())],
+            ..BulkReport::default()
+        };
+        for (id, key) in [("e1", "jo@example.com"), ("e2", "an@example.com")] {
+            let detail = serde_json::json!({ "user": { "name": "x" }, "batch": id });
+            let entry = journal
+                .attempt("update", &[key.to_string()], Some(detail))
+                .unwrap();
+            journal.outcome(&entry, &lost(key), None).unwrap();
+        }
+        // The older edit is read back: its user (by id) holds the change.
+        let settled = BulkReport {
+            succeeded: vec!["8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into()],
+            ..BulkReport::default()
+        };
+        journal.settled("update", &settled, Some("e1")).unwrap();
+        let entries = read(&path, 5).unwrap();
+        let outcome = |n: usize| entries[n].outcome.clone().unwrap();
+        assert_eq!(entries[1].entry, "e1");
+        assert_eq!(
+            (outcome(1).succeeded, outcome(1).unknown),
+            (vec!["8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into()], vec![])
+        );
+        assert_eq!(
+            outcome(0).unknown,
+            ["an@example.com"],
+            "the newer one stays unknown"
+        );
+    }
+
+    #[test]
+    fn a_long_journal_is_read_in_one_pass_newest_first() {
+        // Every entry kept: each line is found by its entry in constant time.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let journal = Journal::new(&path, "prod", "http://x");
+        for n in 0..3_000 {
+            let ids = vec![format!("u{n}")];
+            let detail = serde_json::json!({ "batch": format!("b{n}") });
+            let entry = journal.attempt("block", &ids, Some(detail)).unwrap();
+            let report = BulkReport {
+                succeeded: ids,
+                ..BulkReport::default()
+            };
+            journal.outcome(&entry, &report, None).unwrap();
+        }
+        let entries = read(&path, 10_000).unwrap();
+        assert_eq!(entries.len(), 3_000);
+        assert_eq!(entries[0].entry, "b2999");
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.outcome.as_ref().unwrap().succeeded.len() == 1)
+        );
+        let newest = read(&path, 2).unwrap();
+        assert_eq!(
+            newest.iter().map(|e| e.entry.as_str()).collect::<Vec<_>>(),
+            ["b2999", "b2998"]
+        );
+        assert!(newest.iter().all(|e| e.outcome.is_some()));
     }
 }

@@ -185,9 +185,10 @@ pub async fn create(
     client: &Client,
     user: training::CreateUserInput,
     send_invite: Option<bool>,
+    entry: &EditEntry,
 ) -> Result<UserDetail, ApiError> {
     training_only(client, "creating users")?;
-    let detail = sent_fields(&user);
+    let detail = sent_fields(&user, entry);
     let email = user.email.clone();
     let variables = training::CreateUserVariables { send_invite, user };
     let send = async {
@@ -208,6 +209,7 @@ pub async fn update(
     client: &Client,
     key: &UserKey,
     user: training::UpdateUserInput,
+    entry: &EditEntry,
 ) -> Result<UserDetail, ApiError> {
     training_only(client, "editing users")?;
     let (id, reference) = match key {
@@ -218,7 +220,7 @@ pub async fn update(
     let label = match key {
         UserKey::Id(v) | UserKey::Ref(v) | UserKey::Email(v) => v.clone(),
     };
-    let detail = sent_fields(&user);
+    let detail = sent_fields(&user, entry);
     let variables = training::UpdateUserVariables {
         reference,
         id,
@@ -244,13 +246,14 @@ pub async fn upsert(
     reference: Option<String>,
     send_invite: Option<bool>,
     user: training::UpdateOrCreateUserInput,
+    entry: &EditEntry,
 ) -> Result<(UserDetail, bool), ApiError> {
     training_only(client, "upserting users")?;
     let label = email
         .clone()
         .or_else(|| reference.clone())
         .unwrap_or_default();
-    let detail = sent_fields(&user);
+    let detail = sent_fields(&user, entry);
     let variables = training::UpdateOrCreateUserVariables {
         email,
         reference,
@@ -273,10 +276,30 @@ pub async fn upsert(
     edit(client, "upsert", label, detail, send, |(d, _)| d).await
 }
 
+/// The journal's entry of one edit: its settling, written later, names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditEntry(String);
+
+impl EditEntry {
+    pub fn new() -> EditEntry {
+        EditEntry(uuid::Uuid::new_v4().simple().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for EditEntry {
+    fn default() -> EditEntry {
+        EditEntry::new()
+    }
+}
+
 /// The journal's record of an edit: the user input exactly as sent (a field left alone
-/// is absent, a cleared one `null`).
-fn sent_fields(user: &impl serde::Serialize) -> Option<serde_json::Value> {
-    Some(serde_json::json!({ "user": user }))
+/// is absent, a cleared one `null`), and the entry it is.
+fn sent_fields(user: &impl serde::Serialize, entry: &EditEntry) -> Option<serde_json::Value> {
+    Some(serde_json::json!({ "user": user, "batch": entry.as_str() }))
 }
 
 /// A journalled single-user mutation: `send` runs it; `user` finds the user in its

@@ -121,6 +121,7 @@ pub async fn settle_edit(
     result: Result<UserDetail, ApiError>,
     key: &UserKey,
     holds: impl Fn(&UserDetail) -> bool,
+    entry: &ops::EditEntry,
 ) -> Result<Edit, ApiError> {
     let lost = match result {
         Ok(detail) => return Ok(Edit::Answered(detail)),
@@ -149,7 +150,7 @@ pub async fn settle_edit(
             Edit::Unknown { lost, read }
         }
     };
-    client.journal_settled(action, &settled, None);
+    client.journal_settled(action, &settled, Some(entry.as_str()));
     Ok(edit)
 }
 
