@@ -127,9 +127,12 @@ pub fn chosen<'a>(
         .filter(|e| e.entry.starts_with(named))
         .collect();
     match fitting[..] {
+        // What to do first: a status line may cut the rest.
         [one] if one.profile != profile || one.endpoint != endpoint => Err(format!(
-            "entry {} was sent to {} (profile {:?}), not {endpoint} (profile {profile:?}): undo it there",
-            one.entry, one.endpoint, one.profile
+            "undo it there: entry {} was sent to {} (profile {:?}), not {endpoint} (profile {profile:?})",
+            crate::text::head(&one.entry, 8),
+            one.endpoint,
+            one.profile
         )),
         [one] => Ok(one),
         [] => Err(format!("no entry {named:?} among the journal's newest")),
