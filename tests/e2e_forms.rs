@@ -168,3 +168,63 @@ async fn upsert_updates_the_user_with_that_e_mail_in_one_update_or_create() {
     assert!(ui.exit().0.success());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn e_clears_an_e_mail_and_sets_extra_fields_sending_only_those() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Training, 20).await;
+    let mut ui = Dashboard::start(&server, Dialect::Training);
+    ui.wait_text("rows 1–20 of 20");
+    // Every user as the server has it before: the one edited is found by its id.
+    let before = server.data("{ users { id email } }", json!({})).await["users"].clone();
+    ui.keys("g");
+    ui.keys("e");
+    ui.wait_text("edit user");
+    // e-mail: emptied (Ctrl-U); then down to the extra fields, emptied and typed anew.
+    ui.keys("\t\x15");
+    ui.keys("\t\t\t\t\t\x15{\"team\": \"zuid\"}\r");
+    ui.wait_text("saved ");
+    let lines = journal(&ui);
+    let attempt = lines
+        .iter()
+        .find(|l| l["action"] == "update" && l["event"] == "attempt")
+        .expect("the update is journalled");
+    let id = attempt["ids"][0].as_str().unwrap().to_string();
+    let sent = &attempt["detail"]["user"];
+    let first = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id.as_str())
+        .unwrap();
+    let mut fields: Vec<&String> = sent.as_object().unwrap().keys().collect();
+    fields.sort();
+    assert!(
+        !first["email"].is_null(),
+        "the first row has an address: {first}"
+    );
+    assert_eq!(
+        fields,
+        ["email", "extraFields"],
+        "only what changed is sent: {sent}"
+    );
+    assert_eq!(
+        sent["email"],
+        Value::Null,
+        "an emptied field is sent as null"
+    );
+    let user = server
+        .data(
+            "query($id: UUID) { user(id: $id) { id email extraFields } }",
+            json!({ "id": id }),
+        )
+        .await["user"]
+        .clone();
+    assert_eq!(user["id"], first["id"]);
+    assert_eq!(user["email"], Value::Null, "cleared on the server");
+    let extra: Value = serde_json::from_str(user["extraFields"].as_str().unwrap()).unwrap();
+    assert_eq!(extra, json!({ "team": "zuid" }));
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}

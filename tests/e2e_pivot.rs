@@ -9,6 +9,19 @@ use pty::{Dashboard, ONE_AT_A_TIME, users};
 use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
 
+/// What the program last copied with OSC 52 after byte `from` of its output.
+fn copied_after(ui: &Dashboard, from: usize) -> String {
+    use base64::Engine;
+    let raw = ui.screen.raw.lock().unwrap();
+    let text = String::from_utf8_lossy(&raw[from..]).into_owned();
+    let start = text.rfind("\x1b]52;c;").expect("an OSC 52 sequence") + 7;
+    let end = start + text[start..].find('\x07').expect("its end");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&text[start..end])
+        .unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_shared_address_lists_the_other_account_and_blocks_it() {
     let _serial = ONE_AT_A_TIME.lock().await;
@@ -54,6 +67,7 @@ async fn a_shared_address_lists_the_other_account_and_blocks_it() {
     let name = user["username"].as_str().unwrap().to_string();
     let address = ips(&user)[index].clone();
     let other_id = other["id"].as_str().unwrap().to_string();
+    let other_name = other["username"].as_str().unwrap().to_string();
 
     let mut ui = Dashboard::start(&server, Dialect::Crm);
     ui.wait_text("rows 1–20 of 300");
@@ -63,8 +77,20 @@ async fn a_shared_address_lists_the_other_account_and_blocks_it() {
     ui.keys("\r");
     ui.keys("\r");
     ui.wait_text("users sharing an IP address:");
-    // Tab: the users sharing an address, then the sessions; down to the address.
+    // Tab: the users sharing an address; Y copies the id of the one under the cursor.
     ui.keys("\t");
+    let from = ui.written();
+    ui.keys("Y");
+    ui.wait_text("copied the id of");
+    let overlap_ids: Vec<String> = user["overlapIPUsers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect();
+    let copied = copied_after(&ui, from);
+    assert!(overlap_ids.contains(&copied), "{copied} of {overlap_ids:?}");
+    // Then the sessions; down to the address.
     ui.keys("\t");
     for _ in 0..index {
         ui.keys("j");
@@ -93,6 +119,13 @@ async fn a_shared_address_lists_the_other_account_and_blocks_it() {
         )
         .await;
     assert_eq!(status["user"]["status"], "BLOCKED");
+    // Enter opens the account under the cursor in the pane; Backspace comes back.
+    ui.keys("G\r");
+    ui.wait_for("the other account's pane", |s| {
+        !s.contains("accounts seen on") && s.contains(&format!("┌ {other_name}"))
+    });
+    ui.keys("\x7f");
+    ui.wait_text(&format!("accounts seen on {address}: 2"));
     // Backspace: back to the pane the pivot started from.
     ui.keys("\x7f");
     ui.wait_for("the pivot closed", |s| !s.contains("accounts seen on"));

@@ -248,6 +248,7 @@ impl App {
         }
         let (pane, request) = DetailPane::open_key(key, &mut self.tickets);
         self.detail = Some(pane);
+        self.left_pivot = None;
         vec![Effect::Send(request)]
     }
 
@@ -255,8 +256,23 @@ impl App {
         let Some(pane) = self.detail.as_mut() else {
             return Vec::new();
         };
+        // Back from the account opened in a pivot: the pivot again, over its user.
+        let depth = pane.history().len();
+        let pivot = match self.left_pivot.take() {
+            Some((pivot, at)) if at == depth => Some(pivot),
+            Some(deeper) if deeper.1 < depth => {
+                self.left_pivot = Some(deeper);
+                None
+            }
+            _ => None,
+        };
         match pane.back(&mut self.tickets) {
-            Some(request) => vec![Effect::Send(request)],
+            Some(request) => {
+                if pivot.is_some() {
+                    self.pivot = pivot;
+                }
+                vec![Effect::Send(request)]
+            }
             None => {
                 self.close_detail();
                 Vec::new()
@@ -279,6 +295,7 @@ impl App {
 
     pub(super) fn close_detail(&mut self) {
         self.detail = None;
+        self.left_pivot = None;
         self.focus = Focus::Table;
     }
 

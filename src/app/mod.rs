@@ -153,6 +153,9 @@ pub struct App {
     journal: Option<JournalView>,
     /// The accounts seen on an address, over the pane.
     pivot: Option<Pivot>,
+    /// The pivot an account was opened from, and the depth of the pane's way back at
+    /// that account: Backspace there comes back to the pivot.
+    left_pivot: Option<(Pivot, usize)>,
     /// The undo being planned.
     undoing: Option<RequestId>,
     /// What failed in the last bulk action, for `R`.
@@ -199,6 +202,7 @@ impl App {
             export: None,
             journal: None,
             pivot: None,
+            left_pivot: None,
             undoing: None,
             failed: None,
             help: None,

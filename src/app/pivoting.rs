@@ -7,7 +7,6 @@ use super::detail::PaneList;
 use super::pivot::Pivot;
 use super::selection::Selected;
 use super::{Action, App, Effect};
-use crate::api::worker::Request;
 use crate::text::sanitize;
 
 impl App {
@@ -70,17 +69,17 @@ impl App {
                 return vec![Effect::Copy(address)];
             }
             Action::Open => {
-                // The account opens in the pane; Backspace there comes back to the user
-                // the pivot started from.
+                // The account opens in the pane; Backspace there comes back to the pivot.
                 let Some(id) = pivot.current().map(|u| u.id.clone()) else {
                     return Vec::new();
                 };
-                self.pivot = None;
-                let request: Option<Request> = self
-                    .detail
-                    .as_mut()
-                    .map(|pane| pane.go_to(id, &mut self.tickets));
-                return request.into_iter().map(Effect::Send).collect();
+                let Some(pane) = self.detail.as_mut() else {
+                    return Vec::new();
+                };
+                let request = pane.go_to(id, &mut self.tickets);
+                let depth = pane.history().len();
+                self.left_pivot = self.pivot.take().map(|pivot| (pivot, depth));
+                return vec![Effect::Send(request)];
             }
             _ => self.pivot = None,
         }

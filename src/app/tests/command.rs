@@ -244,3 +244,62 @@ fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_ther
     assert_eq!(app.mode(), Mode::Table);
     assert_eq!(app.focus, Focus::Detail);
 }
+
+#[test]
+fn an_account_opened_from_the_pivot_goes_back_to_the_pivot_along_the_way_it_came() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let overlap = |n: u64, ip: &str| Overlap {
+        user: user(n),
+        shared_ips: vec![ip.into()],
+        last_seen: [(ip.to_string(), "2026-11-01".to_string())].into(),
+    };
+    let detail = UserDetail {
+        user: user(0),
+        overlaps: Some(vec![overlap(7, "10.0.0.1")]),
+        sessions: sessions(vec![session("10.0.0.1", "2026-10-01")]),
+        ..UserDetail::default()
+    };
+    open_with(&mut app, detail);
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Pivot);
+    // Enter on u7: its pane, answered with a user it shares an address with, followed.
+    app.update(key('G'));
+    let effects = app.update(code(KeyCode::Enter));
+    let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    assert!(app.pivot.is_none());
+    app.update(Event::Worker(Response::Detail {
+        id: *id,
+        key: asked.clone(),
+        result: Ok(Box::new(UserDetail {
+            user: user(7),
+            overlaps: Some(vec![overlap(9, "10.0.0.5")]),
+            ..UserDetail::default()
+        })),
+        elapsed: Duration::ZERO,
+    }));
+    // Tab round to its users sharing an address; Enter follows the one there.
+    for _ in 0..3 {
+        let on_overlaps = app.focus == Focus::Detail
+            && app.detail.as_ref().unwrap().list() == Some(PaneList::Overlaps);
+        if on_overlaps {
+            break;
+        }
+        app.update(code(KeyCode::Tab));
+    }
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.detail.as_ref().unwrap().id(), "u9");
+    // Back: u7, then the pivot over u0, then u0's pane.
+    app.update(code(KeyCode::Backspace));
+    assert_eq!(app.detail.as_ref().unwrap().id(), "u7");
+    assert!(app.pivot.is_none());
+    app.update(code(KeyCode::Backspace));
+    assert_eq!(app.detail.as_ref().unwrap().id(), "u0");
+    assert_eq!(app.mode(), Mode::Pivot, "the pivot it was opened from");
+    app.update(code(KeyCode::Backspace));
+    assert!(app.pivot.is_none());
+    assert_eq!(app.detail.as_ref().unwrap().id(), "u0");
+}
