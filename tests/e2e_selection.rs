@@ -112,3 +112,38 @@ async fn a_selection_across_pages_is_previewed_copied_and_exported() {
     assert!(ui.exit().0.success());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_training_selection_exports_its_rows_as_the_server_has_them() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Training, 30).await;
+    let mut ui = Dashboard::start(&server, Dialect::Training);
+    ui.wait_text("rows 1–20 of 30");
+    ui.keys("g   ");
+    ui.wait_text("3 selected");
+    let path = ui.home.path().join("selected.json");
+    ui.keys(&format!(":export {}\r", path.display()));
+    ui.wait_text("exported 3 rows");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let rows = written["users"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{written}");
+    assert_eq!(written["total"], 3);
+    let all = server
+        .data("{ users { id name email } }", json!({}))
+        .await["users"]
+        .clone();
+    for row in rows {
+        let on_server = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == row["id"])
+            .unwrap_or_else(|| panic!("{row} is on the server"));
+        assert_eq!(row["name"], on_server["name"]);
+        assert_eq!(row["email"], on_server["email"]);
+    }
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
