@@ -129,10 +129,7 @@ async fn a_training_selection_exports_its_rows_as_the_server_has_them() {
     let rows = written["users"].as_array().unwrap();
     assert_eq!(rows.len(), 3, "{written}");
     assert_eq!(written["total"], 3);
-    let all = server
-        .data("{ users { id name email } }", json!({}))
-        .await["users"]
-        .clone();
+    let all = server.data("{ users { id name email } }", json!({})).await["users"].clone();
     for row in rows {
         let on_server = all
             .as_array()

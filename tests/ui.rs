@@ -494,3 +494,75 @@ fn a_frame_drawn_with_what_was_kept_is_the_frame_drawn_afresh() {
     check(&mut app, 150, "narrower");
     check(&mut app, 120, "narrower still");
 }
+
+/// The rows of `buffer` within `x0..x1` whose every cell is in reverse video.
+fn reversed_rows(buffer: &ratatui::buffer::Buffer, x0: u16, x1: u16) -> Vec<u16> {
+    use ratatui::style::Modifier;
+    (0..buffer.area.height)
+        .filter(|&y| (x0..x1).all(|x| buffer[(x, y)].modifier.contains(Modifier::REVERSED)))
+        .collect()
+}
+
+#[test]
+fn the_pane_keeps_its_focused_row_in_view_highlighted_across_the_pane() {
+    let (width, height) = (200, 24);
+    let mut detail = crm_detail();
+    let sessions = detail.sessions.as_mut().unwrap();
+    let first = sessions.all[0].clone();
+    sessions.all = (0..40)
+        .map(|i| Session {
+            id: i.to_string(),
+            ip_address: Some(format!("10.0.0.{i}")),
+            ..first.clone()
+        })
+        .collect();
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    open_detail(&mut app, detail);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut draw = |app: &mut App| {
+        app.update(userdeck::ui::resize(
+            app,
+            ratatui::layout::Rect::new(0, 0, width, height),
+        ));
+        terminal
+            .draw(|frame| userdeck::ui::draw(frame, app))
+            .unwrap();
+        terminal.backend().buffer().clone()
+    };
+    // The pane's inside: from after its left border to before its right one.
+    let buffer = draw(&mut app);
+    let right = width - 2;
+    let left = (0..width)
+        .rev()
+        .find(|&x| buffer[(x, 0)].symbol() == "┌")
+        .unwrap()
+        + 1;
+    // Focus on the users sharing an address: the first one's two lines, edge to edge.
+    app.act(Action::ToggleFocus);
+    assert_eq!(reversed_rows(&draw(&mut app), left, right).len(), 2);
+    // Focus on the sessions, the cursor at the last: in view; PgUp and PgDn keep the
+    // focused row in view too.
+    app.act(Action::ToggleFocus);
+    for _ in 0..39 {
+        app.act(Action::MoveDown);
+    }
+    for action in [
+        Action::MoveUp,
+        Action::PrevPage,
+        Action::PrevPage,
+        Action::NextPage,
+        Action::PrevPage,
+        Action::PrevPage,
+        Action::PrevPage,
+        Action::PrevPage,
+        Action::NextPage,
+    ] {
+        app.act(action);
+        let rows = reversed_rows(&draw(&mut app), left, right);
+        assert_eq!(
+            rows.len(),
+            1,
+            "after {action:?}: the focused session, edge to edge"
+        );
+    }
+}

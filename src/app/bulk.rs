@@ -181,6 +181,11 @@ impl super::App {
             return Vec::new();
         }
         let now = Instant::now();
+        // Without a selection, the focused pane acts on the user it shows (one followed
+        // from the table's row, maybe), and says so.
+        if self.selected.is_empty() && self.pivot.is_none() && self.detail_focused() {
+            return self.ask_of_pane(action, now);
+        }
         let mut chosen: Vec<Chosen> = if self.selected.is_empty() {
             // Without a selection: the row under the cursor (of the pivot, when open).
             let (current, seen) = match &self.pivot {
@@ -227,6 +232,28 @@ impl super::App {
             .filter(|c| !shown.contains_key(c.id.as_str()))
             .count();
         self.dialog = Some(Dialog::Confirm(Confirm::new(action, chosen, hidden, now)));
+        Vec::new()
+    }
+
+    fn ask_of_pane(&mut self, action: BulkAction, now: Instant) -> Vec<Effect> {
+        let Some(pane) = &self.detail else {
+            return Vec::new();
+        };
+        let Some(detail) = pane.detail() else {
+            self.status.refusal(format!(
+                "{}: the pane's user is not loaded yet",
+                action.verb()
+            ));
+            return Vec::new();
+        };
+        let chosen = Chosen {
+            id: detail.user.id.clone(),
+            name: detail.user.name.clone(),
+            status: Some(detail.user.status.clone()),
+            seen: pane.loaded_at().unwrap_or(now),
+        };
+        let confirm = Confirm::new(action, vec![chosen], 0, now).of_the_pane();
+        self.dialog = Some(Dialog::Confirm(confirm));
         Vec::new()
     }
 

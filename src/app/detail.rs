@@ -212,7 +212,7 @@ impl DetailPane {
     /// Scrolls the pane by `lines` (what the overlap list leaves out of view: sessions,
     /// groups, extra fields).
     pub fn scroll_by(&mut self, lines: i64) {
-        let lines = i16::try_from(lines).unwrap_or(i16::MAX);
+        let lines = i16::try_from(lines.clamp(i16::MIN.into(), i16::MAX.into())).unwrap_or(0);
         self.scroll = self
             .scroll
             .saturating_add_signed(lines)

@@ -44,6 +44,8 @@ pub struct Confirm {
     /// What the dialog says of the users, counted once when asked (a selection may hold
     /// 100,000 users; the dialog is drawn every frame).
     told: Told,
+    /// The user is the one the focused pane shows, not the table's row.
+    of_pane: bool,
 }
 
 /// The counts a confirmation shows.
@@ -64,6 +66,7 @@ impl Confirm {
             asked,
             typed: None,
             told: Told::default(),
+            of_pane: false,
         };
         confirm.told = Told {
             preview: confirm.count_preview(),
@@ -80,6 +83,17 @@ impl Confirm {
 
     pub fn action(&self) -> BulkAction {
         self.action
+    }
+
+    /// Asks about the user the focused pane shows.
+    pub(super) fn of_the_pane(mut self) -> Self {
+        self.of_pane = true;
+        self
+    }
+
+    /// Whether it asks about the user the focused pane shows.
+    pub fn of_pane(&self) -> bool {
+        self.of_pane
     }
 
     /// Whether the action would change a user last seen with `status` (not seen: yes).

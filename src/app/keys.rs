@@ -17,7 +17,7 @@ use crate::api::ops::UserKey;
 use crate::api::worker::Request;
 use std::time::Instant;
 
-/// How far PgDn and PgUp scroll the detail pane.
+/// How far PgDn and PgUp move in the detail pane: its focused list's cursor, or its lines.
 const PANE_PAGE: i64 = 10;
 
 /// Whether `key` types a character (rather than commanding something).
@@ -156,7 +156,7 @@ impl App {
         }
     }
 
-    fn detail_focused(&self) -> bool {
+    pub(super) fn detail_focused(&self) -> bool {
         self.focus == Focus::Detail && self.detail.is_some()
     }
 
@@ -175,11 +175,15 @@ impl App {
         if self.detail_focused()
             && let Some(pane) = self.detail.as_mut()
         {
-            match action {
-                Action::NextPage => pane.scroll_by(PANE_PAGE),
-                Action::PrevPage => pane.scroll_by(-PANE_PAGE),
-                _ => {}
-            }
+            // In a focused list the cursor moves (and the pane follows it, so the focused
+            // row stays in view); elsewhere the pane scrolls.
+            let lines = match action {
+                Action::NextPage => PANE_PAGE,
+                Action::PrevPage => -PANE_PAGE,
+                Action::First => i64::MIN / 2,
+                _ => i64::MAX / 2,
+            };
+            pane.move_by(lines);
             return Vec::new();
         }
         let tickets = &mut self.tickets;

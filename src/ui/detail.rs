@@ -204,7 +204,7 @@ fn content(
             let whom = format!("  {}", part(false).join("  "));
             let mut pair = [Line::from(fit(&who, width)), Line::from(whom)];
             if focused && pane.list() == Some(PaneList::Overlaps) && i == pane.overlap_cursor() {
-                pair = pair.map(|line| line.style(theme.cursor()));
+                pair = pair.map(|line| across(line, width).style(theme.cursor()));
             }
             lines.extend(pair);
         }
@@ -342,12 +342,22 @@ fn session_table<'a>(
     lines.extend(rows.into_iter().enumerate().map(|(i, r)| {
         let row = Line::from(line(r));
         if cursor == Some(i) {
-            row.style(theme.cursor())
+            across(row, width).style(theme.cursor())
         } else {
             row
         }
     }));
     lines
+}
+
+/// `line` filled with spaces to `width` cells, so that a cursor's highlight spans the
+/// pane (a line that wraps is left as it is).
+fn across<'a>(mut line: Line<'a>, width: usize) -> Line<'a> {
+    let used = line.width();
+    if used < width {
+        line.spans.push(Span::raw(" ".repeat(width - used)));
+    }
+    line
 }
 
 /// The first line shown: the cursor of the focused list kept in view, else where the

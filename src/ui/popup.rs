@@ -42,6 +42,12 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
             }
         )));
     }
+    if dialog.of_pane() {
+        lines.push(Line::styled(
+            "the user the pane shows, not the table's row",
+            theme.error(),
+        ));
+    }
     if dialog.hidden() > 0 {
         lines.push(Line::styled(
             format!(

@@ -303,3 +303,52 @@ fn an_account_opened_from_the_pivot_goes_back_to_the_pivot_along_the_way_it_came
     assert!(app.pivot.is_none());
     assert_eq!(app.detail.as_ref().unwrap().id(), "u0");
 }
+
+#[test]
+fn b_in_the_focused_pane_acts_on_the_user_it_shows_and_says_so() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let detail = UserDetail {
+        user: user(0),
+        overlaps: Some(vec![Overlap {
+            user: user(7),
+            shared_ips: vec!["10.0.0.1".into()],
+            last_seen: Default::default(),
+        }]),
+        ..UserDetail::default()
+    };
+    open_with(&mut app, detail);
+    // Follow u7 from the table's row u0: the pane shows u7.
+    app.update(code(KeyCode::Tab));
+    let effects = app.update(code(KeyCode::Enter));
+    let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    app.update(Event::Worker(Response::Detail {
+        id: *id,
+        key: asked.clone(),
+        result: Ok(Box::new(UserDetail {
+            user: user(7),
+            ..UserDetail::default()
+        })),
+        elapsed: Duration::ZERO,
+    }));
+    app.update(key('b'));
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation");
+    };
+    assert_eq!(
+        confirm.ids(),
+        ["u7"],
+        "the pane's user, not the table's row"
+    );
+    assert!(confirm.of_pane());
+    app.update(key('n'));
+    // With the table focused, the table's row.
+    app.focus = Focus::Table;
+    app.update(key('b'));
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation");
+    };
+    assert_eq!(confirm.ids(), ["u0"]);
+    assert!(!confirm.of_pane());
+}
