@@ -18,6 +18,11 @@ pub fn is_unsafe(c: char) -> bool {
             | '\u{FEFF}'                    // zero-width no-break space
             | '\u{FFF9}'..='\u{FFFB}'       // interlinear annotations
             | '\u{E0000}'..='\u{E007F}'     // tags
+            // Widths terminals disagree on: drawn one way, measured another, they shift
+            // the rest of the row or leave fragments behind.
+            | '\u{FE0E}' | '\u{FE0F}'       // text and emoji presentation selectors
+            | '\u{1F1E6}'..='\u{1F1FF}'     // regional indicators (flags are pairs)
+            | '\u{1F3FB}'..='\u{1F3FF}'     // skin tone modifiers
         )
 }
 
@@ -40,8 +45,9 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
 /// Cuts `text` to at most `width` terminal columns, marking a cut with "…"; wide
 /// characters count double.
 pub fn fit(text: &str, width: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if text.width() <= width {
+    use unicode_width::UnicodeWidthChar;
+    // Measured as it is cut, a character at a time, as a terminal draws it.
+    if text.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>() <= width {
         return text.to_string();
     }
     if width == 0 {
@@ -270,6 +276,18 @@ mod tests {
         assert_eq!(head("日本日本日本日本日本日本", 10), "日本日本日本日本日本");
         assert_eq!(head("short", 10), "short");
         assert_eq!(head("", 3), "");
+    }
+
+    #[test]
+    fn characters_terminals_measure_differently_are_made_visible() {
+        // tmux 3.3 draws ❤️ one column wide where ratatui counts two; a flag and a skin
+        // tone each terminal draws its own way.
+        assert_eq!(sanitize("a\u{2764}\u{fe0f}b"), "a\u{2764}\\u{fe0f}b");
+        assert_eq!(sanitize("\u{1f1f3}\u{1f1f1}"), "\\u{1f1f3}\\u{1f1f1}");
+        assert_eq!(sanitize("\u{1f44d}\u{1f3fd}"), "\u{1f44d}\\u{1f3fd}");
+        // Cut as it is measured: a character at a time.
+        assert_eq!(fit("\u{2764}\u{fe0f}abc", 4), "\u{2764}\u{fe0f}abc");
+        assert_eq!(fit("\u{2764}\u{fe0f}abcd", 4), "\u{2764}\u{fe0f}ab…");
     }
 
     #[test]

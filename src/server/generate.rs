@@ -309,13 +309,14 @@ pub fn crm(conn: &mut Connection, users: u64, seed: u64) -> rusqlite::Result<()>
 /// Names a client must survive: escape sequences that clear the screen or set the
 /// clipboard, C1 controls, bidi overrides, zero-width characters, spreadsheet formulas,
 /// wide characters, and text far longer than a column.
-pub const HOSTILE_NAMES: [&str; 6] = [
+pub const HOSTILE_NAMES: [&str; 7] = [
     "evil\u{1b}[2J\u{1b}]52;c;aGk=\u{7}clear",
     "=HYPERLINK(\"http://x\",\"click\")",
     "\u{202e}gnp.exe\u{9b}31m",
     "zero\u{200b}width\u{feff}and\u{2066}isolate",
     "山田太郎山田太郎山田太郎山田太郎山田太郎",
     "@SUM(1+1)xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "vlag\u{1f1f3}\u{1f1f1}hart\u{2764}\u{fe0f}duim\u{1f44d}\u{1f3fd}山田",
 ];
 
 /// Gives the first users hostile names (`serve --hostile`), for trying clients on them.

@@ -136,6 +136,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
                 ),
             ];
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+            paint::keep_inside(frame.buffer_mut(), inner);
             return;
         }
     };

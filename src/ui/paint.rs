@@ -88,11 +88,30 @@ pub fn wrapped(buf: &mut Buffer, area: Rect, lines: &[Line<'_>], skip: usize) ->
                 };
                 let hidden = u16::try_from(hidden).unwrap_or(u16::MAX);
                 wrap(line).scroll((hidden, 0)).render(rect, buf);
+                keep_inside(buf, rect);
             }
         }
         row += rows;
     }
     row
+}
+
+/// A wrapping `Paragraph` may leave a wide character in the last column of its area,
+/// where a terminal draws its second half over what is right of it (a border); there
+/// "…" stands for it.
+pub fn keep_inside(buf: &mut Buffer, area: Rect) {
+    use unicode_width::UnicodeWidthStr;
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let x = area.right() - 1;
+    for y in area.top()..area.bottom() {
+        let cell = &mut buf[(x, y)];
+        if cell.symbol().width() > 1 {
+            cell.set_symbol("…");
+        }
+    }
 }
 
 fn wrap<'a>(line: &Line<'a>) -> Paragraph<'a> {
@@ -159,6 +178,12 @@ mod tests {
                 .scroll((u16::try_from(skip).unwrap(), 0));
             prop_assert_eq!(rows, paragraph.line_count(width));
             paragraph.render(area, &mut theirs);
+            keep_inside(&mut theirs, area);
+            // Nothing wide in the last column: its second half would cover the border.
+            let last = area.right() - 1;
+            for y in area.top()..area.bottom() {
+                prop_assert!(unicode_width::UnicodeWidthStr::width(ours[(last, y)].symbol()) <= 1);
+            }
             prop_assert_eq!(ours, theirs);
         }
     }

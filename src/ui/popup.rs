@@ -192,15 +192,16 @@ pub(super) fn question(
     theme: &Theme,
 ) {
     frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .border_style(theme.error());
+    let inner = block.inner(rect);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(title)
-                .border_style(theme.error()),
-        ),
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
         rect,
     );
+    super::paint::keep_inside(frame.buffer_mut(), inner);
 }
 
 pub fn progress(frame: &mut Frame, area: Rect, run: &BulkRun, theme: &Theme) {

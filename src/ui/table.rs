@@ -194,5 +194,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
                 .wrap(ratatui::widgets::Wrap { trim: false }),
             rect,
         );
+        super::paint::keep_inside(frame.buffer_mut(), rect);
     }
 }
