@@ -382,7 +382,10 @@ async fn reads_are_retried_and_mutations_are_not() {
     let (url, count) = fake(|_| (502, "bad gateway")).await;
     let client = Client::new(quick(&url)).unwrap();
     let attempt = client
-        .attempts(BulkAction::Block, &[vec!["u1".to_string()]], |_| json!({}))
+        .attempts(BulkAction::Block, vec![vec!["u1".to_string()]], |_| {
+            json!({})
+        })
+        .await
         .unwrap();
     let e = client
         .set_status(attempt.into_iter().next().unwrap())

@@ -261,3 +261,73 @@ async fn a_user_read_back_that_does_not_exist_is_an_answer_not_a_failed_read() {
         server.stop().await;
     }
 }
+
+#[test]
+fn a_journal_write_that_blocks_does_not_hold_the_async_threads() {
+    // The journal is a pipe no one reads yet: opening it to append blocks. On a runtime
+    // of one thread, the bulk action must wait for it off that thread, so another task
+    // still runs meanwhile; only then is the pipe read.
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("audit.jsonl");
+    let path = std::ffi::CString::new(pipe.to_str().unwrap()).unwrap();
+    // SAFETY: a valid, NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    let (ran, meanwhile) = std::sync::mpsc::channel::<()>();
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || {
+            // Another task ran while the write waited: in time, or not at all.
+            let in_time = meanwhile
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .is_ok();
+            // Open to write too, so that a read waits for the writer rather than ending
+            // before it; read up to the attempt (a pipe cannot be synced: nothing is
+            // sent after it).
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(&pipe)
+                .unwrap();
+            let mut text = String::new();
+            for line in std::io::BufRead::lines(std::io::BufReader::new(file)) {
+                let line = line.unwrap();
+                text.push_str(&line);
+                if line.contains("\"event\":\"attempt\"") {
+                    break;
+                }
+            }
+            (in_time, text)
+        })
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let mut config =
+            userdeck::api::client::ClientConfig::new("http://127.0.0.1:1/graphql", Dialect::Crm);
+        config.retries = 0;
+        let client = userdeck::api::client::Client::new(config)
+            .unwrap()
+            .with_journal(Journal::new(&pipe, "test", "http://127.0.0.1:1/graphql"));
+        let bulk = tokio::spawn(async move {
+            let ids = vec!["usr_00000001".to_string()];
+            bulk::run(
+                &client,
+                BulkAction::Block,
+                &ids,
+                10,
+                &Batch::default(),
+                Stop::never(),
+                |_| {},
+            )
+            .await
+        });
+        tokio::task::yield_now().await;
+        ran.send(()).unwrap();
+        bulk.await.unwrap();
+    });
+    let (in_time, written) = reader.join().unwrap();
+    assert!(in_time, "the task ran while the journal was being written");
+    assert!(written.contains("\"event\":\"attempt\""), "{written}");
+}

@@ -69,6 +69,18 @@ impl Journal {
         action: &str,
         requests: impl IntoIterator<Item = (&'a [String], Option<Value>)>,
     ) -> std::io::Result<Vec<Entry>> {
+        let (lines, entries) = self.attempt_lines(action, requests);
+        lines.write()?;
+        Ok(entries)
+    }
+
+    /// The lines that record `action` about to be sent once for each of `requests`, to
+    /// be written (and synced) where blocking is no harm, and their entries.
+    pub fn attempt_lines<'a>(
+        &self,
+        action: &str,
+        requests: impl IntoIterator<Item = (&'a [String], Option<Value>)>,
+    ) -> (Lines, Vec<Entry>) {
         let mut text = String::new();
         let mut entries = Vec::new();
         for (ids, detail) in requests {
@@ -90,8 +102,11 @@ impl Journal {
             text.push('\n');
             entries.push(Entry(entry));
         }
-        self.append(&text, true)?;
-        Ok(entries)
+        let lines = Lines {
+            journal: self.clone(),
+            text,
+        };
+        (lines, entries)
     }
 
     /// Records how the attempt `entry` went, per id.
@@ -159,6 +174,20 @@ impl Journal {
             file.sync_data()?;
         }
         Ok(())
+    }
+}
+
+/// Attempt lines not written yet: written in one write and synced to disk.
+#[derive(Debug)]
+pub struct Lines {
+    journal: Journal,
+    text: String,
+}
+
+impl Lines {
+    /// Blocks on the disk: off the async threads.
+    pub fn write(self) -> std::io::Result<()> {
+        self.journal.append(&self.text, true)
     }
 }
 

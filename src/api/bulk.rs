@@ -212,7 +212,10 @@ pub async fn run(
                     let starting: Vec<Vec<String>> = std::iter::from_fn(|| queue.pop_front())
                         .take(room)
                         .collect();
-                    match client.attempts(action, &starting, |part| batch.detail(part)) {
+                    match client
+                        .attempts(action, starting, |part| batch.detail(part))
+                        .await
+                    {
                         Ok(attempts) => {
                             for attempt in attempts {
                                 let mut stop = stop.fork();
@@ -223,7 +226,7 @@ pub async fn run(
                             }
                         }
                         // Nothing is sent that the journal does not hold.
-                        Err(e) => {
+                        Err((e, starting)) => {
                             for part in starting {
                                 report.add_error(part, &e);
                             }

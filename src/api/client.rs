@@ -10,7 +10,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{Entry, Journal};
+use super::audit::{Entry, Journal, Lines};
 use super::error::ApiError;
 use super::model::{BulkAction, BulkReport, Capabilities, FailReason};
 use super::{crm, training};
@@ -296,42 +296,48 @@ impl Client {
         outcome: impl FnOnce(&Result<T, ApiError>) -> BulkReport,
     ) -> Result<T, ApiError> {
         let entry = match &self.journal {
-            Some(journal) => Some(journal.attempt(action, ids, detail).map_err(unwritable)?),
+            Some(journal) => {
+                let (lines, mut entries) = journal.attempt_lines(action, [(ids, detail)]);
+                written(lines).await.map_err(unwritable)?;
+                entries.pop()
+            }
             None => None,
         };
         self.answered(entry, ids, run, outcome).await
     }
 
     /// Journals the attempts of `action` on each of `chunks` (with its `detail`), synced
-    /// to disk together: requests about to leave side by side cost one sync. Each is
-    /// sent by [`Client::set_status`]; dropped unsent, its ids are journalled as never
-    /// sent.
-    pub fn attempts(
+    /// to disk together off the async threads: requests about to leave side by side cost
+    /// one sync, and the answers of those under way are not held by it. Each is sent by
+    /// [`Client::set_status`]; dropped unsent, its ids are journalled as never sent.
+    pub async fn attempts(
         &self,
         action: BulkAction,
-        chunks: &[Vec<String>],
+        chunks: Vec<Vec<String>>,
         detail: impl Fn(&[String]) -> serde_json::Value,
-    ) -> Result<Vec<Attempt>, ApiError> {
+    ) -> Result<Vec<Attempt>, (ApiError, Vec<Vec<String>>)> {
         let entries: Vec<Option<Entry>> = match &self.journal {
             None => chunks.iter().map(|_| None).collect(),
-            Some(journal) => journal
-                .attempts(
+            Some(journal) => {
+                let (lines, entries) = journal.attempt_lines(
                     action.verb(),
                     chunks.iter().map(|c| (c.as_slice(), Some(detail(c)))),
-                )
-                .map_err(unwritable)?
-                .into_iter()
-                .map(Some)
-                .collect(),
+                );
+                match written(lines).await {
+                    Ok(()) => entries.into_iter().map(Some).collect(),
+                    // Nothing is sent that the journal does not hold: the chunks go back.
+                    Err(e) => return Err((unwritable(e), chunks)),
+                }
+            }
         };
         Ok(chunks
-            .iter()
+            .into_iter()
             .zip(entries)
             .map(|(ids, entry)| Attempt {
                 journal: self.journal.clone(),
                 entry,
                 action,
-                ids: ids.clone(),
+                ids,
             })
             .collect())
     }
@@ -452,6 +458,13 @@ impl Client {
         )
         .await
     }
+}
+
+/// Writes and syncs journal lines off the async threads: the disk may take its time.
+async fn written(lines: Lines) -> std::io::Result<()> {
+    tokio::task::spawn_blocking(move || lines.write())
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
 }
 
 fn unwritable(e: std::io::Error) -> ApiError {
