@@ -13,7 +13,8 @@ use crate::api::client::Client;
 use crate::api::error::ApiError;
 use crate::api::local::LocalUsers;
 use crate::api::model::{ListQuery, User};
-use crate::api::ops::{self, MAX_PAGE, UserKey};
+use crate::api::ops::{self, MAX_PAGE};
+use crate::api::paging::{self, Walked};
 use crate::cli::Format;
 use crate::dialect::Dialect;
 use crate::format::list::ListWriter;
@@ -210,51 +211,42 @@ pub async fn run_remote(
         ExportRows::Ids(ids) => return sink.all(&selected(client, ids).await?, progress),
         ExportRows::Query(query) => query,
     };
-    let mut next = ListQuery {
+    let everything = ListQuery {
         offset: 0,
-        limit: MAX_PAGE,
         ..query.clone()
     };
     let mut written = 0;
-    loop {
-        let page = ops::crm_page(client, &next).await?;
-        sink.page(&page.rows)?;
-        written += page.rows.len() as u64;
-        next.offset += page.rows.len() as u64;
-        progress(ExportProgress {
-            written,
-            total: page.total,
-        });
-        if page.rows.is_empty() || next.offset >= page.total {
-            return sink.finish(written);
-        }
+    let walked = paging::walk(
+        &everything,
+        true,
+        |next| async move { ops::crm_page(client, &next).await },
+        |page| {
+            sink.page(&page.rows)?;
+            written += page.rows.len() as u64;
+            progress(ExportProgress {
+                written,
+                total: page.total,
+            });
+            Ok::<(), ExportError>(())
+        },
+    )
+    .await;
+    match walked {
+        Ok(_) => sink.finish(written),
+        Err(Walked::Read(e)) => Err(e.into()),
+        Err(Walked::Each(e)) => Err(e),
     }
 }
 
-/// Reads the selected users one by one, a few at a time; a user no longer there is left
-/// out.
+/// Reads the selected users' list rows one by one, a few at a time; a user no longer
+/// there is left out.
 async fn selected(client: &Client, ids: &[String]) -> Result<Vec<User>, ApiError> {
-    let read = futures_util::stream::iter(ids.to_vec())
-        .map(|id| read_user(client, UserKey::Id(id)))
+    let read: Vec<Result<Option<User>, ApiError>> = futures_util::stream::iter(ids.to_vec())
+        .map(|id| async move { ops::crm_row(client, &id).await })
         .buffered(8)
-        .collect::<Vec<_>>()
+        .collect()
         .await;
-    let mut users = Vec::with_capacity(ids.len());
-    for result in read {
-        match result {
-            Ok(detail) => users.push(detail.user),
-            Err(e) if e.code() == Some(crate::api::error::RESOURCE_NOT_FOUND) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(users)
-}
-
-async fn read_user(
-    client: &Client,
-    key: UserKey,
-) -> Result<crate::api::model::UserDetail, ApiError> {
-    ops::detail(client, &key).await
+    read.into_iter().filter_map(Result::transpose).collect()
 }
 
 #[cfg(test)]

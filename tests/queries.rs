@@ -26,6 +26,11 @@ fn documents() -> Vec<(&'static str, &'static str, String)> {
         ),
         (
             "crm",
+            "UserListRow",
+            crm::UserListRow::build(crm::UserVariables { id: id.clone() }).query,
+        ),
+        (
+            "crm",
             "BlockUsers",
             crm::BlockUsers::build(crm::IdsVariables { ids: vec![] }).query,
         ),

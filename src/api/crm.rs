@@ -106,6 +106,15 @@ pub struct UserState {
     pub user: Option<UserStateRow>,
 }
 
+/// One user as the list shows it: what an export of a selection reads per user (its
+/// sessions and overlapping users are not wanted there).
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "Query", variables = "UserVariables")]
+pub struct UserListRow {
+    #[arguments(id: $id)]
+    pub user: Option<UserRow>,
+}
+
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "UserBoModel")]
 pub struct UserStateRow {

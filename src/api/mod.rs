@@ -12,6 +12,7 @@ pub mod journal;
 pub mod local;
 pub mod model;
 pub mod ops;
+pub mod paging;
 pub mod settle;
 pub mod training;
 pub mod undo;

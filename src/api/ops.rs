@@ -81,6 +81,20 @@ pub async fn crm_page(client: &Client, q: &ListQuery) -> Result<Page, ApiError> 
     })
 }
 
+/// crm: one user as the list shows it (None: no such user).
+pub async fn crm_row(client: &Client, id: &str) -> Result<Option<User>, ApiError> {
+    let read = client
+        .query(crm::UserListRow::build(crm::UserVariables {
+            id: cynic::Id::new(id),
+        }))
+        .await;
+    match read {
+        Ok(answer) => Ok(answer.user.map(User::from)),
+        Err(e) if e.is_code(super::error::RESOURCE_NOT_FOUND) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// training: every user, with the fields the table shows.
 pub async fn training_all(client: &Client) -> Result<Vec<User>, ApiError> {
     let answer = client

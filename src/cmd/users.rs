@@ -9,7 +9,8 @@ use crate::api::bulk::{self, Progress, Stop};
 use crate::api::client::Client;
 use crate::api::local::LocalUsers;
 use crate::api::model::{BulkAction, BulkReport, FailReason, ListQuery, SortField, Status};
-use crate::api::ops::{self, MAX_PAGE, UserKey};
+use crate::api::ops::{self, UserKey};
+use crate::api::paging::{self, Walked};
 use crate::api::undo;
 use crate::cli::{BulkArgs, Format, ListArgs, ShowArgs, UsersCommand};
 use crate::config::Resolved;
@@ -103,30 +104,31 @@ async fn list(
         },
         Dialect::Crm => None,
     };
-    let mut start = query.clone();
-    if args.all {
-        start.limit = MAX_PAGE;
-    }
-    let mut next = start;
-    let total = loop {
-        let page = match &local {
-            Some(users) => users.page(&next),
-            None => match ops::crm_page(client, &next).await {
-                Ok(page) => page,
-                // What was written stays a whole document, saying where it stopped.
-                Err(e) => {
-                    return Err(match writer.fail(&e) {
-                        Ok(()) => Failure::from(e),
-                        Err(io) => Failure::from(io),
-                    });
+    let walked = paging::walk(
+        &query,
+        args.all,
+        |next| {
+            let local = &local;
+            async move {
+                match local {
+                    Some(users) => Ok(users.page(&next)),
+                    None => ops::crm_page(client, &next).await,
                 }
-            },
-        };
-        writer.page(&page.rows)?;
-        next.offset += page.rows.len() as u64;
-        if !args.all || page.rows.is_empty() || next.offset >= page.total {
-            break page.total;
+            }
+        },
+        |page| writer.page(&page.rows),
+    )
+    .await;
+    let total = match walked {
+        Ok(total) => total,
+        // What was written stays a whole document, saying where it stopped.
+        Err(Walked::Read(e)) => {
+            return Err(match writer.fail(&e) {
+                Ok(()) => Failure::from(e),
+                Err(io) => Failure::from(io),
+            });
         }
+        Err(Walked::Each(io)) => return Err(io.into()),
     };
     writer.finish(total)?;
     if args.format == Format::Table && !args.all {
