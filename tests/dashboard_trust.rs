@@ -11,20 +11,14 @@ use ratatui::layout::Rect;
 use userdeck::api::error::ApiError;
 use userdeck::api::model::{Capabilities, ListQuery, Page, Session, SessionInfo, User, UserDetail};
 use userdeck::api::worker::{Request, Response};
-use userdeck::app::{Action, App, AppConfig, Effect, Event, Keymap};
+use userdeck::app::{Action, App, AppConfig, Effect, Event};
 use userdeck::dialect::Dialect;
 
 fn config(dialect: Dialect) -> AppConfig {
     AppConfig {
-        capabilities: Capabilities::of(dialect),
-        profile: "trust".into(),
-        read_only: false,
         page_size: 10,
-        keymap: Keymap::default(),
-        warnings: Vec::new(),
         color: false,
-        profiles: Vec::new(),
-        journal: None,
+        ..AppConfig::new(Capabilities::of(dialect), "trust")
     }
 }
 

@@ -1,6 +1,8 @@
 //! Snapshots of the main screens, drawn on ratatui's TestBackend at 80×24 and 200×50 in
 //! both dialects, one with hostile strings in the data.
 
+mod fixtures;
+
 use std::time::Duration;
 
 use ratatui::Terminal;
@@ -9,7 +11,7 @@ use userdeck::api::model::{
     Capabilities, Field, Group, Overlap, Page, Session, SessionInfo, Status, User, UserDetail,
 };
 use userdeck::api::worker::{Request, Response};
-use userdeck::app::{Action, App, AppConfig, Effect, Event, Keymap};
+use userdeck::app::{Action, App, AppConfig, Effect, Event};
 use userdeck::dialect::Dialect;
 
 fn crm_user(n: u64) -> User {
@@ -76,31 +78,10 @@ fn hostile_users() -> Vec<User> {
 /// An app of `dialect` showing `rows` as the first page of `total`.
 fn app(dialect: Dialect, rows: Vec<User>, total: u64) -> App {
     let config = AppConfig {
-        capabilities: Capabilities::of(dialect),
-        profile: "prod-eu".into(),
         read_only: dialect == Dialect::Crm,
-        page_size: 50,
-        keymap: Keymap::default(),
-        warnings: Vec::new(),
-        color: true,
-        profiles: Vec::new(),
-        journal: None,
+        ..AppConfig::new(Capabilities::of(dialect), "prod-eu")
     };
-    let (mut app, effects) = App::new(config);
-    let Some(Effect::Send(Request::List { id, query })) = effects.into_iter().next() else {
-        panic!("the first request is a list");
-    };
-    app.update(Event::Worker(Response::Page {
-        id,
-        query,
-        result: Ok(Page {
-            rows,
-            total,
-            offset: 0,
-        }),
-        elapsed: Duration::from_millis(12),
-    }));
-    app
+    fixtures::app_with(config, rows, total)
 }
 
 fn crm_detail() -> UserDetail {
@@ -172,19 +153,6 @@ fn training_detail() -> UserDetail {
     }
 }
 
-fn open_detail(app: &mut App, detail: UserDetail) {
-    let effects = app.act(Action::Open);
-    let Some(Effect::Send(Request::Detail { id, key })) = effects.into_iter().next() else {
-        panic!("opening asks for the detail");
-    };
-    app.update(Event::Worker(Response::Detail {
-        id,
-        key,
-        result: Ok(Box::new(detail)),
-        elapsed: Duration::from_millis(7),
-    }));
-}
-
 fn render(app: &mut App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let area = ratatui::layout::Rect::new(0, 0, width, height);
@@ -207,7 +175,7 @@ fn crm_table() {
 #[test]
 fn crm_detail_with_sessions_and_overlaps() {
     let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
-    open_detail(&mut app, crm_detail());
+    fixtures::open_detail(&mut app, crm_detail());
     app.act(Action::ToggleFocus);
     app.act(Action::MoveDown);
     insta::assert_snapshot!("crm_detail_80x24", render(&mut app, 80, 24));
@@ -218,7 +186,7 @@ fn crm_detail_with_sessions_and_overlaps() {
 fn training_table_and_detail() {
     let mut app = app(Dialect::Training, (0..40).map(training_user).collect(), 40);
     insta::assert_snapshot!("training_table_80x24", render(&mut app, 80, 24));
-    open_detail(&mut app, training_detail());
+    fixtures::open_detail(&mut app, training_detail());
     insta::assert_snapshot!("training_detail_200x50", render(&mut app, 200, 50));
 }
 
@@ -449,7 +417,7 @@ fn answer(
 #[test]
 fn a_frame_drawn_with_what_was_kept_is_the_frame_drawn_afresh() {
     let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
-    open_detail(&mut app, crm_detail());
+    fixtures::open_detail(&mut app, crm_detail());
     let mut screen = userdeck::ui::Screen::default();
     let mut check = |app: &mut App, width: u16, step: &str| {
         let area = ratatui::layout::Rect::new(0, 0, width, 40);
@@ -517,7 +485,7 @@ fn the_pane_keeps_its_focused_row_in_view_highlighted_across_the_pane() {
         })
         .collect();
     let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
-    open_detail(&mut app, detail);
+    fixtures::open_detail(&mut app, detail);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut draw = |app: &mut App| {
         app.update(userdeck::ui::resize(

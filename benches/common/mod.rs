@@ -3,16 +3,16 @@
 
 #![allow(dead_code)] // each benchmark uses part of it
 
-use std::time::Duration;
+#[path = "../../tests/fixtures/mod.rs"]
+mod fixtures;
 
 use userdeck::api::client::{Client, ClientConfig};
 use userdeck::api::model::{
-    Capabilities, Field, ListQuery, Overlap, Page, Session, SessionInfo, SortField, Status, User,
+    Capabilities, Field, ListQuery, Overlap, Session, SessionInfo, SortField, Status, User,
     UserDetail,
 };
 use userdeck::api::ops;
-use userdeck::api::worker::{Request, Response};
-use userdeck::app::{Action, App, AppConfig, Effect, Event, Keymap};
+use userdeck::app::{App, AppConfig, Event};
 use userdeck::dialect::Dialect;
 use userdeck::server::{self, ServerOptions};
 
@@ -75,40 +75,11 @@ pub fn detail() -> UserDetail {
 /// the table (200 columns wide, 46 rows of users).
 pub fn app(rows: u64) -> App {
     let config = AppConfig {
-        capabilities: Capabilities::of(Dialect::Crm),
-        profile: "bench".into(),
-        read_only: false,
         page_size: rows,
-        keymap: Keymap::default(),
-        warnings: Vec::new(),
-        color: true,
-        profiles: Vec::new(),
-        journal: None,
+        ..AppConfig::new(Capabilities::of(Dialect::Crm), "bench")
     };
-    let (mut app, effects) = App::new(config);
-    let Some(Effect::Send(Request::List { id, query })) = effects.into_iter().next() else {
-        panic!("a list request first");
-    };
-    app.update(Event::Worker(Response::Page {
-        id,
-        query,
-        result: Ok(Page {
-            rows: (0..rows).map(user).collect(),
-            total: rows,
-            offset: 0,
-        }),
-        elapsed: Duration::from_millis(5),
-    }));
-    let Some(Effect::Send(Request::Detail { id, key })) = app.act(Action::Open).into_iter().next()
-    else {
-        panic!("a detail request");
-    };
-    app.update(Event::Worker(Response::Detail {
-        id,
-        key,
-        result: Ok(Box::new(detail())),
-        elapsed: Duration::from_millis(5),
-    }));
+    let mut app = fixtures::app_with(config, (0..rows).map(user).collect(), rows);
+    fixtures::open_detail(&mut app, detail());
     app.update(Event::Resize {
         table_rows: 46,
         side_by_side: true,

@@ -114,6 +114,24 @@ pub struct AppConfig {
     pub journal: Option<std::path::PathBuf>,
 }
 
+impl AppConfig {
+    /// A profile of `capabilities` named `profile` with every other setting its default:
+    /// writable, pages of 50, the default keys, colours, no other profiles, no journal.
+    pub fn new(capabilities: Capabilities, profile: &str) -> AppConfig {
+        AppConfig {
+            capabilities,
+            profile: profile.into(),
+            read_only: false,
+            page_size: 50,
+            keymap: Keymap::default(),
+            warnings: Vec::new(),
+            color: true,
+            profiles: Vec::new(),
+            journal: None,
+        }
+    }
+}
+
 /// Hands out request ids: every request has its own, so an answer names what it answers.
 #[derive(Debug, Default)]
 pub struct Tickets {

@@ -80,8 +80,6 @@ fn session(
     let (keymap, mut warnings) = Keymap::new(&resolved.settings.keys);
     warnings.extend(resolved.warnings.iter().cloned());
     let config = AppConfig {
-        capabilities: Capabilities::of(resolved.profile.dialect),
-        profile: resolved.name.clone(),
         read_only: resolved.profile.read_only,
         page_size: resolved.profile.page_size,
         keymap,
@@ -89,6 +87,7 @@ fn session(
         color: color(),
         profiles: resolved.settings.profiles.keys().cloned().collect(),
         journal: Some(crate::config::audit_file()),
+        ..AppConfig::new(Capabilities::of(resolved.profile.dialect), &resolved.name)
     };
     Ok((config, client, resolved.profile.chunk_size))
 }
@@ -150,15 +149,9 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
     client_config.token = Some(Token::new(token));
     let client = Client::new(client_config)?;
     let config = AppConfig {
-        capabilities: Capabilities::of(dialect),
-        profile: "demo".into(),
         read_only: global.read_only,
-        page_size: 50,
-        keymap: Keymap::default(),
-        warnings: Vec::new(),
         color: color(),
-        profiles: Vec::new(),
-        journal: None,
+        ..AppConfig::new(Capabilities::of(dialect), "demo")
     };
     let result = run(config, client, crate::api::bulk::DEFAULT_CHUNK, None, None).await;
     let _ = server.shutdown().await;

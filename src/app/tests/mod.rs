@@ -24,15 +24,10 @@ use crate::dialect::Dialect;
 
 pub(super) fn config(dialect: Dialect, read_only: bool) -> AppConfig {
     AppConfig {
-        capabilities: Capabilities::of(dialect),
-        profile: "test".into(),
         read_only,
         page_size: 10,
-        keymap: Keymap::default(),
-        warnings: Vec::new(),
         color: false,
-        profiles: Vec::new(),
-        journal: None,
+        ..AppConfig::new(Capabilities::of(dialect), "test")
     }
 }
 
