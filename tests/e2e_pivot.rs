@@ -9,19 +9,6 @@ use pty::{Dashboard, ONE_AT_A_TIME, users};
 use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
 
-/// What the program last copied with OSC 52 after byte `from` of its output.
-fn copied_after(ui: &Dashboard, from: usize) -> String {
-    use base64::Engine;
-    let raw = ui.screen.raw.lock().unwrap();
-    let text = String::from_utf8_lossy(&raw[from..]).into_owned();
-    let start = text.rfind("\x1b]52;c;").expect("an OSC 52 sequence") + 7;
-    let end = start + text[start..].find('\x07').expect("its end");
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(&text[start..end])
-        .unwrap();
-    String::from_utf8(bytes).unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_shared_address_lists_the_other_account_and_blocks_it() {
     let _serial = ONE_AT_A_TIME.lock().await;
@@ -88,7 +75,7 @@ async fn a_shared_address_lists_the_other_account_and_blocks_it() {
         .iter()
         .map(|o| o["id"].as_str().unwrap().to_string())
         .collect();
-    let copied = copied_after(&ui, from);
+    let copied = ui.copied_after(from);
     assert!(overlap_ids.contains(&copied), "{copied} of {overlap_ids:?}");
     // Then the sessions; down to the address.
     ui.keys("\t");

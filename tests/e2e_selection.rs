@@ -5,23 +5,10 @@
 mod common;
 mod pty;
 
-use base64::Engine;
 use common::TestServer;
 use pty::{Dashboard, ONE_AT_A_TIME};
 use serde_json::json;
 use userdeck::dialect::Dialect;
-
-/// What the program last copied with OSC 52 after byte `from` of its output.
-fn copied(ui: &Dashboard, from: usize) -> String {
-    let raw = ui.screen.raw.lock().unwrap();
-    let text = String::from_utf8_lossy(&raw[from..]).into_owned();
-    let start = text.rfind("\x1b]52;c;").expect("an OSC 52 sequence") + 7;
-    let end = start + text[start..].find('\x07').expect("its end");
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(&text[start..end])
-        .unwrap();
-    String::from_utf8(bytes).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_selection_across_pages_is_previewed_copied_and_exported() {
@@ -48,7 +35,7 @@ async fn a_selection_across_pages_is_previewed_copied_and_exported() {
     let from = ui.written();
     ui.keys("Y");
     ui.wait_text("copied 3 selected ids (OSC 52)");
-    let mut lines: Vec<String> = copied(&ui, from).lines().map(str::to_string).collect();
+    let mut lines: Vec<String> = ui.copied_after(from).lines().map(str::to_string).collect();
     lines.sort();
     let mut expected = chosen.to_vec();
     expected.sort();

@@ -136,6 +136,16 @@ async fn undo_leaves_pending_alone_and_refuses_changed_undone_and_other_servers_
     server.stop().await;
 }
 
+/// How many training users are archived on the server.
+async fn archived_count(server: &TestServer) -> usize {
+    server.data("{ users { archivedAt } }", json!({})).await["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| !u["archivedAt"].is_null())
+        .count()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn u_takes_a_training_archive_back() {
     let _serial = ONE_AT_A_TIME.lock().await;
@@ -153,22 +163,12 @@ async fn u_takes_a_training_archive_back() {
     ui.wait_text("archive 2 users: 2 active → archived");
     ui.keys("y");
     ui.wait_text("archive: 2 succeeded");
-    let archived = server.data("{ users { id archivedAt } }", json!({})).await["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|u| !u["archivedAt"].is_null())
-        .count();
+    let archived = archived_count(&server).await;
     ui.keys("u");
     ui.wait_text("undo archive of 2 users: 2 archived → not archived");
     ui.keys("y");
     ui.wait_text("unarchive: 2 succeeded");
-    let after = server.data("{ users { id archivedAt } }", json!({})).await["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|u| !u["archivedAt"].is_null())
-        .count();
+    let after = archived_count(&server).await;
     assert_eq!(after, archived - 2, "the two are not archived any more");
     ui.keys("q");
     assert!(ui.exit().0.success());

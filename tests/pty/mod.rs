@@ -240,6 +240,19 @@ impl Dashboard {
         })
     }
 
+    /// What the program last copied with OSC 52 after byte `from` of its output.
+    pub fn copied_after(&self, from: usize) -> String {
+        use base64::Engine;
+        let raw = self.screen.raw.lock().unwrap();
+        let text = String::from_utf8_lossy(&raw[from..]).into_owned();
+        let start = text.rfind("\x1b]52;c;").expect("an OSC 52 sequence") + 7;
+        let end = start + text[start..].find('\x07').expect("its end");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&text[start..end])
+            .unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
     /// How many bytes the program has written so far.
     pub fn written(&self) -> usize {
         self.screen.raw.lock().unwrap().len()
