@@ -8,7 +8,7 @@
 //! journalled with its outcome; the loop never waits past the stop's grace.
 
 use std::io::{self, BufWriter, Stdout, Write};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -306,13 +306,15 @@ pub async fn run(
                 }
             }
         };
+        // The loop reads the clock, the app reckons with the time it is told.
+        let now = Instant::now();
         for event in event.into_iter().chain(held.take()) {
-            pending.extend(app.update(event));
+            pending.extend(app.update_at(event, now));
             dirty = true;
         }
         // Drain what else is waiting, then draw once.
         while let Ok(response) = worker.responses.try_recv() {
-            pending.extend(app.update(Event::Worker(response)));
+            pending.extend(app.update_at(Event::Worker(response), Instant::now()));
         }
     }
 }

@@ -33,7 +33,7 @@ impl App {
             } => {
                 let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
                 if let Some(pane) = self.detail.as_mut()
-                    && pane.answer(id, &key, result)
+                    && pane.answer(id, &key, result, self.now)
                 {
                     self.latency = Some(elapsed);
                     self.detail_arrived(id);
@@ -96,11 +96,11 @@ impl App {
         ahead: bool,
     ) -> Vec<Effect> {
         let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
-        let tickets = &mut self.tickets;
+        let (tickets, now) = (&mut self.tickets, self.now);
         let answered = if ahead {
-            self.table.answer_ahead(id, query, result, tickets)
+            self.table.answer_ahead(id, query, result, tickets, now)
         } else {
-            self.table.answer(id, query, result, tickets)
+            self.table.answer(id, query, result, tickets, now)
         };
         match answered {
             table::Answered::Dropped => Vec::new(),

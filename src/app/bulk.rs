@@ -180,7 +180,7 @@ impl super::App {
             ));
             return Vec::new();
         }
-        let now = Instant::now();
+        let now = self.now;
         // Without a selection, the focused pane acts on the user it shows (one followed
         // from the table's row, maybe), and says so.
         if self.selected.is_empty() && self.pivot.is_none() && self.detail_focused() {

@@ -152,6 +152,7 @@ impl DetailPane {
         id: RequestId,
         key: &UserKey,
         result: Result<Box<UserDetail>, String>,
+        now: Instant,
     ) -> bool {
         let waited =
             matches!(self.load, DetailLoad::Loading(asked) if asked == id) && *key == self.key;
@@ -163,7 +164,7 @@ impl DetailPane {
             self.load = match result {
                 Ok(detail) => {
                     self.key = UserKey::Id(detail.user.id.clone());
-                    self.loaded_at = Some(Instant::now());
+                    self.loaded_at = Some(now);
                     DetailLoad::Loaded(detail)
                 }
                 Err(error) => DetailLoad::Failed(error),

@@ -15,7 +15,6 @@ use super::table::{CursorAt, Refusal};
 use super::{Action, App, Effect, Focus, Mode, sends};
 use crate::api::ops::UserKey;
 use crate::api::worker::Request;
-use std::time::Instant;
 
 /// How far PgDn and PgUp move in the detail pane: its focused list's cursor, or its lines.
 const PANE_PAGE: i64 = 10;
@@ -307,7 +306,7 @@ impl App {
         let Some(user) = self.table.current() else {
             return Vec::new();
         };
-        let seen = self.table.shown().map_or_else(Instant::now, |s| s.at);
+        let seen = self.table.shown().map_or(self.now, |s| s.at);
         let (id, chosen) = (user.id.clone(), Selected::of(user, seen));
         if self.selected.remove(&id).is_none() {
             self.selected.insert(id, chosen);
@@ -318,7 +317,7 @@ impl App {
     /// Selects every row shown, or unselects them when all are selected.
     pub(super) fn select_page(&mut self) {
         let rows = self.table.rows();
-        let seen = self.table.shown().map_or_else(Instant::now, |s| s.at);
+        let seen = self.table.shown().map_or(self.now, |s| s.at);
         let all = !rows.is_empty() && rows.iter().all(|u| self.selected.contains_key(&u.id));
         for user in rows {
             if all {

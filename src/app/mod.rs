@@ -27,7 +27,7 @@ mod table;
 mod undo;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tui_input::Input;
 
@@ -174,6 +174,8 @@ pub struct App {
     /// The pivot an account was opened from, and the depth of the pane's way back at
     /// that account: Backspace there comes back to the pivot.
     left_pivot: Option<(Pivot, usize)>,
+    /// The time of the newest event (see [`App::update_at`]).
+    now: Instant,
     /// The undo being planned.
     undoing: Option<RequestId>,
     /// What failed in the last bulk action, for `R`.
@@ -221,6 +223,7 @@ impl App {
             journal: None,
             pivot: None,
             left_pivot: None,
+            now: Instant::now(),
             undoing: None,
             failed: None,
             help: None,
@@ -362,7 +365,15 @@ impl App {
     }
 
     /// Handles one event.
+    /// [`App::update_at`] now: for callers to whom the time does not matter.
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        self.update_at(event, Instant::now())
+    }
+
+    /// Changes state by `event`, which happened at `now`: the time the app reckons with
+    /// (how old a status seen is, when a page or a user was read) comes from here alone.
+    pub fn update_at(&mut self, event: Event, now: Instant) -> Vec<Effect> {
+        self.now = self.now.max(now);
         match event {
             Event::Key(key) => self.key(key),
             Event::Paste(text) => self.paste(&text),

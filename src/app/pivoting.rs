@@ -1,8 +1,6 @@
 //! The pivot's keys: opening it on the focused session's address, moving and selecting
 //! in it, opening an account from it, and going back to where it started.
 
-use std::time::Instant;
-
 use super::detail::PaneList;
 use super::pivot::Pivot;
 use super::selection::Selected;
@@ -24,7 +22,7 @@ impl App {
             .and_then(|s| s.all.get(pane.session_cursor()));
         match session.and_then(|s| s.ip_address.as_deref()) {
             Some(address) => {
-                let seen = pane.loaded_at().unwrap_or_else(Instant::now);
+                let seen = pane.loaded_at().unwrap_or(self.now);
                 self.pivot = Some(Pivot::new(detail, address, seen));
             }
             None => self

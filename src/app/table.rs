@@ -227,6 +227,7 @@ impl TableView {
         query: ListQuery,
         result: Result<Page, String>,
         tickets: &mut Tickets,
+        now: Instant,
     ) -> Answered {
         if !self.under_way(id) {
             return Answered::Dropped;
@@ -248,7 +249,7 @@ impl TableView {
                 self.show(Shown {
                     query,
                     page,
-                    at: Instant::now(),
+                    at: now,
                 });
                 Answered::Shown(self.fetch_ahead(tickets))
             }
@@ -284,9 +285,10 @@ impl TableView {
         query: ListQuery,
         result: Result<Page, String>,
         tickets: &mut Tickets,
+        now: Instant,
     ) -> Answered {
         if self.under_way(id) {
-            return self.answer(id, query, result, tickets);
+            return self.answer(id, query, result, tickets, now);
         }
         if let Ahead::Asked(asked, ref wanted) = self.ahead
             && asked == id
@@ -297,7 +299,7 @@ impl TableView {
                 Ok(page) => Ahead::Ready(Shown {
                     query,
                     page,
-                    at: Instant::now(),
+                    at: now,
                 }),
                 Err(_) => Ahead::None,
             };

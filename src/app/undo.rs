@@ -101,12 +101,16 @@ impl App {
                     name: last.map_or_else(|| id.clone(), |s| s.name.clone()),
                     // As last seen, if it was: it failed, so it did not change.
                     status: last.map(|s| s.status.clone()),
-                    seen: last.map_or_else(std::time::Instant::now, |s| s.seen),
+                    seen: last.map_or(self.now, |s| s.seen),
                 }
             })
             .collect();
-        let now = std::time::Instant::now();
-        self.dialog = Some(Dialog::Confirm(Confirm::new(failed.action, chosen, 0, now)));
+        self.dialog = Some(Dialog::Confirm(Confirm::new(
+            failed.action,
+            chosen,
+            0,
+            self.now,
+        )));
         Vec::new()
     }
 }

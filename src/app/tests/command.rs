@@ -352,3 +352,48 @@ fn b_in_the_focused_pane_acts_on_the_user_it_shows_and_says_so() {
     assert_eq!(confirm.ids(), ["u0"]);
     assert!(!confirm.of_pane());
 }
+
+#[test]
+fn how_old_a_seen_status_is_counts_from_the_times_the_app_is_told() {
+    use std::time::Instant;
+    let t0 = Instant::now();
+    let answer_at = |app: &mut App, request: &Request, at: Instant| {
+        let (Request::List { id, query } | Request::Reload { id, query }) = request.clone() else {
+            panic!("{request:?}");
+        };
+        let page = page_for(&query, 30);
+        app.update_at(
+            Event::Worker(Response::Page {
+                id,
+                query,
+                result: Ok(page),
+                elapsed: Duration::ZERO,
+            }),
+            at,
+        )
+    };
+    let (mut app, effects) = App::new(config(Dialect::Crm, false));
+    answer_at(&mut app, &sent(&effects)[0], t0);
+    app.update_at(key(' '), t0);
+    app.update_at(key(' '), t0);
+    // Ten minutes later: both were seen that long ago.
+    let later = t0 + Duration::from_secs(10 * 60);
+    app.update_at(key('b'), later);
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation");
+    };
+    assert_eq!(confirm.stale(), Some("2 not seen for 10 min"));
+    app.update_at(key('n'), later);
+    // A reload answered then shows them again: seen now.
+    let effects = app.update_at(key('r'), later);
+    let reload = sent(&effects)
+        .into_iter()
+        .find(|r| matches!(r, Request::Reload { .. }))
+        .expect("a reload");
+    answer_at(&mut app, &reload, later);
+    app.update_at(key('b'), later + Duration::from_secs(5));
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation");
+    };
+    assert_eq!(confirm.stale(), None, "seen again at the reload");
+}
