@@ -162,3 +162,18 @@ pub enum Action {
     /// Leave (during a bulk action: asks first; asked again, at once).
     Quit,
 }
+
+impl Action {
+    /// How far a move takes the cursor of a list (the table's rows, the pane's lists, the
+    /// accounts on an address, the journal): None for an action that is no move.
+    pub fn step(self) -> Option<i64> {
+        match self {
+            Action::MoveDown => Some(1),
+            Action::MoveUp => Some(-1),
+            // As far as a list goes, without overflowing when added to a cursor.
+            Action::First => Some(i64::MIN / 2),
+            Action::Last => Some(i64::MAX / 2),
+            _ => None,
+        }
+    }
+}

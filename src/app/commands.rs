@@ -215,18 +215,16 @@ impl App {
         }
     }
 
-    /// The journal's keys.
-    pub(super) fn journal_act(&mut self, action: Action) -> Vec<Effect> {
-        if let Some(view) = self.journal.as_mut() {
-            match action {
-                Action::MoveDown => view.move_by(1),
-                Action::MoveUp => view.move_by(-1),
-                Action::First => view.move_by(i64::MIN / 2),
-                Action::Last => view.move_by(i64::MAX / 2),
-                _ => self.journal = None,
-            }
+    /// What the journal does with `action`; None when it leaves it to the table's keys
+    /// (undo, help, quit: they know the journal is open).
+    pub(super) fn journal_act(&mut self, action: Action) -> Option<Vec<Effect>> {
+        let view = self.journal.as_mut()?;
+        match (action.step(), action) {
+            (Some(step), _) => view.move_by(step),
+            (None, Action::Cancel) => self.journal = None,
+            _ => return None,
         }
-        Vec::new()
+        Some(Vec::new())
     }
 
     /// `Y`: what is copied, and how the notice names it — in the pane, the focused

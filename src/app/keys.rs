@@ -179,8 +179,7 @@ impl App {
             let lines = match action {
                 Action::NextPage => PANE_PAGE,
                 Action::PrevPage => -PANE_PAGE,
-                Action::First => i64::MIN / 2,
-                _ => i64::MAX / 2,
+                other => other.step().unwrap_or(0),
             };
             pane.move_by(lines);
             return Vec::new();

@@ -425,29 +425,15 @@ impl App {
 
     /// Carries out an action (bound to a key of the mode in force).
     pub fn act(&mut self, action: Action) -> Vec<Effect> {
-        if self.mode() == Mode::Pivot
-            && matches!(
-                action,
-                Action::MoveDown
-                    | Action::MoveUp
-                    | Action::First
-                    | Action::Last
-                    | Action::Open
-                    | Action::Back
-                    | Action::Cancel
-                    | Action::ToggleSelect
-                    | Action::Copy
-            )
-        {
-            return self.pivot_act(action);
-        }
-        if self.mode() == Mode::Journal
-            && matches!(
-                action,
-                Action::MoveDown | Action::MoveUp | Action::First | Action::Last | Action::Cancel
-            )
-        {
-            return self.journal_act(action);
+        // A list over the table takes the actions its mode binds that it knows; the rest
+        // are the table's, which know what is open.
+        let taken = match self.mode() {
+            Mode::Pivot => self.pivot_act(action),
+            Mode::Journal => self.journal_act(action),
+            _ => None,
+        };
+        if let Some(effects) = taken {
+            return effects;
         }
         match action {
             Action::Quit => self.quit(),

@@ -39,16 +39,15 @@ impl App {
             .is_some_and(|pane| pane.list() == Some(PaneList::Sessions))
     }
 
-    /// The pivot's keys.
-    pub(super) fn pivot_act(&mut self, action: Action) -> Vec<Effect> {
-        let Some(pivot) = self.pivot.as_mut() else {
-            return Vec::new();
-        };
+    /// What the pivot does with `action`; None when the pivot leaves it to the table's
+    /// keys (a bulk action, help, quit: they know the pivot is open).
+    pub(super) fn pivot_act(&mut self, action: Action) -> Option<Vec<Effect>> {
+        let pivot = self.pivot.as_mut()?;
+        if let Some(step) = action.step() {
+            pivot.move_by(step);
+            return Some(Vec::new());
+        }
         match action {
-            Action::MoveDown => pivot.move_by(1),
-            Action::MoveUp => pivot.move_by(-1),
-            Action::First => pivot.move_by(i64::MIN / 2),
-            Action::Last => pivot.move_by(i64::MAX / 2),
             Action::ToggleSelect => {
                 if let Some(user) = pivot.current().cloned() {
                     if self.selected.remove(&user.id).is_none() {
@@ -64,23 +63,20 @@ impl App {
                     "copied the address {} (OSC 52)",
                     sanitize(&address)
                 ));
-                return vec![Effect::Copy(address)];
+                return Some(vec![Effect::Copy(address)]);
             }
             Action::Open => {
                 // The account opens in the pane; Backspace there comes back to the pivot.
-                let Some(id) = pivot.current().map(|u| u.id.clone()) else {
-                    return Vec::new();
-                };
-                let Some(pane) = self.detail.as_mut() else {
-                    return Vec::new();
-                };
+                let id = pivot.current().map(|u| u.id.clone())?;
+                let pane = self.detail.as_mut()?;
                 let request = pane.go_to(id, &mut self.tickets);
                 let depth = pane.history().len();
                 self.left_pivot = self.pivot.take().map(|pivot| (pivot, depth));
-                return vec![Effect::Send(request)];
+                return Some(vec![Effect::Send(request)]);
             }
-            _ => self.pivot = None,
+            Action::Back | Action::Cancel => self.pivot = None,
+            _ => return None,
         }
-        Vec::new()
+        Some(Vec::new())
     }
 }
