@@ -11,6 +11,8 @@ use axum::Json;
 use axum::routing::post;
 use pty::{Dashboard, ONE_AT_A_TIME};
 use serde_json::{Value, json};
+use userdeck::api::model::{Status, User};
+use userdeck::api::{crm, training};
 use userdeck::dialect::Dialect;
 
 const SESSION: &str = r#"{"id":"s1","sessionId":"abc","deviceName":"Pixel","deviceType":"phone",
@@ -154,4 +156,35 @@ async fn a_status_the_contract_lacks_reads_the_same_everywhere() {
     }
     ui.keys("q");
     ui.exit();
+}
+
+#[test]
+fn unknown_enum_values_and_fields_decode() {
+    let page: crm::UsersPage = serde_json::from_value(json!({
+        "data": [{
+            "id": "u1", "username": "ann", "email": "a@b.c",
+            "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-02T00:00:00.000Z",
+            "phoneNumber": null, "isEmailVerified": true, "status": "SUSPENDED",
+            "someFieldAddedLater": { "x": 1 }
+        }],
+        "count": 1, "limit": 10, "offset": 0, "cursor": "ignored"
+    }))
+    .unwrap();
+    let user = User::from(page.data[0].clone());
+    assert_eq!(user.status, Status::other("SUSPENDED"));
+    assert_eq!(
+        user.status.to_string(),
+        "suspended",
+        "shown like the known ones"
+    );
+
+    let row: training::UserRow = serde_json::from_value(json!({
+        "id": "8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11", "name": "Jo", "email": null,
+        "isActive": true, "archivedAt": null, "roles": ["AUDITOR", null, "TRAINER"],
+        "language": "ES", "lastLogin": null, "ref": null
+    }))
+    .unwrap();
+    let user = User::from(row);
+    assert_eq!(user.roles, ["AUDITOR", "TRAINER"]);
+    assert_eq!(user.language.as_deref(), Some("ES"));
 }

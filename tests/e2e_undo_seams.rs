@@ -103,7 +103,8 @@ async fn undo_leaves_pending_alone_and_refuses_changed_undone_and_other_servers_
         .unwrap();
     assert!(script.status.success(), "{script:?}");
     ui.keys(":journal\r");
-    ui.wait_text("block");
+    // Read: its entries show how each went.
+    ui.wait_text(" ok · ");
     ui.keys("gu");
     // What to do comes first, then where it went: a status line may cut the rest.
     ui.wait_text("not undone: undo it there: entry");

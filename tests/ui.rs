@@ -499,7 +499,8 @@ fn the_pane_keeps_its_focused_row_in_view_highlighted_across_the_pane() {
     };
     // The pane's inside: from after its left border to before its right one.
     let buffer = draw(&mut app);
-    let right = width - 2;
+    // Up to the pane's right border (exclusive).
+    let right = width - 1;
     let left = (0..width)
         .rev()
         .find(|&x| buffer[(x, 0)].symbol() == "┌")

@@ -10,9 +10,10 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{Entry, Journal, Lines};
+use super::audit::{Entry, Journal};
 use super::error::ApiError;
 use super::model::{BulkAction, BulkReport, Capabilities, FailReason};
+use super::writing;
 use super::{crm, training};
 use crate::dialect::Dialect;
 
@@ -297,9 +298,12 @@ impl Client {
     ) -> Result<T, ApiError> {
         let entry = match &self.journal {
             Some(journal) => {
-                let (lines, mut entries) = journal.attempt_lines(action, [(ids, detail)]);
-                written(lines).await.map_err(unwritable)?;
-                entries.pop()
+                let (lines, entries) = journal.attempt_lines(action, [(ids, detail)]);
+                let attempted = entries.into_iter().map(|e| (ids.to_vec(), e)).collect();
+                let mut written = writing::write(journal, lines, attempted)
+                    .await
+                    .map_err(|(e, _)| unwritable(e))?;
+                written.pop().map(|(_, entry)| entry)
             }
             None => None,
         };
@@ -316,30 +320,28 @@ impl Client {
         chunks: Vec<Vec<String>>,
         detail: impl Fn(&[String]) -> serde_json::Value,
     ) -> Result<Vec<Attempt>, (ApiError, Vec<Vec<String>>)> {
-        let entries: Vec<Option<Entry>> = match &self.journal {
-            None => chunks.iter().map(|_| None).collect(),
-            Some(journal) => {
-                let (lines, entries) = journal.attempt_lines(
-                    action.verb(),
-                    chunks.iter().map(|c| (c.as_slice(), Some(detail(c)))),
-                );
-                match written(lines).await {
-                    Ok(()) => entries.into_iter().map(Some).collect(),
-                    // Nothing is sent that the journal does not hold: the chunks go back.
-                    Err(e) => return Err((unwritable(e), chunks)),
-                }
-            }
+        let attempt = |(ids, entry): (Vec<String>, Option<Entry>)| Attempt {
+            journal: self.journal.clone(),
+            entry,
+            action,
+            ids,
         };
-        Ok(chunks
-            .into_iter()
-            .zip(entries)
-            .map(|(ids, entry)| Attempt {
-                journal: self.journal.clone(),
-                entry,
-                action,
-                ids,
-            })
-            .collect())
+        let Some(journal) = &self.journal else {
+            return Ok(chunks.into_iter().map(|ids| attempt((ids, None))).collect());
+        };
+        let (lines, entries) = journal.attempt_lines(
+            action.verb(),
+            chunks.iter().map(|c| (c.as_slice(), Some(detail(c)))),
+        );
+        let attempted = chunks.into_iter().zip(entries).collect();
+        match writing::write(journal, lines, attempted).await {
+            Ok(written) => Ok(written
+                .into_iter()
+                .map(|(ids, entry)| attempt((ids, Some(entry))))
+                .collect()),
+            // Nothing is sent that the journal does not hold: the chunks go back.
+            Err((e, chunks)) => Err((unwritable(e), chunks)),
+        }
     }
 
     /// Sends a request whose attempt (`entry`) is journalled, and journals its outcome
@@ -460,13 +462,6 @@ impl Client {
     }
 }
 
-/// Writes and syncs journal lines off the async threads: the disk may take its time.
-async fn written(lines: Lines) -> std::io::Result<()> {
-    tokio::task::spawn_blocking(move || lines.write())
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
-}
-
 fn unwritable(e: std::io::Error) -> ApiError {
     ApiError::Refused(format!("cannot write the audit journal: {e}"))
 }
@@ -489,17 +484,8 @@ impl Attempt {
 
 impl Drop for Attempt {
     fn drop(&mut self) {
-        if let Some(entry) = self.entry.take() {
-            let why = "never sent";
-            let report = BulkReport {
-                failed: self
-                    .ids
-                    .iter()
-                    .map(|id| (id.clone(), FailReason::Error(why.into())))
-                    .collect(),
-                ..BulkReport::default()
-            };
-            write_outcome(self.journal.as_ref(), &entry, &report, Some(why.into()));
+        if let (Some(entry), Some(journal)) = (self.entry.take(), &self.journal) {
+            writing::never_sent(journal, &entry, &self.ids);
         }
     }
 }

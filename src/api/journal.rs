@@ -12,7 +12,7 @@ use serde_json::Value;
 /// One batch (a bulk action, all its chunks) or one single-user edit.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JournalEntry {
-    /// The batch's id (an edit: its attempt's).
+    /// The batch's id (an edit: its own, which its settling names).
     pub entry: String,
     /// When it was first attempted.
     pub time: String,
@@ -60,7 +60,7 @@ fn ids(v: &Value) -> Vec<String> {
 
 /// What a line told of an id.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Told {
+enum Heard {
     Succeeded,
     Failed,
     Unknown,
@@ -70,22 +70,22 @@ enum Told {
 /// the order it was told, so that a chunk's ids told again cost what they hold.
 #[derive(Debug, Default)]
 struct Outcomes {
-    ids: HashMap<String, (Told, u64)>,
+    ids: HashMap<String, (Heard, u64)>,
     stamp: u64,
     error: Option<String>,
 }
 
 impl Outcomes {
-    fn tell(&mut self, id: String, told: Told) {
+    fn tell(&mut self, id: String, told: Heard) {
         self.stamp += 1;
         self.ids.insert(id, (told, self.stamp));
     }
 
-    fn tell_all(&mut self, line: &Value, which: impl Fn(Told) -> bool) {
+    fn tell_all(&mut self, line: &Value, which: impl Fn(Heard) -> bool) {
         for (key, told) in [
-            ("succeeded", Told::Succeeded),
-            ("failed", Told::Failed),
-            ("unknown", Told::Unknown),
+            ("succeeded", Heard::Succeeded),
+            ("failed", Heard::Failed),
+            ("unknown", Heard::Unknown),
         ] {
             if which(told) {
                 for id in ids(&line[key]) {
@@ -105,18 +105,18 @@ impl Outcomes {
 
     /// A bulk action's settling line: ids that were unknown are now succeeded or failed.
     fn settle(&mut self, line: &Value) {
-        self.tell_all(line, |told| told != Told::Unknown);
+        self.tell_all(line, |told| told != Heard::Unknown);
     }
 
     /// An edit's settling line: its one outcome, unknown until now (under the key it was
     /// sent by, which may not be the id read back), is the line's.
     fn settle_edit(&mut self, line: &Value) {
-        self.ids.retain(|_, (told, _)| *told != Told::Unknown);
+        self.ids.retain(|_, (told, _)| *told != Heard::Unknown);
         self.add(line);
     }
 
     fn finish(self) -> EntryOutcome {
-        let mut told: Vec<(String, (Told, u64))> = self.ids.into_iter().collect();
+        let mut told: Vec<(String, (Heard, u64))> = self.ids.into_iter().collect();
         told.sort_unstable_by_key(|(_, (_, stamp))| *stamp);
         let mut outcome = EntryOutcome {
             error: self.error,
@@ -124,9 +124,9 @@ impl Outcomes {
         };
         for (id, (how, _)) in told {
             match how {
-                Told::Succeeded => outcome.succeeded.push(id),
-                Told::Failed => outcome.failed.push(id),
-                Told::Unknown => outcome.unknown.push(id),
+                Heard::Succeeded => outcome.succeeded.push(id),
+                Heard::Failed => outcome.failed.push(id),
+                Heard::Unknown => outcome.unknown.push(id),
             }
         }
         outcome
@@ -254,7 +254,7 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                         kept.entries.iter_mut().rev().find(|r| {
                             r.entry.action == action
                                 && r.outcome.as_ref().is_some_and(|o| {
-                                    o.ids.values().any(|(told, _)| *told == Told::Unknown)
+                                    o.ids.values().any(|(told, _)| *told == Heard::Unknown)
                                 })
                         })
                     }
@@ -453,8 +453,7 @@ mod tests {
     }
 
     #[test]
-    fn a_long_journal_is_read_in_one_pass_newest_first() {
-        // Every entry kept: each line is found by its entry in constant time.
+    fn every_entry_of_a_long_journal_is_kept_newest_first_within_the_limit() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.jsonl");
         let journal = Journal::new(&path, "prod", "http://x");

@@ -17,3 +17,4 @@ pub mod settle;
 pub mod training;
 pub mod undo;
 pub mod worker;
+pub mod writing;

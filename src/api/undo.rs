@@ -145,10 +145,12 @@ pub fn chosen<'a>(
 
 /// `block of 1,200 users at 2026-12-03T07:41:12, entry c0289881`.
 fn described(entry: &JournalEntry) -> String {
+    let n = entry.ids.len();
     format!(
-        "{} of {} users at {}, entry {}",
+        "{} of {} user{} at {}, entry {}",
         entry.action,
-        crate::text::thousands(entry.ids.len() as u64),
+        crate::text::thousands(n as u64),
+        if n == 1 { "" } else { "s" },
         crate::text::head(&entry.time, 19),
         crate::text::head(&entry.entry, 8),
     )
@@ -492,12 +494,13 @@ mod tests {
         let older = block(&[("a", "active")], &["a"]);
         let unrecorded = JournalEntry {
             entry: "batch-2-unrecorded".into(),
+            ids: vec!["b".into()],
             ..block(&[], &["b"])
         };
         let entries = [unrecorded.clone(), older.clone()];
         let refused = chosen(&entries, None, "", "").unwrap_err();
         assert!(
-            refused.starts_with("the newest batch (block of 0 users at")
+            refused.starts_with("the newest batch (block of 1 user at")
                 && refused.contains("entry batch-2-")
                 && refused.contains("the one before it is entry batch-1: name it"),
             "{refused}"

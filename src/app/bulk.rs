@@ -183,7 +183,15 @@ impl super::App {
         let now = self.now;
         // Without a selection, the focused pane acts on the user it shows (one followed
         // from the table's row, maybe), and says so.
-        if self.selected.is_empty() && self.pivot.is_none() && self.detail_focused() {
+        let pane_shows_another = self
+            .detail
+            .as_ref()
+            .is_some_and(|pane| self.table.current().is_none_or(|row| row.id != pane.id()));
+        if self.selected.is_empty()
+            && self.pivot.is_none()
+            && self.detail_focused()
+            && pane_shows_another
+        {
             return self.ask_of_pane(action, now);
         }
         let mut chosen: Vec<Chosen> = if self.selected.is_empty() {
@@ -240,10 +248,13 @@ impl super::App {
             return Vec::new();
         };
         let Some(detail) = pane.detail() else {
-            self.status.refusal(format!(
-                "{}: the pane's user is not loaded yet",
-                action.verb()
-            ));
+            let why = if pane.loading() {
+                "is not read yet"
+            } else {
+                "could not be read (r reads it again)"
+            };
+            self.status
+                .refusal(format!("{}: the pane's user {why}", action.verb()));
             return Vec::new();
         };
         let chosen = Chosen {

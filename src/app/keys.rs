@@ -261,8 +261,12 @@ impl App {
         // Back from the account opened in a pivot: the pivot again, over its user.
         let depth = pane.history().len();
         let pivot = match self.left_pivot.take() {
-            Some((pivot, at)) if at == depth => Some(pivot),
-            Some(deeper) if deeper.1 < depth => {
+            Some(left) if left.depth == depth && !left.moved => {
+                self.pivot = Some(left.pivot);
+                return Vec::new();
+            }
+            Some(left) if left.depth == depth => Some(left.pivot),
+            Some(deeper) if deeper.depth < depth => {
                 self.left_pivot = Some(deeper);
                 None
             }

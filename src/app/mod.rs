@@ -44,7 +44,7 @@ pub use dialog::{Chosen, Confirm, Dialog, STALE, TYPE_TO_CONFIRM};
 pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
-pub use pivot::{Pivot, PivotRow};
+pub use pivot::{LeftPivot, Pivot, PivotRow};
 pub use selection::{Selected, Selection};
 pub use status::Message;
 use status::StatusLine;
@@ -171,9 +171,8 @@ pub struct App {
     journal: Option<JournalView>,
     /// The accounts seen on an address, over the pane.
     pivot: Option<Pivot>,
-    /// The pivot an account was opened from, and the depth of the pane's way back at
-    /// that account: Backspace there comes back to the pivot.
-    left_pivot: Option<(Pivot, usize)>,
+    /// The pivot an account was opened from: Backspace there comes back to it.
+    left_pivot: Option<LeftPivot>,
     /// The time of the newest event (see [`App::update_at`]).
     now: Instant,
     /// The undo being planned.
@@ -364,8 +363,8 @@ impl App {
             || self.bulk.is_some()
     }
 
-    /// Handles one event.
-    /// [`App::update_at`] now: for callers to whom the time does not matter.
+    /// Handles one event, as [`App::update_at`] does at the present time: for callers to
+    /// whom the time does not matter.
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
         self.update_at(event, Instant::now())
     }
@@ -373,7 +372,7 @@ impl App {
     /// Changes state by `event`, which happened at `now`: the time the app reckons with
     /// (how old a status seen is, when a page or a user was read) comes from here alone.
     pub fn update_at(&mut self, event: Event, now: Instant) -> Vec<Effect> {
-        self.now = self.now.max(now);
+        self.now = now;
         match event {
             Event::Key(key) => self.key(key),
             Event::Paste(text) => self.paste(&text),

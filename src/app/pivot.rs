@@ -15,6 +15,16 @@ pub struct PivotRow {
     pub last_seen: Option<String>,
 }
 
+/// The pivot an account was opened from: Backspace on that account comes back to it.
+#[derive(Debug, Clone)]
+pub struct LeftPivot {
+    pub pivot: Pivot,
+    /// The depth of the pane's way back at the account.
+    pub depth: usize,
+    /// Whether the pane moved to the account (not when it is the pivot's own user).
+    pub moved: bool,
+}
+
 /// The accounts seen on one address, a cursor in them, and when what they say was read.
 #[derive(Debug, Clone)]
 pub struct Pivot {

@@ -2,7 +2,7 @@
 //! in it, opening an account from it, and going back to where it started.
 
 use super::detail::PaneList;
-use super::pivot::Pivot;
+use super::pivot::{LeftPivot, Pivot};
 use super::selection::Selected;
 use super::{Action, App, Effect};
 use crate::text::sanitize;
@@ -69,9 +69,14 @@ impl App {
                 // The account opens in the pane; Backspace there comes back to the pivot.
                 let id = pivot.current().map(|u| u.id.clone())?;
                 let pane = self.detail.as_mut()?;
+                // The pivot's own user (its first row) is the one the pane shows already.
+                let moved = id != pane.id();
                 let request = pane.go_to(id, &mut self.tickets);
-                let depth = pane.history().len();
-                self.left_pivot = self.pivot.take().map(|pivot| (pivot, depth));
+                self.left_pivot = self.pivot.take().map(|pivot| LeftPivot {
+                    pivot,
+                    depth: pane.history().len(),
+                    moved,
+                });
                 return Some(vec![Effect::Send(request)]);
             }
             Action::Back | Action::Cancel => self.pivot = None,

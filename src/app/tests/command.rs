@@ -397,3 +397,33 @@ fn how_old_a_seen_status_is_counts_from_the_times_the_app_is_told() {
     };
     assert_eq!(confirm.stale(), None, "seen again at the reload");
 }
+
+#[test]
+fn the_pivots_own_user_opened_goes_back_to_the_pivot_without_moving_the_pane() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let detail = UserDetail {
+        user: user(0),
+        overlaps: Some(vec![Overlap {
+            user: user(7),
+            shared_ips: vec!["10.0.0.1".into()],
+            last_seen: Default::default(),
+        }]),
+        sessions: sessions(vec![session("10.0.0.1", "2026-10-01")]),
+        ..UserDetail::default()
+    };
+    open_with(&mut app, detail);
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Pivot);
+    // Its first row is the pane's user.
+    app.update(code(KeyCode::Enter));
+    assert!(app.pivot.is_none());
+    app.update(code(KeyCode::Backspace));
+    assert_eq!(app.mode(), Mode::Pivot, "back to the pivot");
+    assert_eq!(
+        app.detail.as_ref().unwrap().id(),
+        "u0",
+        "the pane did not move"
+    );
+}
