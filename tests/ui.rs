@@ -535,3 +535,93 @@ fn the_pane_keeps_its_focused_row_in_view_highlighted_across_the_pane() {
         );
     }
 }
+
+#[test]
+fn over_a_narrow_table_the_focused_row_stays_in_view_under_wrapped_fields() {
+    let (width, height) = (60, 16);
+    let mut detail = crm_detail();
+    detail.fields.push(Field::new(
+        "avatar",
+        Some("https://avatars.example.com/a-long-path-that-wraps/89ba88d3a86ae769.png".into()),
+    ));
+    let sessions = detail.sessions.as_mut().unwrap();
+    let first = sessions.all[0].clone();
+    sessions.all = (0..20)
+        .map(|i| Session {
+            id: i.to_string(),
+            ip_address: Some(format!("10.0.0.{i}")),
+            ..first.clone()
+        })
+        .collect();
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut draw = |app: &mut App| {
+        app.update(userdeck::ui::resize(
+            app,
+            ratatui::layout::Rect::new(0, 0, width, height),
+        ));
+        terminal
+            .draw(|frame| userdeck::ui::draw(frame, app))
+            .unwrap();
+        terminal.backend().buffer().clone()
+    };
+    draw(&mut app);
+    fixtures::open_detail(&mut app, detail);
+    // Over a narrow table the pane has the focus: its users sharing an address, then
+    // its sessions; every move keeps the focused row in view.
+    for action in [Action::MoveDown, Action::ToggleFocus]
+        .into_iter()
+        .chain(std::iter::repeat_n(Action::MoveDown, 19))
+        .chain([Action::PrevPage, Action::First, Action::Last])
+    {
+        app.act(action);
+        let rows = reversed_rows(&draw(&mut app), 1, width - 1);
+        assert!(
+            !rows.is_empty(),
+            "after {action:?}: the focused row is in view"
+        );
+    }
+}
+
+#[test]
+fn the_accounts_on_an_address_highlight_the_cursor_across_the_list() {
+    let (width, height) = (160, 30);
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut draw = |app: &mut App| {
+        app.update(userdeck::ui::resize(
+            app,
+            ratatui::layout::Rect::new(0, 0, width, height),
+        ));
+        terminal
+            .draw(|frame| userdeck::ui::draw(frame, app))
+            .unwrap();
+        terminal.backend().buffer().clone()
+    };
+    draw(&mut app);
+    fixtures::open_detail(&mut app, crm_detail());
+    // Table → users sharing an address → sessions; Enter: the accounts on its address.
+    app.act(Action::ToggleFocus);
+    app.act(Action::ToggleFocus);
+    app.act(Action::Open);
+    assert!(app.pivot().is_some());
+    let buffer = draw(&mut app);
+    // The list's box: the widest "accounts seen on" title row.
+    let top = (0..height)
+        .find(|&y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .contains("accounts seen on")
+        })
+        .unwrap();
+    let left = (0..width)
+        .find(|&x| buffer[(x, top)].symbol() == "┌")
+        .unwrap();
+    let right = (0..width)
+        .rev()
+        .find(|&x| buffer[(x, top)].symbol() == "┐")
+        .unwrap();
+    let rows = reversed_rows(&buffer, left + 1, right);
+    assert_eq!(rows.len(), 2, "the cursor's two lines, edge to edge");
+}

@@ -74,7 +74,10 @@ pub const DEFAULT_CHUNK: usize = 2_000;
 /// Progress of a bulk action: ids settled so far, of all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
+    /// Ids answered for, whatever the answer.
     pub done: usize,
+    /// Of those, the ids whose outcome is unknown so far (read back at the end).
+    pub unknown: usize,
     pub total: usize,
 }
 
@@ -194,7 +197,11 @@ pub async fn run(
         report.failed = ids.into_iter().map(|id| (id, reason.clone())).collect();
         return report;
     }
-    progress(Progress { done: 0, total });
+    progress(Progress {
+        done: 0,
+        unknown: 0,
+        total,
+    });
     let chunk = chunk.max(1);
     match client.dialect() {
         Dialect::Crm => {
@@ -237,6 +244,7 @@ pub async fn run(
                     // Nothing under way: what could not start is settled too.
                     progress(Progress {
                         done: report.settled(),
+                        unknown: report.unknown.len(),
                         total,
                     });
                     if queue.is_empty() || stop.requested() || report.unauthorized {
@@ -275,6 +283,7 @@ pub async fn run(
                 }
                 progress(Progress {
                     done: report.settled(),
+                    unknown: report.unknown.len(),
                     total,
                 });
             }
@@ -331,6 +340,7 @@ pub async fn run(
                 }
                 progress(Progress {
                     done: report.settled(),
+                    unknown: report.unknown.len(),
                     total,
                 });
             }

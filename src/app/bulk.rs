@@ -338,6 +338,7 @@ impl super::App {
             action,
             progress: Progress {
                 done: 0,
+                unknown: 0,
                 total: ids.len(),
             },
             stopping: false,

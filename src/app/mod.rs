@@ -314,7 +314,8 @@ impl App {
             return Some(farewell.clone());
         }
         let run = self.bulk.as_ref()?;
-        let left = run.progress.total - run.progress.done;
+        // Not answered for, or answered with an outcome still being read back.
+        let left = run.progress.total - run.progress.done + run.progress.unknown;
         Some(Farewell {
             left: 0,
             text: format!(

@@ -141,7 +141,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
         }
     };
     let built = cache.built(detail, pane, view(app, pane, inner.width));
-    let scroll = scroll_for(pane, focused, built.starts, inner.height);
+    let scroll = scroll_for(pane, focused, &built.lines, built.starts, inner);
     paint::wrapped(frame.buffer_mut(), inner, &built.lines, usize::from(scroll));
     if built.rows > usize::from(scroll) + usize::from(inner.height) {
         // More below: say how to reach it.
@@ -205,7 +205,7 @@ fn content(
             let whom = format!("  {}", part(false).join("  "));
             let mut pair = [Line::from(fit(&who, width)), Line::from(whom)];
             if focused && pane.list() == Some(PaneList::Overlaps) && i == pane.overlap_cursor() {
-                pair = pair.map(|line| across(line, width).style(theme.cursor()));
+                pair = pair.map(|line| paint::across(line, width).style(theme.cursor()));
             }
             lines.extend(pair);
         }
@@ -343,7 +343,7 @@ fn session_table<'a>(
     lines.extend(rows.into_iter().enumerate().map(|(i, r)| {
         let row = Line::from(line(r));
         if cursor == Some(i) {
-            across(row, width).style(theme.cursor())
+            paint::across(row, width).style(theme.cursor())
         } else {
             row
         }
@@ -351,19 +351,15 @@ fn session_table<'a>(
     lines
 }
 
-/// `line` filled with spaces to `width` cells, so that a cursor's highlight spans the
-/// pane (a line that wraps is left as it is).
-fn across<'a>(mut line: Line<'a>, width: usize) -> Line<'a> {
-    let used = line.width();
-    if used < width {
-        line.spans.push(Span::raw(" ".repeat(width - used)));
-    }
-    line
-}
-
 /// The first line shown: the cursor of the focused list kept in view, else where the
 /// operator scrolled to.
-fn scroll_for(pane: &DetailPane, focused: bool, starts: Starts, height: u16) -> u16 {
+fn scroll_for(
+    pane: &DetailPane,
+    focused: bool,
+    lines: &[Line<'_>],
+    starts: Starts,
+    area: Rect,
+) -> u16 {
     if !focused {
         return 0;
     }
@@ -377,7 +373,9 @@ fn scroll_for(pane: &DetailPane, focused: bool, starts: Starts, height: u16) -> 
         // Under the blank line, the summary and the header.
         Some(PaneList::Sessions) => starts.sessions + 3 + pane.session_cursor(),
     };
-    u16::try_from(line.saturating_sub(usize::from(height.saturating_sub(1)))).unwrap_or(0)
+    // In rows, not lines: a long value above wraps onto rows of its own.
+    let through = paint::rows(&lines[..(line + 1).min(lines.len())], area.width);
+    u16::try_from(through.saturating_sub(usize::from(area.height))).unwrap_or(0)
 }
 
 fn label_width(detail: &UserDetail) -> usize {

@@ -6,7 +6,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 /// Writes `text` from (`x`, `y`) in at most `width` cells, its style patched over the
@@ -94,6 +94,16 @@ pub fn wrapped(buf: &mut Buffer, area: Rect, lines: &[Line<'_>], skip: usize) ->
         row += rows;
     }
     row
+}
+
+/// `line` filled with spaces to `width` cells, so that a cursor's highlight spans the
+/// pane (a line that wraps is left as it is).
+pub fn across<'a>(mut line: Line<'a>, width: usize) -> Line<'a> {
+    let used = line.width();
+    if used < width {
+        line.spans.push(Span::raw(" ".repeat(width - used)));
+    }
+    line
 }
 
 /// A wrapping `Paragraph` may leave a wide character in the last column of its area,

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::Theme;
+use super::{Theme, paint};
 use crate::app::{Action, App, Pivot};
 use crate::text::{fit, head, sanitize};
 
@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pivot: &Pivot, theme: &The
             Line::from(fit(&reach, width)),
         ];
         if i == pivot.cursor() {
-            pair = pair.map(|line| line.style(theme.cursor()));
+            pair = pair.map(|line| paint::across(line, width).style(theme.cursor()));
         }
         lines.extend(pair);
     }

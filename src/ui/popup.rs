@@ -162,10 +162,11 @@ pub fn quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rect = centered(area, 64, 8);
     let lines = vec![
         Line::from(format!(
-            "{} is running: {} of {} done. Stop it and quit?",
+            "{} is running: {} of {} done{}. Stop it and quit?",
             run.action().verb(),
             run.progress().done,
-            run.progress().total
+            run.progress().total,
+            reading_back(run)
         )),
         Line::default(),
         Line::from(format!(
@@ -204,6 +205,14 @@ pub(super) fn question(
     super::paint::keep_inside(frame.buffer_mut(), inner);
 }
 
+/// `, 12 unknown: reading back`: answered for, but not known yet.
+fn reading_back(run: &BulkRun) -> String {
+    match run.progress().unknown {
+        0 => String::new(),
+        n => format!(", {n} unknown: reading back"),
+    }
+}
+
 pub fn progress(frame: &mut Frame, area: Rect, run: &BulkRun, theme: &Theme) {
     let progress = run.progress();
     let title = if run.stopping() {
@@ -223,7 +232,12 @@ pub fn progress(frame: &mut Frame, area: Rect, run: &BulkRun, theme: &Theme) {
             .block(Block::default().borders(Borders::ALL).title(title))
             .gauge_style(theme.info())
             .ratio(ratio.clamp(0.0, 1.0))
-            .label(format!("{} / {}", progress.done, progress.total)),
+            .label(format!(
+                "{} / {}{}",
+                progress.done,
+                progress.total,
+                reading_back(run)
+            )),
         rect,
     );
 }

@@ -87,7 +87,11 @@ fn a_bulk_action_confirms_runs_and_shows_each_outcome_at_once() {
     assert_eq!(app.mode(), Mode::Busy);
     app.update(Event::Worker(Response::BulkProgress {
         id,
-        progress: Progress { done: 2, total: 3 },
+        progress: Progress {
+            done: 2,
+            unknown: 0,
+            total: 3,
+        },
     }));
     assert_eq!(app.bulk().unwrap().progress.done, 2);
     let after = sent(&done(
@@ -303,13 +307,35 @@ fn a_bulk_action_whose_end_never_came_is_told_as_unknown_on_the_way_out() {
     let id = running(&mut app);
     app.update(Event::Worker(Response::BulkProgress {
         id,
-        progress: Progress { done: 0, total: 1 },
+        progress: Progress {
+            done: 0,
+            unknown: 0,
+            total: 1,
+        },
     }));
     app.update(Event::Shutdown);
     // The loop's deadline passes before BulkDone: what does the program say?
     let farewell = app.farewell().expect("something is said");
     assert_eq!(farewell.unknown, 1);
     assert!(farewell.text.contains("not reported"), "{farewell:?}");
+    // Every id answered, but unknown (being read back) when the program quits: unknown.
+    let mut app = started(Dialect::Crm, false, 10);
+    let id = running(&mut app);
+    app.update(Event::Worker(Response::BulkProgress {
+        id,
+        progress: Progress {
+            done: 3,
+            unknown: 2,
+            total: 3,
+        },
+    }));
+    app.update(Event::Shutdown);
+    let farewell = app.farewell().expect("something is said");
+    assert_eq!(farewell.unknown, 2, "{farewell:?}");
+    assert!(
+        farewell.text.contains("2 ids may or may not"),
+        "{farewell:?}"
+    );
 }
 
 #[test]
