@@ -344,3 +344,32 @@ async fn a_first_load_that_fails_says_so_and_r_tries_again() {
     assert!(ui.exit().0.success());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quitting_while_lost_answers_are_read_back_says_them_unknown() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    // Every answer takes 2 s and a mutation's is lost: the block's ids are unknown, then
+    // read back, each read as slow.
+    let served = Served::start(&["--users", "30", "--faults", "latency=2s,lose-answer"]);
+    let mut ui = Dashboard::sized(&served.url, Dialect::Crm, &[], "", &[], (120, 30), "");
+    ui.wait_text("rows 1–20 of 30");
+    ui.keys("*");
+    ui.wait_text("20 selected");
+    ui.keys("b");
+    ui.wait_text("block 20 users:");
+    ui.keys("\t");
+    ui.wait_text("send 20");
+    ui.keys("y");
+    ui.wait_text("20 unknown: reading back");
+    ui.keys("q");
+    let asked = ui.wait_text("Stop it and quit?");
+    assert!(asked.contains("20 unknown: reading"), "{asked}");
+    ui.keys("y");
+    let (status, raw, _home) = ui.finish();
+    let said = String::from_utf8_lossy(&raw);
+    assert!(
+        said.contains("20 ids may or may not have been applied"),
+        "{said}"
+    );
+    assert_eq!(status.exit_code(), 6, "their outcomes are unknown");
+}

@@ -111,6 +111,18 @@ async fn a_shared_address_lists_the_other_account_and_blocks_it() {
     ui.wait_for("the other account's pane", |s| {
         !s.contains("accounts seen on") && s.contains(&format!("┌ {other_name}"))
     });
+    // b with the pane focused asks about the account it shows, and says so.
+    ui.keys("b");
+    let asked = ui.wait_text("the user the pane shows, not the table's row");
+    // The account just blocked: already blocked, so nothing would change.
+    assert!(
+        asked.contains("block 1 user: 1 already blocked (unchanged)"),
+        "{asked}"
+    );
+    ui.keys("n");
+    ui.wait_for("the question closed", |s| {
+        !s.contains("the user the pane shows")
+    });
     ui.keys("\x7f");
     ui.wait_text(&format!("accounts seen on {address}: 2"));
     // Backspace: back to the pane the pivot started from.

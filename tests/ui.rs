@@ -153,14 +153,23 @@ fn training_detail() -> UserDetail {
     }
 }
 
-fn render(app: &mut App, width: u16, height: u16) -> String {
+/// A terminal of `width`×`height` with `app` drawn on it, told its size first.
+fn drawn(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let area = ratatui::layout::Rect::new(0, 0, width, height);
     app.update(userdeck::ui::resize(app, area));
     terminal
         .draw(|frame| userdeck::ui::draw(frame, app))
         .unwrap();
-    terminal.backend().to_string()
+    terminal
+}
+
+fn render(app: &mut App, width: u16, height: u16) -> String {
+    drawn(app, width, height).backend().to_string()
+}
+
+fn frame(app: &mut App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    drawn(app, width, height).backend().buffer().clone()
 }
 
 #[test]
@@ -486,19 +495,8 @@ fn the_pane_keeps_its_focused_row_in_view_highlighted_across_the_pane() {
         .collect();
     let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
     fixtures::open_detail(&mut app, detail);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let mut draw = |app: &mut App| {
-        app.update(userdeck::ui::resize(
-            app,
-            ratatui::layout::Rect::new(0, 0, width, height),
-        ));
-        terminal
-            .draw(|frame| userdeck::ui::draw(frame, app))
-            .unwrap();
-        terminal.backend().buffer().clone()
-    };
     // The pane's inside: from after its left border to before its right one.
-    let buffer = draw(&mut app);
+    let buffer = frame(&mut app, width, height);
     // Up to the pane's right border (exclusive).
     let right = width - 1;
     let left = (0..width)
@@ -508,7 +506,10 @@ fn the_pane_keeps_its_focused_row_in_view_highlighted_across_the_pane() {
         + 1;
     // Focus on the users sharing an address: the first one's two lines, edge to edge.
     app.act(Action::ToggleFocus);
-    assert_eq!(reversed_rows(&draw(&mut app), left, right).len(), 2);
+    assert_eq!(
+        reversed_rows(&frame(&mut app, width, height), left, right).len(),
+        2
+    );
     // Focus on the sessions, the cursor at the last: in view; PgUp and PgDn keep the
     // focused row in view too.
     app.act(Action::ToggleFocus);
@@ -527,7 +528,7 @@ fn the_pane_keeps_its_focused_row_in_view_highlighted_across_the_pane() {
         Action::NextPage,
     ] {
         app.act(action);
-        let rows = reversed_rows(&draw(&mut app), left, right);
+        let rows = reversed_rows(&frame(&mut app, width, height), left, right);
         assert_eq!(
             rows.len(),
             1,
@@ -554,18 +555,7 @@ fn over_a_narrow_table_the_focused_row_stays_in_view_under_wrapped_fields() {
         })
         .collect();
     let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let mut draw = |app: &mut App| {
-        app.update(userdeck::ui::resize(
-            app,
-            ratatui::layout::Rect::new(0, 0, width, height),
-        ));
-        terminal
-            .draw(|frame| userdeck::ui::draw(frame, app))
-            .unwrap();
-        terminal.backend().buffer().clone()
-    };
-    draw(&mut app);
+    frame(&mut app, width, height);
     fixtures::open_detail(&mut app, detail);
     // Over a narrow table the pane has the focus: its users sharing an address, then
     // its sessions; every move keeps the focused row in view.
@@ -575,7 +565,7 @@ fn over_a_narrow_table_the_focused_row_stays_in_view_under_wrapped_fields() {
         .chain([Action::PrevPage, Action::First, Action::Last])
     {
         app.act(action);
-        let rows = reversed_rows(&draw(&mut app), 1, width - 1);
+        let rows = reversed_rows(&frame(&mut app, width, height), 1, width - 1);
         assert!(
             !rows.is_empty(),
             "after {action:?}: the focused row is in view"
@@ -587,25 +577,14 @@ fn over_a_narrow_table_the_focused_row_stays_in_view_under_wrapped_fields() {
 fn the_accounts_on_an_address_highlight_the_cursor_across_the_list() {
     let (width, height) = (160, 30);
     let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let mut draw = |app: &mut App| {
-        app.update(userdeck::ui::resize(
-            app,
-            ratatui::layout::Rect::new(0, 0, width, height),
-        ));
-        terminal
-            .draw(|frame| userdeck::ui::draw(frame, app))
-            .unwrap();
-        terminal.backend().buffer().clone()
-    };
-    draw(&mut app);
+    frame(&mut app, width, height);
     fixtures::open_detail(&mut app, crm_detail());
     // Table → users sharing an address → sessions; Enter: the accounts on its address.
     app.act(Action::ToggleFocus);
     app.act(Action::ToggleFocus);
     app.act(Action::Open);
     assert!(app.pivot().is_some());
-    let buffer = draw(&mut app);
+    let buffer = frame(&mut app, width, height);
     // The list's box: the widest "accounts seen on" title row.
     let top = (0..height)
         .find(|&y| {

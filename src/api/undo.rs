@@ -315,13 +315,13 @@ pub const READ_FIRST_UP_TO: usize = 1_000;
 
 /// The statuses of `ids` before an action, for its batch: every user read and found (a
 /// training id that is not a UUID is never sent, so never read), and the ids whose read
-/// failed. Nothing is read past [`READ_FIRST_UP_TO`].
+/// failed; None past [`READ_FIRST_UP_TO`], where nothing is read.
 pub async fn statuses_before(
     client: &Client,
     ids: &[String],
-) -> (HashMap<String, Status>, Vec<String>) {
+) -> Option<(HashMap<String, Status>, Vec<String>)> {
     if ids.len() > READ_FIRST_UP_TO {
-        return (HashMap::new(), Vec::new());
+        return None;
     }
     let sendable: Vec<String> = ids
         .iter()
@@ -341,7 +341,7 @@ pub async fn statuses_before(
             Err(_) => unread.push(id),
         }
     }
-    (found, unread)
+    Some((found, unread))
 }
 
 /// Reads the statuses of `ids` now (None for a user not found), as settling reads them

@@ -204,12 +204,7 @@ impl super::App {
                 ),
             };
             match current {
-                Some(u) => vec![Chosen {
-                    id: u.id.clone(),
-                    name: u.name.clone(),
-                    status: Some(u.status.clone()),
-                    seen,
-                }],
+                Some(u) => vec![Chosen::of(u, seen)],
                 None => return Vec::new(),
             }
         } else {
@@ -257,12 +252,7 @@ impl super::App {
                 .refusal(format!("{}: the pane's user {why}", action.verb()));
             return Vec::new();
         };
-        let chosen = Chosen {
-            id: detail.user.id.clone(),
-            name: detail.user.name.clone(),
-            status: Some(detail.user.status.clone()),
-            seen: pane.loaded_at().unwrap_or(now),
-        };
+        let chosen = Chosen::of(&detail.user, pane.loaded_at().unwrap_or(now));
         let confirm = Confirm::new(action, vec![chosen], 0, now).of_the_pane();
         self.dialog = Some(Dialog::Confirm(confirm));
         Vec::new()

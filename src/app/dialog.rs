@@ -27,6 +27,18 @@ pub struct Chosen {
     pub seen: Instant,
 }
 
+impl Chosen {
+    /// `user` as seen at `seen`.
+    pub fn of(user: &crate::api::model::User, seen: Instant) -> Chosen {
+        Chosen {
+            id: user.id.clone(),
+            name: user.name.clone(),
+            status: Some(user.status.clone()),
+            seen,
+        }
+    }
+}
+
 /// A bulk action waiting to be confirmed, with what it would change.
 #[derive(Debug, Clone)]
 pub struct Confirm {

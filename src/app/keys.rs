@@ -261,7 +261,8 @@ impl App {
         // Back from the account opened in a pivot: the pivot again, over its user.
         let depth = pane.history().len();
         let pivot = match self.left_pivot.take() {
-            Some(left) if left.depth == depth && !left.moved => {
+            // Its own user (the first row) was opened: the pane did not move.
+            Some(left) if left.depth == depth && left.pivot.user_id() == Some(pane.id()) => {
                 self.pivot = Some(left.pivot);
                 return Vec::new();
             }

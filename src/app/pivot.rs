@@ -21,8 +21,6 @@ pub struct LeftPivot {
     pub pivot: Pivot,
     /// The depth of the pane's way back at the account.
     pub depth: usize,
-    /// Whether the pane moved to the account (not when it is the pivot's own user).
-    pub moved: bool,
 }
 
 /// The accounts seen on one address, a cursor in them, and when what they say was read.
@@ -77,6 +75,11 @@ impl Pivot {
 
     pub fn seen(&self) -> Instant {
         self.seen
+    }
+
+    /// The user the pivot started from: its first row.
+    pub fn user_id(&self) -> Option<&str> {
+        self.rows.first().map(|r| r.user.id.as_str())
     }
 
     pub fn address(&self) -> &str {

@@ -69,13 +69,10 @@ impl App {
                 // The account opens in the pane; Backspace there comes back to the pivot.
                 let id = pivot.current().map(|u| u.id.clone())?;
                 let pane = self.detail.as_mut()?;
-                // The pivot's own user (its first row) is the one the pane shows already.
-                let moved = id != pane.id();
                 let request = pane.go_to(id, &mut self.tickets);
                 self.left_pivot = self.pivot.take().map(|pivot| LeftPivot {
                     pivot,
                     depth: pane.history().len(),
-                    moved,
                 });
                 return Some(vec![Effect::Send(request)]);
             }

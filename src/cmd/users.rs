@@ -274,14 +274,13 @@ async fn act(
 /// The statuses of `ids` before the action, journalled with its batch so that `undo` can
 /// give them back; says on standard error which users an undo will have to leave alone.
 async fn read_first(client: &Client, ids: &[String]) -> HashMap<String, Status> {
-    if ids.len() > undo::READ_FIRST_UP_TO {
+    let Some((found, unread)) = undo::statuses_before(client, ids).await else {
         eprintln!(
             "note: statuses not read first for more than {} users: this batch cannot be undone",
             thousands(undo::READ_FIRST_UP_TO as u64)
         );
         return HashMap::new();
-    }
-    let (found, unread) = undo::statuses_before(client, ids).await;
+    };
     if let Some(first) = unread.first() {
         eprintln!(
             "note: the status of {} user{} ({}{}) could not be read first: an undo will leave {} alone",

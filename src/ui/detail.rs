@@ -135,8 +135,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
                     theme.dim(),
                 ),
             ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-            paint::keep_inside(frame.buffer_mut(), inner);
+            let wrapped = Paragraph::new(lines).wrap(Wrap { trim: false });
+            paint::paragraph(frame.buffer_mut(), wrapped, inner, inner);
             return;
         }
     };
@@ -374,7 +374,7 @@ fn scroll_for(
         Some(PaneList::Sessions) => starts.sessions + 3 + pane.session_cursor(),
     };
     // In rows, not lines: a long value above wraps onto rows of its own.
-    let through = paint::rows(&lines[..(line + 1).min(lines.len())], area.width);
+    let through = paint::rows(lines.iter().take(line + 1), area.width);
     u16::try_from(through.saturating_sub(usize::from(area.height))).unwrap_or(0)
 }
 

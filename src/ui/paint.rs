@@ -87,8 +87,7 @@ pub fn wrapped(buf: &mut Buffer, area: Rect, lines: &[Line<'_>], skip: usize) ->
                     ..area
                 };
                 let hidden = u16::try_from(hidden).unwrap_or(u16::MAX);
-                wrap(line).scroll((hidden, 0)).render(rect, buf);
-                keep_inside(buf, rect);
+                paragraph(buf, wrap(line).scroll((hidden, 0)), rect, rect);
             }
         }
         row += rows;
@@ -106,10 +105,17 @@ pub fn across<'a>(mut line: Line<'a>, width: usize) -> Line<'a> {
     line
 }
 
+/// A wrapping `paragraph` drawn over `area`, its text (`inside` its block, if it has one)
+/// kept off the right edge: every wrapping paragraph is drawn through here.
+pub fn paragraph(buf: &mut Buffer, paragraph: Paragraph<'_>, area: Rect, inside: Rect) {
+    paragraph.render(area, buf);
+    keep_inside(buf, inside);
+}
+
 /// A wrapping `Paragraph` may leave a wide character in the last column of its area,
 /// where a terminal draws its second half over what is right of it (a border); there
 /// "…" stands for it.
-pub fn keep_inside(buf: &mut Buffer, area: Rect) {
+fn keep_inside(buf: &mut Buffer, area: Rect) {
     use unicode_width::UnicodeWidthStr;
     let area = area.intersection(buf.area);
     if area.is_empty() {
@@ -138,8 +144,8 @@ fn line_rows(line: &Line<'_>, width: u16) -> usize {
 }
 
 /// The rows `lines` take `width` cells wide (see [`wrapped`]).
-pub fn rows(lines: &[Line<'_>], width: u16) -> usize {
-    lines.iter().map(|line| line_rows(line, width)).sum()
+pub fn rows<'a, 'b: 'a>(lines: impl IntoIterator<Item = &'a Line<'b>>, width: u16) -> usize {
+    lines.into_iter().map(|line| line_rows(line, width)).sum()
 }
 
 #[cfg(test)]

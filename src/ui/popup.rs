@@ -198,11 +198,8 @@ pub(super) fn question(
         .title(title)
         .border_style(theme.error());
     let inner = block.inner(rect);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
-        rect,
-    );
-    super::paint::keep_inside(frame.buffer_mut(), inner);
+    let asked = Paragraph::new(lines).wrap(Wrap { trim: true }).block(block);
+    super::paint::paragraph(frame.buffer_mut(), asked, rect, inner);
 }
 
 /// `, 12 unknown: reading back`: answered for, but not known yet.

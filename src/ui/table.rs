@@ -189,11 +189,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
             height: area.height.saturating_sub(1),
             ..area
         };
-        frame.render_widget(
-            ratatui::widgets::Paragraph::new(Line::styled(format!("  {text}"), style))
-                .wrap(ratatui::widgets::Wrap { trim: false }),
-            rect,
-        );
-        super::paint::keep_inside(frame.buffer_mut(), rect);
+        let said = ratatui::widgets::Paragraph::new(Line::styled(format!("  {text}"), style))
+            .wrap(ratatui::widgets::Wrap { trim: false });
+        super::paint::paragraph(frame.buffer_mut(), said, rect, rect);
     }
 }

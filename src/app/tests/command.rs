@@ -267,20 +267,13 @@ fn an_account_opened_from_the_pivot_goes_back_to_the_pivot_along_the_way_it_came
     // Enter on u7: its pane, answered with a user it shares an address with, followed.
     app.update(key('G'));
     let effects = app.update(code(KeyCode::Enter));
-    let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
-    };
     assert!(app.pivot.is_none());
-    app.update(Event::Worker(Response::Detail {
-        id: *id,
-        key: asked.clone(),
-        result: Ok(Box::new(UserDetail {
-            user: user(7),
-            overlaps: Some(vec![overlap(9, "10.0.0.5")]),
-            ..UserDetail::default()
-        })),
-        elapsed: Duration::ZERO,
-    }));
+    let followed = UserDetail {
+        user: user(7),
+        overlaps: Some(vec![overlap(9, "10.0.0.5")]),
+        ..UserDetail::default()
+    };
+    answer_detail(&mut app, &effects, followed);
     // Tab round to its users sharing an address; Enter follows the one there.
     for _ in 0..3 {
         let on_overlaps = app.focus == Focus::Detail
@@ -320,18 +313,11 @@ fn b_in_the_focused_pane_acts_on_the_user_it_shows_and_says_so() {
     // Follow u7 from the table's row u0: the pane shows u7.
     app.update(code(KeyCode::Tab));
     let effects = app.update(code(KeyCode::Enter));
-    let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
+    let followed = UserDetail {
+        user: user(7),
+        ..UserDetail::default()
     };
-    app.update(Event::Worker(Response::Detail {
-        id: *id,
-        key: asked.clone(),
-        result: Ok(Box::new(UserDetail {
-            user: user(7),
-            ..UserDetail::default()
-        })),
-        elapsed: Duration::ZERO,
-    }));
+    answer_detail(&mut app, &effects, followed);
     app.update(key('b'));
     let Some(Dialog::Confirm(confirm)) = &app.dialog else {
         panic!("a confirmation");

@@ -71,7 +71,12 @@ pub(super) fn select_seen(app: &mut App, n: u64, status: Status) {
 /// Opens the current row's pane and answers it with `detail`.
 pub(super) fn open_with(app: &mut App, detail: UserDetail) {
     let effects = app.act(Action::Open);
-    let [Request::Detail { id, key }] = &sent(&effects)[..] else {
+    answer_detail(app, &effects, detail);
+}
+
+/// Answers the one detail request among `effects` with `detail`.
+pub(super) fn answer_detail(app: &mut App, effects: &[Effect], detail: UserDetail) {
+    let [Request::Detail { id, key }] = &sent(effects)[..] else {
         panic!("{effects:?}");
     };
     app.update(Event::Worker(Response::Detail {
