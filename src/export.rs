@@ -139,6 +139,27 @@ impl Sink {
         }
     }
 
+    /// Writes the pages of `queue` as they come, and puts the file in place at their
+    /// end; without it (the reading failed or was dropped), leaves no file. Blocking.
+    fn drain(
+        mut self,
+        mut queue: tokio::sync::mpsc::Receiver<Piece>,
+        progress: impl Fn(ExportProgress),
+    ) -> Result<u64, ExportError> {
+        let mut written = 0;
+        while let Some(piece) = queue.blocking_recv() {
+            match piece {
+                Piece::Page { rows, total } => {
+                    self.page(&rows)?;
+                    written += rows.len() as u64;
+                    progress(ExportProgress { written, total });
+                }
+                Piece::End => return self.finish(written),
+            }
+        }
+        Ok(written)
+    }
+
     /// Writes `users` as the whole list and puts the file in place.
     fn all(
         mut self,
@@ -198,43 +219,81 @@ pub fn run_local(
     sink.finish(written)
 }
 
+/// A page read for the file (`total`: how many rows the query has), or the end of them.
+enum Piece {
+    Page { rows: Vec<User>, total: u64 },
+    End,
+}
+
 /// crm: writes `rows`, a page of the server's at a time (the selection read user by
-/// user, a few at once).
+/// user, a few at once). The file is written by a blocking thread while the next page is
+/// read: the async threads never wait on the disk.
 pub async fn run_remote(
     client: &Client,
     rows: &ExportRows,
     target: &ExportTarget,
-    progress: impl Fn(ExportProgress),
+    progress: impl Fn(ExportProgress) + Send + 'static,
 ) -> Result<u64, ExportError> {
-    let mut sink = Sink::open(target, client.dialect())?;
+    let (target, dialect) = (target.clone(), client.dialect());
+    let sink = tokio::task::spawn_blocking(move || Sink::open(&target, dialect))
+        .await
+        .map_err(abandoned)??;
+    // Two pages queued at most: memory stays bounded whatever the disk's pace.
+    let (pieces, queue) = tokio::sync::mpsc::channel(2);
+    let writing = tokio::task::spawn_blocking(move || sink.drain(queue, progress));
+    let read = read_pieces(client, rows, &pieces).await;
+    drop(pieces);
+    let written = writing.await.map_err(abandoned)?;
+    // A read that failed ended the queue without its end: the writer left no file.
+    read.and(written)
+}
+
+fn abandoned(e: tokio::task::JoinError) -> ExportError {
+    ExportError::Abandoned(e.to_string())
+}
+
+/// Reads the pages of `rows` into `pieces`, then their end; stops early when the writer
+/// has (its error says why).
+async fn read_pieces(
+    client: &Client,
+    rows: &ExportRows,
+    pieces: &tokio::sync::mpsc::Sender<Piece>,
+) -> Result<(), ExportError> {
     let query = match rows {
-        ExportRows::Ids(ids) => return sink.all(&selected(client, ids).await?, progress),
+        ExportRows::Ids(ids) => {
+            let rows = selected(client, ids).await?;
+            let total = rows.len() as u64;
+            let _ = pieces.send(Piece::Page { rows, total }).await;
+            let _ = pieces.send(Piece::End).await;
+            return Ok(());
+        }
         ExportRows::Query(query) => query,
     };
     let everything = ListQuery {
         offset: 0,
         ..query.clone()
     };
-    let mut written = 0;
     let walked = paging::walk(
         &everything,
         true,
         |next| async move { ops::crm_page(client, &next).await },
-        |page| {
-            sink.page(&page.rows)?;
-            written += page.rows.len() as u64;
-            progress(ExportProgress {
-                written,
+        |page| async move {
+            let piece = Piece::Page {
+                rows: page.rows,
                 total: page.total,
-            });
-            Ok::<(), ExportError>(())
+            };
+            // The writer stopped: its own error is the one to tell.
+            pieces.send(piece).await.map_err(|_| ())
         },
     )
     .await;
     match walked {
-        Ok(_) => sink.finish(written),
+        Ok(_) => {
+            let _ = pieces.send(Piece::End).await;
+            Ok(())
+        }
         Err(Walked::Read(e)) => Err(e.into()),
-        Err(Walked::Each(e)) => Err(e),
+        Err(Walked::Each(())) => Ok(()),
     }
 }
 

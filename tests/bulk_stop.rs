@@ -100,6 +100,7 @@ async fn statuses(setup: &Setup) -> Vec<String> {
 }
 
 fn journal(setup: &Setup) -> Vec<Value> {
+    setup.client.journal().unwrap().flush();
     std::fs::read_to_string(&setup.journal)
         .unwrap()
         .lines()

@@ -1,9 +1,8 @@
 //! The audit journal: every mutation is appended to a JSON-lines file before it is sent
 //! (so that after a crash the journal shows what was attempted), and its outcome per id
-//! after it. The token is never written.
+//! after it. The token is never written. Lines are written by the journal's own thread
+//! ([`Appender`]), in the order they are given.
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -11,6 +10,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::appender::{Appender, Then};
 use super::model::BulkReport;
 
 /// Where the journal is and whose actions it records.
@@ -21,10 +21,10 @@ pub struct Journal {
 
 #[derive(Debug)]
 struct Inner {
-    path: PathBuf,
     profile: String,
     endpoint: String,
     user: String,
+    appender: Appender,
 }
 
 /// A handle on one journalled attempt, to write its outcome.
@@ -36,9 +36,10 @@ impl Journal {
         let user = std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
             .unwrap_or_else(|_| "unknown".into());
+        let path = path.into();
         Journal {
             inner: Arc::new(Inner {
-                path: path.into(),
+                appender: Appender::start(path),
                 profile: profile.into(),
                 endpoint: endpoint.into(),
                 user,
@@ -51,7 +52,31 @@ impl Journal {
         &self.inner.endpoint
     }
 
-    /// Records that `action` is about to be sent for `ids`, and syncs it to disk.
+    /// Waits until the lines handed over so far are written (before reading the journal).
+    pub async fn flushed(&self) {
+        let (told, written) = tokio::sync::oneshot::channel();
+        self.inner.appender.append(
+            String::new(),
+            false,
+            Some(Box::new(move |_| {
+                let _ = told.send(());
+            })),
+        );
+        let _ = written.await;
+    }
+
+    /// Blocks until the lines handed over so far are written (for tests and tools, not
+    /// the async threads).
+    pub fn flush(&self) {
+        let lines = Lines {
+            journal: self.clone(),
+            text: String::new(),
+        };
+        let _ = lines.write();
+    }
+
+    /// Records that `action` is about to be sent for `ids`, and syncs it to disk: blocks
+    /// on the disk (for tests and tools, not the async threads).
     pub fn attempt(
         &self,
         action: &str,
@@ -109,13 +134,9 @@ impl Journal {
         (lines, entries)
     }
 
-    /// Records how the attempt `entry` went, per id.
-    pub fn outcome(
-        &self,
-        entry: &Entry,
-        report: &BulkReport,
-        error: Option<&str>,
-    ) -> std::io::Result<()> {
+    /// Records how the attempt `entry` went, per id (written by the journal's thread: a
+    /// failure is logged there).
+    pub fn outcome(&self, entry: &Entry, report: &BulkReport, error: Option<&str>) {
         let mut line = json!({
             "time": now(),
             "event": "outcome",
@@ -132,12 +153,7 @@ impl Journal {
 
     /// Records how the outcomes of `action` that were unknown were settled: by reading
     /// the users back.
-    pub fn settled(
-        &self,
-        action: &str,
-        settled: &BulkReport,
-        batch: Option<&str>,
-    ) -> std::io::Result<()> {
+    pub fn settled(&self, action: &str, settled: &BulkReport, batch: Option<&str>) {
         let mut line = json!({
             "time": now(),
             "event": "settled",
@@ -153,27 +169,10 @@ impl Journal {
         self.append_line(&line)
     }
 
-    fn append_line(&self, line: &Value) -> std::io::Result<()> {
+    fn append_line(&self, line: &Value) {
         let mut text = line.to_string();
         text.push('\n');
-        self.append(&text, false)
-    }
-
-    /// Appends whole lines of `text` in one write (in append mode: lines of concurrent
-    /// writers do not mix), synced to disk when `sync`.
-    fn append(&self, text: &str, sync: bool) -> std::io::Result<()> {
-        if let Some(dir) = self.inner.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut file: File = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.inner.path)?;
-        file.write_all(text.as_bytes())?;
-        if sync {
-            file.sync_data()?;
-        }
-        Ok(())
+        self.inner.appender.append(text, false, None);
     }
 }
 
@@ -185,9 +184,23 @@ pub struct Lines {
 }
 
 impl Lines {
-    /// Blocks on the disk: off the async threads.
+    /// Hands the lines to the journal's thread; `then` is told once they are synced.
+    pub fn send(self, then: Then) {
+        self.journal
+            .inner
+            .appender
+            .append(self.text, true, Some(then));
+    }
+
+    /// Blocks until the lines are synced (for tests and tools, not the async threads).
     pub fn write(self) -> std::io::Result<()> {
-        self.journal.append(&self.text, true)
+        let (told, written) = std::sync::mpsc::channel();
+        self.send(Box::new(move |result| {
+            let _ = told.send(result);
+        }));
+        written
+            .recv()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the journal's writer stopped")))
     }
 }
 
@@ -202,4 +215,43 @@ fn now() -> String {
     OffsetDateTime::now_utc()
         .format(&Rfc3339)
         .unwrap_or_else(|_| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::BufRead;
+    use std::time::Duration;
+
+    #[test]
+    fn an_outcome_line_never_waits_on_the_disk() {
+        // The journal is a pipe no one reads yet: opening it to append blocks. Handing
+        // an outcome over returns at once; the line is written once the pipe is read.
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("audit.jsonl");
+        let path = std::ffi::CString::new(pipe.to_str().unwrap()).unwrap();
+        // SAFETY: a valid, NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        let journal = Journal::new(&pipe, "p", "http://x");
+        let (told, returned) = std::sync::mpsc::channel();
+        let handed = journal.clone();
+        std::thread::spawn(move || {
+            let report = BulkReport {
+                succeeded: vec!["u1".into()],
+                ..BulkReport::default()
+            };
+            handed.outcome(&Entry("e1".into()), &report, None);
+            let _ = told.send(());
+        });
+        let in_time = returned.recv_timeout(Duration::from_secs(10)).is_ok();
+        let mut line = String::new();
+        std::io::BufReader::new(std::fs::File::open(&pipe).unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(in_time, "the outcome waited on the pipe");
+        assert!(
+            line.contains("\"event\":\"outcome\"") && line.contains("\"u1\""),
+            "{line}"
+        );
+    }
 }

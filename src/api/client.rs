@@ -369,10 +369,8 @@ impl Client {
 
     /// Journals how outcomes that were unknown were settled by reading the users back.
     pub fn journal_settled(&self, action: &str, settled: &BulkReport, batch: Option<&str>) {
-        if let Some(journal) = &self.journal
-            && let Err(e) = journal.settled(action, settled, batch)
-        {
-            tracing::warn!(error = %e, "cannot write the settlement to the audit journal");
+        if let Some(journal) = &self.journal {
+            journal.settled(action, settled, batch);
         }
     }
 
@@ -517,10 +515,8 @@ fn write_outcome(
     report: &BulkReport,
     error: Option<String>,
 ) {
-    if let Some(journal) = journal
-        && let Err(e) = journal.outcome(entry, report, error.as_deref())
-    {
-        tracing::warn!(error = %e, "cannot write the outcome to the audit journal");
+    if let Some(journal) = journal {
+        journal.outcome(entry, report, error.as_deref());
     }
 }
 

@@ -315,7 +315,7 @@ mod tests {
                     succeeded: ids,
                     ..BulkReport::default()
                 };
-                journal.outcome(&entry, &report, None).unwrap();
+                journal.outcome(&entry, &report, None);
             }
         }
         journal.attempt("archive", &["u9".into()], None).unwrap();
@@ -324,6 +324,7 @@ mod tests {
             .open(&path)
             .and_then(|mut f| std::io::Write::write_all(&mut f, b"not json\n\xff\n"))
             .unwrap();
+        journal.flush();
         let entries = read(&path, 3).unwrap();
         let batches: Vec<(&str, &str, usize)> = entries
             .iter()
@@ -353,7 +354,7 @@ mod tests {
         let write = |ids: &[&str], report: BulkReport| {
             let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
             let entry = journal.attempt("block", &ids, detail()).unwrap();
-            journal.outcome(&entry, &report, None).unwrap();
+            journal.outcome(&entry, &report, None);
         };
         let failed = |ids: &[&str]| BulkReport {
             failed: ids
@@ -383,6 +384,7 @@ mod tests {
             },
         );
         write(&["x"], failed(&["x"]));
+        journal.flush();
         let entry = &read(&path, 5).unwrap()[0];
         assert_eq!(entry.ids, ["a", "b", "c", "x"]);
         let outcome = entry.outcome.as_ref().unwrap();
@@ -403,12 +405,13 @@ mod tests {
             unknown: vec![("a".into(), "lost".into()), ("b".into(), "lost".into())],
             ..BulkReport::default()
         };
-        journal.outcome(&entry, &lost, None).unwrap();
+        journal.outcome(&entry, &lost, None);
         let settled = BulkReport {
             succeeded: vec!["a".into()],
             ..BulkReport::default()
         };
-        journal.settled("block", &settled, Some("b")).unwrap();
+        journal.settled("block", &settled, Some("b"));
+        journal.flush();
         let outcome = read(&path, 5).unwrap()[0].outcome.clone().unwrap();
         assert_eq!(
             (outcome.succeeded, outcome.unknown),
@@ -430,14 +433,15 @@ mod tests {
             let entry = journal
                 .attempt("update", &[key.to_string()], Some(detail))
                 .unwrap();
-            journal.outcome(&entry, &lost(key), None).unwrap();
+            journal.outcome(&entry, &lost(key), None);
         }
         // The older edit is read back: its user (by id) holds the change.
         let settled = BulkReport {
             succeeded: vec!["8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into()],
             ..BulkReport::default()
         };
-        journal.settled("update", &settled, Some("e1")).unwrap();
+        journal.settled("update", &settled, Some("e1"));
+        journal.flush();
         let entries = read(&path, 5).unwrap();
         let outcome = |n: usize| entries[n].outcome.clone().unwrap();
         assert_eq!(entries[1].entry, "e1");
@@ -465,8 +469,9 @@ mod tests {
                 succeeded: ids,
                 ..BulkReport::default()
             };
-            journal.outcome(&entry, &report, None).unwrap();
+            journal.outcome(&entry, &report, None);
         }
+        journal.flush();
         let entries = read(&path, 10_000).unwrap();
         assert_eq!(entries.len(), 3_000);
         assert_eq!(entries[0].entry, "b2999");

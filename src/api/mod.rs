@@ -2,6 +2,7 @@
 //! with its cynic fragments, the HTTP client, bulk actions, the audit journal, and the
 //! worker task that owns the client.
 
+pub mod appender;
 pub mod audit;
 pub mod bulk;
 pub mod client;

@@ -16,15 +16,17 @@ pub enum Walked<E> {
 
 /// Reads the pages of `query` from its offset on with `read` — with `all` every one to
 /// the end, in pages of [`MAX_PAGE`], else the one it names — handing each to `each` as
-/// it comes; the total the last page told.
-pub async fn walk<E, F>(
+/// it comes (and waiting for it to be taken before the next is read); the total the
+/// last page told.
+pub async fn walk<E, F, G>(
     query: &ListQuery,
     all: bool,
     mut read: impl FnMut(ListQuery) -> F,
-    mut each: impl FnMut(&Page) -> Result<(), E>,
+    mut each: impl FnMut(Page) -> G,
 ) -> Result<u64, Walked<E>>
 where
     F: Future<Output = Result<Page, ApiError>>,
+    G: Future<Output = Result<(), E>>,
 {
     let mut next = query.clone();
     if all {
@@ -32,10 +34,11 @@ where
     }
     loop {
         let page = read(next.clone()).await.map_err(Walked::Read)?;
-        each(&page).map_err(Walked::Each)?;
-        next.offset += page.rows.len() as u64;
-        if !all || page.rows.is_empty() || next.offset >= page.total {
-            return Ok(page.total);
+        let (rows, total) = (page.rows.len() as u64, page.total);
+        each(page).await.map_err(Walked::Each)?;
+        next.offset += rows;
+        if !all || rows == 0 || next.offset >= total {
+            return Ok(total);
         }
     }
 }

@@ -285,10 +285,12 @@ pub async fn prepare(
     named: Option<String>,
     profile: &str,
 ) -> Result<UndoPlan, String> {
-    let endpoint = client
+    let journal = client
         .journal()
-        .map(|j| j.endpoint().to_string())
         .ok_or("this client keeps no journal: nothing to undo")?;
+    let endpoint = journal.endpoint().to_string();
+    // The outcomes handed to the journal's thread are read too.
+    journal.flushed().await;
     let entries = tokio::task::spawn_blocking(move || journal::read(&path, SEARCHED))
         .await
         .map_err(|e| e.to_string())?

@@ -350,6 +350,9 @@ async fn answer(
             let _ = responses.send(Response::Exported { id, result });
         }
         Request::Journal { id, path, limit } => {
+            if let Some(journal) = shared.client.journal() {
+                journal.flushed().await;
+            }
             let result = tokio::task::spawn_blocking(move || journal::read(&path, limit))
                 .await
                 .map_err(|e| e.to_string())

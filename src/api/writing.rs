@@ -1,5 +1,5 @@
-//! Attempt lines written to the journal off the async threads (the disk may take its
-//! time: a sync per set of requests), without losing what a cancelled request stood for:
+//! Attempt lines written to the journal by its own thread (the disk may take its time: a
+//! sync per set of requests) while the request waits, without losing what a cancelled request stood for:
 //! when the request waiting on the write is dropped before it learns the write is done,
 //! its ids are journalled as never sent — after the attempt lines, by whichever side
 //! finishes last.
@@ -40,13 +40,14 @@ pub async fn write(
         armed: true,
     };
     let (shared, on_disk) = (stage.clone(), journal.clone());
-    let result = tokio::task::spawn_blocking(move || {
-        let written = lines.write();
-        done(&shared, &on_disk, written.is_ok());
-        written
-    })
-    .await
-    .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+    let (told, written) = tokio::sync::oneshot::channel();
+    lines.send(Box::new(move |result| {
+        done(&shared, &on_disk, result.is_ok());
+        let _ = told.send(result);
+    }));
+    let result = written
+        .await
+        .unwrap_or_else(|_| Err(std::io::Error::other("the journal's writer stopped")));
     waiting.armed = false;
     let attempts = stage
         .lock()
@@ -112,9 +113,7 @@ pub fn never_sent(journal: &Journal, entry: &Entry, ids: &[String]) {
             .collect(),
         ..BulkReport::default()
     };
-    if let Err(e) = journal.outcome(entry, &report, Some(why)) {
-        tracing::warn!(error = %e, "cannot write the outcome to the audit journal");
-    }
+    journal.outcome(entry, &report, Some(why));
 }
 
 #[cfg(test)]
@@ -134,7 +133,8 @@ mod tests {
         (journal, stage)
     }
 
-    fn never_sent_lines(dir: &std::path::Path) -> usize {
+    fn never_sent_lines(journal: &Journal, dir: &std::path::Path) -> usize {
+        journal.flush();
         std::fs::read_to_string(dir.join("audit.jsonl"))
             .unwrap()
             .lines()
@@ -160,7 +160,7 @@ mod tests {
                 drop(waiting);
             }
             assert_eq!(
-                never_sent_lines(dir.path()),
+                never_sent_lines(&journal, dir.path()),
                 1,
                 "dropped first: {dropped_first}"
             );
@@ -176,7 +176,7 @@ mod tests {
         done(&stage, &journal, true);
         waiting.armed = false;
         drop(waiting);
-        assert_eq!(never_sent_lines(dir.path()), 0);
+        assert_eq!(never_sent_lines(&journal, dir.path()), 0);
         assert!(
             stage.lock().unwrap().attempts.is_some(),
             "still there to be sent"

@@ -116,7 +116,7 @@ async fn list(
                 }
             }
         },
-        |page| writer.page(&page.rows),
+        |page| std::future::ready(writer.page(&page.rows)),
     )
     .await;
     let total = match walked {
