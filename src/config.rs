@@ -64,6 +64,9 @@ pub struct Profile {
     pub retries: u32,
     #[serde(default = "default_chunk_size")]
     pub chunk_size: usize,
+    /// Past this age a status seen is called old before a bulk action.
+    #[serde(default = "default_stale_after")]
+    pub stale_after_secs: f64,
 }
 
 fn default_token_command_timeout() -> f64 {
@@ -86,6 +89,9 @@ fn default_retries() -> u32 {
 }
 fn default_chunk_size() -> usize {
     crate::api::bulk::DEFAULT_CHUNK
+}
+fn default_stale_after() -> f64 {
+    crate::app::STALE.as_secs_f64()
 }
 
 /// What the command line adds on top.
@@ -226,7 +232,7 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
 const TOP_LEVEL: [&str; 3] = ["default_profile", "profiles", "keys"];
 
 /// The keys of a profile (serde refuses others too; this list gives the hint).
-const PROFILE_KEYS: [&str; 11] = [
+const PROFILE_KEYS: [&str; 12] = [
     "endpoint",
     "dialect",
     "token",
@@ -238,6 +244,7 @@ const PROFILE_KEYS: [&str; 11] = [
     "request_timeout_secs",
     "retries",
     "chunk_size",
+    "stale_after_secs",
 ];
 
 /// An unknown top-level key of the file is an error naming it (a misspelt
@@ -351,6 +358,14 @@ fn check(key: &dyn Fn(&str) -> String, p: &Profile) -> Result<(), ConfigError> {
                 key(k)
             )));
         }
+    }
+    // 0: every status is called old (none is trusted for an undo).
+    if !(p.stale_after_secs.is_finite() && (0.0..=86_400.0).contains(&p.stale_after_secs)) {
+        return Err(ConfigError(format!(
+            "{}: expected seconds from 0 to 86400, got {}",
+            key("stale_after_secs"),
+            p.stale_after_secs
+        )));
     }
     if p.retries > MAX_RETRIES {
         return Err(ConfigError(format!(

@@ -127,6 +127,10 @@ async fn malformed_config_files_get_one_line_errors() {
             vec!["profiles.test.retries", "0 to 10"],
         ),
         (
+            "default_profile = \"test\"\n[profiles.test]\nendpoint = \"http://x/graphql\"\ndialect = \"crm\"\nstale_after_secs = -1\n",
+            vec!["profiles.test.stale_after_secs", "0 to 86400"],
+        ),
+        (
             "default_profle = \"test\"\n[profiles.test]\nendpoint = \"http://x/graphql\"\ndialect = \"crm\"\n",
             vec!["\"default_profle\"", "did you mean \"default_profile\"?"],
         ),

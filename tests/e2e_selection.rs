@@ -52,6 +52,10 @@ async fn a_selection_across_pages_is_previewed_copied_and_exported() {
         "{preview}"
     );
     assert!(preview.contains("send 2 ·"), "{preview}");
+    assert!(
+        !preview.contains("not seen for"),
+        "seen within the minute: {preview}"
+    );
     ui.keys("\t");
     let kept = ui.wait_text("the unchanged are sent too (Tab: leave them out)");
     assert!(kept.contains("send 3 ·"), "{kept}");
@@ -97,6 +101,42 @@ async fn a_selection_across_pages_is_previewed_copied_and_exported() {
     ui.wait_text("rows 1–20 of 45");
     ui.keys("q");
     assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn statuses_older_than_the_profile_allows_are_called_old_in_the_preview() {
+    // stale_after_secs = 0: every status seen is old by the time it is asked about; the
+    // action still goes, with no status journalled for its undo.
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let mut ui = Dashboard::sized(
+        &server.url,
+        Dialect::Crm,
+        &[],
+        "",
+        &[],
+        (120, 30),
+        "stale_after_secs = 0",
+    );
+    ui.wait_text("rows 1–20 of 30");
+    ui.keys("  ");
+    ui.wait_text("2 selected");
+    ui.keys("b");
+    let preview = ui.wait_text("2 not seen for ");
+    assert!(
+        preview.contains("their status may have changed since"),
+        "{preview}"
+    );
+    ui.keys("y");
+    ui.wait_text("block: 2 succeeded");
+    ui.keys("q");
+    let (status, _, home) = ui.finish();
+    assert!(status.success());
+    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
+    let attempt: serde_json::Value = serde_json::from_str(journal.lines().next().unwrap()).unwrap();
+    assert_eq!(attempt["event"], "attempt");
+    assert_eq!(attempt["detail"]["before"], json!({}), "{attempt}");
     server.stop().await;
 }
 

@@ -234,7 +234,12 @@ impl super::App {
             .iter()
             .filter(|c| !shown.contains_key(c.id.as_str()))
             .count();
-        self.dialog = Some(Dialog::Confirm(Confirm::new(action, chosen, hidden, now)));
+        self.dialog = Some(Dialog::Confirm(Confirm::new(
+            action,
+            chosen,
+            hidden,
+            self.asked(now),
+        )));
         Vec::new()
     }
 
@@ -253,7 +258,7 @@ impl super::App {
             return Vec::new();
         };
         let chosen = Chosen::of(&detail.user, pane.loaded_at().unwrap_or(now));
-        let confirm = Confirm::new(action, vec![chosen], 0, now).of_the_pane();
+        let confirm = Confirm::new(action, vec![chosen], 0, self.asked(now)).of_the_pane();
         self.dialog = Some(Dialog::Confirm(confirm));
         Vec::new()
     }

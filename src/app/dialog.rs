@@ -13,7 +13,8 @@ use crate::api::undo::UndoPlan;
 /// From this many users on, a bulk action is confirmed by typing the count.
 pub const TYPE_TO_CONFIRM: usize = 100;
 
-/// Past this age a status is said to be old in the preview.
+/// Past this age a status is said to be old in the preview, by default (a profile's
+/// `stale_after_secs`).
 pub const STALE: Duration = Duration::from_secs(60);
 
 /// One user a bulk action is asked for: its id and name, and its status as last seen
@@ -50,7 +51,7 @@ pub struct Confirm {
     /// Send the users the action would not change too (off: left out).
     keep_unchanged: bool,
     /// When asked: the ages of the statuses are counted from then.
-    asked: Instant,
+    asked: Asked,
     /// Above [`TYPE_TO_CONFIRM`] users, the count must be typed.
     pub(super) typed: Option<Input>,
     /// What the dialog says of the users, counted once when asked (a selection may hold
@@ -58,6 +59,20 @@ pub struct Confirm {
     told: Told,
     /// The user is the one the focused pane shows, not the table's row.
     of_pane: bool,
+}
+
+/// When a confirmation is asked, and past what age a status seen is old then.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked {
+    pub at: Instant,
+    pub stale_after: Duration,
+}
+
+impl Asked {
+    /// How long before being asked `seen` was.
+    fn age(&self, seen: Instant) -> Duration {
+        self.at.saturating_duration_since(seen)
+    }
 }
 
 /// The counts a confirmation shows.
@@ -69,7 +84,7 @@ struct Told {
 }
 
 impl Confirm {
-    pub fn new(action: BulkAction, chosen: Vec<Chosen>, hidden: usize, asked: Instant) -> Self {
+    pub fn new(action: BulkAction, chosen: Vec<Chosen>, hidden: usize, asked: Asked) -> Self {
         let mut confirm = Confirm {
             action,
             chosen,
@@ -125,12 +140,12 @@ impl Confirm {
         self.sent().map(|c| c.id.clone()).collect()
     }
 
-    /// Each user's status as last seen, when seen lately ([`STALE`]): journalled with
+    /// Each user's status as last seen, when seen lately (not stale): journalled with
     /// the action, for its undo — an older one might restore what the user no longer had.
     pub fn before(&self) -> std::collections::HashMap<String, Status> {
         self.chosen
             .iter()
-            .filter(|c| self.asked.saturating_duration_since(c.seen) <= STALE)
+            .filter(|c| self.asked.age(c.seen) <= self.asked.stale_after)
             .filter_map(|c| Some((c.id.clone(), c.status.clone()?)))
             .collect()
     }
@@ -193,8 +208,8 @@ impl Confirm {
         self.told.unchanged
     }
 
-    /// `3 not seen for 10 min`: users whose status is older than [`STALE`], with the
-    /// oldest's age.
+    /// `3 not seen for 10 min`: users whose status is older than the profile allows
+    /// (`stale_after_secs`), with the oldest's age.
     pub fn stale(&self) -> Option<&str> {
         self.told.stale.as_deref()
     }
@@ -244,12 +259,16 @@ impl Confirm {
         let ages: Vec<Duration> = self
             .chosen
             .iter()
-            .map(|c| self.asked.saturating_duration_since(c.seen))
-            .filter(|age| *age > STALE)
+            .map(|c| self.asked.age(c.seen))
+            .filter(|age| *age > self.asked.stale_after)
             .collect();
-        let oldest = ages.iter().max()?;
-        let minutes = oldest.as_secs().div_ceil(60);
-        Some(format!("{} not seen for {minutes} min", ages.len()))
+        // Rounded up: never "0 s" for an age past the limit.
+        let seconds = ages.iter().max()?.as_millis().div_ceil(1000);
+        let age = match seconds {
+            ..60 => format!("{seconds} s"),
+            _ => format!("{} min", seconds.div_ceil(60)),
+        };
+        Some(format!("{} not seen for {age}", ages.len()))
     }
 
     /// The count typed so far, when one must be typed.
@@ -287,5 +306,37 @@ impl Dialog {
             Dialog::Confirm(confirm) => confirm.typed.as_mut(),
             Dialog::Quit | Dialog::Discard { .. } | Dialog::Undo(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_statuses_are_counted_past_the_profiles_limit_in_seconds_then_minutes() {
+        let at = Instant::now() + Duration::from_secs(3600);
+        let chosen = |id: &str, age: u64| Chosen {
+            id: id.into(),
+            name: id.into(),
+            status: Some(Status::Active),
+            seen: at - Duration::from_secs(age),
+        };
+        let stale = |ages: &[u64], stale_after: u64| {
+            let asked = Asked {
+                at,
+                stale_after: Duration::from_secs(stale_after),
+            };
+            let chosen = ages.iter().map(|a| chosen(&a.to_string(), *a)).collect();
+            Confirm::new(BulkAction::Block, chosen, 0, asked)
+                .stale()
+                .map(str::to_string)
+        };
+        assert_eq!(stale(&[5, 30], 10).as_deref(), Some("1 not seen for 30 s"));
+        assert_eq!(
+            stale(&[30, 90], 10).as_deref(),
+            Some("2 not seen for 2 min")
+        );
+        assert_eq!(stale(&[30, 90], 90), None, "at the limit is not past it");
     }
 }

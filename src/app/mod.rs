@@ -40,7 +40,7 @@ pub use change::{Change, arrow, filter_text, status_label};
 pub use command::{COMMANDS, CommandLine};
 pub use commands::{COPY_LIMIT, ExportRun};
 pub use detail::{DetailLoad, DetailPane, PaneList};
-pub use dialog::{Chosen, Confirm, Dialog, STALE, TYPE_TO_CONFIRM};
+pub use dialog::{Asked, Chosen, Confirm, Dialog, STALE, TYPE_TO_CONFIRM};
 pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
@@ -112,11 +112,15 @@ pub struct AppConfig {
     pub profiles: Vec<String>,
     /// The audit journal, for `:journal` (none in the demo).
     pub journal: Option<std::path::PathBuf>,
+    /// Past this age a status seen is called old before a bulk action, and not
+    /// journalled for its undo.
+    pub stale_after: std::time::Duration,
 }
 
 impl AppConfig {
     /// A profile of `capabilities` named `profile` with every other setting its default:
-    /// writable, pages of 50, the default keys, colours, no other profiles, no journal.
+    /// writable, pages of 50, the default keys, colours, no other profiles, no journal,
+    /// statuses old after a minute.
     pub fn new(capabilities: Capabilities, profile: &str) -> AppConfig {
         AppConfig {
             capabilities,
@@ -128,6 +132,7 @@ impl AppConfig {
             color: true,
             profiles: Vec::new(),
             journal: None,
+            stale_after: STALE,
         }
     }
 }
@@ -238,6 +243,14 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.config
+    }
+
+    /// A confirmation asked at `now`, statuses old as the profile says.
+    fn asked(&self, now: Instant) -> Asked {
+        Asked {
+            at: now,
+            stale_after: self.config.stale_after,
+        }
     }
 
     pub fn table(&self) -> &TableView {

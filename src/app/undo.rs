@@ -109,7 +109,7 @@ impl App {
             failed.action,
             chosen,
             0,
-            self.now,
+            self.asked(self.now),
         )));
         Vec::new()
     }

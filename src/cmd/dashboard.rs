@@ -87,6 +87,7 @@ fn session(
         color: color(),
         profiles: resolved.settings.profiles.keys().cloned().collect(),
         journal: Some(crate::config::audit_file()),
+        stale_after: std::time::Duration::from_secs_f64(resolved.profile.stale_after_secs),
         ..AppConfig::new(Capabilities::of(resolved.profile.dialect), &resolved.name)
     };
     Ok((config, client, resolved.profile.chunk_size))
