@@ -604,3 +604,23 @@ fn the_accounts_on_an_address_highlight_the_cursor_across_the_list() {
     let rows = reversed_rows(&buffer, left + 1, right);
     assert_eq!(rows.len(), 2, "the cursor's two lines, edge to edge");
 }
+
+#[test]
+fn a_footer_too_narrow_for_its_lines_says_where_it_cut_them() {
+    let mut app = app(Dialect::Crm, (0..5).map(crm_user).collect(), 5);
+    for _ in 0..3 {
+        app.act(Action::ToggleSelect);
+        app.act(Action::MoveDown);
+    }
+    let buffer = frame(&mut app, 60, 20);
+    let row = |y: u16| -> String { (0..60).map(|x| buffer[(x, y)].symbol()).collect() };
+    let (status, hint) = (row(18), row(19));
+    assert!(status.starts_with("rows 1–5 of 5"), "{status}");
+    assert!(status.contains("3 selected"), "{status}");
+    // Both lines hold more than 60 columns: each ends in "…" in its last cell.
+    assert!(status.ends_with('…'), "the status line: {status:?}");
+    assert!(
+        hint.contains("help") && hint.ends_with('…'),
+        "the hint: {hint:?}"
+    );
+}

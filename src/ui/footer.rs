@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::Theme;
+use super::{Theme, paint};
 use crate::app::{Action, App, Change, Load, Message, Mode, Shown, filter_text, status_label};
 use crate::text::{after_columns, fit, sanitize, thousands};
 use unicode_width::UnicodeWidthStr;
@@ -156,10 +156,10 @@ pub fn messages(app: &App, width: usize) -> Vec<Message> {
     lines
 }
 
-/// The keys most used in the mode in force, from the keymap.
-fn hint(app: &App) -> String {
-    let keymap = &app.config().keymap;
-    let keys: &[(Action, &str)] = match app.mode() {
+/// The actions the footer hints at in `mode`, most used first: a choice of the keymap's
+/// (each one bound in its mode: tested), in the order an operator reads them.
+fn hints(mode: Mode) -> &'static [(Action, &'static str)] {
+    match mode {
         Mode::Filter => &[
             (Action::FilterDone, "keep the filter"),
             (Action::FilterClear, "clear it"),
@@ -201,12 +201,18 @@ fn hint(app: &App) -> String {
             (Action::Reload, "reload"),
             (Action::Quit, "quit"),
         ],
-    };
+    }
+}
+
+/// The keys most used in the mode in force, from the keymap.
+fn hint(app: &App) -> String {
+    let keymap = &app.config().keymap;
     let key = |action: Action| match app.mode() {
         Mode::Filter | Mode::Form | Mode::Command => keymap.key_in_text(action),
         _ => keymap.key(action),
     };
-    keys.iter()
+    hints(app.mode())
+        .iter()
         .map(|(action, what)| format!("{} {what}", key(*action)))
         .collect::<Vec<_>>()
         .join("  ")
@@ -224,10 +230,10 @@ pub fn height(app: &App) -> u16 {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let width = usize::from(area.width);
-    let mut lines = vec![status_line(app, theme)];
+    let mut lines = vec![paint::cut(status_line(app, theme), width)];
     let messages = messages(app, width);
     if messages.is_empty() {
-        lines.push(Line::styled(hint(app), theme.dim()));
+        lines.push(Line::styled(fit(&hint(app), width), theme.dim()));
     }
     for m in messages {
         let style = if m.error { theme.error() } else { theme.info() };
@@ -266,5 +272,35 @@ fn draw_line(
     if typing {
         let x = area.x + 2 + (filter.visual_cursor().saturating_sub(scroll)) as u16;
         frame.set_cursor_position((x.min(area.x + area.width.saturating_sub(1)), area.y));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Keymap;
+
+    #[test]
+    fn every_hint_names_an_action_bound_in_its_mode() {
+        let keymap = Keymap::default();
+        let modes = [
+            Mode::Table,
+            Mode::Filter,
+            Mode::Form,
+            Mode::Command,
+            Mode::Journal,
+            Mode::Pivot,
+            Mode::Dialog,
+            Mode::Help,
+            Mode::Busy,
+        ];
+        for mode in modes {
+            for (action, what) in hints(mode) {
+                assert!(
+                    keymap.of_mode(mode).any(|b| b.action == *action),
+                    "{mode:?} hints \"{what}\" ({action:?}), not bound there"
+                );
+            }
+        }
     }
 }

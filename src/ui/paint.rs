@@ -95,6 +95,30 @@ pub fn wrapped(buf: &mut Buffer, area: Rect, lines: &[Line<'_>], skip: usize) ->
     row
 }
 
+/// `line` cut to `width` cells, a cut marked with "…" as [`crate::text::fit`] marks a
+/// string's: the span that reaches the edge ends the line.
+pub fn cut<'a>(line: Line<'a>, width: usize) -> Line<'a> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut room = width;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let taken = span.width();
+        if taken < room {
+            room -= taken;
+            spans.push(span);
+            continue;
+        }
+        // Something always follows this span's cells (its rest, or the spans after):
+        // with a "…" after it, it is always too long, so `fit` cuts it and says so.
+        let shown = crate::text::fit(&format!("{}…", span.content), room);
+        spans.push(Span::styled(shown, span.style));
+        break;
+    }
+    Line::from(spans).style(line.style)
+}
+
 /// `line` filled with spaces to `width` cells, so that a cursor's highlight spans the
 /// pane (a line that wraps is left as it is).
 pub fn across<'a>(mut line: Line<'a>, width: usize) -> Line<'a> {
