@@ -8,7 +8,8 @@ use std::time::Duration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use userdeck::api::model::{
-    Capabilities, Field, Group, Overlap, Page, Session, SessionInfo, Status, User, UserDetail,
+    Capabilities, Field, Group, Overlap, Page, Session, SessionInfo, SortField, Status, User,
+    UserDetail,
 };
 use userdeck::api::worker::{Request, Response};
 use userdeck::app::{Action, App, AppConfig, Effect, Event};
@@ -622,5 +623,53 @@ fn a_footer_too_narrow_for_its_lines_says_where_it_cut_them() {
     assert!(
         hint.contains("help") && hint.ends_with('…'),
         "the hint: {hint:?}"
+    );
+}
+
+#[test]
+fn a_user_without_sessions_shows_no_empty_session_table() {
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    let mut detail = crm_detail();
+    detail.sessions = Some(SessionInfo {
+        all: Vec::new(),
+        total_logins: 0,
+        first: None,
+        last: None,
+    });
+    fixtures::open_detail(&mut app, detail);
+    let screen = render(&mut app, 200, 50);
+    assert!(screen.contains("sessions: 0 logins"), "{screen}");
+    assert!(
+        !screen.contains("LAST ACTIVE"),
+        "no header over no rows:\n{screen}"
+    );
+}
+
+#[test]
+fn rows_sorted_by_a_column_too_narrow_to_show_say_their_sort() {
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    // Sort by "updated", which 80 columns leave out.
+    for _ in 0..8 {
+        if app.table().shown().unwrap().query.sort == SortField::Updated {
+            break;
+        }
+        let effects = app.act(Action::NextSort);
+        answer(
+            &mut app,
+            effects,
+            || (0..50).map(crm_user).collect(),
+            crm_detail,
+        );
+    }
+    let narrow = render(&mut app, 80, 24);
+    let header = narrow.lines().next().unwrap();
+    assert!(!header.contains("UPDATED"), "{header}");
+    // After the last header shown, cut to the room there is.
+    assert!(header.ends_with("ID (↑ update…\""), "{header}");
+    let wide = render(&mut app, 200, 50);
+    let header = wide.lines().next().unwrap();
+    assert!(
+        header.contains("UPDATED ↑") && !header.contains("(↑"),
+        "{header}"
     );
 }

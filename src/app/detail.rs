@@ -26,6 +26,15 @@ pub enum DetailLoad {
     Failed(String),
 }
 
+/// Where the pane was on a user: Backspace back to that user puts the cursors back.
+#[derive(Debug, Clone, PartialEq)]
+struct Spot {
+    id: String,
+    overlap_cursor: usize,
+    session_cursor: usize,
+    on_sessions: bool,
+}
+
 #[derive(Debug)]
 pub struct DetailPane {
     /// The user it shows: by id, or (`:goto`) by e-mail or ref until the answer names it.
@@ -40,8 +49,10 @@ pub struct DetailPane {
     scroll: u16,
     /// The farthest it scrolls: the content's lines below the pane.
     max_scroll: u16,
-    /// Users the pane came from, for Back.
-    history: Vec<String>,
+    /// Users the pane came from, and where it was on each, for Back.
+    history: Vec<Spot>,
+    /// Where to put the cursors once the user gone back to is read again.
+    returning: Option<Spot>,
     /// When the user shown was read.
     loaded_at: Option<Instant>,
 }
@@ -68,6 +79,7 @@ impl DetailPane {
             scroll: 0,
             max_scroll: u16::MAX,
             history: Vec::new(),
+            returning: None,
             loaded_at: None,
         };
         (pane, request)
@@ -132,8 +144,19 @@ impl DetailPane {
         self.scroll
     }
 
-    pub fn history(&self) -> &[String] {
-        &self.history
+    /// How many users back the pane came from.
+    pub fn depth(&self) -> usize {
+        self.history.len()
+    }
+
+    /// The user the pane shows now, and where its cursors are.
+    fn spot(&self) -> Spot {
+        Spot {
+            id: self.id().to_string(),
+            overlap_cursor: self.overlap_cursor,
+            session_cursor: self.session_cursor,
+            on_sessions: self.on_sessions,
+        }
     }
 
     /// Asks for the pane's user (again).
@@ -157,9 +180,14 @@ impl DetailPane {
         let waited =
             matches!(self.load, DetailLoad::Loading(asked) if asked == id) && *key == self.key;
         if waited {
-            self.overlap_cursor = 0;
-            self.session_cursor = 0;
-            self.on_sessions = false;
+            // A user gone back to: its cursors as they were (kept inside its lists).
+            let spot = self
+                .returning
+                .take()
+                .filter(|s| UserKey::Id(s.id.clone()) == *key);
+            self.overlap_cursor = spot.as_ref().map_or(0, |s| s.overlap_cursor);
+            self.session_cursor = spot.as_ref().map_or(0, |s| s.session_cursor);
+            self.on_sessions = spot.is_some_and(|s| s.on_sessions);
             self.scroll = 0;
             self.load = match result {
                 Ok(detail) => {
@@ -169,6 +197,8 @@ impl DetailPane {
                 }
                 Err(error) => DetailLoad::Failed(error),
             };
+            self.overlap_cursor = self.overlap_cursor.min(self.overlaps().saturating_sub(1));
+            self.session_cursor = self.session_cursor.min(self.sessions().saturating_sub(1));
         }
         waited
     }
@@ -236,17 +266,15 @@ impl DetailPane {
             .and_then(|d| d.overlaps.as_ref())
             .and_then(|o| o.get(self.overlap_cursor))
             .map(|o| o.user.id.clone())?;
-        let from = self.id().to_string();
+        self.history.push(self.spot());
         self.key = UserKey::Id(target);
-        self.history.push(from);
         Some(self.ask(tickets))
     }
 
     /// Shows user `id` now, coming from the one shown (Backspace goes back).
     pub fn go_to(&mut self, id: String, tickets: &mut Tickets) -> Request {
         if id != self.id() {
-            let from = self.id().to_string();
-            self.history.push(from);
+            self.history.push(self.spot());
             self.key = UserKey::Id(id);
         }
         self.ask(tickets)
@@ -254,7 +282,9 @@ impl DetailPane {
 
     /// Back to the user the pane came from; None when it came from none (close it).
     pub fn back(&mut self, tickets: &mut Tickets) -> Option<Request> {
-        self.key = UserKey::Id(self.history.pop()?);
+        let spot = self.history.pop()?;
+        self.key = UserKey::Id(spot.id.clone());
+        self.returning = Some(spot);
         Some(self.ask(tickets))
     }
 }

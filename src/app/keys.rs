@@ -259,7 +259,7 @@ impl App {
             return Vec::new();
         };
         // Back from the account opened in a pivot: the pivot again, over its user.
-        let depth = pane.history().len();
+        let depth = pane.depth();
         let pivot = match self.left_pivot.take() {
             // Its own user (the first row) was opened: the pane did not move.
             Some(left) if left.depth == depth && left.pivot.user_id() == Some(pane.id()) => {

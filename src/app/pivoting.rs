@@ -72,7 +72,7 @@ impl App {
                 let request = pane.go_to(id, &mut self.tickets);
                 self.left_pivot = self.pivot.take().map(|pivot| LeftPivot {
                     pivot,
-                    depth: pane.history().len(),
+                    depth: pane.depth(),
                 });
                 return Some(vec![Effect::Send(request)]);
             }

@@ -101,13 +101,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
         Some(d) => format!(" {} ", fit(&sanitize(&d.user.name), 40)),
         None => format!(" {} ", sanitize(pane.id())),
     };
-    let back = if pane.history().is_empty() {
+    let back = if pane.depth() == 0 {
         String::new()
     } else {
         format!(
             " {}: back ({}) ",
             app.config().keymap.key(Action::Back),
-            pane.history().len()
+            pane.depth()
         )
     };
     let block = Block::default()
@@ -217,7 +217,10 @@ fn content(
         lines.push(Line::styled(summary, theme.header()));
         let cursor =
             (focused && pane.list() == Some(PaneList::Sessions)).then(|| pane.session_cursor());
-        lines.extend(session_table(&sessions.all, width, cursor, theme));
+        // No rows, no header over them: the summary's "0 logins" says it.
+        if !sessions.all.is_empty() {
+            lines.extend(session_table(&sessions.all, width, cursor, theme));
+        }
     }
     groups_and_extra(detail, &mut lines, width, theme);
     let starts = Starts {

@@ -11,10 +11,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::{Theme, paint};
-use crate::api::model::User;
+use crate::api::model::{ListQuery, User};
 use crate::app::{Action, App, Focus, Load, arrow};
 use crate::columns::{Column, ColumnId, Fit, screen_columns};
 use crate::text::{fit, sanitize};
+use unicode_width::UnicodeWidthStr;
 
 /// Which columns fit in `width` and how wide each is (None: left out). Columns are taken
 /// in order of importance at their minimum width; the room left widens them, most
@@ -104,6 +105,35 @@ impl RowCache {
 /// Rows whose cells are kept: two screens of the tallest terminal likely.
 const KEPT_ROWS: usize = 256;
 
+/// Rows sorted by a column too narrow to show say their sort at the header's end, after
+/// the last header shown ("(↑ updated)"), cut if need be.
+fn sort_of_hidden(
+    buf: &mut Buffer,
+    area: Rect,
+    header: &[(String, Style)],
+    widths: &[u16],
+    query: &ListQuery,
+    theme: &Theme,
+) {
+    let Some(((last, _), others)) = header.split_last() else {
+        return;
+    };
+    let label = format!("({} {})", arrow(query.descending), query.sort.label());
+    let before: usize = widths
+        .iter()
+        .take(others.len())
+        .map(|w| usize::from(*w) + 1)
+        .sum();
+    let after_last = usize::from(area.x) + 2 + before + last.width() + 1;
+    let right = usize::from(area.right());
+    let start = after_last.max(right.saturating_sub(label.width()));
+    let room = right.saturating_sub(start);
+    let (Ok(x), Ok(cells)) = (u16::try_from(start), u16::try_from(room)) else {
+        return;
+    };
+    paint::text(buf, x, area.y, &fit(&label, room), cells, theme.header());
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut RowCache) {
     let view = app.table();
     let all = screen_columns(app.config().capabilities.dialect);
@@ -151,6 +181,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
         })
         .collect();
     row(buf, area.y, theme.header(), Span::raw(" "), &header);
+    if !shown.iter().any(|c| c.sort == Some(query.sort)) {
+        sort_of_hidden(buf, area, &header, &widths, query, theme);
+    }
     let height = usize::from(area.height.saturating_sub(1));
     let all_rows = view.rows();
     let end = (view.scroll() + height).min(all_rows.len());

@@ -259,7 +259,7 @@ fn an_account_opened_from_the_pivot_goes_back_to_the_pivot_along_the_way_it_came
         sessions: sessions(vec![session("10.0.0.1", "2026-10-01")]),
         ..UserDetail::default()
     };
-    open_with(&mut app, detail);
+    open_with(&mut app, detail.clone());
     app.update(code(KeyCode::Tab));
     app.update(code(KeyCode::Tab));
     app.update(code(KeyCode::Enter));
@@ -289,12 +289,18 @@ fn an_account_opened_from_the_pivot_goes_back_to_the_pivot_along_the_way_it_came
     app.update(code(KeyCode::Backspace));
     assert_eq!(app.detail.as_ref().unwrap().id(), "u7");
     assert!(app.pivot.is_none());
-    app.update(code(KeyCode::Backspace));
+    let effects = app.update(code(KeyCode::Backspace));
     assert_eq!(app.detail.as_ref().unwrap().id(), "u0");
     assert_eq!(app.mode(), Mode::Pivot, "the pivot it was opened from");
+    answer_detail(&mut app, &effects, detail);
     app.update(code(KeyCode::Backspace));
     assert!(app.pivot.is_none());
     assert_eq!(app.detail.as_ref().unwrap().id(), "u0");
+    // The pane is where it was left: on the session the pivot was opened from.
+    assert_eq!(
+        app.detail.as_ref().unwrap().list(),
+        Some(PaneList::Sessions)
+    );
 }
 
 #[test]

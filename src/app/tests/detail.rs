@@ -72,11 +72,18 @@ fn the_detail_follows_overlaps_and_goes_back() {
     app.act(Action::MoveDown);
     let asked = detail_request(&app.act(Action::Open));
     assert_eq!(asked.1, UserKey::Id("u8".into()));
-    assert_eq!(pane(&app).history(), ["u0"]);
+    assert_eq!(pane(&app).depth(), 1);
     answer(&mut app, asked, Ok(detail_with_overlaps("u8", &["u0"])));
-    let (_, key) = detail_request(&app.act(Action::Back));
-    assert_eq!(key, UserKey::Id("u0".into()));
-    assert!(pane(&app).history().is_empty());
+    let back = detail_request(&app.act(Action::Back));
+    assert_eq!(back.1, UserKey::Id("u0".into()));
+    assert_eq!(pane(&app).depth(), 0);
+    // Read again, u0's pane has its cursor where it was left: on u8.
+    answer(
+        &mut app,
+        back,
+        Ok(detail_with_overlaps("u0", &["u7", "u8"])),
+    );
+    assert_eq!(pane(&app).overlap_cursor(), 1);
     app.act(Action::Back);
     assert!(app.detail.is_none());
     assert_eq!(app.focus, Focus::Table);
