@@ -2,6 +2,18 @@
 //! accounts of a product through its GraphQL API. The binary is a thin shell over this
 //! library, so tests and benchmarks use the same code.
 
+/// `eprintln!` that cannot panic: a standard error that cannot take the line (a hung-up
+/// terminal, a full disk under `2>log`) loses it, and the exit code still tells. (A print
+/// that fails panics; on the way out that aborts, losing the exit code and the journal's
+/// last lines.)
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod api;
 pub mod app;
 pub mod cli;

@@ -13,7 +13,7 @@ use userdeck::server::{self, Seeding, ServerOptions};
 
 fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
-        eprintln!("error: {e}");
+        userdeck::say!("error: {e}");
     }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            userdeck::say!("error: cannot start the async runtime: {e}");
             return ExitCode::from(cmd::EXIT_ERROR);
         }
     };
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.quiet() => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            userdeck::say!("error: {}", failure.message);
             ExitCode::from(failure.code)
         }
     }
@@ -86,14 +86,14 @@ async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
         ),
         Seeding::Kept => "the users already stored".to_string(),
     };
-    eprintln!("serving the {} API with {data}, {store}", options.dialect);
+    userdeck::say!("serving the {} API with {data}, {store}", options.dialect);
     if options.token.is_none() {
-        eprintln!("no --token given: every request is let in");
+        userdeck::say!("no --token given: every request is let in");
     }
     if !options.faults.is_none() {
-        eprintln!("injecting faults: {}", options.faults);
+        userdeck::say!("injecting faults: {}", options.faults);
     }
-    eprintln!(
+    userdeck::say!(
         "GraphiQL: open {} in a browser; Ctrl-C stops",
         running.url()
     );

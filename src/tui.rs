@@ -66,6 +66,23 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
+/// The terminal is gone (hung up, closed): what would still be written to it — the
+/// terminal's own restoring, a library's last word, the farewell — goes nowhere instead.
+/// A print that fails panics, and on the way out a panic aborts: the journal's last lines
+/// and the exit code would be lost with it.
+fn forget_terminal() {
+    use std::os::fd::AsRawFd;
+    let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
+        return;
+    };
+    for fd in [libc::STDOUT_FILENO, libc::STDERR_FILENO] {
+        // SAFETY: the standard descriptors made copies of one open here.
+        unsafe {
+            libc::dup2(null.as_raw_fd(), fd);
+        }
+    }
+}
+
 /// Restores the terminal when dropped, whatever the way out.
 struct Guard;
 
@@ -197,6 +214,7 @@ pub async fn run(
                     Effect::Copy(text) => {
                         if !gone && copy(&mut terminal, &text).is_err() {
                             gone = true;
+                            forget_terminal();
                             pending.extend(app.update(Event::Shutdown));
                         }
                     }
@@ -215,6 +233,7 @@ pub async fn run(
         }
         if std::mem::take(&mut lost) {
             gone = true;
+            forget_terminal();
             pending.extend(app.update(Event::Shutdown));
             continue;
         }
@@ -224,6 +243,7 @@ pub async fn run(
             // A terminal that cannot be written to is gone.
             if draw(&mut terminal, &app, &mut screen).is_err() {
                 gone = true;
+                forget_terminal();
                 pending.extend(app.update(Event::Shutdown));
             }
             dirty = false;
@@ -240,6 +260,7 @@ pub async fn run(
                 // The terminal went away (crossterm would spin on a closed one).
                 Some(Err(_)) | None => {
                     gone = true;
+                    forget_terminal();
                     Some(Event::Shutdown)
                 }
             },
@@ -251,6 +272,7 @@ pub async fn run(
             _ = liveness.tick(), if !gone => {
                 if crossterm::terminal::size().is_err() {
                     gone = true;
+                    forget_terminal();
                     Some(Event::Shutdown)
                 } else {
                     continue;
@@ -282,6 +304,7 @@ pub async fn run(
             _ = term_signal.recv() => Some(Event::Shutdown),
             _ = hangup.recv() => {
                 gone = true;
+                forget_terminal();
                 Some(Event::Shutdown)
             }
             _ = interrupt.recv() => Some(Event::Shutdown),
@@ -300,6 +323,7 @@ pub async fn run(
                 dirty = true;
                 if resume(&mut terminal).is_err() {
                     gone = true;
+                    forget_terminal();
                     Some(Event::Shutdown)
                 } else {
                     continue;

@@ -161,6 +161,50 @@ fn a_closed_stdout_ends_the_command_quietly() {
 }
 
 #[test]
+fn a_stderr_that_cannot_be_written_changes_no_exit_code() {
+    // A terminal hung up or a full disk under `2>log`: what is said there is lost, the
+    // exit code and the journal still tell. (A failed print panicked, then aborted.)
+    let served = Served::start(&["--users", "30"]);
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
+            .args(args)
+            .env("USERDECK_TOKEN", TOKEN)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap()
+    };
+    let listed = run(&["users", "list", "--format", "json"]);
+    let ids: Vec<String> = serde_json::from_slice::<Value>(&listed.stdout).unwrap()["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(2)
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    for (args, code) in [
+        (vec!["users", "list", "--offset", "5000"], 0),
+        (vec!["users", "show", "usr_nobody"], 5),
+        (vec!["users", "block", &ids[0], &ids[1], "--yes"], 0),
+    ] {
+        let output = run(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{args:?}: {:?}",
+            output.status
+        );
+    }
+    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
+    assert!(
+        journal.contains("\"event\":\"outcome\""),
+        "the block's outcome: {journal}"
+    );
+}
+
+#[test]
 fn a_hanging_token_command_is_stopped_at_its_timeout() {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config/userdeck/config.toml");

@@ -139,7 +139,7 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         faults: args.faults,
         hostile: args.hostile,
     };
-    eprintln!(
+    crate::say!(
         "starting a {dialect} demo server with {} users…",
         args.users
     );

@@ -133,7 +133,7 @@ fn told(edit: Edit, what: &str) -> Result<UserDetail, Failure> {
     match edit {
         Edit::Answered(detail) => Ok(detail),
         Edit::ReadBack(detail) => {
-            eprintln!("the answer to {what} was lost; verified by reading back: it was applied");
+            crate::say!("the answer to {what} was lost; verified by reading back: it was applied");
             Ok(detail)
         }
         Edit::NotApplied(detail) => Err(Failure::new(
@@ -179,7 +179,7 @@ async fn run(
         (EditTarget::Update(_), _) | (_, Some(false)) => "updated",
         _ => "created or updated",
     };
-    eprintln!("{done} user {}", sanitize(&detail.user.id));
+    crate::say!("{done} user {}", sanitize(&detail.user.id));
     print::detail(&detail, format, printing)
 }
 

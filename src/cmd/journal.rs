@@ -119,9 +119,9 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
     )
     .await
     .map_err(|why| Failure::new(EXIT_ERROR, format!("not undone: {why}")))?;
-    eprintln!("{} (entry {})", plan.summary(), plan.batch);
+    crate::say!("{} (entry {})", plan.summary(), plan.batch);
     for (id, why) in &plan.left {
-        eprintln!("left alone: {}  {why}", crate::text::sanitize(id));
+        crate::say!("left alone: {}  {why}", crate::text::sanitize(id));
     }
     if plan.ids.is_empty() {
         return Err(Failure::new(

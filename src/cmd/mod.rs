@@ -97,7 +97,7 @@ pub fn overrides(global: &GlobalArgs) -> Overrides {
 pub fn resolve(global: &GlobalArgs) -> Result<Resolved, Failure> {
     let resolved = checked(global)?;
     for warning in &resolved.warnings {
-        eprintln!("{warning}");
+        crate::say!("{warning}");
     }
     Ok(resolved)
 }

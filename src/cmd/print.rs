@@ -174,7 +174,7 @@ pub fn report(
             report.read_back.len()
         )
     };
-    eprintln!(
+    crate::say!(
         "{}: {} succeeded, {} failed{unknown}{read_back}",
         action.verb(),
         report.succeeded.len(),

@@ -133,10 +133,10 @@ async fn list(
     writer.finish(total)?;
     if args.format == Format::Table && !args.all {
         if query.offset >= total && total > 0 {
-            eprintln!("no rows at offset {} ({total} in all)", query.offset);
+            crate::say!("no rows at offset {} ({total} in all)", query.offset);
         } else {
             let shown_to = (query.offset + query.limit).min(total);
-            eprintln!(
+            crate::say!(
                 "users {}–{} of {total}",
                 if total == 0 { 0 } else { query.offset + 1 },
                 shown_to
@@ -194,7 +194,8 @@ pub(super) fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
             "{question}: refusing without --yes, as there is no terminal to ask on"
         )));
     }
-    eprint!("{question} [y/N] ");
+    // Asked on a terminal: one that cannot take the question cannot answer it either.
+    write!(io::stderr(), "{question} [y/N] ")?;
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
@@ -275,14 +276,14 @@ async fn act(
 /// give them back; says on standard error which users an undo will have to leave alone.
 async fn read_first(client: &Client, ids: &[String]) -> HashMap<String, Status> {
     let Some((found, unread)) = undo::statuses_before(client, ids).await else {
-        eprintln!(
+        crate::say!(
             "note: statuses not read first for more than {} users: this batch cannot be undone",
             thousands(undo::READ_FIRST_UP_TO as u64)
         );
         return HashMap::new();
     };
     if let Some(first) = unread.first() {
-        eprintln!(
+        crate::say!(
             "note: the status of {} user{} ({}{}) could not be read first: an undo will leave {} alone",
             unread.len(),
             if unread.len() == 1 { "" } else { "s" },

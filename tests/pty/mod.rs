@@ -302,6 +302,21 @@ impl Dashboard {
         (status, raw)
     }
 
+    /// Closes the terminal as a dropped SSH connection does (the kernel hangs it up:
+    /// SIGHUP, then every read and write fails), and waits for the process to end.
+    pub fn hang_up(mut self) -> (portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {
+        self.screen
+            .stop
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        // Every copy of the master goes: the writer's too.
+        self.writer = Box::new(std::io::sink());
+        drop(self.master.take());
+        self.finish()
+    }
+
     /// Waits for the process to end; its exit status, output, and home (with its config
     /// and journal) to look into.
     pub fn finish(mut self) -> (portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {
