@@ -30,7 +30,29 @@ pub struct Screen {
     pub stop: std::sync::atomic::AtomicBool,
 }
 
+/// A test that fails half-way leaves no program behind: the terminal's reader lets go
+/// and the program, if it was never waited for, is killed.
+struct Leftover {
+    screen: Arc<Screen>,
+    pid: Option<u32>,
+}
+
+impl Drop for Leftover {
+    fn drop(&mut self) {
+        self.screen
+            .stop
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(pid) = self.pid.and_then(|p| i32::try_from(p).ok()) {
+            // SAFETY: a signal to our own child, not yet waited for (its pid not reused).
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
 pub struct Dashboard {
+    leftover: Leftover,
     pub screen: Arc<Screen>,
     pub writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
@@ -144,6 +166,10 @@ impl Dashboard {
         });
         let writer = pty.master.take_writer().unwrap();
         Dashboard {
+            leftover: Leftover {
+                screen: screen.clone(),
+                pid: child.process_id(),
+            },
             screen,
             writer,
             child,
@@ -329,6 +355,8 @@ impl Dashboard {
             .recv_timeout(DEADLINE)
             .expect("the process ends")
             .unwrap();
+        // Waited for: its pid may be another's now.
+        self.leftover.pid = None;
         // Once the process is gone the reader reaches the end of its output.
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
