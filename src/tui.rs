@@ -55,7 +55,7 @@ type Term = Terminal<CrosstermBackend<Output>>;
 /// Puts the terminal back as it was; safe to call more than once.
 pub fn restore() {
     let mut out = io::stdout();
-    let _ = execute!(
+    let restored = execute!(
         out,
         EndSynchronizedUpdate,
         DisableBracketedPaste,
@@ -63,13 +63,16 @@ pub fn restore() {
         LeaveAlternateScreen,
         cursor::Show
     );
+    if restored.is_err() {
+        forget_terminal();
+    }
     let _ = disable_raw_mode();
 }
 
-/// The terminal is gone (hung up, closed): what would still be written to it — the
-/// terminal's own restoring, a library's last word, the farewell — goes nowhere instead.
-/// A print that fails panics, and on the way out a panic aborts: the journal's last lines
-/// and the exit code would be lost with it.
+/// The terminal is gone (hung up, closed: restoring it failed): what would still be
+/// written to it — ratatui's last word on the cursor, the farewell — goes nowhere
+/// instead. A print that fails panics, and on the way out a panic aborts: the exit code
+/// and the journal's last lines would be lost with it.
 fn forget_terminal() {
     use std::os::fd::AsRawFd;
     let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
@@ -214,7 +217,6 @@ pub async fn run(
                     Effect::Copy(text) => {
                         if !gone && copy(&mut terminal, &text).is_err() {
                             gone = true;
-                            forget_terminal();
                             pending.extend(app.update(Event::Shutdown));
                         }
                     }
@@ -233,7 +235,6 @@ pub async fn run(
         }
         if std::mem::take(&mut lost) {
             gone = true;
-            forget_terminal();
             pending.extend(app.update(Event::Shutdown));
             continue;
         }
@@ -243,7 +244,6 @@ pub async fn run(
             // A terminal that cannot be written to is gone.
             if draw(&mut terminal, &app, &mut screen).is_err() {
                 gone = true;
-                forget_terminal();
                 pending.extend(app.update(Event::Shutdown));
             }
             dirty = false;
@@ -260,7 +260,6 @@ pub async fn run(
                 // The terminal went away (crossterm would spin on a closed one).
                 Some(Err(_)) | None => {
                     gone = true;
-                    forget_terminal();
                     Some(Event::Shutdown)
                 }
             },
@@ -272,7 +271,6 @@ pub async fn run(
             _ = liveness.tick(), if !gone => {
                 if crossterm::terminal::size().is_err() {
                     gone = true;
-                    forget_terminal();
                     Some(Event::Shutdown)
                 } else {
                     continue;
@@ -304,7 +302,6 @@ pub async fn run(
             _ = term_signal.recv() => Some(Event::Shutdown),
             _ = hangup.recv() => {
                 gone = true;
-                forget_terminal();
                 Some(Event::Shutdown)
             }
             _ = interrupt.recv() => Some(Event::Shutdown),
@@ -323,7 +320,6 @@ pub async fn run(
                 dirty = true;
                 if resume(&mut terminal).is_err() {
                     gone = true;
-                    forget_terminal();
                     Some(Event::Shutdown)
                 } else {
                     continue;
