@@ -157,7 +157,10 @@ impl Sink {
                 Piece::End => return self.finish(written),
             }
         }
-        Ok(written)
+        // The reading stopped before the end (its error, if any, is the one told).
+        Err(ExportError::Abandoned(format!(
+            "the rows stopped coming after {written}"
+        )))
     }
 
     /// Writes `users` as the whole list and puts the file in place.

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
             EnvFilter::try_from_env("USERDECK_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
+        // A log line a dead terminal or a full disk cannot take is lost, not a panic.
+        .log_internal_errors(false)
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -44,6 +46,8 @@ fn main() -> ExitCode {
     };
     // The runtime's tasks (a demo server, requests under way) stop here, not later.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    // Then the journal's last lines (outcomes of requests dropped on the way out).
+    userdeck::api::appender::drain(std::time::Duration::from_secs(5));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.quiet() => ExitCode::SUCCESS,

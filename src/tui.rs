@@ -78,13 +78,19 @@ fn forget_terminal() {
     let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
         return;
     };
-    for fd in [libc::STDOUT_FILENO, libc::STDERR_FILENO] {
+    // Only those that were the terminal: `2>debug.log` keeps its log and farewell.
+    let ttys = ON_THE_TERMINAL.get().copied().unwrap_or_default();
+    for fd in ttys.into_iter().flatten() {
         // SAFETY: the standard descriptors made copies of one open here.
         unsafe {
             libc::dup2(null.as_raw_fd(), fd);
         }
     }
 }
+
+/// Which of standard output and standard error were the terminal when it was set up
+/// (a hung-up terminal no longer says it is one).
+static ON_THE_TERMINAL: std::sync::OnceLock<[Option<i32>; 2]> = std::sync::OnceLock::new();
 
 /// Restores the terminal when dropped, whatever the way out.
 struct Guard;
@@ -108,6 +114,11 @@ fn set_up_terminal() -> io::Result<()> {
 }
 
 fn enter() -> io::Result<(Term, Guard)> {
+    ON_THE_TERMINAL.get_or_init(|| {
+        // SAFETY: isatty only queries the descriptors.
+        [libc::STDOUT_FILENO, libc::STDERR_FILENO]
+            .map(|fd| (unsafe { libc::isatty(fd) } == 1).then_some(fd))
+    });
     let guard = Guard;
     set_up_terminal()?;
     // A panic restores the terminal before its message is printed.

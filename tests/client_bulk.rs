@@ -113,6 +113,8 @@ async fn a_bulk_block_isolates_an_unknown_id_and_journals_everything() {
         assert_eq!(detail.user.status, Status::Blocked, "{id}");
     }
 
+    // The outcomes are written by the journal's thread: all of them, once it is flushed.
+    client.journal().unwrap().flushed().await;
     let lines: Vec<Value> = std::fs::read_to_string(&journal_path)
         .unwrap()
         .lines()

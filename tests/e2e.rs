@@ -4,10 +4,8 @@
 mod common;
 mod pty;
 
-use std::sync::mpsc;
-
 use common::TestServer;
-use pty::{DEADLINE, Dashboard, ONE_AT_A_TIME, restored, users};
+use pty::{Dashboard, ONE_AT_A_TIME, restored, users};
 use serde_json::json;
 use userdeck::dialect::Dialect;
 
@@ -133,38 +131,11 @@ async fn sigterm_and_sighup_restore_the_terminal() {
 async fn closing_the_terminal_ends_the_process() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(Dialect::Crm, 20).await;
-    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    let ui = Dashboard::start(&server, Dialect::Crm);
     ui.wait_text("rows 1–20 of 20");
-    let pid = ui.child.process_id().unwrap();
     // The terminal goes away, as when an SSH connection drops: every handle on it closes.
-    ui.screen
-        .stop
-        .store(true, std::sync::atomic::Ordering::SeqCst);
-    drop(ui.writer);
-    drop(ui.master.take());
-    let (tx, rx) = mpsc::channel();
-    let mut child = ui.child;
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait());
-    });
-    if rx.recv_timeout(DEADLINE).is_err() {
-        let mut state = String::new();
-        if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
-            for task in tasks.flatten() {
-                let p = task.path();
-                let comm = std::fs::read_to_string(p.join("comm")).unwrap_or_default();
-                let wchan = std::fs::read_to_string(p.join("wchan")).unwrap_or_default();
-                let stat = std::fs::read_to_string(p.join("stat")).unwrap_or_default();
-                state.push_str(&format!(
-                    "{} {} {}\n",
-                    comm.trim(),
-                    wchan,
-                    stat.split(' ').nth(2).unwrap_or("")
-                ));
-            }
-        }
-        panic!("the process did not end; its threads:\n{state}");
-    }
+    let (status, _, _) = ui.hang_up();
+    assert!(status.signal().is_none(), "ended by {:?}", status.signal());
     server.stop().await;
 }
 

@@ -170,6 +170,8 @@ fn a_stderr_that_cannot_be_written_changes_no_exit_code() {
         in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
             .args(args)
             .env("USERDECK_TOKEN", TOKEN)
+            // Logs go there too.
+            .env("USERDECK_LOG", "debug")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create("/dev/full").unwrap())

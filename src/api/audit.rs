@@ -27,6 +27,9 @@ struct Inner {
     appender: Appender,
 }
 
+/// How long a reader of the journal waits for the lines handed over before it.
+const FLUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A handle on one journalled attempt, to write its outcome.
 #[derive(Debug, Clone)]
 pub struct Entry(String);
@@ -52,7 +55,8 @@ impl Journal {
         &self.inner.endpoint
     }
 
-    /// Waits until the lines handed over so far are written (before reading the journal).
+    /// Waits until the lines handed over so far are written (before reading the journal);
+    /// a disk that takes longer than a few seconds is read as it is.
     pub async fn flushed(&self) {
         let (told, written) = tokio::sync::oneshot::channel();
         self.inner.appender.append(
@@ -62,7 +66,9 @@ impl Journal {
                 let _ = told.send(());
             })),
         );
-        let _ = written.await;
+        if tokio::time::timeout(FLUSH_WAIT, written).await.is_err() {
+            tracing::warn!("the audit journal is read without its last lines: still writing");
+        }
     }
 
     /// Blocks until the lines handed over so far are written (for tests and tools, not
@@ -100,7 +106,7 @@ impl Journal {
     }
 
     /// The lines that record `action` about to be sent once for each of `requests`, to
-    /// be written (and synced) where blocking is no harm, and their entries.
+    /// be handed to the journal's thread ([`Lines::send`]), and their entries.
     pub fn attempt_lines<'a>(
         &self,
         action: &str,

@@ -1,8 +1,8 @@
-//! Attempt lines written to the journal by its own thread (the disk may take its time: a
-//! sync per set of requests) while the request waits, without losing what a cancelled request stood for:
-//! when the request waiting on the write is dropped before it learns the write is done,
-//! its ids are journalled as never sent — after the attempt lines, by whichever side
-//! finishes last.
+//! Attempt lines written to the journal by its own thread (the disk may take its time:
+//! a sync per set of requests) while the request waits, without losing what a cancelled
+//! request stood for: when the request waiting on the write is dropped before it learns
+//! the write is done, its ids are journalled as never sent — after the attempt lines, by
+//! whichever side finishes last.
 
 use std::sync::{Arc, Mutex, PoisonError};
 

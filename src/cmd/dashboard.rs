@@ -1,6 +1,6 @@
 //! Starting the dashboard: on the profile's API, or on a demo server in this process.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::{EXIT_ERROR, EXIT_PARTIAL, EXIT_UNKNOWN, Failure, checked, client_with};
@@ -44,15 +44,9 @@ async fn run(
     let Some(farewell) = farewell else {
         return Ok(());
     };
-    // A hung-up terminal (SIGHUP) cannot take it: that must not turn into a panic.
-    let mut stderr = std::io::stderr();
-    let _ = writeln!(stderr, "{}", farewell.text);
+    crate::say!("{}", farewell.text);
     if let Some(journal) = journal {
-        let _ = writeln!(
-            stderr,
-            "every id sent is in the journal: {}",
-            journal.display()
-        );
+        crate::say!("every id sent is in the journal: {}", journal.display());
     }
     if farewell.unknown > 0 {
         return Err(Failure::new(

@@ -119,12 +119,15 @@ fn sort_of_hidden(
         return;
     };
     let label = format!("({} {})", arrow(query.descending), query.sort.label());
+    // As the rows lay the columns out: the mark, then each column a space apart; the
+    // last header as far as its column shows it.
     let before: usize = widths
         .iter()
         .take(others.len())
         .map(|w| usize::from(*w) + 1)
         .sum();
-    let after_last = usize::from(area.x) + 2 + before + last.width() + 1;
+    let last_column = widths.get(others.len()).map_or(0, |w| usize::from(*w));
+    let after_last = usize::from(area.x) + 2 + before + last.width().min(last_column) + 1;
     let right = usize::from(area.right());
     let start = after_last.max(right.saturating_sub(label.width()));
     let room = right.saturating_sub(start);

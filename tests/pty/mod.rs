@@ -347,14 +347,15 @@ impl Dashboard {
     /// and journal) to look into.
     pub fn finish(mut self) -> (portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {
         let (tx, rx) = mpsc::channel();
+        let pid = self.child.process_id();
         let mut child = self.child;
         std::thread::spawn(move || {
             let _ = tx.send(child.wait());
         });
-        let status = rx
-            .recv_timeout(DEADLINE)
-            .expect("the process ends")
-            .unwrap();
+        let status = match rx.recv_timeout(DEADLINE) {
+            Ok(status) => status.unwrap(),
+            Err(_) => panic!("the process did not end; its threads:\n{}", threads(pid)),
+        };
         // Waited for: its pid may be another's now.
         self.leftover.pid = None;
         // Once the process is gone the reader reaches the end of its output.
@@ -366,6 +367,24 @@ impl Dashboard {
         drop(self.master.take());
         (status, raw, self.home)
     }
+}
+
+/// Each thread of process `pid`: its name, where it waits, its state.
+fn threads(pid: Option<u32>) -> String {
+    let mut state = String::new();
+    let tasks = pid.and_then(|pid| std::fs::read_dir(format!("/proc/{pid}/task")).ok());
+    for task in tasks.into_iter().flatten().flatten() {
+        let p = task.path();
+        let read = |name: &str| std::fs::read_to_string(p.join(name)).unwrap_or_default();
+        let stat = read("stat");
+        state.push_str(&format!(
+            "{} {} {}\n",
+            read("comm").trim(),
+            read("wchan"),
+            stat.split(' ').nth(2).unwrap_or("")
+        ));
+    }
+    state
 }
 
 pub fn restored(raw: &[u8]) -> bool {
