@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use super::Tickets;
-use crate::api::model::UserDetail;
+use crate::api::model::{User, UserDetail};
 use crate::api::ops::UserKey;
 use crate::api::worker::{Request, RequestId};
 
@@ -128,6 +128,20 @@ impl DetailPane {
             (o, _) if o > 0 => Some(PaneList::Overlaps),
             (_, s) if s > 0 => Some(PaneList::Sessions),
             _ => None,
+        }
+    }
+
+    /// The user under the pane's cursor: the one it points at in the users sharing an
+    /// address, else the user the pane shows (none until read).
+    pub fn user_at_cursor(&self) -> Option<&User> {
+        let detail = self.detail()?;
+        match self.list() {
+            Some(PaneList::Overlaps) => detail
+                .overlaps
+                .as_ref()
+                .and_then(|o| o.get(self.overlap_cursor))
+                .map(|o| &o.user),
+            _ => Some(&detail.user),
         }
     }
 

@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::detail::DetailPane;
+use super::detail::{DetailPane, PaneList};
 use super::form::Form;
 use super::selection::Selected;
 use super::table::{CursorAt, Refusal};
@@ -306,16 +306,29 @@ impl App {
         self.focus = Focus::Table;
     }
 
+    /// Space: the user under the cursor of what has the focus — the table's row, or in
+    /// the pane the user its cursor points at (moving on in its list of users).
     pub(super) fn toggle_select(&mut self) -> Vec<Effect> {
-        let Some(user) = self.table.current() else {
-            return Vec::new();
+        let (user, seen, in_list) = match &self.detail {
+            Some(pane) if self.detail_focused() => {
+                let Some(user) = pane.user_at_cursor() else {
+                    return Vec::new();
+                };
+                let in_list = pane.list() == Some(PaneList::Overlaps);
+                (user, pane.loaded_at().unwrap_or(self.now), in_list)
+            }
+            _ => {
+                let Some(user) = self.table.current() else {
+                    return Vec::new();
+                };
+                (user, self.table.shown().map_or(self.now, |s| s.at), true)
+            }
         };
-        let seen = self.table.shown().map_or(self.now, |s| s.at);
         let (id, chosen) = (user.id.clone(), Selected::of(user, seen));
         if self.selected.remove(&id).is_none() {
             self.selected.insert(id, chosen);
         }
-        self.move_by(1)
+        if in_list { self.move_by(1) } else { Vec::new() }
     }
 
     /// Selects every row shown, or unselects them when all are selected.

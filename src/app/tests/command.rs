@@ -304,6 +304,39 @@ fn an_account_opened_from_the_pivot_goes_back_to_the_pivot_along_the_way_it_came
 }
 
 #[test]
+fn space_in_the_pane_selects_the_user_under_its_cursor() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let overlap = |n: u64| Overlap {
+        user: user(n),
+        shared_ips: vec!["10.0.0.1".into()],
+        last_seen: Default::default(),
+    };
+    let detail = UserDetail {
+        user: user(0),
+        overlaps: Some(vec![overlap(7), overlap(8)]),
+        sessions: sessions(vec![session("10.0.0.1", "2026-10-01")]),
+        ..UserDetail::default()
+    };
+    open_with(&mut app, detail);
+    // The users sharing an address: the cursor on u8, Space selects u8 and moves on.
+    app.update(code(KeyCode::Tab));
+    app.update(key('j'));
+    app.update(key(' '));
+    assert_eq!(app.selected.keys().collect::<Vec<_>>(), ["u8"]);
+    assert_eq!(app.table.cursor(), 0, "the table's cursor stays");
+    // On the sessions, no user is under the cursor: the pane's own user.
+    app.update(code(KeyCode::Tab));
+    assert_eq!(
+        app.detail.as_ref().unwrap().list(),
+        Some(PaneList::Sessions)
+    );
+    app.update(key(' '));
+    let mut selected: Vec<&String> = app.selected.keys().collect();
+    selected.sort();
+    assert_eq!(selected, ["u0", "u8"]);
+}
+
+#[test]
 fn b_in_the_focused_pane_acts_on_the_user_it_shows_and_says_so() {
     let mut app = started(Dialect::Crm, false, 10);
     let detail = UserDetail {
