@@ -9,7 +9,7 @@ use crate::api::ops::UserKey;
 use crate::api::worker::{Request, RequestId};
 use crate::dialect::Dialect;
 use crate::export::{ExportError, ExportProgress, ExportRows, ExportTarget};
-use crate::text::{closest, sanitize};
+use crate::text::{closest, sanitize, thousands};
 
 /// The most a copy may hold, base64-encoded: terminals drop longer OSC 52 writes.
 pub const COPY_LIMIT: usize = 100_000;
@@ -105,7 +105,9 @@ impl App {
         if let Some(run) = self.export.as_ref().filter(|r| r.id == id) {
             self.status.progress(Some(format!(
                 "exporting to {}: {} of {} rows…",
-                run.path, progress.written, progress.total
+                run.path,
+                thousands(progress.written),
+                thousands(progress.total)
             )));
         }
     }
@@ -117,7 +119,10 @@ impl App {
         self.status.progress(None);
         // The outcome replaces the one before, whichever it was: the newest is said.
         let (text, error) = match result {
-            Ok(rows) => (format!("exported {rows} rows to {}", run.path), false),
+            Ok(rows) => (
+                format!("exported {} rows to {}", thousands(rows), run.path),
+                false,
+            ),
             Err(e) => (
                 format!(
                     "export failed, nothing written: {}",

@@ -262,11 +262,12 @@ impl Confirm {
             .map(|c| self.asked.age(c.seen))
             .filter(|age| *age > self.asked.stale_after)
             .collect();
-        // Rounded up: never "0 s" for an age past the limit.
+        // Seconds rounded up (never "0 s" for an age past the limit), whole minutes
+        // down: "not seen for N" never says more than was.
         let seconds = ages.iter().max()?.as_millis().div_ceil(1000);
         let age = match seconds {
             ..60 => format!("{seconds} s"),
-            _ => format!("{} min", seconds.div_ceil(60)),
+            _ => format!("{} min", seconds / 60),
         };
         Some(format!("{} not seen for {age}", ages.len()))
     }
@@ -333,9 +334,14 @@ mod tests {
                 .map(str::to_string)
         };
         assert_eq!(stale(&[5, 30], 10).as_deref(), Some("1 not seen for 30 s"));
+        // Whole minutes: "1 min" from 60 s to 119 s (it said "2 min" from 61 s).
         assert_eq!(
             stale(&[30, 90], 10).as_deref(),
-            Some("2 not seen for 2 min")
+            Some("2 not seen for 1 min")
+        );
+        assert_eq!(
+            stale(&[61, 119], 60).as_deref(),
+            Some("2 not seen for 1 min")
         );
         assert_eq!(stale(&[30, 90], 90), None, "at the limit is not past it");
     }

@@ -245,6 +245,14 @@ impl TableView {
             return Answered::Stale(Vec::new());
         }
         match result {
+            // Emptied meanwhile (a bulk action took its rows out of the filter): the last
+            // page that has rows, rather than "no users match" over users that do.
+            Ok(page) if page.rows.is_empty() && page.total > 0 && query.offset >= page.total => {
+                let limit = query.limit.max(1);
+                self.wanted.offset = (page.total - 1) / limit * limit;
+                self.load = Load::Pending;
+                Answered::Stale(self.send(tickets, false))
+            }
             Ok(page) => {
                 self.show(Shown {
                     query,

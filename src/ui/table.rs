@@ -11,16 +11,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::{Theme, paint};
-use crate::api::model::{ListQuery, User};
+use crate::api::model::{SortField, User};
 use crate::app::{Action, App, Focus, Load, arrow};
 use crate::columns::{Column, ColumnId, Fit, screen_columns};
 use crate::text::{fit, sanitize};
-use unicode_width::UnicodeWidthStr;
 
 /// Which columns fit in `width` and how wide each is (None: left out). Columns are taken
-/// in order of importance at their minimum width; the room left widens them, most
+/// in order of importance at their minimum width — the column the rows are sorted by
+/// first, so that the sort is always in view — and the room left widens them, most
 /// important first, up to their maximum.
-fn layout(columns: &[Column], width: u16) -> Vec<Option<u16>> {
+fn layout(columns: &[Column], width: u16, sorted: SortField) -> Vec<Option<u16>> {
     let fits: Vec<Fit> = columns
         .iter()
         .map(|c| {
@@ -35,7 +35,9 @@ fn layout(columns: &[Column], width: u16) -> Vec<Option<u16>> {
     order.sort_by_key(|&i| fits[i].rank);
     let mut widths = vec![None; columns.len()];
     let mut used = 2; // the selection mark and its gap
-    for &i in &order {
+    let mut taking = order.clone();
+    taking.sort_by_key(|&i| columns[i].sort != Some(sorted));
+    for &i in &taking {
         let need = fits[i].min + 1;
         if used + need <= width {
             used += need;
@@ -105,49 +107,17 @@ impl RowCache {
 /// Rows whose cells are kept: two screens of the tallest terminal likely.
 const KEPT_ROWS: usize = 256;
 
-/// Rows sorted by a column too narrow to show say their sort at the header's end, after
-/// the last header shown ("(↑ updated)"), cut if need be.
-fn sort_of_hidden(
-    buf: &mut Buffer,
-    area: Rect,
-    header: &[(String, Style)],
-    widths: &[u16],
-    query: &ListQuery,
-    theme: &Theme,
-) {
-    let Some(((last, _), others)) = header.split_last() else {
-        return;
-    };
-    let label = format!("({} {})", arrow(query.descending), query.sort.label());
-    // As the rows lay the columns out: the mark, then each column a space apart; the
-    // last header as far as its column shows it.
-    let before: usize = widths
-        .iter()
-        .take(others.len())
-        .map(|w| usize::from(*w) + 1)
-        .sum();
-    let last_column = widths.get(others.len()).map_or(0, |w| usize::from(*w));
-    let after_last = usize::from(area.x) + 2 + before + last.width().min(last_column) + 1;
-    let right = usize::from(area.right());
-    let start = after_last.max(right.saturating_sub(label.width()));
-    let room = right.saturating_sub(start);
-    let (Ok(x), Ok(cells)) = (u16::try_from(start), u16::try_from(room)) else {
-        return;
-    };
-    paint::text(buf, x, area.y, &fit(&label, room), cells, theme.header());
-}
-
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut RowCache) {
     let view = app.table();
     let all = screen_columns(app.config().capabilities.dialect);
+    // The header marks the sort of the rows shown.
+    let query = view.shown().map_or(view.wanted(), |s| &s.query);
     let (shown, widths): (Vec<&Column>, Vec<u16>) = all
         .iter()
-        .zip(layout(&all, area.width))
+        .zip(layout(&all, area.width, query.sort))
         .filter_map(|(c, w)| w.map(|w| (c, w)))
         .unzip();
     cache.keep_for(&shown, &widths, app.config().color);
-    // The header marks the sort of the rows shown.
-    let query = view.shown().map_or(view.wanted(), |s| &s.query);
     let arrow = arrow(query.descending);
     // The rows are written straight into the buffer, as ratatui's `Table` lays them out:
     // the selection mark, then each column, a space apart; a row's style under its cells.
@@ -184,9 +154,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
         })
         .collect();
     row(buf, area.y, theme.header(), Span::raw(" "), &header);
-    if !shown.iter().any(|c| c.sort == Some(query.sort)) {
-        sort_of_hidden(buf, area, &header, &widths, query, theme);
-    }
     let height = usize::from(area.height.saturating_sub(1));
     let all_rows = view.rows();
     let end = (view.scroll() + height).min(all_rows.len());

@@ -78,6 +78,21 @@ fn export_writes_the_query_or_the_selection_and_checks_the_name() {
     };
     assert_eq!(rows, &ExportRows::Ids(vec!["u0".into(), "u1".into()]));
     assert!(target.overwrite);
+    // Counts are written as the footer writes them.
+    let [Request::Export { id, .. }] = &sent(&effects)[..] else {
+        unreachable!()
+    };
+    app.update(Event::Worker(Response::Exported {
+        id: *id,
+        result: Ok(12_345),
+    }));
+    assert!(
+        said(&app)
+            .iter()
+            .any(|s| s.starts_with("exported 12,345 rows")),
+        "{:?}",
+        said(&app)
+    );
 }
 
 #[test]

@@ -254,3 +254,22 @@ fn a_panicked_fetch_ahead_taken_on_as_the_page_does_not_load_for_ever() {
     assert!(!app.loading());
     assert!(matches!(app.table.load(), Load::Failed(e) if e.contains("boom")));
 }
+
+#[test]
+fn a_page_emptied_meanwhile_turns_to_the_last_page_with_rows() {
+    // On page 3 of 25 users; a reload answers that only 15 match now (a bulk action took
+    // the rest out of the filter): the last page that has rows is asked for.
+    let mut app = started(Dialect::Training, false, 25);
+    let last = sent(&app.act(Action::Last));
+    answer_page(&mut app, &last[0], 25);
+    assert_eq!(shown_page(&app).offset, 20);
+    let reload = sent(&app.act(Action::Reload));
+    let again = sent(&answer_page(&mut app, &reload[0], 15));
+    let [Request::List { query, .. } | Request::Reload { query, .. }] = again.as_slice() else {
+        panic!("the last page with rows is asked for: {again:?}");
+    };
+    assert_eq!(query.offset, 10);
+    answer_page(&mut app, &again[0], 15);
+    assert_eq!(shown_page(&app).offset, 10);
+    assert_eq!(rows(&app).len(), 5);
+}
