@@ -21,6 +21,8 @@ fn main() -> ExitCode {
             EnvFilter::try_from_env("USERDECK_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: a log file gets no escape sequences.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         // A log line a dead terminal or a full disk cannot take is lost, not a panic.
         .log_internal_errors(false)
         .init();

@@ -207,6 +207,76 @@ fn a_stderr_that_cannot_be_written_changes_no_exit_code() {
 }
 
 #[test]
+fn ctrl_c_during_a_headless_block_stops_it_and_says_what_became_of_every_id() {
+    use std::io::{BufRead, BufReader};
+    // 1,200 ids (too many to read first) in chunks of 100, three chunks under way, answers
+    // taking 6 s: Ctrl-C once they are sent. They get 3 s, then are left unknown; the
+    // other nine chunks are never sent.
+    let served = Served::start(&["--users", "1300", "--faults", "latency=6s"]);
+    let home = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=1200).map(|n| format!("usr_{n:08}")).collect();
+    let mut child = in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
+        .args(["users", "block"])
+        .args(&ids)
+        .args(["--yes", "--format", "json"])
+        .env("USERDECK_TOKEN", TOKEN)
+        .env("USERDECK_PROFILES__LOCAL__CHUNK_SIZE", "100")
+        .env("USERDECK_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Standard error read as it comes: the chunks journalled and sent, then the rest.
+    let (lines, said) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut before = Vec::new();
+    loop {
+        let line = said
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the chunks are sent");
+        let sent = line.contains("journalled; sending");
+        before.push(line);
+        if sent {
+            break;
+        }
+    }
+    // SAFETY: a signal to our own child, not yet waited for.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let output = child.wait_with_output().unwrap();
+    let rest: Vec<String> = said.iter().collect();
+    let stderr = before
+        .into_iter()
+        .chain(rest)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(output.status.code(), Some(6), "unknown outcomes: {stderr}");
+    assert!(stderr.contains("stopping: no new chunk starts"), "{stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let count = |key: &str| report[key].as_array().map_or(0, Vec::len);
+    assert_eq!(count("unknown"), 300, "{report}");
+    assert_eq!(count("notSent"), 900, "{report}");
+    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
+    let lines: Vec<Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for attempt in lines.iter().filter(|l| l["event"] == "attempt") {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["event"] == "outcome" && l["entry"] == attempt["entry"]),
+            "every chunk sent has its outcome: {journal}"
+        );
+    }
+}
+
+#[test]
 fn a_hanging_token_command_is_stopped_at_its_timeout() {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config/userdeck/config.toml");

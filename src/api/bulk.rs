@@ -96,6 +96,11 @@ impl StopSignal {
     pub fn is_finished(&self) -> bool {
         self.0.is_closed()
     }
+
+    /// Resolves once the action it stops has ended.
+    pub async fn finished(&self) {
+        self.0.closed().await;
+    }
 }
 
 /// The bulk action's side of a [`StopSignal`].
@@ -224,6 +229,11 @@ pub async fn run(
                         .await
                     {
                         Ok(attempts) => {
+                            tracing::info!(
+                                action = action.verb(),
+                                chunks = attempts.len(),
+                                "journalled; sending"
+                            );
                             for attempt in attempts {
                                 let mut stop = stop.fork();
                                 let part = attempt.ids().to_vec();

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::users::{confirm, outcome, writable};
 use super::{EXIT_ERROR, Failure, client, print, resolve};
-use crate::api::bulk::{self, Batch, Stop};
+use crate::api::bulk::{self, Batch};
 use crate::api::journal::{self, JournalEntry};
 use crate::api::undo;
 use crate::cli::{Format, GlobalArgs, JournalArgs, UndoArgs};
@@ -144,7 +144,7 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
         &plan.ids,
         resolved.profile.chunk_size,
         &batch,
-        Stop::never(),
+        super::interrupt::on_signals(),
         |_| {},
     )
     .await;

@@ -7,6 +7,7 @@
 mod dashboard;
 mod edit;
 mod ids;
+mod interrupt;
 mod journal;
 mod print;
 mod users;

@@ -5,7 +5,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 
 use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNAUTHORIZED, EXIT_UNKNOWN, Failure};
 use super::{edit, ids, print};
-use crate::api::bulk::{self, Progress, Stop};
+use crate::api::bulk::{self, Progress};
 use crate::api::client::Client;
 use crate::api::local::LocalUsers;
 use crate::api::model::{BulkAction, BulkReport, FailReason, ListQuery, SortField, Status};
@@ -259,7 +259,7 @@ async fn act(
         &ids,
         resolved.profile.chunk_size,
         &bulk::Batch::new(before, None),
-        Stop::never(),
+        super::interrupt::on_signals(),
         |Progress { done, .. }| bar.set_position(done as u64),
     )
     .await;
