@@ -8,7 +8,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{Theme, paint};
-use crate::app::{Action, App, Change, Load, Message, Mode, Shown, filter_text, status_label};
+use crate::app::{
+    Action, App, Change, Focus, Load, Message, Mode, Shown, filter_text, status_label,
+};
 use crate::text::{after_columns, fit, sanitize, thousands};
 use unicode_width::UnicodeWidthStr;
 
@@ -204,14 +206,28 @@ fn hints(mode: Mode) -> &'static [(Action, &'static str)] {
     }
 }
 
+/// The keys of the detail pane when it has the focus (the table's mode still).
+const PANE: &[(Action, &str)] = &[
+    (Action::ToggleFocus, "next list"),
+    (Action::Open, "follow"),
+    (Action::ToggleSelect, "select"),
+    (Action::Copy, "copy"),
+    (Action::Back, "back"),
+    (Action::Help, "help"),
+];
+
 /// The keys most used in the mode in force, from the keymap.
 fn hint(app: &App) -> String {
     let keymap = &app.config().keymap;
+    let shown = match app.mode() {
+        Mode::Table if app.focus() == Focus::Detail && app.detail().is_some() => PANE,
+        mode => hints(mode),
+    };
     let key = |action: Action| match app.mode() {
         Mode::Filter | Mode::Form | Mode::Command => keymap.key_in_text(action),
         _ => keymap.key(action),
     };
-    hints(app.mode())
+    shown
         .iter()
         .map(|(action, what)| format!("{} {what}", key(*action)))
         .collect::<Vec<_>>()
@@ -294,8 +310,12 @@ mod tests {
             Mode::Help,
             Mode::Busy,
         ];
-        for mode in modes {
-            for (action, what) in hints(mode) {
+        let pane = PANE.iter().map(|hint| (Mode::Table, hint));
+        let every = modes
+            .into_iter()
+            .flat_map(|mode| hints(mode).iter().map(move |hint| (mode, hint)));
+        for (mode, (action, what)) in every.chain(pane) {
+            {
                 assert!(
                     keymap.of_mode(mode).any(|b| b.action == *action),
                     "{mode:?} hints \"{what}\" ({action:?}), not bound there"
