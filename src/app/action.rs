@@ -25,6 +25,19 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 9] = [
+        Mode::Table,
+        Mode::Filter,
+        Mode::Form,
+        Mode::Command,
+        Mode::Journal,
+        Mode::Pivot,
+        Mode::Dialog,
+        Mode::Help,
+        Mode::Busy,
+    ];
+
     /// The modes whose keys the help screen lists when opened from this one: its own
     /// first, then those it leads to.
     pub fn help_sections(self) -> &'static [Mode] {

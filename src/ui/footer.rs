@@ -299,19 +299,8 @@ mod tests {
     #[test]
     fn every_hint_names_an_action_bound_in_its_mode() {
         let keymap = Keymap::default();
-        let modes = [
-            Mode::Table,
-            Mode::Filter,
-            Mode::Form,
-            Mode::Command,
-            Mode::Journal,
-            Mode::Pivot,
-            Mode::Dialog,
-            Mode::Help,
-            Mode::Busy,
-        ];
         let pane = PANE.iter().map(|hint| (Mode::Table, hint));
-        let every = modes
+        let every = Mode::ALL
             .into_iter()
             .flat_map(|mode| hints(mode).iter().map(move |hint| (mode, hint)));
         for (mode, (action, what)) in every.chain(pane) {

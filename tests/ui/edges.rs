@@ -11,19 +11,24 @@ fn reversed_rows(buffer: &ratatui::buffer::Buffer, x0: u16, x1: u16) -> Vec<u16>
         .collect()
 }
 
-#[test]
-fn the_pane_keeps_its_focused_row_in_view_highlighted_across_the_pane() {
-    let (width, height) = (200, 24);
-    let mut detail = crm_detail();
+/// `detail` with `n` sessions like its first, each from its own address.
+fn with_sessions(detail: &mut UserDetail, n: usize) {
     let sessions = detail.sessions.as_mut().unwrap();
     let first = sessions.all[0].clone();
-    sessions.all = (0..40)
+    sessions.all = (0..n)
         .map(|i| Session {
             id: i.to_string(),
             ip_address: Some(format!("10.0.0.{i}")),
             ..first.clone()
         })
         .collect();
+}
+
+#[test]
+fn the_pane_keeps_its_focused_row_in_view_highlighted_across_the_pane() {
+    let (width, height) = (200, 24);
+    let mut detail = crm_detail();
+    with_sessions(&mut detail, 40);
     let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
     fixtures::open_detail(&mut app, detail);
     // The pane's inside: from after its left border to before its right one.
@@ -76,15 +81,7 @@ fn over_a_narrow_table_the_focused_row_stays_in_view_under_wrapped_fields() {
         "avatar",
         Some("https://avatars.example.com/a-long-path-that-wraps/89ba88d3a86ae769.png".into()),
     ));
-    let sessions = detail.sessions.as_mut().unwrap();
-    let first = sessions.all[0].clone();
-    sessions.all = (0..20)
-        .map(|i| Session {
-            id: i.to_string(),
-            ip_address: Some(format!("10.0.0.{i}")),
-            ..first.clone()
-        })
-        .collect();
+    with_sessions(&mut detail, 20);
     let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
     frame(&mut app, width, height);
     fixtures::open_detail(&mut app, detail);
