@@ -12,21 +12,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output, Stdio};
 
 use common::TOKEN;
-use pty::Served;
+use pty::{Served, in_home};
 use serde_json::Value;
-
-/// `userdeck ARGS` with nothing of this machine's environment but PATH, in `home`.
-fn in_home(home: &tempfile::TempDir, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_userdeck"));
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"));
-    command
-}
 
 /// `userdeck ARGS` with a private home whose config points at `url`; its output and
 /// journal.
@@ -158,122 +145,6 @@ fn a_closed_stdout_ends_the_command_quietly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "nothing said: {stderr}");
-}
-
-#[test]
-fn a_stderr_that_cannot_be_written_changes_no_exit_code() {
-    // A terminal hung up or a full disk under `2>log`: what is said there is lost, the
-    // exit code and the journal still tell. (A failed print panicked, then aborted.)
-    let served = Served::start(&["--users", "30"]);
-    let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
-            .args(args)
-            .env("USERDECK_TOKEN", TOKEN)
-            // Logs go there too.
-            .env("USERDECK_LOG", "debug")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create("/dev/full").unwrap())
-            .output()
-            .unwrap()
-    };
-    let listed = run(&["users", "list", "--format", "json"]);
-    let ids: Vec<String> = serde_json::from_slice::<Value>(&listed.stdout).unwrap()["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .take(2)
-        .map(|u| u["id"].as_str().unwrap().to_string())
-        .collect();
-    for (args, code) in [
-        (vec!["users", "list", "--offset", "5000"], 0),
-        (vec!["users", "show", "usr_nobody"], 5),
-        (vec!["users", "block", &ids[0], &ids[1], "--yes"], 0),
-    ] {
-        let output = run(&args);
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "{args:?}: {:?}",
-            output.status
-        );
-    }
-    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
-    assert!(
-        journal.contains("\"event\":\"outcome\""),
-        "the block's outcome: {journal}"
-    );
-}
-
-#[test]
-fn ctrl_c_during_a_headless_block_stops_it_and_says_what_became_of_every_id() {
-    use std::io::{BufRead, BufReader};
-    // 1,200 ids (too many to read first) in chunks of 100, three chunks under way, answers
-    // taking 6 s: Ctrl-C once they are sent. They get 3 s, then are left unknown; the
-    // other nine chunks are never sent.
-    let served = Served::start(&["--users", "1300", "--faults", "latency=6s"]);
-    let home = tempfile::tempdir().unwrap();
-    let ids: Vec<String> = (1..=1200).map(|n| format!("usr_{n:08}")).collect();
-    let mut child = in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
-        .args(["users", "block"])
-        .args(&ids)
-        .args(["--yes", "--format", "json"])
-        .env("USERDECK_TOKEN", TOKEN)
-        .env("USERDECK_PROFILES__LOCAL__CHUNK_SIZE", "100")
-        .env("USERDECK_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Standard error read as it comes: the chunks journalled and sent, then the rest.
-    let (lines, said) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let mut before = Vec::new();
-    loop {
-        let line = said
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .expect("the chunks are sent");
-        let sent = line.contains("journalled; sending");
-        before.push(line);
-        if sent {
-            break;
-        }
-    }
-    // SAFETY: a signal to our own child, not yet waited for.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
-    let output = child.wait_with_output().unwrap();
-    let rest: Vec<String> = said.iter().collect();
-    let stderr = before
-        .into_iter()
-        .chain(rest)
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert_eq!(output.status.code(), Some(6), "unknown outcomes: {stderr}");
-    assert!(stderr.contains("stopping: no new chunk starts"), "{stderr}");
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let count = |key: &str| report[key].as_array().map_or(0, Vec::len);
-    assert_eq!(count("unknown"), 300, "{report}");
-    assert_eq!(count("notSent"), 900, "{report}");
-    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
-    let lines: Vec<Value> = journal
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    for attempt in lines.iter().filter(|l| l["event"] == "attempt") {
-        assert!(
-            lines
-                .iter()
-                .any(|l| l["event"] == "outcome" && l["entry"] == attempt["entry"]),
-            "every chunk sent has its outcome: {journal}"
-        );
-    }
 }
 
 #[test]

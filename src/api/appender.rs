@@ -6,8 +6,8 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// What is told when the lines are written (or could not be).
@@ -21,22 +21,43 @@ struct Job {
     then: Option<Then>,
 }
 
-/// A writer's queue: closed (None) once its journal is dropped.
-type Queue = Mutex<Option<Sender<Job>>>;
-
-/// Every writer of this process, for [`drain`]: its queue while its journal lives, and
-/// word of the thread's end (it writes what it holds first).
-static WRITERS: Mutex<Vec<Writer>> = Mutex::new(Vec::new());
-
+/// A writer, as its handles and [`drain`] see it.
+#[derive(Default)]
 struct Writer {
-    queue: Weak<Queue>,
-    ended: Receiver<()>,
+    /// Closed (None) once its journal is dropped.
+    queue: Mutex<Option<Sender<Job>>>,
+    /// Jobs handed over and not done yet (written, and their `then` told: a `then` may
+    /// hand over more), and whether the thread has ended.
+    pending: Mutex<(usize, bool)>,
+    /// Told whenever `pending` changes.
+    changed: Condvar,
 }
+
+impl Writer {
+    fn pending(&self) -> MutexGuard<'_, (usize, bool)> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// One job more (`+1`) or one done (`-1`).
+    fn count(&self, change: isize) {
+        let mut pending = self.pending();
+        pending.0 = pending.0.saturating_add_signed(change);
+        self.changed.notify_all();
+    }
+
+    fn ended(&self) {
+        self.pending().1 = true;
+        self.changed.notify_all();
+    }
+}
+
+/// Every writer of this process whose thread runs, for [`drain`].
+static WRITERS: Mutex<Vec<Arc<Writer>>> = Mutex::new(Vec::new());
 
 /// The handle on a writer thread; dropped, it closes the queue without waiting: the
 /// thread writes what it holds, and [`drain`] waits for that.
 pub struct Appender {
-    queue: Arc<Queue>,
+    writer: Arc<Writer>,
 }
 
 impl std::fmt::Debug for Appender {
@@ -49,7 +70,8 @@ impl Appender {
     /// Starts the thread that appends to `path` (made, with its folder, on first write).
     pub fn start(path: PathBuf) -> Appender {
         let (jobs, queue) = mpsc::channel::<Job>();
-        let (done, ended) = mpsc::channel();
+        let writer = Arc::new(Writer::default());
+        let thread_side = writer.clone();
         let started = std::thread::Builder::new()
             .name("journal".into())
             .spawn(move || {
@@ -63,89 +85,80 @@ impl Appender {
                             }
                         }
                     }
+                    thread_side.count(-1);
                 }
-                let _ = done.send(());
+                thread_side.ended();
             });
-        if let Err(e) = &started {
-            tracing::warn!(error = %e, "cannot start the audit journal's writer");
+        match started {
+            Ok(_) => {
+                *writer.queue.lock().unwrap_or_else(PoisonError::into_inner) = Some(jobs);
+                let mut writers = WRITERS.lock().unwrap_or_else(PoisonError::into_inner);
+                // Those whose threads are done are forgotten.
+                writers.retain(|w| !w.pending().1);
+                writers.push(writer.clone());
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot start the audit journal's writer"),
         }
-        let queue = Arc::new(Mutex::new(started.ok().map(|_| jobs)));
-        let mut writers = WRITERS.lock().unwrap_or_else(PoisonError::into_inner);
-        // Those whose threads are done are forgotten.
-        writers.retain(|w| matches!(w.ended.try_recv(), Err(TryRecvError::Empty)));
-        writers.push(Writer {
-            queue: Arc::downgrade(&queue),
-            ended,
-        });
-        Appender { queue }
+        Appender { writer }
     }
 
     /// Queues `text` (whole lines) to be appended in one write, synced to disk when
     /// `sync`; `then` is told how it went. Never waits on the disk.
     pub fn append(&self, text: String, sync: bool, then: Option<Then>) {
-        send(&self.queue, Job { text, sync, then });
-    }
-}
-
-/// Queues `job`; a queue that is closed or whose thread stopped tells its `then`.
-fn send(queue: &Queue, job: Job) {
-    let refused = match queue
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-    {
-        Some(jobs) => jobs.send(job).err().map(|e| e.0),
-        None => Some(job),
-    };
-    // Told outside the lock: a `then` may append again.
-    if let Some(Job { then, .. }) = refused {
-        let stopped = std::io::Error::other("the audit journal's writer has stopped");
-        match then {
-            Some(then) => then(Err(stopped)),
-            None => tracing::warn!(error = %stopped, "cannot write to the audit journal"),
+        let job = Job { text, sync, then };
+        let refused = {
+            let queue = self
+                .writer
+                .queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            match queue.as_ref() {
+                Some(jobs) => {
+                    self.writer.count(1);
+                    let refused = jobs.send(job).err().map(|e| e.0);
+                    if refused.is_some() {
+                        self.writer.count(-1);
+                    }
+                    refused
+                }
+                None => Some(job),
+            }
+        };
+        // Told outside the lock: a `then` may append again.
+        if let Some(Job { then, .. }) = refused {
+            let stopped = std::io::Error::other("the audit journal's writer has stopped");
+            match then {
+                Some(then) => then(Err(stopped)),
+                None => tracing::warn!(error = %stopped, "cannot write to the audit journal"),
+            }
         }
     }
 }
 
 impl Drop for Appender {
     fn drop(&mut self) {
-        self.queue
+        self.writer
+            .queue
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
     }
 }
 
-/// Waits, `within` a deadline, until every writer of this process has written what it
-/// was handed so far: the program's last step, so that no journal line dies with it.
+/// Waits, `within` a deadline, until every writer of this process has written all it was
+/// handed — the lines handed over by lines being written too — or its thread has ended:
+/// the program's last step, so that no journal line dies with it.
 pub fn drain(within: Duration) {
     let deadline = Instant::now() + within;
     let writers = std::mem::take(&mut *WRITERS.lock().unwrap_or_else(PoisonError::into_inner));
     for writer in writers {
         let left = deadline.saturating_duration_since(Instant::now());
-        let (told, written) = mpsc::channel();
-        // Its journal lives: a mark after what is queued. Dropped: the thread's end.
-        let marked = writer.queue.upgrade().is_some_and(|queue| {
-            let mark = Job {
-                text: String::new(),
-                sync: false,
-                then: Some(Box::new(move |result: std::io::Result<()>| {
-                    let _ = told.send(result.is_ok());
-                })),
-            };
-            send(&queue, mark);
-            true
-        });
-        // A mark refused (the queue closed meanwhile): the thread's end, then.
-        let done = match marked.then(|| written.recv_timeout(left)) {
-            Some(Ok(true)) => true,
-            Some(Err(_)) => false,
-            Some(Ok(false)) | None => {
-                let left = deadline.saturating_duration_since(Instant::now());
-                writer.ended.recv_timeout(left).is_ok()
-            }
-        };
-        if !done {
+        let pending = writer.pending();
+        let (pending, _) = writer
+            .changed
+            .wait_timeout_while(pending, left, |(jobs, ended)| *jobs > 0 && !*ended)
+            .unwrap_or_else(PoisonError::into_inner);
+        if pending.0 > 0 && !pending.1 {
             tracing::warn!("the audit journal's last lines may not be written");
         }
     }

@@ -56,8 +56,8 @@ impl Journal {
     }
 
     /// Waits until the lines handed over so far are written (before reading the journal);
-    /// a disk that takes longer than a few seconds is read as it is.
-    pub async fn flushed(&self) {
+    /// false when the disk took longer than a few seconds: the journal lacks them yet.
+    pub async fn flushed(&self) -> bool {
         let (told, written) = tokio::sync::oneshot::channel();
         self.inner.appender.append(
             String::new(),
@@ -66,9 +66,11 @@ impl Journal {
                 let _ = told.send(());
             })),
         );
-        if tokio::time::timeout(FLUSH_WAIT, written).await.is_err() {
+        let flushed = tokio::time::timeout(FLUSH_WAIT, written).await.is_ok();
+        if !flushed {
             tracing::warn!("the audit journal is read without its last lines: still writing");
         }
+        flushed
     }
 
     /// Blocks until the lines handed over so far are written (for tests and tools, not
@@ -228,6 +230,30 @@ mod tests {
     use super::*;
     use std::io::BufRead;
     use std::time::Duration;
+
+    #[test]
+    fn the_drain_waits_for_lines_handed_over_while_lines_are_written() {
+        // An attempt whose `then` journals an outcome (a request dropped while its
+        // attempt was synced says "never sent"): drained on the way out, both are there.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let journal = Journal::new(&path, "p", "http://x");
+        let ids = vec!["u1".to_string()];
+        let (lines, mut entries) = journal.attempt_lines("block", [(ids.as_slice(), None)]);
+        let entry = entries.pop().unwrap();
+        let later = journal.clone();
+        lines.send(Box::new(move |_| {
+            later.outcome(&entry, &BulkReport::default(), Some("never sent"));
+        }));
+        drop(journal);
+        crate::api::appender::drain(Duration::from_secs(5));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"event\":\"attempt\""), "{text}");
+        assert!(
+            text.contains("never sent"),
+            "the outcome handed over last: {text}"
+        );
+    }
 
     #[test]
     fn an_outcome_line_never_waits_on_the_disk() {

@@ -81,6 +81,10 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// How long the chunks under way may take to answer once the operator stops the action
+/// (quitting the dashboard, Ctrl-C on the command line).
+pub const GRACE: Duration = Duration::from_secs(3);
+
 /// Asks a running bulk action to stop; dropping it changes nothing.
 #[derive(Debug, Clone)]
 pub struct StopSignal(watch::Sender<Option<Duration>>);
@@ -357,9 +361,14 @@ pub async fn run(
         }
     }
     // Unknown because an answer was lost: read back. Unknown because the operator stopped
-    // waiting: left so, to quit at once.
+    // waiting: left so, to quit at once — also when the stop comes while reading back
+    // (after its grace: what is not settled by then stays unknown).
     if !stop.requested() {
-        settle::settle(client, action, &mut report, &batch.id).await;
+        let mut stopped = stop.fork();
+        tokio::select! {
+            () = settle::settle(client, action, &mut report, &batch.id) => {}
+            () = stopped.grace_over() => {}
+        }
     }
     // Chunks answer in any order: the report lists ids in the order they were given.
     report.order_as(&given);

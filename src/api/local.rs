@@ -77,16 +77,16 @@ impl LocalUsers {
                 haystack.push(SEPARATOR);
             }
         }
+        // A server may send as many statuses as users: found by hash, not by search.
+        let mut codes: HashMap<Status, u32> = HashMap::new();
         let mut statuses: Vec<Status> = Vec::new();
         let status_codes = users
             .iter()
             .map(|u| {
-                let at = statuses.iter().position(|s| *s == u.status);
-                let at = at.unwrap_or_else(|| {
+                *codes.entry(u.status.clone()).or_insert_with(|| {
                     statuses.push(u.status.clone());
-                    statuses.len() - 1
-                });
-                u32::try_from(at).unwrap_or(u32::MAX)
+                    u32::try_from(statuses.len() - 1).unwrap_or(u32::MAX)
+                })
             })
             .collect();
         LocalUsers {

@@ -60,9 +60,11 @@ pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport
     if report.unknown.is_empty() {
         return;
     }
-    let unknown = std::mem::take(&mut report.unknown);
-    let ids: Vec<String> = unknown.iter().map(|(id, _)| id.clone()).collect();
+    // Taken out of the report only once read: a reading stopped half-way leaves them.
+    let ids: Vec<String> = report.unknown.iter().map(|(id, _)| id.clone()).collect();
+    tracing::info!(ids = ids.len(), "reading back the unknown outcomes");
     let read = read_statuses(client, &ids).await;
+    let unknown = std::mem::take(&mut report.unknown);
     let found = unknown.into_iter().zip(read).map(|(told, (_, read))| {
         let found = match read {
             Ok(Some(status)) if action.holds(&status) => Found::Holds,

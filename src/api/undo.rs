@@ -289,8 +289,13 @@ pub async fn prepare(
         .journal()
         .ok_or("this client keeps no journal: nothing to undo")?;
     let endpoint = journal.endpoint().to_string();
-    // The outcomes handed to the journal's thread are read too.
-    journal.flushed().await;
+    // The outcomes handed to the journal's thread are read too: an undo chosen without
+    // them might pick the batch before the newest.
+    if !journal.flushed().await {
+        return Err(
+            "the journal is still being written (a slow disk): undo again in a moment".into(),
+        );
+    }
     let entries = tokio::task::spawn_blocking(move || journal::read(&path, SEARCHED))
         .await
         .map_err(|e| e.to_string())?

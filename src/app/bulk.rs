@@ -13,8 +13,7 @@ use crate::api::model::{BulkAction, BulkReport};
 use crate::api::worker::{Request, RequestId};
 use crate::text::sanitize;
 
-/// How long the chunk under way may take to answer once the operator quits.
-pub const GRACE: Duration = Duration::from_secs(3);
+pub use crate::api::bulk::GRACE;
 
 #[derive(Debug, Clone)]
 pub struct BulkRun {

@@ -262,12 +262,12 @@ impl Confirm {
             .map(|c| self.asked.age(c.seen))
             .filter(|age| *age > self.asked.stale_after)
             .collect();
-        // Seconds rounded up (never "0 s" for an age past the limit), whole minutes
-        // down: "not seen for N" never says more than was.
-        let seconds = ages.iter().max()?.as_millis().div_ceil(1000);
-        let age = match seconds {
-            ..60 => format!("{seconds} s"),
-            _ => format!("{} min", seconds / 60),
+        // Under a minute, seconds rounded up (never "0 s" for an age past the limit);
+        // then whole minutes, rounded down.
+        let oldest = ages.iter().max()?;
+        let age = match oldest.as_secs() {
+            ..60 => format!("{} s", oldest.as_millis().div_ceil(1000)),
+            seconds => format!("{} min", seconds / 60),
         };
         Some(format!("{} not seen for {age}", ages.len()))
     }

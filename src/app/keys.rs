@@ -312,6 +312,8 @@ impl App {
         let (user, seen, in_list) = match &self.detail {
             Some(pane) if self.detail_focused() => {
                 let Some(user) = pane.user_at_cursor() else {
+                    self.status
+                        .refusal("select: the pane's user is not read yet");
                     return Vec::new();
                 };
                 let in_list = pane.list() == Some(PaneList::Overlaps);

@@ -251,7 +251,7 @@ impl TableView {
                 let limit = query.limit.max(1);
                 self.wanted.offset = (page.total - 1) / limit * limit;
                 self.load = Load::Pending;
-                Answered::Stale(self.send(tickets, false))
+                Answered::Stale(self.send(tickets, true))
             }
             Ok(page) => {
                 self.show(Shown {

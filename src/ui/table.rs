@@ -15,20 +15,27 @@ use crate::api::model::{SortField, User};
 use crate::app::{Action, App, Focus, Load, arrow};
 use crate::columns::{Column, ColumnId, Fit, screen_columns};
 use crate::text::{fit, sanitize};
+use unicode_width::UnicodeWidthStr;
 
 /// Which columns fit in `width` and how wide each is (None: left out). Columns are taken
 /// in order of importance at their minimum width — the column the rows are sorted by
-/// first, so that the sort is always in view — and the room left widens them, most
-/// important first, up to their maximum.
+/// first, wide enough for its header and arrow, so that the sort is always in view — and
+/// the room left widens them, most important first, up to their maximum.
 fn layout(columns: &[Column], width: u16, sorted: SortField) -> Vec<Option<u16>> {
     let fits: Vec<Fit> = columns
         .iter()
         .map(|c| {
-            c.fit.unwrap_or(Fit {
+            let mut fit = c.fit.unwrap_or(Fit {
                 min: 0,
                 max: 0,
                 rank: u8::MAX,
-            })
+            });
+            if c.sort == Some(sorted) {
+                let marked = u16::try_from(c.header.width() + 2).unwrap_or(u16::MAX);
+                fit.min = fit.min.max(marked);
+                fit.max = fit.max.max(marked);
+            }
+            fit
         })
         .collect();
     let mut order: Vec<usize> = (0..columns.len()).collect();

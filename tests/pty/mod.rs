@@ -387,6 +387,19 @@ fn threads(pid: Option<u32>) -> String {
     state
 }
 
+/// `userdeck ARGS` with nothing of this machine's environment but PATH, in `home`.
+pub fn in_home(home: &tempfile::TempDir, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_userdeck"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"));
+    command
+}
+
 pub fn restored(raw: &[u8]) -> bool {
     let after = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
     let entered = raw.windows(8).position(|w| w == b"\x1b[?1049h");

@@ -174,23 +174,35 @@ fn a_user_without_sessions_shows_no_empty_session_table() {
 
 #[test]
 fn the_column_the_rows_are_sorted_by_stays_in_view_however_narrow() {
-    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
-    // Sort by "updated", which 80 columns left out for the columns ranked before it.
-    for _ in 0..8 {
-        if app.table().shown().unwrap().query.sort == SortField::Updated {
-            break;
+    // crm by "updated", which 80 columns left out for the columns ranked before it;
+    // training by language and last login, whose headers and arrow overflowed them.
+    for (dialect, field, marked) in [
+        (Dialect::Crm, SortField::Updated, "UPDATED ↑"),
+        (Dialect::Training, SortField::Language, "LANG ↑"),
+        (Dialect::Training, SortField::LastLogin, "LAST LOGIN ↑"),
+    ] {
+        let user = if dialect == Dialect::Crm {
+            crm_user
+        } else {
+            training_user
+        };
+        let mut app = app(dialect, (0..50).map(user).collect(), 12_345);
+        for _ in 0..10 {
+            if app.table().shown().unwrap().query.sort == field {
+                break;
+            }
+            let effects = app.act(Action::NextSort);
+            answer(
+                &mut app,
+                effects,
+                || (0..50).map(user).collect(),
+                crm_detail,
+            );
         }
-        let effects = app.act(Action::NextSort);
-        answer(
-            &mut app,
-            effects,
-            || (0..50).map(crm_user).collect(),
-            crm_detail,
-        );
-    }
-    for (width, height) in [(60, 20), (80, 24), (200, 50)] {
-        let screen = render(&mut app, width, height);
-        let header = screen.lines().next().unwrap();
-        assert!(header.contains("UPDATED ↑"), "{width}: {header}");
+        for (width, height) in [(60, 20), (80, 24), (200, 50)] {
+            let screen = render(&mut app, width, height);
+            let header = screen.lines().next().unwrap();
+            assert!(header.contains(marked), "{field:?} at {width}: {header}");
+        }
     }
 }

@@ -341,7 +341,7 @@ fn a_bulk_action_whose_end_never_came_is_told_as_unknown_on_the_way_out() {
 #[test]
 fn the_preview_counts_by_last_seen_status_and_leaves_the_unchanged_out() {
     let mut app = started(Dialect::Crm, false, 30);
-    let old = std::time::Instant::now() - std::time::Duration::from_secs(10 * 60);
+    let old = std::time::Instant::now() - std::time::Duration::from_secs(10 * 60 + 30);
     for (id, status) in [
         ("a1", Status::Active),
         ("a2", Status::Active),

@@ -1,0 +1,182 @@
+//! The headless commands when the process is told to stop or cannot speak: Ctrl-C during
+//! a bulk action stops it and says what became of every id (exit 6, all journalled); a
+//! standard error that cannot be written changes no exit code.
+
+mod common;
+mod pty;
+
+use std::process::Stdio;
+
+use common::TOKEN;
+use pty::{Served, in_home};
+use serde_json::Value;
+
+#[test]
+fn a_stderr_that_cannot_be_written_changes_no_exit_code() {
+    // A terminal hung up or a full disk under `2>log`: what is said there is lost, the
+    // exit code and the journal still tell. (A failed print panicked, then aborted.)
+    let served = Served::start(&["--users", "30"]);
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
+            .args(args)
+            .env("USERDECK_TOKEN", TOKEN)
+            // Logs go there too.
+            .env("USERDECK_LOG", "debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap()
+    };
+    let listed = run(&["users", "list", "--format", "json"]);
+    let ids: Vec<String> = serde_json::from_slice::<Value>(&listed.stdout).unwrap()["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(2)
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    for (args, code) in [
+        (vec!["users", "list", "--offset", "5000"], 0),
+        (vec!["users", "show", "usr_nobody"], 5),
+        (vec!["users", "block", &ids[0], &ids[1], "--yes"], 0),
+    ] {
+        let output = run(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{args:?}: {:?}",
+            output.status
+        );
+    }
+    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
+    assert!(
+        journal.contains("\"event\":\"outcome\""),
+        "the block's outcome: {journal}"
+    );
+}
+
+#[test]
+fn ctrl_c_during_a_headless_block_stops_it_and_says_what_became_of_every_id() {
+    use std::io::{BufRead, BufReader};
+    // 1,200 ids (too many to read first) in chunks of 100, three chunks under way, answers
+    // taking 6 s: Ctrl-C once they are sent. They get 3 s, then are left unknown; the
+    // other nine chunks are never sent.
+    let served = Served::start(&["--users", "1300", "--faults", "latency=6s"]);
+    let home = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=1200).map(|n| format!("usr_{n:08}")).collect();
+    let mut child = in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
+        .args(["users", "block"])
+        .args(&ids)
+        .args(["--yes", "--format", "json"])
+        .env("USERDECK_TOKEN", TOKEN)
+        .env("USERDECK_PROFILES__LOCAL__CHUNK_SIZE", "100")
+        .env("USERDECK_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Standard error read as it comes: the chunks journalled and sent, then the rest.
+    let (lines, said) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut before = Vec::new();
+    loop {
+        let line = said
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the chunks are sent");
+        let sent = line.contains("journalled; sending");
+        before.push(line);
+        if sent {
+            break;
+        }
+    }
+    // SAFETY: a signal to our own child, not yet waited for.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let output = child.wait_with_output().unwrap();
+    let rest: Vec<String> = said.iter().collect();
+    let stderr = before
+        .into_iter()
+        .chain(rest)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(output.status.code(), Some(6), "unknown outcomes: {stderr}");
+    assert!(stderr.contains("stopping: no new chunk starts"), "{stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let count = |key: &str| report[key].as_array().map_or(0, Vec::len);
+    assert_eq!(count("unknown"), 300, "{report}");
+    assert_eq!(count("notSent"), 900, "{report}");
+    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
+    let lines: Vec<Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for attempt in lines.iter().filter(|l| l["event"] == "attempt") {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["event"] == "outcome" && l["entry"] == attempt["entry"]),
+            "every chunk sent has its outcome: {journal}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_while_unknown_outcomes_are_read_back_stops_the_reading() {
+    use std::io::{BufRead, BufReader};
+    // One chunk of 1,200 ids whose answer is lost: all unknown, read back under 5 s a
+    // read. Ctrl-C while they are read: after the grace they stay unknown (exit 6) —
+    // they were dropped from the report, or the reading went on for minutes.
+    let served = Served::start(&["--users", "1300", "--faults", "lose-answer,latency=5s"]);
+    let home = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (1..=1200).map(|n| format!("usr_{n:08}")).collect();
+    let mut child = in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
+        .args(["users", "block"])
+        .args(&ids)
+        .args(["--yes", "--format", "json"])
+        .env("USERDECK_TOKEN", TOKEN)
+        .env("USERDECK_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, said) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    loop {
+        let line = said
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the unknown outcomes are read back");
+        if line.contains("reading back the unknown outcomes") {
+            break;
+        }
+    }
+    // SAFETY: a signal to our own child, not yet waited for.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let (done, ended) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    let output = ended
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("it ends after the grace")
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["unknown"].as_array().map_or(0, Vec::len),
+        1200,
+        "{report}"
+    );
+}
