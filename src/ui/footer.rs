@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use super::{Theme, paint};
 use crate::app::{
-    Action, App, Change, Focus, Load, Message, Mode, Shown, filter_text, status_label,
+    Action, App, Change, Dialog, Focus, Load, Message, Mode, Shown, filter_text, status_label,
 };
 use crate::text::{after_columns, fit, sanitize, thousands};
 use unicode_width::UnicodeWidthStr;
@@ -216,15 +216,24 @@ const PANE: &[(Action, &str)] = &[
     (Action::Help, "help"),
 ];
 
+/// The keys of a confirmation whose count must be typed: its letters are text then.
+const TYPED: &[(Action, &str)] = &[
+    (Action::Confirm, "send, once the count is typed"),
+    (Action::Deny, "cancel"),
+];
+
 /// The keys most used in the mode in force, from the keymap.
 fn hint(app: &App) -> String {
     let keymap = &app.config().keymap;
+    let typing = matches!(app.dialog(), Some(Dialog::Confirm(c)) if c.typed().is_some());
     let shown = match app.mode() {
         Mode::Table if app.focus() == Focus::Detail && app.detail().is_some() => PANE,
+        Mode::Dialog if typing => TYPED,
         mode => hints(mode),
     };
     let key = |action: Action| match app.mode() {
         Mode::Filter | Mode::Form | Mode::Command => keymap.key_in_text(action),
+        Mode::Dialog if typing => keymap.key_in_text(action),
         _ => keymap.key(action),
     };
     shown
@@ -300,10 +309,11 @@ mod tests {
     fn every_hint_names_an_action_bound_in_its_mode() {
         let keymap = Keymap::default();
         let pane = PANE.iter().map(|hint| (Mode::Table, hint));
+        let typed = TYPED.iter().map(|hint| (Mode::Dialog, hint));
         let every = Mode::ALL
             .into_iter()
             .flat_map(|mode| hints(mode).iter().map(move |hint| (mode, hint)));
-        for (mode, (action, what)) in every.chain(pane) {
+        for (mode, (action, what)) in every.chain(pane).chain(typed) {
             {
                 assert!(
                     keymap.of_mode(mode).any(|b| b.action == *action),

@@ -51,8 +51,10 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
     if dialog.hidden() > 0 {
         lines.push(Line::styled(
             format!(
-                "{} of them are not on this page (the filter or paging hides them)",
-                dialog.hidden()
+                "{} of them {} not on this page (the filter or paging hides {})",
+                dialog.hidden(),
+                if dialog.hidden() == 1 { "is" } else { "are" },
+                if dialog.hidden() == 1 { "it" } else { "them" }
             ),
             theme.error(),
         ));

@@ -206,3 +206,22 @@ fn the_column_the_rows_are_sorted_by_stays_in_view_however_narrow() {
         }
     }
 }
+
+#[test]
+fn a_confirmation_whose_count_must_be_typed_hints_at_typing_it() {
+    let config = AppConfig::new(Capabilities::of(Dialect::Crm), "prod");
+    let mut app = fixtures::app_with(config, (0..300).map(crm_user).collect(), 12_345);
+    app.act(Action::SelectPage);
+    app.act(Action::Block);
+    let screen = render(&mut app, 200, 50);
+    assert!(
+        screen.contains(" to confirm, "),
+        "the count is typed: {screen}"
+    );
+    let hint = screen.lines().last().unwrap();
+    assert!(hint.contains("send, once the count is typed"), "{hint}");
+    assert!(
+        !hint.contains("y yes"),
+        "y is typed there, not an answer: {hint}"
+    );
+}
