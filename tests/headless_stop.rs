@@ -6,9 +6,10 @@ mod common;
 mod pty;
 
 use std::process::Stdio;
+use std::sync::mpsc;
 
 use common::TOKEN;
-use pty::{Served, in_home};
+use pty::{DEADLINE, Served, in_home};
 use serde_json::Value;
 
 #[test]
@@ -57,55 +58,68 @@ fn a_stderr_that_cannot_be_written_changes_no_exit_code() {
     );
 }
 
-#[test]
-fn ctrl_c_during_a_headless_block_stops_it_and_says_what_became_of_every_id() {
+/// `users block` of usr_00000001…`n` against `served` with `env`, interrupted (SIGINT)
+/// once its log says `when`; its output, with all it said on standard error, and its home.
+fn interrupted(
+    served: &Served,
+    n: u32,
+    env: &[(&str, &str)],
+    when: &str,
+) -> (std::process::Output, String, tempfile::TempDir) {
     use std::io::{BufRead, BufReader};
-    // 1,200 ids (too many to read first) in chunks of 100, three chunks under way, answers
-    // taking 6 s: Ctrl-C once they are sent. They get 3 s, then are left unknown; the
-    // other nine chunks are never sent.
-    let served = Served::start(&["--users", "1300", "--faults", "latency=6s"]);
     let home = tempfile::tempdir().unwrap();
-    let ids: Vec<String> = (1..=1200).map(|n| format!("usr_{n:08}")).collect();
+    let ids: Vec<String> = (1..=n).map(|n| format!("usr_{n:08}")).collect();
     let mut child = in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
         .args(["users", "block"])
         .args(&ids)
         .args(["--yes", "--format", "json"])
         .env("USERDECK_TOKEN", TOKEN)
-        .env("USERDECK_PROFILES__LOCAL__CHUNK_SIZE", "100")
         .env("USERDECK_LOG", "info")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Standard error read as it comes: the chunks journalled and sent, then the rest.
-    let (lines, said) = std::sync::mpsc::channel();
+    // Standard error read as it comes, up to the line awaited, then the rest.
+    let (lines, said) = mpsc::channel();
     let stderr = child.stderr.take().unwrap();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             let _ = lines.send(line);
         }
     });
-    let mut before = Vec::new();
+    let mut told = Vec::new();
     loop {
-        let line = said
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .expect("the chunks are sent");
-        let sent = line.contains("journalled; sending");
-        before.push(line);
-        if sent {
+        let line = said.recv_timeout(DEADLINE).expect(when);
+        let now = line.contains(when);
+        told.push(line);
+        if now {
             break;
         }
     }
     // SAFETY: a signal to our own child, not yet waited for.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
-    let output = child.wait_with_output().unwrap();
-    let rest: Vec<String> = said.iter().collect();
-    let stderr = before
-        .into_iter()
-        .chain(rest)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let (done, ended) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    let output = ended
+        .recv_timeout(DEADLINE)
+        .expect("it ends after the grace")
+        .unwrap();
+    told.extend(said.iter());
+    (output, told.join("\n"), home)
+}
+
+#[test]
+fn ctrl_c_during_a_headless_block_stops_it_and_says_what_became_of_every_id() {
+    // 1,200 ids (too many to read first) in chunks of 100, three chunks under way, answers
+    // taking 6 s: Ctrl-C once they are sent. They get 3 s, then are left unknown; the
+    // other nine chunks are never sent.
+    let served = Served::start(&["--users", "1300", "--faults", "latency=6s"]);
+    let chunks = [("USERDECK_PROFILES__LOCAL__CHUNK_SIZE", "100")];
+    let (output, stderr, home) = interrupted(&served, 1200, &chunks, "journalled; sending");
     assert_eq!(output.status.code(), Some(6), "unknown outcomes: {stderr}");
     assert!(stderr.contains("stopping: no new chunk starts"), "{stderr}");
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -129,50 +143,13 @@ fn ctrl_c_during_a_headless_block_stops_it_and_says_what_became_of_every_id() {
 
 #[test]
 fn ctrl_c_while_unknown_outcomes_are_read_back_stops_the_reading() {
-    use std::io::{BufRead, BufReader};
     // One chunk of 1,200 ids whose answer is lost: all unknown, read back under 5 s a
     // read. Ctrl-C while they are read: after the grace they stay unknown (exit 6) —
     // they were dropped from the report, or the reading went on for minutes.
     let served = Served::start(&["--users", "1300", "--faults", "lose-answer,latency=5s"]);
-    let home = tempfile::tempdir().unwrap();
-    let ids: Vec<String> = (1..=1200).map(|n| format!("usr_{n:08}")).collect();
-    let mut child = in_home(&home, &["--endpoint", &served.url, "--dialect", "crm"])
-        .args(["users", "block"])
-        .args(&ids)
-        .args(["--yes", "--format", "json"])
-        .env("USERDECK_TOKEN", TOKEN)
-        .env("USERDECK_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (lines, said) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    loop {
-        let line = said
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .expect("the unknown outcomes are read back");
-        if line.contains("reading back the unknown outcomes") {
-            break;
-        }
-    }
-    // SAFETY: a signal to our own child, not yet waited for.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
-    let (done, ended) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(child.wait_with_output());
-    });
-    let output = ended
-        .recv_timeout(std::time::Duration::from_secs(30))
-        .expect("it ends after the grace")
-        .unwrap();
-    assert_eq!(output.status.code(), Some(6));
+    let reading = "reading back the unknown outcomes";
+    let (output, stderr, _home) = interrupted(&served, 1200, &[], reading);
+    assert_eq!(output.status.code(), Some(6), "{stderr}");
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
         report["unknown"].as_array().map_or(0, Vec::len),

@@ -25,7 +25,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// Every mode.
+    /// Every mode, help last.
     pub const ALL: [Mode; 9] = [
         Mode::Table,
         Mode::Filter,
@@ -34,8 +34,8 @@ impl Mode {
         Mode::Journal,
         Mode::Pivot,
         Mode::Dialog,
-        Mode::Help,
         Mode::Busy,
+        Mode::Help,
     ];
 
     /// The modes whose keys the help screen lists when opened from this one: its own

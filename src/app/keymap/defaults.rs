@@ -8,17 +8,11 @@ const FILTER: &[Mode] = &[Mode::Filter];
 const DIALOG: &[Mode] = &[Mode::Dialog];
 const FORM: &[Mode] = &[Mode::Form];
 const COMMAND: &[Mode] = &[Mode::Command];
-/// Every mode but help, where any key closes the help.
-pub(super) const ALWAYS: &[Mode] = &[
-    Mode::Table,
-    Mode::Filter,
-    Mode::Form,
-    Mode::Command,
-    Mode::Journal,
-    Mode::Pivot,
-    Mode::Dialog,
-    Mode::Busy,
-];
+/// Every mode but help (the last), where any key closes the help.
+pub(super) const ALWAYS: &[Mode] = match Mode::ALL.split_last() {
+    Some((_, others)) => others,
+    None => &[],
+};
 /// The table and the lists over it that move the same way.
 const LISTS: &[Mode] = &[Mode::Table, Mode::Journal, Mode::Pivot];
 /// The table and the accounts on an address: both open, select and act on users.
