@@ -115,9 +115,12 @@ fn set_up_terminal() -> io::Result<()> {
 
 fn enter() -> io::Result<(Term, Guard)> {
     ON_THE_TERMINAL.get_or_init(|| {
-        // SAFETY: isatty only queries the descriptors.
-        [libc::STDOUT_FILENO, libc::STDERR_FILENO]
-            .map(|fd| (unsafe { libc::isatty(fd) } == 1).then_some(fd))
+        use std::io::IsTerminal;
+        [
+            (libc::STDOUT_FILENO, io::stdout().is_terminal()),
+            (libc::STDERR_FILENO, io::stderr().is_terminal()),
+        ]
+        .map(|(fd, terminal)| terminal.then_some(fd))
     });
     let guard = Guard;
     set_up_terminal()?;

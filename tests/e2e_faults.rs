@@ -178,6 +178,18 @@ fn set_cooked(ui: &Dashboard) {
     assert!(!raw_mode(ui));
 }
 
+/// Selects the first page's 20 users and blocks them all, those blocked already too.
+fn block_the_page(ui: &mut Dashboard) {
+    ui.wait_text("rows 1–20 of 30");
+    ui.keys("*");
+    ui.wait_text("20 selected");
+    ui.keys("b");
+    ui.wait_text("block 20 users:");
+    ui.keys("\t");
+    ui.wait_text("send 20");
+    ui.keys("y");
+}
+
 /// How an operator (or the system) quits during a bulk action.
 enum QuitBy {
     /// Ctrl-C asks; a second one quits at once.
@@ -203,15 +215,8 @@ async fn quit_during_a_slow_bulk_action(latency: &str, by: QuitBy) {
         (120, 30),
         "chunk_size = 5",
     );
-    ui.wait_text("rows 1–20 of 30");
-    ui.keys("*");
-    ui.wait_text("20 selected");
-    ui.keys("b");
-    ui.wait_text("block 20 users:");
     // All 20 sent, those blocked already too: four chunks of five.
-    ui.keys("\t");
-    ui.wait_text("send 20");
-    ui.keys("y");
+    block_the_page(&mut ui);
     ui.wait_text("working");
     match by {
         QuitBy::CtrlCTwice => {
@@ -368,14 +373,7 @@ async fn quitting_while_lost_answers_are_read_back_says_them_unknown() {
     // read back, each read as slow.
     let served = Served::start(&["--users", "30", "--faults", "latency=2s,lose-answer"]);
     let mut ui = Dashboard::sized(&served.url, Dialect::Crm, &[], "", &[], (120, 30), "");
-    ui.wait_text("rows 1–20 of 30");
-    ui.keys("*");
-    ui.wait_text("20 selected");
-    ui.keys("b");
-    ui.wait_text("block 20 users:");
-    ui.keys("\t");
-    ui.wait_text("send 20");
-    ui.keys("y");
+    block_the_page(&mut ui);
     ui.wait_text("20 unknown: reading back");
     ui.keys("q");
     let asked = ui.wait_text("Stop it and quit?");

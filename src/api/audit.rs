@@ -39,10 +39,9 @@ impl Journal {
         let user = std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
             .unwrap_or_else(|_| "unknown".into());
-        let path = path.into();
         Journal {
             inner: Arc::new(Inner {
-                appender: Appender::start(path),
+                appender: Appender::start(path.into()),
                 profile: profile.into(),
                 endpoint: endpoint.into(),
                 user,
@@ -59,13 +58,9 @@ impl Journal {
     /// false when the disk took longer than a few seconds: the journal lacks them yet.
     pub async fn flushed(&self) -> bool {
         let (told, written) = tokio::sync::oneshot::channel();
-        self.inner.appender.append(
-            String::new(),
-            false,
-            Some(Box::new(move |_| {
-                let _ = told.send(());
-            })),
-        );
+        self.mark().send(Box::new(move |_| {
+            let _ = told.send(());
+        }));
         let flushed = tokio::time::timeout(FLUSH_WAIT, written).await.is_ok();
         if !flushed {
             tracing::warn!("the audit journal is read without its last lines: still writing");
@@ -76,11 +71,15 @@ impl Journal {
     /// Blocks until the lines handed over so far are written (for tests and tools, not
     /// the async threads).
     pub fn flush(&self) {
-        let lines = Lines {
+        let _ = self.mark().write();
+    }
+
+    /// No lines: handed over, told once those before it are written.
+    fn mark(&self) -> Lines {
+        Lines {
             journal: self.clone(),
             text: String::new(),
-        };
-        let _ = lines.write();
+        }
     }
 
     /// Records that `action` is about to be sent for `ids`, and syncs it to disk: blocks

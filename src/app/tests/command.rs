@@ -163,16 +163,21 @@ fn session(ip: &str, at: &str) -> crate::api::model::Session {
     }
 }
 
+/// User `n`, seen on `ip` as well.
+fn overlap(n: u64, ip: &str) -> Overlap {
+    Overlap {
+        user: user(n),
+        shared_ips: vec![ip.into()],
+        last_seen: Default::default(),
+    }
+}
+
 #[test]
 fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
     let mut app = started(Dialect::Crm, false, 10);
     let detail = UserDetail {
         user: user(0),
-        overlaps: Some(vec![Overlap {
-            user: user(7),
-            shared_ips: vec!["10.0.0.2".into()],
-            last_seen: Default::default(),
-        }]),
+        overlaps: Some(vec![overlap(7, "10.0.0.2")]),
         sessions: sessions(vec![session("10.0.0.1", ""), session("10.0.0.2", "")]),
         ..UserDetail::default()
     };
@@ -321,14 +326,10 @@ fn an_account_opened_from_the_pivot_goes_back_to_the_pivot_along_the_way_it_came
 #[test]
 fn space_in_the_pane_selects_the_user_under_its_cursor() {
     let mut app = started(Dialect::Crm, false, 10);
-    let overlap = |n: u64| Overlap {
-        user: user(n),
-        shared_ips: vec!["10.0.0.1".into()],
-        last_seen: Default::default(),
-    };
+
     let detail = UserDetail {
         user: user(0),
-        overlaps: Some(vec![overlap(7), overlap(8)]),
+        overlaps: Some(vec![overlap(7, "10.0.0.1"), overlap(8, "10.0.0.1")]),
         sessions: sessions(vec![session("10.0.0.1", "2026-10-01")]),
         ..UserDetail::default()
     };
@@ -356,11 +357,7 @@ fn b_in_the_focused_pane_acts_on_the_user_it_shows_and_says_so() {
     let mut app = started(Dialect::Crm, false, 10);
     let detail = UserDetail {
         user: user(0),
-        overlaps: Some(vec![Overlap {
-            user: user(7),
-            shared_ips: vec!["10.0.0.1".into()],
-            last_seen: Default::default(),
-        }]),
+        overlaps: Some(vec![overlap(7, "10.0.0.1")]),
         ..UserDetail::default()
     };
     open_with(&mut app, detail);
@@ -443,11 +440,7 @@ fn the_pivots_own_user_opened_goes_back_to_the_pivot_without_moving_the_pane() {
     let mut app = started(Dialect::Crm, false, 10);
     let detail = UserDetail {
         user: user(0),
-        overlaps: Some(vec![Overlap {
-            user: user(7),
-            shared_ips: vec!["10.0.0.1".into()],
-            last_seen: Default::default(),
-        }]),
+        overlaps: Some(vec![overlap(7, "10.0.0.1")]),
         sessions: sessions(vec![session("10.0.0.1", "2026-10-01")]),
         ..UserDetail::default()
     };
