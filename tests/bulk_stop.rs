@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use userdeck::api::audit::Journal;
 use userdeck::api::bulk::{self, Batch, Stop};
 use userdeck::api::client::{Client, ClientConfig, Token};
-use userdeck::api::model::{BulkAction, BulkReport};
+use userdeck::api::ledger::Ledger;
+use userdeck::api::model::BulkAction;
 use userdeck::dialect::Dialect;
 use userdeck::server::faults::FaultSpec;
 
@@ -49,7 +50,7 @@ fn spawn_block(
     setup: &Setup,
     stop: Stop,
     progress: impl FnMut(bulk::Progress) + Send + 'static,
-) -> tokio::task::JoinHandle<BulkReport> {
+) -> tokio::task::JoinHandle<Ledger> {
     let (client, ids) = (setup.client.clone(), setup.ids.clone());
     tokio::spawn(async move {
         bulk::run(
@@ -73,7 +74,7 @@ const SENT: usize = CHUNK * bulk::IN_FLIGHT;
 /// Blocks the ten ids in chunks of two while every request takes `latency`; once the
 /// first chunk reached the server (the first few are sent at once), asks to stop with
 /// `grace`.
-async fn stopped(setup: &Setup, latency: &str, grace: Duration) -> BulkReport {
+async fn stopped(setup: &Setup, latency: &str, grace: Duration) -> Ledger {
     let faults = setup.server.server.faults();
     faults.set(latency.parse::<FaultSpec>().unwrap());
     let first = faults.arrivals() + 1;
@@ -112,26 +113,29 @@ fn journal(setup: &Setup) -> Vec<Value> {
 async fn the_chunk_under_way_answers_within_the_grace_and_no_other_starts() {
     let setup = setup().await;
     let report = stopped(&setup, "latency=300ms", Duration::from_secs(20)).await;
-    let mut succeeded = report.succeeded.clone();
+    let mut succeeded = report.succeeded().cloned().collect::<Vec<_>>();
     succeeded.sort();
     let mut first: Vec<String> = setup.ids[..SENT].to_vec();
     first.sort();
     assert_eq!(succeeded, first, "the chunks under way, all of them");
     assert_eq!(
-        report.not_sent,
+        report.not_sent().cloned().collect::<Vec<_>>(),
         setup.ids[SENT..],
         "none started after the stop"
     );
-    assert!(report.failed.is_empty() && report.unknown.is_empty());
+    assert!((report.counts().failed == 0) && (report.counts().unknown == 0));
     let statuses = statuses(&setup).await;
     let blocked = statuses.iter().filter(|s| *s == "BLOCKED").count();
     assert_eq!(blocked, SENT, "{statuses:?}");
     let lines = journal(&setup);
     assert_eq!(
         lines.len(),
-        2 * bulk::IN_FLIGHT,
-        "each attempt and its outcome"
+        2 * bulk::IN_FLIGHT + 1,
+        "each attempt and its outcome, and the ids never sent"
     );
+    let unsent = lines.last().unwrap();
+    assert_eq!(unsent["event"], "notSent");
+    assert_eq!(unsent["ids"], json!(setup.ids[SENT..]), "{unsent}");
     setup.server.stop().await;
 }
 
@@ -139,13 +143,16 @@ async fn the_chunk_under_way_answers_within_the_grace_and_no_other_starts() {
 async fn a_chunk_still_under_way_when_the_grace_ends_is_unknown_in_the_journal() {
     let setup = setup().await;
     let report = stopped(&setup, "latency=30s", Duration::ZERO).await;
-    assert!(report.succeeded.is_empty() && report.failed.is_empty());
-    let mut unknown: Vec<&String> = report.unknown.iter().map(|(id, _)| id).collect();
+    assert!((report.counts().succeeded == 0) && (report.counts().failed == 0));
+    let mut unknown: Vec<&String> = report.unknown().map(|(id, _)| id).collect();
     unknown.sort();
     let mut first: Vec<&String> = setup.ids[..SENT].iter().collect();
     first.sort();
     assert_eq!(unknown, first);
-    assert_eq!(report.not_sent, setup.ids[SENT..]);
+    assert_eq!(
+        report.not_sent().cloned().collect::<Vec<_>>(),
+        setup.ids[SENT..]
+    );
     let lines = journal(&setup);
     let outcomes: Vec<&Value> = lines.iter().filter(|l| l["event"] == "outcome").collect();
     assert_eq!(
@@ -160,7 +167,7 @@ async fn a_chunk_still_under_way_when_the_grace_ends_is_unknown_in_the_journal()
     setup.server.stop().await;
 }
 
-async fn block_under(setup: &Setup, faults: &str) -> BulkReport {
+async fn block_under(setup: &Setup, faults: &str) -> Ledger {
     let spec = faults.parse::<FaultSpec>().unwrap();
     setup.server.server.faults().set(spec);
     let report = bulk::run(
@@ -181,10 +188,14 @@ async fn block_under(setup: &Setup, faults: &str) -> BulkReport {
 async fn an_answer_lost_after_the_server_applied_it_is_settled_by_reading_back() {
     let setup = setup().await;
     let report = block_under(&setup, "lose-answer").await;
-    assert!(report.failed.is_empty(), "{:?}", report.failed);
-    assert!(report.unknown.is_empty(), "{:?}", report.unknown);
-    assert_eq!(report.succeeded, setup.ids, "the server holds them blocked");
-    assert_eq!(report.read_back.len(), 10);
+    assert_eq!(report.counts().failed, 0, "{report:?}");
+    assert_eq!(report.counts().unknown, 0, "{report:?}");
+    assert_eq!(
+        report.succeeded().cloned().collect::<Vec<_>>(),
+        setup.ids,
+        "the server holds them blocked"
+    );
+    assert_eq!(report.read_back_count(), 10);
     assert!(statuses(&setup).await.iter().all(|s| s == "BLOCKED"));
     let lines = journal(&setup);
     for line in lines.iter().filter(|l| l["event"] == "outcome") {
@@ -208,12 +219,17 @@ async fn a_lost_answer_stays_unknown_when_reading_back_fails_too() {
     let setup = setup().await;
     // Every request fails, reads included (each retried, then given up).
     let report = block_under(&setup, "lose-answer,fail=1/1").await;
-    assert!(report.failed.is_empty() && report.succeeded.is_empty());
-    assert_eq!(report.unknown.len(), 10);
+    assert!((report.counts().failed == 0) && (report.counts().succeeded == 0));
+    assert_eq!(report.counts().unknown, 10);
     assert!(
-        report.unknown[0].1.contains("reading it back failed too"),
+        report
+            .unknown()
+            .next()
+            .unwrap()
+            .1
+            .contains("reading it back failed too"),
         "{:?}",
-        report.unknown[0]
+        report.unknown().next()
     );
     let settled = journal(&setup)
         .into_iter()
@@ -243,7 +259,8 @@ async fn a_slow_chunk_does_not_hold_the_others() {
     assert!(!run.is_finished(), "the slow chunk is still under way");
     let report = run.await.unwrap();
     assert_eq!(
-        report.succeeded, setup.ids,
+        report.succeeded().cloned().collect::<Vec<_>>(),
+        setup.ids,
         "every id applied, in the order given"
     );
     faults.set(FaultSpec::default());

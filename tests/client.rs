@@ -459,7 +459,10 @@ async fn the_worker_answers_pages_details_and_bulk_and_drops_replaced_requests()
         }
     }
     let (id, report) = done.unwrap();
-    assert_eq!((id, report.succeeded), (RequestId(4), vec![target.clone()]));
+    assert_eq!(
+        (id, report.succeeded().cloned().collect::<Vec<_>>()),
+        (RequestId(4), vec![target.clone()])
+    );
     // The cached list was dropped: the next page shows the change.
     handle
         .requests

@@ -61,9 +61,12 @@ async fn a_bulk_block_isolates_an_unknown_id_and_journals_everything() {
         |p| progress.push(p),
     )
     .await;
-    assert_eq!(report.succeeded.len(), 1_199);
+    assert_eq!(report.counts().succeeded, 1_199);
     assert_eq!(
-        report.failed,
+        report
+            .failed()
+            .map(|(id, r)| (id.clone(), r.clone()))
+            .collect::<Vec<_>>(),
         [(
             "usr_does_not_exist".to_string(),
             FailReason::UnknownToServer
@@ -175,9 +178,9 @@ async fn a_bulk_block_sends_nothing_the_journal_cannot_hold() {
         |p| progress.push(p),
     )
     .await;
-    assert!(report.succeeded.is_empty() && report.unknown.is_empty());
-    assert_eq!(report.failed.len(), 1_200);
-    assert!(report.failed.iter().all(|(_, reason)| matches!(
+    assert!((report.counts().succeeded == 0) && (report.counts().unknown == 0));
+    assert_eq!(report.counts().failed, 1_200);
+    assert!(report.failed().all(|(_, reason)| matches!(
         reason,
         FailReason::Error(e) if e.contains("cannot write the audit journal")
     )));
@@ -214,9 +217,16 @@ async fn training_bulk_reports_malformed_and_unknown_ids() {
         |_| {},
     )
     .await;
-    assert_eq!(report.succeeded, live, "reported as given");
     assert_eq!(
-        report.failed,
+        report.succeeded().cloned().collect::<Vec<_>>(),
+        live,
+        "reported as given"
+    );
+    assert_eq!(
+        report
+            .failed()
+            .map(|(id, r)| (id.clone(), r.clone()))
+            .collect::<Vec<_>>(),
         [
             ("uuid-hier".to_string(), FailReason::NotUuid),
             (
@@ -235,7 +245,7 @@ async fn training_bulk_reports_malformed_and_unknown_ids() {
         |_| {},
     )
     .await;
-    assert!(refused.succeeded.is_empty() && refused.failed.len() == 3);
+    assert!(refused.counts().succeeded == 0 && refused.counts().failed == 3);
     server.stop().await;
 }
 

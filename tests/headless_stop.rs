@@ -157,3 +157,22 @@ fn ctrl_c_while_unknown_outcomes_are_read_back_stops_the_reading() {
         "{report}"
     );
 }
+
+#[test]
+fn a_signal_that_leaves_ids_unsent_exits_6_and_says_so() {
+    // Issue #20, defect 3: the chunks under way answered within the grace, the rest were
+    // never sent — it exited 0 and said "30 succeeded, 0 failed", the 30 unsent only in
+    // the JSON. Every class of the ledger is in the summary, and unsent ids exit 6.
+    let served = Served::start(&["--users", "80", "--faults", "latency=1s"]);
+    let chunks = [("USERDECK_PROFILES__LOCAL__CHUNK_SIZE", "10")];
+    let (output, stderr, _home) = interrupted(&served, 60, &chunks, "journalled; sending");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let count = |key: &str| report[key].as_array().map_or(0, Vec::len);
+    assert_eq!(count("succeeded"), 30, "{report}");
+    assert_eq!(count("notSent"), 30, "{report}");
+    assert_eq!(output.status.code(), Some(6), "ids never sent: {stderr}");
+    assert!(
+        stderr.contains("30 succeeded, 0 failed, 30 not sent"),
+        "the summary names every class: {stderr}"
+    );
+}

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::appender::{Appender, Then};
-use super::model::BulkReport;
+use super::ledger::Ledger;
 
 /// Where the journal is and whose actions it records.
 #[derive(Debug, Clone)]
@@ -26,6 +26,9 @@ struct Inner {
     user: String,
     appender: Appender,
 }
+
+/// The event of a line naming ids confirmed and never sent.
+pub const NOT_SENT: &str = "notSent";
 
 /// How long a reader of the journal waits for the lines handed over before it.
 const FLUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -116,23 +119,10 @@ impl Journal {
         let mut text = String::new();
         let mut entries = Vec::new();
         for (ids, detail) in requests {
-            let entry = uuid::Uuid::new_v4().simple().to_string();
-            let mut line = json!({
-                "time": now(),
-                "event": "attempt",
-                "entry": entry,
-                "user": self.inner.user,
-                "profile": self.inner.profile,
-                "endpoint": self.inner.endpoint,
-                "action": action,
-                "ids": ids,
-            });
-            if let Some(detail) = detail {
-                line["detail"] = detail;
-            }
+            let (line, entry) = self.ids_line("attempt", action, ids, detail);
             text.push_str(&line.to_string());
             text.push('\n');
-            entries.push(Entry(entry));
+            entries.push(entry);
         }
         let lines = Lines {
             journal: self.clone(),
@@ -141,17 +131,51 @@ impl Journal {
         (lines, entries)
     }
 
+    /// A line naming `ids` of `action` under a new entry of its own: an attempt, or ids
+    /// confirmed and never sent.
+    fn ids_line(
+        &self,
+        event: &str,
+        action: &str,
+        ids: &[String],
+        detail: Option<Value>,
+    ) -> (Value, Entry) {
+        let entry = uuid::Uuid::new_v4().simple().to_string();
+        let mut line = json!({
+            "time": now(),
+            "event": event,
+            "entry": entry,
+            "user": self.inner.user,
+            "profile": self.inner.profile,
+            "endpoint": self.inner.endpoint,
+            "action": action,
+            "ids": ids,
+        });
+        if let Some(detail) = detail {
+            line["detail"] = detail;
+        }
+        (line, Entry(entry))
+    }
+
+    /// Records the `ids` of a batch (its `detail`) that were confirmed and never sent:
+    /// the action stopped, or was refused, before their turn.
+    pub fn not_sent(&self, action: &str, ids: &[String], detail: Value) {
+        if ids.is_empty() {
+            return;
+        }
+        let (line, _) = self.ids_line(NOT_SENT, action, ids, Some(detail));
+        self.append_line(&line)
+    }
+
     /// Records how the attempt `entry` went, per id (written by the journal's thread: a
     /// failure is logged there).
-    pub fn outcome(&self, entry: &Entry, report: &BulkReport, error: Option<&str>) {
+    pub fn outcome(&self, entry: &Entry, ledger: &Ledger, error: Option<&str>) {
         let mut line = json!({
             "time": now(),
             "event": "outcome",
             "entry": entry.0,
-            "succeeded": report.succeeded,
-            "failed": reasons(&report.failed),
-            "unknown": reasons(&report.unknown),
         });
+        outcomes(&mut line, ledger);
         if let Some(error) = error {
             line["error"] = Value::String(error.to_string());
         }
@@ -160,16 +184,14 @@ impl Journal {
 
     /// Records how the outcomes of `action` that were unknown were settled: by reading
     /// the users back.
-    pub fn settled(&self, action: &str, settled: &BulkReport, batch: Option<&str>) {
+    pub fn settled(&self, action: &str, settled: &Ledger, batch: Option<&str>) {
         let mut line = json!({
             "time": now(),
             "event": "settled",
             "by": "reading back",
             "action": action,
-            "succeeded": settled.succeeded,
-            "failed": reasons(&settled.failed),
-            "unknown": reasons(&settled.unknown),
         });
+        outcomes(&mut line, settled);
         if let Some(batch) = batch {
             line["batch"] = Value::String(batch.to_string());
         }
@@ -211,11 +233,19 @@ impl Lines {
     }
 }
 
-/// (id, reason) pairs as the journal writes them.
-fn reasons(list: &[(String, impl std::fmt::Display)]) -> Vec<Value> {
-    list.iter()
-        .map(|(id, reason)| json!({ "id": id, "reason": reason.to_string() }))
-        .collect()
+/// The ledger's classes as a journal line holds them: ids, or `{"id", "reason"}` pairs
+/// where there is a reason; `notSent` only when it holds any.
+fn outcomes(line: &mut Value, ledger: &Ledger) {
+    fn reasons<'a>(list: impl Iterator<Item = (&'a String, String)>) -> Value {
+        list.map(|(id, reason)| json!({ "id": id, "reason": reason }))
+            .collect()
+    }
+    line["succeeded"] = json!(ledger.succeeded().collect::<Vec<_>>());
+    line["failed"] = reasons(ledger.failed().map(|(id, r)| (id, r.to_string())));
+    line["unknown"] = reasons(ledger.unknown().map(|(id, why)| (id, why.to_string())));
+    if ledger.counts().not_sent > 0 {
+        line["notSent"] = json!(ledger.not_sent().collect::<Vec<_>>());
+    }
 }
 
 fn now() -> String {
@@ -227,6 +257,7 @@ fn now() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::ledger::Outcome;
     use std::io::BufRead;
     use std::time::Duration;
 
@@ -242,7 +273,7 @@ mod tests {
         let entry = entries.pop().unwrap();
         let later = journal.clone();
         lines.send(Box::new(move |_| {
-            later.outcome(&entry, &BulkReport::default(), Some("never sent"));
+            later.outcome(&entry, &Ledger::default(), Some("never sent"));
         }));
         drop(journal);
         crate::api::appender::drain(Duration::from_secs(5));
@@ -267,10 +298,7 @@ mod tests {
         let (told, returned) = std::sync::mpsc::channel();
         let handed = journal.clone();
         std::thread::spawn(move || {
-            let report = BulkReport {
-                succeeded: vec!["u1".into()],
-                ..BulkReport::default()
-            };
+            let report = Ledger::all(["u1".to_string()], &Outcome::Succeeded);
             handed.outcome(&Entry("e1".into()), &report, None);
             let _ = told.send(());
         });

@@ -18,7 +18,8 @@ use tokio::time::Instant;
 
 use super::client::Client;
 use super::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
-use super::model::{BulkAction, BulkReport, FailReason, Status};
+use super::ledger::{Ledger, Outcome};
+use super::model::{BulkAction, FailReason, Status};
 use super::settle;
 use crate::dialect::Dialect;
 
@@ -177,9 +178,33 @@ async fn send<T>(stop: &mut Stop, request: impl Future<Output = Result<T, ApiErr
 
 const ABANDONED: &str = "no answer came before userdeck stopped waiting";
 
+/// What became of ids of a request that got `error`: unknown when the server may have
+/// applied it anyway, else failed.
+fn outcome_of(error: &ApiError) -> Outcome {
+    if error.is_code(RESOURCE_NOT_FOUND) {
+        Outcome::Failed(FailReason::UnknownToServer)
+    } else if error.may_have_applied() {
+        Outcome::Unknown(error.to_string())
+    } else {
+        Outcome::Failed(FailReason::Error(error.to_string()))
+    }
+}
+
+/// Progress as the ledger stands, `in_flight` of its unknown ids still awaiting their
+/// answer.
+fn progress_of(ledger: &Ledger, in_flight: usize) -> Progress {
+    let counts = ledger.counts();
+    Progress {
+        done: ledger.len() - counts.not_sent - in_flight,
+        unknown: counts.unknown - in_flight,
+        total: ledger.len(),
+    }
+}
+
 /// Runs `action` on `ids` (duplicates dropped, order kept) in chunks of `chunk`, calling
 /// `progress` as ids settle, until done or stopped; every chunk journalled as part of
-/// `batch`. Never fails as a whole: every id ends up in the report.
+/// `batch`. Never fails as a whole: every id given is in the ledger, not sent until its
+/// request leaves, unknown from then until an answer says otherwise.
 pub async fn run(
     client: &Client,
     action: BulkAction,
@@ -188,30 +213,20 @@ pub async fn run(
     batch: &Batch,
     mut stop: Stop,
     mut progress: impl FnMut(Progress),
-) -> BulkReport {
-    let mut seen = HashSet::new();
-    let ids: Vec<String> = ids
-        .iter()
-        .filter(|id| seen.insert(id.as_str()))
-        .cloned()
-        .collect();
-    let total = ids.len();
-    let given: HashMap<String, usize> = ids.iter().cloned().zip(0..).collect();
-    let mut report = BulkReport::default();
+) -> Ledger {
+    let mut ledger = Ledger::new(ids.iter().cloned());
+    let ids: Vec<String> = ledger.entries().map(|(id, _)| id.clone()).collect();
     if !client.capabilities().can(action) {
         let reason = FailReason::CannotDo {
             dialect: client.dialect(),
             action,
         };
-        report.failed = ids.into_iter().map(|id| (id, reason.clone())).collect();
-        return report;
+        ledger.set_all(&ids, &Outcome::Failed(reason));
+        return ledger;
     }
-    progress(Progress {
-        done: 0,
-        unknown: 0,
-        total,
-    });
+    progress(progress_of(&ledger, 0));
     let chunk = chunk.max(1);
+    let sent = Outcome::Unknown(ABANDONED.into());
     match client.dialect() {
         Dialect::Crm => {
             let mut queue: VecDeque<Vec<String>> =
@@ -222,9 +237,10 @@ pub async fn run(
             // make room for) are journalled with one sync. A stop, or UNAUTHORIZED, lets
             // none start after it.
             let mut running = FuturesUnordered::new();
+            let mut in_flight = 0;
             loop {
                 let room = IN_FLIGHT - running.len();
-                if room > 0 && !queue.is_empty() && !stop.requested() && !report.unauthorized {
+                if room > 0 && !queue.is_empty() && !stop.requested() && !ledger.unauthorized() {
                     let starting: Vec<Vec<String>> = std::iter::from_fn(|| queue.pop_front())
                         .take(room)
                         .collect();
@@ -241,6 +257,8 @@ pub async fn run(
                             for attempt in attempts {
                                 let mut stop = stop.fork();
                                 let part = attempt.ids().to_vec();
+                                ledger.set_all(&part, &sent);
+                                in_flight += part.len();
                                 running.push(async move {
                                     (part, send(&mut stop, client.set_status(attempt)).await)
                                 });
@@ -249,19 +267,14 @@ pub async fn run(
                         // Nothing is sent that the journal does not hold.
                         Err((e, starting)) => {
                             for part in starting {
-                                report.add_error(part, &e);
+                                ledger.set_all(&part, &outcome_of(&e));
                             }
                         }
                     }
                 }
                 let Some(first) = running.next().await else {
-                    // Nothing under way: what could not start is settled too.
-                    progress(Progress {
-                        done: report.settled(),
-                        unknown: report.unknown.len(),
-                        total,
-                    });
-                    if queue.is_empty() || stop.requested() || report.unauthorized {
+                    progress(progress_of(&ledger, in_flight));
+                    if queue.is_empty() || stop.requested() || ledger.unauthorized() {
                         break;
                     }
                     continue;
@@ -273,11 +286,14 @@ pub async fn run(
                 // Halves of a chunk that named an unknown id go first, in order.
                 let mut halves = Vec::new();
                 for (part, result) in answered.collect::<Vec<_>>() {
+                    in_flight -= part.len();
                     match result {
-                        Sent::Answered(Ok(())) => report.succeeded.extend(part),
+                        Sent::Answered(Ok(())) => ledger.set_all(&part, &Outcome::Succeeded),
                         Sent::Answered(Err(e))
                             if e.is_code(RESOURCE_NOT_FOUND) && part.len() > 1 =>
                         {
+                            // Refused as a whole, so applied to none: sent again in halves.
+                            ledger.set_all(&part, &Outcome::NotSent);
                             let (left, right) = part.split_at(part.len() / 2);
                             halves.push(left.to_vec());
                             halves.push(right.to_vec());
@@ -285,23 +301,19 @@ pub async fn run(
                         Sent::Answered(Err(e)) => {
                             if e.is_code(UNAUTHORIZED) {
                                 // Every other chunk would be refused the same way.
-                                report.unauthorized = true;
+                                ledger.refuse_token();
                             }
-                            report.add_error(part, &e);
+                            ledger.set_all(&part, &outcome_of(&e));
                         }
-                        Sent::Abandoned => report.add_abandoned(part),
+                        // Left unknown, as marked when it was sent.
+                        Sent::Abandoned => {}
                     }
                 }
                 for half in halves.into_iter().rev() {
                     queue.push_front(half);
                 }
-                progress(Progress {
-                    done: report.settled(),
-                    unknown: report.unknown.len(),
-                    total,
-                });
+                progress(progress_of(&ledger, in_flight));
             }
-            report.not_sent.extend(queue.drain(..).flatten());
         }
         Dialect::Training => {
             // Malformed ids never reach the server: they would fail the whole request.
@@ -309,54 +321,42 @@ pub async fn run(
             for id in ids {
                 match uuid::Uuid::parse_str(&id) {
                     Ok(uuid) => valid.push((id, uuid.hyphenated().to_string())),
-                    Err(_) => report.failed.push((id, FailReason::NotUuid)),
+                    Err(_) => {
+                        ledger.set(&id, Outcome::Failed(FailReason::NotUuid));
+                    }
                 }
             }
             let archive = action == BulkAction::Archive;
-            let mut parts = valid.chunks(chunk);
-            while let Some(part) = parts.next() {
-                let given = || part.iter().map(|(given, _)| given.clone());
-                if stop.requested() {
-                    report.not_sent.extend(given());
-                    report
-                        .not_sent
-                        .extend(parts.flatten().map(|(given, _)| given.clone()));
+            for part in valid.chunks(chunk) {
+                if stop.requested() || ledger.unauthorized() {
                     break;
                 }
                 let canonical: Vec<String> = part.iter().map(|(_, c)| c.clone()).collect();
-                let given_ids: Vec<String> = given().collect();
-                let detail = batch.detail(&given_ids);
+                let given: Vec<String> = part.iter().map(|(given, _)| given.clone()).collect();
+                let detail = batch.detail(&given);
+                ledger.set_all(&given, &sent);
                 match send(&mut stop, client.archive(archive, &canonical, detail)).await {
                     Sent::Answered(Ok((succeeded, _failed))) => {
                         let ok: HashSet<&str> = succeeded.iter().map(String::as_str).collect();
-                        // Report ids as the operator gave them.
+                        // Reported as the operator gave them.
                         for (given, canonical) in part {
-                            if ok.contains(canonical.as_str()) {
-                                report.succeeded.push(given.clone());
+                            let outcome = if ok.contains(canonical.as_str()) {
+                                Outcome::Succeeded
                             } else {
-                                report
-                                    .failed
-                                    .push((given.clone(), FailReason::UnknownToServer));
-                            }
+                                Outcome::Failed(FailReason::UnknownToServer)
+                            };
+                            ledger.set(given, outcome);
                         }
                     }
                     Sent::Answered(Err(e)) => {
-                        report.add_error(given(), &e);
+                        ledger.set_all(&given, &outcome_of(&e));
                         if e.is_code(UNAUTHORIZED) {
-                            report.unauthorized = true;
-                            report
-                                .not_sent
-                                .extend(parts.flatten().map(|(given, _)| given.clone()));
-                            break;
+                            ledger.refuse_token();
                         }
                     }
-                    Sent::Abandoned => report.add_abandoned(given()),
+                    Sent::Abandoned => {}
                 }
-                progress(Progress {
-                    done: report.settled(),
-                    unknown: report.unknown.len(),
-                    total,
-                });
+                progress(progress_of(&ledger, 0));
             }
         }
     }
@@ -366,46 +366,12 @@ pub async fn run(
     if !stop.requested() {
         let mut stopped = stop.fork();
         tokio::select! {
-            () = settle::settle(client, action, &mut report, &batch.id) => {}
+            () = settle::settle(client, action, &mut ledger, &batch.id) => {}
             () = stopped.grace_over() => {}
         }
     }
-    // Chunks answer in any order: the report lists ids in the order they were given.
-    report.order_as(&given);
-    report
-}
-
-impl BulkReport {
-    /// Puts every list in the order of `position` (an id's place among those given).
-    fn order_as(&mut self, position: &HashMap<String, usize>) {
-        let at = |id: &String| position.get(id).copied().unwrap_or(usize::MAX);
-        self.succeeded.sort_by_key(at);
-        self.failed.sort_by_key(|(id, _)| at(id));
-        self.unknown.sort_by_key(|(id, _)| at(id));
-        self.not_sent.sort_by_key(at);
-        self.read_back.sort_by_key(at);
-    }
-
-    /// `ids` of a request that got `error`: unknown when the server may have applied it
-    /// anyway, else failed.
-    fn add_error(&mut self, ids: impl IntoIterator<Item = String>, error: &ApiError) {
-        if error.is_code(RESOURCE_NOT_FOUND) {
-            let reason = FailReason::UnknownToServer;
-            self.failed
-                .extend(ids.into_iter().map(|id| (id, reason.clone())));
-        } else if error.may_have_applied() {
-            let why = error.to_string();
-            self.unknown
-                .extend(ids.into_iter().map(|id| (id, why.clone())));
-        } else {
-            let reason = FailReason::Error(error.to_string());
-            self.failed
-                .extend(ids.into_iter().map(|id| (id, reason.clone())));
-        }
-    }
-
-    fn add_abandoned(&mut self, ids: impl IntoIterator<Item = String>) {
-        self.unknown
-            .extend(ids.into_iter().map(|id| (id, ABANDONED.to_string())));
-    }
+    // The journal holds every id given: those never sent too.
+    let unsent: Vec<String> = ledger.not_sent().cloned().collect();
+    client.journal_not_sent(action, &unsent, batch.detail(&unsent));
+    ledger
 }

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{Entry, Journal};
 use super::error::ApiError;
-use super::model::{BulkAction, BulkReport, Capabilities, FailReason};
+use super::ledger::{Ledger, Outcome};
+use super::model::{BulkAction, Capabilities, FailReason};
 use super::writing;
 use super::{crm, training};
 use crate::dialect::Dialect;
@@ -294,7 +295,7 @@ impl Client {
         ids: &[String],
         detail: Option<serde_json::Value>,
         run: impl Future<Output = Result<T, ApiError>>,
-        outcome: impl FnOnce(&Result<T, ApiError>) -> BulkReport,
+        outcome: impl FnOnce(&Result<T, ApiError>) -> Ledger,
     ) -> Result<T, ApiError> {
         let entry = match &self.journal {
             Some(journal) => {
@@ -351,7 +352,7 @@ impl Client {
         entry: Option<Entry>,
         ids: &[String],
         run: impl Future<Output = Result<T, ApiError>>,
-        outcome: impl FnOnce(&Result<T, ApiError>) -> BulkReport,
+        outcome: impl FnOnce(&Result<T, ApiError>) -> Ledger,
     ) -> Result<T, ApiError> {
         let mut pending = self.journal.as_ref().map(|journal| Unanswered {
             entry,
@@ -368,9 +369,16 @@ impl Client {
     }
 
     /// Journals how outcomes that were unknown were settled by reading the users back.
-    pub fn journal_settled(&self, action: &str, settled: &BulkReport, batch: Option<&str>) {
+    pub fn journal_settled(&self, action: &str, settled: &Ledger, batch: Option<&str>) {
         if let Some(journal) = &self.journal {
             journal.settled(action, settled, batch);
+        }
+    }
+
+    /// Journals the ids of `batch` that were confirmed and never sent.
+    pub fn journal_not_sent(&self, action: BulkAction, ids: &[String], detail: serde_json::Value) {
+        if let Some(journal) = &self.journal {
+            journal.not_sent(action.verb(), ids, detail);
         }
     }
 
@@ -445,14 +453,13 @@ impl Client {
                 Ok((succeeded, failed))
             },
             |result| match result {
-                Ok((succeeded, failed)) => BulkReport {
-                    succeeded: succeeded.clone(),
-                    failed: failed
-                        .iter()
-                        .map(|id| (id.clone(), FailReason::UnknownToServer))
-                        .collect(),
-                    ..BulkReport::default()
-                },
+                Ok((succeeded, failed)) => Ledger::of(
+                    (succeeded.iter().map(|id| (id.clone(), Outcome::Succeeded))).chain(
+                        failed
+                            .iter()
+                            .map(|id| (id.clone(), Outcome::Failed(FailReason::UnknownToServer))),
+                    ),
+                ),
                 Err(e) => outcome_all(ids, &Err::<(), _>(e.clone())),
             },
         )
@@ -500,21 +507,13 @@ impl Drop for Unanswered<'_> {
     fn drop(&mut self) {
         if let Some(entry) = self.entry.take() {
             let why = "the request was abandoned before its answer came";
-            let report = BulkReport {
-                unknown: self.ids.iter().map(|id| (id.clone(), why.into())).collect(),
-                ..BulkReport::default()
-            };
+            let report = Ledger::all(self.ids.iter().cloned(), &Outcome::Unknown(why.into()));
             write_outcome(Some(self.journal), &entry, &report, Some(why.into()));
         }
     }
 }
 
-fn write_outcome(
-    journal: Option<&Journal>,
-    entry: &Entry,
-    report: &BulkReport,
-    error: Option<String>,
-) {
+fn write_outcome(journal: Option<&Journal>, entry: &Entry, report: &Ledger, error: Option<String>) {
     if let Some(journal) = journal {
         journal.outcome(entry, report, error.as_deref());
     }
@@ -522,24 +521,13 @@ fn write_outcome(
 
 /// The per-id outcome of a request that succeeds or fails as a whole; ids of a request
 /// the server may have applied without answering are unknown.
-fn outcome_all<T>(ids: &[String], result: &Result<T, ApiError>) -> BulkReport {
-    fn each<R: Clone>(ids: &[String], why: R) -> Vec<(String, R)> {
-        ids.iter().map(|id| (id.clone(), why.clone())).collect()
-    }
-    match result {
-        Ok(_) => BulkReport {
-            succeeded: ids.to_vec(),
-            ..BulkReport::default()
-        },
-        Err(e) if e.may_have_applied() => BulkReport {
-            unknown: each(ids, e.to_string()),
-            ..BulkReport::default()
-        },
-        Err(e) => BulkReport {
-            failed: each(ids, FailReason::Error(e.to_string())),
-            ..BulkReport::default()
-        },
-    }
+fn outcome_all<T>(ids: &[String], result: &Result<T, ApiError>) -> Ledger {
+    let outcome = match result {
+        Ok(_) => Outcome::Succeeded,
+        Err(e) if e.may_have_applied() => Outcome::Unknown(e.to_string()),
+        Err(e) => Outcome::Failed(FailReason::Error(e.to_string())),
+    };
+    Ledger::all(ids.iter().cloned(), &outcome)
 }
 
 /// The longest pause between two tries of a read.

@@ -37,6 +37,8 @@ pub struct EntryOutcome {
     pub succeeded: Vec<String>,
     pub failed: Vec<String>,
     pub unknown: Vec<String>,
+    /// Confirmed, but never sent: the action stopped first.
+    pub not_sent: Vec<String>,
     pub error: Option<String>,
 }
 
@@ -64,6 +66,7 @@ enum Heard {
     Succeeded,
     Failed,
     Unknown,
+    NotSent,
 }
 
 /// An entry's outcome while the journal is read: each id's newest outcome, stamped in
@@ -86,6 +89,7 @@ impl Outcomes {
             ("succeeded", Heard::Succeeded),
             ("failed", Heard::Failed),
             ("unknown", Heard::Unknown),
+            ("notSent", Heard::NotSent),
         ] {
             if which(told) {
                 for id in ids(&line[key]) {
@@ -127,6 +131,7 @@ impl Outcomes {
                 Heard::Succeeded => outcome.succeeded.push(id),
                 Heard::Failed => outcome.failed.push(id),
                 Heard::Unknown => outcome.unknown.push(id),
+                Heard::NotSent => outcome.not_sent.push(id),
             }
         }
         outcome
@@ -216,7 +221,7 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
             continue;
         };
         match line["event"].as_str() {
-            Some("attempt") => {
+            Some(event @ ("attempt" | super::audit::NOT_SENT)) => {
                 let attempt = text(&line["entry"]);
                 // A bulk action's chunks, and an edit, carry the id of their entry.
                 let id = line["detail"]["batch"]
@@ -227,7 +232,14 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                 };
                 reading.attempts.push(attempt.clone());
                 // A split chunk's halves send ids again: listed once, at the end.
-                reading.entry.ids.extend(ids(&line["ids"]));
+                let named = ids(&line["ids"]);
+                if event == super::audit::NOT_SENT {
+                    let outcome = reading.outcome.get_or_insert_default();
+                    for id in &named {
+                        outcome.tell(id.clone(), Heard::NotSent);
+                    }
+                }
+                reading.entry.ids.extend(named);
                 if let Some(before) = line["detail"]["before"].as_object() {
                     reading
                         .entry
@@ -295,7 +307,11 @@ fn dedupe(ids: &mut Vec<String>) {
 mod tests {
     use super::*;
     use crate::api::audit::Journal;
-    use crate::api::model::BulkReport;
+    use crate::api::ledger::{Ledger, Outcome};
+
+    fn succeeded(ids: impl IntoIterator<Item = impl Into<String>>) -> Ledger {
+        Ledger::all(ids.into_iter().map(Into::into), &Outcome::Succeeded)
+    }
 
     #[test]
     fn chunks_join_into_their_batch_newest_first_and_only_the_newest_are_kept() {
@@ -311,10 +327,7 @@ mod tests {
                     "before": { ids[0].clone(): "active" }
                 });
                 let entry = journal.attempt("block", &ids, Some(detail)).unwrap();
-                let report = BulkReport {
-                    succeeded: ids,
-                    ..BulkReport::default()
-                };
+                let report = succeeded(ids);
                 journal.outcome(&entry, &report, None);
             }
         }
@@ -351,38 +364,21 @@ mod tests {
         let path = dir.path().join("audit.jsonl");
         let journal = Journal::new(&path, "prod", "http://x");
         let detail = || Some(serde_json::json!({ "batch": "b" }));
-        let write = |ids: &[&str], report: BulkReport| {
+        let write = |ids: &[&str], report: Ledger| {
             let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
             let entry = journal.attempt("block", &ids, detail()).unwrap();
             journal.outcome(&entry, &report, None);
         };
-        let failed = |ids: &[&str]| BulkReport {
-            failed: ids
-                .iter()
-                .map(|id| {
-                    (
-                        id.to_string(),
-                        crate::api::model::FailReason::UnknownToServer,
-                    )
-                })
-                .collect(),
-            ..BulkReport::default()
+        let failed = |ids: &[&str]| {
+            let reason = crate::api::model::FailReason::UnknownToServer;
+            Ledger::all(
+                ids.iter().map(|id| id.to_string()),
+                &Outcome::Failed(reason),
+            )
         };
         write(&["a", "b", "c", "x"], failed(&["a", "b", "c", "x"]));
-        write(
-            &["a", "b"],
-            BulkReport {
-                succeeded: vec!["a".into(), "b".into()],
-                ..BulkReport::default()
-            },
-        );
-        write(
-            &["c"],
-            BulkReport {
-                succeeded: vec!["c".into()],
-                ..BulkReport::default()
-            },
-        );
+        write(&["a", "b"], succeeded(["a", "b"]));
+        write(&["c"], succeeded(["c"]));
         write(&["x"], failed(&["x"]));
         journal.flush();
         let entry = &read(&path, 5).unwrap()[0];
@@ -401,15 +397,9 @@ mod tests {
         let entry = journal
             .attempt("block", &ids, Some(serde_json::json!({ "batch": "b" })))
             .unwrap();
-        let lost = BulkReport {
-            unknown: vec![("a".into(), "lost".into()), ("b".into(), "lost".into())],
-            ..BulkReport::default()
-        };
+        let lost = Ledger::all(ids.clone(), &Outcome::Unknown("lost".into()));
         journal.outcome(&entry, &lost, None);
-        let settled = BulkReport {
-            succeeded: vec!["a".into()],
-            ..BulkReport::default()
-        };
+        let settled = succeeded(["a"]);
         journal.settled("block", &settled, Some("b"));
         journal.flush();
         let outcome = read(&path, 5).unwrap()[0].outcome.clone().unwrap();
@@ -424,10 +414,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.jsonl");
         let journal = Journal::new(&path, "training", "http://x");
-        let lost = |key: &str| BulkReport {
-            unknown: vec![(key.into(), "lost".into())],
-            ..BulkReport::default()
-        };
+        let lost = |key: &str| Ledger::all([key.to_string()], &Outcome::Unknown("lost".into()));
         for (id, key) in [("e1", "jo@example.com"), ("e2", "an@example.com")] {
             let detail = serde_json::json!({ "user": { "name": "x" }, "batch": id });
             let entry = journal
@@ -436,10 +423,7 @@ mod tests {
             journal.outcome(&entry, &lost(key), None);
         }
         // The older edit is read back: its user (by id) holds the change.
-        let settled = BulkReport {
-            succeeded: vec!["8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11".into()],
-            ..BulkReport::default()
-        };
+        let settled = succeeded(["8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11"]);
         journal.settled("update", &settled, Some("e1"));
         journal.flush();
         let entries = read(&path, 5).unwrap();
@@ -465,10 +449,7 @@ mod tests {
             let ids = vec![format!("u{n}")];
             let detail = serde_json::json!({ "batch": format!("b{n}") });
             let entry = journal.attempt("block", &ids, Some(detail)).unwrap();
-            let report = BulkReport {
-                succeeded: ids,
-                ..BulkReport::default()
-            };
+            let report = succeeded(ids);
             journal.outcome(&entry, &report, None);
         }
         journal.flush();

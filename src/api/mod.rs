@@ -10,6 +10,7 @@ pub mod crm;
 pub mod edit;
 pub mod error;
 pub mod journal;
+pub mod ledger;
 pub mod local;
 pub mod model;
 pub mod ops;

@@ -394,28 +394,6 @@ impl Serialize for FailReason {
     }
 }
 
-/// How a bulk action went, per id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct BulkReport {
-    pub succeeded: Vec<String>,
-    pub failed: Vec<(String, FailReason)>,
-    /// Sent, but no answer says whether the server applied it: (id, why).
-    pub unknown: Vec<(String, String)>,
-    /// Never sent: the action was stopped first.
-    pub not_sent: Vec<String>,
-    /// Ids whose outcome was unknown and was settled by reading the users back.
-    pub read_back: Vec<String>,
-    /// The server refused the token: the action stopped there.
-    pub unauthorized: bool,
-}
-
-impl BulkReport {
-    /// Ids settled so far, whatever their outcome.
-    pub fn settled(&self) -> usize {
-        self.succeeded.len() + self.failed.len() + self.unknown.len() + self.not_sent.len()
-    }
-}
-
 /// What the connected API can do; the UI and commands show only that.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Capabilities {

@@ -5,7 +5,8 @@ use cynic::{MutationBuilder, QueryBuilder};
 
 use super::client::Client;
 use super::error::ApiError;
-use super::model::{BulkReport, FailReason, ListQuery, Page, SortField, Status, User, UserDetail};
+use super::ledger::{Ledger, Outcome};
+use super::model::{FailReason, ListQuery, Page, SortField, Status, User, UserDetail};
 use super::{crm, training};
 use crate::dialect::Dialect;
 
@@ -341,19 +342,14 @@ fn empty(operation: &str) -> ApiError {
 }
 
 /// The journal outcome of a single-user mutation: the user's id, or the error.
-fn detail_outcome(result: Result<&UserDetail, &ApiError>) -> BulkReport {
-    match result {
-        Ok(detail) => BulkReport {
-            succeeded: vec![detail.user.id.clone()],
-            ..BulkReport::default()
-        },
-        Err(e) if e.may_have_applied() => BulkReport {
-            unknown: vec![(String::new(), e.to_string())],
-            ..BulkReport::default()
-        },
-        Err(e) => BulkReport {
-            failed: vec![(String::new(), FailReason::Error(e.to_string()))],
-            ..BulkReport::default()
-        },
-    }
+fn detail_outcome(result: Result<&UserDetail, &ApiError>) -> Ledger {
+    let (id, outcome) = match result {
+        Ok(detail) => (detail.user.id.clone(), Outcome::Succeeded),
+        Err(e) if e.may_have_applied() => (String::new(), Outcome::Unknown(e.to_string())),
+        Err(e) => (
+            String::new(),
+            Outcome::Failed(FailReason::Error(e.to_string())),
+        ),
+    };
+    Ledger::of([(id, outcome)])
 }

@@ -9,19 +9,12 @@ use futures_util::StreamExt;
 
 use super::client::Client;
 use super::error::ApiError;
-use super::model::{BulkAction, BulkReport, FailReason, Status, UserDetail};
+use super::ledger::{Ledger, Outcome};
+use super::model::{BulkAction, FailReason, Status, UserDetail};
 use super::ops::{self, UserKey};
 
 /// Reads at most this many users back at once.
 const AT_ONCE: usize = 8;
-
-/// What reading one user back found.
-enum Found {
-    Holds,
-    Other(Status),
-    Missing,
-    Unreadable(String),
-}
 
 /// Reads the statuses of `ids` now (None: no such user), a few at a time, each id as the
 /// dialect reads it. Once a read fails even after its retries, the server is not
@@ -55,47 +48,35 @@ pub async fn read_statuses(
         .await
 }
 
-/// Settles every id of `report.unknown` by reading it back, and journals how.
-pub async fn settle(client: &Client, action: BulkAction, report: &mut BulkReport, batch: &str) {
-    if report.unknown.is_empty() {
+/// Settles every unknown id of `ledger` by reading it back, and journals how. Cancelled
+/// half-way, the ids not yet read stay unknown in the ledger.
+pub async fn settle(client: &Client, action: BulkAction, ledger: &mut Ledger, batch: &str) {
+    let unknown: Vec<(String, String)> = ledger
+        .unknown()
+        .map(|(id, why)| (id.clone(), why.to_string()))
+        .collect();
+    if unknown.is_empty() {
         return;
     }
-    // Taken out of the report only once read: a reading stopped half-way leaves them.
-    let ids: Vec<String> = report.unknown.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<String> = unknown.iter().map(|(id, _)| id.clone()).collect();
     tracing::info!(ids = ids.len(), "reading back the unknown outcomes");
     let read = read_statuses(client, &ids).await;
-    let unknown = std::mem::take(&mut report.unknown);
-    let found = unknown.into_iter().zip(read).map(|(told, (_, read))| {
-        let found = match read {
-            Ok(Some(status)) if action.holds(&status) => Found::Holds,
-            Ok(Some(status)) => Found::Other(status),
-            Ok(None) => Found::Missing,
-            Err(e) => Found::Unreadable(e),
+    let settled = Ledger::of(unknown.into_iter().zip(read).map(|((id, why), (_, read))| {
+        let outcome = match read {
+            Ok(Some(status)) if action.holds(&status) => Outcome::Succeeded,
+            Ok(Some(status)) => Outcome::Failed(FailReason::NotApplied(status)),
+            Ok(None) => Outcome::Failed(FailReason::UnknownToServer),
+            Err(e) => Outcome::Unknown(format!("{why}; reading it back failed too: {e}")),
         };
-        (told, found)
-    });
-    let mut settled = BulkReport::default();
-    for ((id, why), found) in found {
-        match found {
-            Found::Holds => settled.succeeded.push(id),
-            Found::Other(status) => settled.failed.push((id, FailReason::NotApplied(status))),
-            Found::Missing => settled.failed.push((id, FailReason::UnknownToServer)),
-            Found::Unreadable(e) => settled
-                .unknown
-                .push((id, format!("{why}; reading it back failed too: {e}"))),
+        (id, outcome)
+    }));
+    client.journal_settled(action.verb(), &settled, Some(batch));
+    for (id, outcome) in settled.entries() {
+        if !matches!(outcome, Outcome::Unknown(_)) {
+            ledger.mark_read_back(id);
         }
     }
-    client.journal_settled(action.verb(), &settled, Some(batch));
-    report.read_back.extend(
-        settled
-            .succeeded
-            .iter()
-            .chain(settled.failed.iter().map(|(id, _)| id))
-            .cloned(),
-    );
-    report.succeeded.extend(settled.succeeded);
-    report.failed.extend(settled.failed);
-    report.unknown.extend(settled.unknown);
+    ledger.take(settled);
 }
 
 /// What reading back a single-user edit found.
@@ -130,28 +111,29 @@ pub async fn settle_edit(
         Err(e) if e.may_have_applied() => e,
         Err(e) => return Err(e),
     };
-    let mut settled = BulkReport::default();
-    let edit = match ops::detail(client, key).await {
+    let (edit, settled) = match ops::detail(client, key).await {
         Ok(detail) if holds(&detail) => {
-            settled.succeeded.push(detail.user.id.clone());
-            Edit::ReadBack(detail)
+            let id = detail.user.id.clone();
+            (Edit::ReadBack(detail), (id, Outcome::Succeeded))
         }
         Ok(detail) => {
             let reason = FailReason::Error("the server does not hold the change".into());
-            settled.failed.push((detail.user.id.clone(), reason));
-            Edit::NotApplied(detail)
+            let id = detail.user.id.clone();
+            (Edit::NotApplied(detail), (id, Outcome::Failed(reason)))
         }
         Err(read) if read.is_code(super::error::RESOURCE_NOT_FOUND) => {
             let reason = FailReason::Error("not applied: reading back finds no such user".into());
-            settled.failed.push((key.to_string(), reason));
-            Edit::Absent
+            (Edit::Absent, (key.to_string(), Outcome::Failed(reason)))
         }
         Err(read) => {
             let why = format!("{lost}; reading it back failed too: {read}");
-            settled.unknown.push((key.to_string(), why));
-            Edit::Unknown { lost, read }
+            (
+                Edit::Unknown { lost, read },
+                (key.to_string(), Outcome::Unknown(why)),
+            )
         }
     };
+    let settled = Ledger::of([settled]);
     client.journal_settled(action, &settled, Some(entry.as_str()));
     Ok(edit)
 }

@@ -21,8 +21,9 @@ use super::client::Client;
 use super::edit::{self, EditTarget, Edited, UserChanges};
 use super::error::ApiError;
 use super::journal::{self, JournalEntry};
+use super::ledger::Ledger;
 use super::local::LocalUsers;
-use super::model::{BulkAction, BulkReport, ListQuery, Page, Status, UserDetail};
+use super::model::{BulkAction, ListQuery, Page, Status, UserDetail};
 use super::ops::{self, UserKey};
 use super::undo::{self, UndoPlan};
 use crate::dialect::Dialect;
@@ -175,7 +176,7 @@ pub enum Response {
     BulkDone {
         id: RequestId,
         action: BulkAction,
-        report: BulkReport,
+        report: Ledger,
         elapsed: Duration,
     },
     /// A request's task panicked; the worker goes on.

@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::audit::{Entry, Journal, Lines};
-use super::model::{BulkReport, FailReason};
+use super::ledger::{Ledger, Outcome};
 
 /// Each attempt's ids with its journal entry.
 pub type Attempted = Vec<(Vec<String>, Entry)>;
@@ -106,13 +106,7 @@ fn never_sent_all(journal: &Journal, attempts: Attempted) {
 /// Journals the ids of the attempt `entry` as never sent.
 pub fn never_sent(journal: &Journal, entry: &Entry, ids: &[String]) {
     let why = "never sent";
-    let report = BulkReport {
-        failed: ids
-            .iter()
-            .map(|id| (id.clone(), FailReason::Error(why.into())))
-            .collect(),
-        ..BulkReport::default()
-    };
+    let report = Ledger::all(ids.iter().cloned(), &Outcome::NotSent);
     journal.outcome(entry, &report, Some(why));
 }
 

@@ -159,10 +159,11 @@ impl App {
                 if let Some(run) = self.bulk.take_if(|run| run.id == id) {
                     let text = format!("{text}; what the bulk action changed is unknown");
                     if self.quitting {
+                        let unknown = run.progress.total - run.progress.done;
                         self.farewell = Some(Farewell {
                             text,
-                            unknown: run.progress.total - run.progress.done,
-                            left: 0,
+                            verdict: crate::api::ledger::Verdict::Unsettled,
+                            complaint: Some(format!("the outcome of {unknown} ids is unknown")),
                         });
                         return vec![Effect::Quit];
                     }

@@ -9,7 +9,8 @@ use super::dialog::{Chosen, Confirm, Dialog};
 use super::status::{Message, Source};
 use super::{Action, Effect};
 use crate::api::bulk::Progress;
-use crate::api::model::{BulkAction, BulkReport};
+use crate::api::ledger::{Ledger, Verdict};
+use crate::api::model::BulkAction;
 use crate::api::worker::{Request, RequestId};
 use crate::text::sanitize;
 
@@ -61,63 +62,53 @@ fn distinct<'a>(reasons: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 
 /// "block: 2 succeeded, 1 failed, 1 unknown (reason) — …": the counts first, the ids
 /// last, where a narrow footer cuts.
-pub fn summary(action: BulkAction, report: &BulkReport) -> Message {
-    let mut text = counts(action, report);
-    let failed: Vec<String> = report.failed.iter().map(|(_, r)| r.to_string()).collect();
+pub fn summary(action: BulkAction, report: &Ledger) -> Message {
+    let mut text = report.summary(action);
+    let failed: Vec<String> = report.failed().map(|(_, r)| r.to_string()).collect();
     let reasons = distinct(failed.iter().map(String::as_str));
     if !reasons.is_empty() {
         text.push_str(&format!(" ({})", reasons.join("; ")));
     }
-    if !report.read_back.is_empty() {
+    if report.read_back_count() > 0 {
         text.push_str(&format!(
             "; {} verified by reading back",
-            report.read_back.len()
+            report.read_back_count()
         ));
     }
-    if !report.failed.is_empty() || !report.unknown.is_empty() {
+    let counts = report.counts();
+    if counts.failed + counts.unknown + counts.not_sent > 0 {
         text.push_str("; those stay selected");
     }
-    if !report.unknown.is_empty() {
+    if counts.unknown > 0 {
         text.push_str(&format!(
             " — check the unknown before retrying: {}",
-            named(report.unknown.iter().map(|(id, _)| id))
+            named(
+                report
+                    .unknown()
+                    .map(|(id, _)| id)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+            )
         ));
     }
-    let error = !report.failed.is_empty() || !report.unknown.is_empty();
     Message {
         text: sanitize(&text).into_owned(),
-        error,
+        error: report.verdict() != Verdict::Succeeded,
     }
-}
-
-fn counts(action: BulkAction, report: &BulkReport) -> String {
-    let mut text = format!(
-        "{}: {} succeeded, {} failed",
-        action.verb(),
-        report.succeeded.len(),
-        report.failed.len()
-    );
-    if !report.unknown.is_empty() {
-        text.push_str(&format!(", {} unknown", report.unknown.len()));
-    }
-    if !report.not_sent.is_empty() {
-        text.push_str(&format!(", {} not sent", report.not_sent.len()));
-    }
-    text
 }
 
 /// What the program says on its way out after stopping a bulk action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Farewell {
     pub text: String,
-    /// Ids whose outcome nobody knows: the program's exit says so.
-    pub unknown: usize,
-    /// Ids that failed or were never sent.
-    pub left: usize,
+    /// What the action came to: the program's exit says so.
+    pub verdict: Verdict,
+    /// Why it did not simply succeed.
+    pub complaint: Option<String>,
 }
 
-/// Every id left unknown or not sent is named: this is the operator's record.
-pub fn farewell(action: BulkAction, report: &BulkReport) -> Farewell {
+/// Every id left unknown, failed or not sent is named: this is the operator's record.
+pub fn farewell(action: BulkAction, report: &Ledger) -> Farewell {
     let all = |ids: Vec<&String>| {
         ids.into_iter()
             .map(|id| sanitize(id).into_owned())
@@ -127,35 +118,36 @@ pub fn farewell(action: BulkAction, report: &BulkReport) -> Farewell {
     let mut text = format!(
         "{} stopped on quit: {}",
         action.verb(),
-        counts(action, report)
+        report.summary(action)
     );
-    let reasons = distinct(report.unknown.iter().map(|(_, r)| r.as_str()));
-    if !report.unknown.is_empty() {
+    let counts = report.counts();
+    if counts.unknown > 0 {
+        let reasons = distinct(report.unknown().map(|(_, r)| r));
         text.push_str(&format!(
             "\nleft unknown ({}; {}): {}",
-            report.unknown.len(),
+            counts.unknown,
             sanitize(&reasons.join("; ")),
-            all(report.unknown.iter().map(|(id, _)| id).collect())
+            all(report.unknown().map(|(id, _)| id).collect())
         ));
     }
-    if !report.failed.is_empty() {
+    if counts.failed > 0 {
         text.push_str(&format!(
             "\nfailed ({}): {}",
-            report.failed.len(),
-            all(report.failed.iter().map(|(id, _)| id).collect())
+            counts.failed,
+            all(report.failed().map(|(id, _)| id).collect())
         ));
     }
-    if !report.not_sent.is_empty() {
+    if counts.not_sent > 0 {
         text.push_str(&format!(
             "\nnot sent ({}): {}",
-            report.not_sent.len(),
-            all(report.not_sent.iter().collect())
+            counts.not_sent,
+            all(report.not_sent().collect())
         ));
     }
     Farewell {
         text,
-        unknown: report.unknown.len(),
-        left: report.failed.len() + report.not_sent.len(),
+        verdict: report.verdict(),
+        complaint: report.complaint(),
     }
 }
 
@@ -395,12 +387,12 @@ impl super::App {
     /// The bulk action ended: its rows show their new status at once, succeeded ids
     /// leave the selection (the others stay, to try again), the summary stays until
     /// dismissed, and the table reloads.
-    pub(super) fn bulk_done(&mut self, action: BulkAction, report: &BulkReport) -> Vec<Effect> {
+    pub(super) fn bulk_done(&mut self, action: BulkAction, report: &Ledger) -> Vec<Effect> {
         self.bulk = None;
-        for id in &report.succeeded {
+        for id in report.succeeded() {
             self.selected.remove(id);
         }
-        let succeeded: HashSet<&str> = report.succeeded.iter().map(String::as_str).collect();
+        let succeeded: HashSet<&str> = report.succeeded().map(String::as_str).collect();
         self.table.acted(action, &succeeded);
         if let Some(pivot) = self.pivot.as_mut() {
             pivot.acted(action, &succeeded);
@@ -414,7 +406,7 @@ impl super::App {
         }
         self.status.succeeded(Source::Bulk);
         self.status.summary(summary(action, report));
-        let failed: Vec<String> = report.failed.iter().map(|(id, _)| id.clone()).collect();
+        let failed: Vec<String> = report.failed().map(|(id, _)| id.clone()).collect();
         self.failed = (!failed.is_empty()).then_some(super::undo::Failed {
             action,
             ids: failed,

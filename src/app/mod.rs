@@ -330,12 +330,12 @@ impl App {
         // Not answered for, or answered with an outcome still being read back.
         let left = run.progress.total - run.progress.done + run.progress.unknown;
         Some(Farewell {
-            left: 0,
             text: format!(
                 "{} stopped on quit: its end was not reported in time; {left} ids may or may not have been applied — the journal has each request's outcome",
                 run.action.verb()
             ),
-            unknown: left,
+            verdict: crate::api::ledger::Verdict::Unsettled,
+            complaint: Some(format!("the outcome of {left} ids is unknown")),
         })
     }
 

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use super::{EXIT_ERROR, EXIT_PARTIAL, EXIT_UNKNOWN, Failure, checked, client_with};
+use super::{EXIT_ERROR, Failure, checked, client_with};
 use crate::api::client::{Client, ClientConfig, Token};
 use crate::api::model::Capabilities;
 use crate::api::worker;
@@ -48,19 +48,7 @@ async fn run(
     if let Some(journal) = journal {
         crate::say!("every id sent is in the journal: {}", journal.display());
     }
-    if farewell.unknown > 0 {
-        return Err(Failure::new(
-            EXIT_UNKNOWN,
-            format!("the outcome of {} ids is unknown", farewell.unknown),
-        ));
-    }
-    if farewell.left > 0 {
-        return Err(Failure::new(
-            EXIT_PARTIAL,
-            format!("{} ids failed or were not sent", farewell.left),
-        ));
-    }
-    Ok(())
+    super::judged(farewell.verdict, farewell.complaint)
 }
 
 /// The app's settings and a client for a profile of the config file, its token from

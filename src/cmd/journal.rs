@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::users::{confirm, outcome, writable};
+use super::users::{confirm, writable};
 use super::{EXIT_ERROR, Failure, client, print, resolve};
 use crate::api::bulk::{self, Batch};
 use crate::api::journal::{self, JournalEntry};
@@ -32,6 +32,7 @@ fn entry_json(e: &JournalEntry) -> Value {
             "succeeded": o.succeeded,
             "failed": o.failed,
             "unknown": o.unknown,
+            "notSent": o.not_sent,
             "error": o.error,
         })
     });
@@ -60,16 +61,12 @@ pub fn list(args: &JournalArgs, printing: Printing) -> Result<(), Failure> {
             let rows: Vec<Vec<String>> = entries
                 .iter()
                 .map(|e| {
-                    let (ok, failed, unknown) =
-                        e.outcome
-                            .as_ref()
-                            .map_or(("-".into(), "-".into(), "-".into()), |o| {
-                                (
-                                    o.succeeded.len().to_string(),
-                                    o.failed.len().to_string(),
-                                    o.unknown.len().to_string(),
-                                )
-                            });
+                    let counts = e.outcome.as_ref().map(|o| {
+                        [&o.succeeded, &o.failed, &o.unknown, &o.not_sent]
+                            .map(|ids| ids.len().to_string())
+                    });
+                    let [ok, failed, unknown, not_sent] =
+                        counts.unwrap_or_else(|| ["-"; 4].map(String::from));
                     vec![
                         e.entry.clone(),
                         head(&e.time, 19).to_string(),
@@ -79,12 +76,14 @@ pub fn list(args: &JournalArgs, printing: Printing) -> Result<(), Failure> {
                         ok,
                         failed,
                         unknown,
+                        not_sent,
                         e.undo_of.clone().unwrap_or_default(),
                     ]
                 })
                 .collect();
             let headers = vec![
-                "ENTRY", "TIME", "ACTION", "PROFILE", "IDS", "OK", "FAILED", "UNKNOWN", "UNDOES",
+                "ENTRY", "TIME", "ACTION", "PROFILE", "IDS", "OK", "FAILED", "UNKNOWN", "NOT SENT",
+                "UNDOES",
             ];
             if args.format == Format::Csv {
                 let mut csv = csv::Writer::from_writer(&mut out);
@@ -153,5 +152,5 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
         Err(failure) if !failure.quiet() => return Err(failure),
         _ => {}
     }
-    outcome(&report)
+    super::outcome(&report)
 }

@@ -19,6 +19,7 @@ use std::io::Write;
 use crate::api::audit::Journal;
 use crate::api::client::Client;
 use crate::api::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
+use crate::api::ledger::{Ledger, Verdict};
 use crate::cli::{ConfigCommand, GlobalArgs, UsersCommand};
 use crate::config::{self, ConfigError, Overrides, Resolved};
 
@@ -58,6 +59,26 @@ impl From<ApiError> for Failure {
         };
         Failure::new(code, crate::text::sanitize(&e.to_string()))
     }
+}
+
+/// The exit of a mutation, from its ledger's verdict alone: 0 all succeeded, 4 the token
+/// refused, 6 any outcome unknown or id not sent, 3 some failed, 5 every id unknown to
+/// the server, 1 every id failed.
+pub fn judged(verdict: Verdict, complaint: Option<String>) -> Result<(), Failure> {
+    let code = match verdict {
+        Verdict::Succeeded => return Ok(()),
+        Verdict::Unauthorized => EXIT_UNAUTHORIZED,
+        Verdict::Unsettled => EXIT_UNKNOWN,
+        Verdict::Partial => EXIT_PARTIAL,
+        Verdict::NotFound => EXIT_NOT_FOUND,
+        Verdict::Failed => EXIT_ERROR,
+    };
+    Err(Failure::new(code, complaint.unwrap_or_default()))
+}
+
+/// The exit of a bulk command, from its ledger.
+pub fn outcome(ledger: &Ledger) -> Result<(), Failure> {
+    judged(ledger.verdict(), ledger.complaint())
 }
 
 impl From<ConfigError> for Failure {

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::{EXIT_ERROR, Failure};
-use crate::api::model::{BulkAction, BulkReport, UserDetail};
+use crate::api::ledger::{Class, Ledger, Outcome};
+use crate::api::model::{BulkAction, UserDetail};
 use crate::cli::Format;
 use crate::columns::{OVERLAP_COLUMNS, SESSION_COLUMNS};
 use crate::format::list::TableWriter;
@@ -82,27 +83,30 @@ pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result
     Ok(())
 }
 
+/// A bulk action's ledger on standard output (every id with its outcome), and its
+/// summary line on standard error.
 pub fn report(
     action: BulkAction,
-    report: &BulkReport,
+    report: &Ledger,
     format: Format,
     printing: Printing,
 ) -> Result<(), Failure> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Json => {
-            fn each(list: &[(String, impl ToString)]) -> Vec<serde_json::Value> {
-                list.iter()
-                    .map(|(id, reason)| json!({ "id": id, "reason": reason.to_string() }))
+            fn each<'a>(
+                list: impl Iterator<Item = (&'a String, String)>,
+            ) -> Vec<serde_json::Value> {
+                list.map(|(id, reason)| json!({ "id": id, "reason": reason }))
                     .collect()
             }
             let answer = json!({
                 "action": action,
-                "succeeded": report.succeeded,
-                "failed": each(&report.failed),
-                "unknown": each(&report.unknown),
-                "notSent": report.not_sent,
-                "readBack": report.read_back,
+                "succeeded": report.succeeded().collect::<Vec<_>>(),
+                "failed": each(report.failed().map(|(id, r)| (id, r.to_string()))),
+                "unknown": each(report.unknown().map(|(id, why)| (id, why.to_string()))),
+                "notSent": report.not_sent().collect::<Vec<_>>(),
+                "readBack": report.read_back().collect::<Vec<_>>(),
             });
             writeln!(out, "{}", safe::json(&answer, false))?;
         }
@@ -110,75 +114,54 @@ pub fn report(
             let mut csv = csv::Writer::from_writer(&mut out);
             let err = |e: csv::Error| Failure::new(EXIT_ERROR, e.to_string());
             csv.write_record(["id", "outcome", "reason"]).map_err(err)?;
-            // Every id with its outcome and reason, as text.
-            let rows = (report
-                .succeeded
-                .iter()
-                .map(|id| (id, "succeeded", String::new())))
-            .chain(
-                report
-                    .failed
-                    .iter()
-                    .map(|(id, r)| (id, "failed", r.to_string())),
-            )
-            .chain(
-                report
-                    .unknown
-                    .iter()
-                    .map(|(id, r)| (id, "unknown", r.clone())),
-            )
-            .chain(
-                report
-                    .not_sent
-                    .iter()
-                    .map(|id| (id, "not sent", String::new())),
-            );
-            for (id, outcome, reason) in rows {
-                let (id, reason) = (printing.csv_cell(id), printing.csv_cell(&reason));
-                csv.write_record([id.as_ref(), outcome, reason.as_ref()])
-                    .map_err(err)?;
+            // Every id with its outcome and reason, as text, grouped by class.
+            for class in Class::ALL {
+                for (id, outcome) in report.entries().filter(|(_, o)| o.class() == class) {
+                    let why = reason(outcome);
+                    let (id, why) = (printing.csv_cell(id), printing.csv_cell(&why));
+                    csv.write_record([id.as_ref(), class.label(), why.as_ref()])
+                        .map_err(err)?;
+                }
             }
             csv.flush()?;
         }
         Format::Table => {
-            for (id, reason) in &report.failed {
-                writeln!(
-                    out,
-                    "failed  {}  {}",
-                    sanitize(id),
-                    sanitize(&reason.to_string())
-                )?;
-            }
-            for (id, reason) in &report.unknown {
-                writeln!(out, "unknown  {}  {}", sanitize(id), sanitize(reason))?;
-            }
-            for id in &report.not_sent {
-                writeln!(out, "not sent  {}", sanitize(id))?;
+            for class in [Class::Failed, Class::Unknown, Class::NotSent] {
+                for (id, outcome) in report.entries().filter(|(_, o)| o.class() == class) {
+                    let line = format!(
+                        "{}  {}  {}",
+                        class.label(),
+                        sanitize(id),
+                        sanitize(&reason(outcome))
+                    );
+                    writeln!(out, "{}", line.trim_end())?;
+                }
             }
         }
     }
     out.flush()?;
-    let unknown = if report.unknown.is_empty() {
-        String::new()
+    let unknown = if report.counts().unknown == 0 {
+        ""
     } else {
-        format!(
-            ", {} unknown (the server may have applied them: check before retrying)",
-            report.unknown.len()
-        )
+        " (unknown: the server may have applied them: check before retrying)"
     };
-    let read_back = if report.read_back.is_empty() {
+    let read_back = if report.read_back_count() == 0 {
         String::new()
     } else {
         format!(
             " ({} had no sure answer and were settled by reading back)",
-            report.read_back.len()
+            report.read_back_count()
         )
     };
-    crate::say!(
-        "{}: {} succeeded, {} failed{unknown}{read_back}",
-        action.verb(),
-        report.succeeded.len(),
-        report.failed.len()
-    );
+    crate::say!("{}{unknown}{read_back}", report.summary(action));
     Ok(())
+}
+
+/// Why an id has its outcome, as the reports print it.
+fn reason(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Failed(reason) => reason.to_string(),
+        Outcome::Unknown(why) => why.clone(),
+        Outcome::Succeeded | Outcome::NotSent => String::new(),
+    }
 }

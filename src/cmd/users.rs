@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Write};
 
-use super::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_UNAUTHORIZED, EXIT_UNKNOWN, Failure};
+use super::{EXIT_ERROR, Failure};
 use super::{edit, ids, print};
 use crate::api::bulk::{self, Progress};
 use crate::api::client::Client;
 use crate::api::local::LocalUsers;
-use crate::api::model::{BulkAction, BulkReport, FailReason, ListQuery, SortField, Status};
+use crate::api::model::{BulkAction, ListQuery, SortField, Status};
 use crate::api::ops::{self, UserKey};
 use crate::api::paging::{self, Walked};
 use crate::api::undo;
@@ -269,7 +269,7 @@ async fn act(
         Err(failure) if !failure.quiet() => return Err(failure),
         _ => {}
     }
-    outcome(&report)
+    super::outcome(&report)
 }
 
 /// The statuses of `ids` before the action, journalled with its batch so that `undo` can
@@ -293,42 +293,4 @@ async fn read_first(client: &Client, ids: &[String]) -> HashMap<String, Status> 
         );
     }
     found
-}
-
-/// The exit of a bulk command: 0 all, 6 when some outcomes are unknown, 3 some, else 5
-/// when every id was unknown to the server, or 1.
-pub(super) fn outcome(report: &BulkReport) -> Result<(), Failure> {
-    if report.unauthorized {
-        Err(Failure::new(
-            EXIT_UNAUTHORIZED,
-            format!(
-                "the server refused the token [UNAUTHORIZED]: {} ids were not sent",
-                report.not_sent.len()
-            ),
-        ))
-    } else if !report.unknown.is_empty() {
-        Err(Failure::new(
-            EXIT_UNKNOWN,
-            format!("the outcome of {} ids is unknown", report.unknown.len()),
-        ))
-    } else if report.failed.is_empty() {
-        Ok(())
-    } else if !report.succeeded.is_empty() {
-        Err(Failure::new(
-            EXIT_PARTIAL,
-            format!(
-                "only {} of {} succeeded",
-                report.succeeded.len(),
-                report.succeeded.len() + report.failed.len()
-            ),
-        ))
-    } else if report
-        .failed
-        .iter()
-        .all(|(_, r)| *r == FailReason::UnknownToServer)
-    {
-        Err(Failure::new(EXIT_NOT_FOUND, "no user was found"))
-    } else {
-        Err(Failure::new(EXIT_ERROR, "nothing succeeded"))
-    }
 }

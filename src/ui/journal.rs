@@ -27,6 +27,9 @@ fn line(entry: &JournalEntry) -> String {
                 o.failed.len(),
                 o.unknown.len()
             );
+            if !o.not_sent.is_empty() {
+                text.push_str(&format!(" · {} not sent", o.not_sent.len()));
+            }
             if let Some(error) = &o.error {
                 text.push_str(&format!(" · {}", sanitize(error)));
             }

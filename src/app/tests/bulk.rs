@@ -14,7 +14,7 @@ fn bulk_request(effects: &[Effect]) -> (RequestId, BulkAction, Vec<String>) {
     }
 }
 
-fn done(app: &mut App, id: RequestId, action: BulkAction, report: BulkReport) -> Vec<Effect> {
+fn done(app: &mut App, id: RequestId, action: BulkAction, report: Ledger) -> Vec<Effect> {
     app.update(Event::Worker(Response::BulkDone {
         id,
         action,
@@ -98,11 +98,11 @@ fn a_bulk_action_confirms_runs_and_shows_each_outcome_at_once() {
         &mut app,
         id,
         BulkAction::Block,
-        BulkReport {
-            succeeded: vec!["u0".into(), "u3".into()],
-            failed: vec![("u1".into(), FailReason::UnknownToServer)],
-            ..BulkReport::default()
-        },
+        Ledger::of([
+            ("u0".into(), Outcome::Succeeded),
+            ("u3".into(), Outcome::Succeeded),
+            ("u1".into(), Outcome::Failed(FailReason::UnknownToServer)),
+        ]),
     ));
     assert_eq!(app.mode(), Mode::Table);
     assert_eq!(
@@ -162,13 +162,10 @@ fn unknown_outcomes_are_told_as_unknown_and_stay_selected() {
         &mut app,
         id,
         BulkAction::Block,
-        BulkReport {
-            unknown: vec![(
-                "u0".into(),
-                "BlockUsers: the server answered HTTP 500".into(),
-            )],
-            ..BulkReport::default()
-        },
+        Ledger::of([(
+            "u0".into(),
+            Outcome::Unknown("BlockUsers: the server answered HTTP 500".into()),
+        )]),
     );
     let text = said(&app).join("\n");
     assert!(text.contains("0 failed, 1 unknown"), "{text}");
@@ -269,10 +266,7 @@ fn quitting_during_a_bulk_action_asks_then_stops_with_a_grace() {
         &mut app,
         id,
         BulkAction::Block,
-        BulkReport {
-            unknown: vec![("u0".into(), "no answer came".into())],
-            ..BulkReport::default()
-        },
+        Ledger::of([("u0".into(), Outcome::Unknown("no answer came".into()))]),
     );
     assert_eq!(effects, [Effect::Quit]);
     let farewell = app.farewell().unwrap();
@@ -282,7 +276,7 @@ fn quitting_during_a_bulk_action_asks_then_stops_with_a_grace() {
             .contains("left unknown (1; no answer came): u0"),
         "{farewell:?}"
     );
-    assert_eq!(farewell.unknown, 1);
+    assert_eq!(farewell.verdict, Verdict::Unsettled);
 }
 
 #[test]
@@ -316,7 +310,7 @@ fn a_bulk_action_whose_end_never_came_is_told_as_unknown_on_the_way_out() {
     app.update(Event::Shutdown);
     // The loop's deadline passes before BulkDone: what does the program say?
     let farewell = app.farewell().expect("something is said");
-    assert_eq!(farewell.unknown, 1);
+    assert_eq!(farewell.verdict, Verdict::Unsettled);
     assert!(farewell.text.contains("not reported"), "{farewell:?}");
     // Every id answered, but unknown (being read back) when the program quits: unknown.
     let mut app = started(Dialect::Crm, false, 10);
@@ -331,7 +325,7 @@ fn a_bulk_action_whose_end_never_came_is_told_as_unknown_on_the_way_out() {
     }));
     app.update(Event::Shutdown);
     let farewell = app.farewell().expect("something is said");
-    assert_eq!(farewell.unknown, 2, "{farewell:?}");
+    assert_eq!(farewell.verdict, Verdict::Unsettled, "{farewell:?}");
     assert!(
         farewell.text.contains("2 ids may or may not"),
         "{farewell:?}"
@@ -480,14 +474,12 @@ fn r_tries_again_only_the_ids_that_failed() {
     app.act(Action::Block);
     let (id, _, ids) = bulk_request(&app.update(key('y')));
     assert_eq!(ids.len(), 3);
-    let report = BulkReport {
-        succeeded: vec!["u0".into()],
-        failed: vec![
-            ("u1".into(), FailReason::Error("boom".into())),
-            ("u2".into(), FailReason::Error("boom".into())),
-        ],
-        ..BulkReport::default()
-    };
+    let boom = Outcome::Failed(FailReason::Error("boom".into()));
+    let report = Ledger::of([
+        ("u0".into(), Outcome::Succeeded),
+        ("u1".into(), boom.clone()),
+        ("u2".into(), boom),
+    ]);
     app.update(Event::Worker(Response::BulkDone {
         id,
         action: BulkAction::Block,

@@ -247,10 +247,7 @@ fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_ther
     app.update(Event::Worker(Response::BulkDone {
         id: *id,
         action: crate::api::model::BulkAction::Block,
-        report: BulkReport {
-            succeeded: vec!["u7".into()],
-            ..BulkReport::default()
-        },
+        report: Ledger::of([("u7".into(), Outcome::Succeeded)]),
         elapsed: Duration::ZERO,
     }));
     let pivot = app.pivot.as_ref().unwrap();

@@ -15,8 +15,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::api::bulk::Progress;
 use crate::api::error::ApiError;
+use crate::api::ledger::{Ledger, Outcome, Verdict};
 use crate::api::model::{
-    BulkReport, FailReason, ListQuery, Overlap, Page, SortField, Status, User, UserDetail,
+    FailReason, ListQuery, Overlap, Page, SortField, Status, User, UserDetail,
 };
 use crate::api::ops::UserKey;
 use crate::api::worker::Slot;
