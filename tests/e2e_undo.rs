@@ -57,9 +57,10 @@ async fn the_preview_counts_real_changes_u_takes_them_back_and_so_does_headless_
         assert_eq!(status(&server, id).await, "ACTIVE", "{id}");
     }
     assert_eq!(status(&server, &ids[2]).await, "BLOCKED", "never touched");
-    // Undone already: u says so and sends nothing.
+    // The newest batch is that undo: u names it, sends nothing, and never reaches for
+    // the batch before it.
     ui.keys("u");
-    ui.wait_text("not undone: no batch of profile \"e2e\" to undo");
+    ui.wait_text("not undone: the newest batch (activate of 2 users");
     // One more block, undone headless.
     ui.keys("g");
     ui.keys(" ");
@@ -98,7 +99,7 @@ async fn the_preview_counts_real_changes_u_takes_them_back_and_so_does_headless_
     );
     assert_eq!(status(&server, &ids[0]).await, "ACTIVE");
     let again = headless(home, &["undo", "--yes"]);
-    assert_eq!(again.status.code(), Some(1), "nothing left to undo");
+    assert_eq!(again.status.code(), Some(1), "the newest is an undo");
     server.stop().await;
 }
 

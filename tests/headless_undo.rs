@@ -159,3 +159,116 @@ async fn a_block_too_large_to_read_first_says_so_and_undo_names_it() {
     );
     server.stop().await;
 }
+
+/// The first `n` active crm users.
+async fn active(server: &TestServer, n: usize) -> Vec<String> {
+    let ids = server.ids(80).await;
+    let statuses = server.statuses(&ids).await;
+    ids.into_iter()
+        .zip(statuses)
+        .filter(|(_, s)| s == "ACTIVE")
+        .map(|(id, _)| id)
+        .take(n)
+        .collect()
+}
+
+/// Blocks `ids` as the dashboard would (their statuses before known, journalled in
+/// `home`'s journal) while every answer is lost and nothing can be read back: the server
+/// blocks them, the ledger says unknown.
+async fn block_unknown(server: &TestServer, home: &Home, ids: &[String]) {
+    use userdeck::api::audit::Journal;
+    use userdeck::api::bulk::{self, Batch, Stop};
+    use userdeck::api::model::{BulkAction, Status};
+    let journal = Journal::new(home.journal_path(), "test", &server.url);
+    let client = common::client_for(server, Dialect::Crm).with_journal(journal.clone());
+    let before = ids.iter().map(|id| (id.clone(), Status::Active)).collect();
+    let faults = server.server.faults();
+    faults.set("lose-answer,fail=1/1".parse().unwrap());
+    let ledger = bulk::run(
+        &client,
+        BulkAction::Block,
+        ids,
+        100,
+        &Batch::new(before, None),
+        Stop::never(),
+        |_| {},
+    )
+    .await;
+    faults.set(Default::default());
+    assert_eq!(ledger.counts().unknown, ids.len(), "{ledger:?}");
+    journal.flush();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn undo_takes_the_newest_batch_even_when_its_outcomes_are_unknown() {
+    // Issue #20, defect 1: batch A answered, batch B's answers lost (the server did block
+    // its users). `undo` took batch A — the newest batch that "changed something".
+    let server = TestServer::start(Dialect::Crm, 200).await;
+    let home = Home::new(&server, Dialect::Crm, "");
+    let users = active(&server, 5).await;
+    let (a, b) = users.split_at(2);
+    let mut block = vec!["users", "block", "--yes"];
+    block.extend(a.iter().map(String::as_str));
+    home.run(&block).await.expect(0);
+    block_unknown(&server, &home, b).await;
+    assert_eq!(server.statuses(b).await, ["BLOCKED"; 3]);
+
+    let undo = home.run(&["undo", "--yes"]).await;
+    undo.expect(0);
+    assert!(
+        undo.stderr
+            .contains("undo block of 3 users: 3 blocked → active"),
+        "{}",
+        undo.stderr
+    );
+    assert_eq!(server.statuses(b).await, ["ACTIVE"; 3], "batch B went back");
+    assert_eq!(
+        server.statuses(a).await,
+        ["BLOCKED"; 2],
+        "batch A untouched"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn undo_names_the_newest_batch_it_cannot_undo_and_never_takes_an_older_one() {
+    // The newest batch failed everywhere: nothing of it to undo. The batch before it is
+    // left alone unless named.
+    let server = TestServer::start(Dialect::Crm, 200).await;
+    let home = Home::new(&server, Dialect::Crm, "");
+    let a = active(&server, 2).await;
+    let mut block = vec!["users", "block", "--yes"];
+    block.extend(a.iter().map(String::as_str));
+    home.run(&block).await.expect(0);
+    home.run(&["users", "block", "usr_nobody1", "usr_nobody2", "--yes"])
+        .await
+        .expect(5);
+    let undo = home.run(&["undo", "--yes"]).await;
+    undo.expect(1);
+    assert!(
+        undo.stderr.contains("block of 2 users") && undo.stderr.contains("nothing of it"),
+        "names the newest batch and why: {}",
+        undo.stderr
+    );
+    assert_eq!(
+        server.statuses(&a).await,
+        ["BLOCKED"; 2],
+        "not the older batch"
+    );
+    // Once undone, the newest batch is that undo: `undo` again does not go further back.
+    let entries = home.run(&["journal", "--format", "json"]).await;
+    let older = entries.json()["entries"][1]["entry"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    home.run(&["undo", &older, "--yes"]).await.expect(0);
+    assert_eq!(
+        server.statuses(&a).await,
+        ["ACTIVE"; 2],
+        "named, it is undone"
+    );
+    let again = home.run(&["undo", "--yes"]).await;
+    again.expect(1);
+    assert!(again.stderr.contains("is an undo"), "{}", again.stderr);
+    server.stop().await;
+}

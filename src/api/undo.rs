@@ -73,49 +73,44 @@ fn reverse(action: BulkAction) -> BulkAction {
     }
 }
 
-/// The entry an undo names: by its id or a prefix of it (six characters or more), or,
-/// without one, the newest batch of `profile` not undone yet that is not an undo itself.
-/// An entry of another profile is refused: its users live on another server.
+/// The entry an undo takes — the one undo rule, for `u`, `userdeck undo` and `:journal`.
+/// Named (by its id or a prefix of six characters or more): that entry, if it is of this
+/// profile and endpoint (another's users live on another server). Unnamed: the newest
+/// batch of this profile and endpoint, and never an older one — when the newest cannot be
+/// undone, the answer says which it is and why, and an older one must be named.
 pub fn chosen<'a>(
     entries: &'a [JournalEntry],
     named: Option<&str>,
     profile: &str,
     endpoint: &str,
 ) -> Result<&'a JournalEntry, String> {
-    let undone = |e: &JournalEntry| undone_by(entries, e).is_some();
-    let changed_something =
-        |e: &JournalEntry| e.outcome.as_ref().is_some_and(|o| !o.succeeded.is_empty());
     let Some(named) = named else {
-        let candidates: Vec<&JournalEntry> = entries
-            .iter()
-            .filter(|e| {
-                e.profile == profile
-                    && e.endpoint == endpoint
-                    && bulk_action(&e.action).is_some()
-                    && e.undo_of.is_none()
-                    && changed_something(e)
-                    && !undone(e)
-            })
-            .collect();
-        // A batch that recorded no statuses (too many users to read first) has nothing
-        // that could go back: it is named rather than passed over for an older one.
-        let recorded = candidates.iter().find(|e| !e.before.is_empty());
-        return match (recorded, candidates.first()) {
-            (Some(entry), Some(newest)) if entry.entry == newest.entry => Ok(entry),
-            (Some(entry), Some(newer)) => Err(format!(
-                "the newest batch ({}) recorded no statuses before it and cannot be undone; \
-                 the one before it is entry {}: name it to undo that one",
-                described(newer),
-                crate::text::head(&entry.entry, 8),
-            )),
-            (None, Some(newer)) => Err(format!(
-                "the newest batch ({}) recorded no statuses before it: nothing of it can be undone",
-                described(newer),
-            )),
-            (_, None) => Err(format!(
+        let newest = entries.iter().find(|e| {
+            e.profile == profile && e.endpoint == endpoint && bulk_action(&e.action).is_some()
+        });
+        let Some(newest) = newest else {
+            return Err(format!(
                 "no batch of profile {profile:?} to undo in the journal"
-            )),
+            ));
         };
+        let refused = |why: String| {
+            Err(format!(
+                "the newest batch ({}) {why}; to undo an older one, name it (undo ENTRY, or u on it in :journal)",
+                described(newest)
+            ))
+        };
+        if let Some(undone) = &newest.undo_of {
+            return refused(format!(
+                "is an undo itself (of entry {})",
+                crate::text::head(undone, 8)
+            ));
+        }
+        // A batch that recorded no statuses (too many users to read first) has nothing
+        // that could go back.
+        if newest.before.is_empty() {
+            return refused("recorded no statuses before it: nothing of it can be undone".into());
+        }
+        return Ok(newest);
     };
     if named.chars().count() < 6 {
         return Err(format!(
@@ -182,7 +177,10 @@ fn some_of(items: &[String]) -> String {
 }
 
 /// Plans the undo of `entry`; `entries` is the journal (to see whether it was undone),
-/// `now` each succeeded user's status read back now (None: not found).
+/// `now` the status read back now of each user it changed or may have changed (None: not
+/// found). A user whose outcome was unknown goes back too when it holds what the batch
+/// set (the server applied it, its answer was lost); else it is left alone, as is every
+/// id never sent.
 pub fn plan(
     entry: &JournalEntry,
     entries: &[JournalEntry],
@@ -200,15 +198,23 @@ pub fn plan(
     let Some(outcome) = &entry.outcome else {
         return Err("its outcome was never written: what it changed is not known".into());
     };
+    if outcome.succeeded.is_empty() && outcome.unknown.is_empty() {
+        return Err(format!(
+            "nothing of it was applied ({} failed, {} not sent): nothing to undo",
+            outcome.failed.len(),
+            outcome.not_sent.len()
+        ));
+    }
     // A later batch that changed the same users: undoing this one would undo it too,
     // even when their statuses read the same as this batch left them.
-    let mine: std::collections::HashSet<&String> = outcome.succeeded.iter().collect();
+    let mine: std::collections::HashSet<&String> =
+        outcome.succeeded.iter().chain(&outcome.unknown).collect();
     let newer = entries.iter().take_while(|e| e.entry != entry.entry);
     for later in newer {
         let touched: Vec<String> = later
             .outcome
             .iter()
-            .flat_map(|o| &o.succeeded)
+            .flat_map(|o| o.succeeded.iter().chain(&o.unknown))
             .filter(|id| mine.contains(id))
             .cloned()
             .collect();
@@ -246,7 +252,12 @@ pub fn plan(
         now: HashMap::new(),
         left: Vec::new(),
     };
-    for id in &outcome.succeeded {
+    // The unknown that hold what the batch set now were applied; the others were not.
+    let applied = outcome.unknown.iter().filter(|id| match now.get(*id) {
+        Some(Some(status)) => of.holds(status),
+        _ => false,
+    });
+    for id in outcome.succeeded.iter().chain(applied) {
         let before = entry.before.get(id).and_then(|b| Status::parse(b));
         let why = match before {
             None => Some("its status before was not recorded".to_string()),
@@ -271,8 +282,20 @@ pub fn plan(
         }
     }
     for id in &outcome.unknown {
-        plan.left
-            .push((id.clone(), "its outcome is unknown".into()));
+        match now.get(id) {
+            Some(Some(status)) if of.holds(status) => {}
+            Some(Some(status)) => plan.left.push((
+                id.clone(),
+                format!("its outcome was unknown; it is {status} now"),
+            )),
+            _ => plan.left.push((
+                id.clone(),
+                "its outcome was unknown; it is no longer found".into(),
+            )),
+        }
+    }
+    for id in &outcome.not_sent {
+        plan.left.push((id.clone(), "never sent".into()));
     }
     Ok(plan)
 }
@@ -301,12 +324,13 @@ pub async fn prepare(
         .map_err(|e| e.to_string())?
         .map_err(|e| format!("cannot read the journal: {e}"))?;
     let entry = chosen(&entries, named.as_deref(), profile, &endpoint)?;
-    let succeeded = entry
+    // Those it changed, and those it may have changed.
+    let touched: Vec<String> = entry
         .outcome
         .as_ref()
-        .map(|o| o.succeeded.clone())
+        .map(|o| o.succeeded.iter().chain(&o.unknown).cloned().collect())
         .unwrap_or_default();
-    let now = read_statuses(client, &succeeded).await?;
+    let now = read_statuses(client, &touched).await?;
     plan(entry, &entries, &now).map_err(|why| {
         format!(
             "batch {} of {}: {why}",
@@ -461,7 +485,7 @@ mod tests {
     }
 
     #[test]
-    fn the_entry_is_the_newest_batch_not_undone_or_the_one_named() {
+    fn the_entry_is_the_newest_batch_or_the_one_named_and_never_an_older_one() {
         let older = block(&[("a", "active")], &["a"]);
         let undo = |succeeded: &[&str]| JournalEntry {
             entry: "batch-9".into(),
@@ -473,15 +497,37 @@ mod tests {
             }),
             ..JournalEntry::default()
         };
-        let entries = [undo(&["a"]), older.clone()];
-        let err = chosen(&entries, None, "", "").unwrap_err();
+        // The newest is an undo, whether it changed something or not: it is named, and
+        // the batch before it is not taken instead.
+        for entries in [[undo(&["a"]), older.clone()], [undo(&[]), older.clone()]] {
+            let err = chosen(&entries, None, "", "").unwrap_err();
+            assert!(
+                err.starts_with("the newest batch (activate of 0 users")
+                    && err.contains("is an undo itself (of entry batch-1)")
+                    && err.contains("name it"),
+                "{err}"
+            );
+            assert_eq!(
+                chosen(&entries, Some("batch-1"), "", "").unwrap().entry,
+                "batch-1"
+            );
+        }
         assert_eq!(
-            err, "no batch of profile \"\" to undo in the journal",
-            "the older one is undone"
+            chosen(&[], None, "p", "").unwrap_err(),
+            "no batch of profile \"p\" to undo in the journal"
         );
-        // An undo that changed nothing (its requests failed) undid nothing.
-        let entries = [undo(&[]), older.clone()];
-        assert_eq!(chosen(&entries, None, "", "").unwrap().entry, "batch-1");
+        // Newest with every outcome unknown, or failed: still the one taken (plan says
+        // what of it can go back).
+        let unknown = JournalEntry {
+            entry: "batch-2".into(),
+            outcome: Some(EntryOutcome {
+                unknown: vec!["b".into()],
+                ..EntryOutcome::default()
+            }),
+            ..block(&[("b", "active")], &[])
+        };
+        let entries = [unknown, older.clone()];
+        assert_eq!(chosen(&entries, None, "", "").unwrap().entry, "batch-2");
         let entries = [older.clone()];
         assert_eq!(chosen(&entries, None, "", "").unwrap().entry, "batch-1");
         assert_eq!(
@@ -509,7 +555,7 @@ mod tests {
         assert!(
             refused.starts_with("the newest batch (block of 1 user at")
                 && refused.contains("entry batch-2-")
-                && refused.contains("the one before it is entry batch-1: name it"),
+                && refused.contains("to undo an older one, name it"),
             "{refused}"
         );
         let refused = chosen(std::slice::from_ref(&unrecorded), None, "", "").unwrap_err();
@@ -540,5 +586,53 @@ mod tests {
         let entries = [blocked_again, activated, older.clone()];
         let refused = plan(&older, &entries, &all_blocked(&["a"])).unwrap_err();
         assert!(refused.starts_with("a later batch (block at"), "{refused}");
+    }
+
+    #[test]
+    fn unknown_outcomes_go_back_when_they_hold_what_the_batch_set_and_never_sent_stay() {
+        let entry = JournalEntry {
+            outcome: Some(EntryOutcome {
+                succeeded: vec!["a".into()],
+                unknown: vec!["b".into(), "c".into(), "d".into()],
+                not_sent: vec!["e".into()],
+                ..EntryOutcome::default()
+            }),
+            ..block(
+                &[
+                    ("a", "active"),
+                    ("b", "active"),
+                    ("c", "active"),
+                    ("d", "active"),
+                    ("e", "active"),
+                ],
+                &[],
+            )
+        };
+        let mut now = all_blocked(&["a", "b"]);
+        now.insert("c".into(), Some(Status::Active));
+        now.insert("d".into(), None);
+        let plan = plan(&entry, std::slice::from_ref(&entry), &now).unwrap();
+        assert_eq!(plan.ids, ["a", "b"], "b was applied: its answer was lost");
+        let left: Vec<&str> = plan.left.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(left, ["c", "d", "e"]);
+        assert!(
+            plan.left[0].1.contains("unknown; it is active now"),
+            "{:?}",
+            plan.left
+        );
+        assert_eq!(plan.left[2].1, "never sent");
+        // A batch nothing of which was applied: nothing to undo, said so.
+        let failed = JournalEntry {
+            outcome: Some(EntryOutcome {
+                failed: vec!["a".into()],
+                ..EntryOutcome::default()
+            }),
+            ..block(&[("a", "active")], &[])
+        };
+        let refused = super::plan(&failed, &[], &HashMap::new()).unwrap_err();
+        assert!(
+            refused.starts_with("nothing of it was applied (1 failed"),
+            "{refused}"
+        );
     }
 }
