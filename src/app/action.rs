@@ -108,6 +108,8 @@ pub enum Action {
     ToggleSelect,
     /// Select every row of the page, or unselect them all.
     SelectPage,
+    /// Unselect every user, on every page.
+    ClearSelection,
     /// Block the selection (or the current row).
     Block,
     /// Activate the selection (or the current row).

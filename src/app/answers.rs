@@ -117,11 +117,13 @@ impl App {
                         sanitize(&user)
                     ));
                 }
-                sends(requests)
+                let mut effects = sends(requests);
+                effects.extend(self.rows_arrived());
+                effects
             }
             table::Answered::Failed => {
                 self.latency = Some(elapsed);
-                Vec::new()
+                self.rows_arrived()
             }
         }
     }

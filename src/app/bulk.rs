@@ -3,10 +3,11 @@
 //! the operator quits during one.
 
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::dialog::{Chosen, Confirm, Dialog};
+use super::dialog::{Confirm, Dialog};
 use super::status::{Message, Source};
+use super::target::{Place, Target};
 use super::{Action, Effect};
 use crate::api::bulk::Progress;
 use crate::api::ledger::{Ledger, Verdict};
@@ -172,84 +173,24 @@ impl super::App {
             return Vec::new();
         }
         let now = self.now;
-        // Without a selection, the focused pane acts on the user it shows (one followed
-        // from the table's row, maybe), and says so.
-        let pane_shows_another = self
-            .detail
-            .as_ref()
-            .is_some_and(|pane| self.table.current().is_none_or(|row| row.id != pane.id()));
-        if self.selected.is_empty()
-            && self.pivot.is_none()
-            && self.detail_focused()
-            && pane_shows_another
-        {
-            return self.ask_of_pane(action, now);
-        }
-        let mut chosen: Vec<Chosen> = if self.selected.is_empty() {
-            // Without a selection: the row under the cursor (of the pivot, when open).
-            let (current, seen) = match &self.pivot {
-                Some(pivot) => (pivot.current(), pivot.seen()),
-                None => (
-                    self.table.current(),
-                    self.table.shown().map_or(now, |s| s.at),
-                ),
-            };
-            match current {
-                Some(u) => vec![Chosen::of(u, seen)],
-                None => return Vec::new(),
+        let confirm = match self.target() {
+            Ok(Target::Marked { chosen, hidden }) => {
+                Confirm::new(action, chosen, hidden, self.asked(now))
             }
-        } else {
-            self.selected
-                .iter()
-                .map(|(id, s)| Chosen {
-                    id: id.clone(),
-                    name: s.name.clone(),
-                    status: Some(s.status.clone()),
-                    seen: s.seen,
-                })
-                .collect()
+            Ok(Target::One { chosen, place }) => {
+                let confirm = Confirm::new(action, vec![chosen], 0, self.asked(now));
+                if place == Place::Pane {
+                    confirm.of_the_pane()
+                } else {
+                    confirm
+                }
+            }
+            Err(why) => {
+                self.status
+                    .refusal(format!("{}: {}", action.verb(), sanitize(&why)));
+                return Vec::new();
+            }
         };
-        // The rows shown first, in their order: the names the dialog shows are ones the
-        // operator sees (the pivot's, when it is open).
-        let rows: Vec<&str> = match &self.pivot {
-            Some(pivot) => pivot.rows().iter().map(|r| r.user.id.as_str()).collect(),
-            None => self.table.rows().iter().map(|u| u.id.as_str()).collect(),
-        };
-        let shown: HashMap<&str, usize> = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, id)| (id, i))
-            .collect();
-        chosen.sort_by_key(|c| shown.get(c.id.as_str()).copied().unwrap_or(usize::MAX));
-        let hidden = chosen
-            .iter()
-            .filter(|c| !shown.contains_key(c.id.as_str()))
-            .count();
-        self.dialog = Some(Dialog::Confirm(Confirm::new(
-            action,
-            chosen,
-            hidden,
-            self.asked(now),
-        )));
-        Vec::new()
-    }
-
-    fn ask_of_pane(&mut self, action: BulkAction, now: Instant) -> Vec<Effect> {
-        let Some(pane) = &self.detail else {
-            return Vec::new();
-        };
-        let Some(detail) = pane.detail() else {
-            let why = if pane.loading() {
-                "is not read yet"
-            } else {
-                "could not be read (r reads it again)"
-            };
-            self.status
-                .refusal(format!("{}: the pane's user {why}", action.verb()));
-            return Vec::new();
-        };
-        let chosen = Chosen::of(&detail.user, pane.loaded_at().unwrap_or(now));
-        let confirm = Confirm::new(action, vec![chosen], 0, self.asked(now)).of_the_pane();
         self.dialog = Some(Dialog::Confirm(confirm));
         Vec::new()
     }

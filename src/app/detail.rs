@@ -85,6 +85,11 @@ impl DetailPane {
         (pane, request)
     }
 
+    /// What the pane was opened on.
+    pub fn key(&self) -> &UserKey {
+        &self.key
+    }
+
     /// The user's id (before a pane opened by e-mail or ref is answered: that key).
     pub fn id(&self) -> &str {
         match &self.key {

@@ -135,6 +135,11 @@ impl Confirm {
             .filter(|c| self.keep_unchanged || self.changes(&c.status))
     }
 
+    /// Every user asked about, sent or left out.
+    pub fn chosen_ids(&self) -> Vec<&str> {
+        self.chosen.iter().map(|c| c.id.as_str()).collect()
+    }
+
     /// The ids to send.
     pub fn ids(&self) -> Vec<String> {
         self.sent().map(|c| c.id.clone()).collect()

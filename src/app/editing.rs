@@ -4,7 +4,7 @@
 use super::detail::{DetailLoad, DetailPane};
 use super::dialog::Dialog;
 use super::form::{FieldId, Form};
-use super::{Action, App, Effect, Focus};
+use super::{Action, App, Effect};
 use crate::api::edit::Edited;
 use crate::api::error::{ApiError, INVALID_ARGUMENTS};
 use crate::api::settle::Edit;
@@ -49,10 +49,10 @@ impl App {
         Vec::new()
     }
 
-    /// `e`: the form of the user in focus — the pane's when it has the focus, else the
-    /// table's current row — read first when the pane does not hold it yet.
+    /// `e`: the form of the user an action acts on (see `target`) — the pane's when it is
+    /// open, else the table's current row — read first when the pane does not hold it yet.
     fn open_edit(&mut self) -> Vec<Effect> {
-        let pane_focused = self.focus == Focus::Detail && self.detail.is_some();
+        let pane_focused = self.detail.is_some();
         let row = self.table.current().map(|u| u.id.clone());
         let mut requests = Vec::new();
         match (pane_focused, row) {

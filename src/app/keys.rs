@@ -167,7 +167,18 @@ impl App {
             return Vec::new();
         }
         let moved = self.table.move_cursor(&mut self.tickets, delta);
-        self.refused(moved)
+        let mut effects = self.refused(moved);
+        effects.extend(self.cursor_moved());
+        effects
+    }
+
+    /// The table's cursor moved, or its page is on the way: the pane beside it follows.
+    fn cursor_moved(&mut self) -> Vec<Effect> {
+        if self.table.turning() {
+            self.follow_on_arrival = self.detail.is_some();
+            return Vec::new();
+        }
+        self.follow_cursor()
     }
 
     pub(super) fn turn(&mut self, action: Action) -> Vec<Effect> {
@@ -191,7 +202,9 @@ impl App {
             Action::NextPage => self.table.next_page(tickets, CursorAt::Top),
             _ => self.table.prev_page(tickets, CursorAt::Top),
         };
-        self.refused(turned)
+        let mut effects = self.refused(turned);
+        effects.extend(self.cursor_moved());
+        effects
     }
 
     /// A new status filter or sort, from the query asked for last.
@@ -331,6 +344,17 @@ impl App {
             self.selected.insert(id, chosen);
         }
         if in_list { self.move_by(1) } else { Vec::new() }
+    }
+
+    /// Unselects every user, on every page.
+    pub(super) fn clear_selection(&mut self) {
+        let count = self.selected.len();
+        self.selected.clear();
+        self.status.notice(match count {
+            0 => "nothing was selected".to_string(),
+            1 => "1 user unselected".to_string(),
+            n => format!("{n} users unselected"),
+        });
     }
 
     /// Selects every row shown, or unselects them when all are selected.

@@ -24,6 +24,7 @@ mod pivoting;
 mod selection;
 mod status;
 mod table;
+mod target;
 mod undo;
 
 use std::collections::BTreeMap;
@@ -193,6 +194,11 @@ pub struct App {
     /// Quitting waits for the bulk action to stop; then this says what became of it.
     quitting: bool,
     farewell: Option<Farewell>,
+    /// A key that acts on rows, waiting for the rows on their way.
+    waiting: Option<Action>,
+    /// A page turned with the pane open beside the table: the pane follows the cursor
+    /// when the page comes.
+    follow_on_arrival: bool,
 }
 
 fn sends(requests: Vec<Request>) -> Vec<Effect> {
@@ -236,6 +242,8 @@ impl App {
             spinner: 0,
             quitting: false,
             farewell: None,
+            waiting: None,
+            follow_on_arrival: false,
         };
         let effects = sends(app.table.start(&mut app.tickets));
         (app, effects)
@@ -407,6 +415,7 @@ impl App {
                 if matches!(self.mode(), Mode::Table | Mode::Filter) {
                     self.table.click(row);
                     self.focus = Focus::Table;
+                    return self.follow_cursor();
                 }
                 Vec::new()
             }
@@ -438,6 +447,9 @@ impl App {
 
     /// Carries out an action (bound to a key of the mode in force).
     pub fn act(&mut self, action: Action) -> Vec<Effect> {
+        if let Some(effects) = self.wait_for_rows(action) {
+            return effects;
+        }
         // A list over the table takes the actions its mode binds that it knows; the rest
         // are the table's, which know what is open.
         let taken = match self.mode() {
@@ -489,6 +501,10 @@ impl App {
             Action::ToggleSelect => self.toggle_select(),
             Action::SelectPage => {
                 self.select_page();
+                Vec::new()
+            }
+            Action::ClearSelection => {
+                self.clear_selection();
                 Vec::new()
             }
             Action::Block => self.ask(BulkAction::Block),

@@ -121,6 +121,26 @@ impl TableView {
         self.in_flight.is_some()
     }
 
+    /// Whether the rows shown are about to give way to others asked for (another page,
+    /// or another listing): a key that acts on a row waits for them.
+    pub fn turning(&self) -> bool {
+        self.load == Load::Pending
+            && self
+                .shown
+                .as_ref()
+                .is_some_and(|s| self.arrival.is_some() || s.query != self.wanted)
+    }
+
+    /// The offset pages turn from: the page asked for while it comes (so each key turns
+    /// one more page), else the page shown.
+    fn turned_from(&self, shown: &Shown) -> u64 {
+        if self.load == Load::Pending && same_listing(&self.wanted, &shown.query) {
+            self.wanted.offset
+        } else {
+            shown.query.offset
+        }
+    }
+
     pub fn set_height(&mut self, rows: usize) {
         self.height = rows.max(1);
         self.keep_cursor_in_view();
@@ -389,7 +409,7 @@ impl TableView {
         at: CursorAt,
     ) -> Result<Vec<Request>, Refusal> {
         let shown = self.turnable()?;
-        let next = shown.query.offset + shown.query.limit;
+        let next = self.turned_from(shown) + shown.query.limit;
         if next >= shown.page.total {
             return Ok(Vec::new());
         }
@@ -402,10 +422,11 @@ impl TableView {
         at: CursorAt,
     ) -> Result<Vec<Request>, Refusal> {
         let shown = self.turnable()?;
-        if shown.query.offset == 0 {
+        let from = self.turned_from(shown);
+        if from == 0 {
             return Ok(Vec::new());
         }
-        let previous = shown.query.offset.saturating_sub(shown.query.limit);
+        let previous = from.saturating_sub(shown.query.limit);
         self.turn_to(tickets, previous, at)
     }
 

@@ -236,8 +236,13 @@ fn hint(app: &App) -> String {
         Mode::Dialog if typing => keymap.key_in_text(action),
         _ => keymap.key(action),
     };
-    shown
-        .iter()
+    // With users selected, how to unselect them comes first: the selection is what the
+    // next action takes, whatever the cursor is on.
+    let unselect = (!app.selected().is_empty() && matches!(app.mode(), Mode::Table | Mode::Pivot))
+        .then_some(&(Action::ClearSelection, "unselect all"));
+    unselect
+        .into_iter()
+        .chain(shown)
         .map(|(action, what)| format!("{} {what}", key(*action)))
         .collect::<Vec<_>>()
         .join("  ")

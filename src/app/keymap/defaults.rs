@@ -116,6 +116,13 @@ pub(super) const DEFAULTS: &[Default] = &[
         &["*"],
     ),
     (
+        "clear_selection",
+        Action::ClearSelection,
+        USERS,
+        "unselect every user (every page)",
+        &["U"],
+    ),
+    (
         "block",
         Action::Block,
         USERS,

@@ -377,14 +377,28 @@ fn b_in_the_focused_pane_acts_on_the_user_it_shows_and_says_so() {
     );
     assert!(confirm.of_pane());
     app.update(key('n'));
-    // With the table focused, the table's row.
+    // With the table focused (the pane beside it), still the pane's user: what acts
+    // does not hang on the terminal's width (issue #20, defect 4).
     app.focus = Focus::Table;
     app.update(key('b'));
     let Some(Dialog::Confirm(confirm)) = &app.dialog else {
         panic!("a confirmation");
     };
-    assert_eq!(confirm.ids(), ["u0"]);
-    assert!(!confirm.of_pane());
+    assert_eq!(confirm.ids(), ["u7"]);
+    assert!(confirm.of_pane());
+    app.update(key('n'));
+    // Moving the table's cursor takes the pane along: the row and the pane agree.
+    let effects = app.update(key('j'));
+    let followed = UserDetail {
+        user: user(1),
+        ..UserDetail::default()
+    };
+    answer_detail(&mut app, &effects, followed);
+    app.update(key('b'));
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation");
+    };
+    assert_eq!(confirm.ids(), ["u1"]);
 }
 
 #[test]

@@ -356,13 +356,15 @@ fn upsert_is_keyed_by_the_e_mail_and_sends_one_update_or_create() {
 fn e_edits_the_user_in_focus_and_waits_for_one_opened_by_e_mail() {
     let mut app = editing();
     app.update(code(KeyCode::Esc));
-    // The pane holds u0; the table's cursor moves to u1: the table has the focus.
-    app.act(Action::MoveDown);
-    let effects = app.act(Action::Edit);
+    // The pane holds u0; the table's cursor moves to u1: the pane follows, and e
+    // waits for it.
+    let effects = app.act(Action::MoveDown);
     assert!(
         matches!(&sent(&effects)[..], [Request::Detail { key: UserKey::Id(id), .. }] if id == "u1"),
         "{effects:?}"
     );
+    assert!(sent(&app.act(Action::Edit)).is_empty(), "already asked");
+    assert!(app.edit_when_read.is_some());
     // A user opened by e-mail, the pane focused: its answer opens the form.
     let mut app = started(Dialect::Training, false, 10);
     app.update(key(':'));

@@ -6,7 +6,9 @@ mod command;
 mod detail;
 mod form;
 mod keys;
+mod model;
 mod table;
+mod target;
 
 use std::time::Duration;
 

@@ -1,0 +1,248 @@
+//! A model-based test of the dashboard (issue #20): random keys, page turns, `:goto`,
+//! resizes, and answers that come late, out of order, fail or never come — and after
+//! every step the invariants an operator relies on:
+//! - every row shown answers the query shown;
+//! - a confirmation asks about exactly the users in front of the operator: the marked
+//!   ones, else the one the pane shows, else the table's row under the cursor — and that
+//!   row is on the page shown, not on one still on its way;
+//! - nothing is sent to change users unless `y` answered a confirmation naming them.
+//!
+//! Failures shrink to the shortest sequence of steps; proptest keeps them in
+//! `proptest-regressions/`.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+
+use super::*;
+
+const TOTAL: u64 = 45;
+
+#[derive(Debug, Clone)]
+enum Step {
+    Key(KeyCode),
+    /// `:goto u{n}`.
+    Goto(u64),
+    Resize {
+        side_by_side: bool,
+    },
+    /// The pending request at this index (modulo their number) answers: true ok, false
+    /// failed.
+    Answer(usize, bool),
+    /// The pending request at this index never answers.
+    Lose(usize),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let keys = prop_oneof![
+        Just(KeyCode::Char('j')),
+        Just(KeyCode::Char('k')),
+        Just(KeyCode::Char('g')),
+        Just(KeyCode::Char('G')),
+        Just(KeyCode::PageDown),
+        Just(KeyCode::PageUp),
+        Just(KeyCode::Enter),
+        Just(KeyCode::Char(' ')),
+        Just(KeyCode::Char('*')),
+        Just(KeyCode::Char('U')),
+        Just(KeyCode::Char('b')),
+        Just(KeyCode::Char('a')),
+        Just(KeyCode::Char('y')),
+        Just(KeyCode::Char('n')),
+        Just(KeyCode::Esc),
+        Just(KeyCode::Tab),
+        Just(KeyCode::Backspace),
+    ];
+    prop_oneof![
+        6 => keys.prop_map(Step::Key),
+        1 => (0..TOTAL).prop_map(Step::Goto),
+        1 => any::<bool>().prop_map(|side_by_side| Step::Resize { side_by_side }),
+        4 => (0..8usize, prop::bool::weighted(0.85)).prop_map(|(i, ok)| Step::Answer(i, ok)),
+        1 => (0..8usize).prop_map(Step::Lose),
+    ]
+}
+
+/// The user in front of the operator when nothing is marked, as the screen shows it:
+/// the pane's user once read, else the table's row under the cursor (which the pane
+/// still loading was opened on, or no user at all).
+fn in_front(app: &App) -> Option<String> {
+    if let Some(pane) = app.detail() {
+        if let Some(detail) = pane.detail() {
+            return Some(detail.user.id.clone());
+        }
+        let row = app.table().current()?;
+        return (pane.id() == row.id).then(|| row.id.clone());
+    }
+    app.table().current().map(|u| u.id.clone())
+}
+
+/// What a confirmation may ask about, from what the screen showed before the key.
+fn expected_target(app: &App) -> Option<BTreeSet<String>> {
+    if !app.selected().is_empty() {
+        return Some(app.selected().keys().cloned().collect());
+    }
+    in_front(app).map(|id| BTreeSet::from([id]))
+}
+
+struct World {
+    app: App,
+    pending: Vec<Request>,
+}
+
+impl World {
+    fn take(&mut self, effects: Vec<Effect>) {
+        self.pending.extend(sent(&effects));
+    }
+
+    fn answer(&mut self, request: Request, ok: bool) {
+        let elapsed = Duration::from_millis(1);
+        let failed = || http_500("Users");
+        let effects = match request {
+            Request::List { .. } | Request::Reload { .. } | Request::Prefetch { .. } => {
+                let result = if ok {
+                    Ok(page_for(query_of(&request), TOTAL))
+                } else {
+                    Err(failed())
+                };
+                answer_list(&mut self.app, &request, result)
+            }
+            Request::Detail { id, key } => {
+                let UserKey::Id(user_id) = &key else {
+                    return;
+                };
+                let result = match user_id.strip_prefix('u').and_then(|n| n.parse().ok()) {
+                    Some(n) if ok => Ok(Box::new(UserDetail {
+                        user: user(n),
+                        ..UserDetail::default()
+                    })),
+                    _ => Err(failed()),
+                };
+                self.app.update(Event::Worker(Response::Detail {
+                    id,
+                    key,
+                    result,
+                    elapsed,
+                }))
+            }
+            Request::Bulk {
+                id, action, ids, ..
+            } => self.app.update(Event::Worker(Response::BulkDone {
+                id,
+                action,
+                report: Ledger::all(ids, &Outcome::Succeeded),
+                elapsed,
+            })),
+            _ => Vec::new(),
+        };
+        self.take(effects);
+    }
+
+    /// Applies `step`, checking what must hold around it.
+    fn apply(&mut self, step: &Step) -> Result<(), TestCaseError> {
+        let dialog_before = match self.app.dialog() {
+            Some(Dialog::Confirm(confirm)) => Some(confirm.ids()),
+            _ => None,
+        };
+        let target_before = expected_target(&self.app);
+        let turning_before = self.app.table().turning();
+        let effects = match step {
+            Step::Key(code_) => self.app.update(code(*code_)),
+            Step::Goto(n) => {
+                let mut effects = self.app.update(key(':'));
+                for c in format!("goto u{n}").chars() {
+                    effects.extend(self.app.update(key(c)));
+                }
+                effects.extend(self.app.update(code(KeyCode::Enter)));
+                effects
+            }
+            Step::Resize { side_by_side } => self.app.update(Event::Resize {
+                table_rows: 10,
+                side_by_side: *side_by_side,
+                detail_overflow: 0,
+            }),
+            Step::Answer(i, ok) => {
+                if self.pending.is_empty() {
+                    return Ok(());
+                }
+                let request = self.pending.remove(i % self.pending.len());
+                let dialog_was = dialog_before.is_some();
+                self.answer(request, *ok);
+                // An answer never opens a confirmation by itself, unless a key waited for
+                // its rows; then the target is what the rows that came show.
+                if !dialog_was && let Some(Dialog::Confirm(confirm)) = self.app.dialog() {
+                    let asked: BTreeSet<String> =
+                        confirm.chosen_ids().into_iter().map(String::from).collect();
+                    prop_assert!(!self.app.table().turning());
+                    prop_assert_eq!(Some(asked), expected_target(&self.app));
+                }
+                return self.check_rows();
+            }
+            Step::Lose(i) => {
+                if !self.pending.is_empty() {
+                    let at = i % self.pending.len();
+                    self.pending.remove(at);
+                }
+                return Ok(());
+            }
+        };
+        // Nothing changes users unless y answered a confirmation naming exactly them.
+        for request in sent(&effects) {
+            if let Request::Bulk { ids, .. } = &request {
+                prop_assert_eq!(
+                    Some(ids.clone()),
+                    dialog_before.clone(),
+                    "sent without asking"
+                );
+                // y or Enter (the dialog's yes; a `:goto` typed into it ends with Enter).
+                prop_assert!(matches!(
+                    step,
+                    Step::Key(KeyCode::Char('y') | KeyCode::Enter) | Step::Goto(_)
+                ));
+            }
+        }
+        self.take(effects);
+        if dialog_before.is_none()
+            && let Some(Dialog::Confirm(confirm)) = self.app.dialog()
+        {
+            // Opened by this key, on what the screen showed before it.
+            let asked: BTreeSet<String> =
+                confirm.chosen_ids().into_iter().map(String::from).collect();
+            // The table's row acts only when it stays: not while other rows are coming.
+            let from_the_row = self.app.selected().is_empty() && self.app.detail().is_none();
+            prop_assert!(
+                !(turning_before && from_the_row),
+                "asked about rows on their way out"
+            );
+            prop_assert_eq!(
+                Some(asked),
+                target_before,
+                "the target is what was in front"
+            );
+        }
+        self.check_rows()
+    }
+
+    /// Every row shown answers the query shown.
+    fn check_rows(&self) -> Result<(), TestCaseError> {
+        if let Some(shown) = self.app.table().shown() {
+            let expected = page_for(&shown.query, TOTAL);
+            let ids = |page: &Page| page.rows.iter().map(|u| u.id.clone()).collect::<Vec<_>>();
+            prop_assert_eq!(ids(&shown.page), ids(&expected));
+        }
+        Ok(())
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn what_is_shown_is_what_acts(steps in prop::collection::vec(step(), 1..80)) {
+        let (app, effects) = App::new(config(Dialect::Crm, false));
+        let mut world = World { app, pending: Vec::new() };
+        world.take(effects);
+        for step in &steps {
+            world.apply(step)?;
+        }
+    }
+}
