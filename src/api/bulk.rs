@@ -128,6 +128,13 @@ impl Stop {
         self.0.borrow().is_some()
     }
 
+    /// Resolves once a stop was asked (never, if its signal is dropped unasked).
+    pub async fn asked(&mut self) {
+        if self.0.wait_for(Option::is_some).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+
     /// Another side of the same signal, for a request sent beside the others.
     fn fork(&self) -> Stop {
         Stop(self.0.clone())

@@ -251,7 +251,13 @@ async fn act(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let before = read_first(client, &ids).await;
+    // Confirmed: from here a signal stops the action and every id is reported, those
+    // never sent too — also while the statuses are read first.
+    let mut stop = super::interrupt::on_signals();
+    let before = tokio::select! {
+        before = read_first(client, &ids) => before,
+        () = stop.asked() => HashMap::new(),
+    };
     bar.set_message(action.verb());
     let report = bulk::run(
         client,
@@ -259,7 +265,7 @@ async fn act(
         &ids,
         resolved.profile.chunk_size,
         &bulk::Batch::new(before, None),
-        super::interrupt::on_signals(),
+        stop,
         |Progress { done, .. }| bar.set_position(done as u64),
     )
     .await;
