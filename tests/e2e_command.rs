@@ -96,6 +96,110 @@ async fn profile_switches_to_another_api_without_restarting() {
     training.stop().await;
 }
 
+/// Issue #20, defect 6: a profile switched to finds its token as `userdeck --profile
+/// NAME` would, `USERDECK_TOKEN` before the profile's own, and back on the first profile
+/// too; the notice, and a refusal, say where the token came from (never the token).
+#[tokio::test(flavor = "multi_thread")]
+async fn profile_switch_takes_userdeck_token_as_the_command_line_would() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let crm = TestServer::start(Dialect::Crm, 25).await;
+    let training = TestServer::start(Dialect::Training, 7).await;
+    let locked = TestServer::with_options(userdeck::server::ServerOptions {
+        dialect: Dialect::Training,
+        users: 3,
+        seed: 7,
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db: None,
+        token: Some("another-token-5d2e".into()),
+        faults: Default::default(),
+        hostile: false,
+    })
+    .await;
+    // No profile has a token of its own: USERDECK_TOKEN (the harness sets it) is the one.
+    let other = format!(
+        "[profiles.other]\nendpoint = \"{}\"\ndialect = \"training\"\n\
+         [profiles.locked]\nendpoint = \"{}\"\ndialect = \"training\"\n",
+        training.url, locked.url
+    );
+    let mut ui = Dashboard::run(&crm, Dialect::Crm, &[], &other, &[]);
+    ui.wait_text("rows 1–20 of 25");
+    ui.keys(":profile other\r");
+    let screen = ui.wait_text("rows 1–7 of 7");
+    assert!(
+        screen.contains("switched to profile \"other\" (token from USERDECK_TOKEN)"),
+        "{screen}"
+    );
+    // Back where it started: the token it started with.
+    ui.keys(":profile e2e\r");
+    let screen = ui.wait_text("rows 1–20 of 25");
+    assert!(
+        screen.contains("switched to profile \"e2e\" (token from USERDECK_TOKEN)"),
+        "{screen}"
+    );
+    // A server that refuses it: the refusal names the source.
+    ui.keys(":profile locked\r");
+    let screen = ui.wait_text("the token from USERDECK_TOKEN was refused");
+    assert!(screen.contains("UNAUTHORIZED"), "{screen}");
+    assert!(
+        screen.contains("switched to profile \"locked\" (token from USERDECK_TOKEN)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains(TOKEN),
+        "the token itself is never shown:\n{screen}"
+    );
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    crm.stop().await;
+    training.stop().await;
+    locked.stop().await;
+}
+
+/// Issue #20, defect 6: `--token-env VAR` holds for every profile switched to, as it
+/// would for `userdeck --token-env VAR --profile NAME` (before the profile's own token
+/// and before `USERDECK_TOKEN`), so switching back to the first profile works.
+#[tokio::test(flavor = "multi_thread")]
+async fn profile_switch_keeps_token_env_and_switching_back_works() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let crm = TestServer::start(Dialect::Crm, 25).await;
+    let training = TestServer::start(Dialect::Training, 7).await;
+    let school = format!(
+        "[profiles.school]\nendpoint = \"{}\"\ndialect = \"training\"\ntoken = \"{TOKEN}\"\n",
+        training.url
+    );
+    let mut ui = Dashboard::run(
+        &crm,
+        Dialect::Crm,
+        &["--token-env", "DECK_TOKEN"],
+        &school,
+        &[
+            ("DECK_TOKEN", TOKEN),
+            ("USERDECK_TOKEN", "wrong-token-0000"),
+        ],
+    );
+    ui.wait_text("rows 1–20 of 25");
+    ui.keys(":profile school\r");
+    let screen = ui.wait_text("rows 1–7 of 7");
+    assert!(
+        screen.contains("switched to profile \"school\" (token from --token-env DECK_TOKEN)"),
+        "{screen}"
+    );
+    ui.keys(":profile e2e\r");
+    let screen = ui.wait_text("rows 1–20 of 25");
+    assert!(
+        screen.contains("(token from --token-env DECK_TOKEN)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains(TOKEN),
+        "the token itself is never shown:\n{screen}"
+    );
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    crm.stop().await;
+    training.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn y_writes_the_id_to_the_clipboard_with_osc_52() {
     use base64::Engine;

@@ -5,10 +5,27 @@ use std::time::Duration;
 
 use super::status::Source;
 use super::{App, Effect, Farewell, sends, table};
-use crate::api::error::ApiError;
+use crate::api::error::{ApiError, UNAUTHORIZED};
 use crate::api::model::{ListQuery, Page};
 use crate::api::worker::{RequestId, Response, Slot};
+use crate::config::TokenSource;
 use crate::text::sanitize;
+
+/// An API error as the operator reads it; a refused token names where it came from (never
+/// the token), so that one from the wrong source is told apart from an expired one. The
+/// source comes first: a line too long for the footer is cut at its end.
+pub(super) fn error_text(e: &ApiError, source: Option<&TokenSource>) -> String {
+    let text = sanitize(&e.to_string()).into_owned();
+    match source {
+        Some(TokenSource::None) if e.is_code(UNAUTHORIZED) => {
+            format!("sent without a token: {text}")
+        }
+        Some(source) if e.is_code(UNAUTHORIZED) => {
+            format!("the token from {source} was refused: {text}")
+        }
+        _ => text,
+    }
+}
 
 impl App {
     pub(super) fn answer(&mut self, response: Response) -> Vec<Effect> {
@@ -31,7 +48,7 @@ impl App {
                 result,
                 elapsed,
             } => {
-                let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
+                let result = result.map_err(|e| error_text(&e, self.config.token_source.as_ref()));
                 if let Some(pane) = self.detail.as_mut()
                     && pane.answer(id, &key, result, self.now)
                 {
@@ -95,7 +112,7 @@ impl App {
         elapsed: Duration,
         ahead: bool,
     ) -> Vec<Effect> {
-        let result = result.map_err(|e| sanitize(&e.to_string()).into_owned());
+        let result = result.map_err(|e| error_text(&e, self.config.token_source.as_ref()));
         let (tickets, now) = (&mut self.tickets, self.now);
         let answered = if ahead {
             self.table.answer_ahead(id, query, result, tickets, now)

@@ -201,7 +201,10 @@ impl App {
                     } if code == INVALID_ARGUMENTS => FieldId::refused_by(message),
                     _ => None,
                 };
-                form.refused(sanitize(&e.to_string()).into_owned(), field);
+                form.refused(
+                    super::answers::error_text(&e, self.config.token_source.as_ref()),
+                    field,
+                );
                 return Vec::new();
             }
         };

@@ -116,6 +116,9 @@ pub struct AppConfig {
     /// Past this age a status seen is called old before a bulk action, and not
     /// journalled for its undo.
     pub stale_after: std::time::Duration,
+    /// Where the profile's token came from, said after `:profile` and beside a refused
+    /// token (none in the demo and tests).
+    pub token_source: Option<crate::config::TokenSource>,
 }
 
 impl AppConfig {
@@ -134,6 +137,7 @@ impl AppConfig {
             profiles: Vec::new(),
             journal: None,
             stale_after: STALE,
+            token_source: None,
         }
     }
 }
@@ -351,8 +355,16 @@ impl App {
     /// line's history.
     pub fn carry_from(&mut self, old: App) {
         self.command = old.command;
-        self.status
-            .notice(format!("switched to profile {:?}", self.config.profile));
+        let source = self
+            .config
+            .token_source
+            .as_ref()
+            .map(|s| format!(" ({})", s.said()))
+            .unwrap_or_default();
+        self.status.notice(format!(
+            "switched to profile {:?}{source}",
+            self.config.profile
+        ));
     }
 
     /// Which keys are in force.

@@ -9,7 +9,6 @@ use crate::api::model::Capabilities;
 use crate::api::worker;
 use crate::app::{AppConfig, Keymap};
 use crate::cli::{DemoArgs, GlobalArgs};
-use crate::config::TokenSources;
 use crate::server::{self, ServerOptions};
 use crate::tui::Switch;
 
@@ -51,14 +50,11 @@ async fn run(
     super::judged(farewell.verdict, farewell.complaint)
 }
 
-/// The app's settings and a client for a profile of the config file, its token from
-/// `sources`.
-fn session(
-    global: &GlobalArgs,
-    sources: TokenSources,
-) -> Result<(AppConfig, Client, usize), Failure> {
+/// The app's settings and a client for the profile `global` names, its token found as
+/// `userdeck` with those arguments would find it.
+fn session(global: &GlobalArgs) -> Result<(AppConfig, Client, usize), Failure> {
     let resolved = checked(global)?;
-    let client = client_with(&resolved, sources)?;
+    let (client, source) = client_with(&resolved, global.token_env.as_deref())?;
     let (keymap, mut warnings) = Keymap::new(&resolved.settings.keys);
     warnings.extend(resolved.warnings.iter().cloned());
     let config = AppConfig {
@@ -70,6 +66,7 @@ fn session(
         profiles: resolved.settings.profiles.keys().cloned().collect(),
         journal: Some(crate::config::audit_file()),
         stale_after: std::time::Duration::from_secs_f64(resolved.profile.stale_after_secs),
+        token_source: Some(source),
         ..AppConfig::new(Capabilities::of(resolved.profile.dialect), &resolved.name)
     };
     Ok((config, client, resolved.profile.chunk_size))
@@ -78,18 +75,15 @@ fn session(
 /// The dashboard on the configured profile.
 pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
     need_terminal()?;
-    let sources = TokenSources::All {
-        token_env: global.token_env.as_deref(),
-    };
-    let (config, client, chunk) = session(global, sources)?;
-    // Another profile: its own endpoint, dialect, token and read-only badge; what the
-    // command line set for this session (read-only, the config file) holds for it too.
-    // A token from the environment was given for the first profile: never sent to
-    // another.
+    let (config, client, chunk) = session(global)?;
+    // Another profile: its own endpoint, dialect and read-only badge; what the command
+    // line set for this session (read-only, the config file) holds for it too. Its token
+    // is found as `userdeck --profile NAME` would find it, in the README's order and with
+    // the same `--token-env` (issue #20, defect 6): dropping the environment's token left
+    // a profile without one of its own UNAUTHORIZED, the first one too on switching back.
     let base = GlobalArgs {
         endpoint: None,
         dialect: None,
-        token_env: None,
         ..global.clone()
     };
     let switch: Switch = std::sync::Arc::new(move |name: &str| {
@@ -97,8 +91,7 @@ pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
             profile: Some(name.to_string()),
             ..base.clone()
         };
-        let (config, client, chunk) =
-            session(&global, TokenSources::ProfileOnly).map_err(|f| f.message)?;
+        let (config, client, chunk) = session(&global).map_err(|f| f.message)?;
         Ok((config, worker::spawn(client, chunk)))
     });
     let journal = config.journal.clone();

@@ -139,24 +139,36 @@ pub fn checked(global: &GlobalArgs) -> Result<Resolved, Failure> {
     Ok(resolved)
 }
 
-/// A client for the resolved profile that journals every mutation.
+/// A client for the resolved profile that journals every mutation, its token found in
+/// the README's order with `--token-env` from `global`.
 pub fn client(global: &GlobalArgs, resolved: &Resolved) -> Result<Client, Failure> {
-    let sources = config::TokenSources::All {
-        token_env: global.token_env.as_deref(),
-    };
-    client_with(resolved, sources)
+    Ok(client_with(resolved, global.token_env.as_deref())?.0)
 }
 
-/// A journalling client for the resolved profile, its token from `sources`.
-pub fn client_with(resolved: &Resolved, sources: config::TokenSources) -> Result<Client, Failure> {
-    let token = resolved.token_from(sources)?;
-    let client = Client::new(resolved.client_config(token))?;
+/// A journalling client for the resolved profile, and where its token came from (the
+/// dashboard says so).
+pub fn client_with(
+    resolved: &Resolved,
+    token_env: Option<&str>,
+) -> Result<(Client, config::TokenSource), Failure> {
+    let (token, source) = resolved.token(token_env)?;
+    // A token a header cannot hold is refused here: said with where it came from.
+    let client = Client::new(resolved.client_config(token)).map_err(|e| {
+        let failure = Failure::from(e);
+        match source {
+            config::TokenSource::None => failure,
+            ref source => Failure::new(
+                failure.code,
+                format!("{} ({})", failure.message, source.said()),
+            ),
+        }
+    })?;
     let journal = Journal::new(
         config::audit_file(),
         &resolved.name,
         &resolved.profile.endpoint,
     );
-    Ok(client.with_journal(journal))
+    Ok((client.with_journal(journal), source))
 }
 
 pub async fn users(global: &GlobalArgs, command: UsersCommand) -> Result<(), Failure> {

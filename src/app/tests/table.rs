@@ -209,6 +209,52 @@ fn moving_past_the_edge_turns_one_page_at_a_time() {
 }
 
 #[test]
+fn a_refused_token_names_its_source_and_other_errors_do_not() {
+    use crate::config::TokenSource;
+    let refused = || ApiError::GraphQl {
+        operation: "Users".into(),
+        code: Some("UNAUTHORIZED".into()),
+        message: "no".into(),
+    };
+    for (source, said) in [
+        (
+            TokenSource::Environment,
+            "the token from USERDECK_TOKEN was refused: Users: no [UNAUTHORIZED]",
+        ),
+        (
+            TokenSource::TokenEnv("DECK".into()),
+            "the token from --token-env DECK was refused: Users: no [UNAUTHORIZED]",
+        ),
+        (
+            TokenSource::None,
+            "sent without a token: Users: no [UNAUTHORIZED]",
+        ),
+    ] {
+        let (mut app, effects) = App::new(AppConfig {
+            token_source: Some(source),
+            ..config(Dialect::Crm, false)
+        });
+        answer_list(&mut app, &sent(&effects)[0], Err(refused()));
+        assert_eq!(*app.table.load(), Load::Failed(said.into()));
+    }
+    // Any other error is said as it is.
+    let (mut app, effects) = App::new(AppConfig {
+        token_source: Some(TokenSource::Environment),
+        ..config(Dialect::Crm, false)
+    });
+    let other = ApiError::GraphQl {
+        operation: "Users".into(),
+        code: Some("INTERNAL".into()),
+        message: "boom".into(),
+    };
+    answer_list(&mut app, &sent(&effects)[0], Err(other));
+    assert_eq!(
+        *app.table.load(),
+        Load::Failed("Users: boom [INTERNAL]".into())
+    );
+}
+
+#[test]
 fn an_error_ends_with_the_next_success_of_its_kind() {
     let mut app = started(Dialect::Crm, false, 10);
     app.update(Event::Worker(Response::Failed {
