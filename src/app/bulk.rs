@@ -201,16 +201,17 @@ impl super::App {
                 if confirm.confirmed() {
                     return self.run_bulk(confirm);
                 }
-                if let Some(typed) = confirm.typed.as_mut() {
-                    typed.reset();
-                }
+                confirm.typed.reset();
                 self.dialog = Some(Dialog::Confirm(confirm));
-                self.status
-                    .refusal("the number typed is not the count: type it exactly, or Esc");
-                Vec::new()
+                self.wrong_count()
             }
             Some(Dialog::Quit) => self.stop_bulk(GRACE),
-            Some(Dialog::Undo(plan)) => self.run_undo(plan),
+            Some(Dialog::Undo(ask)) if ask.confirmed() => self.run_undo(ask.plan),
+            Some(Dialog::Undo(mut ask)) => {
+                ask.typed.reset();
+                self.dialog = Some(Dialog::Undo(ask));
+                self.wrong_count()
+            }
             Some(Dialog::Discard { then_quit }) => {
                 self.form = None;
                 if then_quit {
@@ -221,6 +222,12 @@ impl super::App {
             }
             None => Vec::new(),
         }
+    }
+
+    fn wrong_count(&mut self) -> Vec<Effect> {
+        self.status
+            .refusal("the number typed is not the count: type it exactly, or Esc");
+        Vec::new()
     }
 
     pub(super) fn deny(&mut self) -> Vec<Effect> {

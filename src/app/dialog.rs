@@ -53,7 +53,7 @@ pub struct Confirm {
     /// When asked: the ages of the statuses are counted from then.
     asked: Asked,
     /// Above [`TYPE_TO_CONFIRM`] users, the count must be typed.
-    pub(super) typed: Option<Input>,
+    pub(super) typed: TypedCount,
     /// What the dialog says of the users, counted once when asked (a selection may hold
     /// 100,000 users; the dialog is drawn every frame).
     told: Told,
@@ -91,7 +91,7 @@ impl Confirm {
             hidden,
             keep_unchanged: false,
             asked,
-            typed: None,
+            typed: TypedCount::default(),
             told: Told::default(),
             of_pane: false,
         };
@@ -104,7 +104,7 @@ impl Confirm {
                 .count(),
             stale: confirm.count_stale(),
         };
-        confirm.typed = (confirm.count() > TYPE_TO_CONFIRM).then(Input::default);
+        confirm.typed = TypedCount::for_count(confirm.count());
         confirm
     }
 
@@ -174,9 +174,12 @@ impl Confirm {
         }
     }
 
-    /// Names of the first few users sent, to show.
-    pub fn names(&self) -> Vec<&str> {
-        self.sent().take(3).map(|c| c.name.as_str()).collect()
+    /// The first few users sent, (id, name), to show.
+    pub fn named(&self) -> Vec<(&str, &str)> {
+        self.sent()
+            .take(3)
+            .map(|c| (c.id.as_str(), c.name.as_str()))
+            .collect()
     }
 
     pub fn hidden(&self) -> usize {
@@ -190,15 +193,8 @@ impl Confirm {
     /// Tab: sends the users it would not change too, or leaves them out again.
     pub fn toggle_unchanged(&mut self) {
         self.keep_unchanged = !self.keep_unchanged;
-        let count = self.count();
-        if let Some(typed) = self.typed.as_mut() {
-            typed.reset();
-        }
-        if count <= TYPE_TO_CONFIRM {
-            self.typed = None;
-        } else if self.typed.is_none() {
-            self.typed = Some(Input::default());
-        }
+        // Another count: typed again, if one must be.
+        self.typed = TypedCount::for_count(self.count());
     }
 
     /// What the action does, by the status each user had when last seen:
@@ -279,15 +275,67 @@ impl Confirm {
 
     /// The count typed so far, when one must be typed.
     pub fn typed(&self) -> Option<&str> {
-        self.typed.as_ref().map(Input::value)
+        self.typed.typed()
     }
 
     /// Whether the answer so far confirms: always without a count to type, else when
     /// the count typed is exact.
     pub fn confirmed(&self) -> bool {
-        self.typed
+        self.typed.confirms(self.count())
+    }
+}
+
+/// The count an operator types to send more than [`TYPE_TO_CONFIRM`] users — one rule
+/// for every dialog that sends (a bulk action, an undo).
+#[derive(Debug, Clone, Default)]
+pub struct TypedCount(Option<Input>);
+
+impl TypedCount {
+    /// What sending `count` users asks for.
+    pub fn for_count(count: usize) -> TypedCount {
+        TypedCount((count > TYPE_TO_CONFIRM).then(Input::default))
+    }
+
+    /// The count typed so far, when one must be typed.
+    pub fn typed(&self) -> Option<&str> {
+        self.0.as_ref().map(Input::value)
+    }
+
+    /// Whether the answer confirms sending `count`: always without a count to type, else
+    /// when the count typed is exact.
+    pub fn confirms(&self, count: usize) -> bool {
+        self.0
             .as_ref()
-            .is_none_or(|t| t.value().trim() == self.count().to_string())
+            .is_none_or(|t| t.value().trim() == count.to_string())
+    }
+
+    /// A wrong count: typed again from nothing.
+    pub fn reset(&mut self) {
+        if let Some(typed) = self.0.as_mut() {
+            typed.reset();
+        }
+    }
+
+    fn input(&mut self) -> Option<&mut Input> {
+        self.0.as_mut()
+    }
+}
+
+/// An undo waiting to be confirmed: its plan, and the count typed when it is large.
+#[derive(Debug, Clone)]
+pub struct UndoAsk {
+    pub plan: UndoPlan,
+    pub typed: TypedCount,
+}
+
+impl UndoAsk {
+    pub fn new(plan: UndoPlan) -> UndoAsk {
+        let typed = TypedCount::for_count(plan.ids.len());
+        UndoAsk { plan, typed }
+    }
+
+    pub fn confirmed(&self) -> bool {
+        self.typed.confirms(self.plan.ids.len())
     }
 }
 
@@ -302,15 +350,16 @@ pub enum Dialog {
         then_quit: bool,
     },
     /// Undo a batch, as planned?
-    Undo(UndoPlan),
+    Undo(UndoAsk),
 }
 
 impl Dialog {
     /// The text field of the dialog, if it has one.
     pub fn input(&mut self) -> Option<&mut Input> {
         match self {
-            Dialog::Confirm(confirm) => confirm.typed.as_mut(),
-            Dialog::Quit | Dialog::Discard { .. } | Dialog::Undo(_) => None,
+            Dialog::Confirm(confirm) => confirm.typed.input(),
+            Dialog::Undo(ask) => ask.typed.input(),
+            Dialog::Quit | Dialog::Discard { .. } => None,
         }
     }
 }

@@ -41,7 +41,7 @@ pub use change::{Change, arrow, filter_text, status_label};
 pub use command::{COMMANDS, CommandLine};
 pub use commands::{COPY_LIMIT, ExportRun};
 pub use detail::{DetailLoad, DetailPane, PaneList};
-pub use dialog::{Asked, Chosen, Confirm, Dialog, STALE, TYPE_TO_CONFIRM};
+pub use dialog::{Asked, Chosen, Confirm, Dialog, STALE, TYPE_TO_CONFIRM, TypedCount, UndoAsk};
 pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;

@@ -72,6 +72,11 @@ impl StatusLine {
 
     /// A key was pressed: the notice has been seen.
     pub fn key_pressed(&mut self) {
+        self.clear_notice();
+    }
+
+    /// What the notice said is over (the answer it announced came).
+    pub fn clear_notice(&mut self) {
         self.notice = None;
     }
 

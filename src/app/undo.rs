@@ -2,7 +2,7 @@
 //! what failed (`R`): each asks first, naming what will change, then runs as a bulk
 //! action of its own.
 
-use super::dialog::{Chosen, Confirm, Dialog};
+use super::dialog::{Chosen, Confirm, Dialog, UndoAsk};
 use super::{App, Effect, Mode};
 use crate::api::model::BulkAction;
 use crate::api::undo::UndoPlan;
@@ -58,6 +58,8 @@ impl App {
             return;
         }
         self.undoing = None;
+        // "reading the journal and the users back…" is over.
+        self.status.clear_notice();
         // The journal gives way: the question (or why not) shows over the table.
         self.journal = None;
         // Asked while nothing else waits for an answer: a `y` meant for another dialog,
@@ -67,7 +69,7 @@ impl App {
             Ok(_) if busy => self
                 .status
                 .notice("the undo was not asked: something else has the keys; press u again"),
-            Ok(plan) => self.dialog = Some(Dialog::Undo(plan)),
+            Ok(plan) => self.dialog = Some(Dialog::Undo(UndoAsk::new(plan))),
             Err(why) => self
                 .status
                 .refusal(format!("not undone: {}", sanitize(&why))),

@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 
 use super::{Theme, paint};
 use crate::app::{
-    Action, App, Change, Dialog, Focus, Load, Message, Mode, Shown, filter_text, status_label,
+    Action, App, Change, Dialog, Focus, Load, Message, Mode, PaneList, Shown, filter_text,
+    status_label,
 };
 use crate::text::{after_columns, fit, sanitize, thousands};
 use unicode_width::UnicodeWidthStr;
@@ -216,6 +217,17 @@ const PANE: &[(Action, &str)] = &[
     (Action::Help, "help"),
 ];
 
+/// The keys of the detail pane when its sessions have the focus: Enter pivots on the
+/// session's address.
+const PANE_SESSIONS: &[(Action, &str)] = &[
+    (Action::ToggleFocus, "next list"),
+    (Action::Open, "accounts on this address"),
+    (Action::ToggleSelect, "select"),
+    (Action::Copy, "copy the address"),
+    (Action::Back, "back"),
+    (Action::Help, "help"),
+];
+
 /// The keys of a confirmation whose count must be typed: its letters are text then.
 const TYPED: &[(Action, &str)] = &[
     (Action::Confirm, "send, once the count is typed"),
@@ -225,9 +237,17 @@ const TYPED: &[(Action, &str)] = &[
 /// The keys most used in the mode in force, from the keymap.
 fn hint(app: &App) -> String {
     let keymap = &app.config().keymap;
-    let typing = matches!(app.dialog(), Some(Dialog::Confirm(c)) if c.typed().is_some());
+    let typing = match app.dialog() {
+        Some(Dialog::Confirm(c)) => c.typed().is_some(),
+        Some(Dialog::Undo(ask)) => ask.typed.typed().is_some(),
+        _ => false,
+    };
     let shown = match app.mode() {
-        Mode::Table if app.focus() == Focus::Detail && app.detail().is_some() => PANE,
+        Mode::Table if app.focus() == Focus::Detail => match app.detail().map(|p| p.list()) {
+            Some(Some(PaneList::Sessions)) => PANE_SESSIONS,
+            Some(_) => PANE,
+            None => hints(app.mode()),
+        },
         Mode::Dialog if typing => TYPED,
         mode => hints(mode),
     };
@@ -313,7 +333,11 @@ mod tests {
     #[test]
     fn every_hint_names_an_action_bound_in_its_mode() {
         let keymap = Keymap::default();
-        let pane = PANE.iter().map(|hint| (Mode::Table, hint));
+        let pane = PANE
+            .iter()
+            .chain(PANE_SESSIONS)
+            .chain([&(Action::ClearSelection, "unselect all")])
+            .map(|hint| (Mode::Table, hint));
         let typed = TYPED.iter().map(|hint| (Mode::Dialog, hint));
         let every = Mode::ALL
             .into_iter()

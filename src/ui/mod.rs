@@ -192,7 +192,7 @@ fn draw_with(frame: &mut Frame, app: &App, screen: &mut Screen) {
     match app.dialog() {
         Some(Dialog::Confirm(confirm)) => popup::confirm(frame, area, app, confirm, &theme),
         Some(Dialog::Quit) => popup::quit(frame, area, app, &theme),
-        Some(Dialog::Undo(plan)) => popup::undo(frame, area, app, plan, &theme),
+        Some(Dialog::Undo(ask)) => popup::undo(frame, area, app, ask, &theme),
         Some(Dialog::Discard { then_quit }) => form::discard(frame, area, app, *then_quit, &theme),
         None => {}
     }

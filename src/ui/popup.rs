@@ -6,9 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 use super::Theme;
-use crate::api::undo::UndoPlan;
 use crate::app::keymap::Binding;
-use crate::app::{Action, App, BulkRun, COMMANDS, Confirm, GRACE, Mode};
+use crate::app::{Action, App, BulkRun, COMMANDS, Confirm, GRACE, Mode, UndoAsk};
 use crate::text::{self, fit, sanitize};
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -21,13 +20,32 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     rect
 }
 
+/// A dialog's frame for `lines`: as wide as its longest line needs (at least `least`,
+/// at most the screen less a margin), as high as its lines wrap to there.
+pub(super) fn fitted(area: Rect, lines: &[Line], least: u16) -> Rect {
+    let longest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let most = area.width.saturating_sub(4).max(least.min(area.width));
+    let width = u16::try_from(longest + 2)
+        .unwrap_or(u16::MAX)
+        .clamp(least.min(most), most);
+    let rows = super::paint::rows(lines, width.saturating_sub(2).max(1));
+    centered(area, width, u16::try_from(rows + 2).unwrap_or(u16::MAX))
+}
+
 pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme: &Theme) {
     let keymap = &app.config().keymap;
     let count = dialog.count();
+    // Each user named with its id: a name can be anything, the id is what is sent.
     let names: Vec<String> = dialog
-        .names()
+        .named()
         .iter()
-        .map(|n| fit(&sanitize(n), 20))
+        .map(|(id, name)| {
+            if name == id {
+                sanitize(id).into_owned()
+            } else {
+                format!("{} ({})", sanitize(name), sanitize(id))
+            }
+        })
         .collect();
     let more = count.saturating_sub(names.len());
     let mut lines = vec![Line::from(dialog.preview())];
@@ -92,14 +110,14 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
             keymap.keys_of(Action::Deny)
         ))),
     }
-    // The preview wraps at most once more than it has lines.
-    let rect = centered(area, 72, (lines.len() + 3) as u16);
+    let rect = fitted(area, &lines, 60);
     question(frame, rect, lines, " confirm ", theme);
 }
 
 /// Undoing a batch: what goes back, and who is left alone and why.
-pub fn undo(frame: &mut Frame, area: Rect, app: &App, plan: &UndoPlan, theme: &Theme) {
+pub fn undo(frame: &mut Frame, area: Rect, app: &App, ask: &UndoAsk, theme: &Theme) {
     let keymap = &app.config().keymap;
+    let plan = &ask.plan;
     let mut lines = vec![
         Line::from(plan.summary()),
         Line::styled(
@@ -122,14 +140,11 @@ pub fn undo(frame: &mut Frame, area: Rect, app: &App, plan: &UndoPlan, theme: &T
         if plan.ids.len() > SHOWN {
             back.push(format!("and {} more", plan.ids.len() - SHOWN));
         }
-        lines.push(Line::from(fit(&format!("back: {}", back.join(", ")), 70)));
+        lines.push(Line::from(format!("back: {}", back.join(", "))));
     }
     for (id, why) in plan.left.iter().take(SHOWN) {
         lines.push(Line::styled(
-            fit(
-                &format!("left alone: {} — {}", sanitize(id), sanitize(why)),
-                70,
-            ),
+            format!("left alone: {} — {}", sanitize(id), sanitize(why)),
             theme.error(),
         ));
     }
@@ -140,18 +155,30 @@ pub fn undo(frame: &mut Frame, area: Rect, app: &App, plan: &UndoPlan, theme: &T
         ));
     }
     lines.push(Line::default());
-    lines.push(Line::from(if plan.ids.is_empty() {
-        format!("nothing to undo · {} close", keymap.keys_of(Action::Deny))
-    } else {
-        format!(
+    lines.push(match ask.typed.typed() {
+        // The same rule as a bulk action's: many users, the count typed.
+        Some(typed) => Line::from(vec![
+            Span::raw(format!(
+                "type {} to {}, {} to cancel: ",
+                plan.ids.len(),
+                plan.action.verb(),
+                keymap.key(Action::Deny)
+            )),
+            Span::styled(typed.to_string(), theme.selected()),
+        ]),
+        None if plan.ids.is_empty() => Line::from(format!(
+            "nothing to undo · {} close",
+            keymap.keys_of(Action::Deny)
+        )),
+        None => Line::from(format!(
             "{} {} {} · {} cancel",
             keymap.keys_of(Action::Confirm),
             plan.action.verb(),
             plan.ids.len(),
             keymap.keys_of(Action::Deny)
-        )
-    }));
-    let rect = centered(area, 76, (lines.len() + 2) as u16);
+        )),
+    });
+    let rect = fitted(area, &lines, 60);
     question(frame, rect, lines, " undo? ", theme);
 }
 
@@ -200,7 +227,10 @@ pub(super) fn question(
         .title(title)
         .border_style(theme.error());
     let inner = block.inner(rect);
-    let asked = Paragraph::new(lines).wrap(Wrap { trim: true }).block(block);
+    // Wrapped as `fitted` counts its rows.
+    let asked = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block);
     super::paint::paragraph(frame.buffer_mut(), asked, rect, inner);
 }
 

@@ -1,6 +1,8 @@
 //! Bulk actions: confirm, run, per-id outcome on screen at once, the summary kept, and
 //! quitting during one.
 
+use std::collections::HashMap;
+
 use super::*;
 
 fn bulk_request(effects: &[Effect]) -> (RequestId, BulkAction, Vec<String>) {
@@ -59,7 +61,8 @@ fn the_confirmation_names_the_rows_shown_first_in_table_order() {
     let Some(Dialog::Confirm(confirm)) = &app.dialog else {
         panic!("a confirmation")
     };
-    assert_eq!(confirm.names(), ["user 0", "user 5", "not on this page"]);
+    let names: Vec<&str> = confirm.named().into_iter().map(|(_, name)| name).collect();
+    assert_eq!(names, ["user 0", "user 5", "not on this page"]);
     assert_eq!(confirm.hidden(), 1);
 }
 
@@ -446,6 +449,49 @@ fn u_plans_the_undo_and_y_sends_the_reverse_as_an_undo_of_the_batch() {
             &["u1".to_string(), "u2".to_string()][..],
             Some("b1")
         )
+    );
+}
+
+#[test]
+fn an_undo_of_many_users_asks_for_the_count_as_a_bulk_action_does() {
+    // Issue #20, defect 8: 120 users went back on a y, where blocking them asked for the
+    // count typed.
+    use crate::api::undo::UndoPlan;
+    let mut app = journalling();
+    let effects = app.update(key('u'));
+    let [Request::PlanUndo { id, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    let ids: Vec<String> = (0..120).map(|n| format!("u{n}")).collect();
+    let plan = UndoPlan {
+        batch: "b1".into(),
+        time: "2026-11-30T10:00:00Z".into(),
+        of: BulkAction::Block,
+        action: BulkAction::Activate,
+        ids: ids.clone(),
+        now: HashMap::new(),
+        left: Vec::new(),
+    };
+    app.update(Event::Worker(Response::UndoPlanned {
+        id: *id,
+        result: Ok(plan),
+    }));
+    let told = said(&app).join(" ");
+    assert!(
+        !told.contains("reading the journal"),
+        "the notice is over: {told}"
+    );
+    // y is text here; Enter with a wrong count sends nothing.
+    app.update(key('y'));
+    assert!(sent(&app.update(code(KeyCode::Enter))).is_empty());
+    assert!(matches!(app.dialog, Some(Dialog::Undo(_))), "still asking");
+    for c in "120".chars() {
+        app.update(key(c));
+    }
+    let effects = app.update(code(KeyCode::Enter));
+    assert!(
+        matches!(&sent(&effects)[..], [Request::Bulk { ids: sent, .. }] if *sent == ids),
+        "{effects:?}"
     );
 }
 
