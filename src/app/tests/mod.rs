@@ -7,6 +7,7 @@ mod detail;
 mod form;
 mod keys;
 mod table;
+mod undo;
 
 use std::time::Duration;
 
