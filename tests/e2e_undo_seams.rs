@@ -166,11 +166,65 @@ async fn u_takes_a_training_archive_back() {
     ui.wait_text("archive: 2 succeeded");
     let archived = archived_count(&server).await;
     ui.keys("u");
-    ui.wait_text("undo archive of 2 users: 2 archived → not archived");
+    // Each gets back the status it had (here: active), not merely "not archived".
+    ui.wait_text("undo archive of 2 users: 2 archived → as before (2 active)");
     ui.keys("y");
     ui.wait_text("unarchive: 2 succeeded");
     let after = archived_count(&server).await;
     assert_eq!(after, archived - 2, "the two are not archived any more");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+/// How many training users are active, inactive and archived on the server.
+async fn by_status(server: &TestServer) -> (usize, usize, usize) {
+    let users = server
+        .data("{ users { isActive archivedAt } }", json!({}))
+        .await;
+    let mut counts = (0, 0, 0);
+    for user in users["users"].as_array().unwrap() {
+        match (user["archivedAt"].is_null(), user["isActive"] == true) {
+            (false, _) => counts.2 += 1,
+            (true, true) => counts.0 += 1,
+            (true, false) => counts.1 += 1,
+        }
+    }
+    counts
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn u_gives_an_archived_inactive_user_back_inactive() {
+    // Issue #20, defect 2: `x`, `y`, `u`, `y` on an inactive user left it active.
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Training, 60).await;
+    let first = by_status(&server).await;
+    let mut ui = Dashboard::start(&server, Dialect::Training);
+    // One in twenty generated users is inactive: 60 hold some.
+    ui.wait_text("rows 1–20 of 60");
+    ui.keys(":filter_clear\r");
+    ui.keys("f");
+    ui.wait_text("status active");
+    ui.keys("f");
+    ui.wait_text("status inactive");
+    ui.wait_for("the inactive users listed", |s| {
+        !s.contains("status inactive…")
+    });
+    ui.keys(" ");
+    ui.wait_text("1 selected");
+    ui.keys("x");
+    ui.wait_text("archive 1 user: 1 inactive → archived");
+    ui.keys("y");
+    ui.wait_text("archive: 1 succeeded");
+    ui.keys("u");
+    ui.wait_text("undo archive of 1 user: 1 archived → as before (1 inactive)");
+    ui.keys("y");
+    ui.wait_text("unarchive: 1 succeeded, 0 failed; 1 verified by reading back");
+    assert_eq!(
+        by_status(&server).await,
+        first,
+        "inactive again, not active"
+    );
     ui.keys("q");
     assert!(ui.exit().0.success());
     server.stop().await;

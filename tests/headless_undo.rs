@@ -272,3 +272,73 @@ async fn undo_names_the_newest_batch_it_cannot_undo_and_never_takes_an_older_one
     assert!(again.stderr.contains("is an undo"), "{}", again.stderr);
     server.stop().await;
 }
+
+/// `isActive` and `archivedAt` of the training user `id`, as the server holds them.
+async fn training_state(server: &TestServer, id: &str) -> (bool, bool) {
+    let data = server
+        .data(
+            "query($id: UUID) { user(id: $id) { isActive archivedAt } }",
+            serde_json::json!({ "id": id }),
+        )
+        .await;
+    let user = &data["user"];
+    (
+        user["isActive"].as_bool().unwrap_or(false),
+        !user["archivedAt"].is_null(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn undoing_an_archive_gives_an_inactive_user_back_inactive_as_the_read_back_proves() {
+    // Issue #20, defect 2: an inactive, not archived user archived and undone came back
+    // active (unarchiving makes users active on this server), and the undo said it
+    // succeeded.
+    let server = TestServer::start(Dialect::Training, 60).await;
+    let home = Home::new(&server, Dialect::Training, "");
+    let all = server
+        .data(
+            "{ users { id isActive archivedAt } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let inactive = all["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["isActive"] == false && u["archivedAt"].is_null())
+        .expect("the generated users hold an inactive one")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    home.run(&["users", "archive", &inactive, "--yes"])
+        .await
+        .expect(0);
+    assert_eq!(training_state(&server, &inactive).await, (false, true));
+
+    let undo = home.run(&["undo", "--yes", "--format", "json"]).await;
+    undo.expect(0);
+    assert_eq!(
+        training_state(&server, &inactive).await,
+        (false, false),
+        "inactive and not archived, as before: {}",
+        undo.stderr
+    );
+    let report = undo.json();
+    assert_eq!(
+        report["succeeded"],
+        serde_json::json!([inactive]),
+        "{report}"
+    );
+    assert_eq!(
+        report["readBack"],
+        serde_json::json!([inactive]),
+        "succeeded because the read-back proved it: {report}"
+    );
+    // The update that set it back is journalled, as part of the undo.
+    let journal = home.journal();
+    assert!(
+        journal.lines().any(|l| l.contains("\"update\"")),
+        "{journal}"
+    );
+    server.stop().await;
+}

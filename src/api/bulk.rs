@@ -20,17 +20,21 @@ use super::client::Client;
 use super::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
 use super::ledger::{Ledger, Outcome};
 use super::model::{BulkAction, FailReason, Status};
+use super::restore;
 use super::settle;
 use crate::dialect::Dialect;
 
 /// One bulk action as the journal knows it: its id, shared by every chunk it sends; the
 /// status each user had before, when known (what an undo restores); and the batch it
-/// undoes, if it is an undo.
+/// undoes, if it is an undo, with the statuses it gives back.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Batch {
     pub id: String,
     pub before: HashMap<String, Status>,
     pub undo_of: Option<String>,
+    /// An undo: the status each user had before the batch undone — given back, and proven
+    /// by reading back where the action alone does not settle it ([`restore`]).
+    pub restore: HashMap<String, Status>,
 }
 
 impl Batch {
@@ -40,7 +44,13 @@ impl Batch {
             id: uuid::Uuid::new_v4().simple().to_string(),
             before,
             undo_of,
+            restore: HashMap::new(),
         }
+    }
+
+    /// The batch giving back `restore`: each user's status before the batch it undoes.
+    pub fn restoring(self, restore: HashMap<String, Status>) -> Batch {
+        Batch { restore, ..self }
     }
 
     /// The journal's detail of a chunk of `ids`: the batch, and what is known of their
@@ -376,6 +386,19 @@ pub async fn run(
             () = settle::settle(client, action, &mut ledger, &batch.id) => {}
             () = stopped.grace_over() => {}
         }
+    }
+    // An undo succeeds where the read-back proves the status before, not where the reverse
+    // action was answered: unknown until then, and so when stopped first.
+    let unchecked = restore::unchecked(action, &mut ledger, batch);
+    if !unchecked.is_empty() {
+        if !stop.requested() {
+            let mut stopped = stop.fork();
+            tokio::select! {
+                () = restore::restore(client, action, &mut ledger, &unchecked, &batch.id) => {}
+                () = stopped.grace_over() => {}
+            }
+        }
+        restore::journal(client, action, &ledger, &unchecked, &batch.id);
     }
     // The journal holds every id given: those never sent too.
     let unsent: Vec<String> = ledger.not_sent().cloned().collect();

@@ -84,32 +84,32 @@ impl Outcomes {
         self.ids.insert(id, (told, self.stamp));
     }
 
-    fn tell_all(&mut self, line: &Value, which: impl Fn(Heard) -> bool) {
+    fn tell_all(&mut self, line: &Value) {
         for (key, told) in [
             ("succeeded", Heard::Succeeded),
             ("failed", Heard::Failed),
             ("unknown", Heard::Unknown),
             ("notSent", Heard::NotSent),
         ] {
-            if which(told) {
-                for id in ids(&line[key]) {
-                    self.tell(id, told);
-                }
+            for id in ids(&line[key]) {
+                self.tell(id, told);
             }
         }
     }
 
     /// An outcome line: an id told again (a split chunk's half) takes its newest outcome.
     fn add(&mut self, line: &Value) {
-        self.tell_all(line, |_| true);
+        self.tell_all(line);
         if let Some(error) = line["error"].as_str() {
             self.error = Some(error.to_string());
         }
     }
 
-    /// A bulk action's settling line: ids that were unknown are now succeeded or failed.
+    /// A bulk action's settling line: ids that were unknown are now succeeded or failed
+    /// (or still unknown); an undo's ids answered are succeeded only once read back as
+    /// they were before, else failed or unknown.
     fn settle(&mut self, line: &Value) {
-        self.tell_all(line, |told| told != Heard::Unknown);
+        self.tell_all(line);
     }
 
     /// An edit's settling line: its one outcome, unknown until now (under the key it was

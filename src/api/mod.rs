@@ -15,6 +15,7 @@ pub mod local;
 pub mod model;
 pub mod ops;
 pub mod paging;
+pub mod restore;
 pub mod settle;
 pub mod training;
 pub mod undo;

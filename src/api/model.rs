@@ -341,6 +341,17 @@ impl BulkAction {
         }
     }
 
+    /// Whether the action is sure to leave a user with `status` as it is: the one answer to
+    /// "unchanged?" (a preview, an undo). Unarchiving leaves an active user active — only
+    /// archiving deactivates — but whether it activates an inactive one is the server's
+    /// choice (the embedded server does): not sure.
+    pub fn leaves(self, status: &Status) -> bool {
+        match self {
+            BulkAction::Unarchive => *status == Status::Active,
+            action => action.resulting_status().as_ref() == Some(status),
+        }
+    }
+
     /// The status a user has once the action succeeded on it. Unarchiving gives back
     /// active or inactive, which only the server knows: None.
     pub fn resulting_status(self) -> Option<Status> {

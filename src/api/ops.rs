@@ -241,17 +241,63 @@ pub async fn update(
         id,
         user,
     };
-    let send = async {
-        let answer = client
-            .mutate(training::UpdateUser::build(variables))
-            .await?;
-        answer
-            .update_user
-            .and_then(|p| p.user)
-            .map(UserDetail::from)
-            .ok_or_else(|| empty("UpdateUser"))
+    edit(
+        client,
+        "update",
+        label,
+        detail,
+        send_update(client, variables),
+        |d| d,
+    )
+    .await
+}
+
+/// training: sets `isActive` alone of the user `id` as part of the bulk action `batch`
+/// (an undo giving users back their status): journalled as an update under that batch,
+/// its outcome under `id` as the batch names it.
+pub async fn set_active(
+    client: &Client,
+    id: &str,
+    active: bool,
+    batch: &str,
+) -> Result<UserDetail, ApiError> {
+    training_only(client, "editing users")?;
+    let canonical =
+        uuid::Uuid::parse_str(id).map_or_else(|_| id.to_string(), |u| u.hyphenated().to_string());
+    let user = training::UpdateUserInput {
+        is_active: super::edit::Patch::Set(active),
+        ..training::UpdateUserInput::default()
     };
-    edit(client, "update", label, detail, send, |d| d).await
+    let detail = Some(serde_json::json!({ "user": &user, "batch": batch }));
+    let variables = training::UpdateUserVariables {
+        reference: None,
+        id: Some(training::Uuid(canonical)),
+        user,
+    };
+    let ids = [id.to_string()];
+    client
+        .journalled(
+            "update",
+            &ids,
+            detail,
+            send_update(client, variables),
+            |r| Ledger::of([(id.to_string(), edit_outcome(r.as_ref().map(|_| ())))]),
+        )
+        .await
+}
+
+async fn send_update(
+    client: &Client,
+    variables: training::UpdateUserVariables,
+) -> Result<UserDetail, ApiError> {
+    let answer = client
+        .mutate(training::UpdateUser::build(variables))
+        .await?;
+    answer
+        .update_user
+        .and_then(|p| p.user)
+        .map(UserDetail::from)
+        .ok_or_else(|| empty("UpdateUser"))
 }
 
 /// training: updates the user with this e-mail or ref, or creates it; (detail, created).
@@ -343,13 +389,15 @@ fn empty(operation: &str) -> ApiError {
 
 /// The journal outcome of a single-user mutation: the user's id, or the error.
 fn detail_outcome(result: Result<&UserDetail, &ApiError>) -> Ledger {
-    let (id, outcome) = match result {
-        Ok(detail) => (detail.user.id.clone(), Outcome::Succeeded),
-        Err(e) if e.may_have_applied() => (String::new(), Outcome::Unknown(e.to_string())),
-        Err(e) => (
-            String::new(),
-            Outcome::Failed(FailReason::Error(e.to_string())),
-        ),
-    };
-    Ledger::of([(id, outcome)])
+    let id = result.map_or_else(|_| String::new(), |d| d.user.id.clone());
+    Ledger::of([(id, edit_outcome(result.map(|_| ())))])
+}
+
+/// What became of a single-user mutation.
+fn edit_outcome(result: Result<(), &ApiError>) -> Outcome {
+    match result {
+        Ok(()) => Outcome::Succeeded,
+        Err(e) if e.may_have_applied() => Outcome::Unknown(e.to_string()),
+        Err(e) => Outcome::Failed(FailReason::Error(e.to_string())),
+    }
 }

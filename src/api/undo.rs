@@ -25,30 +25,52 @@ pub struct UndoPlan {
     /// The users the reverse is sent for, with their status now (the undo's "before").
     pub ids: Vec<String>,
     pub now: HashMap<String, Status>,
+    /// The status each of `ids` had before the batch: what the undo gives back, read back
+    /// to prove it where the reverse action alone does not settle it (unarchiving).
+    pub restore: HashMap<String, Status>,
     /// The users left alone, each with why.
     pub left: Vec<(String, String)>,
 }
 
 impl UndoPlan {
-    /// `undo block of 12 users: 9 blocked → active; 3 left alone`.
+    /// `undo block of 12 users: 9 blocked → active; 3 left alone`; where the server decides
+    /// what the reverse gives (unarchiving), what the undo gives back:
+    /// `undo archive of 3 users: 3 archived → as before (2 active, 1 inactive)`.
     pub fn summary(&self) -> String {
-        let result = |action: BulkAction| match action.resulting_status() {
+        let from = match self.of.resulting_status() {
             Some(status) => status.to_string(),
             None => "not archived".into(),
         };
+        let to = match self.action.resulting_status() {
+            Some(status) => status.to_string(),
+            None => format!("as before ({})", self.restored()),
+        };
         let n = self.ids.len() + self.left.len();
         let mut text = format!(
-            "undo {} of {n} user{}: {} {} → {}",
+            "undo {} of {n} user{}: {} {from} → {to}",
             self.of.verb(),
             if n == 1 { "" } else { "s" },
             self.ids.len(),
-            result(self.of),
-            result(self.action)
         );
         if !self.left.is_empty() {
             text.push_str(&format!("; {} left alone", self.left.len()));
         }
         text
+    }
+
+    /// `2 active, 1 inactive`: the statuses given back, the most first.
+    fn restored(&self) -> String {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for status in self.ids.iter().filter_map(|id| self.restore.get(id)) {
+            *counts.entry(status.as_str()).or_default() += 1;
+        }
+        let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+        counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        counts
+            .iter()
+            .map(|(status, n)| format!("{n} {status}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -250,6 +272,7 @@ pub fn plan(
         action,
         ids: Vec::new(),
         now: HashMap::new(),
+        restore: HashMap::new(),
         left: Vec::new(),
     };
     // The unknown that hold what the batch set now were applied; the others were not.
@@ -259,22 +282,31 @@ pub fn plan(
     });
     for id in outcome.succeeded.iter().chain(applied) {
         let before = entry.before.get(id).and_then(|b| Status::parse(b));
-        let why = match before {
+        let why = match &before {
             None => Some("its status before was not recorded".to_string()),
-            Some(before) if of.holds(&before) => Some(format!("was {before} already")),
+            Some(before) if of.leaves(before) => Some(format!("was {before} already")),
             Some(Status::Pending) => {
                 Some("was pending: the API cannot make a user pending again".to_string())
             }
-            Some(before) if action.holds(&before) => None,
-            Some(before) => Some(format!(
-                "was {before}: {} does not give that back",
-                action.verb()
-            )),
+            Some(before) if action.holds(before) => None,
+            // What the reverse cannot give back, with what the user is now (an unarchive
+            // may have activated an inactive user: archiving does not undo that).
+            Some(before) => Some(match now.get(id) {
+                Some(Some(status)) if status == before => format!("was {before}, and is still"),
+                Some(Some(status)) => format!(
+                    "was {before}, is {status} now: {} does not give that back",
+                    action.verb()
+                ),
+                _ => format!("was {before}: {} does not give that back", action.verb()),
+            }),
         };
         match why {
             Some(why) => plan.left.push((id.clone(), why)),
             None => {
                 plan.ids.push(id.clone());
+                if let Some(before) = before {
+                    plan.restore.insert(id.clone(), before);
+                }
                 if let Some(Some(status)) = now.get(id) {
                     plan.now.insert(id.clone(), status.clone());
                 }
@@ -392,247 +424,4 @@ pub async fn read_statuses(
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use super::*;
-    use crate::api::journal::EntryOutcome;
-
-    fn block(before: &[(&str, &str)], succeeded: &[&str]) -> JournalEntry {
-        JournalEntry {
-            entry: "batch-1".into(),
-            time: "2026-11-30T10:00:00Z".into(),
-            action: "block".into(),
-            ids: before.iter().map(|(id, _)| id.to_string()).collect(),
-            before: before
-                .iter()
-                .map(|(id, s)| (id.to_string(), s.to_string()))
-                .collect::<BTreeMap<_, _>>(),
-            outcome: Some(EntryOutcome {
-                succeeded: succeeded.iter().map(|s| s.to_string()).collect(),
-                ..EntryOutcome::default()
-            }),
-            ..JournalEntry::default()
-        }
-    }
-
-    fn all_blocked(ids: &[&str]) -> HashMap<String, Option<Status>> {
-        ids.iter()
-            .map(|id| (id.to_string(), Some(Status::Blocked)))
-            .collect()
-    }
-
-    #[test]
-    fn active_users_go_back_and_pending_ones_are_said_not_reversible() {
-        let entry = block(
-            &[
-                ("a", "active"),
-                ("b", "active"),
-                ("p", "pending"),
-                ("x", "blocked"),
-            ],
-            &["a", "b", "p", "x"],
-        );
-        let plan = plan(
-            &entry,
-            std::slice::from_ref(&entry),
-            &all_blocked(&["a", "b", "p", "x"]),
-        )
-        .unwrap();
-        assert_eq!(plan.action, BulkAction::Activate);
-        assert_eq!(plan.ids, ["a", "b"]);
-        assert_eq!(
-            plan.left,
-            [
-                (
-                    "p".to_string(),
-                    "was pending: the API cannot make a user pending again".to_string()
-                ),
-                ("x".to_string(), "was blocked already".to_string())
-            ]
-        );
-        assert_eq!(
-            plan.summary(),
-            "undo block of 4 users: 2 blocked → active; 2 left alone"
-        );
-    }
-
-    #[test]
-    fn a_batch_undone_or_changed_since_is_refused() {
-        let entry = block(&[("a", "active"), ("b", "active")], &["a", "b"]);
-        let undo = JournalEntry {
-            entry: "batch-2".into(),
-            undo_of: Some("batch-1".into()),
-            outcome: Some(EntryOutcome {
-                succeeded: vec!["a".into()],
-                ..EntryOutcome::default()
-            }),
-            ..JournalEntry::default()
-        };
-        let now = all_blocked(&["a", "b"]);
-        let refused = plan(&entry, &[undo, entry.clone()], &now).unwrap_err();
-        assert!(refused.starts_with("already undone"), "{refused}");
-        let mut now = now;
-        now.insert("b".into(), Some(Status::Active));
-        let refused = plan(&entry, std::slice::from_ref(&entry), &now).unwrap_err();
-        assert!(refused.contains("b is active now"), "{refused}");
-        // An edit is no batch to undo.
-        let edit = JournalEntry {
-            action: "update".into(),
-            ..entry.clone()
-        };
-        assert!(plan(&edit, &[], &HashMap::new()).is_err());
-    }
-
-    #[test]
-    fn the_entry_is_the_newest_batch_or_the_one_named_and_never_an_older_one() {
-        let older = block(&[("a", "active")], &["a"]);
-        let undo = |succeeded: &[&str]| JournalEntry {
-            entry: "batch-9".into(),
-            undo_of: Some("batch-1".into()),
-            action: "activate".into(),
-            outcome: Some(EntryOutcome {
-                succeeded: succeeded.iter().map(|s| s.to_string()).collect(),
-                ..EntryOutcome::default()
-            }),
-            ..JournalEntry::default()
-        };
-        // The newest is an undo, whether it changed something or not: it is named, and
-        // the batch before it is not taken instead.
-        for entries in [[undo(&["a"]), older.clone()], [undo(&[]), older.clone()]] {
-            let err = chosen(&entries, None, "", "").unwrap_err();
-            assert!(
-                err.starts_with("the newest batch (activate of 0 users")
-                    && err.contains("is an undo itself (of entry batch-1)")
-                    && err.contains("name it"),
-                "{err}"
-            );
-            assert_eq!(
-                chosen(&entries, Some("batch-1"), "", "").unwrap().entry,
-                "batch-1"
-            );
-        }
-        assert_eq!(
-            chosen(&[], None, "p", "").unwrap_err(),
-            "no batch of profile \"p\" to undo in the journal"
-        );
-        // Newest with every outcome unknown, or failed: still the one taken (plan says
-        // what of it can go back).
-        let unknown = JournalEntry {
-            entry: "batch-2".into(),
-            outcome: Some(EntryOutcome {
-                unknown: vec!["b".into()],
-                ..EntryOutcome::default()
-            }),
-            ..block(&[("b", "active")], &[])
-        };
-        let entries = [unknown, older.clone()];
-        assert_eq!(chosen(&entries, None, "", "").unwrap().entry, "batch-2");
-        let entries = [older.clone()];
-        assert_eq!(chosen(&entries, None, "", "").unwrap().entry, "batch-1");
-        assert_eq!(
-            chosen(&entries, Some("batch-"), "", "").unwrap().entry,
-            "batch-1"
-        );
-        assert!(chosen(&entries, Some("bat"), "", "").is_err());
-        // Another profile's or server's batch is not this one's to undo.
-        assert!(chosen(&entries, None, "prod", "").is_err());
-        assert!(chosen(&entries, None, "", "http://other").is_err());
-        let refused = chosen(&entries, Some("batch-1"), "prod", "").unwrap_err();
-        assert!(refused.contains("undo it there"), "{refused}");
-    }
-
-    #[test]
-    fn a_newer_batch_without_statuses_is_named_not_passed_over() {
-        let older = block(&[("a", "active")], &["a"]);
-        let unrecorded = JournalEntry {
-            entry: "batch-2-unrecorded".into(),
-            ids: vec!["b".into()],
-            ..block(&[], &["b"])
-        };
-        let entries = [unrecorded.clone(), older.clone()];
-        let refused = chosen(&entries, None, "", "").unwrap_err();
-        assert!(
-            refused.starts_with("the newest batch (block of 1 user at")
-                && refused.contains("entry batch-2-")
-                && refused.contains("to undo an older one, name it"),
-            "{refused}"
-        );
-        let refused = chosen(std::slice::from_ref(&unrecorded), None, "", "").unwrap_err();
-        assert!(refused.contains("nothing of it can be undone"), "{refused}");
-        // Named, the older one is undone.
-        assert_eq!(
-            chosen(&entries, Some("batch-1"), "", "").unwrap().entry,
-            "batch-1"
-        );
-    }
-
-    #[test]
-    fn a_later_batch_on_the_same_users_refuses_the_undo_even_when_statuses_read_the_same() {
-        let older = block(&[("a", "active")], &["a"]);
-        let activated = JournalEntry {
-            entry: "batch-2".into(),
-            action: "activate".into(),
-            outcome: Some(EntryOutcome {
-                succeeded: vec!["a".into()],
-                ..EntryOutcome::default()
-            }),
-            ..JournalEntry::default()
-        };
-        let blocked_again = JournalEntry {
-            entry: "batch-3".into(),
-            ..block(&[("a", "active")], &["a"])
-        };
-        let entries = [blocked_again, activated, older.clone()];
-        let refused = plan(&older, &entries, &all_blocked(&["a"])).unwrap_err();
-        assert!(refused.starts_with("a later batch (block at"), "{refused}");
-    }
-
-    #[test]
-    fn unknown_outcomes_go_back_when_they_hold_what_the_batch_set_and_never_sent_stay() {
-        let entry = JournalEntry {
-            outcome: Some(EntryOutcome {
-                succeeded: vec!["a".into()],
-                unknown: vec!["b".into(), "c".into(), "d".into()],
-                not_sent: vec!["e".into()],
-                ..EntryOutcome::default()
-            }),
-            ..block(
-                &[
-                    ("a", "active"),
-                    ("b", "active"),
-                    ("c", "active"),
-                    ("d", "active"),
-                    ("e", "active"),
-                ],
-                &[],
-            )
-        };
-        let mut now = all_blocked(&["a", "b"]);
-        now.insert("c".into(), Some(Status::Active));
-        now.insert("d".into(), None);
-        let plan = plan(&entry, std::slice::from_ref(&entry), &now).unwrap();
-        assert_eq!(plan.ids, ["a", "b"], "b was applied: its answer was lost");
-        let left: Vec<&str> = plan.left.iter().map(|(id, _)| id.as_str()).collect();
-        assert_eq!(left, ["c", "d", "e"]);
-        assert!(
-            plan.left[0].1.contains("unknown; it is active now"),
-            "{:?}",
-            plan.left
-        );
-        assert_eq!(plan.left[2].1, "never sent");
-        // A batch nothing of which was applied: nothing to undo, said so.
-        let failed = JournalEntry {
-            outcome: Some(EntryOutcome {
-                failed: vec!["a".into()],
-                ..EntryOutcome::default()
-            }),
-            ..block(&[("a", "active")], &[])
-        };
-        let refused = super::plan(&failed, &[], &HashMap::new()).unwrap_err();
-        assert!(
-            refused.starts_with("nothing of it was applied (1 failed"),
-            "{refused}"
-        );
-    }
-}
+mod tests;

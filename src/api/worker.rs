@@ -75,13 +75,15 @@ pub enum Request {
         changes: Box<UserChanges>,
     },
     /// An action on many users; `before` is each one's status as last seen (journalled,
-    /// for an undo), `undo_of` the batch it undoes.
+    /// for an undo), `undo_of` the batch it undoes and `restore` the statuses it gives
+    /// back (each user's before that batch).
     Bulk {
         id: RequestId,
         action: BulkAction,
         ids: Vec<String>,
         before: HashMap<String, Status>,
         undo_of: Option<String>,
+        restore: HashMap<String, Status>,
     },
     /// The rows of a query (or the selection) written to a file.
     Export {
@@ -384,8 +386,9 @@ async fn answer(
             ids,
             before,
             undo_of,
+            restore,
         } => {
-            let batch = bulk::Batch::new(before, undo_of);
+            let batch = bulk::Batch::new(before, undo_of).restoring(restore);
             let _turn = shared.bulk_lock.lock().await;
             let stop = stop.unwrap_or_else(Stop::never);
             let report = bulk::run(

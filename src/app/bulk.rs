@@ -11,7 +11,7 @@ use super::target::{Place, Target};
 use super::{Action, Effect};
 use crate::api::bulk::Progress;
 use crate::api::ledger::{Ledger, Verdict};
-use crate::api::model::BulkAction;
+use crate::api::model::{BulkAction, Status};
 use crate::api::worker::{Request, RequestId};
 use crate::text::sanitize;
 
@@ -38,6 +38,14 @@ impl BulkRun {
     pub fn stopping(&self) -> bool {
         self.stopping
     }
+}
+
+/// An undo's batch: the batch it undoes, and the status each user had before it, which
+/// the undo gives back.
+#[derive(Debug, Clone)]
+pub(super) struct Undoing {
+    pub(super) of: String,
+    pub(super) restore: HashMap<String, Status>,
 }
 
 /// At most this many ids are named in a message.
@@ -258,14 +266,18 @@ impl super::App {
     }
 
     /// Sends `action` for `ids` as a batch (`before`: their statuses as last seen;
-    /// `undo_of`: the batch it undoes) and follows its progress.
+    /// `undo`: the batch it undoes, if it is an undo) and follows its progress.
     pub(super) fn start_bulk(
         &mut self,
         action: BulkAction,
         ids: Vec<String>,
-        before: HashMap<String, crate::api::model::Status>,
-        undo_of: Option<String>,
+        before: HashMap<String, Status>,
+        undo: Option<Undoing>,
     ) -> Vec<Effect> {
+        let (undo_of, restore) = match undo {
+            Some(undo) => (Some(undo.of), undo.restore),
+            None => (None, HashMap::new()),
+        };
         let id = self.tickets.issue();
         self.bulk = Some(BulkRun {
             id,
@@ -283,6 +295,7 @@ impl super::App {
             ids,
             before,
             undo_of,
+            restore,
         })]
     }
 

@@ -123,9 +123,9 @@ impl Confirm {
         self.of_pane
     }
 
-    /// Whether the action would change a user last seen with `status` (not seen: yes).
+    /// Whether the action may change a user last seen with `status` (not seen: yes).
     fn changes(&self, status: &Option<Status>) -> bool {
-        status.as_ref().is_none_or(|s| !self.action.holds(s))
+        status.as_ref().is_none_or(|s| !self.action.leaves(s))
     }
 
     /// The users to send: those the action changes, and the others when kept.
@@ -216,44 +216,52 @@ impl Confirm {
     }
 
     fn count_preview(&self) -> String {
-        let result = match self.action.resulting_status() {
-            Some(status) => status.to_string(),
-            None => "not archived".into(),
-        };
         let mut groups: Vec<(&Option<Status>, usize)> = Vec::new();
-        let mut unchanged = 0;
+        let mut unchanged: Vec<(&Option<Status>, usize)> = Vec::new();
         for chosen in &self.chosen {
-            if !self.changes(&chosen.status) {
-                unchanged += 1;
-            } else if let Some(group) = groups.iter_mut().find(|(s, _)| *s == &chosen.status) {
-                group.1 += 1;
+            let counted = if self.changes(&chosen.status) {
+                &mut groups
             } else {
-                groups.push((&chosen.status, 1));
+                &mut unchanged
+            };
+            match counted.iter_mut().find(|(s, _)| *s == &chosen.status) {
+                Some(group) => group.1 += 1,
+                None => counted.push((&chosen.status, 1)),
             }
         }
         groups.sort_by_key(|group| std::cmp::Reverse(group.1));
         let n = self.chosen.len();
         let mut parts: Vec<String> = groups
             .iter()
-            .map(|(status, count)| match status {
-                Some(status) => format!("{count} {status} → {result}"),
-                None => format!("{count} not seen → {result}"),
+            .map(|(status, count)| {
+                let was = status.as_ref().map_or("not seen", Status::as_str);
+                format!("{count} {was} → {}", self.result(status.as_ref()))
             })
             .collect();
-        if unchanged > 0 {
-            let already = if self.action == BulkAction::Unarchive {
-                format!("{unchanged} not archived")
-            } else {
-                format!("{unchanged} already {result}")
-            };
-            parts.push(format!("{already} (unchanged)"));
-        }
+        // Only a user seen is ever unchanged.
+        parts.extend(unchanged.iter().filter_map(|(status, count)| {
+            let status = status.as_ref()?;
+            Some(match self.action {
+                BulkAction::Unarchive => format!("{count} {status}, not archived (unchanged)"),
+                _ => format!("{count} already {status} (unchanged)"),
+            })
+        }));
         format!(
             "{} {n} user{}: {}",
             self.action.verb(),
             if n == 1 { "" } else { "s" },
             parts.join(", ")
         )
+    }
+
+    /// What the action makes of a user last seen with `status` (None: not seen), as the
+    /// preview says it: where the server decides, what it may do.
+    fn result(&self, status: Option<&Status>) -> String {
+        match self.action.resulting_status() {
+            Some(result) => result.to_string(),
+            None if status == Some(&Status::Archived) => "not archived".into(),
+            None => "not archived (the server may make them active)".into(),
+        }
     }
 
     fn count_stale(&self) -> Option<String> {

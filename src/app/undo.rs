@@ -2,6 +2,7 @@
 //! what failed (`R`): each asks first, naming what will change, then runs as a bulk
 //! action of its own.
 
+use super::bulk::Undoing;
 use super::dialog::{Chosen, Confirm, Dialog, UndoAsk};
 use super::{App, Effect, Mode};
 use crate::api::model::BulkAction;
@@ -84,7 +85,11 @@ impl App {
             return Vec::new();
         }
         self.journal = None;
-        self.start_bulk(plan.action, plan.ids, plan.now, Some(plan.batch))
+        let undoing = Undoing {
+            of: plan.batch,
+            restore: plan.restore,
+        };
+        self.start_bulk(plan.action, plan.ids, plan.now, Some(undoing))
     }
 
     /// `R`: the same action again on the ids that failed last, with one confirmation.

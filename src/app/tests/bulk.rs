@@ -1,11 +1,9 @@
 //! Bulk actions: confirm, run, per-id outcome on screen at once, the summary kept, and
 //! quitting during one.
 
-use std::collections::HashMap;
-
 use super::*;
 
-fn bulk_request(effects: &[Effect]) -> (RequestId, BulkAction, Vec<String>) {
+pub(super) fn bulk_request(effects: &[Effect]) -> (RequestId, BulkAction, Vec<String>) {
     match &sent(effects)[..] {
         [
             Request::Bulk {
@@ -398,197 +396,37 @@ fn a_page_seen_again_refreshes_the_selection_and_nothing_to_change_sends_nothing
     );
 }
 
-/// A crm app showing ten users, with a journal to undo from.
-fn journalling() -> App {
-    let mut config = config(Dialect::Crm, false);
-    config.journal = Some("/nowhere/audit.jsonl".into());
-    let (mut app, effects) = App::new(config);
-    answer_page(&mut app, &sent(&effects)[0], 10);
-    app
-}
-
 #[test]
-fn u_plans_the_undo_and_y_sends_the_reverse_as_an_undo_of_the_batch() {
-    use crate::api::undo::UndoPlan;
-    let mut app = journalling();
-    let effects = app.update(key('u'));
-    let [Request::PlanUndo { id, entry, .. }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
-    };
-    assert_eq!(entry, &None, "the last batch");
-    let plan = UndoPlan {
-        batch: "b1".into(),
-        time: "2026-11-30T10:00:00Z".into(),
-        of: BulkAction::Block,
-        action: BulkAction::Activate,
-        ids: vec!["u1".into(), "u2".into()],
-        now: [("u1".to_string(), Status::Blocked)].into(),
-        left: vec![("u3".into(), "was pending".into())],
-    };
-    app.update(Event::Worker(Response::UndoPlanned {
-        id: *id,
-        result: Ok(plan),
-    }));
-    assert!(matches!(app.dialog, Some(Dialog::Undo(_))));
-    let effects = app.update(key('y'));
-    let [
-        Request::Bulk {
-            action,
-            ids,
-            undo_of,
-            ..
-        },
-    ] = &sent(&effects)[..]
-    else {
-        panic!("{effects:?}");
+fn unarchiving_an_inactive_user_is_never_called_unchanged() {
+    // Issue #20, defect 2: X on an inactive, not archived user previewed "1 not archived
+    // (unchanged)", and the server then made it active.
+    let mut app = started(Dialect::Training, false, 30);
+    for (id, status) in [
+        ("gone", Status::Archived),
+        ("idle", Status::Inactive),
+        ("busy", Status::Active),
+    ] {
+        app.selected.insert(id.into(), picked(id, status));
+    }
+    app.update(key('X'));
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation")
     };
     assert_eq!(
-        (action, ids.as_slice(), undo_of.as_deref()),
-        (
-            &BulkAction::Activate,
-            &["u1".to_string(), "u2".to_string()][..],
-            Some("b1")
-        )
+        confirm.preview(),
+        "unarchive 3 users: 1 archived → not archived, \
+         1 inactive → not archived (the server may make them active), \
+         1 active, not archived (unchanged)"
     );
-}
-
-#[test]
-fn an_undo_of_many_users_asks_for_the_count_as_a_bulk_action_does() {
-    // Issue #20, defect 8: 120 users went back on a y, where blocking them asked for the
-    // count typed.
-    use crate::api::undo::UndoPlan;
-    let mut app = journalling();
-    let effects = app.update(key('u'));
-    let [Request::PlanUndo { id, .. }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
-    };
-    let ids: Vec<String> = (0..120).map(|n| format!("u{n}")).collect();
-    let plan = UndoPlan {
-        batch: "b1".into(),
-        time: "2026-11-30T10:00:00Z".into(),
-        of: BulkAction::Block,
-        action: BulkAction::Activate,
-        ids: ids.clone(),
-        now: HashMap::new(),
-        left: Vec::new(),
-    };
-    app.update(Event::Worker(Response::UndoPlanned {
-        id: *id,
-        result: Ok(plan),
-    }));
-    let told = said(&app).join(" ");
-    assert!(
-        !told.contains("reading the journal"),
-        "the notice is over: {told}"
+    assert_eq!(
+        confirm.unchanged(),
+        1,
+        "only the active user is sure to stay"
     );
-    // y is text here; Enter with a wrong count sends nothing.
-    app.update(key('y'));
-    assert!(sent(&app.update(code(KeyCode::Enter))).is_empty());
-    assert!(matches!(app.dialog, Some(Dialog::Undo(_))), "still asking");
-    for c in "120".chars() {
-        app.update(key(c));
-    }
-    let effects = app.update(code(KeyCode::Enter));
-    assert!(
-        matches!(&sent(&effects)[..], [Request::Bulk { ids: sent, .. }] if *sent == ids),
-        "{effects:?}"
-    );
-}
-
-#[test]
-fn a_refused_undo_is_said_and_sends_nothing() {
-    let mut app = journalling();
-    let effects = app.update(key('u'));
-    let [Request::PlanUndo { id, .. }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
-    };
-    app.update(Event::Worker(Response::UndoPlanned {
-        id: *id,
-        result: Err("already undone, at 10:00".into()),
-    }));
-    assert!(app.dialog.is_none());
-    assert_eq!(said(&app), ["not undone: already undone, at 10:00"]);
-    // The demo journals nothing: nothing to undo.
-    let mut app = started(Dialect::Crm, false, 10);
-    assert!(app.update(key('u')).is_empty());
-}
-
-#[test]
-fn r_tries_again_only_the_ids_that_failed() {
-    let mut app = started(Dialect::Crm, false, 10);
-    select_seen(&mut app, 3, Status::Active);
-    app.act(Action::Block);
-    let (id, _, ids) = bulk_request(&app.update(key('y')));
-    assert_eq!(ids.len(), 3);
-    let boom = Outcome::Failed(FailReason::Error("boom".into()));
-    let report = Ledger::of([
-        ("u0".into(), Outcome::Succeeded),
-        ("u1".into(), boom.clone()),
-        ("u2".into(), boom),
-    ]);
-    app.update(Event::Worker(Response::BulkDone {
-        id,
-        action: BulkAction::Block,
-        report,
-        elapsed: Duration::ZERO,
-    }));
-    app.update(key('R'));
     let (_, action, ids) = bulk_request(&app.update(key('y')));
-    assert_eq!(action, BulkAction::Block);
-    assert_eq!(ids, ["u1", "u2"]);
-}
-
-#[test]
-fn u_in_the_journal_undoes_the_entry_under_the_cursor() {
-    use crate::api::journal::JournalEntry;
-    let mut app = journalling();
-    let effects = app.act(Action::Journal);
-    let [Request::Journal { id, .. }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
-    };
-    let entry = |id: &str| JournalEntry {
-        entry: id.into(),
-        action: "block".into(),
-        ..JournalEntry::default()
-    };
-    app.update(Event::Worker(Response::Journal {
-        id: *id,
-        result: Ok(vec![entry("newest"), entry("older")]),
-    }));
-    app.update(key('j'));
-    let effects = app.update(key('u'));
-    let [Request::PlanUndo { entry, .. }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
-    };
-    assert_eq!(entry.as_deref(), Some("older"));
-}
-
-#[test]
-fn an_undo_plan_that_comes_while_another_dialog_waits_is_not_asked() {
-    use crate::api::undo::UndoPlan;
-    let mut app = journalling();
-    let effects = app.update(key('u'));
-    let [Request::PlanUndo { id, .. }] = &sent(&effects)[..] else {
-        panic!("{effects:?}");
-    };
-    // Meanwhile the operator asks for a block.
-    app.update(key('b'));
-    app.update(Event::Worker(Response::UndoPlanned {
-        id: *id,
-        result: Ok(UndoPlan {
-            batch: "b1".into(),
-            time: String::new(),
-            of: BulkAction::Block,
-            action: BulkAction::Activate,
-            ids: vec!["u5".into()],
-            now: Default::default(),
-            left: Vec::new(),
-        }),
-    }));
+    assert_eq!(action, BulkAction::Unarchive);
     assert!(
-        matches!(app.dialog, Some(Dialog::Confirm(_))),
-        "the block's dialog stays"
+        ids.contains(&"idle".to_string()) && !ids.contains(&"busy".to_string()),
+        "{ids:?}"
     );
-    let (_, action, _) = bulk_request(&app.update(key('y')));
-    assert_eq!(action, BulkAction::Block, "y answers what was asked");
 }

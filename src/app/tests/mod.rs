@@ -9,6 +9,7 @@ mod keys;
 mod model;
 mod table;
 mod target;
+mod undo;
 
 use std::time::Duration;
 
