@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::model::SortField;
 use crate::dialect::Dialect;
+use crate::format::Format;
 use crate::server::faults::FaultSpec;
 
 /// The --help text of `--faults`, the same for `serve` and `demo` (and as in the README).
@@ -139,14 +140,6 @@ pub enum ConfigCommand {
     Show,
     /// Print the path of the config file (whether or not it exists)
     Path,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
-    #[default]
-    Table,
-    Json,
-    Csv,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,8 +15,8 @@ use crate::api::local::LocalUsers;
 use crate::api::model::{ListQuery, User};
 use crate::api::ops::{self, MAX_PAGE};
 use crate::api::paging::{self, Walked};
-use crate::cli::Format;
 use crate::dialect::Dialect;
+use crate::format::Format;
 use crate::format::list::ListWriter;
 use crate::format::safe::Printing;
 

@@ -28,3 +28,4 @@ pub mod text;
 pub mod token_command;
 pub mod tui;
 pub mod ui;
+pub mod worker;

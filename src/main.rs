@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     // The runtime's tasks (a demo server, requests under way) stop here, not later.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     // Then the journal's last lines (outcomes of requests dropped on the way out).
-    userdeck::api::appender::drain(std::time::Duration::from_secs(5));
+    userdeck::api::journal::drain(std::time::Duration::from_secs(5));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.quiet() => ExitCode::SUCCESS,

@@ -25,9 +25,9 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use tokio::signal::unix::{SignalKind, signal};
 
-use crate::api::worker::{Request, WorkerHandle};
 use crate::app::{App, AppConfig, Effect, Event, Farewell};
 use crate::ui;
+use crate::worker::{Request, WorkerHandle};
 
 /// A writer that holds back ratatui's flush, so a frame and its synchronized-output
 /// markers leave in one write.

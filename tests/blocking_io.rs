@@ -8,8 +8,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::{TestServer, client_for};
-use userdeck::api::audit::Journal;
 use userdeck::api::bulk::{self, Batch, Stop};
+use userdeck::api::journal::Journal;
 use userdeck::api::model::{BulkAction, ListQuery};
 use userdeck::dialect::Dialect;
 use userdeck::export::{self, ExportRows, ExportTarget};

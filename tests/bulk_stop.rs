@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use common::{TOKEN, TestServer};
 use serde_json::{Value, json};
-use userdeck::api::audit::Journal;
 use userdeck::api::bulk::{self, Batch, Stop};
 use userdeck::api::client::{Client, ClientConfig, Token};
+use userdeck::api::journal::Journal;
 use userdeck::api::ledger::Ledger;
 use userdeck::api::model::BulkAction;
 use userdeck::dialect::Dialect;

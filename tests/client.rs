@@ -20,8 +20,8 @@ use userdeck::api::training;
 use userdeck::api::training::{
     CreateUserInput, Language, Role, UpdateOrCreateUserInput, UpdateUserInput,
 };
-use userdeck::api::worker::{self, Request, RequestId, Response};
 use userdeck::dialect::Dialect;
+use userdeck::worker::{self, Request, RequestId, Response};
 
 #[tokio::test]
 async fn crm_pages_filters_sorts_and_details() {

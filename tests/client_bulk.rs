@@ -5,8 +5,8 @@ mod common;
 
 use common::{TOKEN, TestServer, client_for};
 use serde_json::{Value, json};
-use userdeck::api::audit::Journal;
 use userdeck::api::bulk::{self, Batch, Stop};
+use userdeck::api::journal::Journal;
 use userdeck::api::model::{BulkAction, FailReason, ListQuery, Status};
 use userdeck::api::ops::{self, UserKey};
 use userdeck::dialect::Dialect;

@@ -9,10 +9,10 @@ use std::collections::HashMap;
 
 use common::{TestServer, client_for};
 use serde_json::{Value, json};
-use userdeck::api::audit::Journal;
 use userdeck::api::bulk::{self, Batch, Stop};
 use userdeck::api::client::Client;
 use userdeck::api::journal;
+use userdeck::api::journal::Journal;
 use userdeck::api::ledger::{Ledger, Outcome};
 use userdeck::api::model::{BulkAction, FailReason, Status};
 use userdeck::api::ops;

@@ -10,9 +10,9 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use userdeck::api::error::ApiError;
 use userdeck::api::model::{Capabilities, ListQuery, Page, Session, SessionInfo, User, UserDetail};
-use userdeck::api::worker::{Request, Response};
 use userdeck::app::{Action, App, AppConfig, Effect, Event};
 use userdeck::dialect::Dialect;
+use userdeck::worker::{Request, Response};
 
 fn config(dialect: Dialect) -> AppConfig {
     AppConfig {

@@ -159,8 +159,9 @@ async fn upsert_updates_the_user_with_that_e_mail_in_one_update_or_create() {
         .expect("the upsert is journalled");
     assert_eq!(
         attempt["detail"]["user"],
-        json!({ "name": "Bijgewerkt Door Upsert" }),
-        "one updateOrCreateUser, with the name only"
+        json!({ "name": "Bijgewerkt Door Upsert", "isActive": true }),
+        "one updateOrCreateUser, with the name and what the form showed as active (it \
+         was not sent, and an inactive user stayed inactive under \"active yes\")"
     );
     let screen = ui.wait_text("of 20");
     assert!(screen.contains("Bijgewerkt Door Upsert"), "{screen}");

@@ -74,13 +74,9 @@ async fn newer_server() -> String {
 
 fn headless(url: &str, args: &[&str]) -> String {
     let home = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_userdeck"))
+    let output = common::userdeck_in(home.path())
         .args(["--endpoint", url, "--dialect", "crm"])
         .args(args)
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();

@@ -15,13 +15,8 @@ async fn status(server: &TestServer, id: &str) -> String {
 
 /// The binary run headless in the dashboard's home: same config, same journal.
 fn headless(home: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_userdeck"))
+    common::userdeck_in(home)
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
         .env("USERDECK_TOKEN", TOKEN)
         .output()
         .unwrap()

@@ -85,7 +85,7 @@ async fn undo_leaves_pending_alone_and_refuses_changed_undone_and_other_servers_
 
     // Another server's batch, journalled by a script in the same home.
     let home = ui.home.path().to_path_buf();
-    let script = std::process::Command::new(env!("CARGO_BIN_EXE_userdeck"))
+    let script = common::userdeck_in(&home)
         .args([
             "--endpoint",
             &other.url,
@@ -94,10 +94,6 @@ async fn undo_leaves_pending_alone_and_refuses_changed_undone_and_other_servers_
             "usr_00000001",
             "--yes",
         ])
-        .env_clear()
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
         .env("USERDECK_TOKEN", TOKEN)
         .output()
         .unwrap();

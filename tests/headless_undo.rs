@@ -176,8 +176,8 @@ async fn active(server: &TestServer, n: usize) -> Vec<String> {
 /// `home`'s journal) while every answer is lost and nothing can be read back: the server
 /// blocks them, the ledger says unknown.
 async fn block_unknown(server: &TestServer, home: &Home, ids: &[String]) {
-    use userdeck::api::audit::Journal;
     use userdeck::api::bulk::{self, Batch, Stop};
+    use userdeck::api::journal::Journal;
     use userdeck::api::model::{BulkAction, Status};
     let journal = Journal::new(home.journal_path(), "test", &server.url);
     let client = common::client_for(server, Dialect::Crm).with_journal(journal.clone());

@@ -11,9 +11,9 @@ use userdeck::api::model::{
     Capabilities, Field, Group, Overlap, Page, Session, SessionInfo, SortField, Status, User,
     UserDetail,
 };
-use userdeck::api::worker::{Request, Response};
 use userdeck::app::{Action, App, AppConfig, Effect, Event};
 use userdeck::dialect::Dialect;
+use userdeck::worker::{Request, Response};
 
 fn crm_user(n: u64) -> User {
     let statuses = [

@@ -8,6 +8,10 @@ use std::time::{Duration, Instant};
 
 use super::{Figure, median};
 
+/// The tests' clean environment: the figures run the binary as the tests do.
+#[path = "../../tests/common/env.rs"]
+mod env;
+
 use cynic::{MutationBuilder, QueryBuilder};
 use userdeck::api::crm;
 use userdeck::dialect::Dialect;
@@ -103,15 +107,8 @@ pub fn figures(runtime: &tokio::runtime::Runtime, runs: usize) -> Vec<Figure> {
         },
     ];
     let userdeck = |args: &[String]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_userdeck"));
-        command
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .env("XDG_STATE_HOME", home.path().join("state"))
-            .env("USERDECK_TOKEN", TOKEN);
+        let mut command = env::userdeck_in(home.path());
+        command.args(args).env("USERDECK_TOKEN", TOKEN);
         command
     };
     let curl = |body: &Path| {

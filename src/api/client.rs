@@ -10,11 +10,11 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::audit::{Entry, Journal};
 use super::error::ApiError;
+use super::journal::attempts;
+use super::journal::{Entry, Journal};
 use super::ledger::{Ledger, Outcome};
 use super::model::{BulkAction, Capabilities, FailReason};
-use super::writing;
 use super::{crm, training};
 use crate::dialect::Dialect;
 
@@ -301,7 +301,7 @@ impl Client {
             Some(journal) => {
                 let (lines, entries) = journal.attempt_lines(action, [(ids, detail)]);
                 let attempted = entries.into_iter().map(|e| (ids.to_vec(), e)).collect();
-                let mut written = writing::write(journal, lines, attempted)
+                let mut written = attempts::write(journal, lines, attempted)
                     .await
                     .map_err(|(e, _)| unwritable(e))?;
                 written.pop().map(|(_, entry)| entry)
@@ -335,7 +335,7 @@ impl Client {
             chunks.iter().map(|c| (c.as_slice(), Some(detail(c)))),
         );
         let attempted = chunks.into_iter().zip(entries).collect();
-        match writing::write(journal, lines, attempted).await {
+        match attempts::write(journal, lines, attempted).await {
             Ok(written) => Ok(written
                 .into_iter()
                 .map(|(ids, entry)| attempt((ids, Some(entry))))
@@ -490,7 +490,7 @@ impl Attempt {
 impl Drop for Attempt {
     fn drop(&mut self) {
         if let (Some(entry), Some(journal)) = (self.entry.take(), &self.journal) {
-            writing::never_sent(journal, &entry, &self.ids);
+            attempts::never_sent(journal, &entry, &self.ids);
         }
     }
 }

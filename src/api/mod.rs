@@ -1,9 +1,7 @@
 //! The client side of the GraphQL APIs: the dialect-neutral model, one module per dialect
-//! with its cynic fragments, the HTTP client, bulk actions, the audit journal, and the
-//! worker task that owns the client.
+//! with its cynic fragments, the HTTP client, bulk actions and the audit journal. The task
+//! that owns the client and answers the dashboard is `crate::worker`.
 
-pub mod appender;
-pub mod audit;
 pub mod bulk;
 pub mod client;
 pub mod crm;
@@ -19,5 +17,3 @@ pub mod restore;
 pub mod settle;
 pub mod training;
 pub mod undo;
-pub mod worker;
-pub mod writing;

@@ -7,9 +7,9 @@ use super::status::Source;
 use super::{App, Effect, Farewell, sends, table};
 use crate::api::error::{ApiError, UNAUTHORIZED};
 use crate::api::model::{ListQuery, Page};
-use crate::api::worker::{RequestId, Response, Slot};
 use crate::config::TokenSource;
 use crate::text::sanitize;
+use crate::worker::{RequestId, Response, Slot};
 
 /// An API error as the operator reads it; a refused token names where it came from (never
 /// the token), so that one from the wrong source is told apart from an expired one. The
@@ -170,7 +170,7 @@ impl App {
             Slot::Journal => self.journal_read(id, Err(text)),
             Slot::Undo => self.undo_planned(id, Err(text)),
             Slot::Edit => {
-                if let Some(form) = self.form.as_mut().filter(|f| f.sending() == Some(id)) {
+                if let Some(form) = self.layer.form_mut().filter(|f| f.sending() == Some(id)) {
                     form.refused(format!("{text}; whether it was saved is unknown"), None);
                 }
             }

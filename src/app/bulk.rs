@@ -8,12 +8,12 @@ use std::time::Duration;
 use super::dialog::{Confirm, Dialog};
 use super::status::{Message, Source};
 use super::target::{Place, Target};
-use super::{Action, Effect};
+use super::{Action, Effect, Layer};
 use crate::api::bulk::Progress;
 use crate::api::ledger::{Ledger, Verdict};
 use crate::api::model::{BulkAction, Status};
-use crate::api::worker::{Request, RequestId};
 use crate::text::sanitize;
+use crate::worker::{Request, RequestId};
 
 pub use crate::api::bulk::GRACE;
 
@@ -221,7 +221,7 @@ impl super::App {
                 self.wrong_count()
             }
             Some(Dialog::Discard { then_quit }) => {
-                self.form = None;
+                self.layer.leave(|l| matches!(l, Layer::Form(_)));
                 if then_quit {
                     return self.quit();
                 }
@@ -302,7 +302,7 @@ impl super::App {
     /// Quit: at once, unless a bulk action runs — then the first asks, and a second (or
     /// one after stopping was asked) stops without waiting for the chunk under way.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
-        if let Some(form) = &self.form {
+        if let Some(form) = self.layer.form() {
             if form.sending().is_some() {
                 self.status.notice(
                     "an edit is on its way: quit once it is answered (a signal quits at once)",
@@ -355,7 +355,7 @@ impl super::App {
         }
         let succeeded: HashSet<&str> = report.succeeded().map(String::as_str).collect();
         self.table.acted(action, &succeeded);
-        if let Some(pivot) = self.pivot.as_mut() {
+        if let Some(pivot) = self.layer.pivot_mut() {
             pivot.acted(action, &succeeded);
         }
         if self.quitting {

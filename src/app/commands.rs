@@ -3,13 +3,13 @@
 
 use super::command::{self, Command};
 use super::journal::{JOURNAL_LIMIT, JournalView};
-use super::{Action, App, Effect, Focus, Mode, PaneList};
+use super::{Action, App, Effect, Focus, Layer, Mode, PaneList};
 use crate::api::journal::JournalEntry;
 use crate::api::ops::UserKey;
-use crate::api::worker::{Request, RequestId};
 use crate::dialect::Dialect;
 use crate::export::{ExportError, ExportProgress, ExportRows, ExportTarget};
 use crate::text::{closest, sanitize, thousands};
+use crate::worker::{Request, RequestId};
 
 /// The most a copy may hold, base64-encoded: terminals drop longer OSC 52 writes.
 pub const COPY_LIMIT: usize = 100_000;
@@ -27,9 +27,9 @@ impl App {
         match action {
             Action::Command => {
                 self.command.open();
-                self.commanding = true;
+                self.layer = Layer::Command;
             }
-            Action::CloseCommand => self.commanding = false,
+            Action::CloseCommand => self.layer.leave(|l| matches!(l, Layer::Command)),
             Action::Complete => {
                 let names = command::names(&self.config.keymap);
                 let profiles: Vec<&str> = self.config.profiles.iter().map(String::as_str).collect();
@@ -42,7 +42,7 @@ impl App {
             Action::HistoryNext => self.command.newer(),
             _ => {
                 let line = self.command.take();
-                self.commanding = false;
+                self.layer.leave(|l| matches!(l, Layer::Command));
                 return self.run_command(&line);
             }
         }
@@ -154,7 +154,7 @@ impl App {
     pub fn work_under_way(&self) -> Option<&'static str> {
         if self.bulk.is_some() {
             Some("a bulk action runs")
-        } else if self.form.is_some() {
+        } else if self.layer.form().is_some() {
             Some("a form is open")
         } else if self.export.is_some() {
             Some("an export is under way")
@@ -202,7 +202,7 @@ impl App {
             return Vec::new();
         };
         let id = self.tickets.issue();
-        self.journal = Some(JournalView::new(id));
+        self.layer = Layer::Journal(JournalView::new(id));
         vec![Effect::Send(Request::Journal {
             id,
             path,
@@ -215,7 +215,7 @@ impl App {
         id: RequestId,
         result: Result<Vec<JournalEntry>, String>,
     ) {
-        if let Some(view) = self.journal.as_mut() {
+        if let Some(view) = self.layer.journal_mut() {
             view.answer(id, result.map_err(|e| sanitize(&e).into_owned()));
         }
     }
@@ -223,10 +223,10 @@ impl App {
     /// What the journal does with `action`; None when it leaves it to the table's keys
     /// (undo, help, quit: they know the journal is open).
     pub(super) fn journal_act(&mut self, action: Action) -> Option<Vec<Effect>> {
-        let view = self.journal.as_mut()?;
+        let view = self.layer.journal_mut()?;
         match (action.step(), action) {
             (Some(step), _) => view.move_by(step),
-            (None, Action::Cancel) => self.journal = None,
+            (None, Action::Cancel) => self.layer = Layer::Table,
             _ => return None,
         }
         Some(Vec::new())

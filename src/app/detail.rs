@@ -6,7 +6,7 @@ use std::time::Instant;
 use super::Tickets;
 use crate::api::model::{User, UserDetail};
 use crate::api::ops::UserKey;
-use crate::api::worker::{Request, RequestId};
+use crate::worker::{Request, RequestId};
 
 /// The list of the pane the cursor moves in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

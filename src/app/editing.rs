@@ -4,13 +4,13 @@
 use super::detail::{DetailLoad, DetailPane};
 use super::dialog::Dialog;
 use super::form::{FieldId, Form};
-use super::{Action, App, Effect};
+use super::{Action, App, Effect, Layer};
 use crate::api::edit::Edited;
 use crate::api::error::{ApiError, INVALID_ARGUMENTS};
 use crate::api::settle::Edit;
-use crate::api::worker::{Request, RequestId};
 use crate::dialect::Dialect;
 use crate::text::sanitize;
+use crate::worker::{Request, RequestId};
 
 impl App {
     /// Why editing is not possible here, if it is not.
@@ -42,8 +42,8 @@ impl App {
             return Vec::new();
         }
         match action {
-            Action::Create => self.form = Some(Form::create()),
-            Action::Upsert => self.form = Some(Form::upsert()),
+            Action::Create => self.layer = Layer::Form(Box::new(Form::create())),
+            Action::Upsert => self.layer = Layer::Form(Box::new(Form::upsert())),
             _ => return self.open_edit(),
         }
         Vec::new()
@@ -72,7 +72,7 @@ impl App {
             return Vec::new();
         };
         if let Some(detail) = pane.detail() {
-            self.form = Some(Form::edit(detail));
+            self.layer = Layer::Form(Box::new(Form::edit(detail)));
             return Vec::new();
         }
         if !pane.loading() {
@@ -93,7 +93,7 @@ impl App {
         }
         self.edit_when_read = None;
         match self.detail.as_ref().and_then(DetailPane::detail) {
-            Some(detail) => self.form = Some(Form::edit(detail)),
+            Some(detail) => self.layer = Layer::Form(Box::new(Form::edit(detail))),
             None => self
                 .status
                 .refusal("cannot edit: reading the user failed (the pane says why)"),
@@ -102,7 +102,7 @@ impl App {
 
     /// A key of the form's keymap.
     pub(super) fn form_act(&mut self, action: Action) -> Vec<Effect> {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.layer.form_mut() else {
             return Vec::new();
         };
         if form.sending().is_some() && action != Action::Help {
@@ -126,23 +126,23 @@ impl App {
 
     /// Esc (or quitting) with a form open: asks first when something was changed.
     pub(super) fn close_form(&mut self, then_quit: bool) {
-        match &self.form {
+        match self.layer.form() {
             Some(form) if form.changed() => {
                 self.dialog = Some(Dialog::Discard { then_quit });
             }
-            _ => self.form = None,
+            _ => self.layer.leave(|l| matches!(l, Layer::Form(_))),
         }
     }
 
     fn submit(&mut self) -> Vec<Effect> {
-        let Some(form) = self.form.as_mut() else {
+        let Some(form) = self.layer.form_mut() else {
             return Vec::new();
         };
         let Some((target, changes)) = form.submit() else {
             return Vec::new();
         };
         if changes.is_empty() && matches!(target, crate::api::edit::EditTarget::Update(_)) {
-            self.form = None;
+            self.layer.leave(|l| matches!(l, Layer::Form(_)));
             self.status.notice("nothing changed: nothing was sent");
             return Vec::new();
         }
@@ -161,7 +161,7 @@ impl App {
         id: RequestId,
         result: Result<Box<Edited>, ApiError>,
     ) -> Vec<Effect> {
-        let Some(form) = self.form.as_mut().filter(|f| f.sending() == Some(id)) else {
+        let Some(form) = self.layer.form_mut().filter(|f| f.sending() == Some(id)) else {
             return Vec::new();
         };
         let verb = form.kind().title();
@@ -208,7 +208,7 @@ impl App {
                 return Vec::new();
             }
         };
-        self.form = None;
+        self.layer.leave(|l| matches!(l, Layer::Form(_)));
         let user = detail.user.id.clone();
         let done = match created {
             Some(true) => "created",

@@ -9,7 +9,7 @@ use crate::api::edit::{EditTarget, Patch, UserChanges};
 use crate::api::model::{Status, UserDetail};
 use crate::api::ops::UserKey;
 use crate::api::training::{JsonString, Language, Role};
-use crate::api::worker::RequestId;
+use crate::worker::RequestId;
 
 /// Which form, and for an edit the user it edits.
 #[derive(Debug, Clone, PartialEq)]
@@ -230,8 +230,15 @@ impl Form {
         Form::with(FormKind::Create, Values::empty())
     }
 
+    /// The form of `updateOrCreateUser`: whether the user exists is the server's to
+    /// find, so what the form shows is what is sent (active too), and no invitation goes
+    /// unless asked (an existing user would be invited again).
     pub fn upsert() -> Form {
-        Form::with(FormKind::Upsert, Values::empty())
+        let values = Values {
+            invite: false,
+            ..Values::empty()
+        };
+        Form::with(FormKind::Upsert, values)
     }
 
     /// The form for editing the user `detail` shows.
@@ -492,11 +499,15 @@ impl Form {
                 changes.email = text_patch(email, &was.email);
                 EditTarget::Update(UserKey::Id(id.clone()))
             }
-            FormKind::Upsert => EditTarget::Upsert {
-                email: Some(email.to_string()),
-                reference: None,
-                send_invite: Some(now.invite),
-            },
+            FormKind::Upsert => {
+                // "active yes" on screen is sent: an existing user may be inactive.
+                changes.active = Patch::Set(now.active);
+                EditTarget::Upsert {
+                    email: Some(email.to_string()),
+                    reference: None,
+                    send_invite: Some(now.invite),
+                }
+            }
         };
         Some((target, changes))
     }

@@ -2,7 +2,7 @@
 //! and the state of reading it.
 
 use crate::api::journal::JournalEntry;
-use crate::api::worker::RequestId;
+use crate::worker::RequestId;
 
 /// How many entries the view reads, newest first.
 pub const JOURNAL_LIMIT: usize = 500;

@@ -12,9 +12,9 @@ use super::detail::{DetailPane, PaneList};
 use super::form::Form;
 use super::selection::Selected;
 use super::table::{CursorAt, Refusal};
-use super::{Action, App, Effect, Focus, Mode, sends};
+use super::{Action, App, Effect, Focus, Layer, Mode, sends};
 use crate::api::ops::UserKey;
-use crate::api::worker::Request;
+use crate::worker::Request;
 
 /// How far PgDn and PgUp move in the detail pane: its focused list's cursor, or its lines.
 const PANE_PAGE: i64 = 10;
@@ -86,7 +86,7 @@ impl App {
         let field = match mode {
             Mode::Filter => Some(&mut self.filter),
             Mode::Dialog => self.dialog.as_mut().and_then(|d| d.input()),
-            Mode::Form => self.form.as_mut().and_then(Form::focused_input),
+            Mode::Form => self.layer.form_mut().and_then(Form::focused_input),
             Mode::Command => Some(self.command.input_mut()),
             _ => None,
         };
@@ -120,7 +120,7 @@ impl App {
     /// The filter's text changed: the table asks for it.
     fn text_changed(&mut self, mode: Mode) -> Vec<Effect> {
         if mode == Mode::Form
-            && let Some(form) = self.form.as_mut()
+            && let Some(form) = self.layer.form_mut()
         {
             form.touched();
         }
@@ -276,7 +276,7 @@ impl App {
         let pivot = match self.left_pivot.take() {
             // Its own user (the first row) was opened: the pane did not move.
             Some(left) if left.depth == depth && left.pivot.user_id() == Some(pane.id()) => {
-                self.pivot = Some(left.pivot);
+                self.layer = Layer::Pivot(left.pivot);
                 return Vec::new();
             }
             Some(left) if left.depth == depth => Some(left.pivot),
@@ -288,8 +288,8 @@ impl App {
         };
         match pane.back(&mut self.tickets) {
             Some(request) => {
-                if pivot.is_some() {
-                    self.pivot = pivot;
+                if let Some(pivot) = pivot {
+                    self.layer = Layer::Pivot(pivot);
                 }
                 vec![Effect::Send(request)]
             }

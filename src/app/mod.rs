@@ -19,6 +19,7 @@ mod form;
 mod journal;
 pub mod keymap;
 mod keys;
+mod layer;
 mod pivot;
 mod pivoting;
 mod selection;
@@ -33,8 +34,8 @@ use std::time::{Duration, Instant};
 use tui_input::Input;
 
 use crate::api::model::{BulkAction, Capabilities};
-use crate::api::worker::{Request, RequestId, Response};
 use crate::text::sanitize;
+use crate::worker::{Request, RequestId, Response};
 pub use action::{Action, Mode};
 pub use bulk::{BulkRun, Farewell, GRACE};
 pub use change::{Change, arrow, filter_text, status_label};
@@ -45,6 +46,7 @@ pub use dialog::{Asked, Chosen, Confirm, Dialog, STALE, TYPE_TO_CONFIRM, TypedCo
 pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
+pub use layer::Layer;
 pub use pivot::{LeftPivot, Pivot, PivotRow};
 pub use selection::{Selected, Selection};
 pub use status::Message;
@@ -160,9 +162,10 @@ pub struct App {
     config: AppConfig,
     tickets: Tickets,
     table: TableView,
-    /// The filter line's text, and whether it has the keys.
+    /// The filter line's text (the filter layer types into it).
     filter: Input,
-    typing: bool,
+    /// The one layer over the table that has the keys.
+    layer: Layer,
     /// Selected users as last seen, kept across pages and filters.
     selected: Selection,
     detail: Option<DetailPane>,
@@ -170,17 +173,11 @@ pub struct App {
     /// Whether the detail pane stands beside the table; over it, it takes the focus.
     side_by_side: bool,
     dialog: Option<Dialog>,
-    /// A training user's form, when one is open.
-    form: Option<Form>,
     /// `e` waits for the pane's request to be answered before the form opens.
     edit_when_read: Option<RequestId>,
-    /// The command line, and whether it has the keys.
+    /// The command line (its text and history; the command layer has the keys).
     command: CommandLine,
-    commanding: bool,
     export: Option<ExportRun>,
-    journal: Option<JournalView>,
-    /// The accounts seen on an address, over the pane.
-    pivot: Option<Pivot>,
     /// The pivot an account was opened from: Backspace there comes back to it.
     left_pivot: Option<LeftPivot>,
     /// The time of the newest event (see [`App::update_at`]).
@@ -223,19 +220,15 @@ impl App {
             config,
             tickets: Tickets::default(),
             filter: Input::default(),
-            typing: false,
+            layer: Layer::Table,
             selected: BTreeMap::new(),
             detail: None,
             focus: Focus::Table,
             side_by_side: true,
             dialog: None,
-            form: None,
             edit_when_read: None,
             command: CommandLine::default(),
-            commanding: false,
             export: None,
-            journal: None,
-            pivot: None,
             left_pivot: None,
             now: Instant::now(),
             undoing: None,
@@ -299,15 +292,15 @@ impl App {
     }
 
     pub fn pivot(&self) -> Option<&Pivot> {
-        self.pivot.as_ref()
+        self.layer.pivot()
     }
 
     pub fn journal(&self) -> Option<&JournalView> {
-        self.journal.as_ref()
+        self.layer.journal()
     }
 
     pub fn form(&self) -> Option<&Form> {
-        self.form.as_ref()
+        self.layer.form()
     }
 
     pub fn bulk(&self) -> Option<&BulkRun> {
@@ -375,18 +368,8 @@ impl App {
             Mode::Help
         } else if self.bulk.is_some() {
             Mode::Busy
-        } else if self.journal.is_some() {
-            Mode::Journal
-        } else if self.pivot.is_some() {
-            Mode::Pivot
-        } else if self.form.is_some() {
-            Mode::Form
-        } else if self.commanding {
-            Mode::Command
-        } else if self.typing {
-            Mode::Filter
         } else {
-            Mode::Table
+            self.layer.mode()
         }
     }
 
@@ -488,15 +471,15 @@ impl App {
                 Vec::new()
             }
             Action::Filter => {
-                self.typing = true;
+                self.layer = Layer::Filter;
                 Vec::new()
             }
             Action::FilterDone => {
-                self.typing = false;
+                self.layer.leave(|l| matches!(l, Layer::Filter));
                 Vec::new()
             }
             Action::FilterClear => {
-                self.typing = false;
+                self.layer.leave(|l| matches!(l, Layer::Filter));
                 self.clear_filter()
             }
             Action::Cancel => self.cancel(),

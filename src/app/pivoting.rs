@@ -4,7 +4,7 @@
 use super::detail::PaneList;
 use super::pivot::{LeftPivot, Pivot};
 use super::selection::Selected;
-use super::{Action, App, Effect};
+use super::{Action, App, Effect, Layer};
 use crate::text::sanitize;
 
 impl App {
@@ -23,7 +23,7 @@ impl App {
         match session.and_then(|s| s.ip_address.as_deref()) {
             Some(address) => {
                 let seen = pane.loaded_at().unwrap_or(self.now);
-                self.pivot = Some(Pivot::new(detail, address, seen));
+                self.layer = Layer::Pivot(Pivot::new(detail, address, seen));
             }
             None => self
                 .status
@@ -42,7 +42,7 @@ impl App {
     /// What the pivot does with `action`; None when the pivot leaves it to the table's
     /// keys (a bulk action, help, quit: they know the pivot is open).
     pub(super) fn pivot_act(&mut self, action: Action) -> Option<Vec<Effect>> {
-        let pivot = self.pivot.as_mut()?;
+        let pivot = self.layer.pivot_mut()?;
         if let Some(step) = action.step() {
             pivot.move_by(step);
             return Some(Vec::new());
@@ -70,13 +70,13 @@ impl App {
                 let id = pivot.current().map(|u| u.id.clone())?;
                 let pane = self.detail.as_mut()?;
                 let request = pane.go_to(id, &mut self.tickets);
-                self.left_pivot = self.pivot.take().map(|pivot| LeftPivot {
+                self.left_pivot = self.layer.take_pivot().map(|pivot| LeftPivot {
                     pivot,
                     depth: pane.depth(),
                 });
                 return Some(vec![Effect::Send(request)]);
             }
-            Action::Back | Action::Cancel => self.pivot = None,
+            Action::Back | Action::Cancel => self.layer.leave(|l| matches!(l, Layer::Pivot(_))),
             _ => return None,
         }
         Some(Vec::new())

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use super::Tickets;
 use crate::api::model::{BulkAction, ListQuery, Page, User};
-use crate::api::worker::{Request, RequestId};
+use crate::worker::{Request, RequestId};
 
 /// A page, the query it answers, and when it came (what it says of statuses is as old
 /// as that).

@@ -48,7 +48,7 @@ impl App {
             .collect();
         // The rows shown first, in their order: the names the dialog shows are ones the
         // operator sees (the pivot's, when it is open).
-        let rows: Vec<&str> = match &self.pivot {
+        let rows: Vec<&str> = match self.layer.pivot() {
             Some(pivot) => pivot.rows().iter().map(|r| r.user.id.as_str()).collect(),
             None => self.table.rows().iter().map(|u| u.id.as_str()).collect(),
         };
@@ -67,7 +67,7 @@ impl App {
 
     /// The one user under the cursor of the view in front, marks aside.
     pub(super) fn current_user(&self) -> Result<(Chosen, Place), String> {
-        if let Some(pivot) = &self.pivot {
+        if let Some(pivot) = self.layer.pivot() {
             return match pivot.current() {
                 Some(user) => Ok((Chosen::of(user, pivot.seen()), Place::Pivot)),
                 None => Err("no account is shown".into()),
@@ -190,7 +190,7 @@ impl App {
     /// focus: the pane goes to the row's user, so the highlighted row and the pane never
     /// show two users at once (a key acts on the pane's user).
     pub(super) fn follow_cursor(&mut self) -> Vec<Effect> {
-        if self.focus != Focus::Table || self.pivot.is_some() {
+        if self.focus != Focus::Table || self.layer.pivot().is_some() {
             return Vec::new();
         }
         let (Some(pane), Some(row)) = (&self.detail, self.table.current()) else {

@@ -4,11 +4,11 @@
 
 use super::bulk::Undoing;
 use super::dialog::{Chosen, Confirm, Dialog, UndoAsk};
-use super::{App, Effect, Mode};
+use super::{App, Effect, Layer, Mode};
 use crate::api::model::BulkAction;
 use crate::api::undo::UndoPlan;
-use crate::api::worker::{Request, RequestId};
 use crate::text::sanitize;
+use crate::worker::{Request, RequestId};
 
 /// The ids of the last bulk action that failed, to try again.
 #[derive(Debug, Clone)]
@@ -33,7 +33,7 @@ impl App {
                 .refusal("nothing to undo here: the demo journals nothing");
             return Vec::new();
         };
-        let entry = match (&self.journal, self.mode()) {
+        let entry = match (self.layer.journal(), self.mode()) {
             (Some(view), Mode::Journal) => match view.entries().get(view.cursor()) {
                 Some(entry) => Some(entry.entry.clone()),
                 None => return Vec::new(),
@@ -62,10 +62,10 @@ impl App {
         // "reading the journal and the users back…" is over.
         self.status.clear_notice();
         // The journal gives way: the question (or why not) shows over the table.
-        self.journal = None;
+        self.layer.leave(|l| matches!(l, Layer::Journal(_)));
         // Asked while nothing else waits for an answer: a `y` meant for another dialog,
         // or typed while a bulk action or a form has the keys, must not run the undo.
-        let busy = self.dialog.is_some() || self.bulk.is_some() || self.form.is_some();
+        let busy = self.dialog.is_some() || self.bulk.is_some() || self.layer.form().is_some();
         match result {
             Ok(_) if busy => self
                 .status
@@ -84,7 +84,7 @@ impl App {
                 .notice("nothing to undo: every user is left alone (the dialog said why)");
             return Vec::new();
         }
-        self.journal = None;
+        self.layer.leave(|l| matches!(l, Layer::Journal(_)));
         let undoing = Undoing {
             of: plan.batch,
             restore: plan.restore,

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use super::{EXIT_ERROR, Failure, checked, client_with};
 use crate::api::client::{Client, ClientConfig, Token};
 use crate::api::model::Capabilities;
-use crate::api::worker;
 use crate::app::{AppConfig, Keymap};
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::server::{self, ServerOptions};
 use crate::tui::Switch;
+use crate::worker;
 
 fn color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())

@@ -166,7 +166,7 @@ async fn run(
     client: &Client,
     target: EditTarget,
     changes: UserChanges,
-    format: crate::cli::Format,
+    format: crate::format::Format,
     printing: Printing,
 ) -> Result<(), Failure> {
     let verb = target.verb();

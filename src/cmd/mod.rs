@@ -16,9 +16,9 @@ pub use dashboard::{dashboard, demo};
 
 use std::io::Write;
 
-use crate::api::audit::Journal;
 use crate::api::client::Client;
 use crate::api::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
+use crate::api::journal::Journal;
 use crate::api::ledger::{Ledger, Verdict};
 use crate::cli::{ConfigCommand, GlobalArgs, UsersCommand};
 use crate::config::{self, ConfigError, Overrides, Resolved};

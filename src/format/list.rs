@@ -14,9 +14,9 @@ use unicode_width::UnicodeWidthStr;
 use super::safe::{self, Printing};
 use crate::api::error::ApiError;
 use crate::api::model::User;
-use crate::cli::Format;
 use crate::columns::{ColumnId, columns, row_json};
 use crate::dialect::Dialect;
+use crate::format::Format;
 use crate::text::{fit, sanitize};
 
 /// The status column is at least this wide: every known status, and one like

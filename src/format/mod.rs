@@ -4,3 +4,12 @@
 
 pub mod list;
 pub mod safe;
+
+/// How a headless command (or `:export`) writes what it prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}

@@ -20,8 +20,10 @@ use unicode_width::UnicodeWidthStr;
 /// Which columns fit in `width` and how wide each is (None: left out). Columns are taken
 /// in order of importance at their minimum width — the column the rows are sorted by
 /// first, wide enough for its header and arrow, so that the sort is always in view — and
-/// the room left widens them, most important first, up to their maximum.
-fn layout(columns: &[Column], width: u16, sorted: SortField) -> Vec<Option<u16>> {
+/// the room left widens them, most important first, up to their maximum. The ID column's
+/// maximum is at least the widest id in view: an id is what an action sends, and is cut
+/// only when there is no room for it.
+fn layout(columns: &[Column], width: u16, sorted: SortField, widest_id: u16) -> Vec<Option<u16>> {
     let fits: Vec<Fit> = columns
         .iter()
         .map(|c| {
@@ -30,6 +32,9 @@ fn layout(columns: &[Column], width: u16, sorted: SortField) -> Vec<Option<u16>>
                 max: 0,
                 rank: u8::MAX,
             });
+            if c.id == ColumnId::Id {
+                fit.max = fit.max.max(widest_id);
+            }
             if c.sort == Some(sorted) {
                 let marked = u16::try_from(c.header.width() + 2).unwrap_or(u16::MAX);
                 fit.min = fit.min.max(marked);
@@ -119,9 +124,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
     let all = screen_columns(app.config().capabilities.dialect);
     // The header marks the sort of the rows shown.
     let query = view.shown().map_or(view.wanted(), |s| &s.query);
+    let height = usize::from(area.height.saturating_sub(1));
+    let all_rows = view.rows();
+    let end = (view.scroll() + height).min(all_rows.len());
+    let start = view.scroll().min(end);
+    let widest_id = all_rows[start..end]
+        .iter()
+        .map(|u| sanitize(&u.id).width())
+        .max()
+        .unwrap_or(0);
     let (shown, widths): (Vec<&Column>, Vec<u16>) = all
         .iter()
-        .zip(layout(&all, area.width, query.sort))
+        .zip(layout(
+            &all,
+            area.width,
+            query.sort,
+            u16::try_from(widest_id).unwrap_or(u16::MAX),
+        ))
         .filter_map(|(c, w)| w.map(|w| (c, w)))
         .unzip();
     cache.keep_for(&shown, &widths, app.config().color);
@@ -161,10 +180,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
         })
         .collect();
     row(buf, area.y, theme.header(), Span::raw(" "), &header);
-    let height = usize::from(area.height.saturating_sub(1));
-    let all_rows = view.rows();
-    let end = (view.scroll() + height).min(all_rows.len());
-    let start = view.scroll().min(end);
     for (i, user) in all_rows[start..end].iter().enumerate() {
         let index = start + i;
         let mark = if app.selected().contains_key(&user.id) {

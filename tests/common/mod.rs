@@ -2,6 +2,10 @@
 //! picks, and a GraphQL client over real HTTP.
 #![allow(dead_code)]
 
+mod env;
+
+#[allow(unused_imports)]
+pub use env::{isolated_env, userdeck_in};
 use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
 use userdeck::server::{self, RunningServer, ServerOptions};

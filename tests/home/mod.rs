@@ -46,14 +46,9 @@ impl Home {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_userdeck"));
+        let mut command = crate::common::userdeck_in(self.dir.path());
         command
             .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .env("USERDECK_TOKEN", TOKEN)
             .stdin(Stdio::null());
         command

@@ -111,10 +111,9 @@ impl Dashboard {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_userdeck"));
         command.args(args);
         command.env_clear();
-        command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        command.env("HOME", home.path());
-        command.env("XDG_CONFIG_HOME", home.path().join("config"));
-        command.env("XDG_STATE_HOME", home.path().join("state"));
+        for (key, value) in crate::common::isolated_env(home.path()) {
+            command.env(key, value);
+        }
         command.env("USERDECK_TOKEN", TOKEN);
         command.env("TERM", "xterm-256color");
         for (key, value) in env {
@@ -389,14 +388,8 @@ fn threads(pid: Option<u32>) -> String {
 
 /// `userdeck ARGS` with nothing of this machine's environment but PATH, in `home`.
 pub fn in_home(home: &tempfile::TempDir, args: &[&str]) -> std::process::Command {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_userdeck"));
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"));
+    let mut command = crate::common::userdeck_in(home.path());
+    command.args(args);
     command
 }
 

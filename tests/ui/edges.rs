@@ -225,3 +225,22 @@ fn a_confirmation_whose_count_must_be_typed_hints_at_typing_it() {
         "y is typed there, not an answer: {hint}"
     );
 }
+
+#[test]
+fn an_id_longer_than_its_column_is_whole_where_there_is_room() {
+    // Issue #20, defect 8: an outside server's longer ids were cut ("usr_000…") with 70
+    // columns free; an id is what an action sends.
+    let long = |n: u64| User {
+        id: format!("acct-2f9c4e1b-7d3a-4c55-9b0e-{n:012}"),
+        ..crm_user(n)
+    };
+    let mut app = app(Dialect::Crm, (0..50).map(long).collect(), 50);
+    let screen = render(&mut app, 200, 50);
+    assert!(
+        screen.contains(&long(0).id),
+        "the id whole at 200 columns:\n{screen}"
+    );
+    // Where there is no room, it is cut, never the row left out of the screen.
+    let narrow = render(&mut app, 80, 24);
+    assert!(narrow.contains("acct-"), "{narrow}");
+}

@@ -64,7 +64,7 @@ fn export_writes_the_query_or_the_selection_and_checks_the_name() {
         panic!("{effects:?}");
     };
     assert_eq!(rows, &ExportRows::Query(app.table.wanted().clone()));
-    assert_eq!(target.format, crate::cli::Format::Csv);
+    assert_eq!(target.format, crate::format::Format::Csv);
     assert!(
         run(&mut app, "export again.json").is_empty(),
         "one at a time"
@@ -219,7 +219,7 @@ fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_ther
     app.update(key('j'));
     app.update(code(KeyCode::Enter));
     assert_eq!(app.mode(), Mode::Pivot);
-    let pivot = app.pivot.as_ref().unwrap();
+    let pivot = app.pivot().unwrap();
     assert_eq!(pivot.address(), "10.0.0.2");
     let rows: Vec<(&str, Option<&str>)> = pivot
         .rows()
@@ -250,14 +250,14 @@ fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_ther
         report: Ledger::of([("u7".into(), Outcome::Succeeded)]),
         elapsed: Duration::ZERO,
     }));
-    let pivot = app.pivot.as_ref().unwrap();
+    let pivot = app.pivot().unwrap();
     assert_eq!(
         pivot.rows()[1].user.status,
         Status::Blocked,
         "shown at once"
     );
     app.update(code(KeyCode::Backspace));
-    assert!(app.pivot.is_none(), "back where it started");
+    assert!(app.pivot().is_none(), "back where it started");
     assert_eq!(app.mode(), Mode::Table);
     assert_eq!(app.focus, Focus::Detail);
 }
@@ -284,7 +284,7 @@ fn an_account_opened_from_the_pivot_goes_back_to_the_pivot_along_the_way_it_came
     // Enter on u7: its pane, answered with a user it shares an address with, followed.
     app.update(key('G'));
     let effects = app.update(code(KeyCode::Enter));
-    assert!(app.pivot.is_none());
+    assert!(app.pivot().is_none());
     let followed = UserDetail {
         user: user(7),
         overlaps: Some(vec![overlap(9, "10.0.0.5")]),
@@ -305,13 +305,13 @@ fn an_account_opened_from_the_pivot_goes_back_to_the_pivot_along_the_way_it_came
     // Back: u7, then the pivot over u0, then u0's pane.
     app.update(code(KeyCode::Backspace));
     assert_eq!(app.detail.as_ref().unwrap().id(), "u7");
-    assert!(app.pivot.is_none());
+    assert!(app.pivot().is_none());
     let effects = app.update(code(KeyCode::Backspace));
     assert_eq!(app.detail.as_ref().unwrap().id(), "u0");
     assert_eq!(app.mode(), Mode::Pivot, "the pivot it was opened from");
     answer_detail(&mut app, &effects, detail);
     app.update(code(KeyCode::Backspace));
-    assert!(app.pivot.is_none());
+    assert!(app.pivot().is_none());
     assert_eq!(app.detail.as_ref().unwrap().id(), "u0");
     // The pane is where it was left: on the session the pivot was opened from.
     assert_eq!(
@@ -462,7 +462,7 @@ fn the_pivots_own_user_opened_goes_back_to_the_pivot_without_moving_the_pane() {
     assert_eq!(app.mode(), Mode::Pivot);
     // Its first row is the pane's user.
     app.update(code(KeyCode::Enter));
-    assert!(app.pivot.is_none());
+    assert!(app.pivot().is_none());
     app.update(code(KeyCode::Backspace));
     assert_eq!(app.mode(), Mode::Pivot, "back to the pivot");
     assert_eq!(

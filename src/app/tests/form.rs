@@ -17,7 +17,7 @@ fn ctrl(c: char) -> Event {
 }
 
 fn form(app: &App) -> &Form {
-    app.form.as_ref().expect("a form is open")
+    app.form().expect("a form is open")
 }
 
 /// The one edit among `effects`.
@@ -58,7 +58,7 @@ fn editing() -> App {
     let Some(Request::Detail { id, key }) = sent(&effects).into_iter().next() else {
         panic!("the user is read first: {effects:?}");
     };
-    assert!(app.form.is_none(), "the form waits for the user");
+    assert!(app.form().is_none(), "the form waits for the user");
     app.update(Event::Worker(Response::Detail {
         id,
         key,
@@ -92,7 +92,7 @@ fn tab_and_arrows_walk_the_fields_round() {
     app.update(code(KeyCode::Tab));
     typed(&mut app, "q b?");
     assert_eq!(form(&app).input(FieldId::Name).unwrap().value(), "q b?");
-    assert!(app.form.is_some(), "q did not quit");
+    assert!(app.form().is_some(), "q did not quit");
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn extra_fields_are_compared_as_json_and_an_unchanged_form_sends_nothing() {
     typed(&mut app, "{ \"team\" :  \"north\" }");
     let effects = app.update(code(KeyCode::Enter));
     assert!(sent(&effects).is_empty(), "the same object: {effects:?}");
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert_eq!(said(&app), ["nothing changed: nothing was sent"]);
 
     let mut app = editing();
@@ -256,7 +256,7 @@ fn a_saved_user_becomes_the_current_row() {
         })),
         elapsed: Duration::ZERO,
     }));
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     let Some(Request::Reveal { id, query, user }) = sent(&effects).into_iter().next() else {
         panic!("{effects:?}");
     };
@@ -280,7 +280,7 @@ fn a_saved_user_becomes_the_current_row() {
 fn esc_closes_at_once_unless_something_changed() {
     let mut app = editing();
     app.update(code(KeyCode::Esc));
-    assert!(app.form.is_none(), "nothing changed");
+    assert!(app.form().is_none(), "nothing changed");
 
     let mut app = editing();
     typed(&mut app, "x");
@@ -293,7 +293,7 @@ fn esc_closes_at_once_unless_something_changed() {
     assert_eq!(form(&app).input(FieldId::Name).unwrap().value(), "Annx");
     app.update(code(KeyCode::Esc));
     app.update(key('y'));
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     // Quitting with changes asks too.
     let mut app = editing();
     typed(&mut app, "x");
@@ -313,11 +313,11 @@ fn esc_closes_at_once_unless_something_changed() {
 fn read_only_and_crm_say_why_not() {
     let mut app = started(Dialect::Training, true, 10);
     app.update(key('c'));
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert!(said(&app)[0].contains("read-only"), "{:?}", said(&app));
     let mut app = started(Dialect::Crm, false, 10);
     app.update(key('e'));
-    assert!(app.form.is_none());
+    assert!(app.form().is_none());
     assert!(said(&app)[0].contains("only training"), "{:?}", said(&app));
 }
 
@@ -340,13 +340,16 @@ fn upsert_is_keyed_by_the_e_mail_and_sends_one_update_or_create() {
         EditTarget::Upsert {
             email: Some("ann@example.com".into()),
             reference: None,
-            send_invite: Some(true),
+            // Issue #20, defect 8: it was yes, inviting an existing user again.
+            send_invite: Some(false),
         }
     );
     assert_eq!(
         changes,
         UserChanges {
             name: Patch::Set("Ann".into()),
+            // Shown as "active yes", so sent: it was not, for an existing user.
+            active: Patch::Set(true),
             ..UserChanges::default()
         }
     );

@@ -23,8 +23,8 @@ use crate::api::model::{
     FailReason, ListQuery, Overlap, Page, SortField, Status, User, UserDetail,
 };
 use crate::api::ops::UserKey;
-use crate::api::worker::Slot;
 use crate::dialect::Dialect;
+use crate::worker::Slot;
 
 pub(super) fn config(dialect: Dialect, read_only: bool) -> AppConfig {
     AppConfig {

@@ -16,16 +16,16 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::AbortHandle;
 
-use super::bulk::{self, Progress, Stop, StopSignal};
-use super::client::Client;
-use super::edit::{self, EditTarget, Edited, UserChanges};
-use super::error::ApiError;
-use super::journal::{self, JournalEntry};
-use super::ledger::Ledger;
-use super::local::LocalUsers;
-use super::model::{BulkAction, ListQuery, Page, Status, UserDetail};
-use super::ops::{self, UserKey};
-use super::undo::{self, UndoPlan};
+use crate::api::bulk::{self, Progress, Stop, StopSignal};
+use crate::api::client::Client;
+use crate::api::edit::{self, EditTarget, Edited, UserChanges};
+use crate::api::error::ApiError;
+use crate::api::journal::{self, JournalEntry};
+use crate::api::ledger::Ledger;
+use crate::api::local::LocalUsers;
+use crate::api::model::{BulkAction, ListQuery, Page, Status, UserDetail};
+use crate::api::ops::{self, UserKey};
+use crate::api::undo::{self, UndoPlan};
 use crate::dialect::Dialect;
 use crate::export::{self, ExportError, ExportProgress, ExportRows, ExportTarget};
 

@@ -6,8 +6,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::audit::{Entry, Journal, Lines};
-use super::ledger::{Ledger, Outcome};
+use super::write::{Entry, Journal, Lines};
+use crate::api::ledger::{Ledger, Outcome};
 
 /// Each attempt's ids with its journal entry.
 pub type Attempted = Vec<(Vec<String>, Entry)>;

@@ -221,7 +221,7 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
             continue;
         };
         match line["event"].as_str() {
-            Some(event @ ("attempt" | super::audit::NOT_SENT)) => {
+            Some(event @ ("attempt" | super::write::NOT_SENT)) => {
                 let attempt = text(&line["entry"]);
                 // A bulk action's chunks, and an edit, carry the id of their entry.
                 let id = line["detail"]["batch"]
@@ -233,7 +233,7 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                 reading.attempts.push(attempt.clone());
                 // A split chunk's halves send ids again: listed once, at the end.
                 let named = ids(&line["ids"]);
-                if event == super::audit::NOT_SENT {
+                if event == super::write::NOT_SENT {
                     let outcome = reading.outcome.get_or_insert_default();
                     for id in &named {
                         outcome.tell(id.clone(), Heard::NotSent);
@@ -272,7 +272,7 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                     }
                 };
                 if let Some(reading) = reading {
-                    let edit = super::undo::bulk_action(&reading.entry.action).is_none();
+                    let edit = crate::api::undo::bulk_action(&reading.entry.action).is_none();
                     let outcome = reading.outcome.get_or_insert_default();
                     if edit {
                         outcome.settle_edit(&line);
@@ -306,7 +306,7 @@ fn dedupe(ids: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::audit::Journal;
+    use crate::api::journal::Journal;
     use crate::api::ledger::{Ledger, Outcome};
 
     fn succeeded(ids: impl IntoIterator<Item = impl Into<String>>) -> Ledger {

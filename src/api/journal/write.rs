@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::appender::{Appender, Then};
-use super::ledger::Ledger;
+use crate::api::ledger::Ledger;
 
 /// Where the journal is and whose actions it records.
 #[derive(Debug, Clone)]
@@ -276,7 +276,7 @@ mod tests {
             later.outcome(&entry, &Ledger::default(), Some("never sent"));
         }));
         drop(journal);
-        crate::api::appender::drain(Duration::from_secs(5));
+        crate::api::journal::drain(Duration::from_secs(5));
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("\"event\":\"attempt\""), "{text}");
         assert!(

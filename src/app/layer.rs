@@ -1,0 +1,93 @@
+//! The one layer over the table that has the keys: the table itself, the filter line, the
+//! command line, a form, the accounts on an address, or the journal — one at a time, by
+//! construction. Overlays (a dialog, the help, a bulk action running) stand above it; the
+//! mode is the top overlay's, else the layer's.
+
+use super::{Form, JournalView, Mode, Pivot};
+
+#[derive(Debug, Default)]
+pub enum Layer {
+    #[default]
+    Table,
+    /// Typing the filter (its text lives with the table's query).
+    Filter,
+    /// The command line (its history lives on).
+    Command,
+    Form(Box<Form>),
+    Pivot(Pivot),
+    Journal(JournalView),
+}
+
+impl Layer {
+    pub fn mode(&self) -> Mode {
+        match self {
+            Layer::Table => Mode::Table,
+            Layer::Filter => Mode::Filter,
+            Layer::Command => Mode::Command,
+            Layer::Form(_) => Mode::Form,
+            Layer::Pivot(_) => Mode::Pivot,
+            Layer::Journal(_) => Mode::Journal,
+        }
+    }
+
+    pub fn form(&self) -> Option<&Form> {
+        match self {
+            Layer::Form(form) => Some(form),
+            _ => None,
+        }
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut Form> {
+        match self {
+            Layer::Form(form) => Some(form),
+            _ => None,
+        }
+    }
+
+    pub fn pivot(&self) -> Option<&Pivot> {
+        match self {
+            Layer::Pivot(pivot) => Some(pivot),
+            _ => None,
+        }
+    }
+
+    pub fn pivot_mut(&mut self) -> Option<&mut Pivot> {
+        match self {
+            Layer::Pivot(pivot) => Some(pivot),
+            _ => None,
+        }
+    }
+
+    pub fn journal(&self) -> Option<&JournalView> {
+        match self {
+            Layer::Journal(view) => Some(view),
+            _ => None,
+        }
+    }
+
+    pub fn journal_mut(&mut self) -> Option<&mut JournalView> {
+        match self {
+            Layer::Journal(view) => Some(view),
+            _ => None,
+        }
+    }
+
+    /// Back to the table, when the layer is the one `is` names.
+    pub fn leave(&mut self, is: impl Fn(&Layer) -> bool) {
+        if is(self) {
+            *self = Layer::Table;
+        }
+    }
+
+    /// The pivot, taken out (the layer goes back to the table); None when it is not
+    /// the layer.
+    pub fn take_pivot(&mut self) -> Option<Pivot> {
+        match std::mem::take(self) {
+            Layer::Pivot(pivot) => Some(pivot),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
+}
