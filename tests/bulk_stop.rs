@@ -266,3 +266,38 @@ async fn a_slow_chunk_does_not_hold_the_others() {
     faults.set(FaultSpec::default());
     setup.server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chunk_refused_whole_and_not_sent_again_before_the_stop_is_failed_not_unsent() {
+    // Found trying it: a chunk naming an unknown user is refused whole (applied to none)
+    // and sent again in halves; stopped before the halves left, its ids were reported
+    // "never sent" — they were sent, and refused.
+    let setup = setup().await;
+    let before = statuses(&setup).await;
+    let mut ids = setup.ids[..3].to_vec();
+    ids.insert(1, "usr_nobody".into());
+    let faults = setup.server.server.faults();
+    faults.set("latency=300ms".parse::<FaultSpec>().unwrap());
+    let first = faults.arrivals() + 1;
+    let (signal, stop) = Stop::new();
+    let client = setup.client.clone();
+    let sent = ids.clone();
+    let run = tokio::spawn(async move {
+        let batch = Batch::default();
+        bulk::run(&client, BulkAction::Block, &sent, 4, &batch, stop, |_| {}).await
+    });
+    faults.arrived(first).await;
+    signal.stop(Duration::from_secs(20));
+    let ledger = run.await.unwrap();
+    faults.set(FaultSpec::default());
+    assert_eq!(ledger.counts().not_sent, 0, "{ledger:?}");
+    assert_eq!(ledger.counts().failed, 4, "{ledger:?}");
+    assert!(
+        ledger
+            .failed()
+            .all(|(_, why)| why.to_string().contains("refused whole")),
+        "{ledger:?}"
+    );
+    assert_eq!(statuses(&setup).await, before, "applied to none");
+    setup.server.stop().await;
+}

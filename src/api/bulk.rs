@@ -310,7 +310,15 @@ pub async fn run(
                             if e.is_code(RESOURCE_NOT_FOUND) && part.len() > 1 =>
                         {
                             // Refused as a whole, so applied to none: sent again in halves.
-                            ledger.set_all(&part, &Outcome::NotSent);
+                            // Until they are, they were sent and not applied — not "never
+                            // sent" (a stop before the halves leaves them so).
+                            let why = e.to_string();
+                            let cut = crate::text::head(&why, 100);
+                            let more = if cut.len() < why.len() { "…" } else { "" };
+                            let refused = FailReason::Error(format!(
+                                "sent in a chunk the server refused whole ({cut}{more}); not sent again"
+                            ));
+                            ledger.set_all(&part, &Outcome::Failed(refused));
                             let (left, right) = part.split_at(part.len() / 2);
                             halves.push(left.to_vec());
                             halves.push(right.to_vec());

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
-use super::journal::attempts;
+use super::journal::attempts::{self, Unsent};
 use super::journal::{Entry, Journal};
 use super::ledger::{Ledger, Outcome};
 use super::model::{BulkAction, Capabilities, FailReason};
@@ -299,12 +299,10 @@ impl Client {
     ) -> Result<T, ApiError> {
         let entry = match &self.journal {
             Some(journal) => {
-                let (lines, entries) = journal.attempt_lines(action, [(ids, detail)]);
-                let attempted = entries.into_iter().map(|e| (ids.to_vec(), e)).collect();
-                let mut written = attempts::write(journal, lines, attempted)
+                let mut written = attempts::write(journal, action, vec![(ids.to_vec(), detail)])
                     .await
                     .map_err(|(e, _)| unwritable(e))?;
-                written.pop().map(|(_, entry)| entry)
+                written.pop().and_then(|unsent| unsent.sent().0)
             }
             None => None,
         };
@@ -321,25 +319,22 @@ impl Client {
         chunks: Vec<Vec<String>>,
         detail: impl Fn(&[String]) -> serde_json::Value,
     ) -> Result<Vec<Attempt>, (ApiError, Vec<Vec<String>>)> {
-        let attempt = |(ids, entry): (Vec<String>, Option<Entry>)| Attempt {
-            journal: self.journal.clone(),
-            entry,
-            action,
-            ids,
-        };
+        let attempt = |unsent| Attempt { unsent, action };
         let Some(journal) = &self.journal else {
-            return Ok(chunks.into_iter().map(|ids| attempt((ids, None))).collect());
-        };
-        let (lines, entries) = journal.attempt_lines(
-            action.verb(),
-            chunks.iter().map(|c| (c.as_slice(), Some(detail(c)))),
-        );
-        let attempted = chunks.into_iter().zip(entries).collect();
-        match attempts::write(journal, lines, attempted).await {
-            Ok(written) => Ok(written
+            return Ok(chunks
                 .into_iter()
-                .map(|(ids, entry)| attempt((ids, Some(entry))))
-                .collect()),
+                .map(|ids| attempt(Unsent::unjournalled(ids)))
+                .collect());
+        };
+        let requests = chunks
+            .into_iter()
+            .map(|chunk| {
+                let detail = detail(&chunk);
+                (chunk, Some(detail))
+            })
+            .collect();
+        match attempts::write(journal, action.verb(), requests).await {
+            Ok(written) => Ok(written.into_iter().map(attempt).collect()),
             // Nothing is sent that the journal does not hold: the chunks go back.
             Err((e, chunks)) => Err((unwritable(e), chunks)),
         }
@@ -384,7 +379,7 @@ impl Client {
 
     /// crm: sets the status of its action (block or activate) on all of the attempt's
     /// ids (all or nothing on the server); the attempt comes from [`Client::attempts`].
-    pub async fn set_status(&self, mut attempt: Attempt) -> Result<(), ApiError> {
+    pub async fn set_status(&self, attempt: Attempt) -> Result<(), ApiError> {
         let block = match attempt.action {
             BulkAction::Block => true,
             BulkAction::Activate => false,
@@ -392,8 +387,7 @@ impl Client {
                 return Err(ApiError::Refused(format!("crm cannot {}", other.verb())));
             }
         };
-        let ids = std::mem::take(&mut attempt.ids);
-        let entry = attempt.entry.take();
+        let (entry, ids) = attempt.unsent.sent();
         let variables = crm::IdsVariables {
             ids: ids.iter().map(cynic::Id::new).collect(),
         };
@@ -471,27 +465,17 @@ fn unwritable(e: std::io::Error) -> ApiError {
     ApiError::Refused(format!("cannot write the audit journal: {e}"))
 }
 
-/// A chunk's attempt as journalled: its action and ids, and its journal entry (none
-/// without a journal). Dropped without being sent, it journals its ids as never sent.
+/// A chunk's attempt as journalled: its action, and its ids as an [`Unsent`] guard —
+/// dropped without being sent, it journals them as never sent.
 #[derive(Debug)]
 pub struct Attempt {
-    journal: Option<Journal>,
-    entry: Option<Entry>,
+    unsent: Unsent,
     action: BulkAction,
-    ids: Vec<String>,
 }
 
 impl Attempt {
     pub fn ids(&self) -> &[String] {
-        &self.ids
-    }
-}
-
-impl Drop for Attempt {
-    fn drop(&mut self) {
-        if let (Some(entry), Some(journal)) = (self.entry.take(), &self.journal) {
-            attempts::never_sent(journal, &entry, &self.ids);
-        }
+        self.unsent.ids()
     }
 }
 

@@ -310,10 +310,10 @@ impl Ledger {
         let counts = self.counts();
         Some(match self.verdict() {
             Verdict::Succeeded => return None,
-            Verdict::Unauthorized => format!(
-                "the server refused the token [UNAUTHORIZED]: {} ids were not sent",
-                counts.not_sent
-            ),
+            Verdict::Unauthorized => match counts.not_sent {
+                0 => "the server refused the token [UNAUTHORIZED]".to_string(),
+                n => format!("the server refused the token [UNAUTHORIZED]: {n} ids were not sent"),
+            },
             Verdict::Unsettled => match (counts.unknown, counts.not_sent) {
                 (0, left) => format!("{left} ids were never sent"),
                 (unknown, 0) => format!("the outcome of {unknown} ids is unknown"),

@@ -233,18 +233,27 @@ pub fn plan(
         outcome.succeeded.iter().chain(&outcome.unknown).collect();
     let newer = entries.iter().take_while(|e| e.entry != entry.entry);
     for later in newer {
+        // A user the later batch found already holding what it set was not changed by
+        // it (its status before is what it recorded); one not recorded may have been.
+        let left_as_it_was = |id: &String| {
+            let before = later.before.get(id).and_then(|b| Status::parse(b));
+            bulk_action(&later.action)
+                .zip(before)
+                .is_some_and(|(action, before)| action.leaves(&before))
+        };
         let touched: Vec<String> = later
             .outcome
             .iter()
             .flat_map(|o| o.succeeded.iter().chain(&o.unknown))
-            .filter(|id| mine.contains(id))
+            .filter(|id| mine.contains(id) && !left_as_it_was(id))
             .cloned()
             .collect();
         if !touched.is_empty() {
             return Err(format!(
-                "a later batch ({} at {}) changed {} since: nothing was undone",
+                "a later batch ({} at {}, entry {}) changed {} since: nothing was undone",
                 later.action,
-                later.time,
+                crate::text::head(&later.time, 19),
+                crate::text::head(&later.entry, 8),
                 some_of(&touched)
             ));
         }

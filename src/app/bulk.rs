@@ -10,7 +10,7 @@ use super::status::{Message, Source};
 use super::target::{Place, Target};
 use super::{Action, Effect, Layer};
 use crate::api::bulk::Progress;
-use crate::api::ledger::{Ledger, Verdict};
+use crate::api::ledger::{Ledger, Outcome, Verdict};
 use crate::api::model::{BulkAction, Status};
 use crate::text::sanitize;
 use crate::worker::{Request, RequestId};
@@ -70,8 +70,9 @@ fn distinct<'a>(reasons: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 }
 
 /// "block: 2 succeeded, 1 failed, 1 unknown (reason) — …": the counts first, the ids
-/// last, where a narrow footer cuts.
-pub fn summary(action: BulkAction, report: &Ledger) -> Message {
+/// last, where a narrow footer cuts. `kept` is how many of the ids not succeeded stay
+/// selected (none when the action took the row under the cursor).
+pub fn summary(action: BulkAction, report: &Ledger, kept: usize) -> Message {
     let mut text = report.summary(action);
     let failed: Vec<String> = report.failed().map(|(_, r)| r.to_string()).collect();
     let reasons = distinct(failed.iter().map(String::as_str));
@@ -85,8 +86,12 @@ pub fn summary(action: BulkAction, report: &Ledger) -> Message {
         ));
     }
     let counts = report.counts();
-    if counts.failed + counts.unknown + counts.not_sent > 0 {
-        text.push_str("; those stay selected");
+    match kept {
+        0 => {}
+        n if n == counts.failed + counts.unknown + counts.not_sent => {
+            text.push_str("; those stay selected");
+        }
+        n => text.push_str(&format!("; {n} of those stay selected")),
     }
     if counts.unknown > 0 {
         text.push_str(&format!(
@@ -186,8 +191,10 @@ impl super::App {
                 Confirm::new(action, chosen, hidden, self.asked(now))
             }
             Ok(Target::One { chosen, place }) => {
+                // Said only where the pane and the table's row are two users.
+                let another = self.table.current().is_none_or(|row| row.id != chosen.id);
                 let confirm = Confirm::new(action, vec![chosen], 0, self.asked(now));
-                if place == Place::Pane {
+                if place == Place::Pane && another {
                     confirm.of_the_pane()
                 } else {
                     confirm
@@ -366,7 +373,13 @@ impl super::App {
             self.dialog = None;
         }
         self.status.succeeded(Source::Bulk);
-        self.status.summary(summary(action, report));
+        let kept = report
+            .entries()
+            .filter(|(id, outcome)| {
+                !matches!(outcome, Outcome::Succeeded) && self.selected.contains_key(*id)
+            })
+            .count();
+        self.status.summary(summary(action, report, kept));
         let failed: Vec<String> = report.failed().map(|(id, _)| id.clone()).collect();
         self.failed = (!failed.is_empty()).then_some(super::undo::Failed {
             action,

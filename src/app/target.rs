@@ -175,6 +175,8 @@ impl App {
         let Some(waiting) = self.waiting.take() else {
             return effects;
         };
+        // "… waits for the rows" is over, whatever comes of it.
+        self.status.clear_notice();
         if matches!(self.table.load(), Load::Failed(_)) {
             self.status.refusal(format!(
                 "{} was not done: the rows it waited for did not come",

@@ -148,10 +148,7 @@ pub fn report(
     let read_back = if report.read_back_count() == 0 {
         String::new()
     } else {
-        format!(
-            " ({} had no sure answer and were settled by reading back)",
-            report.read_back_count()
-        )
+        format!("; {} verified by reading back", report.read_back_count())
     };
     crate::say!("{}{unknown}{read_back}", report.summary(action));
     Ok(())

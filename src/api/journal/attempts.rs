@@ -1,179 +1,187 @@
-//! Attempt lines written to the journal by its own thread (the disk may take its time:
-//! a sync per set of requests) while the request waits, without losing what a cancelled
-//! request stood for: when the request waiting on the write is dropped before it learns
-//! the write is done, its ids are journalled as never sent — after the attempt lines, by
-//! whichever side finishes last.
+//! Attempts journalled before their request leaves, held as guards: an attempt dropped
+//! before it was sent — its request cancelled while its lines were being written, or
+//! after — journals its ids as never sent, and always after its attempt line. The guards
+//! travel to the journal's thread with the lines and come back through a oneshot once
+//! the lines are synced; a request dropped meanwhile drops them there (after the write)
+//! or with the channel, and each says it on its own.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use serde_json::Value;
 
-use super::write::{Entry, Journal, Lines};
+use super::write::{Entry, Journal};
 use crate::api::ledger::{Ledger, Outcome};
 
-/// Each attempt's ids with its journal entry.
-pub type Attempted = Vec<(Vec<String>, Entry)>;
-
-/// What the writing side and the waiting side share.
-#[derive(Default)]
-struct Stage {
-    /// The attempts, until one side takes them.
-    attempts: Option<Attempted>,
-    /// Whether the lines were written (None: not yet known).
-    written: Option<bool>,
-    /// The waiting side was dropped before it took the attempts.
-    dropped: bool,
+/// An attempt not sent yet: its ids, and its journal entry (none without a journal).
+#[derive(Debug)]
+pub struct Unsent {
+    journal: Option<Journal>,
+    entry: Option<Entry>,
+    ids: Vec<String>,
 }
 
-/// Writes `lines` (the attempts of `attempts`) off the async threads, and gives the
-/// attempts back once they are on disk; on failure, their ids (nothing may be sent).
+impl Unsent {
+    /// An attempt no journal records (a client without one).
+    pub fn unjournalled(ids: Vec<String>) -> Unsent {
+        Unsent {
+            journal: None,
+            entry: None,
+            ids,
+        }
+    }
+
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// The request leaves now: its outcome is the sender's to journal (under the entry).
+    pub fn sent(mut self) -> (Option<Entry>, Vec<String>) {
+        (self.entry.take(), std::mem::take(&mut self.ids))
+    }
+}
+
+impl Drop for Unsent {
+    fn drop(&mut self) {
+        if let (Some(entry), Some(journal)) = (self.entry.take(), &self.journal) {
+            never_sent(journal, &entry, &self.ids);
+        }
+    }
+}
+
+/// Guards whose lines are not on disk: dropped so (the writer never wrote them), they
+/// say nothing — there is no attempt line for a "never sent" to follow.
+struct NotWritten(Vec<Unsent>);
+
+impl Drop for NotWritten {
+    fn drop(&mut self) {
+        for unsent in &mut self.0 {
+            unsent.entry = None;
+        }
+    }
+}
+
+/// Journals the attempts of `action` for each of `requests` (its ids and detail), synced
+/// together off the async threads, and gives them back as guards once on disk; when the
+/// write fails, their ids (nothing may be sent that the journal does not hold).
 pub async fn write(
     journal: &Journal,
-    lines: Lines,
-    attempts: Attempted,
-) -> Result<Attempted, (std::io::Error, Vec<Vec<String>>)> {
-    let stage = Arc::new(Mutex::new(Stage {
-        attempts: Some(attempts),
-        ..Stage::default()
-    }));
-    let mut waiting = Waiting {
-        stage: stage.clone(),
-        journal: journal.clone(),
-        armed: true,
-    };
-    let (shared, on_disk) = (stage.clone(), journal.clone());
+    action: &str,
+    requests: Vec<(Vec<String>, Option<Value>)>,
+) -> Result<Vec<Unsent>, (std::io::Error, Vec<Vec<String>>)> {
+    let (lines, entries) = journal.attempt_lines(
+        action,
+        requests
+            .iter()
+            .map(|(ids, detail)| (ids.as_slice(), detail.clone())),
+    );
+    let pending = NotWritten(
+        requests
+            .into_iter()
+            .zip(entries)
+            .map(|((ids, _), entry)| Unsent {
+                journal: Some(journal.clone()),
+                entry: Some(entry),
+                ids,
+            })
+            .collect(),
+    );
     let (told, written) = tokio::sync::oneshot::channel();
     lines.send(Box::new(move |result| {
-        done(&shared, &on_disk, result.is_ok());
-        let _ = told.send(result);
+        let mut pending = pending;
+        let answer = match result {
+            Ok(()) => Ok(std::mem::take(&mut pending.0)),
+            Err(e) => Err((e, pending.0.drain(..).map(|u| u.sent().1).collect())),
+        };
+        // The request may be gone: the guards then drop here, after the lines.
+        let _ = told.send(answer);
     }));
-    let result = written
-        .await
-        .unwrap_or_else(|_| Err(std::io::Error::other("the journal's writer stopped")));
-    waiting.armed = false;
-    let attempts = stage
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .attempts
-        .take()
-        .unwrap_or_default();
-    match result {
-        Ok(()) => Ok(attempts),
-        Err(e) => Err((e, attempts.into_iter().map(|(ids, _)| ids).collect())),
-    }
-}
-
-/// The writing side is done: when the waiting side was dropped meanwhile, it says the
-/// attempts were never sent.
-fn done(stage: &Mutex<Stage>, journal: &Journal, written: bool) {
-    let mut stage = stage.lock().unwrap_or_else(PoisonError::into_inner);
-    stage.written = Some(written);
-    if stage.dropped
-        && written
-        && let Some(attempts) = stage.attempts.take()
-    {
-        never_sent_all(journal, attempts);
-    }
-}
-
-/// The waiting side: dropped while armed, the attempts were never sent.
-struct Waiting {
-    stage: Arc<Mutex<Stage>>,
-    journal: Journal,
-    armed: bool,
-}
-
-impl Drop for Waiting {
-    fn drop(&mut self) {
-        if !self.armed {
-            return;
-        }
-        let mut stage = self.stage.lock().unwrap_or_else(PoisonError::into_inner);
-        stage.dropped = true;
-        // Written already: the writing side is done, so this side says it.
-        if stage.written == Some(true)
-            && let Some(attempts) = stage.attempts.take()
-        {
-            never_sent_all(&self.journal, attempts);
-        }
-    }
-}
-
-fn never_sent_all(journal: &Journal, attempts: Attempted) {
-    for (ids, entry) in attempts {
-        never_sent(journal, &entry, &ids);
-    }
+    written.await.unwrap_or_else(|_| {
+        Err((
+            std::io::Error::other("the journal's writer stopped"),
+            Vec::new(),
+        ))
+    })
 }
 
 /// Journals the ids of the attempt `entry` as never sent.
 pub fn never_sent(journal: &Journal, entry: &Entry, ids: &[String]) {
-    let why = "never sent";
     let report = Ledger::all(ids.iter().cloned(), &Outcome::NotSent);
-    journal.outcome(entry, &report, Some(why));
+    journal.outcome(entry, &report, Some("never sent"));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A journal holding one attempt of `ids`, and the waiting side's share of it.
-    fn attempted(dir: &std::path::Path) -> (Journal, Arc<Mutex<Stage>>) {
-        let journal = Journal::new(dir.join("audit.jsonl"), "p", "http://x");
-        let ids = vec!["a".to_string(), "b".to_string()];
-        let (lines, entries) = journal.attempt_lines("block", [(ids.as_slice(), None)]);
-        lines.write().unwrap();
-        let stage = Arc::new(Mutex::new(Stage {
-            attempts: Some(entries.into_iter().map(|e| (ids.clone(), e)).collect()),
-            ..Stage::default()
-        }));
-        (journal, stage)
+    /// The lines of the journal at `path` so far.
+    fn lines(path: &std::path::Path) -> Vec<String> {
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
     }
 
-    fn never_sent_lines(journal: &Journal, dir: &std::path::Path) -> usize {
-        journal.flush();
-        std::fs::read_to_string(dir.join("audit.jsonl"))
-            .unwrap()
-            .lines()
+    fn never_sent_lines(lines: &[String]) -> usize {
+        lines
+            .iter()
             .filter(|l| l.contains("\"event\":\"outcome\"") && l.contains("never sent"))
             .count()
     }
 
-    #[test]
-    fn a_request_dropped_while_its_attempt_is_written_is_journalled_never_sent_once() {
-        for dropped_first in [true, false] {
-            let dir = tempfile::tempdir().unwrap();
-            let (journal, stage) = attempted(dir.path());
-            let waiting = Waiting {
-                stage: stage.clone(),
-                journal: journal.clone(),
-                armed: true,
-            };
-            if dropped_first {
-                drop(waiting);
-                done(&stage, &journal, true);
-            } else {
-                done(&stage, &journal, true);
-                drop(waiting);
-            }
-            assert_eq!(
-                never_sent_lines(&journal, dir.path()),
-                1,
-                "dropped first: {dropped_first}"
-            );
-        }
-        // Not dropped: the attempts go on to be sent, nothing more is said here.
+    #[tokio::test]
+    async fn guards_say_never_sent_once_unless_sent_and_only_after_their_attempt() {
         let dir = tempfile::tempdir().unwrap();
-        let (journal, stage) = attempted(dir.path());
-        let mut waiting = Waiting {
-            stage: stage.clone(),
-            journal: journal.clone(),
-            armed: true,
-        };
-        done(&stage, &journal, true);
-        waiting.armed = false;
-        drop(waiting);
-        assert_eq!(never_sent_lines(&journal, dir.path()), 0);
-        assert!(
-            stage.lock().unwrap().attempts.is_some(),
-            "still there to be sent"
-        );
+        let path = dir.path().join("audit.jsonl");
+        let journal = Journal::new(&path, "p", "http://x");
+        let ids = || vec!["a".to_string(), "b".to_string()];
+        let mut guards = write(&journal, "block", vec![(ids(), None), (ids(), None)])
+            .await
+            .unwrap();
+        let sent = guards.pop().unwrap();
+        assert_eq!(sent.ids(), ids());
+        let (entry, _) = sent.sent();
+        assert!(entry.is_some(), "the entry for its outcome");
+        drop(guards);
+        journal.flush();
+        let written = lines(&path);
+        assert_eq!(never_sent_lines(&written), 1, "{written:?}");
+        assert!(written[0].contains("\"event\":\"attempt\""), "{written:?}");
+    }
+
+    #[test]
+    fn a_request_dropped_while_its_attempt_is_written_says_never_sent_after_it() {
+        // The journal's thread is held by a job before the attempt; the request is
+        // dropped while its lines wait; once the thread goes on, the attempt is written,
+        // then its "never sent", once.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let journal = Journal::new(&path, "p", "http://x");
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let (held, holding) = std::sync::mpsc::channel::<()>();
+        let (nothing, _) = journal.attempt_lines("hold", []);
+        nothing.send(Box::new(move |_| {
+            let _ = held.send(());
+            let _ = gate.recv();
+        }));
+        holding.recv().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let writing = write(&journal, "block", vec![(vec!["a".to_string()], None)]);
+            // Started (the lines handed over), then dropped before the answer.
+            tokio::select! {
+                biased;
+                _ = writing => panic!("the journal's thread is held"),
+                () = std::future::ready(()) => {}
+            }
+        });
+        assert!(lines(&path).is_empty(), "nothing written yet");
+        release.send(()).unwrap();
+        journal.flush();
+        let written = lines(&path);
+        assert!(written[0].contains("\"event\":\"attempt\""), "{written:?}");
+        assert_eq!(never_sent_lines(&written), 1, "{written:?}");
+        assert_eq!(written.len(), 2, "{written:?}");
     }
 }

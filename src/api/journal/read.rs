@@ -155,6 +155,10 @@ struct Kept {
     numbers: HashMap<String, u64>,
     /// Attempt id → its entry's id.
     attempts: HashMap<String, String>,
+    /// Entries let go for newer ones: a later line of one (a long batch's last chunks, its
+    /// ids never sent) must not bring it back as a new entry with part of its lines.
+    /// Their ids only, a few dozen bytes an entry.
+    gone: HashSet<String>,
     limit: usize,
 }
 
@@ -168,7 +172,7 @@ impl Kept {
     /// The entry `id`, made from `line` if new; None when nothing is kept.
     fn entry(&mut self, id: &str, line: &Value) -> Option<&mut Reading> {
         if !self.numbers.contains_key(id) {
-            if self.limit == 0 {
+            if self.limit == 0 || self.gone.contains(id) {
                 return None;
             }
             if self.entries.len() == self.limit
@@ -176,6 +180,7 @@ impl Kept {
             {
                 self.first += 1;
                 self.numbers.remove(&gone.entry.entry);
+                self.gone.insert(gone.entry.entry.clone());
                 for attempt in gone.attempts {
                     self.attempts.remove(&attempt);
                 }
@@ -213,6 +218,7 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
         first: 0,
         numbers: HashMap::new(),
         attempts: HashMap::new(),
+        gone: HashSet::new(),
         limit,
     };
     for line in std::io::BufReader::new(file).split(b'\n') {
@@ -467,5 +473,38 @@ mod tests {
             ["b2999", "b2998"]
         );
         assert!(newest.iter().all(|e| e.outcome.is_some()));
+    }
+
+    #[test]
+    fn an_entry_let_go_for_a_newer_one_is_not_brought_back_by_its_later_lines() {
+        // Found trying it: a long batch A, a batch B journalled while A ran, then A's
+        // last lines (its ids never sent). With --limit 1, A came back as the newest
+        // entry holding only those lines (wrong ids, counts, time and order).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let journal = Journal::new(&path, "prod", "http://x");
+        let detail = |batch: &str| Some(serde_json::json!({ "batch": batch }));
+        let a = journal
+            .attempt("block", &["a1".to_string()], detail("A"))
+            .unwrap();
+        journal.outcome(&a, &succeeded(["a1"]), None);
+        let b = journal
+            .attempt("block", &["b1".to_string()], detail("B"))
+            .unwrap();
+        journal.outcome(&b, &succeeded(["b1"]), None);
+        journal.not_sent(
+            "block",
+            &["a2".to_string()],
+            serde_json::json!({ "batch": "A" }),
+        );
+        journal.flush();
+        let newest = read(&path, 1).unwrap();
+        assert_eq!(newest.len(), 1);
+        assert_eq!(newest[0].entry, "B", "the newest batch, whole");
+        let both = read(&path, 2).unwrap();
+        assert_eq!(both[1].entry, "A");
+        assert_eq!(both[1].ids, ["a1", "a2"]);
+        let outcome = both[1].outcome.as_ref().unwrap();
+        assert_eq!((outcome.succeeded.len(), outcome.not_sent.len()), (1, 1));
     }
 }

@@ -326,3 +326,25 @@ fn an_unarchive_that_may_have_activated_an_inactive_user_is_not_called_already_s
         "undo unarchive of 4 users: 1 not archived → archived; 3 left alone"
     );
 }
+
+#[test]
+fn a_later_batch_that_found_the_users_as_this_one_left_them_does_not_refuse_the_undo() {
+    // Found trying it: the same block sent twice; the second found the user blocked
+    // already (so recorded), changed nothing, and still refused the undo of the first.
+    let older = block(&[("a", "active")], &["a"]);
+    let again = JournalEntry {
+        entry: "batch-2".into(),
+        ..block(&[("a", "blocked")], &["a"])
+    };
+    let entries = [again, older.clone()];
+    let plan = plan(&older, &entries, &all_blocked(&["a"])).unwrap();
+    assert_eq!(plan.ids, ["a"]);
+    // Its status before not recorded: it may have changed the user, so it refuses.
+    let unrecorded = JournalEntry {
+        entry: "batch-2".into(),
+        ..block(&[], &["a"])
+    };
+    let entries = [unrecorded, older.clone()];
+    let refused = super::plan(&older, &entries, &all_blocked(&["a"])).unwrap_err();
+    assert!(refused.contains("entry batch-2"), "{refused}");
+}

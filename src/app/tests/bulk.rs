@@ -430,3 +430,23 @@ fn unarchiving_an_inactive_user_is_never_called_unchanged() {
         "{ids:?}"
     );
 }
+
+#[test]
+fn the_summary_says_ids_stay_selected_only_when_they_do() {
+    // Found trying it: the row under the cursor failed, nothing was selected, and the
+    // summary said "those stay selected".
+    let mut app = started(Dialect::Crm, false, 10);
+    app.update(key('b'));
+    let (id, _, ids) = bulk_request(&app.update(key('y')));
+    assert_eq!(ids, ["u0"]);
+    let boom = Outcome::Failed(FailReason::Error("boom".into()));
+    done(
+        &mut app,
+        id,
+        BulkAction::Block,
+        Ledger::of([("u0".into(), boom)]),
+    );
+    let told = said(&app).join(" ");
+    assert!(told.contains("1 failed"), "{told}");
+    assert!(!told.contains("selected"), "{told}");
+}

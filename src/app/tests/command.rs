@@ -399,6 +399,10 @@ fn b_in_the_focused_pane_acts_on_the_user_it_shows_and_says_so() {
         panic!("a confirmation");
     };
     assert_eq!(confirm.ids(), ["u1"]);
+    assert!(
+        !confirm.of_pane(),
+        "the pane and the row are one user: nothing to point out"
+    );
 }
 
 #[test]

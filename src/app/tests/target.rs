@@ -94,6 +94,11 @@ fn keys_pressed_while_a_page_comes_act_on_the_page_that_comes() {
     );
     let effects = answer_page(&mut app, &page1, 100);
     assert_eq!(rows(&app)[0], "u0");
+    let told = said(&app).join(" ");
+    assert!(
+        !told.contains("waits for the rows"),
+        "over once it acted: {told}"
+    );
     let opened: Vec<Request> = sent(&effects)
         .into_iter()
         .filter(|r| matches!(r, Request::Detail { .. }))
