@@ -207,12 +207,13 @@ fn outcome_of(error: &ApiError) -> Outcome {
     }
 }
 
-/// Progress as the ledger stands, `in_flight` of its unknown ids still awaiting their
-/// answer.
-fn progress_of(ledger: &Ledger, in_flight: usize) -> Progress {
+/// Progress as the ledger stands, `pending` of its ids not settled yet though the
+/// ledger has them in a class for now: those in flight (unknown until their answer) and
+/// halves of a refused chunk waiting to be sent again (failed until then).
+fn progress_of(ledger: &Ledger, in_flight: usize, again: usize) -> Progress {
     let counts = ledger.counts();
     Progress {
-        done: ledger.len() - counts.not_sent - in_flight,
+        done: ledger.len() - counts.not_sent - in_flight - again,
         unknown: counts.unknown - in_flight,
         total: ledger.len(),
     }
@@ -241,7 +242,7 @@ pub async fn run(
         ledger.set_all(&ids, &Outcome::Failed(reason));
         return ledger;
     }
-    progress(progress_of(&ledger, 0));
+    progress(progress_of(&ledger, 0, 0));
     let chunk = chunk.max(1);
     let sent = Outcome::Unknown(ABANDONED.into());
     match client.dialect() {
@@ -255,12 +256,16 @@ pub async fn run(
             // none start after it.
             let mut running = FuturesUnordered::new();
             let mut in_flight = 0;
+            // Ids of halves waiting to be sent again, first in the queue: failed for now
+            // (refused whole), not yet done for the progress.
+            let mut again = 0;
             loop {
                 let room = IN_FLIGHT - running.len();
                 if room > 0 && !queue.is_empty() && !stop.requested() && !ledger.unauthorized() {
                     let starting: Vec<Vec<String>> = std::iter::from_fn(|| queue.pop_front())
                         .take(room)
                         .collect();
+                    again -= again.min(starting.iter().map(Vec::len).sum());
                     match client
                         .attempts(action, starting, |part| batch.detail(part))
                         .await
@@ -290,8 +295,14 @@ pub async fn run(
                     }
                 }
                 let Some(first) = running.next().await else {
-                    progress(progress_of(&ledger, in_flight));
-                    if queue.is_empty() || stop.requested() || ledger.unauthorized() {
+                    let over = queue.is_empty() || stop.requested() || ledger.unauthorized();
+                    // Over: what could not start (halves included) is settled too.
+                    progress(progress_of(
+                        &ledger,
+                        in_flight,
+                        if over { 0 } else { again },
+                    ));
+                    if over {
                         break;
                     }
                     continue;
@@ -335,9 +346,10 @@ pub async fn run(
                     }
                 }
                 for half in halves.into_iter().rev() {
+                    again += half.len();
                     queue.push_front(half);
                 }
-                progress(progress_of(&ledger, in_flight));
+                progress(progress_of(&ledger, in_flight, again));
             }
         }
         Dialect::Training => {
@@ -381,7 +393,7 @@ pub async fn run(
                     }
                     Sent::Abandoned => {}
                 }
-                progress(progress_of(&ledger, 0));
+                progress(progress_of(&ledger, 0, 0));
             }
         }
     }
