@@ -178,6 +178,9 @@ mod tests {
         });
         assert!(lines(&path).is_empty(), "nothing written yet");
         release.send(()).unwrap();
+        // Once the attempt is written its `then` hands the "never sent" over: a first
+        // flush waits for the attempt (and so that hand-over), a second for the line.
+        journal.flush();
         journal.flush();
         let written = lines(&path);
         assert!(written[0].contains("\"event\":\"attempt\""), "{written:?}");
