@@ -59,7 +59,7 @@ fn a_lost_answer_is_settled_by_reading_back() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("2 succeeded, 0 failed"), "{stderr}");
-    assert!(stderr.contains("settled by reading back"), "{stderr}");
+    assert!(stderr.contains("2 verified by reading back"), "{stderr}");
     let settled = journal
         .iter()
         .find(|l| l["event"] == "settled")
