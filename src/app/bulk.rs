@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::dialog::{Confirm, Dialog};
 use super::status::{Message, Source};
 use super::target::{Place, Target};
-use super::{Action, Effect, Layer};
+use super::{Effect, Layer};
 use crate::api::bulk::Progress;
 use crate::api::ledger::{Ledger, Outcome, Verdict};
 use crate::api::model::{BulkAction, Status};
@@ -385,6 +385,6 @@ impl super::App {
             action,
             ids: failed,
         });
-        self.act(Action::Reload)
+        self.reload()
     }
 }

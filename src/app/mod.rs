@@ -418,13 +418,9 @@ impl App {
                 if !matches!(self.mode(), Mode::Table | Mode::Filter) {
                     return Vec::new();
                 }
-                let action = if lines > 0 {
-                    Action::MoveDown
-                } else {
-                    Action::MoveUp
-                };
+                let step = lines.signum().into();
                 (0..lines.unsigned_abs().min(10))
-                    .flat_map(|_| self.act(action))
+                    .flat_map(|_| self.move_by(step))
                     .collect()
             }
             Event::Tick => {

@@ -26,17 +26,17 @@ fn done(app: &mut App, id: RequestId, action: BulkAction, report: Ledger) -> Vec
 #[test]
 fn selection_survives_pages_and_filters() {
     let mut app = started(Dialect::Training, false, 30);
-    app.act(Action::ToggleSelect);
-    app.act(Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
     assert_eq!(app.selected.keys().collect::<Vec<_>>(), ["u0", "u1"]);
     assert_eq!(app.table.cursor(), 2);
-    let next = sent(&app.act(Action::NextPage));
+    let next = sent(&press(&mut app, Action::NextPage));
     answer_page(&mut app, &next[0], 30);
-    app.act(Action::SelectPage);
+    press(&mut app, Action::SelectPage);
     assert_eq!(app.selected.len(), 12);
-    app.act(Action::SelectPage);
+    press(&mut app, Action::SelectPage);
     assert_eq!(app.selected.len(), 2, "again: the page is unselected");
-    let filtered = sent(&app.act(Action::CycleStatus));
+    let filtered = sent(&press(&mut app, Action::CycleStatus));
     answer_page(&mut app, &filtered[0], 5);
     assert_eq!(app.selected.len(), 2, "kept across filters");
 }
@@ -49,13 +49,13 @@ fn the_confirmation_names_the_rows_shown_first_in_table_order() {
         picked("not on this page", Status::Active),
     );
     for _ in 0..5 {
-        app.act(Action::MoveDown);
+        press(&mut app, Action::MoveDown);
     }
-    app.act(Action::ToggleSelect);
-    app.act(Action::First);
-    app.act(Action::ToggleSelect);
-    app.act(Action::Block);
-    app.act(Action::Archive);
+    press(&mut app, Action::ToggleSelect);
+    press(&mut app, Action::First);
+    press(&mut app, Action::ToggleSelect);
+    press(&mut app, Action::Block);
+    press(&mut app, Action::Archive);
     let Some(Dialog::Confirm(confirm)) = &app.dialog else {
         panic!("a confirmation")
     };
@@ -67,12 +67,12 @@ fn the_confirmation_names_the_rows_shown_first_in_table_order() {
 #[test]
 fn a_bulk_action_confirms_runs_and_shows_each_outcome_at_once() {
     let mut app = started(Dialect::Crm, false, 30);
-    app.act(Action::ToggleSelect);
-    app.act(Action::ToggleSelect);
-    app.act(Action::MoveDown);
-    app.act(Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
+    press(&mut app, Action::MoveDown);
+    press(&mut app, Action::ToggleSelect);
     // Cancel first: nothing is sent.
-    app.act(Action::Block);
+    press(&mut app, Action::Block);
     assert_eq!(app.mode(), Mode::Dialog);
     let Some(Dialog::Confirm(confirm)) = &app.dialog else {
         panic!("a confirmation")
@@ -81,7 +81,7 @@ fn a_bulk_action_confirms_runs_and_shows_each_outcome_at_once() {
     assert!(sent(&app.update(key('n'))).is_empty());
     assert_eq!(app.mode(), Mode::Table);
     // Then confirm.
-    app.act(Action::Block);
+    press(&mut app, Action::Block);
     let (id, action, ids) = bulk_request(&app.update(key('y')));
     assert_eq!(action, BulkAction::Block);
     assert_eq!(ids, ["u0", "u1", "u3"]);
@@ -156,8 +156,8 @@ fn a_bulk_action_confirms_runs_and_shows_each_outcome_at_once() {
 #[test]
 fn unknown_outcomes_are_told_as_unknown_and_stay_selected() {
     let mut app = started(Dialect::Crm, false, 30);
-    app.act(Action::ToggleSelect);
-    app.act(Action::Block);
+    press(&mut app, Action::ToggleSelect);
+    press(&mut app, Action::Block);
     let (id, ..) = bulk_request(&app.update(key('y')));
     done(
         &mut app,
@@ -182,8 +182,8 @@ fn unknown_outcomes_are_told_as_unknown_and_stay_selected() {
 #[test]
 fn without_a_selection_the_current_row_is_acted_on() {
     let mut app = started(Dialect::Training, false, 30);
-    app.act(Action::MoveDown);
-    app.act(Action::Archive);
+    press(&mut app, Action::MoveDown);
+    press(&mut app, Action::Archive);
     let Some(Dialog::Confirm(confirm)) = &app.dialog else {
         panic!("a confirmation")
     };
@@ -196,7 +196,7 @@ fn without_a_selection_the_current_row_is_acted_on() {
 fn many_users_need_the_count_typed() {
     let mut app = started(Dialect::Crm, false, 300);
     select_seen(&mut app, 150, Status::Blocked);
-    app.act(Action::Activate);
+    press(&mut app, Action::Activate);
     assert!(
         sent(&app.update(key('y'))).is_empty(),
         "y alone does not confirm"
@@ -220,17 +220,17 @@ fn many_users_need_the_count_typed() {
 #[test]
 fn read_only_and_foreign_actions_say_why_they_do_nothing() {
     let mut app = started(Dialect::Crm, true, 10);
-    assert!(app.act(Action::Block).is_empty());
+    assert!(press(&mut app, Action::Block).is_empty());
     assert_eq!(app.mode(), Mode::Table);
     assert!(said(&app).iter().any(|t| t.contains("read-only")));
     let mut app = started(Dialect::Crm, false, 10);
-    assert!(app.act(Action::Archive).is_empty());
+    assert!(press(&mut app, Action::Archive).is_empty());
     assert!(said(&app).iter().any(|t| t.contains("crm API cannot")));
 }
 
 fn running(app: &mut App) -> RequestId {
-    app.act(Action::ToggleSelect);
-    app.act(Action::Block);
+    press(app, Action::ToggleSelect);
+    press(app, Action::Block);
     bulk_request(&app.update(key('y'))).0
 }
 
@@ -354,7 +354,7 @@ fn the_preview_counts_by_last_seen_status_and_leaves_the_unchanged_out() {
             seen: old,
         },
     );
-    app.act(Action::Block);
+    press(&mut app, Action::Block);
     let Some(Dialog::Confirm(confirm)) = &app.dialog else {
         panic!("a confirmation")
     };
@@ -379,14 +379,14 @@ fn the_preview_counts_by_last_seen_status_and_leaves_the_unchanged_out() {
 #[test]
 fn a_page_seen_again_refreshes_the_selection_and_nothing_to_change_sends_nothing() {
     let mut app = started(Dialect::Training, false, 30);
-    app.act(Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
     app.selected.get_mut("u0").unwrap().status = Status::Archived;
     // The page comes again: u0 is active there.
-    let reload = sent(&app.act(Action::Reload));
+    let reload = sent(&press(&mut app, Action::Reload));
     answer_page(&mut app, &reload[0], 30);
     assert_eq!(app.selected["u0"].status, Status::Active);
     app.selected.get_mut("u0").unwrap().status = Status::Archived;
-    app.act(Action::Archive);
+    press(&mut app, Action::Archive);
     let effects = app.update(key('y'));
     assert!(sent(&effects).is_empty(), "{effects:?}");
     assert!(

@@ -70,8 +70,8 @@ fn export_writes_the_query_or_the_selection_and_checks_the_name() {
         "one at a time"
     );
     let mut app = started(Dialect::Crm, false, 10);
-    app.act(Action::ToggleSelect);
-    app.act(Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
     let effects = run(&mut app, "export! picked.json");
     let [Request::Export { rows, target, .. }] = &sent(&effects)[..] else {
         panic!("{effects:?}");
@@ -122,8 +122,8 @@ fn y_copies_the_id_or_the_selected_ids_and_refuses_too_much() {
     let mut app = started(Dialect::Crm, false, 10);
     assert_eq!(app.update(key('Y')), [Effect::Copy("u0".into())]);
     assert_eq!(said(&app), ["copied the id of user 0 (OSC 52)"]);
-    app.act(Action::ToggleSelect);
-    app.act(Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
     assert_eq!(app.update(key('Y')), [Effect::Copy("u0\nu1".into())]);
     for n in 0..20_000 {
         app.selected

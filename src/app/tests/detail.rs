@@ -60,21 +60,21 @@ fn pane(app: &App) -> &DetailPane {
 #[test]
 fn the_detail_follows_overlaps_and_goes_back() {
     let mut app = started(Dialect::Crm, false, 10);
-    let asked = detail_request(&app.act(Action::Open));
+    let asked = detail_request(&press(&mut app, Action::Open));
     assert_eq!(asked.1, UserKey::Id("u0".into()));
     answer(
         &mut app,
         asked,
         Ok(detail_with_overlaps("u0", &["u7", "u8"])),
     );
-    app.act(Action::ToggleFocus);
+    press(&mut app, Action::ToggleFocus);
     assert_eq!(app.focus, Focus::Detail);
-    app.act(Action::MoveDown);
-    let asked = detail_request(&app.act(Action::Open));
+    press(&mut app, Action::MoveDown);
+    let asked = detail_request(&press(&mut app, Action::Open));
     assert_eq!(asked.1, UserKey::Id("u8".into()));
     assert_eq!(pane(&app).depth(), 1);
     answer(&mut app, asked, Ok(detail_with_overlaps("u8", &["u0"])));
-    let back = detail_request(&app.act(Action::Back));
+    let back = detail_request(&press(&mut app, Action::Back));
     assert_eq!(back.1, UserKey::Id("u0".into()));
     assert_eq!(pane(&app).depth(), 0);
     // Read again, u0's pane has its cursor where it was left: on u8.
@@ -84,7 +84,7 @@ fn the_detail_follows_overlaps_and_goes_back() {
         Ok(detail_with_overlaps("u0", &["u7", "u8"])),
     );
     assert_eq!(pane(&app).overlap_cursor(), 1);
-    app.act(Action::Back);
+    press(&mut app, Action::Back);
     assert!(app.detail.is_none());
     assert_eq!(app.focus, Focus::Table);
     assert_eq!(
@@ -97,11 +97,11 @@ fn the_detail_follows_overlaps_and_goes_back() {
 #[test]
 fn a_failed_detail_shows_its_error_and_r_retries() {
     let mut app = started(Dialect::Crm, false, 10);
-    let asked = detail_request(&app.act(Action::Open));
+    let asked = detail_request(&press(&mut app, Action::Open));
     answer(&mut app, asked, Err(http_500("User")));
     assert!(matches!(pane(&app).load(), DetailLoad::Failed(e) if e.contains("HTTP 500")));
     assert!(!app.loading(), "not loading for good");
-    let again = detail_request(&app.act(Action::Reload));
+    let again = detail_request(&press(&mut app, Action::Reload));
     assert!(pane(&app).loading());
     answer(&mut app, again, Ok(detail_with_overlaps("u0", &[])));
     assert!(pane(&app).detail().is_some());
@@ -110,7 +110,7 @@ fn a_failed_detail_shows_its_error_and_r_retries() {
 #[test]
 fn an_answer_for_another_user_is_not_applied() {
     let mut app = started(Dialect::Crm, false, 10);
-    let (id, _) = detail_request(&app.act(Action::Open));
+    let (id, _) = detail_request(&press(&mut app, Action::Open));
     answer(
         &mut app,
         (id, UserKey::Id("u9".into())),
@@ -122,7 +122,7 @@ fn an_answer_for_another_user_is_not_applied() {
 #[test]
 fn a_panicked_request_does_not_leave_the_pane_loading() {
     let mut app = started(Dialect::Crm, false, 10);
-    let (id, _) = detail_request(&app.act(Action::Open));
+    let (id, _) = detail_request(&press(&mut app, Action::Open));
     app.update(Event::Worker(Response::Failed {
         id,
         slot: Slot::Detail,
@@ -134,25 +134,25 @@ fn a_panicked_request_does_not_leave_the_pane_loading() {
 #[test]
 fn a_detail_without_overlaps_scrolls() {
     let mut app = started(Dialect::Training, false, 10);
-    let asked = detail_request(&app.act(Action::Open));
+    let asked = detail_request(&press(&mut app, Action::Open));
     answer(&mut app, asked, Ok(Box::default()));
-    app.act(Action::ToggleFocus);
+    press(&mut app, Action::ToggleFocus);
     app.update(Event::Resize {
         table_rows: 20,
         side_by_side: true,
         detail_overflow: 12,
     });
-    app.act(Action::MoveDown);
-    app.act(Action::MoveDown);
-    app.act(Action::MoveUp);
+    press(&mut app, Action::MoveDown);
+    press(&mut app, Action::MoveDown);
+    press(&mut app, Action::MoveUp);
     assert_eq!(pane(&app).scroll(), 1);
     assert_eq!(app.table.cursor(), 0, "the table did not move");
     // Never past the end of its content.
     for _ in 0..5 {
-        app.act(Action::NextPage);
+        press(&mut app, Action::NextPage);
     }
     assert_eq!(pane(&app).scroll(), 12);
-    app.act(Action::PrevPage);
+    press(&mut app, Action::PrevPage);
     assert_eq!(pane(&app).scroll(), 2, "one page back up is one page");
 }
 
@@ -164,14 +164,14 @@ fn over_a_narrow_table_the_detail_takes_the_focus() {
         side_by_side: false,
         detail_overflow: 0,
     });
-    app.act(Action::Open);
+    press(&mut app, Action::Open);
     assert_eq!(app.focus, Focus::Detail);
-    app.act(Action::MoveDown);
+    press(&mut app, Action::MoveDown);
     assert_eq!(
         app.table.cursor(),
         0,
         "keys go to the pane shown, not the hidden table"
     );
-    app.act(Action::Back);
+    press(&mut app, Action::Back);
     assert_eq!(app.focus, Focus::Table);
 }

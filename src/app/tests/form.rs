@@ -54,7 +54,7 @@ fn ann() -> UserDetail {
 /// A training app with u0's detail read and its edit form open.
 fn editing() -> App {
     let mut app = started(Dialect::Training, false, 10);
-    let effects = app.act(Action::Edit);
+    let effects = press(&mut app, Action::Edit);
     let Some(Request::Detail { id, key }) = sent(&effects).into_iter().next() else {
         panic!("the user is read first: {effects:?}");
     };
@@ -72,7 +72,7 @@ fn editing() -> App {
 #[test]
 fn tab_and_arrows_walk_the_fields_round() {
     let mut app = started(Dialect::Training, false, 10);
-    app.act(Action::Create);
+    press(&mut app, Action::Create);
     let fields = form(&app).fields().to_vec();
     assert_eq!(fields.first(), Some(&FieldId::Name));
     assert_eq!(fields.last(), Some(&FieldId::Invite));
@@ -98,7 +98,7 @@ fn tab_and_arrows_walk_the_fields_round() {
 #[test]
 fn the_form_checks_before_sending_and_says_where() {
     let mut app = started(Dialect::Training, false, 10);
-    app.act(Action::Create);
+    press(&mut app, Action::Create);
     typed(&mut app, "  ");
     app.update(code(KeyCode::Tab));
     typed(&mut app, "not-an-address");
@@ -127,7 +127,7 @@ fn the_form_checks_before_sending_and_says_where() {
 #[test]
 fn a_new_user_sends_what_was_filled_in() {
     let mut app = started(Dialect::Training, false, 10);
-    app.act(Action::Create);
+    press(&mut app, Action::Create);
     typed(&mut app, "Bea");
     app.update(code(KeyCode::Tab));
     typed(&mut app, "bea@example.com");
@@ -208,7 +208,7 @@ fn extra_fields_are_compared_as_json_and_an_unchanged_form_sends_nothing() {
 #[test]
 fn a_server_error_keeps_the_form_and_everything_typed() {
     let mut app = started(Dialect::Training, false, 10);
-    app.act(Action::Create);
+    press(&mut app, Action::Create);
     typed(&mut app, "Bea");
     app.update(code(KeyCode::Tab));
     typed(&mut app, "taken@example.com");
@@ -241,7 +241,7 @@ fn a_server_error_keeps_the_form_and_everything_typed() {
 #[test]
 fn a_saved_user_becomes_the_current_row() {
     let mut app = started(Dialect::Training, false, 30);
-    app.act(Action::Create);
+    press(&mut app, Action::Create);
     typed(&mut app, "Bea");
     app.update(code(KeyCode::Tab));
     typed(&mut app, "bea@example.com");
@@ -361,12 +361,15 @@ fn e_edits_the_user_in_focus_and_waits_for_one_opened_by_e_mail() {
     app.update(code(KeyCode::Esc));
     // The pane holds u0; the table's cursor moves to u1: the pane follows, and e
     // waits for it.
-    let effects = app.act(Action::MoveDown);
+    let effects = press(&mut app, Action::MoveDown);
     assert!(
         matches!(&sent(&effects)[..], [Request::Detail { key: UserKey::Id(id), .. }] if id == "u1"),
         "{effects:?}"
     );
-    assert!(sent(&app.act(Action::Edit)).is_empty(), "already asked");
+    assert!(
+        sent(&press(&mut app, Action::Edit)).is_empty(),
+        "already asked"
+    );
     assert!(app.edit_when_read.is_some());
     // A user opened by e-mail, the pane focused: its answer opens the form.
     let mut app = started(Dialect::Training, false, 10);
@@ -376,8 +379,11 @@ fn e_edits_the_user_in_focus_and_waits_for_one_opened_by_e_mail() {
     let [Request::Detail { id, key: asked }] = &sent(&effects)[..] else {
         panic!("{effects:?}");
     };
-    app.act(Action::ToggleFocus);
-    assert!(sent(&app.act(Action::Edit)).is_empty(), "already asked");
+    press(&mut app, Action::ToggleFocus);
+    assert!(
+        sent(&press(&mut app, Action::Edit)).is_empty(),
+        "already asked"
+    );
     app.update(Event::Worker(Response::Detail {
         id: *id,
         key: asked.clone(),
@@ -418,7 +424,7 @@ fn a_refusal_goes_beside_the_field_its_message_starts_with() {
 #[test]
 fn q_on_a_choice_field_does_not_quit_and_an_edit_on_its_way_holds_the_quit() {
     let mut app = started(Dialect::Training, false, 10);
-    app.act(Action::Create);
+    press(&mut app, Action::Create);
     for _ in 0..3 {
         app.update(code(KeyCode::Tab));
     }

@@ -35,7 +35,7 @@ fn a_paste_outside_a_text_field_is_ignored_with_a_notice() {
 #[test]
 fn a_paste_into_a_confirmation_types_no_answer() {
     let mut app = started(Dialect::Crm, false, 10);
-    app.act(Action::Block);
+    press(&mut app, Action::Block);
     let effects = app.update(Event::Paste("y\n".into()));
     assert!(effects.is_empty(), "nothing is sent");
     assert!(matches!(app.dialog, Some(Dialog::Confirm(_))));
@@ -88,7 +88,7 @@ fn every_key_of_every_mode_is_rebindable() {
         ..config(Dialect::Crm, false)
     });
     answer_page(&mut app, &sent(&effects)[0], 10);
-    app.act(Action::Block);
+    press(&mut app, Action::Block);
     assert!(sent(&app.update(key('y'))).is_empty(), "y is no longer yes");
     assert!(matches!(
         &sent(&app.update(key('o')))[..],

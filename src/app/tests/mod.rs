@@ -74,7 +74,7 @@ pub(super) fn select_seen(app: &mut App, n: u64, status: Status) {
 
 /// Opens the current row's pane and answers it with `detail`.
 pub(super) fn open_with(app: &mut App, detail: UserDetail) {
-    let effects = app.act(Action::Open);
+    let effects = press(app, Action::Open);
     answer_detail(app, &effects, detail);
 }
 
@@ -89,6 +89,20 @@ pub(super) fn answer_detail(app: &mut App, effects: &[Effect], detail: UserDetai
         result: Ok(Box::new(detail)),
         elapsed: Duration::ZERO,
     }));
+}
+
+/// Presses the first key bound to `action` in the mode in force, through the keymap, as
+/// an operator would (an action bound to no key there fails the test).
+pub(super) fn press(app: &mut App, action: Action) -> Vec<Effect> {
+    let mode = app.mode();
+    let key = app
+        .config
+        .keymap
+        .of_mode(mode)
+        .find(|b| b.action == action)
+        .and_then(|b| b.keys.first().copied())
+        .unwrap_or_else(|| panic!("{action:?} is bound to no key in {mode:?}"));
+    app.update(Event::Key(key))
 }
 
 pub(super) fn key(c: char) -> Event {

@@ -66,7 +66,7 @@ fn answers_to_replaced_requests_are_dropped() {
     let first = sent(&app.update(key('s')));
     answer_page(&mut app, &first[0], 100); // settles; a newer one replaces it next
     let second = sent(&app.update(key('S')));
-    let third = sent(&app.act(Action::Reload));
+    let third = sent(&press(&mut app, Action::Reload));
     answer_page(&mut app, &third[0], 42);
     assert_eq!(shown_page(&app).total, 42);
     answer_page(&mut app, &second[0], 7);
@@ -87,15 +87,15 @@ fn the_next_page_is_prefetched_and_shown_at_once() {
     };
     assert_eq!(query.offset, 10);
     answer_page(&mut app, &after_first[0], 25);
-    let effects = sent(&app.act(Action::NextPage));
+    let effects = sent(&press(&mut app, Action::NextPage));
     assert_eq!(shown_page(&app).offset, 10, "shown from the prefetch");
     assert_eq!(rows(&app)[0], "u10");
     assert!(matches!(&effects[..], [Request::Prefetch { query, .. }] if query.offset == 20));
     // The last page prefetches nothing; moving down past the end stays.
     answer_page(&mut app, &effects[0], 25);
-    app.act(Action::NextPage);
+    press(&mut app, Action::NextPage);
     assert_eq!(shown_page(&app).offset, 20);
-    assert!(sent(&app.act(Action::NextPage)).is_empty());
+    assert!(sent(&press(&mut app, Action::NextPage)).is_empty());
 }
 
 #[test]
@@ -108,7 +108,7 @@ fn a_page_fetched_ahead_is_kept_with_its_own_query() {
     answer_page(&mut app, &ahead[0], 100);
     let ahead_of_filtered = sent(&answer_page(&mut app, &filtered[0], 100));
     app.update(code(KeyCode::Enter));
-    let turned = sent(&app.act(Action::NextPage));
+    let turned = sent(&press(&mut app, Action::NextPage));
     assert_eq!(
         app.table.shown().unwrap().query.text.as_deref(),
         Some("z"),
@@ -141,8 +141,8 @@ fn a_failed_filter_keeps_the_rows_shown_with_their_own_query() {
     assert!(matches!(app.table.load(), Load::Failed(e) if e.contains("HTTP 500")));
     // Pages do not turn on a listing that is not the one asked for; r tries again.
     app.update(code(KeyCode::Enter));
-    assert!(sent(&app.act(Action::NextPage)).is_empty());
-    let again = sent(&app.act(Action::Reload));
+    assert!(sent(&press(&mut app, Action::NextPage)).is_empty());
+    let again = sent(&press(&mut app, Action::Reload));
     assert!(
         matches!(&again[..], [Request::Reload { query, .. }] if query.text.as_deref() == Some("z"))
     );
@@ -158,7 +158,7 @@ fn a_first_load_that_failed_is_a_failure_not_an_empty_list() {
     assert!(app.table.shown().is_none());
     assert!(matches!(app.table.load(), Load::Failed(_)));
     assert!(!app.loading());
-    let again = sent(&app.act(Action::Reload));
+    let again = sent(&press(&mut app, Action::Reload));
     answer_page(&mut app, &again[0], 5);
     assert_eq!(rows(&app).len(), 5);
 }
@@ -167,20 +167,20 @@ fn a_first_load_that_failed_is_a_failure_not_an_empty_list() {
 fn moving_past_the_page_edges_turns_pages() {
     let mut app = started(Dialect::Training, false, 25);
     for _ in 0..9 {
-        assert!(sent(&app.act(Action::MoveDown)).is_empty());
+        assert!(sent(&press(&mut app, Action::MoveDown)).is_empty());
     }
     assert_eq!(app.table.cursor(), 9);
-    let next = sent(&app.act(Action::MoveDown));
+    let next = sent(&press(&mut app, Action::MoveDown));
     answer_page(&mut app, &next[0], 25);
     assert_eq!((shown_page(&app).offset, app.table.cursor()), (10, 0));
-    let back = sent(&app.act(Action::MoveUp));
+    let back = sent(&press(&mut app, Action::MoveUp));
     answer_page(&mut app, &back[0], 25);
     assert_eq!(
         (shown_page(&app).offset, app.table.cursor()),
         (0, 9),
         "lands on the last row"
     );
-    let last = sent(&app.act(Action::Last));
+    let last = sent(&press(&mut app, Action::Last));
     answer_page(&mut app, &last[0], 25);
     assert_eq!((shown_page(&app).offset, app.table.cursor()), (20, 4));
 }
@@ -189,9 +189,9 @@ fn moving_past_the_page_edges_turns_pages() {
 fn moving_past_the_edge_turns_one_page_at_a_time() {
     let mut app = started(Dialect::Training, false, 100);
     for _ in 0..9 {
-        app.act(Action::MoveDown);
+        press(&mut app, Action::MoveDown);
     }
-    let first = sent(&app.act(Action::MoveDown));
+    let first = sent(&press(&mut app, Action::MoveDown));
     let first: Vec<_> = first
         .into_iter()
         .filter(|r| matches!(r, Request::List { .. }))
@@ -199,7 +199,7 @@ fn moving_past_the_edge_turns_one_page_at_a_time() {
     assert_eq!(first.len(), 1);
     // Key repeat or the wheel: further moves wait for the page under way.
     assert!(sent(&app.update(Event::Scroll(3))).is_empty());
-    assert!(sent(&app.act(Action::MoveDown)).is_empty());
+    assert!(sent(&press(&mut app, Action::MoveDown)).is_empty());
     answer_page(&mut app, &first[0], 100);
     assert_eq!(
         (shown_page(&app).offset, app.table.cursor()),
@@ -262,7 +262,7 @@ fn an_error_ends_with_the_next_success_of_its_kind() {
         slot: Slot::Detail,
         message: "boom".into(),
     }));
-    let reload = sent(&app.act(Action::Reload));
+    let reload = sent(&press(&mut app, Action::Reload));
     answer_list(
         &mut app,
         &reload[0],
@@ -274,7 +274,7 @@ fn an_error_ends_with_the_next_success_of_its_kind() {
     );
     assert_eq!(rows(&app).len(), 10, "the rows stay");
     assert!(matches!(app.table.load(), Load::Failed(e) if e.contains("UNAUTHORIZED")));
-    let again = sent(&app.act(Action::Reload));
+    let again = sent(&press(&mut app, Action::Reload));
     answer_page(&mut app, &again[0], 10);
     assert_eq!(
         *app.table.load(),
@@ -290,7 +290,10 @@ fn a_panicked_fetch_ahead_taken_on_as_the_page_does_not_load_for_ever() {
     let Request::Prefetch { id, .. } = ahead[0] else {
         panic!("{ahead:?}")
     };
-    assert!(sent(&app.act(Action::NextPage)).is_empty(), "waits for it");
+    assert!(
+        sent(&press(&mut app, Action::NextPage)).is_empty(),
+        "waits for it"
+    );
     assert!(app.loading());
     app.update(Event::Worker(Response::Failed {
         id,
@@ -306,10 +309,10 @@ fn a_page_emptied_meanwhile_turns_to_the_last_page_with_rows() {
     // On page 3 of 25 users; a reload answers that only 15 match now (a bulk action took
     // the rest out of the filter): the last page that has rows is asked for.
     let mut app = started(Dialect::Training, false, 25);
-    let last = sent(&app.act(Action::Last));
+    let last = sent(&press(&mut app, Action::Last));
     answer_page(&mut app, &last[0], 25);
     assert_eq!(shown_page(&app).offset, 20);
-    let reload = sent(&app.act(Action::Reload));
+    let reload = sent(&press(&mut app, Action::Reload));
     let again = sent(&answer_page(&mut app, &reload[0], 15));
     let [Request::List { query, .. } | Request::Reload { query, .. }] = again.as_slice() else {
         panic!("the last page with rows is asked for: {again:?}");

@@ -93,7 +93,7 @@ fn a_refused_undo_is_said_and_sends_nothing() {
 fn r_tries_again_only_the_ids_that_failed() {
     let mut app = started(Dialect::Crm, false, 10);
     select_seen(&mut app, 3, Status::Active);
-    app.act(Action::Block);
+    press(&mut app, Action::Block);
     let (id, _, ids) = bulk_request(&app.update(key('y')));
     assert_eq!(ids.len(), 3);
     let boom = Outcome::Failed(FailReason::Error("boom".into()));
@@ -118,7 +118,11 @@ fn r_tries_again_only_the_ids_that_failed() {
 fn u_in_the_journal_undoes_the_entry_under_the_cursor() {
     use crate::api::journal::JournalEntry;
     let mut app = journalling();
-    let effects = app.act(Action::Journal);
+    // `:journal`, as typed (the journal has no key of its own).
+    for c in ":journal".chars() {
+        app.update(key(c));
+    }
+    let effects = app.update(code(KeyCode::Enter));
     let [Request::Journal { id, .. }] = &sent(&effects)[..] else {
         panic!("{effects:?}");
     };
