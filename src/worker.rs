@@ -75,15 +75,13 @@ pub enum Request {
         changes: Box<UserChanges>,
     },
     /// An action on many users; `before` is each one's status as last seen (journalled,
-    /// for an undo), `undo_of` the batch it undoes and `restore` the statuses it gives
-    /// back (each user's before that batch).
+    /// for an undo), `undo` what it undoes, if it is an undo.
     Bulk {
         id: RequestId,
         action: BulkAction,
         ids: Vec<String>,
         before: HashMap<String, Status>,
-        undo_of: Option<String>,
-        restore: HashMap<String, Status>,
+        undo: Option<bulk::Undo>,
     },
     /// The rows of a query (or the selection) written to a file.
     Export {
@@ -385,10 +383,9 @@ async fn answer(
             action,
             ids,
             before,
-            undo_of,
-            restore,
+            undo,
         } => {
-            let batch = bulk::Batch::new(before, undo_of).restoring(restore);
+            let batch = bulk::Batch::new(before, undo);
             let _turn = shared.bulk_lock.lock().await;
             let stop = stop.unwrap_or_else(Stop::never);
             let report = bulk::run(

@@ -447,8 +447,7 @@ async fn the_worker_answers_pages_details_and_bulk_and_drops_replaced_requests()
             action: BulkAction::Archive,
             ids: vec![target.clone()],
             before: Default::default(),
-            undo_of: None,
-            restore: Default::default(),
+            undo: None,
         })
         .unwrap();
     let mut done = None;

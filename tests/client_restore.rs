@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use common::{TestServer, client_for};
 use serde_json::{Value, json};
-use userdeck::api::bulk::{self, Batch, Stop};
+use userdeck::api::bulk::{self, Batch, Stop, Undo};
 use userdeck::api::client::Client;
 use userdeck::api::journal;
 use userdeck::api::journal::Journal;
@@ -62,7 +62,13 @@ async fn archive_then_undo(
         .iter()
         .map(|id| (id.clone(), Status::Archived))
         .collect();
-    let undo = Batch::new(now, Some(archive.id.clone())).restoring(before);
+    let undo = Batch::new(
+        now,
+        Some(Undo {
+            of: archive.id.clone(),
+            restore: before,
+        }),
+    );
     if let Some(server) = lose_answers {
         server.server.faults().set("lose-answer".parse().unwrap());
     }
@@ -121,7 +127,7 @@ async fn undoing_an_archive_gives_back_inactive_and_active_users_as_they_were() 
     assert_eq!(entry.action, "unarchive");
     assert_eq!(
         entry.undo_of.as_deref(),
-        Some(undo.undo_of.as_deref().unwrap())
+        undo.undo.as_ref().map(|u| u.of.as_str())
     );
     assert_eq!((outcome.succeeded.len(), outcome.failed.len()), (2, 0));
     assert!(outcome.unknown.is_empty(), "{outcome:?}");
@@ -164,11 +170,16 @@ async fn an_undo_never_says_a_status_came_back_that_the_read_back_does_not_show(
     let answered =
         |ids: &[&String]| Ledger::of(ids.iter().map(|id| (id.to_string(), Outcome::Succeeded)));
     let restoring = |pairs: &[(&String, Status)]| {
-        Batch::new(HashMap::new(), Some("undone".into())).restoring(
-            pairs
-                .iter()
-                .map(|(id, s)| (id.to_string(), s.clone()))
-                .collect(),
+        let restore = pairs
+            .iter()
+            .map(|(id, s)| (id.to_string(), s.clone()))
+            .collect();
+        Batch::new(
+            HashMap::new(),
+            Some(Undo {
+                of: "undone".into(),
+                restore,
+            }),
         )
     };
 

@@ -99,6 +99,45 @@ async fn the_preview_counts_real_changes_u_takes_them_back_and_so_does_headless_
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn u_in_the_dashboard_takes_the_newest_batch_even_when_its_outcomes_are_unknown() {
+    // Issue #20, defect 1, in a real terminal: batch A answered, batch B's answers lost
+    // (the server did block its users); `u` offered batch A's users.
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 60).await;
+    let users = common::active_users(&server, 5).await;
+    let (a, b) = users.split_at(2);
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–20 of 60");
+    let journal = ui.home.path().join("state/userdeck/audit.jsonl");
+    let answered = common::block_journalled(&server, &journal, "e2e", a, "").await;
+    assert_eq!(answered.counts().succeeded, 2, "{answered:?}");
+    let lost = "lose-answer,fail=1/1";
+    let unknown = common::block_journalled(&server, &journal, "e2e", b, lost).await;
+    assert_eq!(unknown.counts().unknown, 3, "{unknown:?}");
+    ui.keys("u");
+    ui.wait_text("undo block of 3 users: 3 blocked → active");
+    ui.keys("y");
+    ui.wait_text("activate: 3 succeeded");
+    for id in b {
+        assert_eq!(
+            status(&server, id).await,
+            "ACTIVE",
+            "batch B went back: {id}"
+        );
+    }
+    for id in a {
+        assert_eq!(
+            status(&server, id).await,
+            "BLOCKED",
+            "batch A untouched: {id}"
+        );
+    }
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn r_sends_again_what_the_server_refused_and_it_lands() {
     use userdeck::server::faults::FaultSpec;
     let _serial = ONE_AT_A_TIME.lock().await;

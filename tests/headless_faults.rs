@@ -6,8 +6,9 @@
 //! server, ids never sent untouched; the exit code and the summary line what the ledger
 //! says; the journal the same as the report.
 //!
-//! Seeds run until a time budget is spent (at least three); `USERDECK_FAULT_SEED=N` runs
-//! that one seed alone, to reproduce a failure (its seed is in the message).
+//! Seeds run until a time budget is spent (at least three; `USERDECK_FAULT_BUDGET_SECS`
+//! sets it, to search longer than CI does); `USERDECK_FAULT_SEED=N` runs that one seed
+//! alone, to reproduce a failure (its seed is in the message).
 
 mod common;
 mod home;
@@ -237,9 +238,13 @@ async fn a_stopped_or_faulty_block_reports_every_id_once_and_truly() {
         return;
     }
     let base: u64 = rand::rng().random();
+    let budget = std::env::var("USERDECK_FAULT_BUDGET_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(BUDGET, Duration::from_secs);
     let started = Instant::now();
     let mut runs = 0;
-    while runs < 3 || started.elapsed() < BUDGET {
+    while runs < 3 || started.elapsed() < budget {
         run_one(&server, &existing, base.wrapping_add(runs)).await;
         runs += 1;
     }

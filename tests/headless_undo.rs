@@ -160,43 +160,12 @@ async fn a_block_too_large_to_read_first_says_so_and_undo_names_it() {
     server.stop().await;
 }
 
-/// The first `n` active crm users.
-async fn active(server: &TestServer, n: usize) -> Vec<String> {
-    let ids = server.ids(80).await;
-    let statuses = server.statuses(&ids).await;
-    ids.into_iter()
-        .zip(statuses)
-        .filter(|(_, s)| s == "ACTIVE")
-        .map(|(id, _)| id)
-        .take(n)
-        .collect()
-}
-
-/// Blocks `ids` as the dashboard would (their statuses before known, journalled in
-/// `home`'s journal) while every answer is lost and nothing can be read back: the server
-/// blocks them, the ledger says unknown.
+/// Blocks `ids` in `home`'s journal while every answer is lost and nothing can be read
+/// back: the server blocks them, the ledger says unknown.
 async fn block_unknown(server: &TestServer, home: &Home, ids: &[String]) {
-    use userdeck::api::bulk::{self, Batch, Stop};
-    use userdeck::api::journal::Journal;
-    use userdeck::api::model::{BulkAction, Status};
-    let journal = Journal::new(home.journal_path(), "test", &server.url);
-    let client = common::client_for(server, Dialect::Crm).with_journal(journal.clone());
-    let before = ids.iter().map(|id| (id.clone(), Status::Active)).collect();
-    let faults = server.server.faults();
-    faults.set("lose-answer,fail=1/1".parse().unwrap());
-    let ledger = bulk::run(
-        &client,
-        BulkAction::Block,
-        ids,
-        100,
-        &Batch::new(before, None),
-        Stop::never(),
-        |_| {},
-    )
-    .await;
-    faults.set(Default::default());
+    let faults = "lose-answer,fail=1/1";
+    let ledger = common::block_journalled(server, &home.journal_path(), "test", ids, faults).await;
     assert_eq!(ledger.counts().unknown, ids.len(), "{ledger:?}");
-    journal.flush();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -205,7 +174,7 @@ async fn undo_takes_the_newest_batch_even_when_its_outcomes_are_unknown() {
     // its users). `undo` took batch A — the newest batch that "changed something".
     let server = TestServer::start(Dialect::Crm, 200).await;
     let home = Home::new(&server, Dialect::Crm, "");
-    let users = active(&server, 5).await;
+    let users = common::active_users(&server, 5).await;
     let (a, b) = users.split_at(2);
     let mut block = vec!["users", "block", "--yes"];
     block.extend(a.iter().map(String::as_str));
@@ -236,7 +205,7 @@ async fn undo_names_the_newest_batch_it_cannot_undo_and_never_takes_an_older_one
     // left alone unless named.
     let server = TestServer::start(Dialect::Crm, 200).await;
     let home = Home::new(&server, Dialect::Crm, "");
-    let a = active(&server, 2).await;
+    let a = common::active_users(&server, 2).await;
     let mut block = vec!["users", "block", "--yes"];
     block.extend(a.iter().map(String::as_str));
     home.run(&block).await.expect(0);

@@ -24,33 +24,33 @@ use super::restore;
 use super::settle;
 use crate::dialect::Dialect;
 
+/// What makes a batch an undo: the batch it undoes, and the status each of its users had
+/// before that batch — given back, and proven by reading back where the action alone does
+/// not settle it ([`restore`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Undo {
+    pub of: String,
+    pub restore: HashMap<String, Status>,
+}
+
 /// One bulk action as the journal knows it: its id, shared by every chunk it sends; the
-/// status each user had before, when known (what an undo restores); and the batch it
-/// undoes, if it is an undo, with the statuses it gives back.
+/// status each user had before, when known (what an undo restores); and, for an undo,
+/// what it undoes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Batch {
     pub id: String,
     pub before: HashMap<String, Status>,
-    pub undo_of: Option<String>,
-    /// An undo: the status each user had before the batch undone — given back, and proven
-    /// by reading back where the action alone does not settle it ([`restore`]).
-    pub restore: HashMap<String, Status>,
+    pub undo: Option<Undo>,
 }
 
 impl Batch {
     /// A new batch with its own id.
-    pub fn new(before: HashMap<String, Status>, undo_of: Option<String>) -> Batch {
+    pub fn new(before: HashMap<String, Status>, undo: Option<Undo>) -> Batch {
         Batch {
             id: uuid::Uuid::new_v4().simple().to_string(),
             before,
-            undo_of,
-            restore: HashMap::new(),
+            undo,
         }
-    }
-
-    /// The batch giving back `restore`: each user's status before the batch it undoes.
-    pub fn restoring(self, restore: HashMap<String, Status>) -> Batch {
-        Batch { restore, ..self }
     }
 
     /// The journal's detail of a chunk of `ids`: the batch, and what is known of their
@@ -67,8 +67,8 @@ impl Batch {
             })
             .collect();
         let mut detail = serde_json::json!({ "batch": self.id, "before": before });
-        if let Some(undone) = &self.undo_of {
-            detail["undo_of"] = serde_json::Value::String(undone.clone());
+        if let Some(undo) = &self.undo {
+            detail["undo_of"] = serde_json::Value::String(undo.of.clone());
         }
         detail
     }
@@ -195,15 +195,13 @@ async fn send<T>(stop: &mut Stop, request: impl Future<Output = Result<T, ApiErr
 
 const ABANDONED: &str = "no answer came before userdeck stopped waiting";
 
-/// What became of ids of a request that got `error`: unknown when the server may have
-/// applied it anyway, else failed.
+/// What became of ids of a request that got `error`: as [`Outcome::of`] says, but an id
+/// the server does not know is said so.
 fn outcome_of(error: &ApiError) -> Outcome {
     if error.is_code(RESOURCE_NOT_FOUND) {
         Outcome::Failed(FailReason::UnknownToServer)
-    } else if error.may_have_applied() {
-        Outcome::Unknown(error.to_string())
     } else {
-        Outcome::Failed(FailReason::Error(error.to_string()))
+        Outcome::of::<()>(Err(error))
     }
 }
 

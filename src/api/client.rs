@@ -506,12 +506,7 @@ fn write_outcome(journal: Option<&Journal>, entry: &Entry, report: &Ledger, erro
 /// The per-id outcome of a request that succeeds or fails as a whole; ids of a request
 /// the server may have applied without answering are unknown.
 fn outcome_all<T>(ids: &[String], result: &Result<T, ApiError>) -> Ledger {
-    let outcome = match result {
-        Ok(_) => Outcome::Succeeded,
-        Err(e) if e.may_have_applied() => Outcome::Unknown(e.to_string()),
-        Err(e) => Outcome::Failed(FailReason::Error(e.to_string())),
-    };
-    Ledger::all(ids.iter().cloned(), &outcome)
+    Ledger::all(ids.iter().cloned(), &Outcome::of(result.as_ref()))
 }
 
 /// The longest pause between two tries of a read.

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::error::ApiError;
 use super::model::{BulkAction, FailReason};
 
 /// What became of one id.
@@ -48,6 +49,16 @@ impl Class {
 }
 
 impl Outcome {
+    /// What became of the ids of a request answered with `result`, as a whole: unknown
+    /// when the server may have applied it without a sure answer, else failed.
+    pub fn of<T>(result: Result<T, &ApiError>) -> Outcome {
+        match result {
+            Ok(_) => Outcome::Succeeded,
+            Err(e) if e.may_have_applied() => Outcome::Unknown(e.to_string()),
+            Err(e) => Outcome::Failed(FailReason::Error(e.to_string())),
+        }
+    }
+
     pub fn class(&self) -> Class {
         match self {
             Outcome::Succeeded => Class::Succeeded,
@@ -247,6 +258,12 @@ impl Ledger {
 
     pub fn read_back_count(&self) -> usize {
         self.read_back.len()
+    }
+
+    /// "2 verified by reading back", as every report says it; None when none was.
+    pub fn read_back_said(&self) -> Option<String> {
+        let n = self.read_back.len();
+        (n > 0).then(|| format!("{n} verified by reading back"))
     }
 
     /// `id`'s outcome was settled by reading it back.

@@ -6,7 +6,7 @@ use cynic::{MutationBuilder, QueryBuilder};
 use super::client::Client;
 use super::error::ApiError;
 use super::ledger::{Ledger, Outcome};
-use super::model::{FailReason, ListQuery, Page, SortField, Status, User, UserDetail};
+use super::model::{ListQuery, Page, SortField, Status, User, UserDetail};
 use super::{crm, training};
 use crate::dialect::Dialect;
 
@@ -262,8 +262,7 @@ pub async fn set_active(
     batch: &str,
 ) -> Result<UserDetail, ApiError> {
     training_only(client, "editing users")?;
-    let canonical =
-        uuid::Uuid::parse_str(id).map_or_else(|_| id.to_string(), |u| u.hyphenated().to_string());
+    let canonical = super::settle::canonical(client, id);
     let user = training::UpdateUserInput {
         is_active: super::edit::Patch::Set(active),
         ..training::UpdateUserInput::default()
@@ -281,7 +280,7 @@ pub async fn set_active(
             &ids,
             detail,
             send_update(client, variables),
-            |r| Ledger::of([(id.to_string(), edit_outcome(r.as_ref().map(|_| ())))]),
+            |r| Ledger::of([(id.to_string(), Outcome::of(r.as_ref()))]),
         )
         .await
 }
@@ -390,14 +389,5 @@ fn empty(operation: &str) -> ApiError {
 /// The journal outcome of a single-user mutation: the user's id, or the error.
 fn detail_outcome(result: Result<&UserDetail, &ApiError>) -> Ledger {
     let id = result.map_or_else(|_| String::new(), |d| d.user.id.clone());
-    Ledger::of([(id, edit_outcome(result.map(|_| ())))])
-}
-
-/// What became of a single-user mutation.
-fn edit_outcome(result: Result<(), &ApiError>) -> Outcome {
-    match result {
-        Ok(()) => Outcome::Succeeded,
-        Err(e) if e.may_have_applied() => Outcome::Unknown(e.to_string()),
-        Err(e) => Outcome::Failed(FailReason::Error(e.to_string())),
-    }
+    Ledger::of([(id, Outcome::of(result))])
 }

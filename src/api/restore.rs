@@ -18,14 +18,17 @@ use crate::dialect::Dialect;
 /// At most this many users are set back at once.
 const AT_ONCE: usize = 8;
 
-/// The ids `action` succeeded on whose status before (`batch.restore`) it does not give
+/// The ids `action` succeeded on whose status before (the batch's undo's) it does not give
 /// back by itself, each with that status — left unknown in `ledger` until [`restore`]
 /// proves them, so that an undo cut short never reports them given back.
 pub fn unchecked(action: BulkAction, ledger: &mut Ledger, batch: &Batch) -> Vec<(String, Status)> {
+    let Some(undo) = &batch.undo else {
+        return Vec::new();
+    };
     let unchecked: Vec<(String, Status)> = ledger
         .succeeded()
         .filter_map(|id| {
-            let before = batch.restore.get(id)?;
+            let before = undo.restore.get(id)?;
             let sure = action.resulting_status().as_ref() == Some(before);
             (!sure).then(|| (id.clone(), before.clone()))
         })

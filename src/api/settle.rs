@@ -139,7 +139,7 @@ pub async fn settle_edit(
 }
 
 /// training reads ids as canonical UUIDs; crm as given.
-fn canonical(client: &Client, id: &str) -> String {
+pub(super) fn canonical(client: &Client, id: &str) -> String {
     match client.dialect() {
         crate::dialect::Dialect::Training => uuid::Uuid::parse_str(id)
             .map(|u| u.hyphenated().to_string())

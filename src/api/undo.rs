@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::bulk::Undo;
 use super::client::Client;
 use super::journal::{self, JournalEntry};
 use super::model::{BulkAction, Status};
@@ -36,6 +37,14 @@ impl UndoPlan {
     /// `undo block of 12 users: 9 blocked → active; 3 left alone`; where the server decides
     /// what the reverse gives (unarchiving), what the undo gives back:
     /// `undo archive of 3 users: 3 archived → as before (2 active, 1 inactive)`.
+    /// What the undo's batch undoes and gives back.
+    pub fn undo(&self) -> Undo {
+        Undo {
+            of: self.batch.clone(),
+            restore: self.restore.clone(),
+        }
+    }
+
     pub fn summary(&self) -> String {
         let from = match self.of.resulting_status() {
             Some(status) => status.to_string(),

@@ -9,7 +9,7 @@ use super::dialog::{Confirm, Dialog};
 use super::status::{Message, Source};
 use super::target::{Place, Target};
 use super::{Effect, Layer};
-use crate::api::bulk::Progress;
+use crate::api::bulk::{Progress, Undo};
 use crate::api::ledger::{Ledger, Outcome, Verdict};
 use crate::api::model::{BulkAction, Status};
 use crate::text::sanitize;
@@ -38,14 +38,6 @@ impl BulkRun {
     pub fn stopping(&self) -> bool {
         self.stopping
     }
-}
-
-/// An undo's batch: the batch it undoes, and the status each user had before it, which
-/// the undo gives back.
-#[derive(Debug, Clone)]
-pub(super) struct Undoing {
-    pub(super) of: String,
-    pub(super) restore: HashMap<String, Status>,
 }
 
 /// At most this many ids are named in a message.
@@ -79,11 +71,8 @@ pub fn summary(action: BulkAction, report: &Ledger, kept: usize) -> Message {
     if !reasons.is_empty() {
         text.push_str(&format!(" ({})", reasons.join("; ")));
     }
-    if report.read_back_count() > 0 {
-        text.push_str(&format!(
-            "; {} verified by reading back",
-            report.read_back_count()
-        ));
+    if let Some(read_back) = report.read_back_said() {
+        text.push_str(&format!("; {read_back}"));
     }
     let counts = report.counts();
     match kept {
@@ -279,12 +268,8 @@ impl super::App {
         action: BulkAction,
         ids: Vec<String>,
         before: HashMap<String, Status>,
-        undo: Option<Undoing>,
+        undo: Option<Undo>,
     ) -> Vec<Effect> {
-        let (undo_of, restore) = match undo {
-            Some(undo) => (Some(undo.of), undo.restore),
-            None => (None, HashMap::new()),
-        };
         let id = self.tickets.issue();
         self.bulk = Some(BulkRun {
             id,
@@ -301,8 +286,7 @@ impl super::App {
             action,
             ids,
             before,
-            undo_of,
-            restore,
+            undo,
         })]
     }
 

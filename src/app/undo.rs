@@ -2,7 +2,6 @@
 //! what failed (`R`): each asks first, naming what will change, then runs as a bulk
 //! action of its own.
 
-use super::bulk::Undoing;
 use super::dialog::{Chosen, Confirm, Dialog, UndoAsk};
 use super::{App, Effect, Layer, Mode};
 use crate::api::model::BulkAction;
@@ -85,11 +84,8 @@ impl App {
             return Vec::new();
         }
         self.layer.leave(|l| matches!(l, Layer::Journal(_)));
-        let undoing = Undoing {
-            of: plan.batch,
-            restore: plan.restore,
-        };
-        self.start_bulk(plan.action, plan.ids, plan.now, Some(undoing))
+        let undo = plan.undo();
+        self.start_bulk(plan.action, plan.ids, plan.now, Some(undo))
     }
 
     /// `R`: the same action again on the ids that failed last, with one confirmation.

@@ -137,8 +137,7 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
         resolved.profile.endpoint
     );
     confirm(&question, args.yes)?;
-    let batch =
-        Batch::new(plan.now.clone(), Some(plan.batch.clone())).restoring(plan.restore.clone());
+    let batch = Batch::new(plan.now.clone(), Some(plan.undo()));
     let report = bulk::run(
         &client,
         plan.action,

@@ -145,11 +145,10 @@ pub fn report(
     } else {
         " (unknown: the server may have applied them: check before retrying)"
     };
-    let read_back = if report.read_back_count() == 0 {
-        String::new()
-    } else {
-        format!("; {} verified by reading back", report.read_back_count())
-    };
+    let read_back = report
+        .read_back_said()
+        .map(|said| format!("; {said}"))
+        .unwrap_or_default();
     crate::say!("{}{unknown}{read_back}", report.summary(action));
     Ok(())
 }

@@ -138,3 +138,48 @@ pub fn expect_error(body: &Value, code: &str) -> String {
         .expect("an error has a message")
         .to_string()
 }
+
+/// Blocks `ids` as the dashboard would — their statuses before known as active,
+/// journalled at `journal` under `profile` — while the server misbehaves as `faults` says;
+/// the ledger it came to.
+pub async fn block_journalled(
+    server: &TestServer,
+    journal: &std::path::Path,
+    profile: &str,
+    ids: &[String],
+    faults: &str,
+) -> userdeck::api::ledger::Ledger {
+    use userdeck::api::bulk::{self, Batch, Stop};
+    use userdeck::api::journal::Journal;
+    use userdeck::api::model::{BulkAction, Status};
+    let journal = Journal::new(journal, profile, &server.url);
+    let client = client_for(server, Dialect::Crm).with_journal(journal.clone());
+    let before = ids.iter().map(|id| (id.clone(), Status::Active)).collect();
+    let spec = server.server.faults();
+    spec.set(faults.parse().unwrap());
+    let ledger = bulk::run(
+        &client,
+        BulkAction::Block,
+        ids,
+        100,
+        &Batch::new(before, None),
+        Stop::never(),
+        |_| {},
+    )
+    .await;
+    spec.set(Default::default());
+    journal.flush();
+    ledger
+}
+
+/// The first `n` active crm users.
+pub async fn active_users(server: &TestServer, n: usize) -> Vec<String> {
+    let ids = server.ids(80).await;
+    let statuses = server.statuses(&ids).await;
+    ids.into_iter()
+        .zip(statuses)
+        .filter(|(_, s)| s == "ACTIVE")
+        .map(|(id, _)| id)
+        .take(n)
+        .collect()
+}

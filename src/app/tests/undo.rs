@@ -48,8 +48,7 @@ fn u_plans_the_undo_and_y_sends_the_reverse_as_an_undo_of_the_batch() {
         Request::Bulk {
             action,
             ids,
-            undo_of,
-            restore,
+            undo: Some(undo),
             ..
         },
     ] = &sent(&effects)[..]
@@ -57,12 +56,12 @@ fn u_plans_the_undo_and_y_sends_the_reverse_as_an_undo_of_the_batch() {
         panic!("{effects:?}");
     };
     assert_eq!(
-        restore.get("u2"),
+        undo.restore.get("u2"),
         Some(&Status::Active),
         "what it gives back"
     );
     assert_eq!(
-        (action, ids.as_slice(), undo_of.as_deref()),
+        (action, ids.as_slice(), Some(undo.of.as_str())),
         (
             &BulkAction::Activate,
             &["u1".to_string(), "u2".to_string()][..],
