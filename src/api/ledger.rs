@@ -37,6 +37,16 @@ impl Class {
         Class::NotSent,
     ];
 
+    /// The key of its ids in the JSON report and the journal's lines.
+    pub fn key(self) -> &'static str {
+        match self {
+            Class::Succeeded => "succeeded",
+            Class::Failed => "failed",
+            Class::Unknown => "unknown",
+            Class::NotSent => "notSent",
+        }
+    }
+
     /// As the summary, the CSV report and the journal's listing say it.
     pub fn label(self) -> &'static str {
         match self {
@@ -56,6 +66,15 @@ impl Outcome {
             Ok(_) => Outcome::Succeeded,
             Err(e) if e.may_have_applied() => Outcome::Unknown(e.to_string()),
             Err(e) => Outcome::Failed(FailReason::Error(e.to_string())),
+        }
+    }
+
+    /// Why an id has this outcome, where there is a why (failed, unknown).
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Outcome::Failed(reason) => Some(reason.to_string()),
+            Outcome::Unknown(why) => Some(why.clone()),
+            Outcome::Succeeded | Outcome::NotSent => None,
         }
     }
 
@@ -280,6 +299,29 @@ impl Ledger {
     /// The server refused the token: no further request goes.
     pub fn refuse_token(&mut self) {
         self.unauthorized = true;
+    }
+
+    /// The classes as the JSON report and the journal's lines hold them: `succeeded` and
+    /// `notSent` as ids, `failed` and `unknown` as `{"id", "reason"}` pairs.
+    pub fn to_json(&self) -> serde_json::Value {
+        let reasons = |class: Class| -> Vec<serde_json::Value> {
+            self.entries
+                .iter()
+                .filter(|(_, outcome)| outcome.class() == class)
+                .map(|(id, outcome)| serde_json::json!({ "id": id, "reason": outcome.reason() }))
+                .collect()
+        };
+        let mut classes = serde_json::Map::new();
+        for class in Class::ALL {
+            let ids = match class {
+                Class::Failed | Class::Unknown => reasons(class),
+                Class::Succeeded | Class::NotSent => {
+                    self.ids(class).map(|id| serde_json::json!(id)).collect()
+                }
+            };
+            classes.insert(class.key().into(), serde_json::Value::Array(ids));
+        }
+        serde_json::Value::Object(classes)
     }
 
     /// The action as a whole; every exit code and farewell is derived from this.

@@ -179,11 +179,7 @@ impl App {
                     let text = format!("{text}; what the bulk action changed is unknown");
                     if self.quitting {
                         let unknown = run.progress.total - run.progress.done;
-                        self.farewell = Some(Farewell {
-                            text,
-                            verdict: crate::api::ledger::Verdict::Unsettled,
-                            complaint: Some(format!("the outcome of {unknown} ids is unknown")),
-                        });
+                        self.farewell = Some(Farewell::unreported(text, unknown));
                         return vec![Effect::Quit];
                     }
                     self.status.error(Source::Bulk, text);

@@ -110,6 +110,18 @@ pub struct Farewell {
     pub complaint: Option<String>,
 }
 
+impl Farewell {
+    /// A bulk action whose ledger never came back (its end not reported in time, or its
+    /// task gone): `unknown` ids may or may not have been applied.
+    pub fn unreported(text: String, unknown: usize) -> Farewell {
+        Farewell {
+            text,
+            verdict: Verdict::Unsettled,
+            complaint: Some(format!("the outcome of {unknown} ids is unknown")),
+        }
+    }
+}
+
 /// Every id left unknown, failed or not sent is named: this is the operator's record.
 pub fn farewell(action: BulkAction, report: &Ledger) -> Farewell {
     let all = |ids: Vec<&String>| {

@@ -334,14 +334,11 @@ impl App {
         let run = self.bulk.as_ref()?;
         // Not answered for, or answered with an outcome still being read back.
         let left = run.progress.total - run.progress.done + run.progress.unknown;
-        Some(Farewell {
-            text: format!(
-                "{} stopped on quit: its end was not reported in time; {left} ids may or may not have been applied — the journal has each request's outcome",
-                run.action.verb()
-            ),
-            verdict: crate::api::ledger::Verdict::Unsettled,
-            complaint: Some(format!("the outcome of {left} ids is unknown")),
-        })
+        let text = format!(
+            "{} stopped on quit: its end was not reported in time; {left} ids may or may not have been applied — the journal has each request's outcome",
+            run.action.verb()
+        );
+        Some(Farewell::unreported(text, left))
     }
 
     /// Takes over what outlives a profile switch from the app it replaces: the command

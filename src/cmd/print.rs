@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::{EXIT_ERROR, Failure};
-use crate::api::ledger::{Class, Ledger, Outcome};
+use crate::api::ledger::{Class, Ledger};
 use crate::api::model::{BulkAction, UserDetail};
 use crate::columns::{OVERLAP_COLUMNS, SESSION_COLUMNS};
 use crate::format::Format;
@@ -94,20 +94,9 @@ pub fn report(
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
         Format::Json => {
-            fn each<'a>(
-                list: impl Iterator<Item = (&'a String, String)>,
-            ) -> Vec<serde_json::Value> {
-                list.map(|(id, reason)| json!({ "id": id, "reason": reason }))
-                    .collect()
-            }
-            let answer = json!({
-                "action": action,
-                "succeeded": report.succeeded().collect::<Vec<_>>(),
-                "failed": each(report.failed().map(|(id, r)| (id, r.to_string()))),
-                "unknown": each(report.unknown().map(|(id, why)| (id, why.to_string()))),
-                "notSent": report.not_sent().collect::<Vec<_>>(),
-                "readBack": report.read_back().collect::<Vec<_>>(),
-            });
+            let mut answer = report.to_json();
+            answer["action"] = json!(action);
+            answer["readBack"] = json!(report.read_back().collect::<Vec<_>>());
             writeln!(out, "{}", safe::json(&answer, false))?;
         }
         Format::Csv => {
@@ -117,7 +106,7 @@ pub fn report(
             // Every id with its outcome and reason, as text, grouped by class.
             for class in Class::ALL {
                 for (id, outcome) in report.entries().filter(|(_, o)| o.class() == class) {
-                    let why = reason(outcome);
+                    let why = outcome.reason().unwrap_or_default();
                     let (id, why) = (printing.csv_cell(id), printing.csv_cell(&why));
                     csv.write_record([id.as_ref(), class.label(), why.as_ref()])
                         .map_err(err)?;
@@ -132,7 +121,7 @@ pub fn report(
                         "{}  {}  {}",
                         class.label(),
                         sanitize(id),
-                        sanitize(&reason(outcome))
+                        sanitize(&outcome.reason().unwrap_or_default())
                     );
                     writeln!(out, "{}", line.trim_end())?;
                 }
@@ -151,13 +140,4 @@ pub fn report(
         .unwrap_or_default();
     crate::say!("{}{unknown}{read_back}", report.summary(action));
     Ok(())
-}
-
-/// Why an id has its outcome, as the reports print it.
-fn reason(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Failed(reason) => reason.to_string(),
-        Outcome::Unknown(why) => why.clone(),
-        Outcome::Succeeded | Outcome::NotSent => String::new(),
-    }
 }

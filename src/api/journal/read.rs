@@ -9,6 +9,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::api::ledger::Class;
+
 /// One batch (a bulk action, all its chunks) or one single-user edit.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JournalEntry {
@@ -60,39 +62,25 @@ fn ids(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// What a line told of an id.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Heard {
-    Succeeded,
-    Failed,
-    Unknown,
-    NotSent,
-}
-
 /// An entry's outcome while the journal is read: each id's newest outcome, stamped in
 /// the order it was told, so that a chunk's ids told again cost what they hold.
 #[derive(Debug, Default)]
 struct Outcomes {
-    ids: HashMap<String, (Heard, u64)>,
+    ids: HashMap<String, (Class, u64)>,
     stamp: u64,
     error: Option<String>,
 }
 
 impl Outcomes {
-    fn tell(&mut self, id: String, told: Heard) {
+    fn tell(&mut self, id: String, told: Class) {
         self.stamp += 1;
         self.ids.insert(id, (told, self.stamp));
     }
 
     fn tell_all(&mut self, line: &Value) {
-        for (key, told) in [
-            ("succeeded", Heard::Succeeded),
-            ("failed", Heard::Failed),
-            ("unknown", Heard::Unknown),
-            ("notSent", Heard::NotSent),
-        ] {
-            for id in ids(&line[key]) {
-                self.tell(id, told);
+        for class in Class::ALL {
+            for id in ids(&line[class.key()]) {
+                self.tell(id, class);
             }
         }
     }
@@ -115,12 +103,12 @@ impl Outcomes {
     /// An edit's settling line: its one outcome, unknown until now (under the key it was
     /// sent by, which may not be the id read back), is the line's.
     fn settle_edit(&mut self, line: &Value) {
-        self.ids.retain(|_, (told, _)| *told != Heard::Unknown);
+        self.ids.retain(|_, (told, _)| *told != Class::Unknown);
         self.add(line);
     }
 
     fn finish(self) -> EntryOutcome {
-        let mut told: Vec<(String, (Heard, u64))> = self.ids.into_iter().collect();
+        let mut told: Vec<(String, (Class, u64))> = self.ids.into_iter().collect();
         told.sort_unstable_by_key(|(_, (_, stamp))| *stamp);
         let mut outcome = EntryOutcome {
             error: self.error,
@@ -128,10 +116,10 @@ impl Outcomes {
         };
         for (id, (how, _)) in told {
             match how {
-                Heard::Succeeded => outcome.succeeded.push(id),
-                Heard::Failed => outcome.failed.push(id),
-                Heard::Unknown => outcome.unknown.push(id),
-                Heard::NotSent => outcome.not_sent.push(id),
+                Class::Succeeded => outcome.succeeded.push(id),
+                Class::Failed => outcome.failed.push(id),
+                Class::Unknown => outcome.unknown.push(id),
+                Class::NotSent => outcome.not_sent.push(id),
             }
         }
         outcome
@@ -242,7 +230,7 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                 if event == super::write::NOT_SENT {
                     let outcome = reading.outcome.get_or_insert_default();
                     for id in &named {
-                        outcome.tell(id.clone(), Heard::NotSent);
+                        outcome.tell(id.clone(), Class::NotSent);
                     }
                 }
                 reading.entry.ids.extend(named);
@@ -272,7 +260,7 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
                         kept.entries.iter_mut().rev().find(|r| {
                             r.entry.action == action
                                 && r.outcome.as_ref().is_some_and(|o| {
-                                    o.ids.values().any(|(told, _)| *told == Heard::Unknown)
+                                    o.ids.values().any(|(told, _)| *told == Class::Unknown)
                                 })
                         })
                     }

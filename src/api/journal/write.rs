@@ -236,15 +236,8 @@ impl Lines {
 /// The ledger's classes as a journal line holds them: ids, or `{"id", "reason"}` pairs
 /// where there is a reason; `notSent` only when it holds any.
 fn outcomes(line: &mut Value, ledger: &Ledger) {
-    fn reasons<'a>(list: impl Iterator<Item = (&'a String, String)>) -> Value {
-        list.map(|(id, reason)| json!({ "id": id, "reason": reason }))
-            .collect()
-    }
-    line["succeeded"] = json!(ledger.succeeded().collect::<Vec<_>>());
-    line["failed"] = reasons(ledger.failed().map(|(id, r)| (id, r.to_string())));
-    line["unknown"] = reasons(ledger.unknown().map(|(id, why)| (id, why.to_string())));
-    if ledger.counts().not_sent > 0 {
-        line["notSent"] = json!(ledger.not_sent().collect::<Vec<_>>());
+    if let (Some(line), Value::Object(classes)) = (line.as_object_mut(), ledger.to_json()) {
+        line.extend(classes);
     }
 }
 
