@@ -244,3 +244,22 @@ fn an_id_longer_than_its_column_is_whole_where_there_is_room() {
     let narrow = render(&mut app, 80, 24);
     assert!(narrow.contains("acct-"), "{narrow}");
 }
+
+#[test]
+fn with_the_sessions_focused_the_footer_says_enter_shows_the_accounts_on_the_address() {
+    // Issue #20, defect 8: the sessions' footer said "Enter follow" where Enter opens the
+    // accounts seen on the session's address.
+    let mut detail = crm_detail();
+    with_sessions(&mut detail, 3);
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    fixtures::open_detail(&mut app, detail);
+    app.act(Action::ToggleFocus);
+    let overlaps = render(&mut app, 200, 50);
+    assert!(overlaps.contains("Enter follow"), "{overlaps}");
+    app.act(Action::ToggleFocus);
+    let sessions = render(&mut app, 200, 50);
+    assert!(
+        sessions.contains("Enter accounts on this address") && !sessions.contains("Enter follow"),
+        "{sessions}"
+    );
+}
