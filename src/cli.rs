@@ -182,15 +182,20 @@ pub struct ListArgs {
     /// Order descending
     #[arg(long)]
     pub desc: bool,
-    /// Users per page (default: the profile's page_size)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    /// Users per page (default: the profile's page_size); with --all, the most users
+    /// written in all ("the first 5,000 users")
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
     /// Users to skip
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, conflicts_with = "all")]
     pub offset: u64,
-    /// Every page, streamed
-    #[arg(long, conflicts_with_all = ["limit", "offset"])]
+    /// Every page, written as it comes
+    #[arg(long)]
     pub all: bool,
+    /// The fields of each record in JSON, NDJSON and CSV, in this order (e.g.
+    /// id,email,status); names as the API's (see the README)
+    #[arg(long, value_name = "FIELD,…")]
+    pub fields: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

@@ -218,15 +218,6 @@ pub fn cell(value: &Value) -> String {
     }
 }
 
-/// The JSON object of one row.
-pub fn row_json(dialect: Dialect, user: &User) -> Value {
-    let object = columns(dialect)
-        .iter()
-        .map(|c| (c.key.to_string(), c.value(user)))
-        .collect();
-    Value::Object(object)
-}
-
 /// A column of a user's login sessions (crm), shared by the detail pane and `users show`:
 /// the address first, what an investigation follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

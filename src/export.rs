@@ -279,6 +279,7 @@ async fn read_pieces(
     let walked = paging::walk(
         &everything,
         true,
+        None,
         |next| async move { ops::crm_page(client, &next).await },
         |page| async move {
             let piece = Piece::Page {

@@ -146,12 +146,44 @@ pub fn head(text: &str, chars: usize) -> &str {
     }
 }
 
+/// An RFC 3339 time to the second, with its zone: `2026-12-06T10:35:11Z` (or its
+/// offset, `+01:00`) — never a bare local-looking time.
+pub fn seconds(time: &str) -> String {
+    let zone = match time.char_indices().nth(19) {
+        Some((at, _)) => {
+            let rest = &time[at..];
+            // Past the fraction of a second: the zone.
+            let zone = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+            if zone.is_empty() { "" } else { zone }
+        }
+        None => "",
+    };
+    format!("{}{zone}", head(time, 19))
+}
+
 /// The known name closest to `key`, if it is a likely misspelling (an edit or two).
 pub fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (distance(key, k), *k))
         .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// The known name `word` is a likely typo of (any case): within two edits, and those
+/// no more than a third of its letters — `archivd` is `archived` mistyped, while `es`
+/// is not `en` mistyped but another language code. None when it is one of them exactly.
+pub fn typo_of<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    let letters = word.chars().count();
+    if known.iter().any(|k| k.to_lowercase() == word) {
+        return None;
+    }
+    known
+        .iter()
+        .map(|k| (distance(&word, &k.to_lowercase()), *k))
+        .filter(|(d, _)| *d <= 2 && d * 3 <= letters)
         .min()
         .map(|(_, k)| k)
 }
@@ -218,6 +250,35 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod typo_tests {
+    use super::{seconds, typo_of};
+
+    #[test]
+    fn a_time_to_the_second_keeps_its_zone() {
+        assert_eq!(
+            seconds("2026-12-06T10:35:11.123456Z"),
+            "2026-12-06T10:35:11Z"
+        );
+        assert_eq!(
+            seconds("2026-12-06T10:35:11+01:00"),
+            "2026-12-06T10:35:11+01:00"
+        );
+        assert_eq!(seconds("garbled"), "garbled");
+    }
+
+    #[test]
+    fn a_typo_is_close_to_a_long_enough_name() {
+        let statuses = ["active", "inactive", "archived"];
+        assert_eq!(typo_of("archivd", &statuses), Some("archived"));
+        assert_eq!(typo_of("ACTIV", &statuses), Some("active"));
+        assert_eq!(typo_of("archived", &statuses), None);
+        assert_eq!(typo_of("suspended", &statuses), None);
+        assert_eq!(typo_of("es", &["NL", "EN", "DE", "FR"]), None);
+        assert_eq!(typo_of("trainr", &["TRAINER", "ADMIN"]), Some("TRAINER"));
+    }
 }
 
 #[cfg(test)]

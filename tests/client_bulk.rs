@@ -273,3 +273,45 @@ async fn a_user_read_back_that_does_not_exist_is_an_answer_not_a_failed_read() {
         server.stop().await;
     }
 }
+
+/// A token refused mid-action stops it at the chunks under way: those were sent (and
+/// journalled), the rest not.
+#[tokio::test]
+async fn unauthorized_stops_the_remaining_chunks() {
+    let server = TestServer::start(Dialect::Crm, 10).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal_path = dir.path().join("audit.jsonl");
+    let mut config = userdeck::api::client::ClientConfig::new(server.url.clone(), Dialect::Crm);
+    config.token = Some(userdeck::api::client::Token::new("not-the-token"));
+    let client = userdeck::api::client::Client::new(config)
+        .unwrap()
+        .with_journal(Journal::new(&journal_path, "test", &server.url));
+    let ids: Vec<String> = (1..=5).map(|n| format!("usr_{n:08}")).collect();
+    let report = bulk::run(
+        &client,
+        BulkAction::Block,
+        &ids,
+        1,
+        &Batch::default(),
+        Stop::never(),
+        |_| {},
+    )
+    .await;
+    let counts = report.counts();
+    assert_eq!(counts.not_sent, 5 - bulk::IN_FLIGHT, "{report:?}");
+    assert_eq!(
+        report.verdict(),
+        userdeck::api::ledger::Verdict::Unauthorized
+    );
+    client.journal().unwrap().flush();
+    let attempts = std::fs::read_to_string(&journal_path)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\"event\":\"attempt\""))
+        .count();
+    assert_eq!(
+        attempts,
+        bulk::IN_FLIGHT,
+        "the chunks under way were sent, no more"
+    );
+}

@@ -369,9 +369,9 @@ async fn a_first_load_that_fails_says_so_and_r_tries_again() {
 #[tokio::test(flavor = "multi_thread")]
 async fn quitting_while_lost_answers_are_read_back_says_them_unknown() {
     let _serial = ONE_AT_A_TIME.lock().await;
-    // Every answer takes 2 s and a mutation's is lost: the block's ids are unknown, then
-    // read back, each read as slow.
-    let served = Served::start(&["--users", "30", "--faults", "latency=2s,lose-answer"]);
+    // Every answer takes 4 s and a mutation's is lost: the block's ids are unknown, then
+    // read back (all 20 in one request) as slowly: longer than the 3 s of grace.
+    let served = Served::start(&["--users", "30", "--faults", "latency=4s,lose-answer"]);
     let mut ui = Dashboard::sized(&served.url, Dialect::Crm, &[], "", &[], (120, 30), "");
     block_the_page(&mut ui);
     ui.wait_text("20 unknown: reading back");

@@ -70,7 +70,7 @@ async fn a_selection_across_pages_is_previewed_copied_and_exported() {
     let mut rows = written.lines();
     assert_eq!(
         rows.next(),
-        Some("id,username,email,status,emailVerified,phone,createdAt,updatedAt")
+        Some("id,username,email,status,isEmailVerified,phoneNumber,createdAt,updatedAt")
     );
     let mut exported: Vec<(String, String)> = rows
         .map(|r| {
@@ -83,7 +83,7 @@ async fn a_selection_across_pages_is_previewed_copied_and_exported() {
     let from_server: Vec<(String, String)> = expected
         .iter()
         .cloned()
-        .zip(statuses.iter().map(|s| s.to_lowercase()))
+        .zip(statuses.iter().cloned())
         .collect();
     assert_eq!(exported, from_server);
 

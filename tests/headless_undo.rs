@@ -128,9 +128,9 @@ async fn undo_takes_back_the_block_a_script_just_sent_with_a_config_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_block_too_large_to_read_first_says_so_and_undo_names_it() {
-    let server = TestServer::start(Dialect::Crm, 1_100).await;
+    let server = TestServer::start(Dialect::Crm, 10_001).await;
     let home = Home::new(&server, Dialect::Crm, "");
-    let ids: Vec<String> = (1..=1_001).map(|n| format!("usr_{n:08}")).collect();
+    let ids: Vec<String> = (1..=10_001).map(|n| format!("usr_{n:08}")).collect();
     let run = home
         .run_with(
             &["users", "block", "--ids-from", "-", "--yes"],
@@ -141,7 +141,7 @@ async fn a_block_too_large_to_read_first_says_so_and_undo_names_it() {
     run.expect(0);
     assert!(
         run.stderr.contains(
-            "statuses not read first for more than 1,000 users: this batch cannot be undone"
+            "statuses not read first for more than 10,000 users: this batch cannot be undone"
         ),
         "{}",
         run.stderr
@@ -150,7 +150,7 @@ async fn a_block_too_large_to_read_first_says_so_and_undo_names_it() {
     undo.expect(1);
     assert!(
         undo.stderr
-            .contains("the newest batch (block of 1,001 users at")
+            .contains("the newest batch (block of 10,001 users at")
             && undo
                 .stderr
                 .contains("recorded no statuses before it: nothing of it can be undone"),

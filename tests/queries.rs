@@ -4,7 +4,8 @@
 
 use apollo_compiler::{ExecutableDocument, Schema};
 use cynic::{MutationBuilder, QueryBuilder};
-use userdeck::api::{crm, training};
+use userdeck::api::{crm, statuses, training};
+use userdeck::dialect::Dialect;
 
 fn documents() -> Vec<(&'static str, &'static str, String)> {
     let id = cynic::Id::new("x");
@@ -92,6 +93,16 @@ fn documents() -> Vec<(&'static str, &'static str, String)> {
                 ids: vec![],
             })
             .query,
+        ),
+        (
+            "crm",
+            "Statuses",
+            statuses::document(Dialect::Crm, &["a".into(), "b".into()], str::to_string).0,
+        ),
+        (
+            "training",
+            "Statuses",
+            statuses::document(Dialect::Training, &["a".into(), "b".into()], str::to_string).0,
         ),
     ]
 }

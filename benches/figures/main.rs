@@ -3,7 +3,8 @@
 //! - userdeck against curl posting the same requests (whole processes);
 //! - a 200×50 frame (table and detail pane) with 50 and 100,000 rows loaded, and 80×24;
 //! - the training filter's worst keystroke over 100,000 users;
-//! - the embedded server's deep pages against its first page, at 1,000,000 users.
+//! - the embedded server's deep pages against its first page, at 1,000,000 users;
+//! - the statuses of 10,000 ids read before a bulk action, at 100 ms of latency.
 //!
 //! Prints a table and exits 1 when a figure passes its goal by more than 25%: a guard to
 //! run before a release (`cargo bench --bench figures`). Kept out of `cargo test` and CI,
@@ -262,6 +263,44 @@ fn deep_pages(runtime: &tokio::runtime::Runtime) -> Vec<Figure> {
     figures
 }
 
+/// The statuses a headless bulk action reads first (for its preview and its undo), of
+/// 10,000 ids, from a server answering every request 100 ms late.
+fn statuses(runtime: &tokio::runtime::Runtime) -> Figure {
+    let server = runtime
+        .block_on(server::spawn(&ServerOptions {
+            dialect: Dialect::Crm,
+            users: 10_000,
+            listen: "127.0.0.1:0".parse().expect("an address"),
+            faults: "latency=100ms".parse().expect("a fault spec"),
+            ..ServerOptions::default()
+        }))
+        .expect("the server starts");
+    let client = userdeck::api::client::Client::new(userdeck::api::client::ClientConfig::new(
+        server.url(),
+        Dialect::Crm,
+    ))
+    .expect("a client");
+    let ids: Vec<String> = (1..=10_000).map(|n| format!("usr_{n:08}")).collect();
+    let times = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let read = runtime.block_on(userdeck::api::statuses::read(&client, &ids));
+            assert!(read.iter().all(|(_, r)| matches!(r, Ok(Some(_)))));
+            started.elapsed()
+        })
+        .collect();
+    let took = median(times);
+    runtime.block_on(server.shutdown()).expect("stops");
+    Figure {
+        measure: "statuses of 10,000 ids read before a bulk action, at 100 ms of latency".into(),
+        shown: format!("{:.2} s", took.as_secs_f64()),
+        value: took.as_secs_f64(),
+        goal: 2.0,
+        unit: " s",
+        guarded: true,
+    }
+}
+
 fn main() -> ExitCode {
     let runs: usize = std::env::var("RUNS")
         .ok()
@@ -271,6 +310,7 @@ fn main() -> ExitCode {
     let mut figures = vs_curl::figures(&runtime, runs);
     figures.extend(frames());
     figures.push(keystroke(&runtime));
+    figures.push(statuses(&runtime));
     figures.extend(deep_pages(&runtime));
 
     println!("| measure | seen | figure | goal |\n|---|---|---|---|");

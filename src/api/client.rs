@@ -96,6 +96,47 @@ struct RawResponse {
 struct RawError {
     message: Option<String>,
     extensions: Option<serde_json::Value>,
+    /// Where in `data` it happened: the first element names the (aliased) field.
+    path: Option<Vec<serde_json::Value>>,
+}
+
+impl RawError {
+    /// This error as an [`ApiError`] of `operation`.
+    fn to_api(&self, operation: &str, more: usize) -> ApiError {
+        let mut message = self
+            .message
+            .clone()
+            .unwrap_or_else(|| "error without a message".into());
+        if more > 0 {
+            message.push_str(&format!(" (and {more} more errors)"));
+        }
+        let code = self
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .and_then(|c| c.as_str())
+            .map(str::to_string);
+        ApiError::GraphQl {
+            operation: operation.to_string(),
+            code,
+            message,
+        }
+    }
+
+    /// The top-level field (or alias) it belongs to, if it names one.
+    fn field(&self) -> Option<&str> {
+        self.path.as_ref()?.first()?.as_str()
+    }
+}
+
+/// The answer to a query of many aliased fields, each field's error kept beside the
+/// data of the others (one unknown user does not fail the read of the rest).
+#[derive(Debug, Default)]
+pub struct Fields {
+    /// Each top-level field (by alias) and its value.
+    pub data: serde_json::Map<String, serde_json::Value>,
+    /// The errors of single fields, by alias.
+    pub errors: std::collections::HashMap<String, ApiError>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -187,11 +228,82 @@ impl Client {
         V: Serialize,
     {
         let name = operation.operation_name.as_deref().unwrap_or("request");
+        self.retrying(name, kind, || async {
+            let raw = self.exchange(&operation, name).await?;
+            if let Some(errors) = raw.errors.as_ref().filter(|e| !e.is_empty()) {
+                return Err(errors[0].to_api(name, errors.len() - 1));
+            }
+            serde_json::from_value(raw.data.unwrap_or(serde_json::Value::Null)).map_err(|e| {
+                ApiError::NotGraphQl {
+                    operation: name.to_string(),
+                    detail: format!("unexpected data: {e}"),
+                }
+            })
+        })
+        .await
+    }
+
+    /// Sends a query of many aliased top-level fields (`document`, with `variables`),
+    /// retried like any read. An error on one field is kept beside the others' data; an
+    /// error of the whole request (no field named, or the token refused) fails it all.
+    pub async fn query_fields(
+        &self,
+        name: &str,
+        document: String,
+        variables: serde_json::Value,
+    ) -> Result<Fields, ApiError> {
+        let body = serde_json::json!({
+            "query": document,
+            "variables": variables,
+            "operationName": name,
+        });
+        self.retrying(name, Kind::Read, || async {
+            let raw = self.exchange(&body, name).await?;
+            let mut fields = Fields::default();
+            for error in raw.errors.iter().flatten() {
+                let api = error.to_api(name, 0);
+                match error.field() {
+                    Some(field) if !api.is_code(super::error::UNAUTHORIZED) => {
+                        fields.errors.insert(field.to_string(), api);
+                    }
+                    _ => {
+                        return Err(error.to_api(name, raw.errors.as_ref().map_or(0, Vec::len) - 1));
+                    }
+                }
+            }
+            match raw.data {
+                Some(serde_json::Value::Object(data)) => fields.data = data,
+                Some(serde_json::Value::Null) | None if !fields.errors.is_empty() => {}
+                other => {
+                    return Err(ApiError::NotGraphQl {
+                        operation: name.to_string(),
+                        detail: format!(
+                            "unexpected data: {}",
+                            describe_body(other.unwrap_or_default().to_string().as_bytes())
+                        ),
+                    });
+                }
+            }
+            Ok(fields)
+        })
+        .await
+    }
+
+    /// Runs `once` until it succeeds, fails for good, or the retries are spent: a read
+    /// is tried again when the failure may pass, a mutation only when it never left.
+    async fn retrying<T, Fut>(
+        &self,
+        name: &str,
+        kind: Kind,
+        mut once: impl FnMut() -> Fut,
+    ) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
         let mut pause = self.config.backoff;
         let mut attempt = 0;
         loop {
-            let result = self.send_once::<F, V>(&operation, name).await;
-            match result {
+            match once().await {
                 Err(e)
                     if attempt < self.config.retries
                         && match kind {
@@ -209,11 +321,8 @@ impl Client {
         }
     }
 
-    async fn send_once<F, V>(&self, operation: &Operation<F, V>, name: &str) -> Result<F, ApiError>
-    where
-        F: DeserializeOwned,
-        V: Serialize,
-    {
+    /// One POST of `body`: the GraphQL envelope of its answer, or why there is none.
+    async fn exchange(&self, body: &impl Serialize, name: &str) -> Result<RawResponse, ApiError> {
         let mut request = self
             .http
             .post(self.endpoint.clone())
@@ -221,7 +330,7 @@ impl Client {
                 ACCEPT,
                 "application/graphql-response+json, application/json",
             )
-            .json(operation);
+            .json(body);
         if let Some(auth) = &self.auth {
             request = request.header(AUTHORIZATION, auth.clone());
         }
@@ -244,46 +353,18 @@ impl Client {
             });
         }
         let raw: Option<RawResponse> = serde_json::from_slice(&body).ok();
-        let Some(raw) = raw.filter(|r| r.data.is_some() || r.errors.is_some()) else {
-            if !status.is_success() {
-                return Err(ApiError::Http {
-                    operation: name.to_string(),
-                    status: status.as_u16(),
-                    reason: status.canonical_reason().map(str::to_string),
-                });
-            }
-            return Err(ApiError::NotGraphQl {
+        match raw.filter(|r| r.data.is_some() || r.errors.is_some()) {
+            Some(raw) => Ok(raw),
+            None if !status.is_success() => Err(ApiError::Http {
+                operation: name.to_string(),
+                status: status.as_u16(),
+                reason: status.canonical_reason().map(str::to_string),
+            }),
+            None => Err(ApiError::NotGraphQl {
                 operation: name.to_string(),
                 detail: describe_body(&body),
-            });
-        };
-        if let Some(first) = raw.errors.as_ref().and_then(|errors| errors.first()) {
-            let count = raw.errors.as_ref().map_or(0, Vec::len);
-            let mut message = first
-                .message
-                .clone()
-                .unwrap_or_else(|| "error without a message".into());
-            if count > 1 {
-                message.push_str(&format!(" (and {} more errors)", count - 1));
-            }
-            let code = first
-                .extensions
-                .as_ref()
-                .and_then(|e| e.get("code"))
-                .and_then(|c| c.as_str())
-                .map(str::to_string);
-            return Err(ApiError::GraphQl {
-                operation: name.to_string(),
-                code,
-                message,
-            });
+            }),
         }
-        serde_json::from_value(raw.data.unwrap_or(serde_json::Value::Null)).map_err(|e| {
-            ApiError::NotGraphQl {
-                operation: name.to_string(),
-                detail: format!("unexpected data: {e}"),
-            }
-        })
     }
 
     /// Runs a journalled mutation: the attempt is written before it is sent, the outcome

@@ -125,6 +125,8 @@ pub struct UserStateRow {
 /// Every field of a user, with sessions and overlapping-IP users.
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "UserBoModel")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserFull {
     pub id: cynic::Id,
     pub username: String,
@@ -138,11 +140,14 @@ pub struct UserFull {
     pub status: UserStatus,
     pub sessions: UserSessions,
     #[cynic(rename = "overlapIPUsers")]
+    #[serde(rename = "overlapIPUsers")]
     pub overlap_ip_users: Vec<OverlapUser>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "UserSessionsBoModel")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserSessions {
     pub all: Vec<SessionFields>,
     pub aggregated_info: AggregatedInfo,
@@ -152,12 +157,16 @@ pub struct UserSessions {
 
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "SessionsAggregatedInfo")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AggregatedInfo {
     pub total_logins: i32,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "SessionBoModel")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SessionRef {
     pub id: cynic::Id,
     pub created_at: DateTime,
@@ -165,6 +174,8 @@ pub struct SessionRef {
 
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "SessionBoModel")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SessionFields {
     pub id: cynic::Id,
     pub session_id: String,
@@ -185,6 +196,8 @@ pub struct SessionFields {
 /// An overlapping user, with the addresses of its sessions to tell which it shares.
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "UserBoModel")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OverlapUser {
     pub id: cynic::Id,
     pub username: String,
@@ -195,12 +208,16 @@ pub struct OverlapUser {
 
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "UserSessionsBoModel")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OverlapSessions {
     pub all: Vec<SessionAddress>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "SessionBoModel")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SessionAddress {
     pub ip_address: Option<String>,
     pub updated_at: DateTime,
@@ -276,6 +293,7 @@ impl From<SessionFields> for Session {
 
 impl From<UserFull> for UserDetail {
     fn from(u: UserFull) -> UserDetail {
+        let record = serde_json::to_value(&u).unwrap_or_default();
         let own: BTreeSet<String> = u
             .sessions
             .all
@@ -348,6 +366,7 @@ impl From<UserFull> for UserDetail {
                 all: u.sessions.all.into_iter().map(Session::from).collect(),
             }),
             overlaps: Some(overlaps),
+            record,
             ..UserDetail::default()
         }
     }

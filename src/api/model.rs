@@ -103,6 +103,10 @@ pub struct User {
     /// training
     #[serde(rename = "ref")]
     pub reference: Option<String>,
+    /// training: `isActive` as sent (the status says it with the archive).
+    pub active: Option<bool>,
+    /// training: `archivedAt` as sent.
+    pub archived_at: Option<String>,
 }
 
 /// One labelled value of the detail pane.
@@ -212,6 +216,10 @@ pub struct UserDetail {
     /// training: the extra fields, parsed when they are JSON.
     pub extra_fields: Option<serde_json::Value>,
     pub extra_fields_profile: Option<serde_json::Value>,
+    /// The user as the API gave it, in the API's structure and names: what `users show`
+    /// prints in the machine formats.
+    #[serde(skip)]
+    pub record: serde_json::Value,
 }
 
 impl UserDetail {

@@ -262,7 +262,7 @@ pub async fn set_active(
     batch: &str,
 ) -> Result<UserDetail, ApiError> {
     training_only(client, "editing users")?;
-    let canonical = super::settle::canonical(client, id);
+    let canonical = super::statuses::canonical(client, id);
     let user = training::UpdateUserInput {
         is_active: super::edit::Patch::Set(active),
         ..training::UpdateUserInput::default()

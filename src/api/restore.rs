@@ -12,7 +12,7 @@ use super::client::Client;
 use super::ledger::{Ledger, Outcome};
 use super::model::{BulkAction, FailReason, Status};
 use super::ops;
-use super::settle;
+use super::statuses;
 use crate::dialect::Dialect;
 
 /// At most this many users are set back at once.
@@ -54,7 +54,7 @@ pub async fn restore(
 ) {
     let ids: Vec<String> = unchecked.iter().map(|(id, _)| id.clone()).collect();
     tracing::info!(ids = ids.len(), "reading back what the undo gave back");
-    let read = settle::read_statuses(client, &ids).await;
+    let read = statuses::read(client, &ids).await;
     let mut settled = Vec::with_capacity(unchecked.len());
     let mut set_back = Vec::new();
     for ((id, before), (_, read)) in unchecked.iter().zip(read) {
@@ -77,7 +77,7 @@ pub async fn restore(
             .collect::<Vec<()>>()
             .await;
         let ids: Vec<String> = set_back.iter().map(|(id, ..)| id.clone()).collect();
-        let again = settle::read_statuses(client, &ids).await;
+        let again = statuses::read(client, &ids).await;
         for ((id, before, _), (_, read)) in set_back.iter().zip(again) {
             settled.push((id.clone(), judged(action, before, read)));
         }
@@ -109,7 +109,7 @@ pub fn journal(
 }
 
 /// What a read-back of a user to be given `before` says of it.
-fn judged(action: BulkAction, before: &Status, read: Result<Option<Status>, String>) -> Outcome {
+fn judged(action: BulkAction, before: &Status, read: statuses::Read) -> Outcome {
     match read {
         Ok(Some(now)) if now == *before => Outcome::Succeeded,
         Ok(Some(now)) => Outcome::Failed(FailReason::NotApplied(now)),

@@ -5,48 +5,12 @@
 //! only when the read fails too. A create, update or upsert is settled the same way, by
 //! reading the one user back.
 
-use futures_util::StreamExt;
-
 use super::client::Client;
 use super::error::ApiError;
 use super::ledger::{Ledger, Outcome};
-use super::model::{BulkAction, FailReason, Status, UserDetail};
+use super::model::{BulkAction, FailReason, UserDetail};
 use super::ops::{self, UserKey};
-
-/// Reads at most this many users back at once.
-const AT_ONCE: usize = 8;
-
-/// Reads the statuses of `ids` now (None: no such user), a few at a time, each id as the
-/// dialect reads it. Once a read fails even after its retries, the server is not
-/// answering: the ids after it get that error at once rather than each waiting out its
-/// own retries.
-pub async fn read_statuses(
-    client: &Client,
-    ids: &[String],
-) -> Vec<(String, Result<Option<Status>, String>)> {
-    let given_up: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-    let given_up = &given_up;
-    futures_util::stream::iter(ids.to_vec())
-        .map(|id| async move {
-            let earlier = given_up.lock().ok().and_then(|g| g.clone());
-            if let Some(e) = earlier {
-                return (id, Err(e));
-            }
-            let read = ops::status_of(client, &canonical(client, &id))
-                .await
-                .map_err(|e| {
-                    let e = e.to_string();
-                    if let Ok(mut g) = given_up.lock() {
-                        g.get_or_insert_with(|| e.clone());
-                    }
-                    e
-                });
-            (id, read)
-        })
-        .buffered(AT_ONCE)
-        .collect()
-        .await
-}
+use super::statuses;
 
 /// Settles every unknown id of `ledger` by reading it back, and journals how. Cancelled
 /// half-way, the ids not yet read stay unknown in the ledger.
@@ -60,7 +24,7 @@ pub async fn settle(client: &Client, action: BulkAction, ledger: &mut Ledger, ba
     }
     let ids: Vec<String> = unknown.iter().map(|(id, _)| id.clone()).collect();
     tracing::info!(ids = ids.len(), "reading back the unknown outcomes");
-    let read = read_statuses(client, &ids).await;
+    let read = statuses::read(client, &ids).await;
     let settled = Ledger::of(unknown.into_iter().zip(read).map(|((id, why), (_, read))| {
         let outcome = match read {
             Ok(Some(status)) if action.holds(&status) => Outcome::Succeeded,
@@ -136,14 +100,4 @@ pub async fn settle_edit(
     let settled = Ledger::of([settled]);
     client.journal_settled(action, &settled, Some(entry.as_str()));
     Ok(edit)
-}
-
-/// training reads ids as canonical UUIDs; crm as given.
-pub(super) fn canonical(client: &Client, id: &str) -> String {
-    match client.dialect() {
-        crate::dialect::Dialect::Training => uuid::Uuid::parse_str(id)
-            .map(|u| u.hyphenated().to_string())
-            .unwrap_or_else(|_| id.to_string()),
-        crate::dialect::Dialect::Crm => id.to_string(),
-    }
 }

@@ -169,6 +169,8 @@ pub struct User {
 
 #[derive(cynic::QueryFragment, Debug, Clone)]
 #[cynic(schema = "training")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct File {
     pub id: cynic::Id,
     pub url: Option<String>,
@@ -177,6 +179,8 @@ pub struct File {
 
 #[derive(cynic::QueryFragment, Debug, Clone)]
 #[cynic(schema = "training")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Group {
     pub id: cynic::Id,
     pub name: String,
@@ -184,9 +188,12 @@ pub struct Group {
 
 #[derive(cynic::QueryFragment, Debug, Clone)]
 #[cynic(schema = "training")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserVia {
     pub source: String,
     #[cynic(rename = "ref")]
+    #[serde(rename = "ref")]
     pub reference: Option<String>,
     pub at: Option<DateTime>,
 }
@@ -220,12 +227,15 @@ impl UserStateRow {
 /// Every field of a user.
 #[derive(cynic::QueryFragment, Debug, Clone)]
 #[cynic(schema = "training", graphql_type = "User")]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserFull {
     pub model_id: cynic::Id,
     pub email: Option<String>,
     pub name: String,
     pub archived_at: Option<DateTime>,
     #[cynic(rename = "ref")]
+    #[serde(rename = "ref")]
     pub reference: Option<String>,
     pub id: cynic::Id,
     pub is_active: Option<bool>,
@@ -440,6 +450,8 @@ impl From<UserRow> for UserModel {
             language: Some(row.language.as_str().to_string()),
             last_login: row.last_login.map(|t| t.0),
             reference: row.reference,
+            active: row.is_active,
+            archived_at: row.archived_at.map(|t| t.0),
             ..UserModel::default()
         }
     }
@@ -463,6 +475,15 @@ fn json(text: Option<JsonString>) -> Option<serde_json::Value> {
 
 impl From<UserFull> for UserDetail {
     fn from(u: UserFull) -> UserDetail {
+        // The API's record, its JSON strings as the JSON they hold.
+        let mut record = serde_json::to_value(&u).unwrap_or_default();
+        for key in ["extraFields", "extraFieldsProfile"] {
+            if let Some(field) = record.get_mut(key)
+                && let Some(Ok(parsed)) = field.as_str().map(serde_json::from_str)
+            {
+                *field = parsed;
+            }
+        }
         let user = UserModel {
             id: u.id.inner().to_string(),
             name: u.name.clone(),
@@ -472,6 +493,8 @@ impl From<UserFull> for UserDetail {
             language: Some(u.language.as_str().to_string()),
             last_login: u.last_login.clone().map(|t| t.0),
             reference: u.reference.clone(),
+            active: u.is_active,
+            archived_at: u.archived_at.clone().map(|t| t.0),
             ..UserModel::default()
         };
         let via = u.user_via.map(|vias| {
@@ -522,6 +545,7 @@ impl From<UserFull> for UserDetail {
             manager_groups: groups(u.manager_groups),
             extra_fields: json(u.extra_fields),
             extra_fields_profile: json(u.extra_fields_profile),
+            record,
             ..UserDetail::default()
         }
     }

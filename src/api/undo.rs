@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use super::bulk::Undo;
 use super::client::Client;
+use super::error::ApiError;
 use super::journal::{self, JournalEntry};
 use super::model::{BulkAction, Status};
-use super::settle;
+use super::statuses;
 
 /// How many of the journal's newest entries an undo looks among.
 pub const SEARCHED: usize = 1000;
@@ -95,6 +96,13 @@ pub fn bulk_action(action: &str) -> Option<BulkAction> {
     .find(|a| a.verb() == action)
 }
 
+/// Whether undoing `action` can give a user back `before`: the reverse action makes it
+/// so, or (training) `isActive` can be set back. A pending crm user cannot be made
+/// pending again.
+pub fn gives_back(action: BulkAction, before: &Status) -> bool {
+    reverse(action).holds(before) || matches!(before, Status::Active | Status::Inactive)
+}
+
 fn reverse(action: BulkAction) -> BulkAction {
     match action {
         BulkAction::Block => BulkAction::Activate,
@@ -177,7 +185,7 @@ fn described(entry: &JournalEntry) -> String {
         entry.action,
         crate::text::thousands(n as u64),
         if n == 1 { "" } else { "s" },
-        crate::text::head(&entry.time, 19),
+        crate::text::seconds(&entry.time),
         crate::text::head(&entry.entry, 8),
     )
 }
@@ -261,7 +269,7 @@ pub fn plan(
             return Err(format!(
                 "a later batch ({} at {}, entry {}) changed {} since: nothing was undone",
                 later.action,
-                crate::text::head(&later.time, 19),
+                crate::text::seconds(&later.time),
                 crate::text::head(&later.entry, 8),
                 some_of(&touched)
             ));
@@ -385,24 +393,40 @@ pub async fn prepare(
         format!(
             "batch {} of {}: {why}",
             crate::text::head(&entry.entry, 8),
-            crate::text::head(&entry.time, 19)
+            crate::text::seconds(&entry.time)
         )
     })
 }
 
 /// A headless action reads its users' statuses first, so that it can be undone, when they
-/// are at most this many: one read each, beyond this it would cost more than the action.
-pub const READ_FIRST_UP_TO: usize = 1_000;
+/// are at most this many (read in batches, see [`statuses`]); past it, it says so before
+/// anything is sent.
+pub const READ_FIRST_UP_TO: usize = 10_000;
 
-/// The statuses of `ids` before an action, for its batch: every user read and found (a
-/// training id that is not a UUID is never sent, so never read), and the ids whose read
-/// failed; None past [`READ_FIRST_UP_TO`], where nothing is read.
-pub async fn statuses_before(
-    client: &Client,
-    ids: &[String],
-) -> Option<(HashMap<String, Status>, Vec<String>)> {
+/// The statuses of a headless action's users before it is sent.
+#[derive(Debug, Default)]
+pub struct Before {
+    /// Each user read and found (journalled with the batch, for its undo).
+    pub found: HashMap<String, Status>,
+    /// The ids the server says it does not know.
+    pub missing: Vec<String>,
+    /// The ids whose read failed.
+    pub unread: Vec<String>,
+}
+
+impl Before {
+    /// What was read of `id`: its status, or None.
+    pub fn of(&self, id: &str) -> Option<&Status> {
+        self.found.get(id)
+    }
+}
+
+/// The statuses of `ids` before an action, for its batch (a training id that is not a
+/// UUID is never sent, so never read); None past [`READ_FIRST_UP_TO`], where nothing is
+/// read. A refused token is an error: the action must not go on with it.
+pub async fn statuses_before(client: &Client, ids: &[String]) -> Result<Option<Before>, ApiError> {
     if ids.len() > READ_FIRST_UP_TO {
-        return None;
+        return Ok(None);
     }
     let sendable: Vec<String> = ids
         .iter()
@@ -411,18 +435,18 @@ pub async fn statuses_before(
         })
         .cloned()
         .collect();
-    let mut found = HashMap::new();
-    let mut unread = Vec::new();
-    for (id, read) in settle::read_statuses(client, &sendable).await {
+    let mut before = Before::default();
+    for (id, read) in statuses::read(client, &sendable).await {
         match read {
             Ok(Some(status)) => {
-                found.insert(id, status);
+                before.found.insert(id, status);
             }
-            Ok(None) => {}
-            Err(_) => unread.push(id),
+            Ok(None) => before.missing.push(id),
+            Err(e) if e.is_code(super::error::UNAUTHORIZED) => return Err(e),
+            Err(_) => before.unread.push(id),
         }
     }
-    Some((found, unread))
+    Ok(Some(before))
 }
 
 /// Reads the statuses of `ids` now (None for a user not found), as settling reads them
@@ -431,7 +455,7 @@ pub async fn read_statuses(
     client: &Client,
     ids: &[String],
 ) -> Result<HashMap<String, Option<Status>>, String> {
-    settle::read_statuses(client, ids)
+    statuses::read(client, ids)
         .await
         .into_iter()
         .map(|(id, read)| match read {

@@ -8,10 +8,10 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use crate::api::model::{BulkAction, Status};
+use crate::api::preview;
 use crate::api::undo::UndoPlan;
 
-/// From this many users on, a bulk action is confirmed by typing the count.
-pub const TYPE_TO_CONFIRM: usize = 100;
+pub use crate::api::preview::TYPE_TO_CONFIRM;
 
 /// Past this age a status is said to be old in the preview, by default (a profile's
 /// `stale_after_secs`).
@@ -125,7 +125,7 @@ impl Confirm {
 
     /// Whether the action may change a user last seen with `status` (not seen: yes).
     fn changes(&self, status: &Option<Status>) -> bool {
-        status.as_ref().is_none_or(|s| !self.action.leaves(s))
+        preview::changes(self.action, status.as_ref())
     }
 
     /// The users to send: those the action changes, and the others when kept.
@@ -216,52 +216,11 @@ impl Confirm {
     }
 
     fn count_preview(&self) -> String {
-        let mut groups: Vec<(&Option<Status>, usize)> = Vec::new();
-        let mut unchanged: Vec<(&Option<Status>, usize)> = Vec::new();
-        for chosen in &self.chosen {
-            let counted = if self.changes(&chosen.status) {
-                &mut groups
-            } else {
-                &mut unchanged
-            };
-            match counted.iter_mut().find(|(s, _)| *s == &chosen.status) {
-                Some(group) => group.1 += 1,
-                None => counted.push((&chosen.status, 1)),
-            }
-        }
-        groups.sort_by_key(|group| std::cmp::Reverse(group.1));
-        let n = self.chosen.len();
-        let mut parts: Vec<String> = groups
-            .iter()
-            .map(|(status, count)| {
-                let was = status.as_ref().map_or("not seen", Status::as_str);
-                format!("{count} {was} → {}", self.result(status.as_ref()))
-            })
-            .collect();
-        // Only a user seen is ever unchanged.
-        parts.extend(unchanged.iter().filter_map(|(status, count)| {
-            let status = status.as_ref()?;
-            Some(match self.action {
-                BulkAction::Unarchive => format!("{count} {status}, not archived (unchanged)"),
-                _ => format!("{count} already {status} (unchanged)"),
-            })
-        }));
-        format!(
-            "{} {n} user{}: {}",
-            self.action.verb(),
-            if n == 1 { "" } else { "s" },
-            parts.join(", ")
+        preview::breakdown(
+            self.action,
+            self.chosen.iter().map(|c| c.status.as_ref()),
+            "not seen",
         )
-    }
-
-    /// What the action makes of a user last seen with `status` (None: not seen), as the
-    /// preview says it: where the server decides, what it may do.
-    fn result(&self, status: Option<&Status>) -> String {
-        match self.action.resulting_status() {
-            Some(result) => result.to_string(),
-            None if status == Some(&Status::Archived) => "not archived".into(),
-            None => "not archived (the server may make them active)".into(),
-        }
     }
 
     fn count_stale(&self) -> Option<String> {

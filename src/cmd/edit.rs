@@ -16,15 +16,6 @@ use crate::dialect::Dialect;
 use crate::format::safe::Printing;
 use crate::text::sanitize;
 
-/// "A, B or C".
-fn names(all: &[String]) -> String {
-    match all {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
-}
-
 fn roles(fields: &UserFields) -> Result<Option<Vec<Role>>, Failure> {
     if fields.no_roles {
         return Ok(Some(Vec::new()));
@@ -32,34 +23,74 @@ fn roles(fields: &UserFields) -> Result<Option<Vec<Role>>, Failure> {
     if fields.roles.is_empty() {
         return Ok(None);
     }
+    let known = Role::KNOWN.map(|r| r.as_str().to_string());
     fields
         .roles
         .iter()
         .map(|r| {
-            Role::parse(r).ok_or_else(|| {
-                Failure::usage(format!(
-                    "--role {r:?}: expected {}",
-                    names(&Role::KNOWN.map(|r| r.as_str().to_string()))
-                ))
-            })
+            let name = enum_value("--role", r, &known)?;
+            Ok(Role::parse(&name).unwrap_or(Role::Other(name)))
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
 }
 
 fn language(fields: &UserFields) -> Result<Option<Language>, Failure> {
+    let known = Language::KNOWN.map(|l| l.as_str().to_string());
     fields
         .language
         .as_deref()
         .map(|l| {
-            Language::parse(l).ok_or_else(|| {
-                Failure::usage(format!(
-                    "--language {l:?}: expected {}",
-                    names(&Language::KNOWN.map(|l| l.as_str().to_string()))
-                ))
-            })
+            let name = enum_value("--language", l, &known)?;
+            Ok(Language::parse(&name).unwrap_or(Language::Other(name)))
         })
         .transpose()
+}
+
+/// An enum value as given on the command line, as the API names it (upper-case): a
+/// known one in any case; a likely typo of one is refused with the nearest ("did you
+/// mean"); any other name is sent as it is — a newer server may have it, and its refusal
+/// is a usage error too (see [`refused_value`]).
+pub(super) fn enum_value(flag: &str, text: &str, known: &[String]) -> Result<String, Failure> {
+    let text = text.trim();
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    if let Some(near) = crate::text::typo_of(text, &known) {
+        return Err(Failure::usage(format!(
+            "{flag} {text:?}: did you mean {near}? (the contract knows {})",
+            known.join(", ")
+        )));
+    }
+    let name_like = !text.is_empty()
+        && text.len() <= 64
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !name_like {
+        return Err(Failure::usage(format!(
+            "{flag} {text:?}: not a name (the contract knows {})",
+            known.join(", ")
+        )));
+    }
+    Ok(text.to_uppercase())
+}
+
+/// A server's refusal of a value the contract lacks, sent as given: a usage error with
+/// the server's message (exit 2), not a failure of the server.
+pub(super) fn refused_value(e: crate::api::error::ApiError, given: &[String]) -> Failure {
+    match &e {
+        crate::api::error::ApiError::GraphQl { code, .. }
+            if !given.is_empty()
+                && !matches!(
+                    code.as_deref(),
+                    Some(crate::api::error::UNAUTHORIZED | crate::api::error::RESOURCE_NOT_FOUND)
+                ) =>
+        {
+            Failure::usage(format!(
+                "the server refused {}: {}",
+                given.join(", "),
+                sanitize(&e.to_string())
+            ))
+        }
+        _ => Failure::from(e),
+    }
 }
 
 fn extra_fields(fields: &UserFields) -> Result<Option<JsonString>, Failure> {
@@ -160,6 +191,21 @@ fn told(edit: Edit, what: &str) -> Result<UserDetail, Failure> {
     }
 }
 
+/// The values of `changes` the contract lacks (sent as given), as the flags name them.
+fn unknown_values(changes: &UserChanges) -> Vec<String> {
+    let mut unknown = Vec::new();
+    if let Patch::Set(Language::Other(l)) = &changes.language {
+        unknown.push(format!("--language {l}"));
+    }
+    if let Patch::Set(roles) = &changes.roles {
+        unknown.extend(roles.iter().filter_map(|r| match r {
+            Role::Other(r) => Some(format!("--role {r}")),
+            _ => None,
+        }));
+    }
+    unknown
+}
+
 /// Sends one edit after the checks every edit shares, and prints the user it left.
 async fn run(
     resolved: &Resolved,
@@ -172,7 +218,10 @@ async fn run(
     let verb = target.verb();
     training_only(client, &format!("{verb} users"))?;
     writable(resolved, verb)?;
-    let edited = edit::send(client, &target, changes).await?;
+    let unknown = unknown_values(&changes);
+    let edited = edit::send(client, &target, changes)
+        .await
+        .map_err(|e| refused_value(e, &unknown))?;
     let detail = told(edited.edit, verb)?;
     let done = match (&target, edited.created) {
         (EditTarget::Create { .. }, _) | (_, Some(true)) => "created",
@@ -207,7 +256,7 @@ pub(super) async fn update(
     args: UpdateArgs,
     printing: Printing,
 ) -> Result<(), Failure> {
-    let key = key_of(args.id, args.reference, None)?;
+    let key = super::users::sendable(client, key_of(args.id, args.reference, None)?)?;
     let mut changes = changes(&args.fields, args.name, args.email, args.new_ref)?;
     clear(&mut changes, &args.clear)?;
     if changes.is_empty() {

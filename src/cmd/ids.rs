@@ -1,8 +1,14 @@
 //! The ids a bulk command acts on: from its arguments and `--ids-from` (a file or
-//! standard input, one a line), trimmed and checked before anything is sent. A line is
-//! read with a bound, so a huge one cannot fill the memory.
+//! standard input), trimmed and checked before anything is sent. `--ids-from` reads
+//! plain ids one a line, or what `users list` writes — CSV (the `id` column, under its
+//! header), JSON (`{"users": [{"id": …}, …]}` or an array of records) or NDJSON (a
+//! record a line) — so that a list's output feeds a bulk action; anything else is
+//! refused naming its line. A line is read with a bound, so a huge one cannot fill the
+//! memory.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
+
+use serde::Deserialize;
 
 use super::Failure;
 use crate::cli::BulkArgs;
@@ -11,9 +17,14 @@ use crate::text::{fit, head, sanitize};
 /// The longest id taken: anything longer is not an id.
 pub const MAX_ID: usize = 256;
 
-/// The ids of a bulk command: its arguments, then those of --ids-from, one a line, each
-/// trimmed. An id that cannot be one (longer than [`MAX_ID`] characters, or holding
-/// control characters) stops the command before anything is sent.
+/// The longest line of a CSV or NDJSON record kept (a record holds a whole user).
+const MAX_RECORD: usize = 1 << 20;
+
+/// The ids of a bulk command: its arguments, then those of --ids-from, each trimmed. An
+/// id that cannot be one (longer than [`MAX_ID`] characters, or holding control
+/// characters), or input that is none of the shapes read, stops the command before
+/// anything is sent. No ids at all is a usage error unless --ids-from was given: an
+/// empty file or pipe is nothing to do.
 pub fn gather(args: &BulkArgs) -> Result<Vec<String>, Failure> {
     let mut ids: Vec<String> = Vec::new();
     for id in &args.ids {
@@ -28,60 +39,233 @@ pub fn gather(args: &BulkArgs) -> Result<Vec<String>, Failure> {
             Box::new(io::BufReader::new(file))
         };
         ids.extend(read(&mut reader, source)?);
-    }
-    ids.retain(|id| !id.is_empty());
-    if ids.is_empty() {
+    } else if ids.iter().all(String::is_empty) {
         return Err(Failure::usage(
             "no ids given: name them, or use --ids-from FILE (- for standard input)",
         ));
     }
+    ids.retain(|id| !id.is_empty());
     Ok(ids)
 }
 
-/// The ids of `reader`, one a line (blank lines and `#` comments skipped), each checked.
+/// A record of `users list` (JSON or NDJSON): its id, every other field passed over.
+#[derive(Deserialize)]
+struct Record {
+    id: String,
+}
+
+/// `users list --format json`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Listing {
+    Users {
+        users: Vec<Record>,
+        /// A list that failed half-way says so: it is not the list.
+        #[serde(default)]
+        incomplete: bool,
+    },
+    Records(Vec<Record>),
+}
+
+/// The ids of `reader`, in the shape its first line shows: each checked.
 pub fn read(reader: &mut dyn BufRead, source: &str) -> Result<Vec<String>, Failure> {
-    let mut ids = Vec::new();
+    let refused = |line: usize, why: String| {
+        Failure::usage(format!(
+            "--ids-from {source}: line {line}: {why}: nothing was sent"
+        ))
+    };
     let bad_read = |e: io::Error| Failure::usage(format!("--ids-from {source}: {e}"));
-    while let Some((line, cut)) = bounded_line(reader).map_err(bad_read)? {
+    // The first line that says something tells the shape.
+    let mut number = 0;
+    let first = loop {
+        let Some((line, cut)) = bounded_line(reader, MAX_RECORD).map_err(bad_read)? else {
+            return Ok(Vec::new());
+        };
+        number += 1;
         if cut {
-            return Err(Failure::usage(format!(
-                "--ids-from {source}: a line of {} is far longer than an id ({MAX_ID} characters at most): nothing was sent",
-                fit(&sanitize(head(&line, 60)), 40)
-            )));
+            return Err(refused(number, too_long(&line)));
         }
-        let id = line.trim();
-        if !id.is_empty() && !id.starts_with('#') {
-            ids.push(checked_id(id)?);
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            break line;
+        }
+    };
+    let trimmed = first.trim();
+    // A line that is a whole record is NDJSON; a JSON document may also fit on one line.
+    if trimmed.starts_with('{') && serde_json::from_str::<Record>(trimmed).is_ok() {
+        ndjson(reader, &first, number, refused)
+    } else if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let document = io::Cursor::new(first.into_bytes()).chain(reader);
+        let listing: Listing = serde_json::from_reader(document).map_err(|e| {
+            refused(
+                number + e.line().saturating_sub(1),
+                format!("not a list of users as `users list --format json` writes it ({e})"),
+            )
+        })?;
+        let records = match listing {
+            Listing::Users {
+                incomplete: true, ..
+            } => {
+                return Err(refused(
+                    number,
+                    "the list is incomplete: it failed half-way".into(),
+                ));
+            }
+            Listing::Users { users, .. } => users,
+            Listing::Records(records) => records,
+        };
+        records
+            .into_iter()
+            .map(|r| checked_id(r.id.trim()))
+            .collect()
+    } else if let Some(column) = id_column(trimmed) {
+        csv(reader, column, number, refused)
+    } else {
+        let mut ids = vec![plain(trimmed).map_err(|why| refused(number, why))?];
+        while let Some((line, cut)) = bounded_line(reader, MAX_ID * 4 + 4).map_err(bad_read)? {
+            number += 1;
+            if cut {
+                return Err(refused(number, too_long(&line)));
+            }
+            let id = line.trim();
+            if !id.is_empty() && !id.starts_with('#') {
+                ids.push(plain(id).map_err(|why| refused(number, why))?);
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// NDJSON: `first` (line `number`) and every line after it a record with an id.
+fn ndjson(
+    reader: &mut dyn BufRead,
+    first: &str,
+    mut number: usize,
+    refused: impl Fn(usize, String) -> Failure,
+) -> Result<Vec<String>, Failure> {
+    let record = |line: &str, number: usize| {
+        serde_json::from_str::<Record>(line)
+            .map_err(|e| refused(number, format!("not a user record with an id ({e})")))
+            .and_then(|r| checked_id(r.id.trim()))
+    };
+    let mut ids = vec![record(first, number)?];
+    while let Some((line, cut)) =
+        bounded_line(reader, MAX_RECORD).map_err(|e| refused(number + 1, e.to_string()))?
+    {
+        number += 1;
+        if cut {
+            return Err(refused(number, too_long(&line)));
+        }
+        if !line.trim().is_empty() {
+            ids.push(record(&line, number)?);
         }
     }
     Ok(ids)
+}
+
+/// The index of the `id` column when `line` is the header of `users list`'s CSV: its
+/// fields are names, one of them `id`.
+fn id_column(line: &str) -> Option<usize> {
+    let mut header = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes());
+    let fields = header.records().next()?.ok()?;
+    let is_name =
+        |f: &str| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !fields.iter().all(is_name) {
+        return None;
+    }
+    fields.iter().position(|f| f == "id")
+}
+
+/// CSV under its header (line `number`): the `column` of every row.
+fn csv(
+    reader: &mut dyn BufRead,
+    column: usize,
+    number: usize,
+    refused: impl Fn(usize, String) -> Failure,
+) -> Result<Vec<String>, Failure> {
+    let mut rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(reader.take(u64::MAX));
+    let mut ids = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = number + rows.position().line() as usize;
+        match rows.read_record(&mut record) {
+            Ok(false) => return Ok(ids),
+            Ok(true) => {
+                let Some(id) = record.get(column) else {
+                    return Err(refused(line, format!("no column {} (id)", column + 1)));
+                };
+                // A cell the formula guard prefixed was written so for a spreadsheet.
+                let id = id
+                    .strip_prefix('\'')
+                    .filter(|rest| guarded(rest))
+                    .unwrap_or(id);
+                ids.push(checked_id(id.trim()).map_err(|f| refused(line, f.message))?);
+            }
+            Err(e) => {
+                return Err(refused(
+                    line,
+                    format!("not CSV as `users list` writes it ({e})"),
+                ));
+            }
+        }
+    }
+}
+
+/// Whether the CSV guard would have put a `'` before `cell`.
+fn guarded(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A plain id, when `line` can be one: a single word, not a record of some other shape.
+fn plain(line: &str) -> Result<String, String> {
+    if line
+        .chars()
+        .any(|c| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '{' | '}' | '[' | ']'))
+    {
+        return Err(format!(
+            "{} is not an id (one id a line, or the CSV, JSON or NDJSON of `users list`)",
+            shown(line)
+        ));
+    }
+    checked_id(line).map_err(|f| f.message)
+}
+
+fn too_long(line: &str) -> String {
+    format!("a line of {} is far too long", shown(line))
+}
+
+/// `text` cut to 40 characters, made safe to show.
+fn shown(text: &str) -> String {
+    fit(&sanitize(head(text, 60)), 40)
 }
 
 /// `id`, unless it cannot be one: then a usage error showing it cut and safe.
 pub fn checked_id(id: &str) -> Result<String, Failure> {
     let length = id.chars().count();
-    let shown = || fit(&sanitize(head(id, 60)), 40);
     if length > MAX_ID {
         return Err(Failure::usage(format!(
             "id {} is {length} characters long, more than {MAX_ID}: nothing was sent",
-            shown()
+            shown(id)
         )));
     }
     if id.chars().any(char::is_control) {
         return Err(Failure::usage(format!(
             "id {} holds control characters: nothing was sent",
-            shown()
+            shown(id)
         )));
     }
     Ok(id.to_string())
 }
 
-/// The next line of `reader`, holding at most a few times [`MAX_ID`] bytes of it (the
-/// rest of a longer line is read past, not kept: a huge line cannot fill the memory),
-/// and whether it was cut so.
-fn bounded_line(reader: &mut dyn BufRead) -> io::Result<Option<(String, bool)>> {
-    const KEPT: usize = MAX_ID * 4 + 4;
-    let mut kept = Vec::new();
+/// The next line of `reader`, holding at most `kept` bytes of it (the rest of a longer
+/// line is not read: it may never end), and whether it was cut so.
+fn bounded_line(reader: &mut dyn BufRead, kept: usize) -> io::Result<Option<(String, bool)>> {
+    let mut line = Vec::new();
     let mut any = false;
     let mut cut = false;
     loop {
@@ -94,9 +278,9 @@ fn bounded_line(reader: &mut dyn BufRead) -> io::Result<Option<(String, bool)>> 
             Some(at) => (&buffer[..at], Some(at + 1)),
             None => (buffer, None),
         };
-        let room = KEPT.saturating_sub(kept.len());
+        let room = kept.saturating_sub(line.len());
         cut |= chunk.len() > room;
-        kept.extend(chunk.iter().take(room));
+        line.extend(chunk.iter().take(room));
         let used = done.unwrap_or(buffer.len());
         reader.consume(used);
         // A cut line is refused whole: no need to read the rest (it may never end).
@@ -104,7 +288,7 @@ fn bounded_line(reader: &mut dyn BufRead) -> io::Result<Option<(String, bool)>> 
             break;
         }
     }
-    Ok(any.then(|| (String::from_utf8_lossy(&kept).into_owned(), cut)))
+    Ok(any.then(|| (String::from_utf8_lossy(&line).into_owned(), cut)))
 }
 
 #[cfg(test)]
@@ -136,6 +320,8 @@ mod tests {
             ids in proptest::collection::vec("[A-Za-z0-9_-]{1,40}", 0..50),
             noise in proptest::collection::vec(0u8..4, 0..50),
         ) {
+            // A first line "id" is the header of a one-column CSV.
+            prop_assume!(ids.first().is_none_or(|id| id != "id"));
             let mut text = String::new();
             for (i, id) in ids.iter().enumerate() {
                 match noise.get(i).copied().unwrap_or(0) {
@@ -159,6 +345,45 @@ mod tests {
             let refused = read(&mut io::Cursor::new(text.as_bytes()), "f").unwrap_err();
             prop_assert!(refused.message.len() < 200);
         }
+    }
+
+    fn ids_of(text: &str) -> Result<Vec<String>, String> {
+        read(&mut io::Cursor::new(text.as_bytes()), "-").map_err(|f| f.message)
+    }
+
+    #[test]
+    fn the_outputs_of_users_list_are_read_for_their_ids() {
+        let csv = "id,username,email\r\nusr_1,ann,\"a,b\"\r\n'-x,bob,b@x\r\nusr_3,\"multi\nline\",c@x\r\n";
+        assert_eq!(ids_of(csv).unwrap(), ["usr_1", "-x", "usr_3"]);
+        assert_eq!(ids_of("id\nusr_1\nusr_2\n").unwrap(), ["usr_1", "usr_2"]);
+        let json = r#"{"users": [{"id": "usr_1", "roles": ["A"]}, {"id": "usr_2"}], "total": 2}"#;
+        assert_eq!(ids_of(json).unwrap(), ["usr_1", "usr_2"]);
+        assert_eq!(ids_of("[{\"id\": \"u\"}]").unwrap(), ["u"]);
+        let ndjson = "{\"id\":\"usr_1\",\"x\":{\"y\":1}}\n\n{\"id\":\"usr_2\"}\n";
+        assert_eq!(ids_of(ndjson).unwrap(), ["usr_1", "usr_2"]);
+        assert_eq!(ids_of("").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            ids_of("\n# nothing tonight\n").unwrap(),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn anything_else_is_refused_naming_its_line() {
+        let rows = ids_of("usr_1\nusr_2,ann,a@x\n").unwrap_err();
+        assert!(
+            rows.contains("line 2") && rows.contains("is not an id"),
+            "{rows}"
+        );
+        let ndjson = ids_of("{\"id\":\"a\"}\n{\"name\":\"b\"}\n").unwrap_err();
+        assert!(
+            ndjson.contains("line 2") && ndjson.contains("missing field `id`"),
+            "{ndjson}"
+        );
+        let csv = ids_of("id,name\na,b\nc\n").unwrap_err();
+        assert!(csv.contains("line 3"), "{csv}");
+        let json = ids_of("{\"user\": {\"id\": \"a\"}\n}").unwrap_err();
+        assert!(json.contains("not a list of users"), "{json}");
     }
 
     #[test]

@@ -5,7 +5,8 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::users::{confirm, writable};
+use super::ask::Asker;
+use super::users::writable;
 use super::{EXIT_ERROR, Failure, client, print, resolve};
 use crate::api::bulk::{self, Batch};
 use crate::api::journal::{self, JournalEntry};
@@ -14,7 +15,6 @@ use crate::cli::{GlobalArgs, JournalArgs, UndoArgs};
 use crate::format::Format;
 use crate::format::list::TableWriter;
 use crate::format::safe::{self, Printing};
-use crate::text::head;
 
 fn read(limit: usize) -> Result<Vec<JournalEntry>, Failure> {
     let path = crate::config::audit_file();
@@ -42,6 +42,8 @@ fn entry_json(e: &JournalEntry) -> Value {
         "time": e.time,
         "action": e.action,
         "profile": e.profile,
+        "endpoint": e.endpoint,
+        "user": e.user,
         "ids": e.ids,
         "before": e.before,
         "undoOf": e.undo_of,
@@ -58,6 +60,11 @@ pub fn list(args: &JournalArgs, printing: Printing) -> Result<(), Failure> {
             let all: Vec<Value> = entries.iter().map(entry_json).collect();
             writeln!(out, "{}", safe::json(&json!({ "entries": all }), true))?;
         }
+        Format::Ndjson => {
+            for entry in &entries {
+                writeln!(out, "{}", safe::json(&entry_json(entry), false))?;
+            }
+        }
         Format::Csv | Format::Table => {
             let rows: Vec<Vec<String>> = entries
                 .iter()
@@ -70,7 +77,7 @@ pub fn list(args: &JournalArgs, printing: Printing) -> Result<(), Failure> {
                         counts.unwrap_or_else(|| ["-"; 4].map(String::from));
                     vec![
                         e.entry.clone(),
-                        head(&e.time, 19).to_string(),
+                        crate::text::seconds(&e.time),
                         e.action.clone(),
                         e.profile.clone(),
                         e.ids.len().to_string(),
@@ -111,6 +118,7 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
     let resolved = resolve(global)?;
     let client = client(global, &resolved)?;
     writable(&resolved, "undo")?;
+    let asker = Asker::new(args.yes, "undo")?;
     let plan = undo::prepare(
         &client,
         crate::config::audit_file(),
@@ -130,13 +138,13 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
         ));
     }
     let question = format!(
-        "{} {} users back on profile {} at {}?",
+        "{} {} users back on profile {} at {}",
         plan.action.verb(),
         plan.ids.len(),
         resolved.name,
         resolved.profile.endpoint
     );
-    confirm(&question, args.yes)?;
+    asker.ask(&[question], plan.ids.len())?;
     let batch = Batch::new(plan.now.clone(), Some(plan.undo()));
     let report = bulk::run(
         &client,
@@ -149,7 +157,8 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
     )
     .await;
     let printing = Printing::of(global);
-    match print::report(plan.action, &report, args.format, printing) {
+    let entry = client.journal().map(|_| batch.id.as_str());
+    match print::report(plan.action, &report, entry, args.format, printing) {
         Err(failure) if !failure.quiet() => return Err(failure),
         _ => {}
     }

@@ -4,6 +4,7 @@
 //! 4 UNAUTHORIZED, 5 RESOURCE_NOT_FOUND, 6 some outcomes unknown. Errors go to standard
 //! error; a closed standard output ends a command quietly with 0.
 
+mod ask;
 mod dashboard;
 mod edit;
 mod ids;
@@ -47,6 +48,12 @@ impl Failure {
 
     pub fn usage(message: impl Into<String>) -> Failure {
         Failure::new(EXIT_USAGE, message)
+    }
+
+    /// The same failure, its message after `context`.
+    pub fn prefixed(mut self, context: &str) -> Failure {
+        self.message.insert_str(0, context);
+        self
     }
 }
 

@@ -11,24 +11,37 @@ use crate::api::model::{BulkAction, UserDetail};
 use crate::columns::{OVERLAP_COLUMNS, SESSION_COLUMNS};
 use crate::format::Format;
 use crate::format::list::TableWriter;
+use crate::format::record;
 use crate::format::safe::{self, Printing};
 use crate::text::sanitize;
 
+/// One user: in JSON `{"user": RECORD}`, RECORD everything the API gave in its own
+/// structure (NDJSON: the same on one line); in CSV the record's top-level fields that
+/// fit a cell, under their names; in a table, for people, every field labelled.
 pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result<(), Failure> {
     let mut out = io::BufWriter::new(io::stdout().lock());
+    let answer = || json!({ "user": record::detail(detail) });
     match format {
-        Format::Json => {
-            writeln!(out, "{}", safe::json(detail, true))?;
-        }
+        Format::Json => writeln!(out, "{}", safe::json(&answer(), true))?,
+        Format::Ndjson => writeln!(out, "{}", safe::json(&answer(), false))?,
         Format::Csv => {
+            let cells: Vec<(&String, String)> = record::detail(detail)
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, value)| fits_a_cell(value))
+                .map(|(name, value)| (name, record::cell(value)))
+                .collect();
             let mut csv = csv::Writer::from_writer(&mut out);
-            csv.write_record(["field", "value"])
-                .map_err(|e| Failure::new(EXIT_ERROR, e.to_string()))?;
-            for field in &detail.fields {
-                let value = printing.csv_cell(field.value.as_deref().unwrap_or(""));
-                csv.write_record([field.label, value.as_ref()])
-                    .map_err(|e| Failure::new(EXIT_ERROR, e.to_string()))?;
-            }
+            let err = |e: csv::Error| Failure::new(EXIT_ERROR, e.to_string());
+            csv.write_record(cells.iter().map(|(name, _)| name.as_str()))
+                .map_err(err)?;
+            csv.write_record(
+                cells
+                    .iter()
+                    .map(|(_, value)| printing.csv_cell(value).into_owned()),
+            )
+            .map_err(err)?;
             csv.flush()?;
         }
         Format::Table => {
@@ -83,20 +96,42 @@ pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result
     Ok(())
 }
 
+/// Whether a value of a record fits a CSV cell: a scalar, or a list of scalars.
+fn fits_a_cell(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(_) => false,
+        serde_json::Value::Array(items) => items.iter().all(|i| !i.is_object() && !i.is_array()),
+        _ => true,
+    }
+}
+
 /// A bulk action's ledger on standard output (every id with its outcome), and its
-/// summary line on standard error.
+/// summary line on standard error; both name the journal's `entry` of the batch, so a
+/// script can `undo` exactly it.
 pub fn report(
     action: BulkAction,
     report: &Ledger,
+    entry: Option<&str>,
     format: Format,
     printing: Printing,
 ) -> Result<(), Failure> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
+        Format::Ndjson => {
+            // An id a line, grouped by class: `jq -r 'select(.outcome == "failed") | .id'`.
+            for class in Class::ALL {
+                for (id, outcome) in report.entries().filter(|(_, o)| o.class() == class) {
+                    let line =
+                        json!({ "id": id, "outcome": class.label(), "reason": outcome.reason() });
+                    writeln!(out, "{}", safe::json(&line, false))?;
+                }
+            }
+        }
         Format::Json => {
             let mut answer = report.to_json();
             answer["action"] = json!(action);
             answer["readBack"] = json!(report.read_back().collect::<Vec<_>>());
+            answer["entry"] = json!(entry);
             writeln!(out, "{}", safe::json(&answer, false))?;
         }
         Format::Csv => {
@@ -138,6 +173,9 @@ pub fn report(
         .read_back_said()
         .map(|said| format!("; {said}"))
         .unwrap_or_default();
-    crate::say!("{}{unknown}{read_back}", report.summary(action));
+    let entry = entry
+        .map(|entry| format!(" (journal entry {entry})"))
+        .unwrap_or_default();
+    crate::say!("{}{unknown}{read_back}{entry}", report.summary(action));
     Ok(())
 }

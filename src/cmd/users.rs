@@ -1,22 +1,25 @@
 //! `userdeck users …`: list, show, bulk actions and (training) editing.
 
-use std::collections::HashMap;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io;
 
+use super::ask::Asker;
 use super::{EXIT_ERROR, Failure};
 use super::{edit, ids, print};
 use crate::api::bulk::{self, Progress};
 use crate::api::client::Client;
+use crate::api::ledger::Ledger;
 use crate::api::local::LocalUsers;
 use crate::api::model::{BulkAction, ListQuery, SortField, Status};
 use crate::api::ops::{self, UserKey};
 use crate::api::paging::{self, Walked};
-use crate::api::undo;
+use crate::api::preview;
+use crate::api::undo::{self, Before};
 use crate::cli::{BulkArgs, ListArgs, ShowArgs, UsersCommand};
 use crate::config::Resolved;
 use crate::dialect::Dialect;
 use crate::format::Format;
 use crate::format::list::ListWriter;
+use crate::format::record::Fields;
 use crate::format::safe::Printing;
 use crate::text::{sanitize, thousands};
 
@@ -49,21 +52,35 @@ async fn list(
     printing: Printing,
 ) -> Result<(), Failure> {
     let capabilities = client.capabilities();
+    let known: Vec<String> = capabilities
+        .statuses
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
     let status = match &args.status {
         None => None,
-        Some(text) => {
-            // A status the contract lacks is sent as it is: the server judges it.
-            let status = Status::parse(text)
-                .filter(|s| capabilities.statuses.contains(s) || matches!(s, Status::Other(_)));
-            Some(status.ok_or_else(|| {
-                let known: Vec<&str> = capabilities.statuses.iter().map(Status::as_str).collect();
-                Failure::usage(format!(
-                    "--status {text:?}: not a status name (the {} API knows {})",
-                    client.dialect(),
-                    known.join(", ")
-                ))
-            })?)
-        }
+        // A status the contract lacks is sent as it is (a newer server may have it),
+        // unless it is a likely typo of a known one.
+        Some(text) => match Status::parse(text) {
+            Some(status) if capabilities.statuses.contains(&status) => Some(status),
+            _ => {
+                let name = edit::enum_value("--status", text, &known)?;
+                match Status::parse(&name) {
+                    Some(Status::Other(other)) => Some(Status::Other(other)),
+                    _ => {
+                        return Err(Failure::usage(format!(
+                            "--status {text:?}: not a status of the {} API (it knows {})",
+                            client.dialect(),
+                            known.join(", ")
+                        )));
+                    }
+                }
+            }
+        },
+    };
+    let unknown_status: Vec<String> = match &status {
+        Some(Status::Other(name)) => vec![format!("--status {}", name.to_uppercase())],
+        _ => Vec::new(),
     };
     let sort = args.sort.unwrap_or(match client.dialect() {
         Dialect::Crm => SortField::Created,
@@ -76,9 +93,24 @@ async fn list(
             client.dialect()
         )));
     }
+    let fields = match &args.fields {
+        Some(list) => Fields::parse(client.dialect(), list).map_err(Failure::usage)?,
+        None => Fields::all(client.dialect()),
+    };
+    if args.fields.is_some() && args.format == Format::Table {
+        return Err(Failure::usage(
+            "--fields chooses the fields of JSON, NDJSON and CSV: add --format json, ndjson or csv",
+        ));
+    }
+    // --limit is the most users written (gh's meaning): past a page, pages are walked.
+    let walking = args.all || args.limit.is_some_and(|n| n > ops::MAX_PAGE);
+    let cap = args.limit.filter(|_| walking);
     let query = ListQuery {
         offset: args.offset,
-        limit: args.limit.unwrap_or(resolved.profile.page_size),
+        limit: args
+            .limit
+            .unwrap_or(resolved.profile.page_size)
+            .min(ops::MAX_PAGE),
         text: args.filter,
         email: args.email,
         status,
@@ -86,28 +118,25 @@ async fn list(
         descending: args.desc,
     };
     let stdout = io::stdout().lock();
-    let mut writer = ListWriter::new(
+    let mut writer = ListWriter::with_fields(
         io::BufWriter::new(stdout),
         args.format,
         client.dialect(),
         printing,
+        fields,
     );
     // training lists every user at once: held here and paged like the server would.
     let local = match client.dialect() {
         Dialect::Training => match ops::training_all(client).await {
             Ok(users) => Some(LocalUsers::new(users)),
-            Err(e) => {
-                return Err(match writer.fail(&e) {
-                    Ok(()) => Failure::from(e),
-                    Err(io) => Failure::from(io),
-                });
-            }
+            Err(e) => return Err(failed(writer, e)),
         },
         Dialect::Crm => None,
     };
     let walked = paging::walk(
         &query,
-        args.all,
+        walking,
+        cap,
         |next| {
             let local = &local;
             async move {
@@ -123,12 +152,10 @@ async fn list(
     let total = match walked {
         Ok(total) => total,
         // What was written stays a whole document, saying where it stopped.
-        Err(Walked::Read(e)) => {
-            return Err(match writer.fail(&e) {
-                Ok(()) => Failure::from(e),
-                Err(io) => Failure::from(io),
-            });
+        Err(Walked::Read(e)) if !unknown_status.is_empty() && writer.rows() == 0 => {
+            return Err(edit::refused_value(e, &unknown_status));
         }
+        Err(Walked::Read(e)) => return Err(failed(writer, e)),
         Err(Walked::Each(io)) => return Err(io.into()),
     };
     writer.finish(total)?;
@@ -147,6 +174,20 @@ async fn list(
     Ok(())
 }
 
+/// A list that failed half-way: what was written is ended as a whole document saying
+/// so, and the failure says how many users it got to.
+fn failed<W: io::Write>(writer: ListWriter<W>, e: crate::api::error::ApiError) -> Failure {
+    let rows = writer.rows();
+    match writer.fail(&e) {
+        Ok(()) if rows > 0 => Failure::from(e).prefixed(&format!(
+            "the list is incomplete: it failed after {} users: ",
+            thousands(rows)
+        )),
+        Ok(()) => Failure::from(e),
+        Err(io) => Failure::from(io),
+    }
+}
+
 /// The user a command names, checked like any id before anything is sent.
 pub(super) fn key_of(
     id: Option<String>,
@@ -163,12 +204,27 @@ pub(super) fn key_of(
 }
 
 async fn show(client: &Client, args: ShowArgs, printing: Printing) -> Result<(), Failure> {
-    let key = key_of(args.id, args.reference, args.email)?;
+    let key = sendable(client, key_of(args.id, args.reference, args.email)?)?;
     if client.dialect() == Dialect::Crm && !matches!(key, UserKey::Id(_)) {
         return Err(Failure::usage("the crm API finds users by id only"));
     }
     let detail = ops::detail(client, &key).await?;
     print::detail(&detail, args.format, printing)
+}
+
+/// `key`, unless the dialect cannot find a user by it: a training id is a UUID.
+pub(super) fn sendable(client: &Client, key: UserKey) -> Result<UserKey, Failure> {
+    match &key {
+        UserKey::Id(id)
+            if client.dialect() == Dialect::Training && uuid::Uuid::parse_str(id).is_err() =>
+        {
+            Err(Failure::usage(format!(
+                "{} is not a training user id (a UUID): nothing was sent",
+                crate::text::fit(&sanitize(id), 40)
+            )))
+        }
+        _ => Ok(key),
+    }
 }
 
 /// Refuses a mutation under a read-only profile, before anything is sent.
@@ -183,28 +239,6 @@ pub(super) fn writable(resolved: &Resolved, what: &str) -> Result<(), Failure> {
         ));
     }
     Ok(())
-}
-
-/// Asks on the terminal; without one, only --yes lets a bulk action through.
-pub(super) fn confirm(question: &str, yes: bool) -> Result<(), Failure> {
-    if yes {
-        return Ok(());
-    }
-    if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
-        return Err(Failure::usage(format!(
-            "{question}: refusing without --yes, as there is no terminal to ask on"
-        )));
-    }
-    // Asked on a terminal: one that cannot take the question cannot answer it either.
-    write!(io::stderr(), "{question} [y/N] ")?;
-    io::stderr().flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
-        Ok(())
-    } else {
-        Err(Failure::new(EXIT_ERROR, "cancelled: nothing was sent"))
-    }
 }
 
 async fn act(
@@ -226,22 +260,30 @@ async fn act(
     }
     writable(resolved, action.verb())?;
     let ids = ids::gather(&args)?;
-    let shown: Vec<String> = ids
-        .iter()
-        .take(3)
-        .map(|id| sanitize(id).into_owned())
-        .collect();
-    let question = format!(
-        "{} {} user{} ({}{}) on profile {} at {}?",
-        action.verb(),
-        ids.len(),
-        if ids.len() == 1 { "" } else { "s" },
-        shown.join(", "),
-        if ids.len() > 3 { ", …" } else { "" },
-        resolved.name,
-        resolved.profile.endpoint
-    );
-    confirm(&question, args.yes)?;
+    if ids.is_empty() {
+        // A quiet night for a "block the matches" job: nothing to do is not a failure.
+        crate::say!("nothing to do: no ids given");
+        return print::report(action, &Ledger::default(), None, args.format, printing);
+    }
+    let asker = Asker::new(
+        args.yes,
+        &format!("{} {}", action.verb(), plural(ids.len(), "user")),
+    )?;
+    let (before, stop) = if asker.is_yes() {
+        // Confirmed by --yes: from here a signal stops the action and every id is
+        // reported, those never sent too — also while the statuses are read first.
+        let mut stop = super::interrupt::on_signals();
+        let before = tokio::select! {
+            before = read_first(client, &ids) => before?,
+            () = stop.asked() => Before::default(),
+        };
+        (before, stop)
+    } else {
+        // Until it is confirmed, Ctrl-C ends it as by default: nothing was sent.
+        let before = read_first(client, &ids).await?;
+        asker.ask(&prompt(resolved, action, &ids, &before), ids.len())?;
+        (before, super::interrupt::on_signals())
+    };
 
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(ids.len() as u64),
@@ -252,52 +294,111 @@ async fn act(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    // Confirmed: from here a signal stops the action and every id is reported, those
-    // never sent too — also while the statuses are read first.
-    let mut stop = super::interrupt::on_signals();
-    let before = tokio::select! {
-        before = read_first(client, &ids) => before,
-        () = stop.asked() => HashMap::new(),
-    };
     bar.set_message(action.verb());
+    let batch = bulk::Batch::new(before.found, None);
     let report = bulk::run(
         client,
         action,
         &ids,
         resolved.profile.chunk_size,
-        &bulk::Batch::new(before, None),
+        &batch,
         stop,
         |Progress { done, .. }| bar.set_position(done as u64),
     )
     .await;
     bar.finish_and_clear();
+    let entry = client.journal().map(|_| batch.id.as_str());
     // A closed stdout (`| head -1`) must not hide what became of the action: its exit.
-    match print::report(action, &report, args.format, printing) {
+    match print::report(action, &report, entry, args.format, printing) {
         Err(failure) if !failure.quiet() => return Err(failure),
         _ => {}
     }
     super::outcome(&report)
 }
 
+/// `3 users`, `1 user`.
+fn plural(n: usize, what: &str) -> String {
+    format!(
+        "{} {what}{}",
+        thousands(n as u64),
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// What the confirmation of `action` on `ids` shows: where it goes, the breakdown by the
+/// statuses read (as the dashboard's preview says it), who it names, and what an undo
+/// will not give back.
+fn prompt(resolved: &Resolved, action: BulkAction, ids: &[String], before: &Before) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "on profile {} at {}:",
+            resolved.name, resolved.profile.endpoint
+        ),
+        preview::breakdown(action, ids.iter().map(|id| before.of(id)), "not read"),
+    ];
+    let shown: Vec<String> = ids
+        .iter()
+        .take(3)
+        .map(|id| sanitize(id).into_owned())
+        .collect();
+    lines.push(format!(
+        "sent: {}{}",
+        shown.join(", "),
+        if ids.len() > 3 {
+            format!(" and {} more", thousands((ids.len() - 3) as u64))
+        } else {
+            String::new()
+        }
+    ));
+    let lost: Vec<&Status> = ids
+        .iter()
+        .filter_map(|id| before.of(id))
+        .filter(|status| {
+            preview::changes(action, Some(status)) && !undo::gives_back(action, status)
+        })
+        .collect();
+    if let Some(first) = lost.first() {
+        lines.push(format!(
+            "{} {first}: an undo cannot make {} {first} again",
+            lost.len(),
+            if lost.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    if !before.missing.is_empty() {
+        lines.push(format!(
+            "{} unknown to the server: they will fail",
+            plural(before.missing.len(), "user")
+        ));
+    }
+    lines
+}
+
 /// The statuses of `ids` before the action, journalled with its batch so that `undo` can
 /// give them back; says on standard error which users an undo will have to leave alone.
-async fn read_first(client: &Client, ids: &[String]) -> HashMap<String, Status> {
-    let Some((found, unread)) = undo::statuses_before(client, ids).await else {
+/// A refused token stops here, before anything is sent.
+async fn read_first(client: &Client, ids: &[String]) -> Result<Before, Failure> {
+    let read = undo::statuses_before(client, ids).await.map_err(|e| {
+        Failure::from(e).prefixed("reading the users' statuses first failed, nothing was sent: ")
+    })?;
+    let Some(before) = read else {
         crate::say!(
             "note: statuses not read first for more than {} users: this batch cannot be undone",
             thousands(undo::READ_FIRST_UP_TO as u64)
         );
-        return HashMap::new();
+        return Ok(Before::default());
     };
-    if let Some(first) = unread.first() {
+    if let Some(first) = before.unread.first() {
         crate::say!(
-            "note: the status of {} user{} ({}{}) could not be read first: an undo will leave {} alone",
-            unread.len(),
-            if unread.len() == 1 { "" } else { "s" },
+            "note: the status of {} ({}{}) could not be read first: an undo will leave {} alone",
+            plural(before.unread.len(), "user"),
             sanitize(first),
-            if unread.len() > 1 { ", …" } else { "" },
-            if unread.len() == 1 { "it" } else { "them" },
+            if before.unread.len() > 1 { ", …" } else { "" },
+            if before.unread.len() == 1 {
+                "it"
+            } else {
+                "them"
+            },
         );
     }
-    found
+    Ok(before)
 }

@@ -2,19 +2,19 @@
 //! characters measured), and stable CSV and JSON shapes for programs. Rows are written a
 //! page at a time, so `--all` runs in bounded memory.
 //!
-//! JSON of a list: `{"users": [ROW, …], "total": N}`. A crm ROW has `id`, `username`,
-//! `email`, `status`, `emailVerified`, `phone`, `createdAt`, `updatedAt`; a training ROW
-//! has `id`, `name`, `email`, `status`, `roles`, `language`, `lastLogin`, `ref`. CSV has
-//! the same columns, in that order, under a header row.
+//! JSON of a list: `{"users": [RECORD, …], "total": N}`; NDJSON a RECORD a line; CSV the
+//! same fields, in that order, under a header row of their names. RECORD is the user as
+//! the contract names it ([`record`]), with every field or those `--fields` names.
 
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+use super::record::{self, Fields};
 use super::safe::{self, Printing};
 use crate::api::error::ApiError;
 use crate::api::model::User;
-use crate::columns::{ColumnId, columns, row_json};
+use crate::columns::{ColumnId, columns};
 use crate::dialect::Dialect;
 use crate::format::Format;
 use crate::text::{fit, sanitize};
@@ -100,13 +100,27 @@ pub struct ListWriter<W: Write> {
     dialect: Dialect,
     printing: Printing,
     table: TableWriter,
+    /// The fields of the machine formats' records.
+    fields: Fields,
     /// Pages and rows written so far: the first page opens the output.
     pages: u64,
     rows: u64,
 }
 
 impl<W: Write> ListWriter<W> {
+    /// A writer of every field of the dialect's records.
     pub fn new(out: W, format: Format, dialect: Dialect, printing: Printing) -> ListWriter<W> {
+        ListWriter::with_fields(out, format, dialect, printing, Fields::all(dialect))
+    }
+
+    /// A writer of `fields` of each record (the table, for people, shows its columns).
+    pub fn with_fields(
+        out: W,
+        format: Format,
+        dialect: Dialect,
+        printing: Printing,
+        fields: Fields,
+    ) -> ListWriter<W> {
         let all = columns(dialect);
         let headers = all.iter().map(|c| c.header).collect();
         // A status on a later page ("suspended") is not cut before the known ones.
@@ -123,6 +137,7 @@ impl<W: Write> ListWriter<W> {
             dialect,
             printing,
             table: TableWriter::with_least(headers, least),
+            fields,
             pages: 0,
             rows: 0,
         }
@@ -145,12 +160,12 @@ impl<W: Write> ListWriter<W> {
             Format::Csv => {
                 let mut csv = csv::Writer::from_writer(Vec::new());
                 if first {
-                    csv.write_record(columns.iter().map(|c| c.key))?;
+                    csv.write_record(self.fields.names())?;
                 }
                 for u in users {
-                    let cells: Vec<String> = columns
+                    let cells: Vec<String> = record::cells(u, &self.fields)
                         .iter()
-                        .map(|c| self.printing.csv_cell(&c.cell(u)).into_owned())
+                        .map(|c| self.printing.csv_cell(c).into_owned())
                         .collect();
                     csv.write_record(&cells)?;
                 }
@@ -167,8 +182,14 @@ impl<W: Write> ListWriter<W> {
                     } else {
                         ",\n  "
                     };
-                    let row = safe::json(&row_json(self.dialect, u), false);
+                    let row = safe::json(&record::record(u, &self.fields), false);
                     write!(self.out, "{sep}{row}")?;
+                }
+            }
+            Format::Ndjson => {
+                for u in users {
+                    let row = safe::json(&record::record(u, &self.fields), false);
+                    writeln!(self.out, "{row}")?;
                 }
             }
         }
@@ -177,23 +198,40 @@ impl<W: Write> ListWriter<W> {
         self.out.flush()
     }
 
+    /// How many rows were written.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
     /// Ends a list that failed half-way with `error` so that what was written stays
-    /// valid: JSON gets the rows so far and an `"error"` member (CSV and tables end at a
-    /// row already).
+    /// valid and says how far it got: JSON gets the rows so far, an `"error"` member and
+    /// `"incomplete": true`; NDJSON a last line `{"error": …, "incomplete": true, "rows":
+    /// N}` (it has no id, so no pipe into a bulk action takes it for a user); CSV and
+    /// tables end at a row already, and the message on standard error says how many.
     pub fn fail(mut self, error: &ApiError) -> io::Result<()> {
-        {
-            if self.format == Format::Json {
+        let message = safe::json(&error.to_string(), false);
+        match self.format {
+            Format::Json => {
                 if self.pages == 0 {
                     write!(self.out, "{{\"users\": [")?;
                 }
                 if self.rows > 0 {
                     writeln!(self.out)?;
                 }
-                let message = safe::json(&error.to_string(), false);
-                writeln!(self.out, "], \"error\": {message}}}")?;
+                writeln!(
+                    self.out,
+                    "], \"error\": {message}, \"incomplete\": true, \"rows\": {}}}",
+                    self.rows
+                )?;
             }
-            self.out.flush()
+            Format::Ndjson => writeln!(
+                self.out,
+                "{{\"error\": {message}, \"incomplete\": true, \"rows\": {}}}",
+                self.rows
+            )?,
+            Format::Csv | Format::Table => {}
         }
+        self.out.flush()
     }
 
     /// Ends the list; `total` is the number of matching users over all pages.
@@ -251,9 +289,9 @@ mod tests {
             [
                 "createdAt",
                 "email",
-                "emailVerified",
                 "id",
-                "phone",
+                "isEmailVerified",
+                "phoneNumber",
                 "status",
                 "updatedAt",
                 "username"
@@ -268,10 +306,32 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "id,username,email,status,emailVerified,phone,createdAt,updatedAt"
+            "id,username,email,status,isEmailVerified,phoneNumber,createdAt,updatedAt"
         );
-        assert_eq!(lines[1], "1,\"ann, \"\"the\"\" 1st\",a@b.c,active,,,,");
+        assert_eq!(lines[1], "1,\"ann, \"\"the\"\" 1st\",a@b.c,ACTIVE,,,,");
         assert_eq!(lines.len(), 3);
+    }
+
+    #[test]
+    fn a_list_that_failed_half_way_says_so_in_every_machine_format() {
+        let error = ApiError::Refused("gone".into());
+        for (format, last) in [
+            (
+                Format::Json,
+                r#"], "error": "gone", "incomplete": true, "rows": 1}"#,
+            ),
+            (
+                Format::Ndjson,
+                r#"{"error": "gone", "incomplete": true, "rows": 1}"#,
+            ),
+        ] {
+            let mut out = Vec::new();
+            let mut writer = ListWriter::new(&mut out, format, Dialect::Crm, Printing::default());
+            writer.page(&[user("ann")]).unwrap();
+            writer.fail(&error).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert_eq!(text.lines().last(), Some(last), "{text}");
+        }
     }
 
     #[test]

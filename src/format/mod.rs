@@ -3,6 +3,7 @@
 //! makes each safe to print.
 
 pub mod list;
+pub mod record;
 pub mod safe;
 
 /// How a headless command (or `:export`) writes what it prints.
@@ -11,5 +12,7 @@ pub enum Format {
     #[default]
     Table,
     Json,
+    /// One JSON record a line, written as it comes (jq -c, `while read`).
+    Ndjson,
     Csv,
 }

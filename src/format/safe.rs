@@ -30,14 +30,20 @@ impl Printing {
     }
 
     /// A CSV cell: made visible on a terminal; a leading `=`, `+`, `-`, `@`, tab or
-    /// carriage return quoted away with `'` (the OWASP guard) unless `--csv-raw`.
+    /// carriage return quoted away with `'` (the OWASP guard) unless `--csv-raw` — but
+    /// not a value that is only a number (digits with `+ - ( ) .` and spaces, such as a
+    /// phone number), which cannot run anything and stays as sent.
     pub fn csv_cell<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let text = if self.terminal {
             sanitize(text)
         } else {
             Cow::Borrowed(text)
         };
-        if !self.csv_raw && text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        let number = text.chars().any(|c| c.is_ascii_digit())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | '.' | ' '));
+        if !self.csv_raw && !number && text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
             Cow::Owned(format!("'{text}"))
         } else {
             text
@@ -157,8 +163,27 @@ mod tests {
     fn csv_cells_are_guarded_and_made_visible_on_a_terminal() {
         let pipe = Printing::default();
         assert_eq!(pipe.csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        for lead in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+        for lead in [
+            "+A1",
+            "-1+cmd|' /C calc'!A0",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=1",
+            "+",
+            "- ",
+        ] {
             assert!(pipe.csv_cell(lead).starts_with('\''), "{lead:?}");
+        }
+        // Only a number: nothing to run, as sent.
+        for number in [
+            "+31 6 12345678",
+            "-1",
+            "+1 (895) 555-3012",
+            "-0.5",
+            "+44 7700.900",
+        ] {
+            assert_eq!(pipe.csv_cell(number), number);
         }
         assert_eq!(pipe.csv_cell("plain"), "plain");
         let raw = Printing {

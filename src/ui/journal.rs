@@ -44,7 +44,7 @@ fn line(entry: &JournalEntry) -> String {
     format!(
         "{}  {:<19}  {:<16} {:<12} {outcome}{undo}  {ids}",
         sanitize(head(&entry.entry, 8)),
-        sanitize(head(&entry.time, 19)),
+        sanitize(&crate::text::seconds(&entry.time)),
         sanitize(&entry.action),
         sanitize(&entry.profile),
     )

@@ -124,7 +124,7 @@ pub fn undo(frame: &mut Frame, area: Rect, app: &App, ask: &UndoAsk, theme: &The
             format!(
                 "batch {} of {}",
                 sanitize(text::head(&plan.batch, 8)),
-                sanitize(text::head(&plan.time, 19))
+                sanitize(&text::seconds(&plan.time))
             ),
             theme.dim(),
         ),

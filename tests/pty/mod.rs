@@ -89,6 +89,30 @@ impl Dashboard {
         (cols, rows): (u16, u16),
         profile: &str,
     ) -> Dashboard {
+        let home = Dashboard::home(url, dialect, extra, profile);
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_userdeck"));
+        command.args(args);
+        Dashboard::launch(home, command, env, (cols, rows))
+    }
+
+    /// `printf %s INPUT | userdeck ARGS` in a 120×30 pseudo-terminal: standard input a
+    /// pipe, the terminal there (standard error, /dev/tty) all the same.
+    pub fn piped(url: &str, dialect: Dialect, args: &[&str], input: &str) -> Dashboard {
+        let home = Dashboard::home(url, dialect, "", "");
+        let mut command = CommandBuilder::new("/bin/sh");
+        command.args([
+            "-c",
+            "printf %s \"$INPUT\" | exec \"$USERDECK\" \"$@\"",
+            "sh",
+        ]);
+        command.args(args);
+        let input = ("INPUT", input);
+        let program = ("USERDECK", env!("CARGO_BIN_EXE_userdeck"));
+        Dashboard::launch(home, command, &[input, program], (120, 30))
+    }
+
+    /// A private home whose config file points at `url`.
+    fn home(url: &str, dialect: Dialect, extra: &str, profile: &str) -> tempfile::TempDir {
         let home = tempfile::tempdir().unwrap();
         let config = home.path().join("config/userdeck");
         std::fs::create_dir_all(&config).unwrap();
@@ -100,6 +124,16 @@ impl Dashboard {
             ),
         )
         .unwrap();
+        home
+    }
+
+    /// `command` in a new pseudo-terminal of `cols`×`rows`, in `home`, with `env` added.
+    fn launch(
+        home: tempfile::TempDir,
+        mut command: CommandBuilder,
+        env: &[(&str, &str)],
+        (cols, rows): (u16, u16),
+    ) -> Dashboard {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -108,8 +142,6 @@ impl Dashboard {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_userdeck"));
-        command.args(args);
         command.env_clear();
         for (key, value) in crate::common::isolated_env(home.path()) {
             command.env(key, value);

@@ -23,6 +23,8 @@ pub struct JournalEntry {
     /// The profile and the endpoint it was sent to: an undo goes to the same.
     pub profile: String,
     pub endpoint: String,
+    /// Who sent it: the local user the journal records.
+    pub user: String,
     /// Every id sent, once (a chunk split in halves sends some twice).
     pub ids: Vec<String>,
     /// The status each user had when last seen before it, where known (lower-case).
@@ -182,6 +184,7 @@ impl Kept {
                     action: text(&line["action"]),
                     profile: text(&line["profile"]),
                     endpoint: text(&line["endpoint"]),
+                    user: text(&line["user"]),
                     undo_of: line["detail"]["undo_of"].as_str().map(str::to_string),
                     ..JournalEntry::default()
                 },
