@@ -46,7 +46,7 @@ async fn list_then_block(home: &Home, format: &str) -> (Vec<String>, serde_json:
         _ => common::ids(&list.json()["users"]),
     };
     assert_eq!(listed.len(), 4, "{}", list.stdout);
-    let block = block_piped(&home, &list.stdout).await;
+    let block = block_piped(home, &list.stdout).await;
     block.expect(0);
     (listed, block.json())
 }
