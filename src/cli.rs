@@ -4,8 +4,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::api::model::SortField;
+pub use crate::cmd::ProgressMode;
+use crate::complete;
 use crate::dialect::Dialect;
 use crate::format::Format;
 use crate::server::faults::FaultSpec;
@@ -27,11 +30,41 @@ Inject faults into POST /graphql, e.g. latency=300ms,fail=1/5,bad-body=1/7,lose-
   affected by lose-answer itself.
 Empty or none: no faults. Faults hit requests with and without the right token alike.";
 
+/// What every command's exit status means (`userdeck --help`, the man page).
+macro_rules! exit_codes {
+    () => {
+        "\
+Exit codes:
+  0  success (a bulk action: every id succeeded; nothing to do)
+  1  error (a bulk action: every id failed; a cancelled confirmation)
+  2  bad usage: nothing was sent
+  3  only some ids succeeded
+  4  the token was refused (UNAUTHORIZED)
+  5  not found (RESOURCE_NOT_FOUND; a bulk action: every id unknown to the server)
+  6  some outcomes are unknown (sent, no sure answer) or some ids were never sent"
+    };
+}
+pub const EXIT_CODES: &str = exit_codes!();
+
+macro_rules! top_examples {
+    () => {
+        "\
+Examples:
+  userdeck                                   the dashboard, on the default profile
+  userdeck --profile prod                    … on another profile
+  userdeck demo --users 5000                 the dashboard on a demo server
+  userdeck users list --status blocked --all --format csv > blocked.csv
+  userdeck users list --filter spam --all --format csv | userdeck users block --ids-from - --yes
+  userdeck undo ENTRY                        take back exactly one batch"
+    };
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "userdeck",
     version,
-    about = "A terminal dashboard for the user accounts behind a GraphQL API"
+    about = "A terminal dashboard for the user accounts behind a GraphQL API",
+    after_help = concat!(top_examples!(), "\n\n", exit_codes!()),
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -41,89 +74,146 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Options every command takes.
-#[derive(Debug, Clone, Args)]
+/// Where the API is and how to talk to it: options of the dashboard and of every command
+/// that reads the config file (shown under their own heading).
+#[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
     /// The profile of the config file to use (default: its default_profile)
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = GLOBAL,
+          add = ArgValueCompleter::new(complete::profiles))]
     pub profile: Option<String>,
     /// The GraphQL endpoint, instead of the profile's
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", help_heading = GLOBAL)]
     pub endpoint: Option<String>,
-    /// The API dialect, instead of the profile's (for serve: the one to serve)
-    #[arg(long, global = true, value_enum)]
+    /// The API dialect, instead of the profile's
+    #[arg(long, global = true, value_enum, value_name = "DIALECT", help_heading = GLOBAL)]
     pub dialect: Option<Dialect>,
     /// Refuse every mutation
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub read_only: bool,
     /// The config file, instead of $XDG_CONFIG_HOME/userdeck/config.toml
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
     /// Read the bearer token from this environment variable
-    #[arg(long, global = true, value_name = "VAR")]
+    #[arg(long, global = true, value_name = "VAR", help_heading = GLOBAL)]
     pub token_env: Option<String>,
-    /// Write CSV cells as they are: no `'` before a leading =, +, -, @, tab or CR (the
-    /// guard that keeps a spreadsheet from running them as formulas)
-    #[arg(long, global = true)]
-    pub csv_raw: bool,
 }
+
+const GLOBAL: &str = "Global options";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Find, show and change users without the dashboard
-    #[command(subcommand)]
-    Users(UsersCommand),
+    Users(UsersArgs),
     /// Show the merged configuration or where the config file is
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  userdeck config show\n  userdeck --profile prod config show\n  $EDITOR \"$(userdeck config path)\""
+    )]
     Config(ConfigCommand),
     /// List the audit journal's entries (bulk batches and edits), newest first
+    #[command(
+        after_help = "Examples:\n  userdeck journal --limit 5\n  userdeck journal --user usr_00000042 --since 7d\n  userdeck journal --action block --format json | jq -r '.entries[].entry'\n  userdeck journal --all-profiles --format csv"
+    )]
     Journal(JournalArgs),
     /// Take a batch back: each user returns to the status it had before, where the API
     /// can do that (the last batch not undone, or ENTRY)
+    #[command(
+        after_help = "Examples:\n  userdeck undo                          the newest batch of this profile\n  userdeck undo 3f2a9c --yes               exactly the batch a script sent"
+    )]
     Undo(UndoArgs),
     /// The dashboard on a demo server started in this process (with a random token)
+    #[command(
+        after_help = "Examples:\n  userdeck demo\n  userdeck demo --dialect training --users 20000\n  userdeck demo --faults latency=300ms,fail=1/5 --hostile"
+    )]
     Demo(DemoArgs),
     /// Serve the embedded GraphQL server (either contract) with demo data
+    #[command(
+        after_help = "Examples:\n  userdeck serve --listen 127.0.0.1:0\n  userdeck serve --dialect training --db training.sqlite --token secret\n  userdeck serve --faults lose-answer,fail=1/3"
+    )]
     Serve(ServeArgs),
-    /// Print a shell completion script (e.g. `userdeck completions bash > ~/.local/share/bash-completion/completions/userdeck`)
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  userdeck completions bash > ~/.local/share/bash-completion/completions/userdeck\n  userdeck completions zsh > ~/.zfunc/_userdeck\n  userdeck completions fish > ~/.config/fish/completions/userdeck.fish"
+    )]
     Completions {
-        #[arg(value_enum)]
+        /// The shell
+        #[arg(value_enum, value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `userdeck man > ~/.local/share/man/man1/userdeck.1`
-    Man,
+    /// Print the manual page (roff), or write one page per command
+    #[command(
+        after_help = "Examples:\n  userdeck man > ~/.local/share/man/man1/userdeck.1\n  userdeck man --dir ~/.local/share/man/man1      userdeck.1, userdeck-users.1, userdeck-users-list.1, …"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write a page for every command into this directory (userdeck.1, userdeck-users.1,
+    /// userdeck-users-list.1, …) instead of printing the first
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct JournalArgs {
     /// How many entries, newest first
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub limit: u64,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// Only the entries that name this user's id
+    #[arg(long, value_name = "ID")]
+    pub user: Option<String>,
+    /// Only the entries of this action (block, activate, archive, unarchive, create,
+    /// update, upsert, …)
+    #[arg(long, value_name = "ACTION", add = ArgValueCompleter::new(complete::actions))]
+    pub action: Option<String>,
+    /// Only the entries from this time on: 2026-12-06T10:00:00Z, a day (2026-12-06) or an
+    /// age (90m, 24h, 7d)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only the entries before this time (as --since)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// The entries of every profile and endpoint (default: the profile's own, at its
+    /// endpoint)
+    #[arg(long)]
+    pub all_profiles: bool,
+    /// table for people; json, ndjson (a record a line) or csv for programs
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
 }
 
 #[derive(Debug, Args)]
 pub struct UndoArgs {
-    /// The entry to undo: its id, or at least 6 characters of it (`userdeck journal`)
+    /// The entry to undo: its id, or at least 6 characters of it (`userdeck journal`;
+    /// every bulk action's output names its entry)
+    #[arg(value_name = "ENTRY", add = ArgValueCompleter::new(complete::entries))]
     pub entry: Option<String>,
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// table for people; json, ndjson (a record a line) or csv for programs
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
+    /// How far it got, on standard error (as for the bulk commands)
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
 }
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// The contract of the demo server
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = Dialect::Crm)]
+    pub dialect: Dialect,
     /// Users to generate
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     pub users: u64,
     /// Seed of the demo data
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
     /// Keep the demo data in this SQLite file
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
     /// Give the first users hostile names (escapes, bidi, formulas, very long text)
     #[arg(long)]
@@ -137,44 +227,101 @@ pub struct DemoArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the merged settings, tokens redacted
+    #[command(
+        after_help = "Examples:\n  userdeck config show\n  userdeck --profile prod config show"
+    )]
     Show,
     /// Print the path of the config file (whether or not it exists)
+    #[command(
+        after_help = "Examples:\n  userdeck config path\n  $EDITOR \"$(userdeck config path)\""
+    )]
     Path,
+}
+
+macro_rules! users_examples {
+    () => {
+        "\
+Examples:
+  userdeck users list --filter john --status active --sort name --limit 20
+  userdeck users list --all --limit 5000 --fields id,email --format csv
+  userdeck users show usr_00000042 --format json | jq .user.sessions.aggregatedInfo
+  userdeck users list --status pending --all --format ndjson | userdeck users block --ids-from - --yes
+  userdeck --profile training users update --ref EMP-000123 --language EN"
+    };
+}
+
+/// `userdeck users …`: the command, and what every one of them shares.
+#[derive(Debug, Args)]
+#[command(after_help = concat!(users_examples!(), "\n\n", exit_codes!()))]
+pub struct UsersArgs {
+    /// Write CSV cells as they are: no `'` before a leading =, +, -, @, tab or CR (the
+    /// guard that keeps a spreadsheet from running them as formulas)
+    #[arg(long, global = true, help_heading = "Output options")]
+    pub csv_raw: bool,
+    #[command(subcommand)]
+    pub command: UsersCommand,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// List users: one page, or every page with --all
+    #[command(
+        after_help = "Examples:\n  userdeck users list --filter john --status active --sort name --limit 20\n  userdeck users list --all --limit 5000 --format ndjson\n  userdeck users list --all --fields id,email --format csv > users.csv"
+    )]
     List(ListArgs),
     /// Show everything about one user
+    #[command(
+        after_help = "Examples:\n  userdeck users show usr_00000042\n  userdeck users show usr_00000042 --format json | jq .user.overlapIPUsers\n  userdeck --profile training users show --email jo@example.com"
+    )]
     Show(ShowArgs),
     /// Block users (crm)
+    #[command(
+        after_help = "Examples:\n  userdeck users block usr_00000042 usr_00000043\n  userdeck users list --filter spam --all --format csv | userdeck users block --ids-from - --yes\n  userdeck users block --ids-from ids.txt --yes --format json | jq -r .entry"
+    )]
     Block(BulkArgs),
     /// Activate users (crm)
+    #[command(
+        after_help = "Examples:\n  userdeck users activate usr_00000042\n  userdeck users activate --ids-from ids.txt --yes"
+    )]
     Activate(BulkArgs),
     /// Archive users (training)
+    #[command(
+        after_help = "Examples:\n  userdeck users archive 8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11\n  userdeck users list --status inactive --all --format ndjson | userdeck users archive --ids-from - --yes"
+    )]
     Archive(BulkArgs),
     /// Restore archived users (training)
+    #[command(
+        after_help = "Examples:\n  userdeck users unarchive 8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11"
+    )]
     Unarchive(BulkArgs),
     /// Create a user (training)
+    #[command(
+        after_help = "Examples:\n  userdeck users create --email jo@example.com --name \"Jo Smit\" --role trainer --language EN"
+    )]
     Create(CreateArgs),
     /// Change fields of a user found by id or ref (training)
+    #[command(
+        after_help = "Examples:\n  userdeck users update --ref EMP-000123 --language EN --active false\n  userdeck users update 8e1b6a2c-0b6f-4f1e-9c4b-2a7e5d0c9f11 --clear extra-fields"
+    )]
     Update(UpdateArgs),
     /// Update the user with this e-mail or ref, or create it (training)
+    #[command(
+        after_help = "Examples:\n  userdeck users upsert --email jo@example.com --name \"Jo Smit-de Vries\""
+    )]
     Upsert(UpsertArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Free text: part of a name, e-mail address, phone number or id
-    #[arg(long, value_name = "Q")]
+    #[arg(long, value_name = "QUERY")]
     pub filter: Option<String>,
     /// An exact e-mail address (any case)
-    #[arg(long, value_name = "E")]
+    #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
     /// Only users in this state (crm: active, blocked, pending; training: active,
-    /// inactive, archived)
-    #[arg(long, value_name = "S")]
+    /// inactive, archived); another name is sent as given, a likely typo refused
+    #[arg(long, value_name = "STATUS", add = ArgValueCompleter::new(complete::statuses))]
     pub status: Option<String>,
     /// Order by this column
     #[arg(long, value_enum, value_name = "FIELD")]
@@ -194,9 +341,10 @@ pub struct ListArgs {
     pub all: bool,
     /// The fields of each record in JSON, NDJSON and CSV, in this order (e.g.
     /// id,email,status); names as the API's (see the README)
-    #[arg(long, value_name = "FIELD,…")]
+    #[arg(long, value_name = "FIELD,…", add = ArgValueCompleter::new(complete::fields))]
     pub fields: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// table for people; json, ndjson (a record a line) or csv for programs
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
 }
 
@@ -204,29 +352,38 @@ pub struct ListArgs {
 #[command(group = clap::ArgGroup::new("key").required(true).args(["id", "reference", "email"]))]
 pub struct ShowArgs {
     /// The user's id
+    #[arg(value_name = "ID")]
     pub id: Option<String>,
     /// The user's ref (training)
-    #[arg(long = "ref", value_name = "R")]
+    #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
     /// The user's e-mail address (training)
-    #[arg(long, value_name = "E")]
+    #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// table for people; json, ndjson (a record a line) or csv for programs
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
 }
 
 #[derive(Debug, Args)]
 pub struct BulkArgs {
     /// Ids of the users
+    #[arg(value_name = "ID")]
     pub ids: Vec<String>,
-    /// Read more ids from this file, one a line ("-": standard input)
+    /// Read more ids from this file ("-": standard input): one a line, or the CSV, JSON
+    /// or NDJSON of `users list`
     #[arg(long, value_name = "FILE")]
     pub ids_from: Option<String>,
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// table for people; json, ndjson (a record a line) or csv for programs
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
+    /// How far it got, on standard error: a bar on a terminal, a line every few seconds
+    /// elsewhere (auto); lines even on a terminal (always); nothing (never)
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
 }
 
 /// Fields a training user may be given.
@@ -251,19 +408,22 @@ pub struct UserFields {
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    #[arg(long)]
+    /// The new user's e-mail address
+    #[arg(long, value_name = "EMAIL")]
     pub email: String,
-    #[arg(long)]
+    /// The new user's name
+    #[arg(long, value_name = "NAME")]
     pub name: String,
     /// The user's ref
-    #[arg(long = "ref", value_name = "R")]
+    #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
     #[command(flatten)]
     pub fields: UserFields,
     /// Do not send the invitation e-mail
     #[arg(long)]
     pub no_invite: bool,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// table for people; json, ndjson (a record a line) or csv for programs
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
 }
 
@@ -271,23 +431,27 @@ pub struct CreateArgs {
 #[command(group = clap::ArgGroup::new("key").required(true).args(["id", "reference"]))]
 pub struct UpdateArgs {
     /// The user's id
+    #[arg(value_name = "ID")]
     pub id: Option<String>,
     /// Find the user by ref instead
-    #[arg(long = "ref", value_name = "R")]
+    #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
-    #[arg(long)]
+    /// A new name
+    #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    #[arg(long)]
+    /// A new e-mail address
+    #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
     /// Give the user this ref
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "REF")]
     pub new_ref: Option<String>,
     #[command(flatten)]
     pub fields: UserFields,
     /// Clear a field (sent as null); repeat for several
     #[arg(long, value_enum, value_name = "FIELD")]
     pub clear: Vec<ClearField>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// table for people; json, ndjson (a record a line) or csv for programs
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
 }
 
@@ -316,45 +480,50 @@ impl ClearField {
 #[command(group = clap::ArgGroup::new("key").required(true).multiple(true).args(["email", "reference"]))]
 pub struct UpsertArgs {
     /// Find (or create) the user by e-mail address
-    #[arg(long)]
+    #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
     /// Find (or create) the user by ref
-    #[arg(long = "ref", value_name = "R")]
+    #[arg(long = "ref", value_name = "REF")]
     pub reference: Option<String>,
-    #[arg(long)]
+    /// The name (of a user created: required by the API)
+    #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Give the user this ref
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "REF")]
     pub new_ref: Option<String>,
     #[command(flatten)]
     pub fields: UserFields,
     /// Do not send an invitation e-mail when creating
     #[arg(long)]
     pub no_invite: bool,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    /// table for people; json, ndjson (a record a line) or csv for programs
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
 }
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// The contract to serve
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = Dialect::Crm)]
+    pub dialect: Dialect,
     /// Address to listen on; port 0 picks a free one
-    #[arg(long, default_value = "127.0.0.1:4000")]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4000")]
     pub listen: SocketAddr,
     /// Users to generate when the database holds none of this dialect
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     pub users: u64,
     /// Seed of the demo data: the same seed gives the same users
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
     /// Keep the data in this SQLite file (created when missing); in memory without it
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
     /// Bearer token every request must carry; without one, every request is let in
     #[arg(
         long,
         env = "USERDECK_SERVE_TOKEN",
         hide_env_values = true,
-        value_name = "T"
+        value_name = "TOKEN"
     )]
     pub token: Option<String>,
     /// Give the first users hostile names (escapes, bidi, formulas, very long text)

@@ -19,6 +19,7 @@ pub mod app;
 pub mod cli;
 pub mod cmd;
 pub mod columns;
+pub mod complete;
 pub mod config;
 pub mod dialect;
 pub mod export;

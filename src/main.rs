@@ -7,7 +7,7 @@ use clap::Parser;
 use color_eyre::eyre::{Result, WrapErr};
 use tracing_subscriber::EnvFilter;
 
-use userdeck::cli::{Cli, Command, GlobalArgs, ServeArgs};
+use userdeck::cli::{Cli, Command, ServeArgs};
 use userdeck::cmd;
 use userdeck::server::{self, Seeding, ServerOptions};
 
@@ -15,6 +15,8 @@ fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         userdeck::say!("error: {e}");
     }
+    // `COMPLETE=SHELL userdeck -- WORDS`: a shell asking for completions, answered here.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -37,14 +39,14 @@ fn main() -> ExitCode {
         None => runtime.block_on(cmd::dashboard(&cli.global)),
         Some(Command::Demo(args)) => runtime.block_on(cmd::demo(&cli.global, args)),
         Some(Command::Serve(args)) => runtime
-            .block_on(serve(&cli.global, args))
+            .block_on(serve(args))
             .map_err(|e| cmd::Failure::new(cmd::EXIT_ERROR, format!("{e:#}"))),
-        Some(Command::Users(command)) => runtime.block_on(cmd::users(&cli.global, command)),
+        Some(Command::Users(args)) => runtime.block_on(cmd::users(&cli.global, args)),
         Some(Command::Journal(args)) => cmd::journal(&cli.global, &args),
         Some(Command::Undo(args)) => runtime.block_on(cmd::undo(&cli.global, args)),
         Some(Command::Config(command)) => cmd::config(&cli.global, command),
         Some(Command::Completions { shell }) => cmd::completions(shell),
-        Some(Command::Man) => cmd::man(),
+        Some(Command::Man(args)) => cmd::man(args.dir.as_deref()),
     };
     // The runtime's tasks (a demo server, requests under way) stop here, not later.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
@@ -60,9 +62,9 @@ fn main() -> ExitCode {
     }
 }
 
-async fn serve(global: &GlobalArgs, args: ServeArgs) -> Result<()> {
+async fn serve(args: ServeArgs) -> Result<()> {
     let options = ServerOptions {
-        dialect: global.dialect.unwrap_or_default(),
+        dialect: args.dialect,
         listen: args.listen,
         users: args.users,
         seed: args.seed,

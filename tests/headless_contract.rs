@@ -409,3 +409,141 @@ async fn a_piped_bulk_action_asks_on_the_terminal_with_the_breakdown() {
     assert_eq!(server.statuses(&ids).await, ["BLOCKED", "BLOCKED"]);
     server.stop().await;
 }
+
+/// Issue #21, item 4: the journal lists this profile's entries at its endpoint, filtered
+/// by user, action and time.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_journal_filters_by_user_action_time_and_profile() {
+    let server = TestServer::start(Dialect::Crm, 60).await;
+    let home = Home::new(
+        &server,
+        Dialect::Crm,
+        &format!(
+            "[profiles.other]\nendpoint = \"{}\"\ndialect = \"crm\"\n",
+            server.url
+        ),
+    );
+    let ids = common::active_users(&server, 3).await;
+    home.run(&["users", "block", &ids[0], &ids[1], "--yes"])
+        .await
+        .expect(0);
+    home.run(&["users", "activate", &ids[1], "--yes"])
+        .await
+        .expect(0);
+    home.run(&["--profile", "other", "users", "block", &ids[2], "--yes"])
+        .await
+        .expect(0);
+    let entries = |args: &'static [&'static str]| {
+        let home = &home;
+        async move {
+            let mut all = vec!["journal", "--format", "json"];
+            all.extend(args);
+            let run = home.run(&all).await;
+            let listed = run.expect(0).json()["entries"].as_array().unwrap().clone();
+            listed
+                .iter()
+                .map(|e| e["action"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        entries(&[]).await,
+        ["activate", "block"],
+        "this profile's only"
+    );
+    assert_eq!(
+        entries(&["--all-profiles"]).await,
+        ["block", "activate", "block"]
+    );
+    let user = ["--user", ids[0].as_str()].map(str::to_string);
+    let run = home
+        .run(&["journal", "--format", "json", &user[0], &user[1]])
+        .await;
+    let listed = run.expect(0).json()["entries"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["action"], "block");
+    assert_eq!(entries(&["--action", "activate"]).await, ["activate"]);
+    assert_eq!(entries(&["--since", "1h"]).await.len(), 2);
+    assert!(entries(&["--until", "2000-01-01"]).await.is_empty());
+    let bad = home.run(&["journal", "--since", "yesterday"]).await;
+    bad.expect(2);
+    assert!(bad.stderr.contains("not a time"), "{}", bad.stderr);
+    server.stop().await;
+}
+
+/// Issue #21, item 4: a create is found by the new user's id; a failed update names the
+/// id it was for (it named "").
+#[tokio::test(flavor = "multi_thread")]
+async fn edits_are_journalled_under_the_users_they_were_for() {
+    let server = TestServer::start(Dialect::Training, 10).await;
+    let home = Home::new(&server, Dialect::Training, "");
+    let created = home
+        .run(&[
+            "users", "create", "--email", "new@x.nl", "--name", "New", "--format", "json",
+        ])
+        .await;
+    let id = created.expect(0).json()["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = common::ids(
+        &home
+            .run(&["users", "list", "--format", "json"])
+            .await
+            .json()["users"],
+    )
+    .into_iter()
+    .find(|other| *other != id)
+    .unwrap();
+    // Another user's e-mail: refused by the server.
+    home.run(&["users", "update", &other, "--email", "new@x.nl"])
+        .await
+        .expect(1);
+    let listed = |user: String| {
+        let home = &home;
+        async move {
+            let run = home
+                .run(&["journal", "--format", "json", "--user", &user])
+                .await;
+            run.expect(0).json()["entries"].as_array().unwrap().clone()
+        }
+    };
+    let by_new_id = listed(id.clone()).await;
+    assert_eq!(by_new_id.len(), 1);
+    assert_eq!(by_new_id[0]["action"], "create");
+    let failed = listed(other.clone()).await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0]["outcome"]["failed"], serde_json::json!([other]));
+    server.stop().await;
+}
+
+/// Issue #21, item 5: with standard error not a terminal, long work says how far it got
+/// in lines (a first, at most one every few seconds, a last), or nothing if told so.
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_goes_to_a_log_as_lines() {
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let home = Home::new(&server, Dialect::Crm, "");
+    let ids = common::active_users(&server, 3).await;
+    let run = home
+        .run(&["users", "block", &ids[0], &ids[1], &ids[2], "--yes"])
+        .await;
+    run.expect(0);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    for line in [
+        "reading statuses: 0/3",
+        "reading statuses: 3/3",
+        "block: 0/3",
+        "block: 3/3",
+    ] {
+        assert!(lines.contains(&line), "{line}: {}", run.stderr);
+    }
+    let quiet = home
+        .run(&["users", "activate", &ids[0], "--yes", "--progress", "never"])
+        .await;
+    quiet.expect(0);
+    assert!(!quiet.stderr.contains("/1"), "{}", quiet.stderr);
+    let undo = home.run(&["undo", "--yes"]).await;
+    undo.expect(0);
+    assert!(undo.stderr.contains("undo (block): 1/1"), "{}", undo.stderr);
+    server.stop().await;
+}

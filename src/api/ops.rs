@@ -372,9 +372,10 @@ async fn edit<T>(
     send: impl Future<Output = Result<T, ApiError>>,
     user: fn(&T) -> &UserDetail,
 ) -> Result<T, ApiError> {
+    let key = label.clone();
     client
-        .journalled(action, &[label], detail, send, |r| {
-            detail_outcome(r.as_ref().map(user))
+        .journalled(action, &[label], detail, send, move |r| {
+            detail_outcome(&key, r.as_ref().map(user))
         })
         .await
 }
@@ -386,8 +387,9 @@ fn empty(operation: &str) -> ApiError {
     }
 }
 
-/// The journal outcome of a single-user mutation: the user's id, or the error.
-fn detail_outcome(result: Result<&UserDetail, &ApiError>) -> Ledger {
-    let id = result.map_or_else(|_| String::new(), |d| d.user.id.clone());
+/// The journal outcome of a single-user mutation: the user's id (a created user's new
+/// one), or — failed, when no user answered — the `key` it was sent for, never nothing.
+fn detail_outcome(key: &str, result: Result<&UserDetail, &ApiError>) -> Ledger {
+    let id = result.map_or_else(|_| key.to_string(), |d| d.user.id.clone());
     Ledger::of([(id, Outcome::of(result))])
 }

@@ -26,6 +26,17 @@ pub type Read = Result<Option<Status>, ApiError>;
 /// get that error at once rather than each waiting out its own retries. A refused token
 /// fails every id not yet read with it.
 pub async fn read(client: &Client, ids: &[String]) -> Vec<(String, Read)> {
+    read_telling(client, ids, &|_| {}).await
+}
+
+/// [`read`], telling `read_so_far` how many ids were read after each request.
+pub async fn read_telling(
+    client: &Client,
+    ids: &[String],
+    read_so_far: &(dyn Fn(usize) + Sync),
+) -> Vec<(String, Read)> {
+    let so_far = std::sync::atomic::AtomicUsize::new(0);
+    let so_far = &so_far;
     let given_up: std::sync::Mutex<Option<ApiError>> = std::sync::Mutex::new(None);
     let given_up = &given_up;
     let batches: Vec<Vec<String>> = ids.chunks(PER_REQUEST).map(<[String]>::to_vec).collect();
@@ -39,6 +50,9 @@ pub async fn read(client: &Client, ids: &[String]) -> Vec<(String, Read)> {
             if let (Err(e), Ok(mut g)) = (&read, given_up.lock()) {
                 g.get_or_insert_with(|| e.clone());
             }
+            let n =
+                batch.len() + so_far.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
+            read_so_far(n);
             match read {
                 Ok(statuses) => batch.into_iter().zip(statuses).collect(),
                 Err(e) => batch.into_iter().map(|id| (id, Err(e.clone()))).collect(),

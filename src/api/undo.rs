@@ -424,7 +424,11 @@ impl Before {
 /// The statuses of `ids` before an action, for its batch (a training id that is not a
 /// UUID is never sent, so never read); None past [`READ_FIRST_UP_TO`], where nothing is
 /// read. A refused token is an error: the action must not go on with it.
-pub async fn statuses_before(client: &Client, ids: &[String]) -> Result<Option<Before>, ApiError> {
+pub async fn statuses_before(
+    client: &Client,
+    ids: &[String],
+    read_so_far: &(dyn Fn(usize) + Sync),
+) -> Result<Option<Before>, ApiError> {
     if ids.len() > READ_FIRST_UP_TO {
         return Ok(None);
     }
@@ -436,7 +440,7 @@ pub async fn statuses_before(client: &Client, ids: &[String]) -> Result<Option<B
         .cloned()
         .collect();
     let mut before = Before::default();
-    for (id, read) in statuses::read(client, &sendable).await {
+    for (id, read) in statuses::read_telling(client, &sendable, read_so_far).await {
         match read {
             Ok(Some(status)) => {
                 before.found.insert(id, status);

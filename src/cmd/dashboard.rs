@@ -102,7 +102,7 @@ pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
 /// token, as any other API would be.
 pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
     need_terminal()?;
-    let dialect = global.dialect.unwrap_or_default();
+    let dialect = args.dialect;
     let token = uuid::Uuid::new_v4().simple().to_string();
     let options = ServerOptions {
         dialect,

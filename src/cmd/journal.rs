@@ -6,6 +6,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::ask::Asker;
+use super::progress::Progress;
 use super::users::writable;
 use super::{EXIT_ERROR, Failure, client, print, resolve};
 use crate::api::bulk::{self, Batch};
@@ -16,9 +17,9 @@ use crate::format::Format;
 use crate::format::list::TableWriter;
 use crate::format::safe::{self, Printing};
 
-fn read(limit: usize) -> Result<Vec<JournalEntry>, Failure> {
+fn read(limit: usize, filter: &journal::Filter) -> Result<Vec<JournalEntry>, Failure> {
     let path = crate::config::audit_file();
-    journal::read(&path, limit).map_err(|e| {
+    journal::read_filtered(&path, limit, filter).map_err(|e| {
         Failure::new(
             EXIT_ERROR,
             format!("cannot read the journal {}: {e}", path.display()),
@@ -52,8 +53,28 @@ fn entry_json(e: &JournalEntry) -> Value {
 }
 
 /// `userdeck journal`.
-pub fn list(args: &JournalArgs, printing: Printing) -> Result<(), Failure> {
-    let entries = read(usize::try_from(args.limit).unwrap_or(usize::MAX))?;
+pub fn list(
+    args: &JournalArgs,
+    place: Option<(String, String)>,
+    printing: Printing,
+) -> Result<(), Failure> {
+    let now = time::OffsetDateTime::now_utc();
+    let at = |flag: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|t| {
+                journal::filter::parse_time(t, now)
+                    .map_err(|e| Failure::usage(format!("{flag}: {e}")))
+            })
+            .transpose()
+    };
+    let filter = journal::Filter {
+        place,
+        action: args.action.clone(),
+        since: at("--since", &args.since)?,
+        until: at("--until", &args.until)?,
+        user: args.user.clone(),
+    };
+    let entries = read(usize::try_from(args.limit).unwrap_or(usize::MAX), &filter)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
@@ -146,6 +167,8 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
     );
     asker.ask(&[question], plan.ids.len())?;
     let batch = Batch::new(plan.now.clone(), Some(plan.undo()));
+    let label = format!("undo ({})", plan.action.verb());
+    let mut progress = Progress::start(args.progress, &label, plan.ids.len() as u64);
     let report = bulk::run(
         &client,
         plan.action,
@@ -153,10 +176,11 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
         resolved.profile.chunk_size,
         &batch,
         super::interrupt::on_signals(),
-        |_| {},
+        |told| progress.set(told.done as u64),
     )
     .await;
-    let printing = Printing::of(global);
+    progress.finish();
+    let printing = Printing::of(false);
     let entry = client.journal().map(|_| batch.id.as_str());
     match print::report(plan.action, &report, entry, args.format, printing) {
         Err(failure) if !failure.quiet() => return Err(failure),

@@ -11,9 +11,11 @@ mod ids;
 mod interrupt;
 mod journal;
 mod print;
+mod progress;
 mod users;
 
 pub use dashboard::{dashboard, demo};
+pub use progress::ProgressMode;
 
 use std::io::Write;
 
@@ -21,7 +23,7 @@ use crate::api::client::Client;
 use crate::api::error::{ApiError, RESOURCE_NOT_FOUND, UNAUTHORIZED};
 use crate::api::journal::Journal;
 use crate::api::ledger::{Ledger, Verdict};
-use crate::cli::{ConfigCommand, GlobalArgs, UsersCommand};
+use crate::cli::{ConfigCommand, GlobalArgs, UsersArgs};
 use crate::config::{self, ConfigError, Overrides, Resolved};
 
 pub const EXIT_ERROR: u8 = 1;
@@ -178,16 +180,24 @@ pub fn client_with(
     Ok((client.with_journal(journal), source))
 }
 
-pub async fn users(global: &GlobalArgs, command: UsersCommand) -> Result<(), Failure> {
+pub async fn users(global: &GlobalArgs, args: UsersArgs) -> Result<(), Failure> {
     let resolved = resolve(global)?;
     let client = client(global, &resolved)?;
-    let printing = crate::format::safe::Printing::of(global);
-    users::run(&resolved, &client, command, printing).await
+    let printing = crate::format::safe::Printing::of(args.csv_raw);
+    users::run(&resolved, &client, args.command, printing).await
 }
 
 /// `userdeck journal`.
 pub fn journal(global: &GlobalArgs, args: &crate::cli::JournalArgs) -> Result<(), Failure> {
-    journal::list(args, crate::format::safe::Printing::of(global))
+    // This profile's entries at its endpoint, unless widened: another's are not ours.
+    let place = if args.all_profiles {
+        None
+    } else {
+        let resolved = resolve(global)?;
+        Some((resolved.name.clone(), resolved.profile.endpoint.clone()))
+    };
+    // The journal is a file anyone may have edited: its CSV is always guarded.
+    journal::list(args, place, crate::format::safe::Printing::of(false))
 }
 
 /// `userdeck undo`.
@@ -196,22 +206,106 @@ pub async fn undo(global: &GlobalArgs, args: crate::cli::UndoArgs) -> Result<(),
 }
 
 /// A completion script for `shell`, generated from the command line's definition.
+/// The script that registers `shell`'s completions: it asks `userdeck` itself at each Tab
+/// (`COMPLETE=SHELL userdeck -- WORDS`), so the candidates know the data — profiles,
+/// statuses, fields, journal entries — and never lag behind the command line.
 pub fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
-    let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let completer: &dyn EnvCompleter = match shell {
+        clap_complete::Shell::Bash => &Bash,
+        clap_complete::Shell::Elvish => &Elvish,
+        clap_complete::Shell::Fish => &Fish,
+        clap_complete::Shell::PowerShell => &Powershell,
+        clap_complete::Shell::Zsh => &Zsh,
+        other => {
+            return Err(Failure::usage(format!("no completions for {other}")));
+        }
+    };
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut command, "userdeck", &mut out);
+    completer.write_registration("COMPLETE", "userdeck", "userdeck", "userdeck", &mut out)?;
     std::io::stdout().write_all(&out)?;
     Ok(())
 }
 
-/// The manual page, in roff, generated from the command line's definition.
-pub fn man() -> Result<(), Failure> {
+/// The manual page, in roff, generated from the command line's definition, with the
+/// sections clap does not know (exit status, environment, files, examples); with `dir`,
+/// a page for every command written there, so the pages a page names exist.
+pub fn man(dir: Option<&std::path::Path>) -> Result<(), Failure> {
     let command = <crate::cli::Cli as clap::CommandFactory>::command();
-    let mut out = Vec::new();
-    clap_mangen::Man::new(command).render(&mut out)?;
-    std::io::stdout().write_all(&out)?;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone()).render(&mut page)?;
+    page.extend_from_slice(MAN_SECTIONS.as_bytes());
+    match dir {
+        None => std::io::stdout().write_all(&page)?,
+        Some(dir) => {
+            let written = |e: std::io::Error| {
+                Failure::new(
+                    EXIT_ERROR,
+                    format!("cannot write the pages to {}: {e}", dir.display()),
+                )
+            };
+            clap_mangen::generate_to(command, dir).map_err(written)?;
+            std::fs::write(dir.join("userdeck.1"), &page).map_err(written)?;
+        }
+    }
     Ok(())
 }
+
+/// The man page's own sections, in roff.
+const MAN_SECTIONS: &str = r#".SH "EXIT STATUS"
+.TP
+0
+success (a bulk action: every id succeeded; nothing to do)
+.TP
+1
+error (a bulk action: every id failed; a cancelled confirmation)
+.TP
+2
+bad usage: nothing was sent
+.TP
+3
+only some ids succeeded
+.TP
+4
+the token was refused (UNAUTHORIZED)
+.TP
+5
+not found (RESOURCE_NOT_FOUND; a bulk action: every id unknown to the server)
+.TP
+6
+some outcomes are unknown (sent, no sure answer) or some ids were never sent
+.SH ENVIRONMENT
+.TP
+USERDECK_TOKEN
+the bearer token (also USERDECK_TOKEN_<PROFILE>, B\-\-token\-envR, the profile's token or token_command)
+.TP
+USERDECK_SERVE_TOKEN
+the token BserveR requires
+.TP
+USERDECK_LOG
+the log filter (tracing's syntax; default warn), written to standard error
+.TP
+NO_COLOR
+no colours in the dashboard
+.TP
+XDG_CONFIG_HOME, XDG_STATE_HOME
+where the config file and the audit journal are
+.SH FILES
+.TP
+$XDG_CONFIG_HOME/userdeck/config.toml
+the profiles, keys and settings (Buserdeck config pathR)
+.TP
+$XDG_STATE_HOME/userdeck/audit.jsonl
+the audit journal of every mutation (Buserdeck journalR)
+.SH EXAMPLES
+.nf
+userdeck                                   the dashboard
+userdeck users list \-\-status blocked \-\-all \-\-format csv > blocked.csv
+userdeck users list \-\-filter spam \-\-all \-\-format ndjson | userdeck users block \-\-ids\-from \- \-\-yes
+entry=$(userdeck users block \-\-ids\-from ids.txt \-\-yes \-\-format json | jq \-r .entry)
+userdeck undo "$entry" \-\-yes
+.fi
+"#;
 
 pub fn config(global: &GlobalArgs, command: ConfigCommand) -> Result<(), Failure> {
     match command {

@@ -3,9 +3,10 @@
 use std::io;
 
 use super::ask::Asker;
+use super::progress::{Progress, ProgressMode};
 use super::{EXIT_ERROR, Failure};
 use super::{edit, ids, print};
-use crate::api::bulk::{self, Progress};
+use crate::api::bulk;
 use crate::api::client::Client;
 use crate::api::ledger::Ledger;
 use crate::api::local::LocalUsers;
@@ -269,32 +270,24 @@ async fn act(
         args.yes,
         &format!("{} {}", action.verb(), plural(ids.len(), "user")),
     )?;
+    let reading = || read_first(client, &ids, args.progress);
     let (before, stop) = if asker.is_yes() {
         // Confirmed by --yes: from here a signal stops the action and every id is
         // reported, those never sent too — also while the statuses are read first.
         let mut stop = super::interrupt::on_signals();
         let before = tokio::select! {
-            before = read_first(client, &ids) => before?,
+            before = reading() => before?,
             () = stop.asked() => Before::default(),
         };
         (before, stop)
     } else {
         // Until it is confirmed, Ctrl-C ends it as by default: nothing was sent.
-        let before = read_first(client, &ids).await?;
+        let before = reading().await?;
         asker.ask(&prompt(resolved, action, &ids, &before), ids.len())?;
         (before, super::interrupt::on_signals())
     };
 
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(ids.len() as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(action.verb());
+    let mut progress = Progress::start(args.progress, action.verb(), ids.len() as u64);
     let batch = bulk::Batch::new(before.found, None);
     let report = bulk::run(
         client,
@@ -303,10 +296,10 @@ async fn act(
         resolved.profile.chunk_size,
         &batch,
         stop,
-        |Progress { done, .. }| bar.set_position(done as u64),
+        |told| progress.set(told.done as u64),
     )
     .await;
-    bar.finish_and_clear();
+    progress.finish();
     let entry = client.journal().map(|_| batch.id.as_str());
     // A closed stdout (`| head -1`) must not hide what became of the action: its exit.
     match print::report(action, &report, entry, args.format, printing) {
@@ -376,8 +369,29 @@ fn prompt(resolved: &Resolved, action: BulkAction, ids: &[String], before: &Befo
 /// The statuses of `ids` before the action, journalled with its batch so that `undo` can
 /// give them back; says on standard error which users an undo will have to leave alone.
 /// A refused token stops here, before anything is sent.
-async fn read_first(client: &Client, ids: &[String]) -> Result<Before, Failure> {
-    let read = undo::statuses_before(client, ids).await.map_err(|e| {
+async fn read_first(
+    client: &Client,
+    ids: &[String],
+    mode: ProgressMode,
+) -> Result<Before, Failure> {
+    // Past what is read first, nothing is read: nothing to show.
+    let mode = if ids.len() > undo::READ_FIRST_UP_TO {
+        ProgressMode::Never
+    } else {
+        mode
+    };
+    let progress = Progress::start(mode, "reading statuses", ids.len() as u64);
+    let progress = std::sync::Mutex::new(progress);
+    let told = |n: usize| {
+        if let Ok(mut progress) = progress.lock() {
+            progress.set(n as u64);
+        }
+    };
+    let read = undo::statuses_before(client, ids, &told).await;
+    if let Ok(progress) = progress.into_inner() {
+        progress.finish();
+    }
+    let read = read.map_err(|e| {
         Failure::from(e).prefixed("reading the users' statuses first failed, nothing was sent: ")
     })?;
     let Some(before) = read else {

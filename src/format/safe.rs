@@ -21,11 +21,11 @@ pub struct Printing {
 }
 
 impl Printing {
-    /// How to print for these command-line flags, to this process's standard output.
-    pub fn of(global: &crate::cli::GlobalArgs) -> Printing {
+    /// How to print to this process's standard output; `csv_raw`: `--csv-raw` given.
+    pub fn of(csv_raw: bool) -> Printing {
         Printing {
             terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
-            csv_raw: global.csv_raw,
+            csv_raw,
         }
     }
 

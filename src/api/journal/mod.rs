@@ -5,9 +5,11 @@
 
 pub mod appender;
 pub mod attempts;
+pub mod filter;
 pub mod read;
 pub mod write;
 
 pub use appender::drain;
-pub use read::{EntryOutcome, JournalEntry, read};
+pub use filter::Filter;
+pub use read::{EntryOutcome, JournalEntry, read, read_filtered};
 pub use write::{Entry, Journal, Lines, NOT_SENT};

@@ -9,6 +9,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::filter::Filter;
+
 use crate::api::ledger::Class;
 
 /// One batch (a bulk action, all its chunks) or one single-user edit.
@@ -199,11 +201,73 @@ impl Kept {
 /// journal lines are passed over; a missing journal is an empty one. Memory stays
 /// bounded by `limit` however long the journal is, and each line costs what it holds.
 pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
+    read_filtered(path, limit, &Filter::default())
+}
+
+/// The journal's lines at `path`, each parsed (a line that is not a journal line — not
+/// JSON, not UTF-8 — is passed over); none for a missing journal.
+fn lines(path: &Path) -> std::io::Result<impl Iterator<Item = std::io::Result<Value>>> {
     let file = match File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Ok(file) => Some(file),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
+    let lines = file
+        .into_iter()
+        .flat_map(|file| std::io::BufReader::new(file).split(b'\n'));
+    Ok(lines.filter_map(|line| match line {
+        Ok(line) => serde_json::from_slice::<Value>(&line).ok().map(Ok),
+        Err(e) => Some(Err(e)),
+    }))
+}
+
+/// The id of the entry an attempt (or not-sent) line belongs to: a bulk action's chunks
+/// and an edit carry it; else the attempt's own.
+fn entry_of(line: &Value) -> String {
+    line["detail"]["batch"]
+        .as_str()
+        .map_or_else(|| text(&line["entry"]), str::to_string)
+}
+
+/// The newest `limit` entries that `filter` admits, newest first, as [`read`] reads
+/// them. For a user, the journal is read twice: first for the entries naming the user
+/// (their ids alone are kept), then for those entries.
+pub fn read_filtered(
+    path: &Path,
+    limit: usize,
+    filter: &Filter,
+) -> std::io::Result<Vec<JournalEntry>> {
+    let naming: Option<HashSet<String>> = match &filter.user {
+        None => None,
+        Some(_) => {
+            let mut naming = HashSet::new();
+            // An outcome names its attempt: a created user's id is only there.
+            let mut attempts: HashMap<String, String> = HashMap::new();
+            for line in lines(path)? {
+                let line = line?;
+                match line["event"].as_str() {
+                    Some("attempt" | super::write::NOT_SENT) => {
+                        if filter.names_user(&line) {
+                            naming.insert(entry_of(&line));
+                        }
+                        attempts.insert(text(&line["entry"]), entry_of(&line));
+                    }
+                    Some("outcome" | "settled") if filter.told_user(&line) => {
+                        let entry = line["batch"].as_str().map(str::to_string).or_else(|| {
+                            attempts
+                                .get(line["entry"].as_str().unwrap_or_default())
+                                .cloned()
+                        });
+                        naming.extend(entry);
+                    }
+                    _ => {}
+                }
+            }
+            Some(naming)
+        }
+    };
+    // Entries judged out by their first line: their later lines stay out too.
+    let mut refused: HashSet<String> = HashSet::new();
     let mut kept = Kept {
         entries: VecDeque::new(),
         first: 0,
@@ -212,18 +276,20 @@ pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
         gone: HashSet::new(),
         limit,
     };
-    for line in std::io::BufReader::new(file).split(b'\n') {
-        // A line that is not a journal line (not JSON, not UTF-8) is passed over.
-        let Ok(line) = serde_json::from_slice::<Value>(&line?) else {
-            continue;
-        };
+    for line in lines(path)? {
+        let line = line?;
         match line["event"].as_str() {
             Some(event @ ("attempt" | super::write::NOT_SENT)) => {
                 let attempt = text(&line["entry"]);
-                // A bulk action's chunks, and an edit, carry the id of their entry.
-                let id = line["detail"]["batch"]
-                    .as_str()
-                    .map_or_else(|| attempt.clone(), str::to_string);
+                let id = entry_of(&line);
+                if !kept.numbers.contains_key(&id)
+                    && (refused.contains(&id)
+                        || !filter.admits(&line)
+                        || naming.as_ref().is_some_and(|n| !n.contains(&id)))
+                {
+                    refused.insert(id);
+                    continue;
+                }
                 let Some(reading) = kept.entry(&id, &line) else {
                     continue;
                 };
