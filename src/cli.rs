@@ -140,6 +140,8 @@ pub enum Command {
         /// The shell
         #[arg(value_enum, value_name = "SHELL")]
         shell: clap_complete::Shell,
+        #[command(flatten)]
+        no_globals: NoGlobals,
     },
     /// Print the manual page (roff), or write one page per command
     #[command(
@@ -154,6 +156,71 @@ pub struct ManArgs {
     /// userdeck-users-list.1, …) instead of printing the first
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    no_globals: NoGlobals,
+}
+
+/// The global options a command has no use for, refused there (not taken silently; the
+/// flag `--read-only` only hidden) and not shown in its help: a command's own argument of the same id keeps the global one
+/// from reaching it. Their values are never read (a global's value reaching the command
+/// from before it is of the global's type): only the refusal matters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NotHere<const OPTIONS: usize>;
+
+/// `demo` has no profile to use.
+pub type NoProfile = NotHere<4>;
+/// `serve` reaches no API either.
+pub type NoApi = NotHere<5>;
+/// `completions` and `man` use none of them.
+pub type NoGlobals = NotHere<6>;
+
+/// The global options (id, long), the first N of them refused by a `NotHere<N>`.
+const REFUSED: [(&str, &str); 6] = [
+    ("profile", "profile"),
+    ("endpoint", "endpoint"),
+    ("config", "config"),
+    ("token_env", "token-env"),
+    ("read_only", "read-only"),
+    ("dialect", "dialect"),
+];
+
+impl<const OPTIONS: usize> clap::FromArgMatches for NotHere<OPTIONS> {
+    fn from_arg_matches(_: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        Ok(NotHere)
+    }
+
+    fn update_from_arg_matches(&mut self, _: &clap::ArgMatches) -> Result<(), clap::Error> {
+        Ok(())
+    }
+}
+
+impl<const OPTIONS: usize> Args for NotHere<OPTIONS> {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        command.args(REFUSED.iter().take(OPTIONS).map(|(id, long)| {
+            let arg = clap::Arg::new(*id)
+                .long(*long)
+                .hide(true)
+                .value_parser(not_here);
+            // A flag with a default (false) reaches every command from the top: hidden
+            // here, not refused.
+            if *long == "read-only" {
+                clap::Arg::new(*id)
+                    .long(*long)
+                    .hide(true)
+                    .action(clap::ArgAction::SetTrue)
+            } else {
+                arg
+            }
+        }))
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
+}
+
+fn not_here(_: &str) -> Result<String, String> {
+    Err("this command does not use a profile or an API: give it to the command that does".into())
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +273,8 @@ pub struct DemoArgs {
     /// The contract of the demo server
     #[arg(long, value_enum, value_name = "DIALECT", default_value_t = Dialect::Crm)]
     pub dialect: Dialect,
+    #[command(flatten)]
+    no_profile: NoProfile,
     /// Users to generate
     #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     pub users: u64,
@@ -506,6 +575,8 @@ pub struct ServeArgs {
     /// The contract to serve
     #[arg(long, value_enum, value_name = "DIALECT", default_value_t = Dialect::Crm)]
     pub dialect: Dialect,
+    #[command(flatten)]
+    no_api: NoApi,
     /// Address to listen on; port 0 picks a free one
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4000")]
     pub listen: SocketAddr,

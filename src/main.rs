@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         Some(Command::Journal(args)) => cmd::journal(&cli.global, &args),
         Some(Command::Undo(args)) => runtime.block_on(cmd::undo(&cli.global, args)),
         Some(Command::Config(command)) => cmd::config(&cli.global, command),
-        Some(Command::Completions { shell }) => cmd::completions(shell),
+        Some(Command::Completions { shell, .. }) => cmd::completions(shell),
         Some(Command::Man(args)) => cmd::man(args.dir.as_deref()),
     };
     // The runtime's tasks (a demo server, requests under way) stop here, not later.

@@ -547,3 +547,81 @@ async fn progress_goes_to_a_log_as_lines() {
     assert!(undo.stderr.contains("undo (block): 1/1"), "{}", undo.stderr);
     server.stop().await;
 }
+
+/// The same contract in the training dialect: a list's NDJSON (only the fields asked)
+/// feeds an archive whose statuses were read first, the report names its entry, and
+/// `undo ENTRY` gives the users back; a refused token stops it before anything is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn training_lists_feed_an_archive_that_undoes_by_its_entry() {
+    let server = TestServer::start(Dialect::Training, 30).await;
+    let home = Home::new(&server, Dialect::Training, "");
+    let list = home
+        .run(&[
+            "users",
+            "list",
+            "--status",
+            "active",
+            "--limit",
+            "3",
+            "--fields",
+            "id,isActive",
+            "--format",
+            "ndjson",
+        ])
+        .await;
+    list.expect(0);
+    let records: Vec<serde_json::Value> = list
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3);
+    assert!(
+        records
+            .iter()
+            .all(|r| r["isActive"] == true && r.as_object().unwrap().len() == 2)
+    );
+    let ids: Vec<String> = records
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+
+    let args = [
+        "users",
+        "archive",
+        "--ids-from",
+        "-",
+        "--yes",
+        "--format",
+        "json",
+    ];
+    let refused = home
+        .run_with(
+            &args,
+            |c| {
+                c.env("USERDECK_TOKEN", "not-the-token");
+            },
+            &list.stdout,
+        )
+        .await;
+    refused.expect(4);
+    assert_eq!(home.journal(), "", "nothing was sent");
+
+    let archived = home.run_with(&args, |_| {}, &list.stdout).await;
+    let report = archived.expect(0).json();
+    assert_eq!(strings(&report["succeeded"]), ids);
+    let entry = report["entry"].as_str().unwrap().to_string();
+    let shown = |id: String| {
+        let home = &home;
+        async move {
+            let run = home.run(&["users", "show", &id, "--format", "json"]).await;
+            run.expect(0).json()["user"]["archivedAt"].is_string()
+        }
+    };
+    assert!(shown(ids[0].clone()).await, "archived");
+    home.run(&["undo", &entry, "--yes"]).await.expect(0);
+    for id in &ids {
+        assert!(!shown(id.clone()).await, "{id} given back");
+    }
+    server.stop().await;
+}

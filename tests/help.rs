@@ -32,7 +32,7 @@ fn every_command_has_examples_and_every_option_a_description() {
         );
         for arg in command.get_arguments() {
             let id = arg.get_id().as_str();
-            if matches!(id, "help" | "version") {
+            if matches!(id, "help" | "version") || arg.is_hide_set() {
                 continue;
             }
             assert!(arg.get_help().is_some(), "{path}: {id} is not described");
@@ -63,6 +63,18 @@ fn global_options_sit_under_their_heading_and_only_where_they_apply() {
     );
     assert!(!help("userdeck journal").contains("--csv-raw"));
     assert!(help("userdeck serve").contains("The contract to serve"));
+    for path in ["userdeck serve", "userdeck completions", "userdeck man"] {
+        let shown = help(path);
+        assert!(
+            !shown.contains("--profile") && !shown.contains("Global options"),
+            "{path}: {shown}"
+        );
+    }
+    let demo = help("userdeck demo");
+    assert!(
+        demo.contains("--read-only") && !demo.contains("--token-env"),
+        "{demo}"
+    );
     let top = help("userdeck");
     assert!(top.contains("Exit codes:\n  0  success") && top.contains("  6  some outcomes"));
 }
@@ -102,4 +114,26 @@ fn the_man_pages_have_their_sections_and_one_page_per_command() {
     }
     let top = std::fs::read_to_string(dir.join("userdeck.1")).unwrap();
     assert!(top.contains(".SH \"EXIT STATUS\"") && top.contains("userdeck\\-users(1)"));
+}
+
+#[test]
+fn a_global_option_a_command_has_no_use_for_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["serve", "--profile", "prod"][..],
+        &["completions", "bash", "--token-env", "X"],
+        &["man", "--dialect", "crm"],
+        &["demo", "--endpoint", "http://x"],
+    ] {
+        let run = common::userdeck_in(home.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains("does not use a profile"),
+            "{args:?}: {stderr}"
+        );
+    }
 }
