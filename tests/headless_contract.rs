@@ -625,3 +625,32 @@ async fn training_lists_feed_an_archive_that_undoes_by_its_entry() {
     }
     server.stop().await;
 }
+
+/// Issue #21, item 1: an edit's journal entry holds the user's record before and after
+/// it — the same record `users show` prints, named as the API names it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_is_journalled_with_the_users_record_before_and_after() {
+    let server = TestServer::start(Dialect::Training, 10).await;
+    let home = Home::new(&server, Dialect::Training, "");
+    let id = common::ids(
+        &home
+            .run(&["users", "list", "--format", "json"])
+            .await
+            .json()["users"],
+    )
+    .remove(0);
+    let shown = home.run(&["users", "show", &id, "--format", "json"]).await;
+    let before = shown.expect(0).json()["user"].clone();
+    home.run(&["users", "update", &id, "--name", "Nieuwe Naam"])
+        .await
+        .expect(0);
+    let after = home.run(&["users", "show", &id, "--format", "json"]).await;
+    let after = after.expect(0).json()["user"].clone();
+    let journal = home.run(&["journal", "--format", "json"]).await;
+    let entry = journal.expect(0).json()["entries"][0].clone();
+    assert_eq!(entry["action"], "update");
+    assert_eq!(entry["recordBefore"], before);
+    assert_eq!(entry["recordAfter"], after);
+    assert_eq!(entry["recordAfter"]["name"], "Nieuwe Naam");
+    server.stop().await;
+}

@@ -451,6 +451,13 @@ impl Client {
         }
     }
 
+    /// Journals the user's record as the edit `entry` of `action` left it.
+    pub fn journal_after(&self, action: &str, entry: &str, record: &serde_json::Value) {
+        if let Some(journal) = &self.journal {
+            journal.after(action, entry, record);
+        }
+    }
+
     /// Journals the ids of `batch` that were confirmed and never sent.
     pub fn journal_not_sent(&self, action: BulkAction, ids: &[String], detail: serde_json::Value) {
         if let Some(journal) = &self.journal {

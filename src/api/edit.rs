@@ -164,6 +164,21 @@ pub enum EditTarget {
 }
 
 impl EditTarget {
+    /// The user it finds before editing it, if it finds one (a create does not).
+    fn key(&self) -> Option<UserKey> {
+        match self {
+            EditTarget::Create { .. } => None,
+            EditTarget::Update(key) => Some(key.clone()),
+            EditTarget::Upsert {
+                email: Some(email), ..
+            } => Some(UserKey::Email(email.clone())),
+            EditTarget::Upsert {
+                reference: Some(r), ..
+            } => Some(UserKey::Ref(r.clone())),
+            EditTarget::Upsert { .. } => None,
+        }
+    }
+
     /// How the journal and the messages name it.
     pub fn verb(&self) -> &'static str {
         match self {
@@ -192,9 +207,37 @@ pub async fn send(
     target: &EditTarget,
     changes: UserChanges,
 ) -> Result<Edited, ApiError> {
-    let holds = |d: &UserDetail| changes.held_by(d);
     let verb = target.verb();
     let entry = ops::EditEntry::new();
+    // The user as it was, for the journal: read first where the edit finds a user.
+    let entry = match target.key() {
+        Some(key) => match ops::detail(client, &key).await {
+            Ok(before) => entry.with_before(before.record),
+            Err(e) if e.is_code(super::error::RESOURCE_NOT_FOUND) => {
+                entry.with_before(serde_json::Value::Null)
+            }
+            Err(_) => entry,
+        },
+        None => entry,
+    };
+    let edited = send_as(client, target, changes, &entry).await?;
+    // The user as the edit left it (as answered, or as read back), for the journal.
+    if let Edit::Answered(after) | Edit::ReadBack(after) | Edit::NotApplied(after) = &edited.edit {
+        client.journal_after(verb, entry.as_str(), &after.record);
+    }
+    Ok(edited)
+}
+
+/// [`send`], its journal entry made.
+async fn send_as(
+    client: &Client,
+    target: &EditTarget,
+    changes: UserChanges,
+    entry: &ops::EditEntry,
+) -> Result<Edited, ApiError> {
+    let holds = |d: &UserDetail| changes.held_by(d);
+    let verb = target.verb();
+    let entry = entry.clone();
     match target {
         EditTarget::Create { send_invite } => {
             let (Patch::Set(name), Patch::Set(email)) = (&changes.name, &changes.email) else {

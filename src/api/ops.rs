@@ -336,17 +336,30 @@ pub async fn upsert(
     edit(client, "upsert", label, detail, send, |(d, _)| d).await
 }
 
-/// The journal's entry of one edit: its settling, written later, names it.
+/// The journal's entry of one edit: its settling, written later, names it. It carries
+/// the user's record before the edit, when it was read (null: no such user then).
 #[derive(Debug, Clone, PartialEq)]
-pub struct EditEntry(String);
+pub struct EditEntry {
+    id: String,
+    before: Option<serde_json::Value>,
+}
 
 impl EditEntry {
     pub fn new() -> EditEntry {
-        EditEntry(uuid::Uuid::new_v4().simple().to_string())
+        EditEntry {
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            before: None,
+        }
+    }
+
+    /// The same entry, recording `before` as the user's record before the edit.
+    pub fn with_before(mut self, before: serde_json::Value) -> EditEntry {
+        self.before = Some(before);
+        self
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.id
     }
 }
 
@@ -357,9 +370,14 @@ impl Default for EditEntry {
 }
 
 /// The journal's record of an edit: the user input exactly as sent (a field left alone
-/// is absent, a cleared one `null`), and the entry it is.
+/// is absent, a cleared one `null`), the entry it is, and the user's record before it
+/// when that was read.
 fn sent_fields(user: &impl serde::Serialize, entry: &EditEntry) -> Option<serde_json::Value> {
-    Some(serde_json::json!({ "user": user, "batch": entry.as_str() }))
+    let mut detail = serde_json::json!({ "user": user, "batch": entry.as_str() });
+    if let Some(before) = &entry.before {
+        detail["before"] = before.clone();
+    }
+    Some(detail)
 }
 
 /// A journalled single-user mutation: `send` runs it; `user` finds the user in its

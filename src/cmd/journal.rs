@@ -49,6 +49,8 @@ fn entry_json(e: &JournalEntry) -> Value {
         "before": e.before,
         "undoOf": e.undo_of,
         "outcome": outcome,
+        "recordBefore": e.record_before,
+        "recordAfter": e.record_after,
     })
 }
 

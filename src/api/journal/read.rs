@@ -33,6 +33,10 @@ pub struct JournalEntry {
     pub before: BTreeMap<String, String>,
     /// The batch this one undid.
     pub undo_of: Option<String>,
+    /// An edit: the user's record before it (null: no such user then), when it was read.
+    pub record_before: Option<Value>,
+    /// An edit: the user's record as it left it.
+    pub record_after: Option<Value>,
     /// None while no outcome was written (the program stopped before).
     pub outcome: Option<EntryOutcome>,
 }
@@ -188,6 +192,10 @@ impl Kept {
                     endpoint: text(&line["endpoint"]),
                     user: text(&line["user"]),
                     undo_of: line["detail"]["undo_of"].as_str().map(str::to_string),
+                    record_before: line["detail"]
+                        .get("before")
+                        .filter(|_| crate::api::undo::bulk_action(&text(&line["action"])).is_none())
+                        .cloned(),
                     ..JournalEntry::default()
                 },
                 ..Reading::default()
@@ -317,6 +325,11 @@ pub fn read_filtered(
                 };
                 if let Some(reading) = kept.get(&id) {
                     reading.outcome.get_or_insert_default().add(&line);
+                }
+            }
+            Some(super::write::AFTER) => {
+                if let Some(reading) = line["batch"].as_str().and_then(|b| kept.get(b)) {
+                    reading.entry.record_after = line.get("after").cloned();
                 }
             }
             Some("settled") => {

@@ -30,6 +30,9 @@ struct Inner {
 /// The event of a line naming ids confirmed and never sent.
 pub const NOT_SENT: &str = "notSent";
 
+/// The event of a line holding a user's record as an edit left it.
+pub const AFTER: &str = "after";
+
 /// How long a reader of the journal waits for the lines handed over before it.
 const FLUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -195,6 +198,18 @@ impl Journal {
         if let Some(batch) = batch {
             line["batch"] = Value::String(batch.to_string());
         }
+        self.append_line(&line)
+    }
+
+    /// Records the user's record as the edit `batch` of `action` left it.
+    pub fn after(&self, action: &str, batch: &str, record: &Value) {
+        let line = json!({
+            "time": now(),
+            "event": AFTER,
+            "action": action,
+            "batch": batch,
+            "after": record,
+        });
         self.append_line(&line)
     }
 
