@@ -13,6 +13,9 @@ use crate::dialect::Dialect;
 use crate::format::Format;
 use crate::server::faults::FaultSpec;
 
+mod not_here;
+pub use not_here::{NoAccess, NoApi, NoGlobals, NoProfile, NotHere};
+
 /// The --help text of `--faults`, the same for `serve` and `demo` (and as in the README).
 const FAULTS_HELP: &str = "\
 Inject faults into POST /graphql, e.g. latency=300ms,fail=1/5,bad-body=1/7,lose-answer
@@ -160,69 +163,6 @@ pub struct ManArgs {
     no_globals: NoGlobals,
 }
 
-/// The global options a command has no use for, refused there (not taken silently; the
-/// flag `--read-only` only hidden) and not shown in its help: a command's own argument of the same id keeps the global one
-/// from reaching it. Their values are never read (a global's value reaching the command
-/// from before it is of the global's type): only the refusal matters.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NotHere<const OPTIONS: usize>;
-
-/// `demo` has no profile to use.
-pub type NoProfile = NotHere<4>;
-/// `serve` reaches no API either.
-pub type NoApi = NotHere<5>;
-/// `completions` and `man` use none of them.
-pub type NoGlobals = NotHere<6>;
-
-/// The global options (id, long), the first N of them refused by a `NotHere<N>`.
-const REFUSED: [(&str, &str); 6] = [
-    ("profile", "profile"),
-    ("endpoint", "endpoint"),
-    ("config", "config"),
-    ("token_env", "token-env"),
-    ("read_only", "read-only"),
-    ("dialect", "dialect"),
-];
-
-impl<const OPTIONS: usize> clap::FromArgMatches for NotHere<OPTIONS> {
-    fn from_arg_matches(_: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        Ok(NotHere)
-    }
-
-    fn update_from_arg_matches(&mut self, _: &clap::ArgMatches) -> Result<(), clap::Error> {
-        Ok(())
-    }
-}
-
-impl<const OPTIONS: usize> Args for NotHere<OPTIONS> {
-    fn augment_args(command: clap::Command) -> clap::Command {
-        command.args(REFUSED.iter().take(OPTIONS).map(|(id, long)| {
-            let arg = clap::Arg::new(*id)
-                .long(*long)
-                .hide(true)
-                .value_parser(not_here);
-            // A flag with a default (false) reaches every command from the top: hidden
-            // here, not refused.
-            if *long == "read-only" {
-                clap::Arg::new(*id)
-                    .long(*long)
-                    .hide(true)
-                    .action(clap::ArgAction::SetTrue)
-            } else {
-                arg
-            }
-        }))
-    }
-
-    fn augment_args_for_update(command: clap::Command) -> clap::Command {
-        Self::augment_args(command)
-    }
-}
-
-fn not_here(_: &str) -> Result<String, String> {
-    Err("this command does not use a profile or an API: give it to the command that does".into())
-}
-
 #[derive(Debug, Args)]
 pub struct JournalArgs {
     /// How many entries, newest first
@@ -246,6 +186,8 @@ pub struct JournalArgs {
     /// endpoint)
     #[arg(long)]
     pub all_profiles: bool,
+    #[command(flatten)]
+    no_access: NoAccess,
     /// table for people; json, ndjson (a record a line) or csv for programs
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,

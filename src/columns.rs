@@ -1,7 +1,7 @@
-//! The user columns of each dialect, defined once: their key (JSON, CSV), header, value,
-//! the field they sort by, and how the dashboard fits them. The headless output and the
-//! dashboard's table both render from here, so a field added once shows everywhere. The
-//! same for the columns of a user's sessions.
+//! The user columns of each dialect for people, defined once: their header, value, the
+//! field they sort by, and how the dashboard fits them. The headless table and the
+//! dashboard's table both render from here (the machine formats write the API's record:
+//! `format::record`). The same for the columns of a user's sessions.
 
 use serde_json::{Value, json};
 
@@ -38,8 +38,6 @@ pub struct Fit {
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub id: ColumnId,
-    /// The JSON member and CSV header.
-    pub key: &'static str,
     /// The table header.
     pub header: &'static str,
     pub sort: Option<SortField>,
@@ -53,10 +51,9 @@ const fn fit(min: u16, max: u16, rank: u8) -> Option<Fit> {
     Some(Fit { min, max, rank })
 }
 
-const fn column(id: ColumnId, key: &'static str, header: &'static str) -> Column {
+const fn column(id: ColumnId, header: &'static str) -> Column {
     Column {
         id,
-        key,
         header,
         sort: None,
         fit: None,
@@ -64,29 +61,29 @@ const fn column(id: ColumnId, key: &'static str, header: &'static str) -> Column
     }
 }
 
-/// The columns of `dialect`, in the order the machine formats write them.
+/// The columns of `dialect`, in the order the headless table shows them.
 pub fn columns(dialect: Dialect) -> Vec<Column> {
     use ColumnId as C;
     let id = Column {
         sort: Some(SortField::Id),
-        ..column(C::Id, "id", "ID")
+        ..column(C::Id, "ID")
     };
     let email = Column {
         sort: Some(SortField::Email),
         fit: fit(22, 34, 1),
-        ..column(C::Email, "email", "EMAIL")
+        ..column(C::Email, "EMAIL")
     };
     // A status the contract lacks ("suspended") is not cut before the known ones.
     let status = Column {
         sort: Some(SortField::Status),
         fit: fit(9, 10, 2),
-        ..column(C::Status, "status", "STATUS")
+        ..column(C::Status, "STATUS")
     };
-    let day = |id, key, header, sort, fit| Column {
+    let day = |id, header, sort, fit| Column {
         sort: Some(sort),
         fit,
         day: true,
-        ..column(id, key, header)
+        ..column(id, header)
     };
     match dialect {
         Dialect::Crm => vec![
@@ -97,32 +94,20 @@ pub fn columns(dialect: Dialect) -> Vec<Column> {
             Column {
                 sort: Some(SortField::Name),
                 fit: fit(12, 16, 0),
-                ..column(C::Name, "username", "USERNAME")
+                ..column(C::Name, "USERNAME")
             },
             email,
             status,
             Column {
                 fit: fit(8, 8, 5),
-                ..column(C::Verified, "emailVerified", "VERIFIED")
+                ..column(C::Verified, "VERIFIED")
             },
             Column {
                 fit: fit(15, 17, 6),
-                ..column(C::Phone, "phone", "PHONE")
+                ..column(C::Phone, "PHONE")
             },
-            day(
-                C::Created,
-                "createdAt",
-                "CREATED",
-                SortField::Created,
-                fit(10, 10, 3),
-            ),
-            day(
-                C::Updated,
-                "updatedAt",
-                "UPDATED",
-                SortField::Updated,
-                fit(10, 10, 7),
-            ),
+            day(C::Created, "CREATED", SortField::Created, fit(10, 10, 3)),
+            day(C::Updated, "UPDATED", SortField::Updated, fit(10, 10, 7)),
         ],
         Dialect::Training => vec![
             Column {
@@ -132,27 +117,26 @@ pub fn columns(dialect: Dialect) -> Vec<Column> {
             Column {
                 sort: Some(SortField::Name),
                 fit: fit(14, 28, 0),
-                ..column(C::Name, "name", "NAME")
+                ..column(C::Name, "NAME")
             },
             email,
             status,
             Column {
                 fit: fit(10, 22, 3),
-                ..column(C::Roles, "roles", "ROLES")
+                ..column(C::Roles, "ROLES")
             },
             Column {
                 sort: Some(SortField::Language),
                 fit: fit(4, 4, 5),
-                ..column(C::Language, "language", "LANG")
+                ..column(C::Language, "LANG")
             },
             day(
                 C::LastLogin,
-                "lastLogin",
                 "LAST LOGIN",
                 SortField::LastLogin,
                 fit(10, 10, 4),
             ),
-            column(C::Ref, "ref", "REF"),
+            column(C::Ref, "REF"),
         ],
     }
 }

@@ -61,7 +61,12 @@ fn global_options_sit_under_their_heading_and_only_where_they_apply() {
         list.contains("--csv-raw") && !list.contains("for serve"),
         "{list}"
     );
-    assert!(!help("userdeck journal").contains("--csv-raw"));
+    let journal = help("userdeck journal");
+    assert!(
+        !journal.contains("--csv-raw") && !journal.contains("--token-env"),
+        "{journal}"
+    );
+    assert!(journal.contains("--profile"), "{journal}");
     assert!(help("userdeck serve").contains("The contract to serve"));
     for path in ["userdeck serve", "userdeck completions", "userdeck man"] {
         let shown = help(path);
@@ -88,6 +93,14 @@ fn the_man_pages_have_their_sections_and_one_page_per_command() {
         .unwrap();
     assert!(page.status.success());
     let page = String::from_utf8_lossy(&page.stdout);
+    assert!(
+        !page.chars().any(|c| c.is_control() && c != '\n'),
+        "no control characters in the roff"
+    );
+    assert!(
+        page.contains(".TP\n6\nsome outcomes are unknown"),
+        "exit status from --help's"
+    );
     for section in [
         ".SH \"EXIT STATUS\"",
         ".SH ENVIRONMENT",

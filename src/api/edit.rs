@@ -194,6 +194,8 @@ impl EditTarget {
 pub struct Edited {
     pub edit: Edit,
     pub created: Option<bool>,
+    /// The journal's entry of the edit (`userdeck journal`), empty when not journalled.
+    pub entry: String,
 }
 
 fn refused(why: &str) -> ApiError {
@@ -258,6 +260,7 @@ async fn send_as(
             Ok(Edited {
                 edit,
                 created: Some(true),
+                entry: entry.as_str().to_string(),
             })
         }
         EditTarget::Update(key) => {
@@ -279,6 +282,7 @@ async fn send_as(
             Ok(Edited {
                 edit,
                 created: None,
+                entry: entry.as_str().to_string(),
             })
         }
         EditTarget::Upsert {
@@ -314,7 +318,11 @@ async fn send_as(
                 detail
             });
             let edit = settle_edit(client, verb, result, &read_key, holds, &entry).await?;
-            Ok(Edited { edit, created })
+            Ok(Edited {
+                edit,
+                created,
+                entry: entry.as_str().to_string(),
+            })
         }
     }
 }

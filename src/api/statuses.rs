@@ -47,7 +47,11 @@ pub async fn read_telling(
                 return batch.into_iter().map(|id| (id, Err(e.clone()))).collect();
             }
             let read = read_batch(client, &batch).await;
-            if let (Err(e), Ok(mut g)) = (&read, given_up.lock()) {
+            // Only a server that does not answer is given up on; an answer refusing this
+            // batch says nothing of the next.
+            if let (Err(e), Ok(mut g)) = (&read, given_up.lock())
+                && (e.is_transient() || e.is_code(UNAUTHORIZED))
+            {
                 g.get_or_insert_with(|| e.clone());
             }
             let n =
@@ -72,11 +76,12 @@ async fn read_batch(client: &Client, ids: &[String]) -> Result<Vec<Read>, ApiErr
         Ok(fields) => Ok((0..ids.len())
             .map(|i| field(client.dialect(), &fields, i))
             .collect()),
-        Err(e)
-            if ids.len() > 1
-                && matches!(e, ApiError::GraphQl { .. })
-                && !e.is_code(UNAUTHORIZED) =>
-        {
+        // A server refusing a request this large (too many fields, say) is asked again in
+        // halves; one id refused alone is that id's answer, not the batch's.
+        Err(e) if matches!(e, ApiError::GraphQl { .. }) && !e.is_code(UNAUTHORIZED) => {
+            if ids.len() == 1 {
+                return Ok(vec![Err(e)]);
+            }
             let (left, right) = ids.split_at(ids.len() / 2);
             let mut read = Box::pin(read_batch(client, left)).await?;
             read.extend(Box::pin(read_batch(client, right)).await?);

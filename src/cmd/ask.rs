@@ -51,8 +51,9 @@ impl Asker {
             return Ok(());
         };
         let mut out = &tty;
+        // Lines hold what the server sent (a status it named): made safe for a terminal.
         for line in lines {
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", crate::text::sanitize(line))?;
         }
         let typed = count > TYPE_TO_CONFIRM;
         if typed {

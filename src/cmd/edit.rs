@@ -72,12 +72,19 @@ pub(super) fn enum_value(flag: &str, text: &str, known: &[String]) -> Result<Str
     Ok(text.to_uppercase())
 }
 
+/// Whether the server's `message` names the value of `flag` (`--language ES`): the
+/// refusal is of that value, not of something else the request held.
+fn names_value(message: &str, flag: &str) -> bool {
+    let value = flag.rsplit(' ').next().unwrap_or(flag);
+    message.to_uppercase().contains(&value.to_uppercase())
+}
+
 /// A server's refusal of a value the contract lacks, sent as given: a usage error with
 /// the server's message (exit 2), not a failure of the server.
 pub(super) fn refused_value(e: crate::api::error::ApiError, given: &[String]) -> Failure {
     match &e {
-        crate::api::error::ApiError::GraphQl { code, .. }
-            if !given.is_empty()
+        crate::api::error::ApiError::GraphQl { code, message, .. }
+            if given.iter().any(|flag| names_value(message, flag))
                 && !matches!(
                     code.as_deref(),
                     Some(crate::api::error::UNAUTHORIZED | crate::api::error::RESOURCE_NOT_FOUND)
@@ -228,8 +235,12 @@ async fn run(
         (EditTarget::Update(_), _) | (_, Some(false)) => "updated",
         _ => "created or updated",
     };
-    crate::say!("{done} user {}", sanitize(&detail.user.id));
-    print::detail(&detail, format, printing)
+    let entry = client.journal().map(|_| edited.entry.as_str());
+    let named = entry
+        .map(|entry| format!(" (journal entry {entry})"))
+        .unwrap_or_default();
+    crate::say!("{done} user {}{named}", sanitize(&detail.user.id));
+    print::edited(&detail, entry, format, printing)
 }
 
 pub(super) async fn create(

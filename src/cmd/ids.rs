@@ -3,8 +3,9 @@
 //! plain ids one a line, or what `users list` writes — CSV (the `id` column, under its
 //! header), JSON (`{"users": [{"id": …}, …]}` or an array of records) or NDJSON (a
 //! record a line) — so that a list's output feeds a bulk action; anything else is
-//! refused naming its line. A line is read with a bound, so a huge one cannot fill the
-//! memory.
+//! refused naming its line. A line of plain ids or NDJSON is read with a bound, so a
+//! huge one cannot fill the memory; JSON and CSV keep the ids alone (every other field
+//! is passed over as it is read).
 
 use std::io::{self, BufRead, Read};
 
@@ -202,7 +203,7 @@ fn csv(
                 // A cell the formula guard prefixed was written so for a spreadsheet.
                 let id = id
                     .strip_prefix('\'')
-                    .filter(|rest| guarded(rest))
+                    .filter(|rest| crate::format::safe::guarded(rest))
                     .unwrap_or(id);
                 ids.push(checked_id(id.trim()).map_err(|f| refused(line, f.message))?);
             }
@@ -214,11 +215,6 @@ fn csv(
             }
         }
     }
-}
-
-/// Whether the CSV guard would have put a `'` before `cell`.
-fn guarded(cell: &str) -> bool {
-    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// A plain id, when `line` can be one: a single word, not a record of some other shape.

@@ -1,8 +1,8 @@
 //! The headless commands: `users …` and `config …`, sharing api/ with the dashboard.
 //!
-//! Exit codes: 0 success, 1 error, 2 bad usage, 3 only some ids succeeded,
-//! 4 UNAUTHORIZED, 5 RESOURCE_NOT_FOUND, 6 some outcomes unknown. Errors go to standard
-//! error; a closed standard output ends a command quietly with 0.
+//! Exit codes: as `crate::cli::EXIT_CODES` says them (`--help` and the man page print
+//! that text). Errors go to standard error; a closed standard output ends a command
+//! quietly with 0.
 
 mod ask;
 mod dashboard;
@@ -234,6 +234,7 @@ pub fn man(dir: Option<&std::path::Path>) -> Result<(), Failure> {
     let command = <crate::cli::Cli as clap::CommandFactory>::command();
     let mut page = Vec::new();
     clap_mangen::Man::new(command.clone()).render(&mut page)?;
+    page.extend_from_slice(exit_status().as_bytes());
     page.extend_from_slice(MAN_SECTIONS.as_bytes());
     match dir {
         None => std::io::stdout().write_all(&page)?,
@@ -251,36 +252,28 @@ pub fn man(dir: Option<&std::path::Path>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The man page's own sections, in roff.
-const MAN_SECTIONS: &str = r#".SH "EXIT STATUS"
-.TP
-0
-success (a bulk action: every id succeeded; nothing to do)
-.TP
-1
-error (a bulk action: every id failed; a cancelled confirmation)
-.TP
-2
-bad usage: nothing was sent
-.TP
-3
-only some ids succeeded
-.TP
-4
-the token was refused (UNAUTHORIZED)
-.TP
-5
-not found (RESOURCE_NOT_FOUND; a bulk action: every id unknown to the server)
-.TP
-6
-some outcomes are unknown (sent, no sure answer) or some ids were never sent
-.SH ENVIRONMENT
+/// The EXIT STATUS section, from the same text as `userdeck --help` says it.
+fn exit_status() -> String {
+    let mut roff = String::from(".SH \"EXIT STATUS\"\n");
+    for line in crate::cli::EXIT_CODES.lines().skip(1) {
+        if let Some((code, meaning)) = line.trim().split_once("  ") {
+            roff.push_str(&format!(".TP\n{code}\n{}\n", meaning.trim()));
+        }
+    }
+    roff
+}
+
+/// The man page's own sections after it, in roff.
+const MAN_SECTIONS: &str = r#".SH ENVIRONMENT
 .TP
 USERDECK_TOKEN
-the bearer token (also USERDECK_TOKEN_<PROFILE>, B\-\-token\-envR, the profile's token or token_command)
+the bearer token, after \fB\-\-token\-env\fR's variable and before the profile's token_command and token
+.TP
+USERDECK_PROFILE, USERDECK_ENDPOINT, USERDECK_DIALECT, USERDECK_READ_ONLY, USERDECK_PAGE_SIZE
+the profile and what overrides it (USERDECK_PROFILES__NAME__KEY sets any key)
 .TP
 USERDECK_SERVE_TOKEN
-the token BserveR requires
+the token \fBserve\fR requires
 .TP
 USERDECK_LOG
 the log filter (tracing's syntax; default warn), written to standard error
@@ -293,10 +286,10 @@ where the config file and the audit journal are
 .SH FILES
 .TP
 $XDG_CONFIG_HOME/userdeck/config.toml
-the profiles, keys and settings (Buserdeck config pathR)
+the profiles, keys and settings (\fBuserdeck config path\fR)
 .TP
 $XDG_STATE_HOME/userdeck/audit.jsonl
-the audit journal of every mutation (Buserdeck journalR)
+the audit journal of every mutation (\fBuserdeck journal\fR)
 .SH EXAMPLES
 .nf
 userdeck                                   the dashboard

@@ -19,8 +19,22 @@ use crate::text::sanitize;
 /// structure (NDJSON: the same on one line); in CSV the record's top-level fields that
 /// fit a cell, under their names; in a table, for people, every field labelled.
 pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result<(), Failure> {
+    edited(detail, None, format, printing)
+}
+
+/// The user an edit left, as [`detail`] prints it; in JSON beside the journal's `entry`
+/// of the edit, so a script can find it (`journal --user`, `undo`).
+pub fn edited(
+    detail: &UserDetail,
+    entry: Option<&str>,
+    format: Format,
+    printing: Printing,
+) -> Result<(), Failure> {
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let answer = || json!({ "user": record::detail(detail) });
+    let answer = || match entry {
+        Some(entry) => json!({ "user": record::detail(detail), "entry": entry }),
+        None => json!({ "user": record::detail(detail) }),
+    };
     match format {
         Format::Json => writeln!(out, "{}", safe::json(&answer(), true))?,
         Format::Ndjson => writeln!(out, "{}", safe::json(&answer(), false))?,
@@ -122,7 +136,7 @@ pub fn report(
             for class in Class::ALL {
                 for (id, outcome) in report.entries().filter(|(_, o)| o.class() == class) {
                     let line =
-                        json!({ "id": id, "outcome": class.label(), "reason": outcome.reason() });
+                        json!({ "id": id, "outcome": class.key(), "reason": outcome.reason() });
                     writeln!(out, "{}", safe::json(&line, false))?;
                 }
             }

@@ -64,6 +64,14 @@ async fn list(
         // unless it is a likely typo of a known one.
         Some(text) => match Status::parse(text) {
             Some(status) if capabilities.statuses.contains(&status) => Some(status),
+            // A status of the other dialect is not a typo of one of this one.
+            Some(status) if !matches!(status, Status::Other(_)) => {
+                return Err(Failure::usage(format!(
+                    "--status {text:?}: not a status of the {} API (it knows {})",
+                    client.dialect(),
+                    known.join(", ")
+                )));
+            }
             _ => {
                 let name = edit::enum_value("--status", text, &known)?;
                 match Status::parse(&name) {
@@ -160,7 +168,7 @@ async fn list(
         Err(Walked::Each(io)) => return Err(io.into()),
     };
     writer.finish(total)?;
-    if args.format == Format::Table && !args.all {
+    if args.format == Format::Table && !walking {
         if query.offset >= total && total > 0 {
             crate::say!("no rows at offset {} ({total} in all)", query.offset);
         } else {
@@ -343,18 +351,25 @@ fn prompt(resolved: &Resolved, action: BulkAction, ids: &[String], before: &Befo
             String::new()
         }
     ));
-    let lost: Vec<&Status> = ids
-        .iter()
-        .filter_map(|id| before.of(id))
-        .filter(|status| {
-            preview::changes(action, Some(status)) && !undo::gives_back(action, status)
-        })
-        .collect();
-    if let Some(first) = lost.first() {
+    // What an undo cannot give back, by status: `2 pending: an undo cannot make them
+    // pending again`.
+    let mut lost: Vec<(&Status, usize)> = Vec::new();
+    let given_back = |status: &Status| {
+        !preview::changes(action, Some(status)) || undo::gives_back(action, status)
+    };
+    for status in ids.iter().filter_map(|id| before.of(id)) {
+        if given_back(status) {
+            continue;
+        }
+        match lost.iter_mut().find(|(s, _)| *s == status) {
+            Some(group) => group.1 += 1,
+            None => lost.push((status, 1)),
+        }
+    }
+    for (status, n) in lost {
+        let them = if n == 1 { "it" } else { "them" };
         lines.push(format!(
-            "{} {first}: an undo cannot make {} {first} again",
-            lost.len(),
-            if lost.len() == 1 { "it" } else { "them" }
+            "{n} {status}: an undo cannot make {them} {status} again"
         ));
     }
     if !before.missing.is_empty() {

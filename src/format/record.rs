@@ -9,7 +9,9 @@
 //! | crm | id username email status isEmailVerified phoneNumber createdAt updatedAt |
 //! | training | id name email ref isActive archivedAt roles language lastLogin |
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde_json::{Value, json};
 
 use crate::api::model::{User, UserDetail};
 use crate::dialect::Dialect;
@@ -104,13 +106,23 @@ fn value(user: &User, field: &str) -> Value {
     }
 }
 
-/// The record of `user` with `fields`.
-pub fn record(user: &User, fields: &Fields) -> Map<String, Value> {
-    fields
-        .0
-        .iter()
-        .map(|f| (f.to_string(), value(user, f)))
-        .collect()
+/// A record: its fields in the order asked (a JSON map would sort them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record(Vec<(&'static str, Value)>);
+
+impl Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (field, value) in &self.0 {
+            map.serialize_entry(field, value)?;
+        }
+        map.end()
+    }
+}
+
+/// The record of `user` with `fields`, in their order.
+pub fn record(user: &User, fields: &Fields) -> Record {
+    Record(fields.0.iter().map(|f| (*f, value(user, f))).collect())
 }
 
 /// The cells of `user`'s record with `fields`, as CSV writes them.

@@ -39,16 +39,24 @@ impl Printing {
         } else {
             Cow::Borrowed(text)
         };
-        let number = text.chars().any(|c| c.is_ascii_digit())
-            && text
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | '.' | ' '));
-        if !self.csv_raw && !number && text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        if !self.csv_raw && guarded(&text) {
             Cow::Owned(format!("'{text}"))
         } else {
             text
         }
     }
+}
+
+/// Whether the CSV guard puts a `'` before `cell`: it begins with `=`, `+`, `-`, `@`,
+/// tab or carriage return, and is not only a number (digits with `+ - ( ) .` and
+/// spaces, such as a phone number, cannot run anything). The one rule, for writing CSV
+/// and for reading it back (`--ids-from`).
+pub fn guarded(cell: &str) -> bool {
+    let number = cell.chars().any(|c| c.is_ascii_digit())
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | '.' | ' '));
+    !number && cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// `value` as JSON (pretty or on one line), with every unsafe character escaped.

@@ -206,8 +206,9 @@ impl Kept {
 }
 
 /// The newest `limit` entries of the journal at `path`, newest first. Lines that are not
-/// journal lines are passed over; a missing journal is an empty one. Memory stays
-/// bounded by `limit` however long the journal is, and each line costs what it holds.
+/// journal lines are passed over; a missing journal is an empty one. Memory holds the
+/// `limit` entries kept, and the ids alone of those passed over (a few dozen bytes an
+/// entry), however long the journal is.
 pub fn read(path: &Path, limit: usize) -> std::io::Result<Vec<JournalEntry>> {
     read_filtered(path, limit, &Filter::default())
 }

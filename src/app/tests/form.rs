@@ -253,6 +253,7 @@ fn a_saved_user_becomes_the_current_row() {
         result: Ok(Box::new(Edited {
             edit: Edit::Answered(saved),
             created: Some(true),
+            entry: String::new(),
         })),
         elapsed: Duration::ZERO,
     }));
@@ -449,6 +450,7 @@ fn a_saved_user_the_filter_hides_is_said_not_shown() {
         result: Ok(Box::new(Edited {
             edit: Edit::Answered(ann()),
             created: None,
+            entry: String::new(),
         })),
         elapsed: Duration::ZERO,
     }));
