@@ -543,3 +543,58 @@ async fn training_lists_feed_an_archive_that_undoes_by_its_entry() {
     }
     server.stop().await;
 }
+
+/// Issue #21, item 2: a list that fails half-way says how far it got in every format and
+/// exits non-zero; what it wrote never passes for the list (`--ids-from` refuses it).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_that_fails_half_way_says_how_far_it_got_in_every_format() {
+    let server = TestServer::start(Dialect::Crm, 2_300).await;
+    // No retries: the second page's failure is the list's.
+    let home = Home::new(&server, Dialect::Crm, "retries = 0\n");
+    for format in ["json", "ndjson", "csv"] {
+        // The first request (a page of 1,000) answered, the second refused with HTTP 500.
+        server.server.faults().set(
+            "fail=1/2"
+                .parse::<userdeck::server::faults::FaultSpec>()
+                .unwrap(),
+        );
+        let run = home
+            .run(&["users", "list", "--all", "--format", format])
+            .await;
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("the list is incomplete: it failed after 1,000 users"),
+            "{format}: {}",
+            run.stderr
+        );
+        let last = run.stdout.lines().last().unwrap_or_default().to_string();
+        match format {
+            "json" => {
+                let written = run.json();
+                assert_eq!(written["incomplete"], true);
+                assert_eq!(written["rows"], 1_000);
+                assert_eq!(written["users"].as_array().unwrap().len(), 1_000);
+            }
+            "ndjson" => {
+                assert!(
+                    last.contains("\"incomplete\": true") && last.contains("\"rows\": 1000"),
+                    "{last}"
+                );
+                assert_eq!(run.stdout.lines().count(), 1_001);
+            }
+            _ => assert_eq!(
+                run.stdout.lines().count(),
+                1_001,
+                "a header and the rows written"
+            ),
+        }
+        server.server.faults().set(Default::default());
+        if format != "csv" {
+            let fed = block_piped(&home, &run.stdout).await;
+            fed.expect(2);
+            assert_eq!(home.journal(), "", "{format}: nothing sent");
+        }
+    }
+    server.stop().await;
+}

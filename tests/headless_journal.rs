@@ -99,10 +99,22 @@ async fn edits_are_journalled_under_the_users_they_were_for() {
     .into_iter()
     .find(|other| *other != id)
     .unwrap();
-    // Another user's e-mail: refused by the server.
+    // Another user's e-mail: refused by the server, by id and by ref.
     home.run(&["users", "update", &other, "--email", "new@x.nl"])
         .await
         .expect(1);
+    let shown = home
+        .run(&["users", "show", &other, "--format", "json"])
+        .await;
+    let reference = shown.expect(0).json()["user"]["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    home.run(&[
+        "users", "update", "--ref", &reference, "--email", "new@x.nl",
+    ])
+    .await
+    .expect(1);
     let listed = |user: String| {
         let home = &home;
         async move {
@@ -115,9 +127,12 @@ async fn edits_are_journalled_under_the_users_they_were_for() {
     let by_new_id = listed(id.clone()).await;
     assert_eq!(by_new_id.len(), 1);
     assert_eq!(by_new_id[0]["action"], "create");
+    // Both under the user's id, the one found by its ref too.
     let failed = listed(other.clone()).await;
-    assert_eq!(failed.len(), 1, "{failed:?}");
-    assert_eq!(failed[0]["outcome"]["failed"], serde_json::json!([other]));
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    for entry in &failed {
+        assert_eq!(entry["outcome"]["failed"], serde_json::json!([other]));
+    }
     server.stop().await;
 }
 

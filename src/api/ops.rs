@@ -232,9 +232,9 @@ pub async fn update(
         UserKey::Ref(r) => (None, Some(r.clone())),
         UserKey::Email(_) => return refuse("update finds users by id or ref".into()),
     };
-    let label = match key {
+    let label = entry.user_id().unwrap_or_else(|| match key {
         UserKey::Id(v) | UserKey::Ref(v) | UserKey::Email(v) => v.clone(),
-    };
+    });
     let detail = sent_fields(&user, entry);
     let variables = training::UpdateUserVariables {
         reference,
@@ -309,8 +309,9 @@ pub async fn upsert(
     entry: &EditEntry,
 ) -> Result<(UserDetail, bool), ApiError> {
     training_only(client, "upserting users")?;
-    let label = email
-        .clone()
+    let label = entry
+        .user_id()
+        .or_else(|| email.clone())
         .or_else(|| reference.clone())
         .unwrap_or_default();
     let detail = sent_fields(&user, entry);
@@ -360,6 +361,12 @@ impl EditEntry {
 
     pub fn as_str(&self) -> &str {
         &self.id
+    }
+
+    /// The id of the user the edit is for, when the record before it was read: the
+    /// journal names the user by it (not by the ref or e-mail it was found by).
+    fn user_id(&self) -> Option<String> {
+        Some(self.before.as_ref()?.get("id")?.as_str()?.to_string())
     }
 }
 
