@@ -213,3 +213,28 @@ async fn a_headless_bulk_action_asks_on_the_terminal() {
     assert_eq!(data["user"]["status"], "BLOCKED");
     server.stop().await;
 }
+
+/// Issue #22, defect 4: Esc and a key written together (a fast typist, a link that
+/// delivers bytes in bursts) reach the terminal as one read, which reads as Alt+key:
+/// the filter must close and the key still act — both were lost.
+#[tokio::test(flavor = "multi_thread")]
+async fn esc_and_a_key_in_one_read_are_both_taken() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    ui.wait_text("rows 1–20 of 30");
+    ui.keys("/ann");
+    ui.wait_for("the filter typed", |s| s.contains("filter \"ann\""));
+    // Esc, then `?` (help), in one write.
+    ui.keys("\x1b?");
+    ui.wait_for("the help", |s| s.contains("everywhere"));
+    ui.keys("\x1b");
+    let screen = ui.wait_for("the help closed", |s| s.contains("rows 1–20 of 30"));
+    assert!(
+        !screen.contains("filter \"ann\""),
+        "Esc cleared the filter: {screen}"
+    );
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+    server.stop().await;
+}

@@ -44,6 +44,18 @@ impl App {
     pub(super) fn key(&mut self, key: KeyEvent) -> Vec<Effect> {
         self.status.key_pressed();
         let mode = self.mode();
+        // A terminal reads Esc and the key after it in one burst (a fast typist, a link
+        // that delivers bytes together) as Alt+key: where Alt+key does nothing here, it
+        // is the two keys, Esc then the key, and neither is lost.
+        if let KeyCode::Char(_) = key.code
+            && key.modifiers.contains(KeyModifiers::ALT)
+            && self.config.keymap.action(mode, &key).is_none()
+        {
+            let mut effects = self.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
+            effects.extend(self.key(plain));
+            return effects;
+        }
         if types_text(&key)
             && self.type_into(mode, |input| {
                 input.handle_event(&crossterm::event::Event::Key(key));

@@ -95,3 +95,21 @@ fn every_key_of_every_mode_is_rebindable() {
         [Request::Bulk { .. }]
     ));
 }
+
+/// Issue #22, defect 4: Esc and a key in the same read come as Alt+key; where Alt+key
+/// does nothing, they are the two keys (the filter closed, then `j` moved down) — both
+/// were lost.
+#[test]
+fn esc_and_a_key_read_together_are_the_two_keys() {
+    let mut app = started(Dialect::Crm, false, 10);
+    app.update(key('/'));
+    for c in "ann".chars() {
+        app.update(key(c));
+    }
+    assert_eq!(app.mode(), Mode::Filter);
+    let alt_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::ALT);
+    app.update(Event::Key(alt_j));
+    assert_eq!(app.mode(), Mode::Table, "Esc closed the filter");
+    assert_eq!(app.filter.value(), "", "and cleared it");
+    assert_eq!(app.table.cursor(), 1, "j moved down");
+}
