@@ -14,6 +14,15 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// Whether a user of this dialect can have `id`: training's ids are UUIDs (anything
+    /// else is never sent), crm's are any text.
+    pub fn takes_id(self, id: &str) -> bool {
+        match self {
+            Dialect::Crm => true,
+            Dialect::Training => uuid::Uuid::parse_str(id).is_ok(),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Dialect::Crm => "crm",

@@ -432,6 +432,34 @@ async fn a_piped_bulk_action_asks_on_the_terminal_with_the_breakdown() {
     let (status, raw, _home) = asked.finish();
     assert_eq!(status.exit_code(), 0, "{}", String::from_utf8_lossy(&raw));
     assert_eq!(server.statuses(&ids).await, ["BLOCKED", "BLOCKED"]);
+
+    // Past 100 users the count must be typed, as in the dashboard: a `y` sends nothing.
+    let many: String = (1..=101).map(|n| format!("usr_{n:08}\n")).collect();
+    let mut asked = pty::Dashboard::piped(&server.url, Dialect::Crm, &args, &many);
+    asked.wait_text("type 101 to send them:");
+    asked.keys("y\r");
+    let (status, raw, home) = asked.finish();
+    assert_eq!(status.exit_code(), 1, "{}", String::from_utf8_lossy(&raw));
+    let journal = home.path().join("state/userdeck/audit.jsonl");
+    assert!(!journal.exists(), "nothing was sent");
+
+    // On a terminal, --progress always writes lines, not a bar.
+    let one = [
+        "users",
+        "activate",
+        ids[0].as_str(),
+        "--yes",
+        "--progress",
+        "always",
+    ];
+    let ui = pty::Dashboard::sized(&server.url, Dialect::Crm, &one, "", &[], (120, 30), "");
+    let (status, raw) = ui.exit();
+    assert!(status.success());
+    let said = String::from_utf8_lossy(&raw);
+    assert!(
+        said.contains("reading statuses: 1/1") && said.contains("activate: 1/1"),
+        "{said}"
+    );
     server.stop().await;
 }
 

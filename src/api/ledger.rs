@@ -229,12 +229,24 @@ impl Ledger {
         self.entries.is_empty()
     }
 
+    /// The ids of one class with their outcomes, in the order given.
+    pub fn of_class(&self, class: Class) -> impl Iterator<Item = (&String, &Outcome)> {
+        self.entries()
+            .filter(move |(_, outcome)| outcome.class() == class)
+    }
+
+    /// Every id with its outcome, grouped by class in the order of [`Class::ALL`]: how a
+    /// report lists them.
+    pub fn grouped(&self) -> impl Iterator<Item = (Class, &String, &Outcome)> {
+        Class::ALL.into_iter().flat_map(move |class| {
+            self.of_class(class)
+                .map(move |(id, outcome)| (class, id, outcome))
+        })
+    }
+
     /// The ids of one class, in the order given.
     pub fn ids(&self, class: Class) -> impl Iterator<Item = &String> {
-        self.entries
-            .iter()
-            .filter(move |(_, outcome)| outcome.class() == class)
-            .map(|(id, _)| id)
+        self.of_class(class).map(|(id, _)| id)
     }
 
     pub fn succeeded(&self) -> impl Iterator<Item = &String> {
@@ -305,9 +317,7 @@ impl Ledger {
     /// `notSent` as ids, `failed` and `unknown` as `{"id", "reason"}` pairs.
     pub fn to_json(&self) -> serde_json::Value {
         let reasons = |class: Class| -> Vec<serde_json::Value> {
-            self.entries
-                .iter()
-                .filter(|(_, outcome)| outcome.class() == class)
+            self.of_class(class)
                 .map(|(id, outcome)| serde_json::json!({ "id": id, "reason": outcome.reason() }))
                 .collect()
         };

@@ -20,21 +20,10 @@ pub fn breakdown<'a>(
     statuses: impl IntoIterator<Item = Option<&'a Status>>,
     unseen: &str,
 ) -> String {
-    let mut groups: Vec<(Option<&Status>, usize)> = Vec::new();
-    let mut unchanged: Vec<(Option<&Status>, usize)> = Vec::new();
-    let mut n = 0;
-    for status in statuses {
-        n += 1;
-        let counted = if changes(action, status) {
-            &mut groups
-        } else {
-            &mut unchanged
-        };
-        match counted.iter_mut().find(|(s, _)| *s == status) {
-            Some(group) => group.1 += 1,
-            None => counted.push((status, 1)),
-        }
-    }
+    let statuses: Vec<Option<&Status>> = statuses.into_iter().collect();
+    let n = statuses.len();
+    let mut groups = counted(statuses.iter().copied().filter(|s| changes(action, *s)));
+    let unchanged = counted(statuses.iter().copied().filter(|s| !changes(action, *s)));
     groups.sort_by_key(|group| std::cmp::Reverse(group.1));
     let mut parts: Vec<String> = groups
         .iter()
@@ -59,6 +48,36 @@ pub fn breakdown<'a>(
     )
 }
 
+/// What an undo of `action` cannot give back to users that had `statuses` (only those
+/// read count), a line a status: `2 pending: an undo cannot make them pending again`.
+pub fn not_given_back<'a>(
+    action: BulkAction,
+    statuses: impl IntoIterator<Item = &'a Status>,
+) -> Vec<String> {
+    let lost = statuses.into_iter().filter(|status| {
+        changes(action, Some(status)) && !crate::api::undo::gives_back(action, status)
+    });
+    counted(lost)
+        .into_iter()
+        .map(|(status, n)| {
+            let them = if n == 1 { "it" } else { "them" };
+            format!("{n} {status}: an undo cannot make {them} {status} again")
+        })
+        .collect()
+}
+
+/// Each distinct item with how many times it comes, in the order first seen.
+fn counted<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<(T, usize)> {
+    let mut counts: Vec<(T, usize)> = Vec::new();
+    for item in items {
+        match counts.iter_mut().find(|(seen, _)| *seen == item) {
+            Some(count) => count.1 += 1,
+            None => counts.push((item, 1)),
+        }
+    }
+    counts
+}
+
 /// What `action` makes of a user last seen with `status` (None: not seen), as the
 /// preview says it: where the server decides, what it may do.
 fn result(action: BulkAction, status: Option<&Status>) -> String {
@@ -72,6 +91,23 @@ fn result(action: BulkAction, status: Option<&Status>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_an_undo_cannot_give_back_is_told_by_status() {
+        let statuses = [
+            Status::Pending,
+            Status::Active,
+            Status::Pending,
+            Status::other("X"),
+        ];
+        assert_eq!(
+            not_given_back(BulkAction::Block, &statuses),
+            [
+                "2 pending: an undo cannot make them pending again",
+                "1 x: an undo cannot make it x again"
+            ]
+        );
+    }
 
     #[test]
     fn groups_that_change_come_first_largest_first() {

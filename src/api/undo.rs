@@ -434,9 +434,7 @@ pub async fn statuses_before(
     }
     let sendable: Vec<String> = ids
         .iter()
-        .filter(|id| {
-            client.dialect() == crate::dialect::Dialect::Crm || uuid::Uuid::parse_str(id).is_ok()
-        })
+        .filter(|id| client.dialect().takes_id(id))
         .cloned()
         .collect();
     let mut before = Before::default();

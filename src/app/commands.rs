@@ -6,7 +6,6 @@ use super::journal::{JOURNAL_LIMIT, JournalView};
 use super::{Action, App, Effect, Focus, Layer, Mode, PaneList};
 use crate::api::journal::JournalEntry;
 use crate::api::ops::UserKey;
-use crate::dialect::Dialect;
 use crate::export::{ExportError, ExportProgress, ExportRows, ExportTarget};
 use crate::text::{closest, sanitize, thousands};
 use crate::worker::{Request, RequestId};
@@ -140,9 +139,8 @@ impl App {
         let key = key.trim().to_string();
         let key = if key.contains('@') {
             UserKey::Email(key)
-        } else if self.config.capabilities.dialect == Dialect::Training
-            && uuid::Uuid::parse_str(&key).is_err()
-        {
+        } else if !self.config.capabilities.dialect.takes_id(&key) {
+            // Not a training id: a ref.
             UserKey::Ref(key)
         } else {
             UserKey::Id(key)

@@ -1,9 +1,9 @@
 //! `userdeck users create|update|upsert` (training): the fields given become the
 //! changes of one edit ([`UserChanges`]); `--clear FIELD` sends a field as `null`.
 
-use super::print;
 use super::users::{key_of, writable};
 use super::{EXIT_ERROR, EXIT_UNKNOWN, Failure};
+use super::{print, values};
 use crate::api::client::Client;
 use crate::api::edit::{self, EditTarget, Patch, UserChanges};
 use crate::api::model::UserDetail;
@@ -28,7 +28,7 @@ fn roles(fields: &UserFields) -> Result<Option<Vec<Role>>, Failure> {
         .roles
         .iter()
         .map(|r| {
-            let name = enum_value("--role", r, &known)?;
+            let name = values::enum_value("--role", r, &known)?;
             Ok(Role::parse(&name).unwrap_or(Role::Other(name)))
         })
         .collect::<Result<Vec<_>, _>>()
@@ -41,63 +41,10 @@ fn language(fields: &UserFields) -> Result<Option<Language>, Failure> {
         .language
         .as_deref()
         .map(|l| {
-            let name = enum_value("--language", l, &known)?;
+            let name = values::enum_value("--language", l, &known)?;
             Ok(Language::parse(&name).unwrap_or(Language::Other(name)))
         })
         .transpose()
-}
-
-/// An enum value as given on the command line, as the API names it (upper-case): a
-/// known one in any case; a likely typo of one is refused with the nearest ("did you
-/// mean"); any other name is sent as it is — a newer server may have it, and its refusal
-/// is a usage error too (see [`refused_value`]).
-pub(super) fn enum_value(flag: &str, text: &str, known: &[String]) -> Result<String, Failure> {
-    let text = text.trim();
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    if let Some(near) = crate::text::typo_of(text, &known) {
-        return Err(Failure::usage(format!(
-            "{flag} {text:?}: did you mean {near}? (the contract knows {})",
-            known.join(", ")
-        )));
-    }
-    let name_like = !text.is_empty()
-        && text.len() <= 64
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !name_like {
-        return Err(Failure::usage(format!(
-            "{flag} {text:?}: not a name (the contract knows {})",
-            known.join(", ")
-        )));
-    }
-    Ok(text.to_uppercase())
-}
-
-/// Whether the server's `message` names the value of `flag` (`--language ES`): the
-/// refusal is of that value, not of something else the request held.
-fn names_value(message: &str, flag: &str) -> bool {
-    let value = flag.rsplit(' ').next().unwrap_or(flag);
-    message.to_uppercase().contains(&value.to_uppercase())
-}
-
-/// A server's refusal of a value the contract lacks, sent as given: a usage error with
-/// the server's message (exit 2), not a failure of the server.
-pub(super) fn refused_value(e: crate::api::error::ApiError, given: &[String]) -> Failure {
-    match &e {
-        crate::api::error::ApiError::GraphQl { code, message, .. }
-            if given.iter().any(|flag| names_value(message, flag))
-                && !matches!(
-                    code.as_deref(),
-                    Some(crate::api::error::UNAUTHORIZED | crate::api::error::RESOURCE_NOT_FOUND)
-                ) =>
-        {
-            Failure::usage(format!(
-                "the server refused {}: {}",
-                given.join(", "),
-                sanitize(&e.to_string())
-            ))
-        }
-        _ => Failure::from(e),
-    }
 }
 
 fn extra_fields(fields: &UserFields) -> Result<Option<JsonString>, Failure> {
@@ -228,7 +175,7 @@ async fn run(
     let unknown = unknown_values(&changes);
     let edited = edit::send(client, &target, changes)
         .await
-        .map_err(|e| refused_value(e, &unknown))?;
+        .map_err(|e| values::refused_value(e, &unknown))?;
     let detail = told(edited.edit, verb)?;
     let done = match (&target, edited.created) {
         (EditTarget::Create { .. }, _) | (_, Some(true)) => "created",

@@ -13,6 +13,7 @@ mod journal;
 mod print;
 mod progress;
 mod users;
+mod values;
 
 pub use dashboard::{dashboard, demo};
 pub use progress::ProgressMode;

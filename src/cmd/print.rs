@@ -133,12 +133,9 @@ pub fn report(
     match format {
         Format::Ndjson => {
             // An id a line, grouped by class: `jq -r 'select(.outcome == "failed") | .id'`.
-            for class in Class::ALL {
-                for (id, outcome) in report.entries().filter(|(_, o)| o.class() == class) {
-                    let line =
-                        json!({ "id": id, "outcome": class.key(), "reason": outcome.reason() });
-                    writeln!(out, "{}", safe::json(&line, false))?;
-                }
+            for (class, id, outcome) in report.grouped() {
+                let line = json!({ "id": id, "outcome": class.key(), "reason": outcome.reason() });
+                writeln!(out, "{}", safe::json(&line, false))?;
             }
         }
         Format::Json => {
@@ -153,27 +150,24 @@ pub fn report(
             let err = |e: csv::Error| Failure::new(EXIT_ERROR, e.to_string());
             csv.write_record(["id", "outcome", "reason"]).map_err(err)?;
             // Every id with its outcome and reason, as text, grouped by class.
-            for class in Class::ALL {
-                for (id, outcome) in report.entries().filter(|(_, o)| o.class() == class) {
-                    let why = outcome.reason().unwrap_or_default();
-                    let (id, why) = (printing.csv_cell(id), printing.csv_cell(&why));
-                    csv.write_record([id.as_ref(), class.label(), why.as_ref()])
-                        .map_err(err)?;
-                }
+            for (class, id, outcome) in report.grouped() {
+                let why = outcome.reason().unwrap_or_default();
+                let (id, why) = (printing.csv_cell(id), printing.csv_cell(&why));
+                csv.write_record([id.as_ref(), class.label(), why.as_ref()])
+                    .map_err(err)?;
             }
             csv.flush()?;
         }
         Format::Table => {
-            for class in [Class::Failed, Class::Unknown, Class::NotSent] {
-                for (id, outcome) in report.entries().filter(|(_, o)| o.class() == class) {
-                    let line = format!(
-                        "{}  {}  {}",
-                        class.label(),
-                        sanitize(id),
-                        sanitize(&outcome.reason().unwrap_or_default())
-                    );
-                    writeln!(out, "{}", line.trim_end())?;
-                }
+            // The ids a person must look at: every one that did not succeed.
+            for (class, id, outcome) in report.grouped().filter(|(c, ..)| *c != Class::Succeeded) {
+                let line = format!(
+                    "{}  {}  {}",
+                    class.label(),
+                    sanitize(id),
+                    sanitize(&outcome.reason().unwrap_or_default())
+                );
+                writeln!(out, "{}", line.trim_end())?;
             }
         }
     }

@@ -5,7 +5,7 @@ use std::io;
 use super::ask::Asker;
 use super::progress::{Progress, ProgressMode};
 use super::{EXIT_ERROR, Failure};
-use super::{edit, ids, print};
+use super::{edit, ids, print, values};
 use crate::api::bulk;
 use crate::api::client::Client;
 use crate::api::ledger::Ledger;
@@ -58,34 +58,26 @@ async fn list(
         .iter()
         .map(|s| s.as_str().to_string())
         .collect();
-    let status = match &args.status {
+    let status = match args
+        .status
+        .as_deref()
+        .map(|text| (text, Status::parse(text)))
+    {
         None => None,
+        Some((_, Some(status))) if capabilities.statuses.contains(&status) => Some(status),
+        // A status of the other dialect is not a typo of one of this one.
+        Some((text, Some(status))) if !matches!(status, Status::Other(_)) => {
+            return Err(Failure::usage(format!(
+                "--status {text:?}: not a status of the {} API (it knows {})",
+                client.dialect(),
+                known.join(", ")
+            )));
+        }
         // A status the contract lacks is sent as it is (a newer server may have it),
         // unless it is a likely typo of a known one.
-        Some(text) => match Status::parse(text) {
-            Some(status) if capabilities.statuses.contains(&status) => Some(status),
-            // A status of the other dialect is not a typo of one of this one.
-            Some(status) if !matches!(status, Status::Other(_)) => {
-                return Err(Failure::usage(format!(
-                    "--status {text:?}: not a status of the {} API (it knows {})",
-                    client.dialect(),
-                    known.join(", ")
-                )));
-            }
-            _ => {
-                let name = edit::enum_value("--status", text, &known)?;
-                match Status::parse(&name) {
-                    Some(Status::Other(other)) => Some(Status::Other(other)),
-                    _ => {
-                        return Err(Failure::usage(format!(
-                            "--status {text:?}: not a status of the {} API (it knows {})",
-                            client.dialect(),
-                            known.join(", ")
-                        )));
-                    }
-                }
-            }
-        },
+        Some((text, _)) => Some(Status::other(&values::enum_value(
+            "--status", text, &known,
+        )?)),
     };
     let unknown_status: Vec<String> = match &status {
         Some(Status::Other(name)) => vec![format!("--status {}", name.to_uppercase())],
@@ -162,7 +154,7 @@ async fn list(
         Ok(total) => total,
         // What was written stays a whole document, saying where it stopped.
         Err(Walked::Read(e)) if !unknown_status.is_empty() && writer.rows() == 0 => {
-            return Err(edit::refused_value(e, &unknown_status));
+            return Err(values::refused_value(e, &unknown_status));
         }
         Err(Walked::Read(e)) => return Err(failed(writer, e)),
         Err(Walked::Each(io)) => return Err(io.into()),
@@ -224,14 +216,10 @@ async fn show(client: &Client, args: ShowArgs, printing: Printing) -> Result<(),
 /// `key`, unless the dialect cannot find a user by it: a training id is a UUID.
 pub(super) fn sendable(client: &Client, key: UserKey) -> Result<UserKey, Failure> {
     match &key {
-        UserKey::Id(id)
-            if client.dialect() == Dialect::Training && uuid::Uuid::parse_str(id).is_err() =>
-        {
-            Err(Failure::usage(format!(
-                "{} is not a training user id (a UUID): nothing was sent",
-                crate::text::fit(&sanitize(id), 40)
-            )))
-        }
+        UserKey::Id(id) if !client.dialect().takes_id(id) => Err(Failure::usage(format!(
+            "{} is not a training user id (a UUID): nothing was sent",
+            crate::text::fit(&sanitize(id), 40)
+        ))),
         _ => Ok(key),
     }
 }
@@ -351,27 +339,10 @@ fn prompt(resolved: &Resolved, action: BulkAction, ids: &[String], before: &Befo
             String::new()
         }
     ));
-    // What an undo cannot give back, by status: `2 pending: an undo cannot make them
-    // pending again`.
-    let mut lost: Vec<(&Status, usize)> = Vec::new();
-    let given_back = |status: &Status| {
-        !preview::changes(action, Some(status)) || undo::gives_back(action, status)
-    };
-    for status in ids.iter().filter_map(|id| before.of(id)) {
-        if given_back(status) {
-            continue;
-        }
-        match lost.iter_mut().find(|(s, _)| *s == status) {
-            Some(group) => group.1 += 1,
-            None => lost.push((status, 1)),
-        }
-    }
-    for (status, n) in lost {
-        let them = if n == 1 { "it" } else { "them" };
-        lines.push(format!(
-            "{n} {status}: an undo cannot make {them} {status} again"
-        ));
-    }
+    lines.extend(preview::not_given_back(
+        action,
+        ids.iter().filter_map(|id| before.of(id)),
+    ));
     if !before.missing.is_empty() {
         lines.push(format!(
             "{} unknown to the server: they will fail",
