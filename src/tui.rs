@@ -29,6 +29,8 @@ use crate::app::{App, AppConfig, Effect, Event, Farewell};
 use crate::ui;
 use crate::worker::{Request, WorkerHandle};
 
+mod input_end;
+
 /// A writer that holds back ratatui's flush, so a frame and its synchronized-output
 /// markers leave in one write.
 pub struct Output {
@@ -185,6 +187,7 @@ pub async fn run(
     let (mut terminal, _guard) = enter()?;
     let (mut app, effects) = App::new(config);
     let mut events = EventStream::new();
+    let mut input_ended = input_end::watch();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // A safety net for a terminal that vanished without SIGHUP reaching us: crossterm can
@@ -229,9 +232,11 @@ pub async fn run(
                         dirty = true;
                     }
                     Effect::Copy(text) => {
-                        if !gone && copy(&mut terminal, &text).is_err() {
-                            gone = true;
-                            pending.extend(app.update(Event::Shutdown));
+                        if !gone
+                            && copy(&mut terminal, &text).is_err()
+                            && let Some(event) = went_away(&mut gone)
+                        {
+                            pending.extend(app.update(event));
                         }
                     }
                     Effect::SwitchProfile(name) => match (&switch, &switching) {
@@ -248,17 +253,19 @@ pub async fn run(
             }
         }
         if std::mem::take(&mut lost) {
-            gone = true;
-            pending.extend(app.update(Event::Shutdown));
+            if let Some(event) = went_away(&mut gone) {
+                pending.extend(app.update(event));
+            }
             continue;
         }
         if dirty && !gone {
             // The table's room changes with the filter line and the detail pane too.
             pending.extend(resize(&mut app, &terminal, &mut screen));
             // A terminal that cannot be written to is gone.
-            if draw(&mut terminal, &app, &mut screen).is_err() {
-                gone = true;
-                pending.extend(app.update(Event::Shutdown));
+            if draw(&mut terminal, &app, &mut screen).is_err()
+                && let Some(event) = went_away(&mut gone)
+            {
+                pending.extend(app.update(event));
             }
             dirty = false;
         }
@@ -272,10 +279,7 @@ pub async fn run(
                 }
                 Some(Ok(event)) => terminal_event(event, &app, area(&terminal), &mut screen),
                 // The terminal went away (crossterm would spin on a closed one).
-                Some(Err(_)) | None => {
-                    gone = true;
-                    Some(Event::Shutdown)
-                }
+                Some(Err(_)) | None => went_away(&mut gone),
             },
             response = worker.responses.recv() => match response {
                 Some(response) => Some(Event::Worker(response)),
@@ -284,8 +288,7 @@ pub async fn run(
             _ = spinner.tick(), if loading && !gone => Some(Event::Tick),
             _ = liveness.tick(), if !gone => {
                 if crossterm::terminal::size().is_err() {
-                    gone = true;
-                    Some(Event::Shutdown)
+                    went_away(&mut gone)
                 } else {
                     continue;
                 }
@@ -314,10 +317,9 @@ pub async fn run(
                 }
             }
             _ = term_signal.recv() => Some(Event::Shutdown),
-            _ = hangup.recv() => {
-                gone = true;
-                Some(Event::Shutdown)
-            }
+            // The terminal's end and its hangup are one stop, whichever comes first.
+            _ = &mut input_ended, if !gone => went_away(&mut gone),
+            _ = hangup.recv() => went_away(&mut gone),
             _ = interrupt.recv() => Some(Event::Shutdown),
             _ = stop_signal.recv() => {
                 lost |= !suspend_and_resume(&mut terminal);
@@ -333,8 +335,7 @@ pub async fn run(
                 stop_until_foreground();
                 dirty = true;
                 if resume(&mut terminal).is_err() {
-                    gone = true;
-                    Some(Event::Shutdown)
+                    went_away(&mut gone)
                 } else {
                     continue;
                 }
@@ -351,6 +352,13 @@ pub async fn run(
             pending.extend(app.update_at(Event::Worker(response), Instant::now()));
         }
     }
+}
+
+/// The terminal is gone: the first time, the app is told to stop (a bulk action under way
+/// gets its grace); whatever else then says so (its hangup, a failed write, the input's
+/// end) is the same loss, not a second request to stop at once.
+fn went_away(gone: &mut bool) -> Option<Event> {
+    (!std::mem::replace(gone, true)).then_some(Event::Shutdown)
 }
 
 /// A paste, with the keys that came in the same burst after it: pasted text holding the

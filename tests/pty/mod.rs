@@ -374,6 +374,46 @@ impl Dashboard {
         self.finish()
     }
 
+    /// A dropped SSH connection as a shell sees it: the terminal closes (the kernel hangs
+    /// it up), then the shell passes its own SIGHUP on to its jobs, as bash does. What the
+    /// process spent from then to its end; its exit status, output and home.
+    pub fn drop_connection(
+        mut self,
+    ) -> (Spent, portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {
+        let pid = self.child.process_id().unwrap();
+        self.screen
+            .stop
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        self.writer = Box::new(std::io::sink());
+        drop(self.master.take());
+        let before = Spent::of(pid);
+        self.signal("HUP");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            // SAFETY: waits for our own child to end without reaping it, so its accounts
+            // can still be read.
+            let ended = unsafe {
+                let mut info: libc::siginfo_t = std::mem::zeroed();
+                libc::waitid(libc::P_PID, pid, &mut info, libc::WEXITED | libc::WNOWAIT)
+            };
+            let _ = tx.send(ended);
+        });
+        match rx.recv_timeout(DEADLINE) {
+            Ok(0) => {}
+            Ok(e) => panic!("waitid: {e}"),
+            Err(_) => panic!(
+                "the process did not end; its threads:\n{}",
+                threads(Some(pid))
+            ),
+        }
+        let spent = Spent::of(pid).since(before);
+        let (status, raw, home) = self.finish();
+        (spent, status, raw, home)
+    }
+
     /// Waits for the process to end; its exit status, output, and home (with its config
     /// and journal) to look into.
     pub fn finish(mut self) -> (portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {
@@ -468,5 +508,43 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// What a process has used so far: read calls and CPU time, from /proc (a process that has
+/// ended but is not yet reaped still has them).
+#[derive(Debug, Clone, Copy)]
+pub struct Spent {
+    pub reads: u64,
+    /// User and system time, in clock ticks.
+    pub cpu_ticks: u64,
+}
+
+impl Spent {
+    fn of(pid: u32) -> Spent {
+        let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap();
+        let reads = io
+            .lines()
+            .find_map(|l| l.strip_prefix("syscr: "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        // Past the command's name (which may hold spaces), utime and stime are the 12th
+        // and 13th fields.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        let cpu_ticks = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        Spent { reads, cpu_ticks }
+    }
+
+    fn since(self, before: Spent) -> Spent {
+        Spent {
+            reads: self.reads - before.reads,
+            cpu_ticks: self.cpu_ticks - before.cpu_ticks,
+        }
     }
 }
