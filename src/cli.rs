@@ -15,6 +15,8 @@ use crate::server::faults::FaultSpec;
 
 mod not_here;
 pub use not_here::{NoAccess, NoApi, NoGlobals, NoProfile, NotHere};
+mod tls;
+pub use tls::TlsArgs;
 
 /// The --help text of `--faults`, the same for `serve` and `demo` (and as in the README).
 const FAULTS_HELP: &str = "\
@@ -75,6 +77,9 @@ pub struct Cli {
     /// Without a command: the dashboard, on the profile's API
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Draw the dashboard in ASCII only (the default where the locale is not UTF-8)
+    #[arg(long)]
+    pub ascii: bool,
 }
 
 /// Where the API is and how to talk to it: options of the dashboard and of every command
@@ -132,7 +137,7 @@ pub enum Command {
     Demo(DemoArgs),
     /// Serve the embedded GraphQL server (either contract) with demo data
     #[command(
-        after_help = "Examples:\n  userdeck serve --listen 127.0.0.1:0\n  userdeck serve --dialect training --db training.sqlite --token secret\n  userdeck serve --faults lose-answer,fail=1/3"
+        after_help = "Examples:\n  userdeck serve --listen 127.0.0.1:0\n  userdeck serve --dialect training --db training.sqlite --token secret\n  userdeck serve --faults lose-answer,fail=1/3\n  userdeck serve --tls-cert cert.pem --tls-key key.pem --client-ca clients-ca.pem"
     )]
     Serve(ServeArgs),
     /// Print a shell completion script
@@ -215,6 +220,9 @@ pub struct DemoArgs {
     /// The contract of the demo server
     #[arg(long, value_enum, value_name = "DIALECT", default_value_t = Dialect::Crm)]
     pub dialect: Dialect,
+    /// Draw the dashboard in ASCII only (the default where the locale is not UTF-8)
+    #[arg(long)]
+    pub ascii: bool,
     #[command(flatten)]
     no_profile: NoProfile,
     /// Users to generate
@@ -546,4 +554,6 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SPEC", default_value = "none", long_help = FAULTS_HELP,
           value_parser = clap::value_parser!(FaultSpec))]
     pub faults: FaultSpec,
+    #[command(flatten)]
+    pub tls: TlsArgs,
 }

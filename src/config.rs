@@ -24,6 +24,15 @@ pub struct Settings {
     /// Key bindings of the dashboard: action name → keys, over the defaults.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub keys: BTreeMap<String, Vec<String>>,
+    /// Draw in ASCII (true) or Unicode (false) whatever the locale says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ascii: Option<bool>,
+    /// Mouse reports in the dashboard; false leaves selecting text to the terminal.
+    #[serde(default = "yes")]
+    pub mouse: bool,
+    /// Where `Y` copies to: auto, osc52, tmux or off.
+    #[serde(default)]
+    pub clipboard: crate::terminal::ClipboardMode,
     /// `USERDECK_PROFILE`: the profile to use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
@@ -67,8 +76,28 @@ pub struct Profile {
     /// Past this age a status seen is called old before a bulk action.
     #[serde(default = "default_stale_after")]
     pub stale_after_secs: f64,
+    /// PEM roots trusted beside the system's (a company CA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    /// Trust only `ca_file`'s roots.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ca_only: bool,
+    /// A client certificate and its key (PEM files), for mutual TLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_cert: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<PathBuf>,
+    /// Every request through this proxy; unset, `HTTPS_PROXY`/`NO_PROXY` as set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    /// Extra headers: a value, or `{ command = "…" }` whose output is the value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, HeaderValueSource>,
 }
 
+fn yes() -> bool {
+    true
+}
 fn default_token_command_timeout() -> f64 {
     10.0
 }
@@ -123,8 +152,10 @@ pub struct Resolved {
 }
 
 /// `$XDG_CONFIG_HOME/userdeck/config.toml` (or the platform's equivalent).
+mod connection;
 mod token;
 
+pub use connection::HeaderValueSource;
 pub use token::TokenSource;
 
 pub fn default_file() -> PathBuf {
@@ -233,10 +264,17 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
 }
 
 /// The keys a config file may have at its top.
-const TOP_LEVEL: [&str; 3] = ["default_profile", "profiles", "keys"];
+const TOP_LEVEL: [&str; 6] = [
+    "default_profile",
+    "profiles",
+    "keys",
+    "ascii",
+    "mouse",
+    "clipboard",
+];
 
 /// The keys of a profile (serde refuses others too; this list gives the hint).
-const PROFILE_KEYS: [&str; 12] = [
+const PROFILE_KEYS: [&str; 18] = [
     "endpoint",
     "dialect",
     "token",
@@ -249,6 +287,12 @@ const PROFILE_KEYS: [&str; 12] = [
     "retries",
     "chunk_size",
     "stale_after_secs",
+    "ca_file",
+    "ca_only",
+    "client_cert",
+    "client_key",
+    "proxy",
+    "headers",
 ];
 
 /// An unknown top-level key of the file is an error naming it (a misspelt
@@ -412,14 +456,15 @@ fn token_file_warning(file: &Path) -> Option<String> {
 
 impl Resolved {
     /// How to reach the profile's API.
-    pub fn client_config(&self, token: Option<Token>) -> ClientConfig {
+    pub fn client_config(&self, token: Option<Token>) -> Result<ClientConfig, ConfigError> {
         let p = &self.profile;
         let mut config = ClientConfig::new(p.endpoint.clone(), p.dialect);
         config.token = token;
         config.connect_timeout = Duration::from_secs_f64(p.connect_timeout_secs);
         config.request_timeout = Duration::from_secs_f64(p.request_timeout_secs);
         config.retries = p.retries;
-        config
+        config.network = self.network()?;
+        Ok(config)
     }
 
     /// The merged settings as TOML, every token replaced.
@@ -428,6 +473,11 @@ impl Resolved {
         for profile in settings.profiles.values_mut() {
             if profile.token.is_some() {
                 profile.token = Some("<redacted>".into());
+            }
+            for value in profile.headers.values_mut() {
+                if let HeaderValueSource::Value(v) = value {
+                    *v = "<redacted>".into();
+                }
             }
         }
         let mut text = format!(

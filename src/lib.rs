@@ -25,6 +25,7 @@ pub mod dialect;
 pub mod export;
 pub mod format;
 pub mod server;
+pub mod terminal;
 pub mod text;
 pub mod token_command;
 pub mod tui;

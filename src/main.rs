@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        None => runtime.block_on(cmd::dashboard(&cli.global)),
+        None => runtime.block_on(cmd::dashboard(&cli.global, cli.ascii)),
         Some(Command::Demo(args)) => runtime.block_on(cmd::demo(&cli.global, args)),
         Some(Command::Serve(args)) => runtime
             .block_on(serve(args))
@@ -72,6 +72,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         token: args.token.filter(|t| !t.is_empty()),
         faults: args.faults,
         hostile: args.hostile,
+        tls: args.tls.files(),
     };
     let opts = options.clone();
     let started = std::time::Instant::now();
@@ -101,8 +102,11 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if !options.faults.is_none() {
         userdeck::say!("injecting faults: {}", options.faults);
     }
+    if let Some(ca) = options.tls.as_ref().and_then(|tls| tls.client_ca.as_ref()) {
+        userdeck::say!("clients need a certificate signed by {}", ca.display());
+    }
     userdeck::say!(
-        "GraphiQL: open {} in a browser; Ctrl-C stops",
+        "how to query it: open {} in a browser; Ctrl-C stops",
         running.url()
     );
     shutdown_signal().await;

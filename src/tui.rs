@@ -11,8 +11,8 @@ use std::io::{self, BufWriter, Stdout, Write};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event as TermEvent, EventStream, KeyEventKind, MouseEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, Event as TermEvent,
+    EventStream, KeyEventKind, MouseEventKind,
 };
 use crossterm::terminal::{
     BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
@@ -30,17 +30,27 @@ use crate::ui;
 use crate::worker::{Request, WorkerHandle};
 
 mod input_end;
+mod sgr;
 
 /// A writer that holds back ratatui's flush, so a frame and its synchronized-output
 /// markers leave in one write.
 pub struct Output {
     inner: BufWriter<Stdout>,
     hold: bool,
+    /// On a terminal of 8 or 16 colours, colours are written in the classic codes.
+    classic: Option<sgr::ClassicColors>,
+    rewritten: Vec<u8>,
 }
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf)
+        let Some(classic) = &mut self.classic else {
+            return self.inner.write(buf);
+        };
+        self.rewritten.clear();
+        classic.rewrite(buf, &mut self.rewritten);
+        self.inner.write_all(&self.rewritten)?;
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -103,19 +113,30 @@ impl Drop for Guard {
     }
 }
 
-/// Raw mode, the alternate screen, mouse reports and bracketed paste.
-fn set_up_terminal() -> io::Result<()> {
-    enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste,
-        cursor::Hide
-    )
+/// Mouse reports of clicks, drags and the wheel (`?1002`, button events), in SGR form;
+/// not crossterm's any-motion mode (`?1003`), where every move of the mouse over the
+/// window sends a report upstream (52 bytes a move over SSH) that we would ignore.
+struct EnableButtonMouse;
+
+impl crossterm::Command for EnableButtonMouse {
+    fn write_ansi(&self, f: &mut impl std::fmt::Write) -> std::fmt::Result {
+        f.write_str("\x1b[?1000h\x1b[?1002h\x1b[?1006h")
+    }
 }
 
-fn enter() -> io::Result<(Term, Guard)> {
+/// Raw mode, the alternate screen, mouse reports (unless `mouse = false`: selecting text
+/// is then the terminal's) and bracketed paste.
+fn set_up_terminal(mouse: bool) -> io::Result<()> {
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen)?;
+    if mouse {
+        execute!(out, EnableButtonMouse)?;
+    }
+    execute!(out, EnableBracketedPaste, cursor::Hide)
+}
+
+fn enter(config: &AppConfig) -> io::Result<(Term, Guard)> {
     ON_THE_TERMINAL.get_or_init(|| {
         use std::io::IsTerminal;
         [
@@ -125,16 +146,21 @@ fn enter() -> io::Result<(Term, Guard)> {
         .map(|(fd, terminal)| terminal.then_some(fd))
     });
     let guard = Guard;
-    set_up_terminal()?;
+    set_up_terminal(config.mouse)?;
     // A panic restores the terminal before its message is printed.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
     }));
+    use crate::terminal::Colors;
+    let classic = matches!(config.colors, Colors::Ansi8 | Colors::Ansi16)
+        .then(|| sgr::ClassicColors::new(config.colors == Colors::Ansi8));
     let output = Output {
         inner: BufWriter::with_capacity(64 * 1024, io::stdout()),
         hold: false,
+        classic,
+        rewritten: Vec::new(),
     };
     let terminal = Terminal::new(CrosstermBackend::new(output))?;
     Ok((terminal, guard))
@@ -172,6 +198,35 @@ fn copy(terminal: &mut Term, text: &str) -> io::Result<()> {
     writer.flush()
 }
 
+/// Puts `text` in the local tmux's buffer (`tmux load-buffer -`), off the loop: a tmux
+/// that does not answer must not freeze the dashboard. A failure is told on `failed`.
+fn load_tmux_buffer(text: String, failed: tokio::sync::mpsc::UnboundedSender<String>) {
+    std::thread::spawn(move || {
+        use std::process::{Command, Stdio};
+        let loaded = Command::new("tmux")
+            .args(["load-buffer", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                if let Some(mut stdin) = child.stdin.take() {
+                    stdin.write_all(text.as_bytes())?;
+                }
+                child.wait_with_output()
+            });
+        let why = match loaded {
+            Ok(out) if out.status.success() => return,
+            Ok(out) => format!(
+                "tmux load-buffer: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            Err(e) => format!("tmux load-buffer: {e}"),
+        };
+        let _ = failed.send(why);
+    });
+}
+
 /// Runs the dashboard until the operator quits or the terminal goes away; what the
 /// program has to say on its way out (a bulk action stopped on quit).
 pub async fn run(
@@ -184,7 +239,11 @@ pub async fn run(
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut stop_signal = signal(SignalKind::from_raw(libc::SIGTSTP))?;
     let mut cont_signal = signal(SignalKind::from_raw(libc::SIGCONT))?;
-    let (mut terminal, _guard) = enter()?;
+    let (mut terminal, _guard) = enter(&config)?;
+    let mouse = config.mouse;
+    let route = config.clipboard.clone();
+    // What a copy into tmux's buffer (off the loop) came to, when it failed.
+    let (copy_failed, mut copies_failed) = tokio::sync::mpsc::unbounded_channel();
     let (mut app, effects) = App::new(config);
     let mut events = EventStream::new();
     let mut input_ended = input_end::watch();
@@ -228,11 +287,15 @@ pub async fn run(
                         }
                     }
                     Effect::Suspend => {
-                        lost |= !suspend_and_resume(&mut terminal);
+                        lost |= !suspend_and_resume(&mut terminal, mouse);
                         dirty = true;
                     }
                     Effect::Copy(text) => {
-                        if !gone
+                        if route.tmux_buffer {
+                            load_tmux_buffer(text.clone(), copy_failed.clone());
+                        }
+                        if route.osc52
+                            && !gone
                             && copy(&mut terminal, &text).is_err()
                             && let Some(event) = went_away(&mut gone)
                         {
@@ -321,8 +384,9 @@ pub async fn run(
             _ = &mut input_ended, if !gone => went_away(&mut gone),
             _ = hangup.recv() => went_away(&mut gone),
             _ = interrupt.recv() => Some(Event::Shutdown),
+            Some(why) = copies_failed.recv() => Some(Event::CopyFailed(why)),
             _ = stop_signal.recv() => {
-                lost |= !suspend_and_resume(&mut terminal);
+                lost |= !suspend_and_resume(&mut terminal, mouse);
                 dirty = true;
                 continue;
             }
@@ -334,7 +398,7 @@ pub async fn run(
                 }
                 stop_until_foreground();
                 dirty = true;
-                if resume(&mut terminal).is_err() {
+                if resume(&mut terminal, mouse).is_err() {
                     went_away(&mut gone)
                 } else {
                     continue;
@@ -389,10 +453,10 @@ async fn with_tail(mut text: String, events: &mut EventStream) -> (String, Optio
 /// Ctrl-Z or SIGTSTP: gives the terminal back and stops; once continued, sets it up again
 /// before anything is drawn (a frame drawn in between would land in the shell). Whether
 /// the terminal could be set up again.
-fn suspend_and_resume(terminal: &mut Term) -> bool {
+fn suspend_and_resume(terminal: &mut Term, mouse: bool) -> bool {
     suspend();
     stop_until_foreground();
-    resume(terminal).is_ok()
+    resume(terminal, mouse).is_ok()
 }
 
 /// Whether this process has the terminal's foreground. A job put in the background
@@ -437,11 +501,11 @@ fn suspend() {
 
 /// After SIGCONT: raw mode and the alternate screen again, and a full redraw. (Not
 /// `Terminal::clear`: it reads the cursor position from the input the event stream owns.)
-fn resume(terminal: &mut Term) -> io::Result<()> {
+fn resume(terminal: &mut Term, mouse: bool) -> io::Result<()> {
     // Whoever stopped us may have put the terminal back to cooked mode behind crossterm's
     // back; its idea of "raw already" must not skip setting raw mode again.
     let _ = disable_raw_mode();
-    set_up_terminal()?;
+    set_up_terminal(mouse)?;
     execute!(io::stdout(), Clear(ClearType::All))?;
     // A blank frame: the next one differs in every cell, so all of it is sent.
     terminal

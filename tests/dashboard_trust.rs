@@ -17,7 +17,7 @@ use userdeck::worker::{Request, Response};
 fn config(dialect: Dialect) -> AppConfig {
     AppConfig {
         page_size: 10,
-        color: false,
+        colors: userdeck::terminal::Colors::None,
         ..AppConfig::new(Capabilities::of(dialect), "trust")
     }
 }

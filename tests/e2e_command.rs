@@ -113,6 +113,7 @@ async fn profile_switch_takes_userdeck_token_as_the_command_line_would() {
         token: Some("another-token-5d2e".into()),
         faults: Default::default(),
         hostile: false,
+        tls: None,
     })
     .await;
     // No profile has a token of its own: USERDECK_TOKEN (the harness sets it) is the one.
@@ -213,7 +214,7 @@ async fn y_writes_the_id_to_the_clipboard_with_osc_52() {
     ui.keys("Y");
     let encoded = base64::engine::general_purpose::STANDARD.encode(&id);
     ui.wait_raw(from, format!("\x1b]52;c;{encoded}\x07").as_bytes());
-    ui.wait_text("copied the id of");
+    ui.wait_text("sent the id of");
     ui.keys("q");
     assert!(ui.exit().0.success());
     server.stop().await;

@@ -68,7 +68,7 @@ async fn a_shared_address_lists_the_other_account_and_blocks_it() {
     ui.keys("\t");
     let from = ui.written();
     ui.keys("Y");
-    ui.wait_text("copied the id of");
+    ui.wait_text("sent the id of");
     let overlap_ids: Vec<String> = user["overlapIPUsers"]
         .as_array()
         .unwrap()

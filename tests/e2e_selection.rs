@@ -34,7 +34,7 @@ async fn a_selection_across_pages_is_previewed_copied_and_exported() {
 
     let from = ui.written();
     ui.keys("Y");
-    ui.wait_text("copied 3 selected ids (OSC 52)");
+    ui.wait_text("sent 3 selected ids to the terminal's clipboard (OSC 52)");
     let mut lines: Vec<String> = ui.copied_after(from).lines().map(str::to_string).collect();
     lines.sort();
     let mut expected = chosen.to_vec();

@@ -1,12 +1,17 @@
 //! The schema the embedded server exports (async-graphql's SDL) is the contract in
 //! schema/: the same types, fields, arguments, defaults, enum values and nullability.
-//! Descriptions, directives and field order may differ.
+//! Descriptions, directives and field order may differ. It serves that SDL on GET
+//! /graphql/schema, and on GET /graphql a page of its own on how to query it.
+
+mod common;
 
 use std::collections::BTreeMap;
 
 use async_graphql::Positioned;
 use async_graphql::parser::parse_schema;
 use async_graphql::parser::types::{InputValueDefinition, TypeKind, TypeSystemDefinition};
+use common::TestServer;
+use userdeck::dialect::Dialect;
 use userdeck::server::crm;
 use userdeck::server::db::Db;
 use userdeck::server::training;
@@ -131,4 +136,63 @@ fn shape_notices_a_difference() {
         shape("type Query { users(limit: Int! = 10): [String!]! }")
     );
     assert_ne!(shape(base), shape("type Query { users: [String!]! }"));
+}
+
+/// GET `url`: the body, after checking the status and that the content type starts
+/// with `content_type`.
+async fn get(url: &str, content_type: &str) -> String {
+    let response = reqwest::get(url).await.expect("answered");
+    assert_eq!(response.status(), 200, "{url}");
+    let given = response.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(given.starts_with(content_type), "{url}: {given}");
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn get_graphql_is_a_page_of_our_own_that_loads_nothing_from_elsewhere() {
+    for dialect in [Dialect::Crm, Dialect::Training] {
+        let server = TestServer::start(dialect, 3).await;
+        let page = get(&server.url, "text/html").await;
+        for recipe in [
+            "curl -s",
+            "Authorization: Bearer $TOKEN",
+            "Content-Type: application/json",
+            "/graphql/schema",
+            "userdeck --endpoint",
+        ] {
+            assert!(page.contains(recipe), "{dialect}: {recipe}");
+        }
+        assert!(page.contains(&format!("--dialect {dialect}")), "{dialect}");
+        assert!(
+            !page.contains("{{"),
+            "{dialect}: every placeholder filled in"
+        );
+        // No address of any host (it speaks of this one as URL), nothing to load.
+        let lower = page.to_lowercase();
+        for outside in [
+            "://", "<script", "<link", "<img", "<iframe", "@import", "url(",
+        ] {
+            assert!(!lower.contains(outside), "{dialect}: {outside}");
+        }
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn get_graphql_schema_is_the_contract_in_sdl() {
+    for (dialect, contract) in [
+        (Dialect::Crm, include_str!("../schema/crm.graphql")),
+        (
+            Dialect::Training,
+            include_str!("../schema/training.graphql"),
+        ),
+    ] {
+        let server = TestServer::start(dialect, 3).await;
+        let sdl = get(&format!("{}/schema", server.url), "text/plain").await;
+        assert_same(&sdl, contract);
+        server.stop().await;
+    }
 }

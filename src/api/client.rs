@@ -19,7 +19,10 @@ use super::{crm, training};
 use crate::dialect::Dialect;
 
 mod fields;
+mod network;
+
 pub use fields::Fields;
+pub use network::Network;
 
 /// A bearer token. It prints as `***` so that no log, error or panic can show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -53,6 +56,8 @@ pub struct ClientConfig {
     pub retries: u32,
     /// The first pause before a retry; each further one doubles it.
     pub backoff: Duration,
+    /// TLS roots, a client certificate, a proxy, extra headers.
+    pub network: Network,
 }
 
 impl ClientConfig {
@@ -65,6 +70,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             retries: 2,
             backoff: Duration::from_millis(200),
+            network: Network::default(),
         }
     }
 }
@@ -160,13 +166,16 @@ impl Client {
             }
             None => None,
         };
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .user_agent(concat!("userdeck/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .gzip(true)
             .pool_idle_timeout(Duration::from_secs(90))
-            .tcp_keepalive(Duration::from_secs(60))
+            .tcp_keepalive(Duration::from_secs(60));
+        let http = config
+            .network
+            .apply(builder)?
             .build()
             .map_err(|e| ApiError::Refused(format!("cannot set up HTTP: {e}")))?;
         Ok(Client {

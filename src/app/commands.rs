@@ -281,7 +281,20 @@ impl App {
             ));
             return Vec::new();
         }
-        self.status.notice(format!("copied {what} (OSC 52)"));
-        vec![Effect::Copy(text)]
+        self.copy_text(text, &what)
+    }
+
+    /// Copies `text` (`what` names it) by the configured route, saying what was done.
+    pub(super) fn copy_text(&mut self, text: String, what: &str) -> Vec<Effect> {
+        match self.config.clipboard.notice(what) {
+            Ok(notice) => {
+                self.status.notice(notice);
+                vec![Effect::Copy(text)]
+            }
+            Err(why) => {
+                self.status.refusal(why);
+                Vec::new()
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ mod action;
 mod answers;
 mod bulk;
 mod change;
+mod clipboard;
 mod command;
 mod commands;
 mod detail;
@@ -39,6 +40,7 @@ use crate::worker::{Request, RequestId, Response};
 pub use action::{Action, Mode};
 pub use bulk::{BulkRun, Farewell, GRACE};
 pub use change::{Change, arrow, filter_text, status_label};
+pub use clipboard::CopyRoute;
 pub use command::{COMMANDS, CommandLine};
 pub use commands::{COPY_LIMIT, ExportRun};
 pub use detail::{DetailLoad, DetailPane, PaneList};
@@ -59,7 +61,7 @@ pub enum Effect {
     Send(Request),
     /// Give the terminal back and stop until `fg`.
     Suspend,
-    /// Put this text on the clipboard (OSC 52).
+    /// Put this text on the clipboard, by the route of [`AppConfig::clipboard`].
     Copy(String),
     /// Start again on this profile of the config file.
     SwitchProfile(String),
@@ -92,6 +94,8 @@ pub enum Event {
     Shutdown,
     /// `:profile` could not start on the profile asked for.
     ProfileFailed(String),
+    /// A copy did not get where its notice said (tmux's buffer could not be loaded).
+    CopyFailed(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,8 +113,14 @@ pub struct AppConfig {
     pub page_size: u64,
     pub keymap: Keymap,
     pub warnings: Vec<String>,
-    /// Colours on (off with NO_COLOR).
-    pub color: bool,
+    /// The colours the terminal shows (none with NO_COLOR).
+    pub colors: crate::terminal::Colors,
+    /// Drawn in ASCII only: the locale is not UTF-8, or `ascii = true`.
+    pub ascii: bool,
+    /// Mouse reports on (`mouse = false` leaves selecting text to the terminal).
+    pub mouse: bool,
+    /// Where a copy goes, and what the notice says of it.
+    pub clipboard: crate::app::CopyRoute,
     /// The config file's profiles, for `:profile` (none in the demo).
     pub profiles: Vec<String>,
     /// The audit journal, for `:journal` (none in the demo).
@@ -135,7 +145,10 @@ impl AppConfig {
             page_size: 50,
             keymap: Keymap::default(),
             warnings: Vec::new(),
-            color: true,
+            colors: crate::terminal::Colors::Indexed256,
+            ascii: false,
+            mouse: true,
+            clipboard: crate::app::CopyRoute::default(),
             profiles: Vec::new(),
             journal: None,
             stale_after: STALE,
@@ -428,6 +441,11 @@ impl App {
             Event::ProfileFailed(why) => {
                 self.status
                     .refusal(format!("profile not switched: {}", sanitize(&why)));
+                Vec::new()
+            }
+            Event::CopyFailed(why) => {
+                self.status
+                    .refusal(format!("not copied: {}", sanitize(&why)));
                 Vec::new()
             }
         }

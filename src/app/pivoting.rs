@@ -59,11 +59,8 @@ impl App {
             }
             Action::Copy => {
                 let address = pivot.address().to_string();
-                self.status.notice(format!(
-                    "copied the address {} (OSC 52)",
-                    sanitize(&address)
-                ));
-                return Some(vec![Effect::Copy(address)]);
+                let what = format!("the address {}", sanitize(&address));
+                return Some(self.copy_text(address, &what));
             }
             Action::Open => {
                 // The account opens in the pane; Backspace there comes back to the pivot.

@@ -6,24 +6,48 @@ use std::path::PathBuf;
 use super::{EXIT_ERROR, Failure, checked, client_with};
 use crate::api::client::{Client, ClientConfig, Token};
 use crate::api::model::Capabilities;
-use crate::app::{AppConfig, Keymap};
+use crate::app::{AppConfig, CopyRoute, Keymap};
 use crate::cli::{DemoArgs, GlobalArgs};
+use crate::config::Settings;
 use crate::server::{self, ServerOptions};
+use crate::terminal::{Colors, Terminal};
 use crate::tui::Switch;
 use crate::worker;
 
-fn color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// The terminal, if the dashboard can be drawn on it: standard input and output a
+/// terminal that terminfo knows, not a dumb one.
+fn need_terminal() -> Result<Terminal, Failure> {
+    if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
+        return Err(Failure::usage(
+            "the dashboard needs a terminal; in scripts, use `userdeck users …`",
+        ));
+    }
+    let terminal = Terminal::from_env();
+    match terminal.refusal(&crate::terminal::terminfo_knows) {
+        Some(why) => Err(Failure::usage(why)),
+        None => Ok(terminal),
+    }
 }
 
-fn need_terminal() -> Result<(), Failure> {
-    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        Ok(())
-    } else {
-        Err(Failure::usage(
-            "the dashboard needs a terminal; in scripts, use `userdeck users …`",
-        ))
+/// How the dashboard draws on `terminal`: its colours, ASCII where the locale is not
+/// UTF-8 (or `ascii` says so), the mouse and the clipboard as the settings say.
+fn look(terminal: &Terminal, settings: Option<&Settings>, ascii_flag: bool) -> Look {
+    let ascii = ascii_flag || settings.and_then(|s| s.ascii).unwrap_or(!terminal.utf8);
+    let clipboard = settings.map(|s| s.clipboard).unwrap_or_default();
+    Look {
+        colors: terminal.colors,
+        ascii,
+        mouse: settings.is_none_or(|s| s.mouse),
+        clipboard: CopyRoute::new(clipboard, terminal.tmux.as_ref()),
     }
+}
+
+/// The settings of [`AppConfig`] that come from the terminal.
+struct Look {
+    colors: Colors,
+    ascii: bool,
+    mouse: bool,
+    clipboard: CopyRoute,
 }
 
 /// Runs the dashboard; `journal` is where the mutations are journalled, if they are;
@@ -52,7 +76,7 @@ async fn run(
 
 /// The app's settings and a client for the profile `global` names, its token found as
 /// `userdeck` with those arguments would find it.
-fn session(global: &GlobalArgs) -> Result<(AppConfig, Client, usize), Failure> {
+fn session(global: &GlobalArgs, look: &Look) -> Result<(AppConfig, Client, usize), Failure> {
     let resolved = checked(global)?;
     let (client, source) = client_with(&resolved, global.token_env.as_deref())?;
     let (keymap, mut warnings) = Keymap::new(&resolved.settings.keys);
@@ -62,7 +86,10 @@ fn session(global: &GlobalArgs) -> Result<(AppConfig, Client, usize), Failure> {
         page_size: resolved.profile.page_size,
         keymap,
         warnings,
-        color: color(),
+        colors: look.colors,
+        ascii: look.ascii,
+        mouse: look.mouse,
+        clipboard: look.clipboard.clone(),
         profiles: resolved.settings.profiles.keys().cloned().collect(),
         journal: Some(crate::config::audit_file()),
         stale_after: std::time::Duration::from_secs_f64(resolved.profile.stale_after_secs),
@@ -73,9 +100,11 @@ fn session(global: &GlobalArgs) -> Result<(AppConfig, Client, usize), Failure> {
 }
 
 /// The dashboard on the configured profile.
-pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
-    need_terminal()?;
-    let (config, client, chunk) = session(global)?;
+pub async fn dashboard(global: &GlobalArgs, ascii: bool) -> Result<(), Failure> {
+    let terminal = need_terminal()?;
+    let resolved = checked(global)?;
+    let look = std::sync::Arc::new(look(&terminal, Some(&resolved.settings), ascii));
+    let (config, client, chunk) = session(global, &look)?;
     // Another profile: its own endpoint, dialect and read-only badge; what the command
     // line set for this session (read-only, the config file) holds for it too. Its token
     // is found as `userdeck --profile NAME` would find it, in the README's order and with
@@ -91,7 +120,7 @@ pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
             profile: Some(name.to_string()),
             ..base.clone()
         };
-        let (config, client, chunk) = session(&global).map_err(|f| f.message)?;
+        let (config, client, chunk) = session(&global, &look).map_err(|f| f.message)?;
         Ok((config, worker::spawn(client, chunk)))
     });
     let journal = config.journal.clone();
@@ -101,7 +130,7 @@ pub async fn dashboard(global: &GlobalArgs) -> Result<(), Failure> {
 /// The dashboard on an embedded server on 127.0.0.1, reached over HTTP with a random
 /// token, as any other API would be.
 pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
-    need_terminal()?;
+    let terminal = need_terminal()?;
     let dialect = args.dialect;
     let token = uuid::Uuid::new_v4().simple().to_string();
     let options = ServerOptions {
@@ -113,6 +142,7 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         token: Some(token.clone()),
         faults: args.faults,
         hostile: args.hostile,
+        tls: None,
     };
     crate::say!(
         "starting a {dialect} demo server with {} users…",
@@ -124,9 +154,14 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
     let mut client_config = ClientConfig::new(server.url(), dialect);
     client_config.token = Some(Token::new(token));
     let client = Client::new(client_config)?;
+    // The demo reads no config file: the locale, the flag and the defaults decide.
+    let look = look(&terminal, None, args.ascii);
     let config = AppConfig {
         read_only: global.read_only,
-        color: color(),
+        colors: look.colors,
+        ascii: look.ascii,
+        mouse: look.mouse,
+        clipboard: look.clipboard,
         ..AppConfig::new(Capabilities::of(dialect), "demo")
     };
     let result = run(config, client, crate::api::bulk::DEFAULT_CHUNK, None, None).await;

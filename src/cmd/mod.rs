@@ -163,7 +163,8 @@ pub fn client_with(
 ) -> Result<(Client, config::TokenSource), Failure> {
     let (token, source) = resolved.token(token_env)?;
     // A token a header cannot hold is refused here: said with where it came from.
-    let client = Client::new(resolved.client_config(token)).map_err(|e| {
+    let client_config = resolved.client_config(token).map_err(Failure::from)?;
+    let client = Client::new(client_config).map_err(|e| {
         let failure = Failure::from(e);
         match source {
             config::TokenSource::None => failure,

@@ -1,15 +1,15 @@
 //! The HTTP side of the server: POST /graphql behind the bearer token (and the injected
-//! faults), GraphiQL on GET.
+//! faults); on GET, a page of our own on how to query it, and the schema as SDL.
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -32,6 +32,10 @@ struct AppState {
     schema: DialectSchema,
     token: Option<String>,
     faults: Arc<Faults>,
+    /// What GET /graphql answers: [`help_page`], made once.
+    page: Bytes,
+    /// What GET /graphql/schema answers: the schema in SDL, made once.
+    sdl: Bytes,
 }
 
 impl AppState {
@@ -55,22 +59,52 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 pub fn router(dialect: Dialect, db: Db, token: Option<String>, faults: Arc<Faults>) -> Router {
-    let schema = match dialect {
-        Dialect::Crm => DialectSchema::Crm(crm::schema(db)),
-        Dialect::Training => DialectSchema::Training(training::schema(db)),
+    let (schema, sdl) = match dialect {
+        Dialect::Crm => {
+            let schema = crm::schema(db);
+            let sdl = schema.sdl();
+            (DialectSchema::Crm(schema), sdl)
+        }
+        Dialect::Training => {
+            let schema = training::schema(db);
+            let sdl = schema.sdl();
+            (DialectSchema::Training(schema), sdl)
+        }
     };
     Router::new()
         .route("/", get(|| async { Redirect::to("/graphql") }))
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(page).post(graphql))
+        .route("/graphql/schema", get(schema_sdl))
         .with_state(AppState {
             schema,
             token,
             faults,
+            page: Bytes::from(help_page(dialect)),
+            sdl: Bytes::from(sdl),
         })
 }
 
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+/// How to query the endpoint, with an example in the dialect's words. A page of our own
+/// rather than GraphiQL, which loads its code from a CDN: blank offline, and third-party
+/// code on the page where a token is typed.
+fn help_page(dialect: Dialect) -> String {
+    let query = match dialect {
+        Dialect::Crm => "{ users(limit: 3) { count data { id username email status } } }",
+        Dialect::Training => "{ users(active: true) { id name email roles } }",
+    };
+    include_str!("../../assets/graphql.html")
+        .replace("{{dialect}}", dialect.as_str())
+        .replace("{{query}}", query)
+}
+
+async fn page(State(state): State<AppState>) -> Html<Bytes> {
+    Html(state.page)
+}
+
+/// Without the token, as the page is: the contract is public (schema/ in the
+/// repository); the data behind it is not.
+async fn schema_sdl(State(state): State<AppState>) -> Response {
+    ([(CONTENT_TYPE, "text/plain; charset=utf-8")], state.sdl).into_response()
 }
 
 /// Every POST, even one whose body is not a GraphQL request, is slowed and counted by

@@ -10,6 +10,7 @@ pub mod faults;
 pub mod generate;
 mod http;
 pub mod scalars;
+mod tls;
 pub mod training;
 
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ use tokio::task::JoinHandle;
 use crate::dialect::Dialect;
 use db::Db;
 use faults::{FaultSpec, Faults};
+pub use tls::TlsFiles;
 
 /// How to run a server.
 #[derive(Debug, Clone)]
@@ -42,6 +44,9 @@ pub struct ServerOptions {
     /// Give the first users hostile names (`--hostile`): escape sequences, bidi and
     /// zero-width characters, spreadsheet formulas, very long text.
     pub hostile: bool,
+    /// Serve HTTPS with these files (`--tls-cert`, `--tls-key`, `--client-ca`); HTTP
+    /// without.
+    pub tls: Option<TlsFiles>,
 }
 
 impl Default for ServerOptions {
@@ -55,6 +60,7 @@ impl Default for ServerOptions {
             token: None,
             faults: FaultSpec::default(),
             hostile: false,
+            tls: None,
         }
     }
 }
@@ -107,6 +113,8 @@ pub fn open_store(options: &ServerOptions) -> Result<(Db, Seeding)> {
 /// A server answering on its socket until it is shut down.
 pub struct RunningServer {
     addr: SocketAddr,
+    /// `https` with TLS, else `http`.
+    scheme: &'static str,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     faults: Arc<Faults>,
@@ -119,7 +127,7 @@ impl RunningServer {
 
     /// The URL of the GraphQL endpoint.
     pub fn url(&self) -> String {
-        format!("http://{}/graphql", self.addr)
+        format!("{}://{}/graphql", self.scheme, self.addr)
     }
 
     /// The faults it injects; [`Faults::set`] changes them while it runs.
@@ -141,6 +149,16 @@ impl RunningServer {
 
 /// Binds `options.listen` and serves `db` on it in a background task.
 pub async fn start(options: &ServerOptions, db: Db) -> Result<RunningServer> {
+    // Read before binding, so that a bad file leaves no port taken; off the async
+    // threads, as any file (one on a slow disk, a FIFO) may block.
+    let tls = match options.tls.clone() {
+        Some(files) => Some(
+            tokio::task::spawn_blocking(move || tls::server_config(&files))
+                .await
+                .wrap_err("the TLS set-up task failed")??,
+        ),
+        None => None,
+    };
     let listener = TcpListener::bind(options.listen)
         .await
         .wrap_err_with(|| format!("cannot listen on {}", options.listen))?;
@@ -153,15 +171,29 @@ pub async fn start(options: &ServerOptions, db: Db) -> Result<RunningServer> {
         Arc::clone(&faults),
     );
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let stop = async move {
+        let _ = rx.await;
+    };
+    // The same router and shutdown either way; only the listener differs.
+    let task = match tls {
+        None => tokio::spawn(
+            axum::serve(listener, router)
+                .with_graceful_shutdown(stop)
+                .into_future(),
+        ),
+        Some(config) => {
+            let listener = tls::TlsListener::new(listener, config)?;
+            tokio::spawn(
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(stop)
+                    .into_future(),
+            )
+        }
+    };
     Ok(RunningServer {
         addr,
+        scheme,
         shutdown: Some(tx),
         task,
         faults,

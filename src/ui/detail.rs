@@ -42,7 +42,7 @@ struct View {
     overlap_cursor: usize,
     session_cursor: usize,
     width: u16,
-    color: bool,
+    colors: crate::terminal::Colors,
 }
 
 impl PaneCache {
@@ -62,7 +62,7 @@ impl PaneCache {
     fn built(&mut self, detail: &UserDetail, pane: &DetailPane, view: View) -> &Built {
         self.keep_for(detail);
         if self.built.as_ref().is_none_or(|b| b.view != view) {
-            let theme = Theme::new(view.color);
+            let theme = Theme::new(view.colors);
             let (lines, starts) = content(detail, pane, view.focused, view.width, &theme);
             let rows = paint::rows(&lines, view.width);
             self.built = Some(Built {
@@ -88,7 +88,7 @@ fn view(app: &App, pane: &DetailPane, width: u16) -> View {
         overlap_cursor: pane.overlap_cursor(),
         session_cursor: pane.session_cursor(),
         width,
-        color: app.config().color,
+        colors: app.config().colors,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Drawing: pure functions from `&App` to widgets, one file per region. Only the rows in
 //! view are built, and every string from the server passes through `text::sanitize`.
 
+mod ascii;
 mod detail;
 mod footer;
 mod form;
@@ -147,8 +148,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 fn draw_with(frame: &mut Frame, app: &App, screen: &mut Screen) {
+    draw_regions(frame, app, screen);
+    if app.config().ascii {
+        ascii::flatten(frame.buffer_mut());
+    }
+}
+
+fn draw_regions(frame: &mut Frame, app: &App, screen: &mut Screen) {
     let area = frame.area();
-    let theme = Theme::new(app.config().color);
+    let theme = Theme::new(app.config().colors);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
             "too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",

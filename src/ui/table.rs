@@ -73,18 +73,18 @@ fn layout(columns: &[Column], width: u16, sorted: SortField, widest_id: u16) -> 
 #[derive(Default)]
 pub struct RowCache {
     columns: Vec<(ColumnId, u16)>,
-    color: bool,
+    colors: crate::terminal::Colors,
     /// By user id: the user the cells were built from, and the cells.
     rows: HashMap<String, (User, Vec<(String, Style)>)>,
 }
 
 impl RowCache {
     /// Makes the cache hold what `columns` at `widths` show, forgetting it otherwise.
-    fn keep_for(&mut self, shown: &[&Column], widths: &[u16], color: bool) {
+    fn keep_for(&mut self, shown: &[&Column], widths: &[u16], colors: crate::terminal::Colors) {
         let columns = shown.iter().map(|c| c.id).zip(widths.iter().copied());
-        if self.color != color || !self.columns.iter().copied().eq(columns.clone()) {
+        if self.colors != colors || !self.columns.iter().copied().eq(columns.clone()) {
             self.columns = columns.collect();
-            self.color = color;
+            self.colors = colors;
             self.rows.clear();
         }
     }
@@ -143,7 +143,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
         ))
         .filter_map(|(c, w)| w.map(|w| (c, w)))
         .unzip();
-    cache.keep_for(&shown, &widths, app.config().color);
+    cache.keep_for(&shown, &widths, app.config().colors);
     let arrow = arrow(query.descending);
     // The rows are written straight into the buffer, as ratatui's `Table` lays them out:
     // the selection mark, then each column, a space apart; a row's style under its cells.

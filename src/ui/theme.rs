@@ -1,16 +1,23 @@
-//! Colours and emphasis; with NO_COLOR, emphasis only.
+//! Colours and emphasis; with NO_COLOR, emphasis only; on an eight-colour terminal,
+//! no bright colours (dark grey is black there).
 
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::api::model::Status;
+use crate::terminal::Colors;
 
 pub struct Theme {
     color: bool,
+    /// Bright colours (`90–97`) show.
+    bright: bool,
 }
 
 impl Theme {
-    pub fn new(color: bool) -> Theme {
-        Theme { color }
+    pub fn new(colors: Colors) -> Theme {
+        Theme {
+            color: colors != Colors::None,
+            bright: colors > Colors::Ansi8,
+        }
     }
 
     fn fg(&self, color: Color) -> Style {
@@ -34,7 +41,7 @@ impl Theme {
     }
 
     pub fn dim(&self) -> Style {
-        if self.color {
+        if self.bright {
             self.fg(Color::DarkGray)
         } else {
             Style::default().add_modifier(Modifier::DIM)

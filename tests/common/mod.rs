@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 mod env;
+pub mod tls;
 
 #[allow(unused_imports)]
 pub use env::{isolated_env, userdeck_in};
@@ -37,6 +38,7 @@ impl TestServer {
             token: Some(TOKEN.to_string()),
             faults: Default::default(),
             hostile: false,
+            tls: None,
         })
         .await
     }

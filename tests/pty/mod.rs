@@ -148,6 +148,7 @@ impl Dashboard {
         }
         command.env("USERDECK_TOKEN", TOKEN);
         command.env("TERM", "xterm-256color");
+        command.env("LANG", "C.UTF-8");
         for (key, value) in env {
             command.env(key, value);
         }

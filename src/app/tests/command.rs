@@ -121,7 +121,10 @@ fn profiles_switch_by_name_and_a_wrong_name_is_said() {
 fn y_copies_the_id_or_the_selected_ids_and_refuses_too_much() {
     let mut app = started(Dialect::Crm, false, 10);
     assert_eq!(app.update(key('Y')), [Effect::Copy("u0".into())]);
-    assert_eq!(said(&app), ["copied the id of user 0 (OSC 52)"]);
+    assert_eq!(
+        said(&app),
+        ["sent the id of user 0 to the terminal's clipboard (OSC 52)"]
+    );
     press(&mut app, Action::ToggleSelect);
     press(&mut app, Action::ToggleSelect);
     assert_eq!(app.update(key('Y')), [Effect::Copy("u0\nu1".into())]);
@@ -188,7 +191,10 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
     assert_eq!(app.focus, Focus::Detail, "on to the sessions");
     app.update(key('j'));
     assert_eq!(app.update(key('Y')), [Effect::Copy("10.0.0.2".into())]);
-    assert_eq!(said(&app), ["copied the address 10.0.0.2 (OSC 52)"]);
+    assert_eq!(
+        said(&app),
+        ["sent the address 10.0.0.2 to the terminal's clipboard (OSC 52)"]
+    );
     app.update(code(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Table, "and back to the table");
 }

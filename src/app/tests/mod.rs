@@ -30,7 +30,7 @@ pub(super) fn config(dialect: Dialect, read_only: bool) -> AppConfig {
     AppConfig {
         read_only,
         page_size: 10,
-        color: false,
+        colors: crate::terminal::Colors::None,
         ..AppConfig::new(Capabilities::of(dialect), "test")
     }
 }

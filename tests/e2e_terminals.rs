@@ -1,0 +1,273 @@
+//! Terminals as operators have them, in the pseudo-terminal with the environment varied:
+//! `TERM=dumb` or unknown is refused before anything is drawn; a locale that is not UTF-8
+//! gets ASCII only; colours follow `TERM`, `COLORTERM` and `NO_COLOR`; the mouse reports
+//! buttons, not every motion, or nothing; a copy inside tmux loads its buffer and says
+//! what OSC 52 needs there.
+
+mod common;
+mod pty;
+
+use std::path::{Path, PathBuf};
+
+use common::TestServer;
+use pty::{Dashboard, ONE_AT_A_TIME};
+use userdeck::dialect::Dialect;
+
+const ALTERNATE_SCREEN: &str = "\x1b[?1049h";
+
+/// The dashboard on `server` with `env` and `config` added, its first page drawn.
+fn shown(server: &TestServer, args: &[&str], env: &[(&str, &str)], config: &str) -> Dashboard {
+    let ui = Dashboard::sized(&server.url, Dialect::Crm, args, config, env, (120, 30), "");
+    ui.wait_for("the first page", |s| {
+        s.contains("rows 1–20 of 30") || s.contains("rows 1-20 of 30")
+    });
+    ui
+}
+
+fn quit(mut ui: Dashboard) -> String {
+    ui.keys("q");
+    let (status, raw) = ui.exit();
+    assert!(status.success(), "{status:?}");
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dumb_unset_and_unknown_terminals_are_refused_before_anything_is_drawn() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    for (term, why) in [
+        ("dumb", "TERM=dumb cannot draw a dashboard"),
+        (
+            "no-such-terminal",
+            "TERM=no-such-terminal is not in the terminfo database",
+        ),
+        ("", "TERM is not set"),
+    ] {
+        let ui = Dashboard::sized(
+            &server.url,
+            Dialect::Crm,
+            &[],
+            "",
+            &[("TERM", term)],
+            (120, 30),
+            "",
+        );
+        let (status, raw) = ui.exit();
+        let said = String::from_utf8_lossy(&raw);
+        assert_eq!(status.exit_code(), 2, "{term}: {said}");
+        assert!(said.contains(why), "{term}: {said}");
+        assert!(said.contains("userdeck users list"), "the way out: {said}");
+        assert!(
+            !said.contains(ALTERNATE_SCREEN),
+            "{term}: nothing drawn: {said:?}"
+        );
+    }
+}
+
+/// Opens the block confirmation (a box) over the first page and quits; all it wrote.
+fn with_a_box(server: &TestServer, args: &[&str], env: &[(&str, &str)], config: &str) -> String {
+    let mut ui = shown(server, args, env, config);
+    ui.keys("*");
+    ui.wait_text("20 selected");
+    ui.keys("b");
+    let screen = ui.wait_text("block 20 users:");
+    ui.keys("\x1b");
+    ui.wait_for("the box closed", |s| !s.contains("block 20 users:"));
+    let raw = quit(ui);
+    assert!(!screen.is_empty());
+    raw
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locale_that_is_not_utf8_gets_ascii_only_and_the_setting_or_flag_decides_over_it() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    for (lang, args, config, ascii) in [
+        ("C", &[][..], "", true),
+        ("POSIX", &[][..], "", true),
+        ("de_DE.ISO-8859-1", &[][..], "", true),
+        ("C.UTF-8", &["--ascii"][..], "", true),
+        ("C.UTF-8", &[][..], "ascii = true", true),
+        ("C", &[][..], "ascii = false", false),
+        ("C.UTF-8", &[][..], "", false),
+    ] {
+        let raw = with_a_box(&server, args, &[("LANG", lang)], config);
+        let case = format!("LANG={lang} {args:?} {config:?}");
+        if ascii {
+            let other: Vec<char> = raw.chars().filter(|c| !c.is_ascii()).take(10).collect();
+            assert!(other.is_empty(), "{case}: not ASCII: {other:?}");
+            assert!(raw.contains("+"), "{case}: corners");
+        } else {
+            assert!(
+                raw.contains('┌') || raw.contains('─'),
+                "{case}: box drawing"
+            );
+        }
+    }
+}
+
+/// Every parameter of every SGR sequence (`ESC [ … m`) in `raw`.
+fn sgr_params(raw: &str) -> impl Iterator<Item = u32> + '_ {
+    raw.split("\x1b[")
+        .skip(1)
+        .filter_map(|s| s.split_once('m').map(|(params, _)| params))
+        .filter(|params| params.bytes().all(|b| b.is_ascii_digit() || b == b';'))
+        .flat_map(|params| params.split(';').filter_map(|p| p.parse().ok()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn colours_follow_term_colorterm_and_no_color() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    // Statuses are coloured: red, green, yellow among the first page's users.
+    let classic = |raw: &str| sgr_params(raw).any(|p| (30..=37).contains(&p));
+    let bright = |raw: &str| sgr_params(raw).any(|p| (90..=97).contains(&p));
+    for (env, indexed, eight) in [
+        (&[("TERM", "xterm-256color")][..], true, false),
+        (
+            &[("TERM", "xterm"), ("COLORTERM", "truecolor")][..],
+            true,
+            false,
+        ),
+        (&[("TERM", "xterm")][..], false, true),
+        (
+            &[("TERM", "xterm-256color"), ("NO_COLOR", "1")][..],
+            false,
+            false,
+        ),
+    ] {
+        let raw = quit(shown(&server, &[], env, ""));
+        let case = format!("{env:?}");
+        assert_eq!(
+            raw.contains("\x1b[38;5;"),
+            indexed,
+            "{case}: 256-colour codes"
+        );
+        assert_eq!(classic(&raw), eight, "{case}: 30–37");
+        assert!(
+            !bright(&raw),
+            "{case}: no bright colours where only eight show"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mouse_reports_buttons_not_every_motion_or_nothing_when_told() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let raw = quit(shown(&server, &[], &[], ""));
+    assert!(raw.contains("\x1b[?1002h"), "button events");
+    assert!(!raw.contains("\x1b[?1003h"), "no any-motion tracking");
+    let raw = quit(shown(&server, &[], &[], "mouse = false"));
+    assert!(!raw.contains("\x1b[?1000h") && !raw.contains("\x1b[?1002h"));
+}
+
+/// A tmux server of this test's own, on a socket in a temporary directory.
+struct Tmux {
+    socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn start() -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("tmux.sock");
+        let tmux = Tmux { socket, _dir: dir };
+        tmux.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+        ]);
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux, which .ci/run installs");
+        assert!(out.status.success(), "tmux {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `$TMUX` as tmux sets it for its panes: socket, server pid, session.
+    fn variable(&self) -> String {
+        let pid = self.run(&["display", "-p", "#{pid}"]);
+        format!("{},{},0", path(&self.socket), pid.trim())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn path(p: &Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_inside_tmux_loads_its_buffer_and_says_what_osc52_needs() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let tmux = Tmux::start();
+    let variable = tmux.variable();
+    for (set_clipboard, said) in [
+        ("off", "tmux's set-clipboard is off"),
+        (
+            "on",
+            "to tmux's buffer and the terminal's clipboard (OSC 52)",
+        ),
+    ] {
+        tmux.run(&["set", "-g", "set-clipboard", set_clipboard]);
+        tmux.run(&["set-buffer", "nothing yet"]);
+        let mut ui = Dashboard::sized(
+            &server.url,
+            Dialect::Crm,
+            &[],
+            "",
+            &[("TMUX", &variable)],
+            (220, 30),
+            "",
+        );
+        ui.wait_text("rows 1–20 of 30");
+        let from = ui.written();
+        ui.keys("Y");
+        ui.wait_text(said);
+        let id = ui.copied_after(from);
+        assert!(id.starts_with("usr_"), "{id}");
+        ui.wait_until("tmux's buffer loaded", || tmux.run(&["show-buffer"]) == id);
+        quit(ui);
+    }
+    // clipboard = "off": nothing is copied, and the notice says so.
+    let mut ui = Dashboard::sized(
+        &server.url,
+        Dialect::Crm,
+        &[],
+        "clipboard = \"off\"",
+        &[("TMUX", &variable)],
+        (220, 30),
+        "",
+    );
+    ui.wait_text("rows 1–20 of 30");
+    let from = ui.written();
+    ui.keys("Y");
+    ui.wait_text("copying is off");
+    let raw = quit(ui);
+    assert!(
+        !raw.get(from..).unwrap_or("").contains("\x1b]52;"),
+        "no OSC 52"
+    );
+}
