@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 mod env;
+pub mod proxy;
 pub mod tls;
 
 #[allow(unused_imports)]

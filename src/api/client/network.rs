@@ -5,6 +5,7 @@ use reqwest::header::HeaderValue;
 
 use super::{ApiError, Token};
 
+/// A profile's network settings, as [`crate::config::Resolved::network`] read them.
 #[derive(Debug, Clone, Default)]
 pub struct Network {
     /// PEM roots trusted beside the system's (a company CA).
