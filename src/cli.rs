@@ -130,6 +130,12 @@ pub enum Command {
         after_help = "Examples:\n  userdeck undo                          the newest batch of this profile\n  userdeck undo 3f2a9c --yes               exactly the batch a script sent"
     )]
     Undo(UndoArgs),
+    /// Check the config, the network, the token, the server's contract and the terminal,
+    /// one line per check with a fix for each failure (exit 0 only when all pass)
+    #[command(
+        after_help = "Examples:\n  userdeck doctor\n  userdeck --profile prod doctor --format json | jq '.checks[] | select(.verdict == \"fail\")'"
+    )]
+    Doctor(DoctorArgs),
     /// The dashboard on a demo server started in this process (with a random token)
     #[command(
         after_help = "Examples:\n  userdeck demo\n  userdeck demo --dialect training --users 20000\n  userdeck demo --faults latency=300ms,fail=1/5 --hostile"
@@ -166,6 +172,19 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
     #[command(flatten)]
     no_globals: NoGlobals,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// table for a person, json for a script
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Table)]
+    pub format: DoctorFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DoctorFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,7 @@ pub mod columns;
 pub mod complete;
 pub mod config;
 pub mod dialect;
+pub mod doctor;
 pub mod export;
 pub mod format;
 pub mod server;

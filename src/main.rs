@@ -43,6 +43,7 @@ fn main() -> ExitCode {
             .map_err(|e| cmd::Failure::new(cmd::EXIT_ERROR, format!("{e:#}"))),
         Some(Command::Users(args)) => runtime.block_on(cmd::users(&cli.global, args)),
         Some(Command::Journal(args)) => cmd::journal(&cli.global, &args),
+        Some(Command::Doctor(args)) => runtime.block_on(cmd::doctor(&cli.global, &args)),
         Some(Command::Undo(args)) => runtime.block_on(cmd::undo(&cli.global, args)),
         Some(Command::Config(command)) => cmd::config(&cli.global, command),
         Some(Command::Completions { shell, .. }) => cmd::completions(shell),

@@ -75,6 +75,20 @@ impl ClientConfig {
     }
 }
 
+/// The HTTP client settings every request to `config`'s API is sent with: timeouts,
+/// compression, and the profile's roots, certificate, proxy and headers. `doctor` builds
+/// on the same, so what it checks is what requests meet.
+pub fn http_builder(config: &ClientConfig) -> Result<reqwest::ClientBuilder, ApiError> {
+    let builder = reqwest::Client::builder()
+        .user_agent(concat!("userdeck/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        .gzip(true)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .tcp_keepalive(Duration::from_secs(60));
+    config.network.apply(builder)
+}
+
 /// A client of one endpoint in one dialect.
 #[derive(Clone)]
 pub struct Client {
@@ -166,16 +180,7 @@ impl Client {
             }
             None => None,
         };
-        let builder = reqwest::Client::builder()
-            .user_agent(concat!("userdeck/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .gzip(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .tcp_keepalive(Duration::from_secs(60));
-        let http = config
-            .network
-            .apply(builder)?
+        let http = http_builder(&config)?
             .build()
             .map_err(|e| ApiError::Refused(format!("cannot set up HTTP: {e}")))?;
         Ok(Client {

@@ -189,6 +189,21 @@ pub async fn users(global: &GlobalArgs, args: UsersArgs) -> Result<(), Failure> 
     users::run(&resolved, &client, args.command, printing).await
 }
 
+/// `userdeck doctor`: every check printed; exit 0 only when none failed.
+pub async fn doctor(global: &GlobalArgs, args: &crate::cli::DoctorArgs) -> Result<(), Failure> {
+    let report = crate::doctor::run(global).await;
+    let text = match args.format {
+        crate::cli::DoctorFormat::Json => format!("{}\n", report.json()),
+        crate::cli::DoctorFormat::Table => report.table(crate::terminal::Terminal::from_env().utf8),
+    };
+    std::io::stdout().write_all(text.as_bytes())?;
+    if report.ok() {
+        Ok(())
+    } else {
+        Err(Failure::new(EXIT_ERROR, "some checks failed (see above)"))
+    }
+}
+
 /// `userdeck journal`.
 pub fn journal(global: &GlobalArgs, args: &crate::cli::JournalArgs) -> Result<(), Failure> {
     // This profile's entries at its endpoint, unless widened: another's are not ours.
