@@ -474,6 +474,13 @@ impl Resolved {
             if profile.token.is_some() {
                 profile.token = Some("<redacted>".into());
             }
+            if let Some(proxy) = profile.proxy.as_mut()
+                && let Ok(mut url) = reqwest::Url::parse(proxy)
+                && url.password().is_some()
+            {
+                let _ = url.set_password(Some("redacted"));
+                *proxy = url.to_string();
+            }
             for value in profile.headers.values_mut() {
                 if let HeaderValueSource::Value(v) = value {
                     *v = "<redacted>".into();

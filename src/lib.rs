@@ -5,12 +5,13 @@
 /// `eprintln!` that cannot panic: a standard error that cannot take the line (a hung-up
 /// terminal, a full disk under `2>log`) loses it, and the exit code still tells. (A print
 /// that fails panics; on the way out that aborts, losing the exit code and the journal's
-/// last lines.)
+/// last lines.) Under a locale that is not UTF-8 the line is ASCII (`text::for_terminal`).
 #[macro_export]
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let line = format!($($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", $crate::text::for_terminal(&line));
     }};
 }
 

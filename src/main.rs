@@ -37,6 +37,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         None => runtime.block_on(cmd::dashboard(&cli.global, cli.ascii)),
+        Some(_) if cli.ascii => Err(cmd::Failure::usage(
+            "--ascii is for the dashboard (`userdeck --ascii`, `userdeck demo --ascii`)",
+        )),
         Some(Command::Demo(args)) => runtime.block_on(cmd::demo(&cli.global, args)),
         Some(Command::Serve(args)) => runtime
             .block_on(serve(args))

@@ -105,12 +105,7 @@ impl Terminal {
                 None => Colors::None,
             }
         };
-        // The first of these that is set decides, as setlocale does.
-        let locale = ["LC_ALL", "LC_CTYPE", "LANG"].into_iter().find_map(set);
-        let utf8 = locale.is_some_and(|l| {
-            let l = l.to_ascii_lowercase();
-            l.contains("utf-8") || l.contains("utf8")
-        });
+        let utf8 = utf8_in(env);
         let tmux = if set("TMUX").is_some() {
             Some(Tmux::Local(tmux()))
         } else if term
@@ -148,6 +143,24 @@ impl Terminal {
     }
 }
 
+/// Whether the locale `env` describes is UTF-8: the first of `LC_ALL`, `LC_CTYPE`,
+/// `LANG` that is set decides, as setlocale does; none is the C locale.
+fn utf8_in(env: &dyn Fn(&str) -> Option<String>) -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|name| env(name).filter(|v| !v.is_empty()));
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
+}
+
+/// Whether this process's locale is UTF-8 (read once).
+pub fn utf8_locale() -> bool {
+    static UTF8: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *UTF8.get_or_init(|| utf8_in(&|name| std::env::var(name).ok()))
+}
+
 /// The number of colours terminfo gives `term`; None when it has no entry.
 pub fn terminfo_colors(term: &str) -> Option<i32> {
     let db = terminfo::Database::from_name(term).ok()?;
@@ -162,18 +175,37 @@ pub fn terminfo_knows(term: &str) -> bool {
     terminfo::Database::from_name(term).is_ok()
 }
 
-/// The local tmux's `set-clipboard` and `escape-time` (`tmux show -gv`).
+/// The local tmux's `set-clipboard` and `escape-time` (`tmux show -gv`), asked at once
+/// and waited for half a second at most: a tmux that does not answer must not hold up
+/// the start.
 pub fn tmux_options() -> TmuxOptions {
-    let show = |option: &str| {
-        let out = std::process::Command::new("tmux")
+    let show = |option: &'static str| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let child = std::process::Command::new("tmux")
             .args(["show", "-gv", option])
             .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())?;
-        let value = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        (!value.is_empty()).then_some(value)
+            .spawn()
+            .ok()?;
+        let pid = child.id();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        match rx.recv_timeout(std::time::Duration::from_millis(500)) {
+            Ok(Ok(out)) if out.status.success() => {
+                let value = String::from_utf8_lossy(&out.stdout).trim().to_string();
+                (!value.is_empty()).then_some(value)
+            }
+            Ok(_) => None,
+            Err(_) => {
+                // SAFETY: a signal to our own child, not yet reaped (its waiter holds it).
+                unsafe {
+                    libc::kill(pid as i32, libc::SIGKILL);
+                }
+                None
+            }
+        }
     };
     TmuxOptions {
         set_clipboard: show("set-clipboard"),

@@ -206,6 +206,61 @@ pub fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// The ASCII that stands for one non-ASCII character where the terminal is not UTF-8:
+/// lines and corners, arrows, dashes and dots by their look; anything else `?`.
+pub fn ascii_for(c: char) -> &'static str {
+    match c {
+        // Box drawing: horizontal, vertical, and every corner or junction.
+        '─' | '━' | '═' | '╌' | '╍' | '┄' | '┅' | '┈' | '┉' => "-",
+        '│' | '┃' | '║' | '╎' | '╏' | '┆' | '┇' | '┊' | '┋' => "|",
+        '\u{2500}'..='\u{257F}' => "+",
+        '▲' | '↑' | '▴' | '△' => "^",
+        '▼' | '↓' | '▾' | '▽' => "v",
+        '→' | '›' | '»' | '▶' | '↳' | '⇒' => ">",
+        '←' | '‹' | '«' | '◀' | '⇐' => "<",
+        '—' | '–' | '−' | '‐' => "-",
+        '·' | '•' => "|",
+        '●' | '◆' | '■' | '★' => "*",
+        '×' => "x",
+        '\u{a0}' => " ",
+        // The braille spinner turns as |/-\ does.
+        '\u{2800}'..='\u{28FF}' => ["|", "/", "-", "\\"][(c as usize) % 4],
+        _ => "?",
+    }
+}
+
+/// `text` in ASCII: each character as [`ascii_for`] has it (one `?` a column for a wide
+/// one), "…" as "...".
+pub fn ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            _ if c.is_ascii() => out.push(c),
+            '…' => out.push_str("..."),
+            _ => {
+                let columns = unicode_width::UnicodeWidthChar::width(c)
+                    .unwrap_or(1)
+                    .max(1);
+                match ascii_for(c) {
+                    "?" => out.push_str(&"?".repeat(columns)),
+                    plain => out.push_str(plain),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `text` as this process's terminal can show it: as is under a UTF-8 locale, else
+/// [`ascii`] (a Latin-1 terminal shows each byte of `—` as a character of its own).
+pub fn for_terminal(text: &str) -> Cow<'_, str> {
+    if crate::terminal::utf8_locale() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(ascii(text))
+    }
+}
+
 #[cfg(test)]
 mod properties {
     use proptest::prelude::*;

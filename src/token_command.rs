@@ -44,7 +44,7 @@ impl std::fmt::Display for TokenCommandError {
             TokenCommandError::Failed { status, stderr } => {
                 write!(f, "failed ({status}){}", said(stderr))
             }
-            TokenCommandError::Empty => f.write_str("printed no token"),
+            TokenCommandError::Empty => f.write_str("printed nothing"),
         }
     }
 }

@@ -78,7 +78,29 @@ pub fn restore() {
     if restored.is_err() {
         forget_terminal();
     }
+    input_nonblocking(false);
     let _ = disable_raw_mode();
+}
+
+/// Standard input non-blocking while the dashboard reads it, and blocking again after
+/// (the shell shares it). crossterm reads until it has a whole event: on a blocking
+/// terminal, a byte that begins a UTF-8 sequence and never ends it (é from a Latin-1
+/// terminal, a Meta key's 0xE1) left its reader waiting in read(), and the resizes and
+/// keys it should report were never read. Non-blocking, the read ends and it goes on.
+fn input_nonblocking(on: bool) {
+    // SAFETY: reading and setting the status flags of the standard input descriptor.
+    unsafe {
+        let flags = libc::fcntl(libc::STDIN_FILENO, libc::F_GETFL);
+        if flags < 0 {
+            return;
+        }
+        let flags = if on {
+            flags | libc::O_NONBLOCK
+        } else {
+            flags & !libc::O_NONBLOCK
+        };
+        libc::fcntl(libc::STDIN_FILENO, libc::F_SETFL, flags);
+    }
 }
 
 /// The terminal is gone (hung up, closed: restoring it failed): what would still be
@@ -128,6 +150,7 @@ impl crossterm::Command for EnableButtonMouse {
 /// is then the terminal's) and bracketed paste.
 fn set_up_terminal(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
+    input_nonblocking(true);
     let mut out = io::stdout();
     execute!(out, EnterAlternateScreen)?;
     if mouse {
@@ -418,11 +441,11 @@ pub async fn run(
     }
 }
 
-/// The terminal is gone: the first time, the app is told to stop (a bulk action under way
-/// gets its grace); whatever else then says so (its hangup, a failed write, the input's
-/// end) is the same loss, not a second request to stop at once.
+/// The terminal is gone: the first time, the app is told (a bulk action under way gets its
+/// grace, one already stopping keeps its own); whatever else then says so (its hangup, a
+/// failed write, the input's end) is the same loss.
 fn went_away(gone: &mut bool) -> Option<Event> {
-    (!std::mem::replace(gone, true)).then_some(Event::Shutdown)
+    (!std::mem::replace(gone, true)).then_some(Event::TerminalLost)
 }
 
 /// A paste, with the keys that came in the same burst after it: pasted text holding the

@@ -141,6 +141,103 @@ async fn each_failure_is_found_with_its_reason_and_a_fix() {
     doctor(&server.url, "", TOKEN, &[("TERM", "dumb")], &[]).failed("TERM", "TERM=dumb");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn the_proxy_in_use_is_named_without_its_password_and_connected_to() {
+    let server = TestServer::start(Dialect::Crm, 5).await;
+    let proxy = common::proxy::Proxy::start().await;
+    let address = proxy.url.trim_start_matches("http://").to_string();
+    let with_password = format!("proxy = \"http://op:pr0xy-s3cret@{address}\"");
+    let report = doctor(&server.url, &with_password, TOKEN, &[], &[]);
+    assert_eq!(report.code, 0, "{}", report.json);
+    let text = report.json.to_string();
+    assert!(
+        !text.contains("pr0xy-s3cret"),
+        "the proxy's password shown: {text}"
+    );
+    assert!(
+        report
+            .check("proxy")
+            .1
+            .contains(&format!("http://{address}"))
+    );
+    assert!(report.check("connect").1.contains(&address), "to the proxy");
+    assert!(!proxy.heads().is_empty(), "the round trip went through it");
+    // From the environment, as reqwest reads it: host:port alone is an HTTP proxy, and
+    // NO_PROXY takes it away again.
+    let report = doctor(&server.url, "", TOKEN, &[("HTTP_PROXY", &address)], &[]);
+    assert!(
+        report.check("proxy").1.contains("the environment"),
+        "{}",
+        report.json
+    );
+    let env = [("HTTP_PROXY", &address[..]), ("NO_PROXY", "127.0.0.0/8")];
+    let report = doctor(&server.url, "", TOKEN, &env, &[]);
+    assert!(
+        report.check("proxy").1.starts_with("none"),
+        "{}",
+        report.json
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_is_not_graphql_and_a_misspelt_key_binding_are_failures() {
+    let server = TestServer::start(Dialect::Crm, 5).await;
+    // A path that is not the GraphQL endpoint.
+    let elsewhere = server.url.trim_end_matches("/graphql").to_string() + "/nothing";
+    doctor(&elsewhere, "", TOKEN, &[], &[]).failed("round trip", "not a GraphQL answer");
+    // A key binding the commands refuse is refused here too.
+    let report = doctor_with_top(&server.url, "[keys]\nblokc = [\"b\"]");
+    report.failed("config", "blokc");
+    assert_eq!(
+        report.check("auth").0,
+        "note",
+        "not checked past a config that fails"
+    );
+}
+
+/// [`doctor`] with `top` at the top of the config file.
+fn doctor_with_top(url: &str, top: &str) -> Doctor {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/userdeck");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("default_profile = \"doc\"\n{top}\n[profiles.doc]\nendpoint = \"{url}\"\ndialect = \"crm\"\n"),
+    )
+    .unwrap();
+    let out = userdeck_in(home.path())
+        .env("USERDECK_TOKEN", TOKEN)
+        .env("TERM", "xterm-256color")
+        .args(["doctor", "--format", "json"])
+        .output()
+        .unwrap();
+    Doctor {
+        code: out.status.code().unwrap_or(-1),
+        json: serde_json::from_slice(&out.stdout).unwrap(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_table_is_ascii_where_the_locale_is_not_utf8() {
+    let server = TestServer::start(Dialect::Crm, 5).await;
+    let home = tempfile::tempdir().unwrap();
+    let run = |lang: &str| {
+        let out = userdeck_in(home.path())
+            .env("USERDECK_TOKEN", TOKEN)
+            .env("TERM", "xterm-256color")
+            .env("LANG", lang)
+            .args(["--endpoint", &server.url, "--dialect", "crm", "doctor"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let utf8 = run("C.UTF-8");
+    assert!(utf8.contains("✓ round trip"), "{utf8}");
+    let ascii = run("C");
+    assert!(ascii.is_ascii(), "{ascii}");
+    assert!(ascii.contains("ok   round trip"), "{ascii}");
+}
+
 /// A crm server over HTTPS with a certificate `ca` signed, valid until `days` from now.
 async fn https(ca: &Ca, days: i64) -> TestServer {
     let cert = ca.server_cert(&["127.0.0.1", "localhost"], in_days(days));

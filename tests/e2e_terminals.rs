@@ -122,16 +122,43 @@ async fn colours_follow_term_colorterm_and_no_color() {
     // Statuses are coloured: red, green, yellow among the first page's users.
     let classic = |raw: &str| sgr_params(raw).any(|p| (30..=37).contains(&p));
     let bright = |raw: &str| sgr_params(raw).any(|p| (90..=97).contains(&p));
-    for (env, indexed, eight) in [
-        (&[("TERM", "xterm-256color")][..], true, false),
+    // A terminal of 16 colours, as terminfo has it: an entry of the test's own (Debian
+    // ships none), compiled with tic.
+    let terminfo = tempfile::tempdir().unwrap();
+    let source = terminfo.path().join("sixteen.src");
+    std::fs::write(
+        &source,
+        "userdeck-16color|sixteen colours,\n\tcolors#16, use=xterm,\n",
+    )
+    .unwrap();
+    let compiled = std::process::Command::new("tic")
+        .arg("-x")
+        .arg("-o")
+        .arg(terminfo.path())
+        .arg(&source)
+        .status()
+        .expect("tic, from ncurses-bin");
+    assert!(compiled.success());
+    let dir = terminfo.path().to_str().unwrap();
+    // (env, 256-colour codes, 30–37, 90–97)
+    for (env, indexed, eight, sixteen) in [
+        (&[("TERM", "xterm-256color")][..], true, false, false),
         (
             &[("TERM", "xterm"), ("COLORTERM", "truecolor")][..],
             true,
             false,
+            false,
         ),
-        (&[("TERM", "xterm")][..], false, true),
+        (
+            &[("TERM", "userdeck-16color"), ("TERMINFO", dir)][..],
+            false,
+            true,
+            true,
+        ),
+        (&[("TERM", "xterm")][..], false, true, false),
         (
             &[("TERM", "xterm-256color"), ("NO_COLOR", "1")][..],
+            false,
             false,
             false,
         ),
@@ -144,10 +171,7 @@ async fn colours_follow_term_colorterm_and_no_color() {
             "{case}: 256-colour codes"
         );
         assert_eq!(classic(&raw), eight, "{case}: 30–37");
-        assert!(
-            !bright(&raw),
-            "{case}: no bright colours where only eight show"
-        );
+        assert_eq!(bright(&raw), sixteen, "{case}: 90–97 only where 16 show");
     }
 }
 
@@ -270,4 +294,50 @@ async fn a_copy_inside_tmux_loads_its_buffer_and_says_what_osc52_needs() {
         !raw.get(from..).unwrap_or("").contains("\x1b]52;"),
         "no OSC 52"
     );
+}
+
+#[test]
+fn messages_are_ascii_where_the_locale_is_not_and_ascii_is_the_dashboards_flag() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |lang: &str, args: &[&str]| {
+        let out = common::userdeck_in(home.path())
+            .env("LANG", lang)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    // Without a terminal the dashboard is refused; the message names `userdeck users …`.
+    let (_, said) = run("C.UTF-8", &[]);
+    assert!(said.contains("users …"), "{said}");
+    let (_, said) = run("C", &[]);
+    assert!(said.is_ascii() && said.contains("users ..."), "{said}");
+    let (code, said) = run("C.UTF-8", &["--ascii", "journal"]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("--ascii is for the dashboard"), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_byte_that_is_not_utf8_does_not_freeze_the_dashboards_input() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    // 0xE9 is é from a Latin-1 terminal, 0xE1 what an 8-bit Meta key sends for Alt-a:
+    // crossterm waits for the rest of a UTF-8 sequence that never comes, and on a
+    // blocking terminal it waited in read(), where the resizes (and keys) it should
+    // report were never read.
+    for byte in [0xe9u8, 0xe1] {
+        let mut ui = shown(&server, &[], &[], "");
+        std::io::Write::write_all(&mut ui.writer, &[byte]).unwrap();
+        std::io::Write::flush(&mut ui.writer).unwrap();
+        ui.resize(50, 10);
+        ui.wait_text("too small: need 60×12, have 50×10");
+        ui.resize(120, 30);
+        ui.wait_text("rows 1–20 of 30");
+        // crossterm's parser drops the bad byte with the key after it; the next one quits.
+        ui.keys("q");
+        ui.keys("q");
+        let (status, _) = ui.exit();
+        assert!(status.success(), "{byte:#x}: {status:?}");
+    }
 }

@@ -340,6 +340,21 @@ impl super::App {
         }
     }
 
+    /// The terminal went away (a dropped connection): a bulk action under way stops with
+    /// its grace, as for a signal; one already stopping keeps the grace it has. A hangup is
+    /// no one insisting, so it never cuts a stop short (issue #22, defect 1).
+    pub(super) fn terminal_lost(&mut self) -> Vec<Effect> {
+        self.dialog = None;
+        match &self.bulk {
+            None => vec![Effect::Quit],
+            Some(run) if run.stopping => {
+                self.quitting = true;
+                Vec::new()
+            }
+            Some(_) => self.stop_bulk(GRACE),
+        }
+    }
+
     fn stop_bulk(&mut self, grace: Duration) -> Vec<Effect> {
         self.quitting = true;
         if let Some(run) = self.bulk.as_mut() {

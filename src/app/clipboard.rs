@@ -12,7 +12,7 @@ pub struct CopyRoute {
     /// `tmux load-buffer -`: tmux runs here.
     pub tmux_buffer: bool,
     /// What OSC 52 needs to get through, when it may not (tmux in between).
-    needs: Option<&'static str>,
+    needs: Option<String>,
     /// Why nothing can be copied.
     refused: Option<&'static str>,
 }
@@ -27,16 +27,20 @@ impl Default for CopyRoute {
 impl CopyRoute {
     pub fn new(mode: ClipboardMode, tmux: Option<&Tmux>) -> CopyRoute {
         let local = matches!(tmux, Some(Tmux::Local(_)));
+        // Only `on` passes an application's OSC 52 on to the outer terminal; `external`
+        // (tmux's default) sets the clipboard from tmux's own copies alone.
         let needs = match tmux {
-            Some(Tmux::Local(options))
-                if matches!(options.set_clipboard.as_deref(), Some("on" | "external")) =>
-            {
-                None
+            Some(Tmux::Local(options)) => match options.set_clipboard.as_deref() {
+                Some("on") => None,
+                Some(value) => Some(format!(
+                    "tmux's set-clipboard is {}: `set -g set-clipboard on` lets it through",
+                    crate::text::sanitize(value)
+                )),
+                None => Some("inside tmux this needs `set -g set-clipboard on`".to_string()),
+            },
+            Some(Tmux::Outside) => {
+                Some("inside tmux this needs `set -g set-clipboard on`".to_string())
             }
-            Some(Tmux::Local(options)) if options.set_clipboard.as_deref() == Some("off") => {
-                Some("tmux's set-clipboard is off: `set -g set-clipboard on` lets it through")
-            }
-            Some(_) => Some("inside tmux this needs `set -g set-clipboard on`"),
             None => None,
         };
         let (osc52, tmux_buffer, refused) = match mode {
@@ -63,7 +67,7 @@ impl CopyRoute {
         if let Some(why) = self.refused {
             return Err(why.to_string());
         }
-        Ok(match (self.tmux_buffer, self.needs) {
+        Ok(match (self.tmux_buffer, self.needs.as_deref()) {
             (false, None) => format!("sent {what} to the terminal's clipboard (OSC 52)"),
             (false, Some(needs)) => format!("sent {what} to the terminal (OSC 52); {needs}"),
             (true, _) if !self.osc52 => {
@@ -117,6 +121,13 @@ mod tests {
     fn inside_tmux_the_notice_says_what_osc52_needs_unless_tmux_lets_it_through() {
         let off = local(Some("off"));
         let on = local(Some("on"));
+        // tmux's default passes no application's OSC 52 on.
+        let external = local(Some("external"));
+        assert!(
+            said(ClipboardMode::Osc52, Some(&external))
+                .unwrap()
+                .contains("set-clipboard is external"),
+        );
         let auto_off = said(ClipboardMode::Auto, Some(&off)).unwrap();
         assert!(
             auto_off.starts_with("copied the id to tmux's buffer;"),

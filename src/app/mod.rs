@@ -90,8 +90,11 @@ pub enum Event {
     Scroll(i32),
     /// Time passed while requests are under way (the spinner).
     Tick,
-    /// A signal asks the program to end (SIGINT, SIGTERM, SIGHUP).
+    /// A signal asks the program to end (SIGINT, SIGTERM).
     Shutdown,
+    /// The terminal went away (its input ended, it hung up, it cannot be written):
+    /// a stop as a signal's, but never a second request to stop at once.
+    TerminalLost,
     /// `:profile` could not start on the profile asked for.
     ProfileFailed(String),
     /// A copy did not get where its notice said (tmux's buffer could not be loaded).
@@ -438,6 +441,7 @@ impl App {
                 Vec::new()
             }
             Event::Shutdown => self.shutdown(),
+            Event::TerminalLost => self.terminal_lost(),
             Event::ProfileFailed(why) => {
                 self.status
                     .refusal(format!("profile not switched: {}", sanitize(&why)));

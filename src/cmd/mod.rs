@@ -298,6 +298,18 @@ the log filter (tracing's syntax; default warn), written to standard error
 NO_COLOR
 no colours in the dashboard
 .TP
+TERM, COLORTERM
+the terminal's type and colours: \fBdumb\fR or a type terminfo does not know is refused; 256 colours, truecolor, or 8/16 written as classic codes
+.TP
+LANG, LC_CTYPE, LC_ALL
+not UTF-8: the dashboard and messages in ASCII (\fB--ascii\fR, \fBascii = true\fR force it)
+.TP
+TMUX
+inside tmux: a copy also loads tmux's buffer (\fBclipboard\fR in the config)
+.TP
+HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
+the proxy requests go through when the profile sets no \fBproxy\fR
+.TP
 XDG_CONFIG_HOME, XDG_STATE_HOME
 where the config file and the audit journal are
 .SH FILES

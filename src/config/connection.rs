@@ -12,7 +12,7 @@ use super::{ConfigError, Resolved};
 use crate::api::client::{Network, Token};
 
 /// Where a header's value comes from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum HeaderValueSource {
     Value(String),
@@ -20,6 +20,16 @@ pub enum HeaderValueSource {
     Command {
         command: String,
     },
+}
+
+/// A value may be a secret: it prints as `***`, as the token does.
+impl std::fmt::Debug for HeaderValueSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HeaderValueSource::Value(_) => f.write_str("Value(***)"),
+            HeaderValueSource::Command { command } => write!(f, "Command({command:?})"),
+        }
+    }
 }
 
 impl Resolved {
@@ -97,10 +107,10 @@ impl Resolved {
         if let Some(proxy) = &p.proxy
             && reqwest::Proxy::all(proxy).is_err()
         {
+            // Not echoed: it may hold the proxy's password.
             return Err(ConfigError(format!(
-                "{}: {:?} is not a proxy URL",
-                self.key("proxy"),
-                crate::text::sanitize(proxy)
+                "{}: not a proxy URL (http://host:port, or http://user:password@host:port)",
+                self.key("proxy")
             )));
         }
         for (name, source) in &p.headers {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::cli::GlobalArgs;
-use crate::config::{self, Overrides};
+use crate::config;
 
 /// What a check found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -101,6 +101,11 @@ impl Report {
         };
         let mut out = String::new();
         let mut section = "";
+        // Details too: an arrow or a server's name must not break a Latin-1 terminal's lines.
+        let fold = |text: &str| match utf8 {
+            true => text.to_string(),
+            false => crate::text::ascii(text),
+        };
         for check in &self.checks {
             if check.section != section {
                 section = check.section;
@@ -111,9 +116,9 @@ impl Report {
                 "  {} {:width$}  {}\n",
                 mark(check.verdict),
                 check.name,
-                check.detail
+                fold(&check.detail)
             ));
-            if let Some(fix) = &check.fix {
+            if let Some(fix) = check.fix.as_deref().map(fold) {
                 out.push_str(&format!(
                     "    {:width$}  fix: {fix}\n",
                     "",
@@ -142,66 +147,76 @@ impl Report {
 /// Runs every check for the profile `global` names.
 pub async fn run(global: &GlobalArgs) -> Report {
     let mut report = Report::default();
-    let overrides = Overrides {
-        config: global.config.clone(),
-        profile: global.profile.clone(),
-        endpoint: global.endpoint.clone(),
-        dialect: global.dialect,
-        read_only: global.read_only,
-        token_env: global.token_env.clone(),
-    };
-    let resolved = match config::load(&overrides) {
+    // Loaded as every command loads it (`[keys]` checked too), so doctor passes only
+    // what they accept.
+    let resolved = match crate::cmd::checked(global) {
         Ok(resolved) => {
             config_checks(&mut report, &resolved, global);
             Some(resolved)
         }
-        Err(e) => {
+        Err(failure) => {
             report.fail(
                 "config",
                 "config",
-                e.0,
+                failure.message,
                 "correct the file (`userdeck config path` names it) or the flag",
             );
             None
         }
     };
-    match resolved
-        .as_ref()
-        .map(|r| (r, r.token(global.token_env.as_deref())))
-    {
-        Some((resolved, Ok((token, source)))) => {
-            report.pass("config", "token", source.said());
-            match resolved.client_config(token) {
-                Ok(client_config) => {
-                    let reached = network::checks(&mut report, resolved, &client_config).await;
-                    if reached {
-                        network::auth(&mut report, &client_config).await;
-                        contract::check(&mut report, &client_config).await;
-                    } else {
-                        report.note("api", "auth", "not checked: the server was not reached");
-                        report.note("api", "contract", "not checked: the server was not reached");
-                    }
-                }
-                Err(e) => report.fail(
-                    "config",
-                    "network settings",
-                    e.0,
-                    "correct the profile's key it names",
-                ),
-            }
+    let checked = match &resolved {
+        Some(resolved) => api_checks(&mut report, resolved, global).await,
+        None => Err("the config did not load"),
+    };
+    if let Err(why) = checked {
+        for (section, name) in [("network", "network"), ("api", "auth"), ("api", "contract")] {
+            report.note(section, name, format!("not checked: {why}"));
         }
-        Some((_, Err(e))) => {
+    }
+    terminal::checks(&mut report, resolved.as_ref().map(|r| &r.settings));
+    report
+}
+
+/// The token, the network and the API; why none of them could be checked, if so.
+async fn api_checks(
+    report: &mut Report,
+    resolved: &config::Resolved,
+    global: &GlobalArgs,
+) -> Result<(), &'static str> {
+    let (token, source) = match resolved.token(global.token_env.as_deref()) {
+        Ok(found) => found,
+        Err(e) => {
             report.fail(
                 "config",
                 "token",
                 e.0,
-                "see README: where the token comes from",
+                "see the README: where the token comes from",
             );
+            return Err("no token");
         }
-        None => {}
+    };
+    report.pass("config", "token", source.said());
+    let client_config = match resolved.client_config(token) {
+        Ok(config) => config,
+        Err(e) => {
+            report.fail(
+                "config",
+                "network settings",
+                e.0,
+                "correct the profile's key it names",
+            );
+            return Err("the network settings did not load");
+        }
+    };
+    if network::checks(report, resolved, &client_config).await {
+        let sent_token = source != config::TokenSource::None;
+        network::auth(report, &client_config, sent_token).await;
+        contract::check(report, &client_config).await;
+    } else {
+        report.note("api", "auth", "not checked: the server was not reached");
+        report.note("api", "contract", "not checked: the server was not reached");
     }
-    terminal::checks(&mut report, resolved.as_ref().map(|r| &r.settings));
-    report
+    Ok(())
 }
 
 /// The file, the profile, and where the settings that decide where requests go came from.
@@ -219,6 +234,9 @@ fn config_checks(report: &mut Report, resolved: &config::Resolved, global: &Glob
             None => format!("{shown} (none there: the built-in defaults)"),
         },
     );
+    for warning in &resolved.warnings {
+        report.note("config", "warning", warning.clone());
+    }
     let p = &resolved.profile;
     report.pass(
         "config",

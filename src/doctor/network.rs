@@ -26,7 +26,7 @@ pub async fn checks(report: &mut Report, resolved: &Resolved, config: &ClientCon
     let port = url.port_or_known_default().unwrap_or(443);
     let proxy = proxy_in_use(resolved, &url);
     match &proxy {
-        Some((proxy, from)) => report.pass(NET, "proxy", format!("{proxy} (from {from})")),
+        Some((shown, from, _)) => report.pass(NET, "proxy", format!("{shown} (from {from})")),
         None => report.pass(NET, "proxy", "none: requests go straight to the server"),
     }
     let timeout = config.connect_timeout;
@@ -48,10 +48,7 @@ pub async fn checks(report: &mut Report, resolved: &Resolved, config: &ClientCon
         }
     }
     let target = match &proxy {
-        Some((proxy, _)) => reqwest::Url::parse(proxy)
-            .ok()
-            .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
-            .unwrap_or_default(),
+        Some((_, _, address)) => address.clone(),
         None => format!("{}:{port}", bracketed(&host)),
     };
     let started = Instant::now();
@@ -115,34 +112,38 @@ async fn lookup(host: &str, port: u16, timeout: Duration) -> Result<String, Stri
     }
 }
 
-/// The proxy requests to `url` go through, and where it was set; None: straight there.
-fn proxy_in_use(resolved: &Resolved, url: &reqwest::Url) -> Option<(String, String)> {
-    if let Some(proxy) = &resolved.profile.proxy {
-        return Some((proxy.clone(), format!("profiles.{}.proxy", resolved.name)));
-    }
-    let var = |name: &str| {
-        [name.to_string(), name.to_ascii_lowercase()]
-            .into_iter()
-            .find_map(|n| {
-                std::env::var(&n)
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .map(|v| (v, n))
-            })
+/// The proxy requests to `url` go through — shown without its credentials — where it
+/// was set, and the address connected to; None: straight there. The environment is read
+/// by hyper-util's matcher, the one reqwest itself uses (HTTPS_PROXY, ALL_PROXY, NO_PROXY
+/// with its domains and address ranges), so doctor and requests agree.
+fn proxy_in_use(resolved: &Resolved, url: &reqwest::Url) -> Option<(String, String, String)> {
+    let (proxy, from) = match &resolved.profile.proxy {
+        Some(proxy) => (
+            proxy_url(proxy)?,
+            format!("profiles.{}.proxy", resolved.name),
+        ),
+        None => {
+            let uri: http::Uri = url.as_str().parse().ok()?;
+            let intercept =
+                hyper_util::client::proxy::matcher::Matcher::from_env().intercept(&uri)?;
+            (
+                proxy_url(&intercept.uri().to_string())?,
+                "the environment (HTTPS_PROXY, ALL_PROXY, NO_PROXY)".to_string(),
+            )
+        }
     };
-    let (proxy, from) = match url.scheme() {
-        "https" => var("HTTPS_PROXY").or_else(|| var("ALL_PROXY")),
-        _ => var("HTTP_PROXY").or_else(|| var("ALL_PROXY")),
-    }?;
-    let host = url.host_str().unwrap_or_default();
-    let bypassed = var("NO_PROXY").is_some_and(|(list, _)| {
-        list.split(',').map(str::trim).any(|entry| {
-            let entry = entry.trim_start_matches('.');
-            entry == "*"
-                || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
-        })
-    });
-    (!bypassed).then_some((proxy, from))
+    let host = proxy.host_str()?.to_string();
+    let port = proxy.port_or_known_default()?;
+    let shown = format!("{}://{}:{port}", proxy.scheme(), host);
+    Some((shown, from, format!("{}:{port}", bracketed(&host))))
+}
+
+/// A proxy's URL as reqwest reads it: `host:port` alone is an HTTP proxy.
+fn proxy_url(text: &str) -> Option<reqwest::Url> {
+    reqwest::Url::parse(text)
+        .ok()
+        .filter(|u| u.host_str().is_some())
+        .or_else(|| reqwest::Url::parse(&format!("http://{text}")).ok())
 }
 
 /// A request of `{ __typename }` (every GraphQL server answers it) with the profile's
@@ -186,15 +187,34 @@ async fn round_trip(
                     .and_then(|info| info.peer_certificate().map(<[u8]>::to_vec));
                 certificate(report, leaf.as_deref(), host);
             }
-            report.pass(
+            let status = response.status().as_u16();
+            // A GraphQL server answers in JSON with data or errors, whatever the status
+            // (a refused token too); a proxy's or gateway's page is not an answer.
+            let graphql = response
+                .json::<serde_json::Value>()
+                .await
+                .is_ok_and(|body| body.get("data").is_some() || body.get("errors").is_some());
+            let said = format!("{took} ms for {{ __typename }} (HTTP {status})");
+            if graphql {
+                report.pass(NET, "round trip", said);
+                return true;
+            }
+            let fix = match status {
+                407 => {
+                    "the proxy wants credentials: put them in its URL (http://user:pass@host:port)"
+                }
+                404 | 405 => "the endpoint's path is not the GraphQL one (often /graphql)",
+                _ => {
+                    "the server (or a gateway before it) did not answer GraphQL: check the endpoint"
+                }
+            };
+            report.fail(
                 NET,
                 "round trip",
-                format!(
-                    "{took} ms for {{ __typename }} (HTTP {})",
-                    response.status().as_u16()
-                ),
+                format!("{said}: not a GraphQL answer"),
+                fix,
             );
-            true
+            false
         }
         Err(e) => {
             let chain = chain(&e);
@@ -296,7 +316,8 @@ fn certificate(report: &mut Report, der: Option<&[u8]>, host: &str) {
 }
 
 /// Whether the token is accepted: a read of one user's status (one no user has).
-pub async fn auth(report: &mut Report, config: &ClientConfig) {
+/// Without a token (`sent_token` false), whether the server reads without one.
+pub async fn auth(report: &mut Report, config: &ClientConfig, sent_token: bool) {
     let client = match Client::new(config.clone()) {
         Ok(client) => client,
         Err(e) => {
@@ -314,7 +335,14 @@ pub async fn auth(report: &mut Report, config: &ClientConfig) {
         Dialect::Training => "00000000-0000-0000-0000-000000000000",
     };
     match crate::api::ops::status_of(&client, probe).await {
-        Ok(_) => report.pass("api", "auth", "the token is accepted (a read was answered)"),
+        Ok(_) if sent_token => {
+            report.pass("api", "auth", "the token is accepted (a read was answered)")
+        }
+        Ok(_) => report.pass(
+            "api",
+            "auth",
+            "no token sent: the server answered a read without one",
+        ),
         Err(e) if e.is_code(crate::api::error::UNAUTHORIZED) => report.fail(
             "api",
             "auth",

@@ -19,7 +19,7 @@ pub fn flatten(buffer: &mut Buffer) {
                 if symbol == "…" {
                     cut_mark(buffer, x, y);
                 } else {
-                    let plain = plain(&symbol);
+                    let plain = symbol.chars().next().map_or(" ", crate::text::ascii_for);
                     buffer[(x, y)].set_symbol(plain);
                     // A wide character's other columns: marked too, so nothing of the
                     // row behind moves.
@@ -55,31 +55,6 @@ fn cut_mark(buffer: &mut Buffer, x: u16, y: u16) {
         } else {
             return;
         }
-    }
-}
-
-/// The ASCII that stands for one non-ASCII symbol.
-fn plain(symbol: &str) -> &'static str {
-    let Some(c) = symbol.chars().next() else {
-        return " ";
-    };
-    match c {
-        // Box drawing: horizontal, vertical, and every corner or junction.
-        '─' | '━' | '═' | '╌' | '╍' | '┄' | '┅' | '┈' | '┉' => "-",
-        '│' | '┃' | '║' | '╎' | '╏' | '┆' | '┇' | '┊' | '┋' => "|",
-        '\u{2500}'..='\u{257F}' => "+",
-        '▲' | '↑' | '▴' | '△' => "^",
-        '▼' | '↓' | '▾' | '▽' => "v",
-        '→' | '›' | '»' | '▶' | '↳' | '⇒' => ">",
-        '←' | '‹' | '«' | '◀' | '⇐' => "<",
-        '—' | '–' | '−' | '‐' => "-",
-        '·' | '•' => "|",
-        '●' | '◆' | '■' | '★' => "*",
-        '×' => "x",
-        '\u{a0}' => " ",
-        // The braille spinner turns as |/-\ does.
-        '\u{2800}'..='\u{28FF}' => ["|", "/", "-", "\\"][(c as usize) % 4],
-        _ => "?",
     }
 }
 

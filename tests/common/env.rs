@@ -12,6 +12,8 @@ pub fn isolated_env(home: &Path) -> Vec<(&'static str, OsString)> {
         ("HOME", home.as_os_str().to_owned()),
         ("XDG_CONFIG_HOME", home.join("config").into_os_string()),
         ("XDG_STATE_HOME", home.join("state").into_os_string()),
+        // Messages come in UTF-8 (with `LANG=C` they would be folded to ASCII).
+        ("LANG", "C.UTF-8".into()),
     ]
 }
 

@@ -239,7 +239,7 @@ pub(super) const DEFAULTS: &[Default] = &[
         "copy",
         Action::Copy,
         USERS,
-        "copy the id(s) (OSC 52)",
+        "copy the id(s) (to the clipboard: see `clipboard`)",
         &["Y"],
     ),
     ("journal", Action::Journal, TABLE, "the audit journal", &[]),

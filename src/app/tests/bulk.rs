@@ -297,6 +297,44 @@ fn a_second_ctrl_c_quits_at_once_and_a_signal_stops_first() {
 }
 
 #[test]
+fn a_lost_terminal_stops_with_the_grace_and_never_cuts_a_stop_short() {
+    // Alone, it stops as a signal does.
+    let mut app = started(Dialect::Crm, false, 10);
+    running(&mut app);
+    assert_eq!(stops(&app.update(Event::TerminalLost)), [GRACE]);
+    assert!(
+        stops(&app.update(Event::TerminalLost)).is_empty(),
+        "one loss, one stop"
+    );
+    // After a signal, or the operator's own stop, the connection dropping is not a
+    // second request to quit at once: the chunks under way keep their grace.
+    for first in [
+        Event::Shutdown,
+        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    ] {
+        let mut app = started(Dialect::Crm, false, 10);
+        running(&mut app);
+        app.update(first.clone());
+        if matches!(first, Event::Key(_)) {
+            app.update(Event::Key(KeyEvent::new(
+                KeyCode::Char('y'),
+                KeyModifiers::NONE,
+            )));
+        }
+        assert!(
+            stops(&app.update(Event::TerminalLost)).is_empty(),
+            "{first:?}"
+        );
+    }
+    let mut app = started(Dialect::Crm, false, 10);
+    assert_eq!(
+        app.update(Event::TerminalLost),
+        [Effect::Quit],
+        "idle: at once"
+    );
+}
+
+#[test]
 fn a_bulk_action_whose_end_never_came_is_told_as_unknown_on_the_way_out() {
     let mut app = started(Dialect::Crm, false, 10);
     let id = running(&mut app);
