@@ -213,7 +213,7 @@ fn a_failed_detail_shows_its_error_in_the_pane_and_r_retries() {
     let asked = detail_request(app.act(Action::Open));
     app.update(detail_answer(&asked, Err(http_500())));
     let shown = screen(&mut app, 140, 30);
-    assert!(!shown.contains("loading…"), "{shown}");
+    assert!(!shown.contains("loading..."), "{shown}");
     assert!(shown.contains("HTTP 500"), "{shown}");
     let again = detail_request(app.act(Action::Reload));
     assert!(matches!(again, Request::Detail { .. }));

@@ -50,7 +50,7 @@ fn named(ids: impl ExactSizeIterator<Item = impl AsRef<str>>) -> String {
         .map(|id| sanitize(id.as_ref()).into_owned())
         .collect();
     if count > NAMED {
-        names.push(format!("… {} more", count - NAMED));
+        names.push(format!("... {} more", count - NAMED));
     }
     names.join(", ")
 }

@@ -95,7 +95,7 @@ impl App {
         let id = self.tickets.issue();
         let shown = sanitize(path.trim()).into_owned();
         self.status
-            .progress(Some(format!("exporting {what} to {shown}…")));
+            .progress(Some(format!("exporting {what} to {shown}...")));
         self.export = Some(ExportRun { id, path: shown });
         vec![Effect::Send(Request::Export { id, rows, target })]
     }
@@ -103,7 +103,7 @@ impl App {
     pub(super) fn export_progress(&mut self, id: RequestId, progress: ExportProgress) {
         if let Some(run) = self.export.as_ref().filter(|r| r.id == id) {
             self.status.progress(Some(format!(
-                "exporting to {}: {} of {} rows…",
+                "exporting to {}: {} of {} rows...",
                 run.path,
                 thousands(progress.written),
                 thousands(progress.total)
@@ -186,7 +186,7 @@ impl App {
             ));
         } else {
             self.status
-                .notice(format!("switching to profile {name:?}…"));
+                .notice(format!("switching to profile {name:?}..."));
             return vec![Effect::SwitchProfile(name.to_string())];
         }
         Vec::new()

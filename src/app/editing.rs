@@ -82,7 +82,7 @@ impl App {
         if let DetailLoad::Loading(asked) = pane.load() {
             self.edit_when_read = Some(*asked);
         }
-        self.status.notice("reading the user before editing…");
+        self.status.notice("reading the user before editing...");
         requests.into_iter().map(Effect::Send).collect()
     }
 

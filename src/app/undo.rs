@@ -42,7 +42,7 @@ impl App {
         let id = self.tickets.issue();
         self.undoing = Some(id);
         self.status
-            .notice("reading the journal and the users back before undoing…");
+            .notice("reading the journal and the users back before undoing...");
         let profile = self.config.profile.clone();
         vec![Effect::Send(Request::PlanUndo {
             id,

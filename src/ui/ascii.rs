@@ -9,6 +9,8 @@ use unicode_width::UnicodeWidthStr;
 
 /// Makes every cell of `buffer` ASCII, keeping each in its column.
 pub fn flatten(buffer: &mut Buffer) {
+    // Cuts first, while borders are still box drawing and tell themselves from text.
+    cut_marks(buffer);
     let area = buffer.area;
     for y in area.top()..area.bottom() {
         let mut x = area.left();
@@ -16,17 +18,13 @@ pub fn flatten(buffer: &mut Buffer) {
             let symbol = buffer[(x, y)].symbol().to_string();
             let width = symbol.width().max(1);
             if !symbol.is_ascii() {
-                if symbol == "…" {
-                    cut_mark(buffer, x, y);
-                } else {
-                    let plain = symbol.chars().next().map_or(" ", crate::text::ascii_for);
-                    buffer[(x, y)].set_symbol(plain);
-                    // A wide character's other columns: marked too, so nothing of the
-                    // row behind moves.
-                    for next in 1..width {
-                        if let Some(cell) = buffer.cell_mut((x + next as u16, y)) {
-                            cell.set_symbol(if plain == "?" { "?" } else { " " });
-                        }
+                let plain = symbol.chars().next().map_or(" ", crate::text::ascii_for);
+                buffer[(x, y)].set_symbol(plain);
+                // A wide character's other columns: marked too, so nothing of the row
+                // behind moves.
+                for next in 1..width {
+                    if let Some(cell) = buffer.cell_mut((x + next as u16, y)) {
+                        cell.set_symbol(if plain == "?" { "?" } else { " " });
                     }
                 }
             }
@@ -35,25 +33,29 @@ pub fn flatten(buffer: &mut Buffer) {
     }
 }
 
-/// "…" ending cut text becomes "...", over the two columns before it when they hold text
-/// (a lone "…", after a space or a border, is one ".").
-fn cut_mark(buffer: &mut Buffer, x: u16, y: u16) {
-    buffer[(x, y)].set_symbol(".");
-    for back in 1..=2 {
-        let Some(column) = x.checked_sub(back).filter(|c| *c >= buffer.area.left()) else {
-            return;
-        };
-        let cell = &mut buffer[(column, y)];
-        let text = cell.symbol();
-        if text
-            .chars()
-            .all(|c| c.is_alphanumeric() || c.is_ascii_punctuation())
-            && !text.is_empty()
-            && !matches!(text, "|" | "-" | "+")
-        {
-            cell.set_symbol(".");
-        } else {
-            return;
+/// "…" marks a cut (messages trail off with "..." of their own): it becomes "...", over
+/// the two columns of cut text before it — a cut was to lose them anyway — but never
+/// over a space or a border (a lone "…" is one ".").
+fn cut_marks(buffer: &mut Buffer) {
+    let area = buffer.area;
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if buffer[(x, y)].symbol() != "…" {
+                continue;
+            }
+            buffer[(x, y)].set_symbol(".");
+            for back in 1..=2 {
+                let Some(column) = x.checked_sub(back).filter(|c| *c >= area.left()) else {
+                    break;
+                };
+                let cell = &mut buffer[(column, y)];
+                let text = cell.symbol();
+                let border = text.chars().any(|c| ('\u{2500}'..='\u{257F}').contains(&c));
+                if text.trim().is_empty() || border {
+                    break;
+                }
+                cell.set_symbol(".");
+            }
         }
     }
 }
@@ -97,5 +99,12 @@ mod tests {
         flatten(&mut buffer);
         let line: String = (0..8).map(|x| buffer[(x, 0)].symbol()).collect();
         assert_eq!(line, "abcd... ");
+        // Cut text with a dash in it, against a border: the border stays.
+        let area = Rect::new(0, 0, 10, 1);
+        let mut buffer = Buffer::empty(area);
+        buffer.set_string(0, 0, "│555-7…│ …", ratatui::style::Style::default());
+        flatten(&mut buffer);
+        let line: String = (0..10).map(|x| buffer[(x, 0)].symbol()).collect();
+        assert_eq!(line, "|555...| .");
     }
 }

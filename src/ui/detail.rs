@@ -124,7 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
     let detail = match pane.load() {
         DetailLoad::Loaded(detail) => detail,
         DetailLoad::Loading(_) => {
-            frame.render_widget(Line::styled("loading…", theme.dim()), inner);
+            frame.render_widget(Line::styled("loading...", theme.dim()), inner);
             return;
         }
         DetailLoad::Failed(error) => {

@@ -70,7 +70,7 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
         if !changes.is_empty() {
             let words: Vec<String> = changes.iter().map(Change::verb).collect();
             spans.push(Span::styled(
-                format!(" · {}…", fit(&sanitize(&words.join(", ")), 30)),
+                format!(" · {}...", fit(&sanitize(&words.join(", ")), 30)),
                 theme.info(),
             ));
         }

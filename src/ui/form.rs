@@ -133,7 +133,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme
     }
     lines.push(Line::default());
     if form.sending().is_some() {
-        lines.push(Line::styled("saving…", theme.info()));
+        lines.push(Line::styled("saving...", theme.info()));
     } else if error.is_empty() {
         lines.push(Line::default());
     }

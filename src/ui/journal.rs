@@ -65,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &JournalView, theme:
     let width = usize::from(inner.width);
     let rows = usize::from(inner.height).max(1);
     let lines: Vec<Line> = match view.load() {
-        JournalLoad::Loading(_) => vec![Line::styled("reading the journal…", theme.info())],
+        JournalLoad::Loading(_) => vec![Line::styled("reading the journal...", theme.info())],
         JournalLoad::Failed(e) => vec![Line::styled(
             fit(&format!("cannot read the journal: {e}"), width),
             theme.error(),

@@ -245,7 +245,7 @@ fn reading_back(run: &BulkRun) -> String {
 pub fn progress(frame: &mut Frame, area: Rect, run: &BulkRun, theme: &Theme) {
     let progress = run.progress();
     let title = if run.stopping() {
-        " stopping… "
+        " stopping... "
     } else {
         " working "
     };

@@ -206,7 +206,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
                 ),
                 theme.error(),
             ),
-            (None, _) => ("loading…".to_string(), theme.dim()),
+            (None, _) => ("loading...".to_string(), theme.dim()),
             (Some(_), _) => ("no users match".to_string(), theme.dim()),
         };
         let rect = Rect {
