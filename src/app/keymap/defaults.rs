@@ -239,7 +239,7 @@ pub(super) const DEFAULTS: &[Default] = &[
         "copy",
         Action::Copy,
         USERS,
-        "copy the id(s) to the clipboard",
+        "copy the id(s)",
         &["Y"],
     ),
     ("journal", Action::Journal, TABLE, "the audit journal", &[]),
