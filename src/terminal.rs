@@ -132,7 +132,7 @@ impl Terminal {
             None => "TERM is not set".to_string(),
             Some("dumb") => "TERM=dumb cannot draw a dashboard".to_string(),
             Some(t) if !known(t) => format!(
-                "TERM={} is not in the terminfo database",
+                "TERM={} is not in the terminfo database (over SSH from a newer terminal: set TERM=xterm-256color, or install its terminfo here)",
                 crate::text::sanitize(t)
             ),
             Some(_) => return None,

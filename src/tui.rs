@@ -29,6 +29,7 @@ use crate::app::{App, AppConfig, Effect, Event, Farewell};
 use crate::ui;
 use crate::worker::{Request, WorkerHandle};
 
+mod copy;
 mod input_end;
 mod sgr;
 
@@ -211,45 +212,6 @@ fn area(terminal: &Term) -> Rect {
 pub type Switch =
     std::sync::Arc<dyn Fn(&str) -> Result<(AppConfig, WorkerHandle), String> + Send + Sync>;
 
-/// The clipboard write of OSC 52: the terminal (or tmux with `set-clipboard on`) puts
-/// `text` on the system clipboard, over SSH too.
-fn copy(terminal: &mut Term, text: &str) -> io::Result<()> {
-    use base64::Engine;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    let writer = terminal.backend_mut().writer_mut();
-    write!(writer, "\x1b]52;c;{encoded}\x07")?;
-    writer.flush()
-}
-
-/// Puts `text` in the local tmux's buffer (`tmux load-buffer -`), off the loop: a tmux
-/// that does not answer must not freeze the dashboard. A failure is told on `failed`.
-fn load_tmux_buffer(text: String, failed: tokio::sync::mpsc::UnboundedSender<String>) {
-    std::thread::spawn(move || {
-        use std::process::{Command, Stdio};
-        let loaded = Command::new("tmux")
-            .args(["load-buffer", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                if let Some(mut stdin) = child.stdin.take() {
-                    stdin.write_all(text.as_bytes())?;
-                }
-                child.wait_with_output()
-            });
-        let why = match loaded {
-            Ok(out) if out.status.success() => return,
-            Ok(out) => format!(
-                "tmux load-buffer: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            Err(e) => format!("tmux load-buffer: {e}"),
-        };
-        let _ = failed.send(why);
-    });
-}
-
 /// Runs the dashboard until the operator quits or the terminal goes away; what the
 /// program has to say on its way out (a bulk action stopped on quit).
 pub async fn run(
@@ -264,9 +226,9 @@ pub async fn run(
     let mut cont_signal = signal(SignalKind::from_raw(libc::SIGCONT))?;
     let (mut terminal, _guard) = enter(&config)?;
     let mouse = config.mouse;
-    let route = config.clipboard.clone();
-    // What a copy into tmux's buffer (off the loop) came to, when it failed.
-    let (copy_failed, mut copies_failed) = tokio::sync::mpsc::unbounded_channel();
+    let route = config.clipboard;
+    // Copies planned off the loop (tmux asked, its buffer loaded), to be written here.
+    let (copy_ready, mut copies_ready) = tokio::sync::mpsc::unbounded_channel();
     let (mut app, effects) = App::new(config);
     let mut events = EventStream::new();
     let mut input_ended = input_end::watch();
@@ -313,17 +275,8 @@ pub async fn run(
                         lost |= !suspend_and_resume(&mut terminal, mouse);
                         dirty = true;
                     }
-                    Effect::Copy(text) => {
-                        if route.tmux_buffer {
-                            load_tmux_buffer(text.clone(), copy_failed.clone());
-                        }
-                        if route.osc52
-                            && !gone
-                            && copy(&mut terminal, &text).is_err()
-                            && let Some(event) = went_away(&mut gone)
-                        {
-                            pending.extend(app.update(event));
-                        }
+                    Effect::Copy { text, what } => {
+                        copy::prepare(route, text, what, copy_ready.clone());
                     }
                     Effect::SwitchProfile(name) => match (&switch, &switching) {
                         (Some(start), None) => {
@@ -407,7 +360,17 @@ pub async fn run(
             _ = &mut input_ended, if !gone => went_away(&mut gone),
             _ = hangup.recv() => went_away(&mut gone),
             _ = interrupt.recv() => Some(Event::Shutdown),
-            Some(why) = copies_failed.recv() => Some(Event::CopyFailed(why)),
+            Some(ready) = copies_ready.recv() => {
+                let copy::Prepared { plan, text, what, failed } = ready;
+                let writer = terminal.backend_mut().writer_mut();
+                match failed {
+                    Some(why) => Some(Event::Copied(Err(why))),
+                    None if plan.osc52 && (gone || copy::osc52(writer, &text).is_err()) => {
+                        went_away(&mut gone).or(Some(Event::Copied(Err("the terminal is gone".into()))))
+                    }
+                    None => Some(Event::Copied(Ok(plan.notice(&what)))),
+                }
+            }
             _ = stop_signal.recv() => {
                 lost |= !suspend_and_resume(&mut terminal, mouse);
                 dirty = true;

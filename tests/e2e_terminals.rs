@@ -1,13 +1,10 @@
 //! Terminals as operators have them, in the pseudo-terminal with the environment varied:
 //! `TERM=dumb` or unknown is refused before anything is drawn; a locale that is not UTF-8
 //! gets ASCII only; colours follow `TERM`, `COLORTERM` and `NO_COLOR`; the mouse reports
-//! buttons, not every motion, or nothing; a copy inside tmux loads its buffer and says
-//! what OSC 52 needs there.
+//! buttons, not every motion, or nothing; a byte that is not UTF-8 freezes nothing.
 
 mod common;
 mod pty;
-
-use std::path::{Path, PathBuf};
 
 use common::TestServer;
 use pty::{Dashboard, ONE_AT_A_TIME};
@@ -186,116 +183,6 @@ async fn the_mouse_reports_buttons_not_every_motion_or_nothing_when_told() {
     assert!(!raw.contains("\x1b[?1000h") && !raw.contains("\x1b[?1002h"));
 }
 
-/// A tmux server of this test's own, on a socket in a temporary directory.
-struct Tmux {
-    socket: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Tmux {
-    fn start() -> Tmux {
-        let dir = tempfile::tempdir().unwrap();
-        let socket = dir.path().join("tmux.sock");
-        let tmux = Tmux { socket, _dir: dir };
-        tmux.run(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "80",
-            "-y",
-            "24",
-        ]);
-        tmux
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux, which .ci/run installs");
-        assert!(out.status.success(), "tmux {args:?}: {out:?}");
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// `$TMUX` as tmux sets it for its panes: socket, server pid, session.
-    fn variable(&self) -> String {
-        let pid = self.run(&["display", "-p", "#{pid}"]);
-        format!("{},{},0", path(&self.socket), pid.trim())
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-    }
-}
-
-fn path(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_copy_inside_tmux_loads_its_buffer_and_says_what_osc52_needs() {
-    let _serial = ONE_AT_A_TIME.lock().await;
-    let server = TestServer::start(Dialect::Crm, 30).await;
-    let tmux = Tmux::start();
-    let variable = tmux.variable();
-    for (set_clipboard, said) in [
-        ("off", "tmux's set-clipboard is off"),
-        (
-            "on",
-            "to tmux's buffer and the terminal's clipboard (OSC 52)",
-        ),
-    ] {
-        tmux.run(&["set", "-g", "set-clipboard", set_clipboard]);
-        tmux.run(&["set-buffer", "nothing yet"]);
-        let mut ui = Dashboard::sized(
-            &server.url,
-            Dialect::Crm,
-            &[],
-            "",
-            &[("TMUX", &variable)],
-            (220, 30),
-            "",
-        );
-        ui.wait_text("rows 1–20 of 30");
-        let from = ui.written();
-        ui.keys("Y");
-        ui.wait_text(said);
-        let id = ui.copied_after(from);
-        assert!(id.starts_with("usr_"), "{id}");
-        ui.wait_until("tmux's buffer loaded", || tmux.run(&["show-buffer"]) == id);
-        quit(ui);
-    }
-    // clipboard = "off": nothing is copied, and the notice says so.
-    let mut ui = Dashboard::sized(
-        &server.url,
-        Dialect::Crm,
-        &[],
-        "clipboard = \"off\"",
-        &[("TMUX", &variable)],
-        (220, 30),
-        "",
-    );
-    ui.wait_text("rows 1–20 of 30");
-    let from = ui.written();
-    ui.keys("Y");
-    ui.wait_text("copying is off");
-    let raw = quit(ui);
-    assert!(
-        !raw.get(from..).unwrap_or("").contains("\x1b]52;"),
-        "no OSC 52"
-    );
-}
-
 #[test]
 fn messages_are_ascii_where_the_locale_is_not_and_ascii_is_the_dashboards_flag() {
     let home = tempfile::tempdir().unwrap();
@@ -340,4 +227,37 @@ async fn a_byte_that_is_not_utf8_does_not_freeze_the_dashboards_input() {
         let (status, _) = ui.exit();
         assert!(status.success(), "{byte:#x}: {status:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_takes_the_terminal_settings_of_the_config_file() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let args = ["demo", "--users", "30"];
+    let mut ui = Dashboard::sized(
+        &server.url,
+        Dialect::Crm,
+        &args,
+        "clipboard = \"off\"",
+        &[],
+        (120, 30),
+        "",
+    );
+    ui.wait_text("rows 1–30 of 30");
+    ui.keys("Y");
+    ui.wait_text("copying is off");
+    quit(ui);
+    // A broken file is said, not passed over.
+    let ui = Dashboard::sized(
+        &server.url,
+        Dialect::Crm,
+        &args,
+        "clipboard = \"bogus\"",
+        &[],
+        (120, 30),
+        "",
+    );
+    let (status, raw) = ui.exit();
+    assert_eq!(status.exit_code(), 1);
+    assert!(String::from_utf8_lossy(&raw).contains("clipboard"));
 }

@@ -284,17 +284,16 @@ impl App {
         self.copy_text(text, &what)
     }
 
-    /// Copies `text` (`what` names it) by the configured route, saying what was done.
+    /// Copies `text` (`what` names it) by the configured route; the loop says what was
+    /// done when it is (`Event::Copied`).
     pub(super) fn copy_text(&mut self, text: String, what: &str) -> Vec<Effect> {
-        match self.config.clipboard.notice(what) {
-            Ok(notice) => {
-                self.status.notice(notice);
-                vec![Effect::Copy(text)]
-            }
-            Err(why) => {
-                self.status.refusal(why);
-                Vec::new()
-            }
+        if let Some(why) = self.config.clipboard.refusal() {
+            self.status.refusal(why);
+            return Vec::new();
         }
+        vec![Effect::Copy {
+            text,
+            what: what.to_string(),
+        }]
     }
 }

@@ -40,7 +40,7 @@ use crate::worker::{Request, RequestId, Response};
 pub use action::{Action, Mode};
 pub use bulk::{BulkRun, Farewell, GRACE};
 pub use change::{Change, arrow, filter_text, status_label};
-pub use clipboard::CopyRoute;
+pub use clipboard::{CopyPlan, CopyRoute};
 pub use command::{COMMANDS, CommandLine};
 pub use commands::{COPY_LIMIT, ExportRun};
 pub use detail::{DetailLoad, DetailPane, PaneList};
@@ -61,8 +61,12 @@ pub enum Effect {
     Send(Request),
     /// Give the terminal back and stop until `fg`.
     Suspend,
-    /// Put this text on the clipboard, by the route of [`AppConfig::clipboard`].
-    Copy(String),
+    /// Put `text` (what the notice calls `what`) on the clipboard, by the route of
+    /// [`AppConfig::clipboard`]; the loop answers with [`Event::Copied`].
+    Copy {
+        text: String,
+        what: String,
+    },
     /// Start again on this profile of the config file.
     SwitchProfile(String),
     Quit,
@@ -97,8 +101,8 @@ pub enum Event {
     TerminalLost,
     /// `:profile` could not start on the profile asked for.
     ProfileFailed(String),
-    /// A copy did not get where its notice said (tmux's buffer could not be loaded).
-    CopyFailed(String),
+    /// What a copy did (its notice), or why it was not made.
+    Copied(Result<String, String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -447,7 +451,11 @@ impl App {
                     .refusal(format!("profile not switched: {}", sanitize(&why)));
                 Vec::new()
             }
-            Event::CopyFailed(why) => {
+            Event::Copied(Ok(notice)) => {
+                self.status.notice(notice);
+                Vec::new()
+            }
+            Event::Copied(Err(why)) => {
                 self.status
                     .refusal(format!("not copied: {}", sanitize(&why)));
                 Vec::new()

@@ -89,7 +89,7 @@ fn session(global: &GlobalArgs, look: &Look) -> Result<(AppConfig, Client, usize
         colors: look.colors,
         ascii: look.ascii,
         mouse: look.mouse,
-        clipboard: look.clipboard.clone(),
+        clipboard: look.clipboard,
         profiles: resolved.settings.profiles.keys().cloned().collect(),
         journal: Some(crate::config::audit_file()),
         stale_after: std::time::Duration::from_secs_f64(resolved.profile.stale_after_secs),
@@ -154,8 +154,17 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
     let mut client_config = ClientConfig::new(server.url(), dialect);
     client_config.token = Some(Token::new(token));
     let client = Client::new(client_config)?;
-    // The demo reads no config file: the locale, the flag and the defaults decide.
-    let look = look(&terminal, None, args.ascii);
+    // The demo needs no profile; the config file, where there is one, says how the
+    // terminal is drawn on (ascii, mouse, clipboard), and a broken one is said.
+    let file = global
+        .config
+        .clone()
+        .unwrap_or_else(crate::config::default_file);
+    let settings = match file.exists() {
+        true => Some(checked(global)?.settings),
+        false => None,
+    };
+    let look = look(&terminal, settings.as_ref(), args.ascii);
     let config = AppConfig {
         read_only: global.read_only,
         colors: look.colors,

@@ -200,7 +200,7 @@ pub async fn doctor(global: &GlobalArgs, args: &crate::cli::DoctorArgs) -> Resul
     if report.ok() {
         Ok(())
     } else {
-        Err(Failure::new(EXIT_ERROR, "some checks failed (see above)"))
+        Err(Failure::new(EXIT_ERROR, "some checks failed"))
     }
 }
 

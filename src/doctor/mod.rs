@@ -119,11 +119,9 @@ impl Report {
                 fold(&check.detail)
             ));
             if let Some(fix) = check.fix.as_deref().map(fold) {
-                out.push_str(&format!(
-                    "    {:width$}  fix: {fix}\n",
-                    "",
-                    width = width + 2
-                ));
+                // Under the detail, whatever the mark's width.
+                let indent = 2 + if utf8 { 1 } else { 4 } + 1 + width + 2;
+                out.push_str(&format!("{:indent$}fix: {fix}\n", ""));
             }
         }
         let failed = self

@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use super::Report;
 use crate::app::CopyRoute;
 use crate::config::Settings;
-use crate::terminal::{Terminal, Tmux, terminfo_knows};
+use crate::terminal::{Colors, Terminal, Tmux, terminfo_knows};
 
 const TERMINAL: &str = "terminal";
 
@@ -23,7 +23,21 @@ pub fn checks(report: &mut Report, settings: Option<&Settings>) {
         ),
         None => report.pass(TERMINAL, "TERM", format!("{term}, known to terminfo")),
     }
-    report.note(TERMINAL, "colours", terminal.colors.name());
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let why = if env("NO_COLOR").is_some() {
+        "NO_COLOR is set".to_string()
+    } else if let Some(colorterm) =
+        env("COLORTERM").filter(|_| terminal.colors == Colors::TrueColor)
+    {
+        format!("COLORTERM={colorterm}")
+    } else {
+        format!("TERM={term}")
+    };
+    report.note(
+        TERMINAL,
+        "colours",
+        format!("{} ({why})", terminal.colors.name()),
+    );
     let ascii = settings.and_then(|s| s.ascii);
     report.note(
         TERMINAL,
@@ -34,10 +48,17 @@ pub fn checks(report: &mut Report, settings: Option<&Settings>) {
                 "the locale is not UTF-8, but ascii = false draws Unicode".into()
             }
             (true, _) => "yes: boxes and symbols drawn in Unicode".into(),
-            (false, None) => "no (LANG, LC_CTYPE, LC_ALL): drawn in ASCII".into(),
+            (false, None) => {
+                let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+                    .into_iter()
+                    .find_map(|name| env(name).map(|v| format!("{name}={v}")))
+                    .unwrap_or_else(|| "no LANG, LC_CTYPE or LC_ALL".into());
+                format!("no ({locale}): drawn in ASCII")
+            }
         },
     );
-    if std::io::stdout().is_terminal() {
+    // Asked of the terminal itself (/dev/tty): output may be a pipe (`--format json | jq`).
+    if std::io::stdout().is_terminal() || std::io::stdin().is_terminal() {
         match crossterm::terminal::size() {
             Ok((w, h)) => report.note(TERMINAL, "size", format!("{w}×{h}")),
             Err(e) => report.note(TERMINAL, "size", format!("unknown: {e}")),
@@ -64,16 +85,13 @@ pub fn checks(report: &mut Report, settings: Option<&Settings>) {
     }
     let mode = settings.map(|s| s.clipboard).unwrap_or_default();
     let route = CopyRoute::new(mode, terminal.tmux.as_ref());
-    report.note(
-        TERMINAL,
-        "copy",
-        match route.notice("a copy") {
-            Ok(said) => said.replacen("sent a copy", "a copy goes", 1).replacen(
-                "copied a copy",
-                "a copy goes",
-                1,
-            ),
-            Err(why) => why,
-        },
-    );
+    let set_clipboard = match &terminal.tmux {
+        Some(Tmux::Local(options)) => options.set_clipboard.as_deref(),
+        _ => None,
+    };
+    let said = match route.refusal() {
+        Some(why) => why.to_string(),
+        None => format!("goes {}", route.plan(set_clipboard).destination()),
+    };
+    report.note(TERMINAL, "copy", said);
 }

@@ -235,13 +235,7 @@ pub(super) const DEFAULTS: &[Default] = &[
         "command line (:help lists)",
         &[":"],
     ),
-    (
-        "copy",
-        Action::Copy,
-        USERS,
-        "copy the id(s)",
-        &["Y"],
-    ),
+    ("copy", Action::Copy, USERS, "copy the id(s)", &["Y"]),
     ("journal", Action::Journal, TABLE, "the audit journal", &[]),
     (
         "undo",

@@ -120,20 +120,27 @@ fn profiles_switch_by_name_and_a_wrong_name_is_said() {
 #[test]
 fn y_copies_the_id_or_the_selected_ids_and_refuses_too_much() {
     let mut app = started(Dialect::Crm, false, 10);
-    assert_eq!(app.update(key('Y')), [Effect::Copy("u0".into())]);
-    assert_eq!(
-        said(&app),
-        ["sent the id of user 0 to the terminal's clipboard (OSC 52)"]
-    );
+    assert_eq!(app.update(key('Y')), [copy("u0", "the id of user 0")]);
+    // The loop says what the copy did.
+    app.update(Event::Copied(Ok("sent the id of user 0 somewhere".into())));
+    assert_eq!(said(&app), ["sent the id of user 0 somewhere"]);
     press(&mut app, Action::ToggleSelect);
     press(&mut app, Action::ToggleSelect);
-    assert_eq!(app.update(key('Y')), [Effect::Copy("u0\nu1".into())]);
+    assert_eq!(app.update(key('Y')), [copy("u0\nu1", "2 selected ids")]);
     for n in 0..20_000 {
         app.selected
             .insert(format!("user-{n:06}"), picked("", Status::Active));
     }
     assert!(app.update(key('Y')).is_empty());
     assert!(said(&app)[0].starts_with("not copied"), "{:?}", said(&app));
+}
+
+/// The copy of `text` that the notice will call `what`.
+fn copy(text: &str, what: &str) -> Effect {
+    Effect::Copy {
+        text: text.into(),
+        what: what.into(),
+    }
 }
 
 /// A user's sessions, as the pane gets them.
@@ -186,14 +193,13 @@ fn tab_walks_the_pane_lists_and_y_copies_what_is_focused() {
     };
     open_with(&mut app, detail);
     app.update(code(KeyCode::Tab));
-    assert_eq!(app.update(key('Y')), [Effect::Copy("u7".into())]);
+    assert_eq!(app.update(key('Y')), [copy("u7", "the id of user 7")]);
     app.update(code(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Detail, "on to the sessions");
     app.update(key('j'));
-    assert_eq!(app.update(key('Y')), [Effect::Copy("10.0.0.2".into())]);
     assert_eq!(
-        said(&app),
-        ["sent the address 10.0.0.2 to the terminal's clipboard (OSC 52)"]
+        app.update(key('Y')),
+        [copy("10.0.0.2", "the address 10.0.0.2")]
     );
     app.update(code(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Table, "and back to the table");
@@ -236,7 +242,10 @@ fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_ther
         rows,
         [("u0", Some("2026-10-02")), ("u7", Some("2026-11-01"))]
     );
-    assert_eq!(app.update(key('Y')), [Effect::Copy("10.0.0.2".into())]);
+    assert_eq!(
+        app.update(key('Y')),
+        [copy("10.0.0.2", "the address 10.0.0.2")]
+    );
     app.update(key('j'));
     app.update(key(' '));
     assert!(app.selected.contains_key("u7"));
