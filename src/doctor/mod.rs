@@ -278,7 +278,7 @@ fn config_checks(report: &mut Report, resolved: &config::Resolved, global: &Glob
         "config",
         "sources",
         format!(
-            "profile from {chosen}; endpoint from {}; dialect from {}",
+            "profile from {chosen}; endpoint from {}; dialect from {}; read_only from {}; page_size from {}",
             from(
                 global.endpoint.is_some(),
                 "--endpoint",
@@ -291,6 +291,13 @@ fn config_checks(report: &mut Report, resolved: &config::Resolved, global: &Glob
                 "USERDECK_DIALECT",
                 "dialect"
             ),
+            from(
+                global.read_only,
+                "--read-only",
+                "USERDECK_READ_ONLY",
+                "read_only"
+            ),
+            from(false, "", "USERDECK_PAGE_SIZE", "page_size"),
         ),
     );
 }

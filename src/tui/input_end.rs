@@ -14,7 +14,7 @@ use tokio::sync::oneshot;
 /// has ended, with the input already swapped for a pipe that never answers.
 pub fn watch() -> oneshot::Receiver<()> {
     let (tx, rx) = oneshot::channel();
-    std::thread::Builder::new()
+    let spawned = std::thread::Builder::new()
         .name("input-end".into())
         .spawn(move || {
             if wait_for_hangup(libc::STDIN_FILENO) {
@@ -24,9 +24,18 @@ pub fn watch() -> oneshot::Receiver<()> {
                 // Not watched: the loop's other ways of telling stay (never "ended").
                 std::mem::forget(tx);
             }
-        })
-        .expect("a thread to watch the terminal");
-    rx
+        });
+    match spawned {
+        Ok(_) => rx,
+        Err(e) => {
+            // The hangup, the liveness check and a failed write still tell; only the
+            // reading past the end is not stopped. A receiver that never resolves.
+            tracing::warn!("cannot watch the terminal's input: {e}");
+            let (never, rx) = oneshot::channel();
+            std::mem::forget(never);
+            rx
+        }
+    }
 }
 
 /// Blocks until `fd` is hung up (or no longer open): `poll` asked for no events still
