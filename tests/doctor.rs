@@ -5,11 +5,10 @@
 
 mod common;
 
-use common::tls::{Ca, in_days};
-use common::{TOKEN, TestServer, userdeck_in};
+use common::tls::Ca;
+use common::{TOKEN, TestServer, home_with_config, userdeck_in};
 use serde_json::Value;
 use userdeck::dialect::Dialect;
-use userdeck::server::{ServerOptions, TlsFiles};
 
 struct Doctor {
     code: i32,
@@ -47,14 +46,9 @@ impl Doctor {
 /// `userdeck doctor --format json` with the profile `doc` at `url` (`settings` added),
 /// `token` in USERDECK_TOKEN, on a UTF-8 xterm unless `env` says otherwise.
 fn doctor(url: &str, settings: &str, token: &str, env: &[(&str, &str)], args: &[&str]) -> Doctor {
-    let home = tempfile::tempdir().unwrap();
-    let dir = home.path().join("config/userdeck");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        format!("default_profile = \"doc\"\n[profiles.doc]\nendpoint = \"{url}\"\ndialect = \"crm\"\nretries = 0\nconnect_timeout_secs = 3\n{settings}\n"),
-    )
-    .unwrap();
+    let home = home_with_config(&format!(
+        "default_profile = \"doc\"\n[profiles.doc]\nendpoint = \"{url}\"\ndialect = \"crm\"\nretries = 0\nconnect_timeout_secs = 3\n{settings}\n"
+    ));
     let out = userdeck_in(home.path())
         .env("USERDECK_TOKEN", token)
         .env("TERM", "xterm-256color")
@@ -197,14 +191,9 @@ async fn what_is_not_graphql_and_a_misspelt_key_binding_are_failures() {
 
 /// [`doctor`] with `top` at the top of the config file.
 fn doctor_with_top(url: &str, top: &str) -> Doctor {
-    let home = tempfile::tempdir().unwrap();
-    let dir = home.path().join("config/userdeck");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        format!("default_profile = \"doc\"\n{top}\n[profiles.doc]\nendpoint = \"{url}\"\ndialect = \"crm\"\n"),
-    )
-    .unwrap();
+    let home = home_with_config(&format!(
+        "default_profile = \"doc\"\n{top}\n[profiles.doc]\nendpoint = \"{url}\"\ndialect = \"crm\"\n"
+    ));
     let out = userdeck_in(home.path())
         .env("USERDECK_TOKEN", TOKEN)
         .env("TERM", "xterm-256color")
@@ -238,30 +227,11 @@ async fn the_table_is_ascii_where_the_locale_is_not_utf8() {
     assert!(ascii.contains("ok   round trip"), "{ascii}");
 }
 
-/// A crm server over HTTPS with a certificate `ca` signed, valid until `days` from now.
-async fn https(ca: &Ca, days: i64) -> TestServer {
-    let cert = ca.server_cert(&["127.0.0.1", "localhost"], in_days(days));
-    TestServer::with_options(ServerOptions {
-        dialect: Dialect::Crm,
-        users: 5,
-        seed: 7,
-        listen: "127.0.0.1:0".parse().unwrap(),
-        token: Some(TOKEN.into()),
-        tls: Some(TlsFiles {
-            cert: cert.cert,
-            key: cert.key,
-            client_ca: None,
-        }),
-        ..ServerOptions::default()
-    })
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn tls_names_the_issuer_and_the_days_left_and_finds_expired_and_untrusted_certificates() {
     let ca = Ca::new();
     let trusted = format!("ca_file = \"{}\"", ca.cert.to_str().unwrap());
-    let good = https(&ca, 30).await;
+    let good = TestServer::https(&ca, 30, None).await;
     let report = doctor(&good.url, &trusted, TOKEN, &[], &[]);
     assert_eq!(report.code, 0, "{}", report.json);
     let (verdict, said) = report.check("TLS");
@@ -276,6 +246,6 @@ async fn tls_names_the_issuer_and_the_days_left_and_finds_expired_and_untrusted_
     assert!((29..=30).contains(&days), "{said}");
     // The same server, its CA not given: a CA this machine does not trust.
     doctor(&good.url, "", TOKEN, &[], &[]).failed("TLS", "set ca_file");
-    let expired = https(&ca, -1).await;
+    let expired = TestServer::https(&ca, -1, None).await;
     doctor(&expired.url, &trusted, TOKEN, &[], &[]).failed("TLS", "has expired");
 }

@@ -5,34 +5,14 @@
 mod common;
 mod pty;
 
-use pty::{Dashboard, ONE_AT_A_TIME, Served, Spent};
+use pty::{Dashboard, ONE_AT_A_TIME, Spent};
 use userdeck::api::journal::read::{EntryOutcome, read};
-use userdeck::dialect::Dialect;
 
 /// Blocks the first page's 20 users in chunks of 5 against a server answering after
 /// `latency`, drops the connection while the first chunks are under way; what the
 /// process spent from then on, and the journal's counts: (succeeded, unknown, not sent).
 async fn dropped_during_a_block(latency: &str) -> (Spent, (usize, usize, usize), String) {
-    let faults = format!("latency={latency}");
-    let served = Served::start(&["--users", "30", "--faults", &faults]);
-    let mut ui = Dashboard::sized(
-        &served.url,
-        Dialect::Crm,
-        &[],
-        "",
-        &[],
-        (120, 30),
-        "chunk_size = 5",
-    );
-    ui.wait_text("rows 1–20 of 30");
-    ui.keys("*");
-    ui.wait_text("20 selected");
-    ui.keys("b");
-    ui.wait_text("block 20 users:");
-    ui.keys("\t");
-    ui.wait_text("send 20");
-    ui.keys("y");
-    ui.wait_text("working");
+    let (_served, ui) = Dashboard::blocking_slowly(latency);
     let (spent, status, _, home) = ui.drop_connection();
     assert!(status.signal().is_none(), "ended by {:?}", status.signal());
     let entries = read(&home.path().join("state/userdeck/audit.jsonl"), 100).unwrap();

@@ -178,18 +178,6 @@ fn set_cooked(ui: &Dashboard) {
     assert!(!raw_mode(ui));
 }
 
-/// Selects the first page's 20 users and blocks them all, those blocked already too.
-fn block_the_page(ui: &mut Dashboard) {
-    ui.wait_text("rows 1–20 of 30");
-    ui.keys("*");
-    ui.wait_text("20 selected");
-    ui.keys("b");
-    ui.wait_text("block 20 users:");
-    ui.keys("\t");
-    ui.wait_text("send 20");
-    ui.keys("y");
-}
-
 /// How an operator (or the system) quits during a bulk action.
 enum QuitBy {
     /// Ctrl-C asks; a second one quits at once.
@@ -205,19 +193,8 @@ enum QuitBy {
 /// are still under way), quits `by`, and checks that every id sent has its outcome in the
 /// journal and the program said what it left.
 async fn quit_during_a_slow_bulk_action(latency: &str, by: QuitBy) {
-    let served = Served::start(&["--users", "30", "--faults", latency]);
-    let mut ui = Dashboard::sized(
-        &served.url,
-        Dialect::Crm,
-        &[],
-        "",
-        &[],
-        (120, 30),
-        "chunk_size = 5",
-    );
     // All 20 sent, those blocked already too: four chunks of five.
-    block_the_page(&mut ui);
-    ui.wait_text("working");
+    let (_served, mut ui) = Dashboard::blocking_slowly(latency);
     match by {
         QuitBy::CtrlCTwice => {
             ui.keys("\x03");
@@ -277,21 +254,21 @@ async fn quit_during_a_slow_bulk_action(latency: &str, by: QuitBy) {
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_during_a_slow_bulk_action_journals_every_id_sent() {
     let _serial = ONE_AT_A_TIME.lock().await;
-    quit_during_a_slow_bulk_action("latency=3s", QuitBy::CtrlCTwice).await;
+    quit_during_a_slow_bulk_action("3s", QuitBy::CtrlCTwice).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_terminal_hung_up_during_a_slow_bulk_action_ends_it_cleanly_and_journals_every_id() {
     let _serial = ONE_AT_A_TIME.lock().await;
     // Stopped as SIGTERM stops it: the chunk takes longer than the grace, left unknown.
-    quit_during_a_slow_bulk_action("latency=6s", QuitBy::HangUp).await;
+    quit_during_a_slow_bulk_action("6s", QuitBy::HangUp).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_during_a_slow_bulk_action_waits_its_grace_then_journals_every_id_sent() {
     let _serial = ONE_AT_A_TIME.lock().await;
     // The chunk takes longer than the 3 s grace: it is left unknown.
-    quit_during_a_slow_bulk_action("latency=6s", QuitBy::Signal("TERM")).await;
+    quit_during_a_slow_bulk_action("6s", QuitBy::Signal("TERM")).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -373,7 +350,7 @@ async fn quitting_while_lost_answers_are_read_back_says_them_unknown() {
     // read back (all 20 in one request) as slowly: longer than the 3 s of grace.
     let served = Served::start(&["--users", "30", "--faults", "latency=4s,lose-answer"]);
     let mut ui = Dashboard::sized(&served.url, Dialect::Crm, &[], "", &[], (120, 30), "");
-    block_the_page(&mut ui);
+    ui.block_the_page();
     ui.wait_text("20 unknown: reading back");
     ui.keys("q");
     let asked = ui.wait_text("Stop it and quit?");

@@ -6,30 +6,9 @@
 mod common;
 
 use common::proxy::Proxy;
-use common::tls::{Ca, in_days};
-use common::{TOKEN, TestServer, userdeck_in};
+use common::tls::Ca;
+use common::{TOKEN, TestServer, home_with_config, userdeck_in};
 use userdeck::dialect::Dialect;
-use userdeck::server::{ServerOptions, TlsFiles};
-
-/// A crm server of 5 users over HTTPS, its certificate signed by `ca`; with `client_ca`,
-/// only clients with a certificate that CA signed get in.
-async fn https(ca: &Ca, client_ca: Option<&Ca>) -> TestServer {
-    let cert = ca.server_cert(&["127.0.0.1", "localhost"], in_days(30));
-    TestServer::with_options(ServerOptions {
-        dialect: Dialect::Crm,
-        users: 5,
-        seed: 7,
-        listen: "127.0.0.1:0".parse().unwrap(),
-        token: Some(TOKEN.into()),
-        tls: Some(TlsFiles {
-            cert: cert.cert,
-            key: cert.key,
-            client_ca: client_ca.map(|c| c.cert.clone()),
-        }),
-        ..ServerOptions::default()
-    })
-    .await
-}
 
 /// What `userdeck users list --format json` said with the profile `net` at `url`, the
 /// profile's `settings` added, and `env` set.
@@ -40,14 +19,9 @@ struct Listed {
 }
 
 fn list(url: &str, settings: &str, env: &[(&str, &str)]) -> Listed {
-    let home = tempfile::tempdir().unwrap();
-    let dir = home.path().join("config/userdeck");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        format!("default_profile = \"net\"\n[profiles.net]\nendpoint = \"{url}\"\ndialect = \"crm\"\nretries = 0\n{settings}\n"),
-    )
-    .unwrap();
+    let home = home_with_config(&format!(
+        "default_profile = \"net\"\n[profiles.net]\nendpoint = \"{url}\"\ndialect = \"crm\"\nretries = 0\n{settings}\n"
+    ));
     let out = userdeck_in(home.path())
         .env("USERDECK_TOKEN", TOKEN)
         .envs(env.iter().copied())
@@ -79,7 +53,7 @@ fn assert_listed(listed: &Listed) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_company_ca_in_ca_file_is_trusted_and_ca_only_trusts_nothing_else() {
     let company = Ca::new();
-    let server = https(&company, None).await;
+    let server = TestServer::https(&company, 30, None).await;
     // The system's roots do not know the company's CA.
     let untrusted = list(&server.url, "", &[]);
     assert_eq!(untrusted.code, 1, "{}", untrusted.stderr);
@@ -130,7 +104,7 @@ async fn a_company_ca_in_ca_file_is_trusted_and_ca_only_trusts_nothing_else() {
 async fn mutual_tls_takes_the_profiles_client_certificate() {
     let company = Ca::new();
     let clients = Ca::new();
-    let server = https(&company, Some(&clients)).await;
+    let server = TestServer::https(&company, 30, Some(&clients)).await;
     let ca_file = format!("ca_file = \"{}\"", path(&company.cert));
     let without = list(&server.url, &ca_file, &[]);
     assert_eq!(without.code, 1, "no client certificate: {}", without.stderr);
@@ -171,7 +145,7 @@ async fn mutual_tls_takes_the_profiles_client_certificate() {
 #[tokio::test(flavor = "multi_thread")]
 async fn requests_go_through_the_profiles_proxy_or_https_proxy_unless_no_proxy_says_not() {
     let company = Ca::new();
-    let server = https(&company, None).await;
+    let server = TestServer::https(&company, 30, None).await;
     let ca_file = format!("ca_file = \"{}\"", path(&company.cert));
     let authority = server
         .url
@@ -236,17 +210,10 @@ async fn extra_headers_are_sent_their_values_never_shown() {
     assert!(heads.contains("x-tenant: acme"), "{heads}");
     assert!(heads.contains(&format!("x-secret: {secret}")), "{heads}");
     // `config show` redacts a value; a command is shown as the command, never run.
-    let home = tempfile::tempdir().unwrap();
-    let dir = home.path().join("config/userdeck");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("config.toml"),
-        format!(
-            "default_profile = \"net\"\n[profiles.net]\nendpoint = \"{}\"\ndialect = \"crm\"\n[profiles.net.headers]\nX-Tenant = \"acme-tenant-7\"\n",
-            server.url
-        ),
-    )
-    .unwrap();
+    let home = home_with_config(&format!(
+        "default_profile = \"net\"\n[profiles.net]\nendpoint = \"{}\"\ndialect = \"crm\"\n[profiles.net.headers]\nX-Tenant = \"acme-tenant-7\"\n",
+        server.url
+    ));
     let shown = userdeck_in(home.path())
         .args(["config", "show"])
         .output()

@@ -23,3 +23,12 @@ pub fn userdeck_in(home: &Path) -> std::process::Command {
     command.env_clear().envs(isolated_env(home));
     command
 }
+
+/// A private home whose config file (`$XDG_CONFIG_HOME/userdeck/config.toml`) is `config`.
+pub fn home_with_config(config: &str) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/userdeck");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), config).unwrap();
+    home
+}

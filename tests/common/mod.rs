@@ -7,7 +7,7 @@ pub mod proxy;
 pub mod tls;
 
 #[allow(unused_imports)]
-pub use env::{isolated_env, userdeck_in};
+pub use env::{home_with_config, isolated_env, userdeck_in};
 use serde_json::{Value, json};
 use userdeck::dialect::Dialect;
 use userdeck::server::{self, RunningServer, ServerOptions};
@@ -185,4 +185,27 @@ pub async fn active_users(server: &TestServer, n: usize) -> Vec<String> {
         .map(|(id, _)| id)
         .take(n)
         .collect()
+}
+
+impl TestServer {
+    /// A crm server of 5 users over HTTPS, its certificate (for 127.0.0.1 and localhost)
+    /// signed by `ca` and valid until `days` from now; with `client_ca`, only clients with
+    /// a certificate that CA signed get in.
+    pub async fn https(ca: &tls::Ca, days: i64, client_ca: Option<&tls::Ca>) -> TestServer {
+        let cert = ca.server_cert(&["127.0.0.1", "localhost"], tls::in_days(days));
+        TestServer::with_options(ServerOptions {
+            dialect: Dialect::Crm,
+            users: 5,
+            seed: 7,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            token: Some(TOKEN.into()),
+            tls: Some(userdeck::server::TlsFiles {
+                cert: cert.cert,
+                key: cert.key,
+                client_ca: client_ca.map(|c| c.cert.clone()),
+            }),
+            ..ServerOptions::default()
+        })
+        .await
+    }
 }

@@ -363,16 +363,21 @@ impl Dashboard {
     /// Closes the terminal as a dropped SSH connection does (the kernel hangs it up:
     /// SIGHUP, then every read and write fails), and waits for the process to end.
     pub fn hang_up(mut self) -> (portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {
+        self.close_terminal();
+        self.finish()
+    }
+
+    /// Lets go of every copy of the terminal's master (the reader's, the writer's): the
+    /// kernel hangs the terminal up.
+    fn close_terminal(&mut self) {
         self.screen
             .stop
             .store(true, std::sync::atomic::Ordering::SeqCst);
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
-        // Every copy of the master goes: the writer's too.
         self.writer = Box::new(std::io::sink());
         drop(self.master.take());
-        self.finish()
     }
 
     /// A dropped SSH connection as a shell sees it: the terminal closes (the kernel hangs
@@ -382,14 +387,7 @@ impl Dashboard {
         mut self,
     ) -> (Spent, portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {
         let pid = self.child.process_id().unwrap();
-        self.screen
-            .stop
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        if let Some(reader) = self.reader.take() {
-            let _ = reader.join();
-        }
-        self.writer = Box::new(std::io::sink());
-        drop(self.master.take());
+        self.close_terminal();
         let before = Spent::of(pid);
         self.signal("HUP");
         let (tx, rx) = mpsc::channel();
@@ -413,6 +411,37 @@ impl Dashboard {
         let spent = Spent::of(pid).since(before);
         let (status, raw, home) = self.finish();
         (spent, status, raw, home)
+    }
+
+    /// Selects the first page's 20 users and blocks them all, those blocked already too.
+    pub fn block_the_page(&mut self) {
+        self.wait_text("rows 1–20 of 30");
+        self.keys("*");
+        self.wait_text("20 selected");
+        self.keys("b");
+        self.wait_text("block 20 users:");
+        self.keys("\t");
+        self.wait_text("send 20");
+        self.keys("y");
+    }
+
+    /// A server of 30 users answering after `latency`, and the dashboard on it blocking
+    /// the first page in chunks of 5, the first chunks under way.
+    pub fn blocking_slowly(latency: &str) -> (Served, Dashboard) {
+        let faults = format!("latency={latency}");
+        let served = Served::start(&["--users", "30", "--faults", &faults]);
+        let mut ui = Dashboard::sized(
+            &served.url,
+            Dialect::Crm,
+            &[],
+            "",
+            &[],
+            (120, 30),
+            "chunk_size = 5",
+        );
+        ui.block_the_page();
+        ui.wait_text("working");
+        (served, ui)
     }
 
     /// Waits for the process to end; its exit status, output, and home (with its config
