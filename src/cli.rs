@@ -174,6 +174,18 @@ pub struct ManArgs {
     no_globals: NoGlobals,
 }
 
+/// `NAME: VALUE`, as a header is written.
+fn header_pair(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("expected 'NAME: VALUE', got {text:?}"))?;
+    let name = name.trim();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(format!("{name:?} is not a header name"));
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
+
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// table for a person, json for a script
@@ -575,4 +587,8 @@ pub struct ServeArgs {
     pub faults: FaultSpec,
     #[command(flatten)]
     pub tls: TlsArgs,
+    /// Refuse (HTTP 403) every POST without this header, as a company gateway does:
+    /// 'X-Tenant: acme'
+    #[arg(long, value_name = "'NAME: VALUE'", value_parser = header_pair)]
+    pub require_header: Option<(String, String)>,
 }

@@ -77,6 +77,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         faults: args.faults,
         hostile: args.hostile,
         tls: args.tls.files(),
+        require_header: args.require_header,
     };
     let opts = options.clone();
     let started = std::time::Instant::now();

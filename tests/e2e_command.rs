@@ -114,6 +114,7 @@ async fn profile_switch_takes_userdeck_token_as_the_command_line_would() {
         faults: Default::default(),
         hostile: false,
         tls: None,
+        require_header: None,
     })
     .await;
     // No profile has a token of its own: USERDECK_TOKEN (the harness sets it) is the one.

@@ -206,6 +206,7 @@ async fn extra_headers_are_sent_their_values_never_shown() {
     );
     let listed = list(&server.url, &settings, &[]);
     assert_listed(&listed);
+    assert!(!listed.stdout.contains(secret) && !listed.stderr.contains(secret));
     let heads = proxy.heads().join("\n").to_ascii_lowercase();
     assert!(heads.contains("x-tenant: acme"), "{heads}");
     assert!(heads.contains(&format!("x-secret: {secret}")), "{heads}");
@@ -237,4 +238,25 @@ async fn extra_headers_are_sent_their_values_never_shown() {
         listed.stderr
     );
     assert_eq!(proxy.heads().len(), before, "nothing sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn over_https_a_gateway_that_wants_a_header_gets_it_from_the_profile() {
+    // A server that, as a company gateway, refuses every request without its header.
+    let company = Ca::new();
+    let secret = "gw-7c2e19";
+    let server = TestServer::with_options(userdeck::server::ServerOptions {
+        require_header: Some(("X-Gateway-Key".into(), secret.into())),
+        ..TestServer::https_options(&company, 30, None)
+    })
+    .await;
+    let ca_file = format!("ca_file = \"{}\"", path(&company.cert));
+    let refused = list(&server.url, &ca_file, &[]);
+    assert_eq!(refused.code, 4, "the gateway's 403: {}", refused.stderr);
+    let with_header = format!(
+        "{ca_file}\n[profiles.net.headers]\nX-Gateway-Key = {{ command = \"printf {secret}\" }}"
+    );
+    let listed = list(&server.url, &with_header, &[]);
+    assert_listed(&listed);
+    assert!(!listed.stdout.contains(secret) && !listed.stderr.contains(secret));
 }

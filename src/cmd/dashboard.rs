@@ -143,6 +143,7 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         faults: args.faults,
         hostile: args.hostile,
         tls: None,
+        require_header: None,
     };
     crate::say!(
         "starting a {dialect} demo server with {} users…",

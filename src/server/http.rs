@@ -31,6 +31,8 @@ enum DialectSchema {
 struct AppState {
     schema: DialectSchema,
     token: Option<String>,
+    /// A header (name, value) every POST must carry.
+    required: Option<(String, String)>,
     faults: Arc<Faults>,
     /// What GET /graphql answers: [`help_page`], made once.
     page: Bytes,
@@ -58,7 +60,13 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub fn router(dialect: Dialect, db: Db, token: Option<String>, faults: Arc<Faults>) -> Router {
+pub fn router(
+    dialect: Dialect,
+    db: Db,
+    token: Option<String>,
+    required: Option<(String, String)>,
+    faults: Arc<Faults>,
+) -> Router {
     let (schema, sdl) = match dialect {
         Dialect::Crm => {
             let schema = crm::schema(db);
@@ -78,6 +86,7 @@ pub fn router(dialect: Dialect, db: Db, token: Option<String>, faults: Arc<Fault
         .with_state(AppState {
             schema,
             token,
+            required,
             faults,
             page: Bytes::from(help_page(dialect)),
             sdl: Bytes::from(sdl),
@@ -140,6 +149,12 @@ async fn answer(
         Ok(request) => request,
         Err(rejection) => return rejection.into_response(),
     };
+    if let Some((name, value)) = &state.required
+        && headers.get(name.as_str()).and_then(|v| v.to_str().ok()) != Some(value.as_str())
+    {
+        // As a gateway before the API answers: in plain HTTP.
+        return (StatusCode::FORBIDDEN, format!("missing header {name}")).into_response();
+    }
     if !state.authorized(headers) {
         return GraphQLResponse::from(async_graphql::Response::from_errors(vec![
             errors::unauthorized(),

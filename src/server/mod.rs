@@ -47,6 +47,9 @@ pub struct ServerOptions {
     /// Serve HTTPS with these files (`--tls-cert`, `--tls-key`, `--client-ca`); HTTP
     /// without.
     pub tls: Option<TlsFiles>,
+    /// A header every request must carry with this value, as a company gateway wants a
+    /// tenant (`--require-header 'X-Tenant: acme'`); refused with 403 without it.
+    pub require_header: Option<(String, String)>,
 }
 
 impl Default for ServerOptions {
@@ -60,6 +63,7 @@ impl Default for ServerOptions {
             token: None,
             faults: FaultSpec::default(),
             hostile: false,
+            require_header: None,
             tls: None,
         }
     }
@@ -168,6 +172,7 @@ pub async fn start(options: &ServerOptions, db: Db) -> Result<RunningServer> {
         options.dialect,
         db,
         options.token.clone(),
+        options.require_header.clone(),
         Arc::clone(&faults),
     );
     let (tx, rx) = oneshot::channel::<()>();

@@ -40,6 +40,7 @@ impl TestServer {
             faults: Default::default(),
             hostile: false,
             tls: None,
+            require_header: None,
         })
         .await
     }
@@ -192,8 +193,13 @@ impl TestServer {
     /// signed by `ca` and valid until `days` from now; with `client_ca`, only clients with
     /// a certificate that CA signed get in.
     pub async fn https(ca: &tls::Ca, days: i64, client_ca: Option<&tls::Ca>) -> TestServer {
+        TestServer::with_options(TestServer::https_options(ca, days, client_ca)).await
+    }
+
+    /// The options of [`TestServer::https`], to add to.
+    pub fn https_options(ca: &tls::Ca, days: i64, client_ca: Option<&tls::Ca>) -> ServerOptions {
         let cert = ca.server_cert(&["127.0.0.1", "localhost"], tls::in_days(days));
-        TestServer::with_options(ServerOptions {
+        ServerOptions {
             dialect: Dialect::Crm,
             users: 5,
             seed: 7,
@@ -205,7 +211,6 @@ impl TestServer {
                 client_ca: client_ca.map(|c| c.cert.clone()),
             }),
             ..ServerOptions::default()
-        })
-        .await
+        }
     }
 }
