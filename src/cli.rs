@@ -589,6 +589,6 @@ pub struct ServeArgs {
     pub tls: TlsArgs,
     /// Refuse (HTTP 403) every POST without this header, as a company gateway does:
     /// 'X-Tenant: acme'
-    #[arg(long, value_name = "'NAME: VALUE'", value_parser = header_pair)]
+    #[arg(long, value_name = "HEADER", value_parser = header_pair)]
     pub require_header: Option<(String, String)>,
 }
