@@ -111,7 +111,9 @@ impl fmt::Debug for Client {
 /// A GraphQL response before its data is decoded.
 #[derive(Deserialize)]
 struct RawResponse {
-    data: Option<serde_json::Value>,
+    /// Kept as the bytes it came in: each query parses it straight into its own types,
+    /// with no `Value` tree in between (a million training users' answer is 231 MB).
+    data: Option<Box<serde_json::value::RawValue>>,
     errors: Option<Vec<RawError>>,
 }
 
@@ -240,11 +242,10 @@ impl Client {
             if let Some(errors) = raw.errors.as_ref().filter(|e| !e.is_empty()) {
                 return Err(errors[0].to_api(name, errors.len() - 1));
             }
-            serde_json::from_value(raw.data.unwrap_or(serde_json::Value::Null)).map_err(|e| {
-                ApiError::NotGraphQl {
-                    operation: name.to_string(),
-                    detail: format!("unexpected data: {e}"),
-                }
+            let data = raw.data.as_deref().map_or("null", serde_json::value::RawValue::get);
+            serde_json::from_str(data).map_err(|e| ApiError::NotGraphQl {
+                operation: name.to_string(),
+                detail: format!("unexpected data: {e}"),
             })
         })
         .await

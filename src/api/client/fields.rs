@@ -44,16 +44,15 @@ impl Client {
                     }
                 }
             }
-            match raw.data {
-                Some(serde_json::Value::Object(data)) => fields.data = data,
-                Some(serde_json::Value::Null) | None if !fields.errors.is_empty() => {}
-                other => {
+            // A few hundred aliased fields: a map of values is small enough here.
+            let data = raw.data.as_deref().map_or("null", serde_json::value::RawValue::get);
+            match serde_json::from_str(data) {
+                Ok(serde_json::Value::Object(data)) => fields.data = data,
+                Ok(serde_json::Value::Null) if !fields.errors.is_empty() => {}
+                _ => {
                     return Err(ApiError::NotGraphQl {
                         operation: name.to_string(),
-                        detail: format!(
-                            "unexpected data: {}",
-                            describe_body(other.unwrap_or_default().to_string().as_bytes())
-                        ),
+                        detail: format!("unexpected data: {}", describe_body(data.as_bytes())),
                     });
                 }
             }
