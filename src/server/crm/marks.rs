@@ -57,11 +57,15 @@ struct Taken {
     keys: Vec<Key>,
 }
 
-/// The marks of every order that has been paged deeply, taken when first needed.
+/// The marks of every order that has been paged deeply, taken when first needed; and
+/// the number of users, which no crm mutation changes either.
 #[derive(Debug)]
 pub struct Marks {
     every: i64,
     by_order: Mutex<HashMap<SortField, Arc<Taken>>>,
+    /// `SELECT count(*)` of every user, counted once: SQLite counts by walking every
+    /// page of the table, about a millisecond a million users, on every first page.
+    everyone: Mutex<Option<i64>>,
 }
 
 impl Default for Marks {
@@ -75,7 +79,19 @@ impl Marks {
         Marks {
             every: every.max(1),
             by_order: Mutex::new(HashMap::new()),
+            everyone: Mutex::new(None),
         }
+    }
+
+    /// How many users there are (counted the first time only).
+    pub fn everyone(&self, conn: &Connection) -> rusqlite::Result<i64> {
+        let mut everyone = self.everyone.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = *everyone {
+            return Ok(count);
+        }
+        let count = conn.query_row("SELECT count(*) FROM crm_users", [], |r| r.get(0))?;
+        *everyone = Some(count);
+        Ok(count)
     }
 
     /// Where the page at `offset` of all `users` in `sort` order starts, when a mark is

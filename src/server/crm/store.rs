@@ -227,9 +227,12 @@ pub fn list(
     } else {
         format!("SELECT count(*) FROM crm_users u {clause}")
     };
-    let count: i64 = conn
-        .prepare_cached(&count_sql)?
-        .query_row(params_from_iter(params.iter()), |row| row.get(0))?;
+    let count: i64 = if clause.is_empty() {
+        marks.everyone(conn)?
+    } else {
+        conn.prepare_cached(&count_sql)?
+            .query_row(params_from_iter(params.iter()), |row| row.get(0))?
+    };
     if q.offset >= count {
         // Past the end: nothing to walk to.
         return Ok((Vec::new(), count));
