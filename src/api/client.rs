@@ -242,7 +242,10 @@ impl Client {
             if let Some(errors) = raw.errors.as_ref().filter(|e| !e.is_empty()) {
                 return Err(errors[0].to_api(name, errors.len() - 1));
             }
-            let data = raw.data.as_deref().map_or("null", serde_json::value::RawValue::get);
+            let data = raw
+                .data
+                .as_deref()
+                .map_or("null", serde_json::value::RawValue::get);
             serde_json::from_str(data).map_err(|e| ApiError::NotGraphQl {
                 operation: name.to_string(),
                 detail: format!("unexpected data: {e}"),

@@ -45,7 +45,10 @@ impl Client {
                 }
             }
             // A few hundred aliased fields: a map of values is small enough here.
-            let data = raw.data.as_deref().map_or("null", serde_json::value::RawValue::get);
+            let data = raw
+                .data
+                .as_deref()
+                .map_or("null", serde_json::value::RawValue::get);
             match serde_json::from_str(data) {
                 Ok(serde_json::Value::Object(data)) => fields.data = data,
                 Ok(serde_json::Value::Null) if !fields.errors.is_empty() => {}
