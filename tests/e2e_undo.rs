@@ -159,7 +159,7 @@ async fn r_sends_again_what_the_server_refused_and_it_lands() {
     faults.set("fail=1/2".parse::<FaultSpec>().unwrap());
     ui.keys("r");
     faults.arrived(1).await;
-    ui.wait_for("the reload shown", |s| !s.contains("page 1/1…"));
+    ui.wait_for("the reload shown", |s| !s.contains("page 1/1..."));
     ui.keys("b");
     ui.wait_text("block 2 users: 2 active → blocked");
     ui.keys("y");

@@ -153,7 +153,9 @@ async fn u_takes_a_training_archive_back() {
     // The status filter on active: every row shown is one the archive changes.
     ui.keys("f");
     ui.wait_text("status active");
-    ui.wait_for("the active users listed", |s| !s.contains("status active…"));
+    ui.wait_for("the active users listed", |s| {
+        !s.contains("status active...")
+    });
     ui.keys("  ");
     ui.wait_text("2 selected");
     ui.keys("x");
@@ -204,7 +206,7 @@ async fn u_gives_an_archived_inactive_user_back_inactive() {
     ui.keys("f");
     ui.wait_text("status inactive");
     ui.wait_for("the inactive users listed", |s| {
-        !s.contains("status inactive…")
+        !s.contains("status inactive...")
     });
     ui.keys(" ");
     ui.wait_text("1 selected");
