@@ -74,21 +74,52 @@ impl Tmux {
         self.run(&args);
     }
 
-    /// Waits until the window's screen holds `text`; the screen.
+    /// Waits until the window's screen holds `text`; the screen. tmux pipes what the pane
+    /// writes into a FIFO of the test's own, so each look at the screen follows output.
     fn wait_text(&self, text: &str) -> String {
+        let output = self.pane_output();
         let started = Instant::now();
         loop {
             let screen = self.run(&["capture-pane", "-p", "-t", "ud"]);
             if screen.contains(text) {
+                self.run(&["pipe-pane", "-t", "ud"]);
                 return screen;
             }
+            let left = DEADLINE.saturating_sub(started.elapsed());
             assert!(
-                started.elapsed() < DEADLINE,
+                output.recv_timeout(left).is_ok(),
                 "waited for {text:?}:\n{screen}"
             );
-            // tmux has no way to wait for a pane's content: a short nap between looks.
-            std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// A signal each time the pane writes something (`tmux pipe-pane` into a FIFO).
+    fn pane_output(&self) -> std::sync::mpsc::Receiver<()> {
+        let fifo = self.dir.path().join(format!(
+            "pane-{}",
+            self.dir.path().read_dir().unwrap().count()
+        ));
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a FIFO made at a path of our own temporary directory.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            // Opening waits for tmux to open the other end.
+            let Ok(mut pipe) = std::fs::File::open(&path) else {
+                return;
+            };
+            let mut buf = [0u8; 4096];
+            while matches!(pipe.read(&mut buf), Ok(n) if n > 0) {
+                if tx.send(()).is_err() {
+                    return;
+                }
+            }
+        });
+        let command = format!("cat > '{}'", fifo.to_str().unwrap());
+        self.run(&["pipe-pane", "-t", "ud", "-o", &command]);
+        rx
     }
 
     fn buffers(&self) -> Vec<String> {
