@@ -77,7 +77,15 @@ async fn run(
 /// The app's settings and a client for the profile `global` names, its token found as
 /// `userdeck` with those arguments would find it.
 fn session(global: &GlobalArgs, look: &Look) -> Result<(AppConfig, Client, usize), Failure> {
-    let resolved = checked(global)?;
+    session_of(checked(global)?, global, look)
+}
+
+/// [`session`] of a profile already resolved.
+fn session_of(
+    resolved: crate::config::Resolved,
+    global: &GlobalArgs,
+    look: &Look,
+) -> Result<(AppConfig, Client, usize), Failure> {
     let (client, source) = client_with(&resolved, global.token_env.as_deref())?;
     let (keymap, mut warnings) = Keymap::new(&resolved.settings.keys);
     warnings.extend(resolved.warnings.iter().cloned());
@@ -104,7 +112,7 @@ pub async fn dashboard(global: &GlobalArgs, ascii: bool) -> Result<(), Failure> 
     let terminal = need_terminal()?;
     let resolved = checked(global)?;
     let look = std::sync::Arc::new(look(&terminal, Some(&resolved.settings), ascii));
-    let (config, client, chunk) = session(global, &look)?;
+    let (config, client, chunk) = session_of(resolved, global, &look)?;
     // Another profile: its own endpoint, dialect and read-only badge; what the command
     // line set for this session (read-only, the config file) holds for it too. Its token
     // is found as `userdeck --profile NAME` would find it, in the README's order and with
