@@ -79,29 +79,44 @@ pub fn restore() {
     if restored.is_err() {
         forget_terminal();
     }
-    input_nonblocking(false);
     let _ = disable_raw_mode();
 }
 
-/// Standard input non-blocking while the dashboard reads it, and blocking again after
-/// (the shell shares it). crossterm reads until it has a whole event: on a blocking
-/// terminal, a byte that begins a UTF-8 sequence and never ends it (é from a Latin-1
-/// terminal, a Meta key's 0xE1) left its reader waiting in read(), and the resizes and
-/// keys it should report were never read. Non-blocking, the read ends and it goes on.
-fn input_nonblocking(on: bool) {
-    // SAFETY: reading and setting the status flags of the standard input descriptor.
-    unsafe {
-        let flags = libc::fcntl(libc::STDIN_FILENO, libc::F_GETFL);
-        if flags < 0 {
+/// Standard input non-blocking while the dashboard reads it. crossterm reads until it
+/// has a whole event: on a blocking terminal, a byte that begins a UTF-8 sequence and
+/// never ends it (é from a Latin-1 terminal, a Meta key's 0xE1) left its reader waiting
+/// in read(), and the resizes and keys it should report were never read.
+///
+/// The flag belongs to an open file, and a terminal's input, output and error are one
+/// open file, the shell's too: set there, the frames' writes would meet "would block"
+/// on a slow link, and the shell would find its input non-blocking. So the terminal is
+/// opened anew, non-blocking, as standard input for this process alone, once: crossterm
+/// watches that open file from then on, across suspends, until the process ends.
+fn own_input() {
+    static OWNED: std::sync::Once = std::sync::Once::new();
+    OWNED.call_once(|| {
+        use std::os::fd::IntoRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        if !io::IsTerminal::is_terminal(&io::stdin()) {
             return;
         }
-        let flags = if on {
-            flags | libc::O_NONBLOCK
-        } else {
-            flags & !libc::O_NONBLOCK
+        let Ok(path) = std::fs::read_link("/proc/self/fd/0") else {
+            return;
         };
-        libc::fcntl(libc::STDIN_FILENO, libc::F_SETFL, flags);
-    }
+        let Ok(file) = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(path)
+        else {
+            return;
+        };
+        let fd = file.into_raw_fd();
+        // SAFETY: `fd` is ours; dup2 replaces standard input with it, then it is closed.
+        unsafe {
+            libc::dup2(fd, libc::STDIN_FILENO);
+            libc::close(fd);
+        }
+    });
 }
 
 /// The terminal is gone (hung up, closed: restoring it failed): what would still be
@@ -151,7 +166,7 @@ impl crossterm::Command for EnableButtonMouse {
 /// is then the terminal's) and bracketed paste.
 fn set_up_terminal(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
-    input_nonblocking(true);
+    own_input();
     let mut out = io::stdout();
     execute!(out, EnterAlternateScreen)?;
     if mouse {

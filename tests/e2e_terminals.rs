@@ -261,3 +261,39 @@ async fn the_demo_takes_the_terminal_settings_of_the_config_file() {
     assert_eq!(status.exit_code(), 1);
     assert!(String::from_utf8_lossy(&raw).contains("clipboard"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_terminal_that_stops_reading_for_a_while_is_waited_for_not_taken_for_gone() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 1000).await;
+    let size = (120, 30);
+    let mut ui = Dashboard::sized(
+        &server.url,
+        Dialect::Crm,
+        &[],
+        "",
+        &[],
+        size,
+        "page_size = 500",
+    );
+    ui.wait_text("of 1,000");
+    // A stalled link: nothing is read while a frame is drawn. Standard input is
+    // non-blocking while the dashboard reads it, and on a terminal it shares its open
+    // file with the output: the frame's writes met "would block", taken for a terminal
+    // gone.
+    ui.screen
+        .paused
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    // One frame far larger than the terminal's buffer (4 KB here): 200 rows of users.
+    ui.resize(300, 200);
+    ui.wait_until("the stalled terminal's buffer full", || ui.unread() >= 4095);
+    ui.screen
+        .paused
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    ui.resize(90, 24);
+    ui.keys("/");
+    ui.keys("still here");
+    ui.wait_text("still here");
+    ui.keys("\x1b");
+    quit(ui);
+}

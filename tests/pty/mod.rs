@@ -28,6 +28,9 @@ pub struct Screen {
     pub raw: Mutex<Vec<u8>>,
     /// Tells the reader to let go of its copy of the terminal.
     pub stop: std::sync::atomic::AtomicBool,
+    /// Tells the reader to stop reading for now, as a stalled SSH link would: what the
+    /// program writes piles up until the terminal's buffer is full.
+    pub paused: std::sync::atomic::AtomicBool,
 }
 
 /// A test that fails half-way leaves no program behind: the terminal's reader lets go
@@ -116,10 +119,16 @@ impl Dashboard {
         let home = tempfile::tempdir().unwrap();
         let config = home.path().join("config/userdeck");
         std::fs::create_dir_all(&config).unwrap();
+        // Pages of 20 unless the profile says otherwise.
+        let page_size = if profile.contains("page_size") {
+            ""
+        } else {
+            "page_size = 20\n"
+        };
         std::fs::write(
             config.join("config.toml"),
             format!(
-                "default_profile = \"e2e\"\n{extra}\n[profiles.e2e]\nendpoint = \"{}\"\ndialect = \"{dialect}\"\npage_size = 20\n{profile}\n",
+                "default_profile = \"e2e\"\n{extra}\n[profiles.e2e]\nendpoint = \"{}\"\ndialect = \"{dialect}\"\n{page_size}{profile}\n",
                 url
             ),
         )
@@ -159,6 +168,7 @@ impl Dashboard {
             changed: Condvar::new(),
             raw: Mutex::new(Vec::new()),
             stop: std::sync::atomic::AtomicBool::new(false),
+            paused: std::sync::atomic::AtomicBool::new(false),
         });
         // The reader's own copy of the terminal, polled and read by that number alone: the
         // master's number may be reused by another test once the master is dropped.
@@ -174,6 +184,12 @@ impl Dashboard {
             // Poll with a timeout, so that the reader can drop its copy of the terminal
             // when asked, and the terminal can really close.
             while !sink.stop.load(std::sync::atomic::Ordering::SeqCst) {
+                if sink.paused.load(std::sync::atomic::Ordering::SeqCst) {
+                    // Waiters look again meanwhile: at the program, since not at its output.
+                    std::thread::park_timeout(std::time::Duration::from_millis(20));
+                    sink.changed.notify_all();
+                    continue;
+                }
                 let mut poll = libc::pollfd {
                     fd,
                     events: libc::POLLIN,
@@ -209,6 +225,16 @@ impl Dashboard {
             reader: Some(reader),
             home,
         }
+    }
+
+    /// How many bytes the program has written that the reader has not read yet.
+    pub fn unread(&self) -> usize {
+        let fd = self.master.as_ref().unwrap().as_raw_fd().unwrap();
+        let mut queued: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int through the pointer given.
+        let asked = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut queued) };
+        assert_eq!(asked, 0, "FIONREAD on the pty");
+        usize::try_from(queued).unwrap_or(0)
     }
 
     /// Whether any cell of the screen has a colour of its own.
