@@ -152,7 +152,7 @@ pub struct Resolved {
 }
 
 /// `$XDG_CONFIG_HOME/userdeck/config.toml` (or the platform's equivalent).
-mod connection;
+pub mod connection;
 mod token;
 
 pub use connection::HeaderValueSource;
@@ -474,12 +474,8 @@ impl Resolved {
             if profile.token.is_some() {
                 profile.token = Some("<redacted>".into());
             }
-            if let Some(proxy) = profile.proxy.as_mut()
-                && let Ok(mut url) = reqwest::Url::parse(proxy)
-                && url.password().is_some()
-            {
-                let _ = url.set_password(Some("redacted"));
-                *proxy = url.to_string();
+            if let Some(proxy) = profile.proxy.as_mut() {
+                *proxy = connection::proxy_shown(proxy);
             }
             for value in profile.headers.values_mut() {
                 if let HeaderValueSource::Value(v) = value {

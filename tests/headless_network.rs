@@ -222,6 +222,24 @@ async fn extra_headers_are_sent_their_values_never_shown() {
     let shown = String::from_utf8_lossy(&shown.stdout);
     assert!(shown.contains("X-Tenant = \"<redacted>\""), "{shown}");
     assert!(!shown.contains("acme-tenant-7"), "{shown}");
+    // A proxy's password is redacted, with its scheme or without (reqwest takes
+    // `user:password@host:port` as an HTTP proxy).
+    for proxy in [
+        "http://op:s3cret@proxy.invalid:3128",
+        "op:s3cret@proxy.invalid:3128",
+    ] {
+        let home = home_with_config(&format!(
+            "default_profile = \"net\"\n[profiles.net]\nendpoint = \"{}\"\ndialect = \"crm\"\nproxy = \"{proxy}\"\n",
+            server.url
+        ));
+        let shown = userdeck_in(home.path())
+            .args(["config", "show"])
+            .output()
+            .unwrap();
+        let shown = String::from_utf8_lossy(&shown.stdout);
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("proxy.invalid:3128"), "{shown}");
+    }
     // A command that fails is an error naming the header, and nothing is sent.
     let failing = format!(
         "proxy = \"{}\"\n[profiles.net.headers]\nX-Secret = {{ command = \"exit 3\" }}",

@@ -32,6 +32,27 @@ impl std::fmt::Debug for HeaderValueSource {
     }
 }
 
+/// A proxy's URL as reqwest reads it: `host:port` (or `user:password@host:port`) alone
+/// is an HTTP proxy.
+pub fn proxy_url(text: &str) -> Option<reqwest::Url> {
+    reqwest::Url::parse(text)
+        .ok()
+        .filter(|u| u.host_str().is_some())
+        .or_else(|| reqwest::Url::parse(&format!("http://{text}")).ok())
+}
+
+/// A proxy setting fit to print: its password replaced, however it was written.
+pub fn proxy_shown(text: &str) -> String {
+    match proxy_url(text) {
+        Some(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("redacted"));
+            url.to_string()
+        }
+        Some(_) => text.to_string(),
+        None => "<not a proxy URL>".into(),
+    }
+}
+
 impl Resolved {
     /// The key `k` of this profile, as errors name it.
     fn key(&self, k: &str) -> String {
@@ -47,7 +68,7 @@ impl Resolved {
         };
         let mut network = Network {
             roots_only: p.ca_only,
-            proxy: p.proxy.clone(),
+            proxy: p.proxy.clone().map(Token::new),
             ..Network::default()
         };
         match &p.ca_file {

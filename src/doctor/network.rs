@@ -119,7 +119,7 @@ async fn lookup(host: &str, port: u16, timeout: Duration) -> Result<String, Stri
 fn proxy_in_use(resolved: &Resolved, url: &reqwest::Url) -> Option<(String, String, String)> {
     let (proxy, from) = match &resolved.profile.proxy {
         Some(proxy) => (
-            proxy_url(proxy)?,
+            crate::config::connection::proxy_url(proxy)?,
             format!("profiles.{}.proxy", resolved.name),
         ),
         None => {
@@ -127,7 +127,7 @@ fn proxy_in_use(resolved: &Resolved, url: &reqwest::Url) -> Option<(String, Stri
             let intercept =
                 hyper_util::client::proxy::matcher::Matcher::from_env().intercept(&uri)?;
             (
-                proxy_url(&intercept.uri().to_string())?,
+                crate::config::connection::proxy_url(&intercept.uri().to_string())?,
                 "the environment (HTTPS_PROXY, ALL_PROXY, NO_PROXY)".to_string(),
             )
         }
@@ -136,14 +136,6 @@ fn proxy_in_use(resolved: &Resolved, url: &reqwest::Url) -> Option<(String, Stri
     let port = proxy.port_or_known_default()?;
     let shown = format!("{}://{}:{port}", proxy.scheme(), host);
     Some((shown, from, format!("{}:{port}", bracketed(&host))))
-}
-
-/// A proxy's URL as reqwest reads it: `host:port` alone is an HTTP proxy.
-fn proxy_url(text: &str) -> Option<reqwest::Url> {
-    reqwest::Url::parse(text)
-        .ok()
-        .filter(|u| u.host_str().is_some())
-        .or_else(|| reqwest::Url::parse(&format!("http://{text}")).ok())
 }
 
 /// A request of `{ __typename }` (every GraphQL server answers it) with the profile's

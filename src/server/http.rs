@@ -150,7 +150,9 @@ async fn answer(
         Err(rejection) => return rejection.into_response(),
     };
     if let Some((name, value)) = &state.required
-        && headers.get(name.as_str()).and_then(|v| v.to_str().ok()) != Some(value.as_str())
+        && !headers
+            .get(name.as_str())
+            .is_some_and(|v| constant_time_eq(v.as_bytes(), value.as_bytes()))
     {
         // As a gateway before the API answers: in plain HTTP.
         return (StatusCode::FORBIDDEN, format!("missing header {name}")).into_response();

@@ -14,8 +14,9 @@ pub struct Network {
     pub roots_only: bool,
     /// A client certificate and its key, PEM (mutual TLS).
     pub identity: Option<Token>,
-    /// All requests go through this proxy; None: `HTTPS_PROXY`/`NO_PROXY` as set.
-    pub proxy: Option<String>,
+    /// All requests go through this proxy; None: `HTTPS_PROXY`/`NO_PROXY` as set. It may
+    /// hold a password: it prints as `***`.
+    pub proxy: Option<Token>,
     /// Sent with every request; the values may be secrets, so they print as `***`.
     pub headers: Vec<(String, Token)>,
 }
@@ -42,7 +43,8 @@ impl Network {
             builder = builder.identity(identity);
         }
         if let Some(proxy) = &self.proxy {
-            builder = builder.proxy(reqwest::Proxy::all(proxy).map_err(|e| refused("proxy", e))?);
+            builder = builder
+                .proxy(reqwest::Proxy::all(proxy.expose()).map_err(|e| refused("proxy", e))?);
         }
         let mut headers = reqwest::header::HeaderMap::new();
         for (name, value) in &self.headers {
