@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use common::{other_order, training_users, worst_filter};
 use criterion::{Criterion, criterion_group, criterion_main};
-use userdeck::api::local::LocalUsers;
 use userdeck::api::model::{ListQuery, SortField};
 
 const USERS: u64 = 100_000;
@@ -16,15 +15,12 @@ const USERS: u64 = 100_000;
 fn local(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let started = Instant::now();
-    let users = training_users(&runtime, USERS);
+    let local = training_users(&runtime, USERS);
     eprintln!(
-        "generated, fetched and decoded {} users in {:.2} s",
-        users.len(),
+        "generated, fetched, decoded and folded {} users in {:.2} s",
+        local.len(),
         started.elapsed().as_secs_f64()
     );
-    let started = Instant::now();
-    let local = LocalUsers::new(users);
-    eprintln!("folded for search in {:?}", started.elapsed());
     let started = Instant::now();
     local.page(&ListQuery {
         sort: SortField::Name,

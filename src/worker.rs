@@ -450,7 +450,7 @@ async fn training_users(shared: &Shared, reload: bool) -> Result<Arc<LocalUsers>
     match cache.as_ref() {
         Some(users) => Ok(users.clone()),
         None => {
-            let users = Arc::new(LocalUsers::new(ops::training_all(&shared.client).await?));
+            let users = Arc::new(ops::training_all(&shared.client).await?);
             *cache = Some(users.clone());
             Ok(users)
         }

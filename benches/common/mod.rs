@@ -11,6 +11,7 @@ use userdeck::api::model::{
     Capabilities, Field, ListQuery, Overlap, Session, SessionInfo, SortField, Status, User,
     UserDetail,
 };
+use userdeck::api::local::LocalUsers;
 use userdeck::api::ops;
 use userdeck::app::{App, AppConfig, Event};
 use userdeck::dialect::Dialect;
@@ -88,8 +89,8 @@ pub fn app(rows: u64) -> App {
     app
 }
 
-/// Every user of a training server of `users`, as the dashboard reads them.
-pub fn training_users(runtime: &tokio::runtime::Runtime, users: u64) -> Vec<User> {
+/// Every user of a training server of `users`, as the dashboard reads and keeps them.
+pub fn training_users(runtime: &tokio::runtime::Runtime, users: u64) -> LocalUsers {
     runtime.block_on(async {
         let options = ServerOptions {
             dialect: Dialect::Training,

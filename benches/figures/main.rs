@@ -22,7 +22,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use serde_json::{Value, json};
-use userdeck::api::local::LocalUsers;
 use userdeck::dialect::Dialect;
 use userdeck::server::{self, ServerOptions};
 use userdeck::text::thousands;
@@ -177,7 +176,7 @@ fn frames() -> Vec<Figure> {
 }
 
 fn keystroke(runtime: &tokio::runtime::Runtime) -> Figure {
-    let local = LocalUsers::new(common::training_users(runtime, 100_000));
+    let local = common::training_users(runtime, 100_000);
     let (other, worst) = (common::other_order(), common::worst_filter("a"));
     let times = (0..60)
         .map(|_| {

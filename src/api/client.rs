@@ -19,9 +19,11 @@ use super::{crm, training};
 use crate::dialect::Dialect;
 
 mod fields;
+mod listing;
 mod network;
 
 pub use fields::Fields;
+pub use listing::Restart;
 pub use network::Network;
 
 /// A bearer token. It prints as `***` so that no log, error or panic can show it.
@@ -288,6 +290,19 @@ impl Client {
 
     /// One POST of `body`: the GraphQL envelope of its answer, or why there is none.
     async fn exchange(&self, body: &impl Serialize, name: &str) -> Result<RawResponse, ApiError> {
+        let response = self.post(body, name).await?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| ApiError::transport(name, &e))?;
+        envelope(name, status, &body)
+    }
+
+    /// One POST of `body`: the answer, its body still to come, unless its status is a
+    /// server error. A server error is one whatever its body says: a read tries again, a
+    /// mutation's outcome is unknown.
+    async fn post(&self, body: &impl Serialize, name: &str) -> Result<reqwest::Response, ApiError> {
         let mut request = self
             .http
             .post(self.endpoint.clone())
@@ -304,12 +319,6 @@ impl Client {
             .await
             .map_err(|e| ApiError::transport(name, &e))?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| ApiError::transport(name, &e))?;
-        // A server error is one whatever its body says: a read tries again, a mutation's
-        // outcome is unknown.
         if status.is_server_error() {
             return Err(ApiError::Http {
                 operation: name.to_string(),
@@ -317,19 +326,7 @@ impl Client {
                 reason: status.canonical_reason().map(str::to_string),
             });
         }
-        let raw: Option<RawResponse> = serde_json::from_slice(&body).ok();
-        match raw.filter(|r| r.data.is_some() || r.errors.is_some()) {
-            Some(raw) => Ok(raw),
-            None if !status.is_success() => Err(ApiError::Http {
-                operation: name.to_string(),
-                status: status.as_u16(),
-                reason: status.canonical_reason().map(str::to_string),
-            }),
-            None => Err(ApiError::NotGraphQl {
-                operation: name.to_string(),
-                detail: describe_body(&body),
-            }),
-        }
+        Ok(response)
     }
 
     /// Runs a journalled mutation: the attempt is written before it is sent, the outcome
@@ -572,6 +569,23 @@ fn jittered(pause: Duration) -> Duration {
 }
 
 /// A short, printable description of a body that is not a GraphQL response.
+/// The GraphQL envelope of an answer of `status` whose body is `body`, or why it is none.
+fn envelope(name: &str, status: reqwest::StatusCode, body: &[u8]) -> Result<RawResponse, ApiError> {
+    let raw: Option<RawResponse> = serde_json::from_slice(body).ok();
+    match raw.filter(|r| r.data.is_some() || r.errors.is_some()) {
+        Some(raw) => Ok(raw),
+        None if !status.is_success() => Err(ApiError::Http {
+            operation: name.to_string(),
+            status: status.as_u16(),
+            reason: status.canonical_reason().map(str::to_string),
+        }),
+        None => Err(ApiError::NotGraphQl {
+            operation: name.to_string(),
+            detail: describe_body(body),
+        }),
+    }
+}
+
 fn describe_body(body: &[u8]) -> String {
     if body.is_empty() {
         return "an empty body".into();

@@ -6,6 +6,7 @@ use cynic::{MutationBuilder, QueryBuilder};
 use super::client::Client;
 use super::error::ApiError;
 use super::ledger::{Ledger, Outcome};
+use super::local::{Loading, LocalUsers};
 use super::model::{ListQuery, Page, SortField, Status, User, UserDetail};
 use super::{crm, training};
 use crate::dialect::Dialect;
@@ -96,12 +97,17 @@ pub async fn crm_row(client: &Client, id: &str) -> Result<Option<User>, ApiError
     }
 }
 
-/// training: every user, with the fields the table shows.
-pub async fn training_all(client: &Client) -> Result<Vec<User>, ApiError> {
-    let answer = client
-        .query(training::Users::build(training::UsersVariables::default()))
+/// training: every user, with the fields the table shows, read as the answer arrives.
+pub async fn training_all(client: &Client) -> Result<LocalUsers, ApiError> {
+    let mut loading = Loading::default();
+    client
+        .read_list(
+            training::Users::build(training::UsersVariables::default()),
+            "users",
+            &mut loading,
+        )
         .await?;
-    Ok(answer.users.into_iter().map(User::from).collect())
+    Ok(loading.finish())
 }
 
 /// One user with every field, by id (either dialect) or by ref or e-mail (training).

@@ -4,6 +4,7 @@
 use super::crm::yes_no;
 use super::edit::Patch;
 use super::model::{Field, Group as GroupModel, Status, User as UserModel, UserDetail};
+use super::rows::status;
 
 #[cynic::schema("training")]
 mod schema {}
@@ -418,16 +419,6 @@ pub struct ArchivePayload {
 pub struct ArchiveUsersResponse {
     pub succeeded_ids: Vec<Uuid>,
     pub failed_ids: Vec<Uuid>,
-}
-
-fn status(archived: bool, active: Option<bool>) -> Status {
-    if archived {
-        Status::Archived
-    } else if active == Some(false) {
-        Status::Inactive
-    } else {
-        Status::Active
-    }
 }
 
 fn role_names(roles: Option<Vec<Option<Role>>>) -> Vec<String> {

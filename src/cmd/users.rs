@@ -9,7 +9,6 @@ use super::{edit, ids, print, values};
 use crate::api::bulk;
 use crate::api::client::Client;
 use crate::api::ledger::Ledger;
-use crate::api::local::LocalUsers;
 use crate::api::model::{BulkAction, ListQuery, SortField, Status};
 use crate::api::ops::{self, UserKey};
 use crate::api::paging::{self, Walked};
@@ -129,7 +128,7 @@ async fn list(
     // training lists every user at once: held here and paged like the server would.
     let local = match client.dialect() {
         Dialect::Training => match ops::training_all(client).await {
-            Ok(users) => Some(LocalUsers::new(users)),
+            Ok(users) => Some(users),
             Err(e) => return Err(failed(writer, e)),
         },
         Dialect::Crm => None,

@@ -1,0 +1,263 @@
+//! A GraphQL answer whose `data` holds one list (training's `users`: every user at once,
+//! 231 MB for a million), read element by element as its bytes arrive: each element is
+//! parsed by serde_json straight from the bytes into the caller's row, and the bytes are
+//! let go once parsed. Only the frame is matched here (`{"data":{"users":[` and the
+//! commas between elements); an answer in any other shape (errors first, an alias, a
+//! field before the list) is kept whole and parsed whole, to the same rows.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// Takes the rows one by one.
+pub trait RowSink {
+    /// The row as parsed from the answer's bytes (it may borrow them).
+    type Row<'de>: Deserialize<'de>;
+    /// One more row; an error ends the reading.
+    fn push(&mut self, row: Self::Row<'_>) -> Result<(), String>;
+}
+
+/// How reading an answer failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamError {
+    /// The bytes are not the answer expected (not JSON, an element not a row): what is wrong.
+    Malformed(String),
+    /// The answer ended before its list did.
+    Cut,
+    /// The sink refused a row.
+    Refused(String),
+}
+
+/// What is left of an answer once its list is read: its envelope with the list taken
+/// out, as `{"data":{"users":[]},…}`, to be read for its errors like any other answer.
+pub struct Envelope(pub Vec<u8>);
+
+/// Reads one answer, fed as its bytes arrive.
+pub struct ListReader {
+    field: &'static str,
+    state: State,
+    /// Bytes received and not yet parsed (from `at` on).
+    bytes: Vec<u8>,
+    at: usize,
+    /// Elements read so far.
+    count: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Matching the frame before the list: this many of its tokens are matched.
+    Frame(usize),
+    /// In the list: before its first element, or after a comma.
+    Element { first: bool },
+    /// After an element: a comma or the list's end.
+    Between,
+    /// Past the list: the rest of the envelope is kept.
+    Rest,
+    /// Not the expected frame: the whole answer is kept, and parsed at the end.
+    Whole,
+}
+
+/// Past this many parsed bytes, the buffer is compacted (amortized: never per element).
+const COMPACT_AT: usize = 1 << 16;
+
+impl ListReader {
+    /// A reader of the answer to a query whose only field is `field`, not aliased.
+    pub fn new(field: &'static str) -> ListReader {
+        ListReader {
+            field,
+            state: State::Frame(0),
+            bytes: Vec::new(),
+            at: 0,
+            count: 0,
+        }
+    }
+
+    /// Keeps the answer whole from now on, to be parsed at its end (if no row came yet).
+    pub fn keep_whole(&mut self) {
+        if matches!(self.state, State::Frame(_)) {
+            self.state = State::Whole;
+        }
+    }
+
+    /// How many rows were read so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The frame's tokens, whitespace allowed between them.
+    fn frame(&self) -> [&'static [u8]; 7] {
+        [
+            b"{",
+            b"\"data\"",
+            b":",
+            b"{",
+            self.field_quoted(),
+            b":",
+            b"[",
+        ]
+    }
+
+    fn field_quoted(&self) -> &'static [u8] {
+        match self.field {
+            "users" => b"\"users\"",
+            // Only lists of users are read so; any other falls back to the whole answer.
+            _ => b"\"\"",
+        }
+    }
+
+    /// Reads what `chunk` completes; rows go to `sink` as they are whole.
+    pub fn feed<S: RowSink>(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), StreamError> {
+        let parsing = matches!(
+            self.state,
+            State::Element { .. } | State::Between | State::Rest
+        );
+        if self.at >= COMPACT_AT && parsing {
+            self.bytes.drain(..self.at);
+            self.at = 0;
+        }
+        self.bytes.extend_from_slice(chunk);
+        loop {
+            let rest = &self.bytes[self.at..];
+            match self.state {
+                State::Whole | State::Rest => return Ok(()),
+                State::Frame(matched) => {
+                    let token = self.frame()[matched];
+                    let last = matched + 1 == self.frame().len();
+                    let rest = &self.bytes[self.at..];
+                    let skipped = whitespace(rest);
+                    let rest = &rest[skipped..];
+                    if rest.len() < token.len() {
+                        if !token.starts_with(rest) {
+                            self.state = State::Whole;
+                        }
+                        return Ok(());
+                    }
+                    if !rest.starts_with(token) {
+                        self.state = State::Whole;
+                        return Ok(());
+                    }
+                    self.at += skipped + token.len();
+                    self.state = if last {
+                        State::Element { first: true }
+                    } else {
+                        State::Frame(matched + 1)
+                    };
+                }
+                State::Element { first } => {
+                    let skipped = whitespace(rest);
+                    match rest.get(skipped) {
+                        None => return Ok(()),
+                        Some(b']') if first => {
+                            self.at += skipped + 1;
+                            self.state = State::Rest;
+                            continue;
+                        }
+                        Some(_) => {}
+                    }
+                    let from = self.at + skipped;
+                    let mut rows = serde_json::Deserializer::from_slice(&self.bytes[from..])
+                        .into_iter::<S::Row<'_>>();
+                    match rows.next() {
+                        Some(Ok(row)) => {
+                            let used = rows.byte_offset();
+                            sink.push(row).map_err(StreamError::Refused)?;
+                            self.count += 1;
+                            self.at = from + used;
+                            self.state = State::Between;
+                        }
+                        Some(Err(e)) if e.is_eof() => return Ok(()),
+                        None => return Ok(()),
+                        Some(Err(e)) => {
+                            return Err(StreamError::Malformed(format!(
+                                "user {} of the list: {e}",
+                                self.count + 1
+                            )));
+                        }
+                    }
+                }
+                State::Between => {
+                    let skipped = whitespace(rest);
+                    match rest.get(skipped) {
+                        None => return Ok(()),
+                        Some(b',') => self.state = State::Element { first: false },
+                        Some(b']') => self.state = State::Rest,
+                        Some(_) => {
+                            return Err(StreamError::Malformed(format!(
+                                "after user {} of the list: neither a comma nor its end",
+                                self.count
+                            )));
+                        }
+                    }
+                    self.at += skipped + 1;
+                }
+            }
+        }
+    }
+
+    /// The answer has ended: its envelope without the list, or why there is none. An
+    /// answer kept whole has its rows read now.
+    pub fn finish<S: RowSink>(mut self, sink: &mut S) -> Result<Envelope, StreamError> {
+        match self.state {
+            State::Rest => {
+                let mut envelope = format!("{{\"data\":{{\"{}\":[]", self.field).into_bytes();
+                envelope.extend_from_slice(&self.bytes[self.at..]);
+                Ok(Envelope(envelope))
+            }
+            State::Whole | State::Frame(0) => self.whole(sink),
+            // The frame began and the answer ended in it or in the list.
+            State::Frame(_) | State::Element { .. } | State::Between => Err(StreamError::Cut),
+        }
+    }
+
+    /// Any answer, kept whole: its list read element by element, its envelope returned
+    /// with the list taken out (an answer without data is all envelope).
+    fn whole<S: RowSink>(&mut self, sink: &mut S) -> Result<Envelope, StreamError> {
+        #[derive(Deserialize)]
+        struct Data<'a> {
+            #[serde(borrow)]
+            data: Option<&'a RawValue>,
+        }
+        let bytes = std::mem::take(&mut self.bytes);
+        let data = serde_json::from_slice::<Data<'_>>(&bytes)
+            .ok()
+            .and_then(|d| d.data)
+            .map(RawValue::get)
+            .filter(|d| *d != "null");
+        let Some(data) = data else {
+            // No list: the envelope says why (or the caller finds it is not GraphQL).
+            return Ok(Envelope(bytes));
+        };
+        let fields: std::collections::HashMap<&str, &RawValue> =
+            serde_json::from_str(data).map_err(|e| StreamError::Malformed(format!("data: {e}")))?;
+        let list = fields
+            .get(self.field)
+            .ok_or_else(|| StreamError::Malformed(format!("data holds no {}", self.field)))?;
+        let rows: Vec<&RawValue> = serde_json::from_str(list.get())
+            .map_err(|e| StreamError::Malformed(format!("{}: {e}", self.field)))?;
+        for (n, row) in rows.into_iter().enumerate() {
+            let row = serde_json::from_str::<S::Row<'_>>(row.get())
+                .map_err(|e| StreamError::Malformed(format!("user {} of the list: {e}", n + 1)))?;
+            sink.push(row).map_err(StreamError::Refused)?;
+            self.count += 1;
+        }
+        // The envelope with the list emptied: its errors are read as in any answer.
+        let mut top: std::collections::BTreeMap<&str, &RawValue> =
+            serde_json::from_slice(&bytes).map_err(|e| StreamError::Malformed(e.to_string()))?;
+        let emptied = RawValue::from_string(format!("{{\"{}\":[]}}", self.field))
+            .map_err(|e| StreamError::Malformed(e.to_string()))?;
+        top.insert("data", &emptied);
+        Ok(Envelope(
+            serde_json::to_vec(&top).map_err(|e| StreamError::Malformed(e.to_string()))?,
+        ))
+    }
+}
+
+/// How many bytes of JSON whitespace `bytes` starts with.
+fn whitespace(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+        .unwrap_or(bytes.len())
+}
+
+#[cfg(test)]
+mod tests;
