@@ -267,7 +267,15 @@ async fn a_user_read_back_that_does_not_exist_is_an_answer_not_a_failed_read() {
         );
         let known = match dialect {
             Dialect::Crm => server.ids(1).await.remove(0),
-            Dialect::Training => ops::training_all(&client).await.unwrap().iter().next().unwrap().id,
+            Dialect::Training => {
+                ops::training_all(&client)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .next()
+                    .unwrap()
+                    .id
+            }
         };
         assert!(ops::status_of(&client, &known).await.unwrap().is_some());
         server.stop().await;

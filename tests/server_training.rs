@@ -467,3 +467,52 @@ async fn a_missing_or_wrong_token_is_unauthorized() {
     assert_eq!(all_users(&server).await.len(), 5, "nothing was created");
     server.stop().await;
 }
+
+/// A plain list of every user is written straight from the stored rows and sent as it
+/// is written; its answer is the schema's once parsed, whatever fields, aliases and
+/// `active` (literal, variable, default, null) it asks for. The same fields in an inline
+/// fragment go through the schema.
+#[tokio::test]
+async fn the_plain_list_written_directly_answers_as_the_schema_does() {
+    let server = TestServer::start(Dialect::Training, USERS).await;
+    let all = "id name email isActive archivedAt roles language lastLogin ref";
+    let cases = [
+        (
+            "query Users($active: Boolean) { users(active: $active)",
+            all,
+            json!({}),
+        ),
+        (
+            "query Users($active: Boolean) { users(active: $active)",
+            all,
+            json!({ "active": true }),
+        ),
+        (
+            "query Users($active: Boolean!) { users(active: $active)",
+            all,
+            json!({ "active": false }),
+        ),
+        (
+            "query ($a: Boolean = true) { users(active: $a)",
+            all,
+            json!({}),
+        ),
+        (
+            "{ all: users(active: null)",
+            "__typename modelId n: name hasPassword",
+            json!({}),
+        ),
+        ("{ users", "id", json!({})),
+    ];
+    for (head, fields, variables) in cases {
+        let query = format!("{head} {{ {fields} }} }}");
+        let direct = server.gql(&query, variables.clone()).await;
+        let through_schema = format!("{head} {{ ... on User {{ {fields} }} }} }}");
+        let schema = server.gql(&through_schema, variables).await;
+        assert!(direct["errors"].is_null(), "{query}: {direct}");
+        assert_eq!(direct, schema, "{query}");
+        let listed = direct["data"].as_object().unwrap().values().next().unwrap();
+        assert!(!listed.as_array().unwrap().is_empty(), "{query}");
+    }
+    server.stop().await;
+}

@@ -7,11 +7,11 @@
 mod fixtures;
 
 use userdeck::api::client::{Client, ClientConfig};
+use userdeck::api::local::LocalUsers;
 use userdeck::api::model::{
     Capabilities, Field, ListQuery, Overlap, Session, SessionInfo, SortField, Status, User,
     UserDetail,
 };
-use userdeck::api::local::LocalUsers;
 use userdeck::api::ops;
 use userdeck::app::{App, AppConfig, Event};
 use userdeck::dialect::Dialect;

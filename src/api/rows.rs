@@ -207,6 +207,15 @@ impl Rows {
         self.languages.get(self.rows[i].language)
     }
 
+    /// User `i`'s status by name (training has these three).
+    pub fn status_name(&self, i: usize) -> &'static str {
+        match self.status(i) {
+            Status::Archived => "archived",
+            Status::Inactive => "inactive",
+            _ => "active",
+        }
+    }
+
     pub fn status(&self, i: usize) -> Status {
         let archived = self.field(i, Field::ArchivedAt).is_some();
         status(archived, self.rows[i].active)

@@ -30,6 +30,8 @@ enum DialectSchema {
 #[derive(Clone)]
 struct AppState {
     schema: DialectSchema,
+    /// What the schema answers from (read directly by training's plain list).
+    db: Db,
     token: Option<String>,
     /// A header (name, value) every POST must carry.
     required: Option<(String, String)>,
@@ -69,12 +71,12 @@ pub fn router(
 ) -> Router {
     let (schema, sdl) = match dialect {
         Dialect::Crm => {
-            let schema = crm::schema(db);
+            let schema = crm::schema(db.clone());
             let sdl = schema.sdl();
             (DialectSchema::Crm(schema), sdl)
         }
         Dialect::Training => {
-            let schema = training::schema(db);
+            let schema = training::schema(db.clone());
             let sdl = schema.sdl();
             (DialectSchema::Training(schema), sdl)
         }
@@ -85,6 +87,7 @@ pub fn router(
         .route("/graphql/schema", get(schema_sdl))
         .with_state(AppState {
             schema,
+            db,
             token,
             required,
             faults,
@@ -165,7 +168,17 @@ async fn answer(
     }
     let response = match &state.schema {
         DialectSchema::Crm(schema) => schema.execute(request).await,
-        DialectSchema::Training(schema) => schema.execute(request).await,
+        DialectSchema::Training(schema) => {
+            let mut request = request;
+            let (name, variables) = (request.operation_name.clone(), request.variables.clone());
+            let listing = request.parsed_query().ok().and_then(|document| {
+                training::list::recognise(document, name.as_deref(), &variables)
+            });
+            if let Some(listing) = listing {
+                return training::list::respond(state.db.clone(), listing, false);
+            }
+            schema.execute(request).await
+        }
     };
     GraphQLResponse::from(response).into_response()
 }

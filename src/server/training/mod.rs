@@ -1,6 +1,7 @@
 //! The training dialect's GraphQL schema (schema/training.graphql) and its resolvers.
 
 mod input;
+pub mod list;
 mod store;
 mod types;
 

@@ -101,6 +101,27 @@ pub fn all(conn: &Connection, active: Option<bool>) -> rusqlite::Result<Vec<User
         .collect()
 }
 
+/// Up to `limit` users past `after` (by pk), as [`all`] lists them.
+pub fn after(
+    conn: &Connection,
+    active: Option<bool>,
+    after: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<UserRow>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM training_users WHERE pk > ?1 AND (?2 IS NULL OR is_active = ?2) ORDER BY pk LIMIT ?3"
+    ))?;
+    stmt.query_map(params![after, active, limit], UserRow::from_row)?
+        .collect()
+}
+
+/// How many users [`all`] lists.
+pub fn count(conn: &Connection, active: Option<bool>) -> rusqlite::Result<u64> {
+    conn.prepare_cached("SELECT COUNT(*) FROM training_users WHERE ?1 IS NULL OR is_active = ?1")?
+        .query_row(params![active], |row| row.get(0))
+}
+
 /// Whether another user than `except` has this e-mail address (case-insensitive).
 pub fn email_taken(conn: &Connection, email: &str, except: Option<i64>) -> rusqlite::Result<bool> {
     conn.prepare_cached(
