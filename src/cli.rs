@@ -29,6 +29,8 @@ Inject faults into POST /graphql, e.g. latency=300ms,fail=1/5,bad-body=1/7,lose-
   shared counter); request k fails when k % N == 0.
 - bad-body=1/N: one request in N (same counter, k % N == 0; if fail also hits k, fail wins)
   is answered HTTP 200 with a body that is not JSON, without being executed.
+- cut=1/N: one request in N (same counter; fail and bad-body win) is executed and its
+  answer breaks off half-way: half the body is sent, then the connection is closed.
 - lose-answer: a mutation is executed (applied) first and then its answer is replaced by the
   fault that hits it (500 or bad body). With lose-answer and neither fail nor bad-body,
   every mutation's answer is replaced by HTTP 500 after it was applied. Queries are never

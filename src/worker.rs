@@ -458,15 +458,22 @@ async fn training_users(shared: &Shared, reload: bool) -> Result<Arc<LocalUsers>
 }
 
 async fn page(shared: &Shared, query: &ListQuery, reload: bool) -> Result<Page, ApiError> {
+    let sort = query.sort;
     match shared.client.dialect() {
         Dialect::Crm => ops::crm_page(&shared.client, query).await,
         Dialect::Training => {
             let users = training_users(shared, reload).await?;
             let query = query.clone();
             // Sorting a large list the first time takes a while: off the async threads.
-            tokio::task::spawn_blocking(move || users.page(&query))
-                .await
-                .map_err(|e| ApiError::Refused(format!("paging failed: {e}")))
+            // The first page is picked without it; the order is made after, for the next.
+            let page = tokio::task::spawn_blocking({
+                let users = users.clone();
+                move || users.page(&query)
+            })
+            .await
+            .map_err(|e| ApiError::Refused(format!("paging failed: {e}")))?;
+            tokio::task::spawn_blocking(move || users.prepare(sort));
+            Ok(page)
         }
     }
 }

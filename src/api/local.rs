@@ -210,25 +210,14 @@ impl LocalUsers {
     }
 
     fn order(&self, field: SortField) -> Arc<Vec<u32>> {
-        let mut orders = self.orders.lock().unwrap_or_else(|p| p.into_inner());
-        orders
-            .entry(field)
-            .or_insert_with(|| {
-                let users = &self.users;
-                let key = |i: usize| match field {
-                    // Lower-cased once, when the list came.
-                    SortField::Name => Some(self.folded_name(i)),
-                    SortField::Email => users.email(i),
-                    SortField::Status => Some(users.status_name(i)),
-                    SortField::Language => users.language(i),
-                    SortField::LastLogin => users.last_login(i),
-                    SortField::Id => Some(users.id(i)),
-                    // training has no creation or change times.
-                    SortField::Created | SortField::Updated => None,
-                };
-                Arc::new(sorted(users.len(), key, |i| users.id(i)))
-            })
-            .clone()
+        let orders = || self.orders.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(order) = orders().get(&field) {
+            return order.clone();
+        }
+        // Sorted without the lock held: a listing of a kept order meanwhile need not wait.
+        let users = &self.users;
+        let order = Arc::new(sorted(users.len(), self.sort_key(field), |i| users.id(i)));
+        orders().entry(field).or_insert(order).clone()
     }
 
     /// Which users' text holds `needle`, in one pass over all of it.
@@ -279,14 +268,32 @@ impl LocalUsers {
                 return self.keep(key, narrowed);
             }
         }
-        let hits = key.needle.as_deref().map(|n| self.search(n));
         let order = self.order(q.sort);
+        let matched: Vec<u32> = {
+            let matches = self.matcher(&key);
+            if key.descending {
+                order
+                    .iter()
+                    .rev()
+                    .copied()
+                    .filter(|&i| matches(i))
+                    .collect()
+            } else {
+                order.iter().copied().filter(|&i| matches(i)).collect()
+            }
+        };
+        self.keep(key, Arc::new(matched))
+    }
+
+    /// Whether a user (by index) matches `key`'s filters, its order aside.
+    fn matcher<'a>(&'a self, key: &'a Listing) -> impl Fn(u32) -> bool + 'a {
+        let hits = key.needle.as_deref().map(|n| self.search(n));
         // The status asked for, as its code (None: no user has it).
         let status = key.status.as_ref().map(|wanted| {
             let at = self.statuses.iter().position(|s| s == wanted);
             at.and_then(|at| u32::try_from(at).ok())
         });
-        let matches = |i: u32| {
+        move |i: u32| {
             let i = i as usize;
             hits.as_ref().is_none_or(|hits| hits[i])
                 && status.is_none_or(|code| code == Some(self.status_codes[i]))
@@ -294,18 +301,74 @@ impl LocalUsers {
                     let email = self.users.email(i).map(str::to_lowercase);
                     email.as_deref() == Some(e)
                 })
+        }
+    }
+
+    /// What users are sorted by for `field` (None first), before their ids.
+    fn sort_key<'a>(&'a self, field: SortField) -> impl Fn(usize) -> Option<&'a str> + 'a {
+        move |i| match field {
+            // Lower-cased once, when the list came.
+            SortField::Name => Some(self.folded_name(i)),
+            SortField::Email => self.users.email(i),
+            SortField::Status => Some(self.users.status_name(i)),
+            SortField::Language => self.users.language(i),
+            SortField::LastLogin => self.users.last_login(i),
+            SortField::Id => Some(self.users.id(i)),
+            // training has no creation or change times.
+            SortField::Created | SortField::Updated => None,
+        }
+    }
+
+    /// A page near the top while no order of its field is kept: its users are picked
+    /// from those matching in one pass, not found by sorting them all (a million users
+    /// sorted take a few hundred milliseconds; the first page need not wait for that).
+    fn picked(&self, q: &ListQuery) -> Option<Page> {
+        const NEAR_THE_TOP: usize = 10_000;
+        let offset = usize::try_from(q.offset).ok()?;
+        let end = offset.checked_add(usize::try_from(q.limit).ok()?)?;
+        let kept = self
+            .orders
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(&q.sort);
+        if kept || end > NEAR_THE_TOP {
+            return None;
+        }
+        let listing = Listing::of(q);
+        let matches = self.matcher(&listing);
+        let mut found: Vec<u32> = (0..self.users.len() as u32)
+            .filter(|&i| matches(i))
+            .collect();
+        let total = found.len() as u64;
+        let key = self.sort_key(q.sort);
+        let compare = |&a: &u32, &b: &u32| {
+            let (a, b) = (a as usize, b as usize);
+            let by = key(a)
+                .cmp(&key(b))
+                .then_with(|| self.users.id(a).cmp(self.users.id(b)));
+            if q.descending { by.reverse() } else { by }
         };
-        let matched: Vec<u32> = if key.descending {
-            order
+        if end < found.len() {
+            found.select_nth_unstable_by(end, compare);
+            found.truncate(end);
+        }
+        found.sort_unstable_by(compare);
+        Some(Page {
+            rows: found
+                .get(offset..)
+                .unwrap_or_default()
                 .iter()
-                .rev()
-                .copied()
-                .filter(|&i| matches(i))
-                .collect()
-        } else {
-            order.iter().copied().filter(|&i| matches(i)).collect()
-        };
-        self.keep(key, Arc::new(matched))
+                .map(|&i| self.users.user(i as usize))
+                .collect(),
+            total,
+            offset: q.offset,
+        })
+    }
+
+    /// Sorts the users by `field` now, if they are not yet: the next listing in that
+    /// order (a keystroke, a page turn) finds it done.
+    pub fn prepare(&self, field: SortField) {
+        self.order(field);
     }
 
     /// The matches of `now` from those of `before`, when `now` only adds to its filter.
@@ -340,6 +403,9 @@ impl LocalUsers {
 
     /// The page `q` asks for.
     pub fn page(&self, q: &ListQuery) -> Page {
+        if let Some(page) = self.picked(q) {
+            return page;
+        }
         let matched = self.matching(q);
         let from = usize::try_from(q.offset)
             .unwrap_or(usize::MAX)
@@ -518,6 +584,45 @@ mod tests {
             });
             let as_keys = |order: &[u32]| order.iter().map(|&i| (keys[i as usize].clone(), ids[i as usize].clone())).collect::<Vec<_>>();
             proptest::prop_assert_eq!(as_keys(&got), as_keys(&expected));
+        }
+
+        /// A page picked before any order is kept is the page of the whole order.
+        #[test]
+        fn a_picked_page_is_the_page_of_the_sorted_list(
+            text in "[aejn]{0,2}",
+            active in proptest::bool::ANY,
+            descending in proptest::bool::ANY,
+            sort in proptest::sample::select(vec![SortField::Name, SortField::Email, SortField::Id, SortField::Status, SortField::Language, SortField::LastLogin]),
+            offset in 0u64..45,
+            limit in 1u64..12,
+        ) {
+            let all = || {
+                (0..40)
+                    .map(|n| {
+                        let name = ["jan", "anne", "jean", "ena", "nadja"][n % 5];
+                        let status = if n % 3 == 0 { Status::Inactive } else { Status::Active };
+                        let mut u = user(&format!("{:02}", (n * 7) % 40), &format!("{name} {}", n % 4), &format!("{name}{}@x.nl", n % 6), status);
+                        u.language = (n % 4 != 0).then(|| ["NL", "EN"][n % 2].to_string());
+                        u.last_login = (n % 5 != 0).then(|| format!("2024-0{}", n % 3));
+                        u
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let q = ListQuery {
+                text: Some(text),
+                status: active.then_some(Status::Active),
+                sort,
+                descending,
+                offset,
+                limit,
+                ..ListQuery::default()
+            };
+            let picked = LocalUsers::new(all());
+            let sorted = LocalUsers::new(all());
+            sorted.prepare(sort);
+            proptest::prop_assert!(picked.picked(&q).is_some());
+            proptest::prop_assert!(sorted.picked(&q).is_none());
+            proptest::prop_assert_eq!(picked.page(&q), sorted.page(&q));
         }
 
         /// Whatever listings came before (the matches kept, narrowed, or not), a page

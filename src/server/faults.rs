@@ -10,7 +10,7 @@ use std::time::Duration;
 
 /// What a spec may hold, for error messages.
 const ACCEPTED: &str = "accepted: latency=DUR (e.g. 300ms, 2s, 1.5s), slow=1/N, fail=1/N, \
-                        bad-body=1/N, lose-answer, separated by commas; or none";
+                        bad-body=1/N, cut=1/N, lose-answer, separated by commas; or none";
 
 /// Which faults the server injects. The default injects none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,6 +25,9 @@ pub struct FaultSpec {
     /// These requests are answered HTTP 200 with a body that is not JSON, without being
     /// executed.
     pub bad_body: Option<OneIn>,
+    /// These requests are handled, and their answer's body breaks off half-way: the
+    /// connection closes in the middle of it.
+    pub cut: Option<OneIn>,
     /// A mutation is applied first and then loses its answer to the fault that hits it
     /// (every mutation loses it to HTTP 500 when neither `fail` nor `bad_body` is set).
     pub lose_answer: bool,
@@ -69,6 +72,8 @@ pub enum Plan {
     Before(Fault),
     /// Handled (a mutation is applied), then its answer is replaced with the fault.
     After(Fault),
+    /// Handled, then half its answer is sent and the connection closed.
+    Cut,
 }
 
 /// The items of a spec, by name.
@@ -78,15 +83,17 @@ pub enum Key {
     Slow,
     Fail,
     BadBody,
+    Cut,
     LoseAnswer,
 }
 
 impl Key {
-    const ALL: [Key; 5] = [
+    const ALL: [Key; 6] = [
         Key::Latency,
         Key::Slow,
         Key::Fail,
         Key::BadBody,
+        Key::Cut,
         Key::LoseAnswer,
     ];
 
@@ -96,6 +103,7 @@ impl Key {
             Key::Slow => "slow",
             Key::Fail => "fail",
             Key::BadBody => "bad-body",
+            Key::Cut => "cut",
             Key::LoseAnswer => "lose-answer",
         }
     }
@@ -107,6 +115,7 @@ impl Key {
             Key::Slow => "slow=1/N",
             Key::Fail => "fail=1/N",
             Key::BadBody => "bad-body=1/N",
+            Key::Cut => "cut=1/N",
             Key::LoseAnswer => "lose-answer",
         }
     }
@@ -201,6 +210,7 @@ impl FromStr for FaultSpec {
                 (Key::BadBody, Some(value)) => {
                     spec.bad_body = Some(parse_rate(value).ok_or_else(bad_rate)?);
                 }
+                (Key::Cut, Some(value)) => spec.cut = Some(parse_rate(value).ok_or_else(bad_rate)?),
             }
         }
         if spec.slow.is_some() && spec.latency.is_none() {
@@ -282,6 +292,9 @@ impl fmt::Display for FaultSpec {
         if let Some(rate) = self.bad_body {
             items.push(format!("{}={rate}", Key::BadBody));
         }
+        if let Some(rate) = self.cut {
+            items.push(format!("{}={rate}", Key::Cut));
+        }
         if self.lose_answer {
             items.push(Key::LoseAnswer.to_string());
         }
@@ -308,6 +321,9 @@ impl FaultSpec {
         } else {
             None
         };
+        if hit.is_none() && self.cut.is_some_and(|r| r.hits(request)) {
+            return Plan::Cut;
+        }
         if !(self.lose_answer && is_mutation) {
             return hit.map_or(Plan::Pass, Plan::Before);
         }
@@ -406,7 +422,7 @@ mod tests {
 
     #[test]
     fn good_specs_parse_and_come_back_through_display() {
-        let full = spec("latency=300ms,fail=1/5,bad-body=1/7,lose-answer");
+        let full = spec("latency=300ms,fail=1/5,bad-body=1/7,cut=1/3,lose-answer");
         assert_eq!(
             full,
             FaultSpec {
@@ -414,9 +430,11 @@ mod tests {
                 slow: None,
                 fail: OneIn::new(5),
                 bad_body: OneIn::new(7),
+                cut: OneIn::new(3),
                 lose_answer: true,
             }
         );
+        assert_eq!(full.to_string().parse::<FaultSpec>(), Ok(full.clone()));
         assert_eq!(spec("latency=2s").latency, Some(Duration::from_secs(2)));
         assert_eq!(
             spec("latency=1.5s").latency,

@@ -140,7 +140,22 @@ async fn graphql(
             drop(answer(&state, &headers, request).await);
             fault_response(fault)
         }
+        Plan::Cut => cut_short(answer(&state, &headers, request).await).await,
     }
+}
+
+/// `response` with only the first half of its body sent, and then the connection closed
+/// (an error in the body's stream makes hyper end it mid-body).
+async fn cut_short(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let body =
+        futures_util::stream::iter([Ok(half), Err(std::io::Error::other("injected fault: cut"))]);
+    Response::from_parts(parts, axum::body::Body::from_stream(body))
 }
 
 async fn answer(
@@ -175,7 +190,7 @@ async fn answer(
                 training::list::recognise(document, name.as_deref(), &variables)
             });
             if let Some(listing) = listing {
-                return training::list::respond(state.db.clone(), listing, false);
+                return training::list::respond(state.db.clone(), listing);
             }
             schema.execute(request).await
         }

@@ -161,18 +161,11 @@ pub fn recognise(
 /// Users read and written per batch: the first bytes leave after the first batch.
 const BATCH: usize = 2_000;
 
-/// The answer to `listing`, from `db`, sent as it is written. `cut`: the answer breaks
-/// off half-way, the connection closed mid-body (an injected fault).
-pub fn respond(db: Db, listing: Listing, cut: bool) -> Response {
+/// The answer to `listing`, from `db`, sent as it is written.
+pub fn respond(db: Db, listing: Listing) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::task::spawn_blocking(move || {
         let mut out = format!("{{\"data\":{{\"{}\":[", listing.key.as_str()).into_bytes();
-        let total = if cut {
-            db.with(|conn| store::count(conn, listing.active))
-                .unwrap_or(0)
-        } else {
-            u64::MAX
-        };
         let (mut after, mut written) = (i64::MIN, 0u64);
         loop {
             let rows = match db.with(|conn| store::after(conn, listing.active, after, BATCH)) {
@@ -185,11 +178,6 @@ pub fn respond(db: Db, listing: Listing, cut: bool) -> Response {
             let Some(last) = rows.last() else { break };
             after = last.pk;
             for row in &rows {
-                if cut && written >= total / 2 {
-                    let _ = tx.blocking_send(Ok(Bytes::from(std::mem::take(&mut out))));
-                    let _ = tx.blocking_send(Err(std::io::Error::other("injected fault: cut")));
-                    return;
-                }
                 if written > 0 {
                     out.push(b',');
                 }

@@ -116,12 +116,6 @@ pub fn after(
         .collect()
 }
 
-/// How many users [`all`] lists.
-pub fn count(conn: &Connection, active: Option<bool>) -> rusqlite::Result<u64> {
-    conn.prepare_cached("SELECT COUNT(*) FROM training_users WHERE ?1 IS NULL OR is_active = ?1")?
-        .query_row(params![active], |row| row.get(0))
-}
-
 /// Whether another user than `except` has this e-mail address (case-insensitive).
 pub fn email_taken(conn: &Connection, email: &str, except: Option<i64>) -> rusqlite::Result<bool> {
     conn.prepare_cached(

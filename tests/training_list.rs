@@ -1,0 +1,112 @@
+//! training's list of every user, read as it arrives, against the embedded server — also
+//! misbehaving on purpose: an answer cut half-way is never taken for the list (tried
+//! again, or an error with nothing printed), an error beside the data fails the list,
+//! and an enum value this client does not know is kept as sent.
+
+mod common;
+mod home;
+
+use common::{TestServer, client_for};
+use home::Home;
+use userdeck::api::model::ListQuery;
+use userdeck::api::{ops, training};
+use userdeck::dialect::Dialect;
+use userdeck::server::faults::FaultSpec;
+
+const USERS: u64 = 300;
+
+fn faults(server: &TestServer, spec: &str) {
+    server
+        .server
+        .faults()
+        .set(spec.parse::<FaultSpec>().unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_cut_half_way_is_tried_again_or_fails_never_shown_as_the_list() {
+    let server = TestServer::start(Dialect::Training, USERS).await;
+    let client = client_for(&server, Dialect::Training);
+    // Every answer breaks off half-way: each try fails, and so does the read.
+    faults(&server, "cut=1/1");
+    let cut = ops::training_all(&client)
+        .await
+        .err()
+        .expect("a cut list fails");
+    assert!(cut.is_transient(), "{cut}");
+    // The second answer is cut (the first is another read): the read is tried again
+    // and the list is whole, each user once.
+    faults(&server, "cut=1/2");
+    server.gql("{ __typename }", serde_json::json!({})).await;
+    let all = ops::training_all(&client).await.unwrap();
+    assert_eq!(all.len() as u64, USERS);
+    let ids: std::collections::HashSet<String> = all.iter().map(|u| u.id).collect();
+    assert_eq!(ids.len() as u64, USERS);
+    // Headless: an error that says where, and not one row on standard output.
+    faults(&server, "cut=1/1");
+    let home = Home::new(&server, Dialect::Training, "");
+    for format in ["csv", "json", "ndjson", "table"] {
+        let run = home.run(&["users", "list", "--format", format]).await;
+        assert_ne!(run.code, 0, "{format}: {}", run.stdout);
+        assert!(
+            !run.stdout.contains('@'),
+            "{format}: rows printed: {}",
+            run.stdout
+        );
+        assert!(run.stderr.contains("Users"), "{format}: {}", run.stderr);
+    }
+    server.stop().await;
+}
+
+/// The query the client sends, with other text: the same variables and answer type.
+fn users_query(text: &str) -> cynic::Operation<training::Users, training::UsersVariables> {
+    use cynic::QueryBuilder;
+    let mut operation = training::Users::build(training::UsersVariables::default());
+    operation.query = text.to_string();
+    operation
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_error_beside_the_data_fails_the_list() {
+    let server = TestServer::start(Dialect::Training, 40).await;
+    let client = client_for(&server, Dialect::Training);
+    // The list comes whole, then a field after it fails: data and errors together.
+    let query = "query Users($active: Boolean) { users(active: $active) { id name language } \
+                 user(id: \"00000000-0000-4000-8000-000000000000\") { id } }";
+    let mut loading = userdeck::api::local::Loading::default();
+    let failed = client
+        .read_list(users_query(query), "users", &mut loading)
+        .await
+        .expect_err("an error beside the data");
+    assert!(failed.is_code("RESOURCE_NOT_FOUND"), "{failed}");
+    assert_eq!(
+        loading.len(),
+        40,
+        "the rows came, and are not the list: an error is"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enum_value_this_client_does_not_know_is_kept_as_sent() {
+    let server = TestServer::start(Dialect::Training, 40).await;
+    let client = client_for(&server, Dialect::Training);
+    // A newer server's languages, as far as this client can tell: the ref in their place.
+    let query = "query Users($active: Boolean) { users(active: $active) { id name email \
+                 isActive archivedAt roles language: ref lastLogin ref } }";
+    let mut loading = userdeck::api::local::Loading::default();
+    client
+        .read_list(users_query(query), "users", &mut loading)
+        .await
+        .unwrap();
+    let users = loading.finish();
+    let page = users.page(&ListQuery {
+        limit: 40,
+        ..ListQuery::default()
+    });
+    assert_eq!(page.rows.len(), 40);
+    for user in &page.rows {
+        assert_eq!(user.language, user.reference, "{user:?}");
+    }
+    assert!(page.rows.iter().any(|u| u.reference.is_some()));
+    server.stop().await;
+}
