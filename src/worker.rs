@@ -153,6 +153,11 @@ pub enum Response {
         result: Result<Box<Edited>, ApiError>,
         elapsed: Duration,
     },
+    /// training: `count` users of the whole list have come for list request `id`.
+    Arriving {
+        id: RequestId,
+        count: u64,
+    },
     ExportProgress {
         id: RequestId,
         progress: ExportProgress,
@@ -284,7 +289,10 @@ async fn answer(
         Request::List { id, query }
         | Request::Reload { id, query }
         | Request::Prefetch { id, query } => {
-            let result = page(&shared, &query, reload).await;
+            let told = |count| {
+                let _ = responses.send(Response::Arriving { id, count });
+            };
+            let result = page(&shared, &query, reload, &told).await;
             let elapsed = started.elapsed();
             let _ = responses.send(if ahead {
                 Response::Prefetched {
@@ -338,7 +346,7 @@ async fn answer(
             };
             let result = match shared.client.dialect() {
                 // The whole list is at hand: paged and written off the async threads.
-                Dialect::Training => match training_users(&shared, false).await {
+                Dialect::Training => match training_users(&shared, false, &|_| {}).await {
                     Ok(users) => tokio::task::spawn_blocking(move || {
                         export::run_local(&users, &rows, &target, progress)
                     })
@@ -424,7 +432,7 @@ async fn reveal(
     if shared.client.dialect() == Dialect::Training {
         // After an edit the list is stale already (set before its answer went out): it is
         // read again then, and not a second time if a listing read it meanwhile.
-        let users = training_users(shared, false).await?;
+        let users = training_users(shared, false, &|_| {}).await?;
         let user = user.to_string();
         // Found and paged in one go, off the async threads.
         return tokio::task::spawn_blocking(move || {
@@ -437,12 +445,16 @@ async fn reveal(
         .await
         .map_err(|e| ApiError::Refused(format!("paging failed: {e}")));
     }
-    let page = page(shared, &query, true).await?;
+    let page = page(shared, &query, true, &|_| {}).await?;
     Ok((query, page))
 }
 
 /// training: the whole list, fetched again when asked or when it is stale.
-async fn training_users(shared: &Shared, reload: bool) -> Result<Arc<LocalUsers>, ApiError> {
+async fn training_users(
+    shared: &Shared,
+    reload: bool,
+    told: &(dyn Fn(u64) + Send + Sync),
+) -> Result<Arc<LocalUsers>, ApiError> {
     let mut cache = shared.cache.lock().await;
     if shared.stale.swap(false, Ordering::SeqCst) || reload {
         *cache = None;
@@ -450,19 +462,24 @@ async fn training_users(shared: &Shared, reload: bool) -> Result<Arc<LocalUsers>
     match cache.as_ref() {
         Some(users) => Ok(users.clone()),
         None => {
-            let users = Arc::new(ops::training_all(&shared.client).await?);
+            let users = Arc::new(ops::training_all_told(&shared.client, told).await?);
             *cache = Some(users.clone());
             Ok(users)
         }
     }
 }
 
-async fn page(shared: &Shared, query: &ListQuery, reload: bool) -> Result<Page, ApiError> {
+async fn page(
+    shared: &Shared,
+    query: &ListQuery,
+    reload: bool,
+    told: &(dyn Fn(u64) + Send + Sync),
+) -> Result<Page, ApiError> {
     let sort = query.sort;
     match shared.client.dialect() {
         Dialect::Crm => ops::crm_page(&shared.client, query).await,
         Dialect::Training => {
-            let users = training_users(shared, reload).await?;
+            let users = training_users(shared, reload, told).await?;
             let query = query.clone();
             // Sorting a large list the first time takes a while: off the async threads.
             // The first page is picked without it; the order is made after, for the next.

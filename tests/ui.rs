@@ -475,3 +475,24 @@ fn a_frame_drawn_with_what_was_kept_is_the_frame_drawn_afresh() {
 
 #[path = "ui/edges.rs"]
 mod edges;
+
+/// training's whole list on its way: how many users came is said, no row shown before
+/// the list is whole.
+#[test]
+fn a_whole_list_on_its_way_says_how_many_users_came() {
+    let config = AppConfig::new(Capabilities::of(Dialect::Training), "prod-eu");
+    let (mut app, effects) = App::new(config);
+    let id = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(Request::List { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("the first page is asked");
+    app.update(Event::Worker(Response::Arriving { id, count: 125_000 }));
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("loading... 125,000 users so far"),
+        "{screen}"
+    );
+}

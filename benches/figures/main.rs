@@ -4,7 +4,9 @@
 //! - a 200×50 frame (table and detail pane) with 50 and 100,000 rows loaded, and 80×24;
 //! - the training filter's worst keystroke over 100,000 users;
 //! - the embedded server's deep pages against its first page, at 1,000,000 users;
-//! - the statuses of 10,000 ids read before a bulk action, at 100 ms of latency.
+//! - the statuses of 10,000 ids read before a bulk action, at 100 ms of latency;
+//! - a million training users: the headless list against curl, its memory against the
+//!   answer's size, the embedded server's first byte, a keystroke over them all.
 //!
 //! Prints a table and exits 1 when a figure passes its goal by more than 25%: a guard to
 //! run before a release (`cargo bench --bench figures`). Kept out of `cargo test` and CI,
@@ -13,6 +15,10 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+/// The tests' clean environment: the figures run the binary as the tests do.
+#[path = "../../tests/common/env.rs"]
+mod env;
+mod million;
 mod vs_curl;
 
 use std::process::ExitCode;
@@ -258,6 +264,49 @@ fn deep_pages(runtime: &tokio::runtime::Runtime) -> Vec<Figure> {
             guarded: true,
         });
     }
+    // The first page does not grow with the population: against a server of 10,000.
+    let small = runtime
+        .block_on(server::spawn(&ServerOptions {
+            dialect: Dialect::Crm,
+            users: 10_000,
+            listen: "127.0.0.1:0".parse().expect("an address"),
+            ..ServerOptions::default()
+        }))
+        .expect("the server starts");
+    let small_url = small.url();
+    let first_of = |url: &str| {
+        let started = Instant::now();
+        runtime.block_on(common::post(
+            &client,
+            url,
+            PAGE,
+            json!({ "orderBy": "createdAt" }),
+        ));
+        started.elapsed()
+    };
+    first_of(&small_url);
+    let (mut larges, mut smalls) = (Vec::new(), Vec::new());
+    for _ in 0..40 {
+        larges.push(first_of(&url));
+        smalls.push(first_of(&small_url));
+    }
+    let (large, small_first) = (median(larges), median(smalls));
+    figures.push(Figure {
+        measure: format!(
+            "embedded server: the first page at {} users vs at 10,000",
+            thousands(users)
+        ),
+        shown: format!(
+            "{:.2} ms vs {:.2} ms",
+            large.as_secs_f64() * 1e3,
+            small_first.as_secs_f64() * 1e3
+        ),
+        value: large.as_secs_f64() / small_first.as_secs_f64(),
+        goal: 1.5,
+        unit: "×",
+        guarded: true,
+    });
+    runtime.block_on(small.shutdown()).expect("stops");
     runtime.block_on(server.shutdown()).expect("stops");
     figures
 }
@@ -311,6 +360,7 @@ fn main() -> ExitCode {
     figures.push(keystroke(&runtime));
     figures.push(statuses(&runtime));
     figures.extend(deep_pages(&runtime));
+    figures.extend(million::figures(&runtime, runs.min(5)));
 
     println!("| measure | seen | figure | goal |\n|---|---|---|---|");
     let mut over = false;

@@ -8,9 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::{Figure, median};
 
-/// The tests' clean environment: the figures run the binary as the tests do.
-#[path = "../../tests/common/env.rs"]
-mod env;
+use super::env;
 
 use cynic::{MutationBuilder, QueryBuilder};
 use userdeck::api::crm;

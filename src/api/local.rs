@@ -63,14 +63,27 @@ const SEPARATOR: char = '\u{1f}';
 
 /// The list as it arrives: each user is kept compact and folded for search as it comes.
 #[derive(Default)]
-pub struct Loading {
+pub struct Loading<'a> {
     users: Rows,
     haystack: String,
     starts: Vec<usize>,
     name_lengths: Vec<u32>,
+    /// Told how many users have come, every [`TELL_EVERY`].
+    told: Option<&'a (dyn Fn(u64) + Send + Sync)>,
 }
 
-impl Loading {
+/// How many users come between two reports of how many came.
+const TELL_EVERY: usize = 25_000;
+
+impl<'a> Loading<'a> {
+    /// A list that tells `told` how many users have come, now and then.
+    pub fn told(told: &'a (dyn Fn(u64) + Send + Sync)) -> Loading<'a> {
+        Loading {
+            told: Some(told),
+            ..Loading::default()
+        }
+    }
+
     /// How many users have come so far.
     pub fn len(&self) -> usize {
         self.users.len()
@@ -92,6 +105,7 @@ impl Loading {
             haystack,
             starts,
             name_lengths,
+            told: _,
         } = self;
         // A server may send as many statuses as users: found by hash, not by search.
         let mut codes: HashMap<Status, u32> = HashMap::new();
@@ -118,14 +132,17 @@ impl Loading {
     }
 }
 
-impl crate::api::client::Restart for Loading {
+impl crate::api::client::Restart for Loading<'_> {
     fn restart(&mut self) -> bool {
-        *self = Loading::default();
+        *self = Loading {
+            told: self.told,
+            ..Loading::default()
+        };
         true
     }
 }
 
-impl RowSink for Loading {
+impl RowSink for Loading<'_> {
     type Row<'de> = RowIn<'de>;
 
     fn push(&mut self, row: RowIn<'_>) -> Result<(), String> {
@@ -143,6 +160,11 @@ impl RowSink for Loading {
         {
             fold_into(&mut self.haystack, part);
             self.haystack.push(SEPARATOR);
+        }
+        if let Some(told) = self.told
+            && self.users.len().is_multiple_of(TELL_EVERY)
+        {
+            told(self.users.len() as u64);
         }
         Ok(())
     }

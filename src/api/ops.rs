@@ -99,7 +99,15 @@ pub async fn crm_row(client: &Client, id: &str) -> Result<Option<User>, ApiError
 
 /// training: every user, with the fields the table shows, read as the answer arrives.
 pub async fn training_all(client: &Client) -> Result<LocalUsers, ApiError> {
-    let mut loading = Loading::default();
+    training_all_told(client, &|_| {}).await
+}
+
+/// [`training_all`], telling `told` how many users have come, now and then.
+pub async fn training_all_told(
+    client: &Client,
+    told: &(dyn Fn(u64) + Send + Sync),
+) -> Result<LocalUsers, ApiError> {
+    let mut loading = Loading::told(told);
     client
         .read_list(
             training::Users::build(training::UsersVariables::default()),

@@ -65,6 +65,10 @@ impl App {
                 self.latency = Some(elapsed);
                 self.edited(id, result)
             }
+            Response::Arriving { id, count } => {
+                self.table.arriving(id, count);
+                Vec::new()
+            }
             Response::ExportProgress { id, progress } => {
                 self.export_progress(id, progress);
                 Vec::new()

@@ -65,6 +65,8 @@ pub struct TableView {
     /// A user asked to be revealed that the page shown does not hold (it does not
     /// answer the listing's filter or status).
     missed: Option<String>,
+    /// How many users of the whole list (training) have come for a request, so far.
+    arriving: Option<(RequestId, u64)>,
 }
 
 impl TableView {
@@ -75,6 +77,7 @@ impl TableView {
             wanted: query,
             load: Load::Pending,
             in_flight: None,
+            arriving: None,
             ahead: Ahead::None,
             server_paging,
             cursor: 0,
@@ -232,6 +235,19 @@ impl TableView {
         } else {
             Request::List { id, query }
         }]
+    }
+
+    /// `count` users of the whole list have come for request `id`.
+    pub fn arriving(&mut self, id: RequestId, count: u64) {
+        self.arriving = Some((id, count));
+    }
+
+    /// How many users of the whole list have come for the request under way, if it
+    /// reads the whole list and said so.
+    pub fn arrived(&self) -> Option<u64> {
+        self.arriving
+            .filter(|(id, _)| self.under_way(*id))
+            .map(|(_, count)| count)
     }
 
     /// Whether `id` is the list request under way.

@@ -206,7 +206,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
                 ),
                 theme.error(),
             ),
-            (None, _) => ("loading...".to_string(), theme.dim()),
+            (None, _) => match view.arrived() {
+                // A whole list on its way: how much of it came (shown when it is whole).
+                Some(count) => (
+                    format!("loading... {} users so far", crate::text::thousands(count)),
+                    theme.dim(),
+                ),
+                None => ("loading...".to_string(), theme.dim()),
+            },
             (Some(_), _) => ("no users match".to_string(), theme.dim()),
         };
         let rect = Rect {

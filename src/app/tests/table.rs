@@ -322,3 +322,28 @@ fn a_page_emptied_meanwhile_turns_to_the_last_page_with_rows() {
     assert_eq!(shown_page(&app).offset, 10);
     assert_eq!(rows(&app).len(), 5);
 }
+
+/// training reads the whole list before a page: how many users came so far is shown
+/// for the request under way, and nothing of an older one.
+#[test]
+fn the_users_of_a_whole_list_so_far_are_counted_for_the_request_under_way() {
+    let (mut app, effects) = App::new(config(Dialect::Training, false));
+    let requests = sent(&effects);
+    let [Request::List { id, .. }] = &requests[..] else {
+        panic!("{requests:?}")
+    };
+    assert_eq!(app.table.arrived(), None);
+    app.update(Event::Worker(Response::Arriving {
+        id: *id,
+        count: 50_000,
+    }));
+    assert_eq!(app.table.arrived(), Some(50_000));
+    answer_page(&mut app, &requests[0], 3);
+    assert_eq!(app.table.arrived(), None, "answered: no count");
+    // A count for a request no longer under way is not shown.
+    app.update(Event::Worker(Response::Arriving {
+        id: *id,
+        count: 75_000,
+    }));
+    assert_eq!(app.table.arrived(), None);
+}

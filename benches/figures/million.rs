@@ -1,0 +1,234 @@
+//! A million training users: the contract has no paging, so the client's cost grows
+//! with the whole population. The embedded server's answer (231 MB) is also served as
+//! it is, from memory, so that the headless list is timed against curl receiving the
+//! same bytes, and its peak memory against their size.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use cynic::QueryBuilder;
+use userdeck::api::local::Loading;
+use userdeck::api::training;
+use userdeck::dialect::Dialect;
+use userdeck::server::{self, ServerOptions};
+
+use super::{Figure, median};
+
+use super::env;
+
+const USERS: u64 = 1_000_000;
+
+/// The time a command took.
+fn timed(command: &mut Command) -> Duration {
+    let started = Instant::now();
+    let status = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("runs");
+    let took = started.elapsed();
+    assert!(status.success(), "{command:?} failed: {status}");
+    took
+}
+
+/// The highest peak resident memory (KB) of the children waited for so far.
+fn children_peak() -> u64 {
+    // SAFETY: an all-zero rusage is valid, and getrusage fills it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to it.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    u64::try_from(usage.ru_maxrss).unwrap_or(0)
+}
+
+/// Serves `answer` to every POST, as a server that has it ready would.
+async fn static_answer(answer: Bytes) -> (String, tokio::task::JoinHandle<()>) {
+    let app = axum::Router::new().route(
+        "/graphql",
+        axum::routing::post(move || {
+            let answer = answer.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    answer,
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let url = format!("http://{}/graphql", listener.local_addr().expect("bound"));
+    let served = tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("serves");
+    });
+    (url, served)
+}
+
+pub fn figures(runtime: &tokio::runtime::Runtime, runs: usize) -> Vec<Figure> {
+    let started = Instant::now();
+    let server = runtime
+        .block_on(server::spawn(&ServerOptions {
+            dialect: Dialect::Training,
+            users: USERS,
+            listen: "127.0.0.1:0".parse().expect("an address"),
+            ..ServerOptions::default()
+        }))
+        .expect("the server starts");
+    eprintln!(
+        "{USERS} training users generated in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    let operation = training::Users::build(training::UsersVariables::default());
+    let body = serde_json::to_string(&operation).expect("a body");
+    let client = reqwest::Client::new();
+    // The embedded server's first byte, and its whole answer.
+    let (mut firsts, mut answer) = (Vec::new(), Bytes::new());
+    for _ in 0..3 {
+        let (first, whole) = runtime.block_on(async {
+            let started = Instant::now();
+            let mut response = client
+                .post(server.url())
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await
+                .expect("answered");
+            let mut whole = Vec::new();
+            let mut first = None;
+            while let Some(chunk) = response.chunk().await.expect("a body") {
+                first.get_or_insert_with(|| started.elapsed());
+                whole.extend_from_slice(&chunk);
+            }
+            (first.expect("a byte"), whole)
+        });
+        firsts.push(first);
+        answer = Bytes::from(whole);
+    }
+    runtime.block_on(server.shutdown()).expect("stops");
+    let first = median(firsts);
+    let size_kb = answer.len() as u64 / 1024;
+    let mut figures = vec![Figure {
+        measure: format!(
+            "embedded server at {} training users: the list's first byte",
+            userdeck::text::thousands(USERS)
+        ),
+        shown: format!(
+            "{:.1} ms ({} MB in all)",
+            first.as_secs_f64() * 1e3,
+            answer.len() >> 20
+        ),
+        value: first.as_secs_f64(),
+        goal: 3.0,
+        unit: " s",
+        guarded: true,
+    }];
+
+    let (url, served) = runtime.block_on(static_answer(answer.clone()));
+    let home = tempfile::tempdir().expect("a home");
+    let config = home.path().join("config/userdeck");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(
+        config.join("config.toml"),
+        format!(
+            "default_profile = \"b\"\n[profiles.b]\nendpoint = \"{url}\"\ndialect = \"training\"\n"
+        ),
+    )
+    .expect("config");
+    let body_file = home.path().join("body.json");
+    std::fs::write(&body_file, &body).expect("body");
+    let userdeck = || {
+        let mut command = env::userdeck_in(home.path());
+        command.args(["users", "list", "--format", "csv"]);
+        command
+    };
+    let curl = || {
+        let mut command = Command::new("curl");
+        command
+            .args(["-sS", "--fail", "-o", "/dev/null", "-X", "POST"])
+            .args(["-H", "content-type: application/json", "--data-binary"])
+            .arg(format!("@{}", body_file.display()))
+            .arg(&url);
+        command
+    };
+    timed(&mut userdeck());
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        ours.push(timed(&mut userdeck()));
+        if Command::new("curl").arg("--version").output().is_ok() {
+            theirs.push(timed(&mut curl()));
+        }
+    }
+    // The highest of the runs (and of every child before them, all smaller).
+    let (ours, peak) = (median(ours), children_peak());
+    let curl_shown = if theirs.is_empty() {
+        "curl not on the PATH".to_string()
+    } else {
+        format!("curl receives it in {:.2} s", median(theirs).as_secs_f64())
+    };
+    figures.push(Figure {
+        measure: format!(
+            "`users list --format csv` over {} training users (the answer served ready), whole process",
+            userdeck::text::thousands(USERS)
+        ),
+        shown: format!("{:.2} s ({curl_shown})", ours.as_secs_f64()),
+        value: ours.as_secs_f64(),
+        goal: 1.0,
+        unit: " s",
+        guarded: false,
+    });
+    figures.push(Figure {
+        measure: "its peak memory against the answer's size".into(),
+        shown: format!(
+            "{} MB for {} MB (the highest of the runs)",
+            peak >> 10,
+            size_kb >> 10
+        ),
+        value: peak as f64 / size_kb as f64,
+        goal: 2.0,
+        unit: "×",
+        guarded: true,
+    });
+
+    // A keystroke over them all, worst case, as the dashboard keeps them.
+    let users = runtime.block_on(async {
+        let config = userdeck::api::client::ClientConfig::new(url.clone(), Dialect::Training);
+        let client = userdeck::api::client::Client::new(config).expect("a client");
+        let mut loading = Loading::default();
+        client
+            .read_list(
+                training::Users::build(training::UsersVariables::default()),
+                "users",
+                &mut loading,
+            )
+            .await
+            .expect("the list");
+        loading.finish()
+    });
+    served.abort();
+    let (other, worst) = (
+        super::common::other_order(),
+        super::common::worst_filter("a"),
+    );
+    let times = (0..20)
+        .map(|_| {
+            users.page(&other);
+            let started = Instant::now();
+            users.page(&worst);
+            started.elapsed()
+        })
+        .collect();
+    let took = median(times);
+    figures.push(Figure {
+        measure: format!(
+            "training: a filter keystroke over {} users, worst case (`a`, active, by name descending, 20,000 in)",
+            userdeck::text::thousands(USERS)
+        ),
+        shown: format!("{:.1} ms", took.as_secs_f64() * 1e3),
+        value: took.as_secs_f64() * 1e3,
+        goal: 5.0,
+        unit: " ms",
+        guarded: false,
+    });
+    figures
+}
