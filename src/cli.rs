@@ -391,6 +391,11 @@ pub struct ListArgs {
     /// Every page, written as it comes
     #[arg(long)]
     pub all: bool,
+    /// Every user, each written as the answer brings it, in the server's order (training
+    /// lists every user in one answer: the list is never held, the memory stays flat);
+    /// crm: as --all
+    #[arg(long, conflicts_with_all = ["sort", "desc", "offset"])]
+    pub stream: bool,
     /// The fields of each record in JSON, NDJSON and CSV, in this order (e.g.
     /// id,email,status); names as the API's (see the README)
     #[arg(long, value_name = "FIELD,…", add = ArgValueCompleter::new(complete::fields))]

@@ -110,3 +110,74 @@ async fn an_enum_value_this_client_does_not_know_is_kept_as_sent() {
     assert!(page.rows.iter().any(|u| u.reference.is_some()));
     server.stop().await;
 }
+
+/// The ids of an NDJSON list, each line a user (a last line with `incomplete` is not).
+fn ndjson_ids(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_streamed_list_writes_the_users_the_held_list_does_and_says_when_it_broke_off() {
+    let server = TestServer::start(Dialect::Training, USERS).await;
+    let home = Home::new(&server, Dialect::Training, "");
+    for filters in [
+        &[][..],
+        &["--filter", "an"][..],
+        &["--status", "inactive"][..],
+        &["--filter", "EMP-0001", "--status", "active"][..],
+    ] {
+        let with = |how: &str| {
+            let mut args = vec!["users", "list", how, "--format", "ndjson"];
+            args.extend_from_slice(filters);
+            args
+        };
+        let streamed = home.run(&with("--stream")).await;
+        let held = home.run(&with("--all")).await;
+        assert_eq!(
+            (streamed.code, held.code),
+            (0, 0),
+            "{filters:?}: {}",
+            streamed.stderr
+        );
+        let (mut streamed, mut held) = (ndjson_ids(&streamed.stdout), ndjson_ids(&held.stdout));
+        assert!(!held.is_empty(), "{filters:?}");
+        streamed.sort();
+        held.sort();
+        assert_eq!(streamed, held, "{filters:?}");
+    }
+    // At most --limit users; the held list's options of order are refused.
+    let limited = home
+        .run(&[
+            "users", "list", "--stream", "--limit", "7", "--format", "csv",
+        ])
+        .await;
+    assert_eq!(
+        limited.stdout.lines().count(),
+        8,
+        "a header and 7: {}",
+        limited.stdout
+    );
+    let sorted = home
+        .run(&["users", "list", "--stream", "--sort", "email"])
+        .await;
+    assert_eq!(sorted.code, 2, "{}", sorted.stderr);
+    // Cut on every try: the users that came are written, and the list says it is not whole.
+    faults(&server, "cut=1/1");
+    let cut = home
+        .run(&["users", "list", "--stream", "--format", "ndjson"])
+        .await;
+    assert_ne!(cut.code, 0);
+    let last = cut.stdout.lines().last().unwrap_or_default();
+    let last: serde_json::Value = serde_json::from_str(last).expect("a last line");
+    assert_eq!(last["incomplete"], true, "{}", cut.stdout);
+    assert!((ndjson_ids(&cut.stdout).len() as u64) < USERS);
+    assert!(
+        cut.stderr.contains("incomplete") || ndjson_ids(&cut.stdout).is_empty(),
+        "{}",
+        cut.stderr
+    );
+    server.stop().await;
+}

@@ -61,6 +61,43 @@ impl Listing {
 
 const SEPARATOR: char = '\u{1f}';
 
+/// The filters of a list query, for one user as it comes: a list written as it is read
+/// is never held. The same matching as [`LocalUsers`]' (a test holds them equal).
+pub struct RowFilter(Listing);
+
+impl RowFilter {
+    pub fn new(q: &ListQuery) -> RowFilter {
+        RowFilter(Listing::of(q))
+    }
+
+    pub fn matches(&self, row: &RowIn<'_>) -> bool {
+        let Listing {
+            needle,
+            email,
+            status,
+            ..
+        } = &self.0;
+        let parts = [
+            Some(&row.name),
+            row.email.as_ref(),
+            Some(&row.id),
+            row.reference.as_ref(),
+        ];
+        needle.as_deref().is_none_or(|needle| {
+            parts.into_iter().flatten().any(|part| {
+                let mut folded = String::new();
+                fold_into(&mut folded, part);
+                folded.contains(needle)
+            })
+        }) && status
+            .as_ref()
+            .is_none_or(|s| *s == super::rows::status(row.archived_at.is_some(), row.is_active))
+            && email
+                .as_deref()
+                .is_none_or(|e| row.email.as_deref().map(str::to_lowercase).as_deref() == Some(e))
+    }
+}
+
 /// The list as it arrives: each user is kept compact and folded for search as it comes.
 #[derive(Default)]
 pub struct Loading<'a> {
@@ -145,6 +182,19 @@ impl crate::api::client::Restart for Loading<'_> {
 impl RowSink for Loading<'_> {
     type Row<'de> = RowIn<'de>;
 
+    /// Room for as many users as such an answer holds, at most: a user takes some 230
+    /// bytes of JSON, of which under half is text kept, and under half folded. Room
+    /// never written to costs address space, not memory; room that cannot be had (a
+    /// length a server made up) is not made, and the list grows as it comes.
+    fn expect_bytes(&mut self, bytes: u64) {
+        let bytes = usize::try_from(bytes).unwrap_or(0);
+        let users = bytes / 150;
+        let _ = self.users.try_reserve(users, bytes / 2);
+        let _ = self.haystack.try_reserve(bytes / 2);
+        let _ = self.starts.try_reserve(users);
+        let _ = self.name_lengths.try_reserve(users);
+    }
+
     fn push(&mut self, row: RowIn<'_>) -> Result<(), String> {
         self.users.push(&row)?;
         let start = self.haystack.len();
@@ -170,6 +220,30 @@ impl RowSink for Loading<'_> {
     }
 }
 
+/// `u` as an answer would bring it, its roles as `roles`.
+fn row_of<'a>(u: &'a User, roles: &'a serde_json::value::RawValue) -> RowIn<'a> {
+    fn text(t: &Option<String>) -> Option<std::borrow::Cow<'_, str>> {
+        t.as_deref().map(std::borrow::Cow::Borrowed)
+    }
+    RowIn {
+        id: u.id.as_str().into(),
+        name: u.name.as_str().into(),
+        email: text(&u.email),
+        is_active: match u.status {
+            Status::Inactive => Some(false),
+            _ => u.active,
+        },
+        archived_at: match u.status {
+            Status::Archived => Some(u.archived_at.as_deref().unwrap_or("").into()),
+            _ => None,
+        },
+        roles: Some(roles),
+        language: text(&u.language),
+        last_login: text(&u.last_login),
+        reference: text(&u.reference),
+    }
+}
+
 /// `text` lower-cased onto `haystack`, without a string of its own when it is ASCII.
 fn fold_into(haystack: &mut String, text: &str) {
     if text.is_ascii() {
@@ -185,28 +259,9 @@ impl LocalUsers {
     /// The list of `users` (made by hand: tests, a list read another way).
     pub fn new(users: Vec<User>) -> LocalUsers {
         let mut loading = Loading::default();
-        fn text(t: &Option<String>) -> Option<std::borrow::Cow<'_, str>> {
-            t.as_deref().map(std::borrow::Cow::Borrowed)
-        }
         for u in &users {
-            let row = RowIn {
-                id: u.id.as_str().into(),
-                name: u.name.as_str().into(),
-                email: text(&u.email),
-                is_active: match u.status {
-                    Status::Inactive => Some(false),
-                    _ => u.active,
-                },
-                archived_at: match u.status {
-                    Status::Archived => Some(u.archived_at.as_deref().unwrap_or("").into()),
-                    _ => None,
-                },
-                roles: Some(u.roles.iter().map(|r| Some(r.as_str().into())).collect()),
-                language: text(&u.language),
-                last_login: text(&u.last_login),
-                reference: text(&u.reference),
-            };
-            RowSink::push(&mut loading, row).expect("a user of a few fields");
+            let roles = serde_json::value::to_raw_value(&u.roles).expect("names as JSON");
+            RowSink::push(&mut loading, row_of(u, &roles)).expect("a user of a few fields");
         }
         loading.finish()
     }
@@ -645,6 +700,38 @@ mod tests {
             proptest::prop_assert!(picked.picked(&q).is_some());
             proptest::prop_assert!(sorted.picked(&q).is_none());
             proptest::prop_assert_eq!(picked.page(&q), sorted.page(&q));
+        }
+
+        /// A user as it comes matches the filters as the held list's users do.
+        #[test]
+        fn the_row_filter_matches_as_the_held_list_does(
+            text in proptest::option::of("[aejnOÉé@.0-9]{0,3}"),
+            status in proptest::option::of(proptest::sample::select(vec![Status::Active, Status::Inactive, Status::Archived])),
+            email in proptest::option::of("(JAN1@X.NL|anne2@x.nl|nobody@x.nl)"),
+        ) {
+            let all: Vec<User> = (0..30)
+                .map(|n| {
+                    let name = ["Jan", "Anne", "JEAN", "Éna", "nadja"][n % 5];
+                    let status = [Status::Active, Status::Inactive, Status::Archived][n % 3].clone();
+                    let mut u = user(&format!("{n:02}"), &format!("{name} {n}"), &format!("{}{}@x.nl", name.to_lowercase(), n % 4), status);
+                    u.reference = (n % 2 == 0).then(|| format!("EMP-{n:03}"));
+                    u
+                })
+                .collect();
+            let q = ListQuery { text, status, email, ..ListQuery::default() };
+            let held = LocalUsers::new(all.clone());
+            let mut expected: Vec<String> = held.pages(&q, 100).flatten().map(|u| u.id).collect();
+            expected.sort();
+            let filter = RowFilter::new(&q);
+            let matched: Vec<String> = all
+                .iter()
+                .filter(|u| {
+                    let roles = serde_json::value::to_raw_value(&u.roles).unwrap();
+                    filter.matches(&row_of(u, &roles))
+                })
+                .map(|u| u.id.clone())
+                .collect();
+            proptest::prop_assert_eq!(matched, expected);
         }
 
         /// Whatever listings came before (the matches kept, narrowed, or not), a page

@@ -26,8 +26,9 @@ pub struct RowIn<'a> {
     pub is_active: Option<bool>,
     #[serde(borrow, default)]
     pub archived_at: Option<Cow<'a, str>>,
+    /// As sent (`["ADMIN","TRAINER"]`): kept once per distinct list, read when shown.
     #[serde(borrow, default)]
-    pub roles: Option<Vec<Option<Cow<'a, str>>>>,
+    pub roles: Option<&'a serde_json::value::RawValue>,
     #[serde(borrow, default)]
     pub language: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
@@ -77,12 +78,20 @@ struct Row {
 #[derive(Default)]
 struct Interned {
     values: Vec<Box<str>>,
+    /// Past [`FEW`] values, they are found by hash.
     index: HashMap<Box<str>, u32>,
 }
 
+/// Up to this many values, finding one compares it with each: no hashing per user.
+const FEW: usize = 32;
+
 impl Interned {
     fn code(&mut self, value: &str) -> Result<u32, String> {
-        if let Some(&code) = self.index.get(value) {
+        if self.values.len() <= FEW {
+            if let Some(at) = self.values.iter().position(|v| **v == *value) {
+                return Ok(at as u32);
+            }
+        } else if let Some(&code) = self.index.get(value) {
             return Ok(code);
         }
         let code = u32::try_from(self.values.len())
@@ -90,7 +99,14 @@ impl Interned {
             .filter(|&c| c != NONE)
             .ok_or("more distinct values than can be kept")?;
         self.values.push(value.into());
-        self.index.insert(value.into(), code);
+        if self.values.len() > FEW {
+            if self.index.is_empty() {
+                let known = self.values.iter().enumerate();
+                self.index = known.map(|(at, v)| (v.clone(), at as u32)).collect();
+            } else {
+                self.index.insert(value.into(), code);
+            }
+        }
         Ok(code)
     }
 
@@ -98,9 +114,6 @@ impl Interned {
         self.values.get(code as usize).map(|v| &**v)
     }
 }
-
-/// Separates the roles of one list in its interned text (no GraphQL name holds it).
-const ROLE_SEPARATOR: char = '\u{1f}';
 
 /// Every user of a list, compact.
 #[derive(Default)]
@@ -118,6 +131,23 @@ impl Rows {
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+
+    /// Makes room for `rows` more users of `text` bytes of text, if it can be had.
+    pub fn try_reserve(
+        &mut self,
+        rows: usize,
+        text: usize,
+    ) -> Result<(), std::collections::TryReserveError> {
+        self.rows.try_reserve(rows)?;
+        self.text.try_reserve(text)
+    }
+
+    /// `row` as the rest of the program knows users, kept nowhere.
+    pub fn one(row: &RowIn<'_>) -> Result<User, String> {
+        let mut rows = Rows::default();
+        rows.push(row)?;
+        Ok(rows.user(0))
     }
 
     /// Appends a user.
@@ -141,18 +171,9 @@ impl Rows {
                 self.text.push_str(text);
             }
         }
-        let roles = match &row.roles {
+        let roles = match row.roles {
             None => NONE,
-            Some(roles) => {
-                let mut joined = String::new();
-                for role in roles.iter().flatten() {
-                    if !joined.is_empty() {
-                        joined.push(ROLE_SEPARATOR);
-                    }
-                    joined.push_str(role);
-                }
-                self.roles.code(&joined)?
-            }
+            Some(roles) => self.roles.code(roles.get())?,
         };
         let language = match &row.language {
             None => NONE,
@@ -224,13 +245,17 @@ impl Rows {
     /// User `i` as the rest of the program knows users.
     pub fn user(&self, i: usize) -> User {
         let owned = |field| self.field(i, field).map(str::to_string);
+        // As the answer held them: a null role is left out, an unknown one kept.
         let roles = self
             .roles
             .get(self.rows[i].roles)
             .map_or_else(Vec::new, |r| {
-                r.split(ROLE_SEPARATOR)
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_string)
+                serde_json::from_str::<Option<Vec<Option<String>>>>(r)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .flatten()
                     .collect()
             });
         User {

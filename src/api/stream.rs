@@ -14,6 +14,9 @@ pub trait RowSink {
     type Row<'de>: Deserialize<'de>;
     /// One more row; an error ends the reading.
     fn push(&mut self, row: Self::Row<'_>) -> Result<(), String>;
+
+    /// The answer is `bytes` long (as its headers say): room may be made at once.
+    fn expect_bytes(&mut self, _bytes: u64) {}
 }
 
 /// How reading an answer failed.

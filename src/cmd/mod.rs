@@ -12,6 +12,7 @@ mod interrupt;
 mod journal;
 mod print;
 mod progress;
+mod stream;
 mod users;
 mod values;
 

@@ -4,6 +4,7 @@ use std::io;
 
 use super::ask::Asker;
 use super::progress::{Progress, ProgressMode};
+use super::stream::Streamed;
 use super::{EXIT_ERROR, Failure};
 use super::{edit, ids, print, values};
 use crate::api::bulk;
@@ -103,7 +104,7 @@ async fn list(
         ));
     }
     // --limit is the most users written (gh's meaning): past a page, pages are walked.
-    let walking = args.all || args.limit.is_some_and(|n| n > ops::MAX_PAGE);
+    let walking = args.all || args.stream || args.limit.is_some_and(|n| n > ops::MAX_PAGE);
     let cap = args.limit.filter(|_| walking);
     let query = ListQuery {
         offset: args.offset,
@@ -125,6 +126,14 @@ async fn list(
         printing,
         fields,
     );
+    if args.stream && client.dialect() == Dialect::Training {
+        let cap = args.limit;
+        return match super::stream::stream(client, &query, cap, &mut writer).await {
+            Streamed::Whole(total) => Ok(writer.finish(total)?),
+            Streamed::Failed(e) => Err(failed(writer, e)),
+            Streamed::Unwritable(e) => Err(e.into()),
+        };
+    }
     // training lists every user at once: held here and paged like the server would.
     let local = match client.dialect() {
         Dialect::Training => match ops::training_all(client).await {

@@ -57,6 +57,9 @@ impl Client {
         let mut response = self.post(body, name).await?;
         let status = response.status();
         let mut reader = ListReader::new(field);
+        if let Some(length) = response.content_length() {
+            sink.expect_bytes(length);
+        }
         let malformed = |e: StreamError, count: u64| ApiError::NotGraphQl {
             operation: name.to_string(),
             detail: match e {
