@@ -287,13 +287,20 @@ async fn a_terminal_that_stops_reading_for_a_while_is_waited_for_not_taken_for_g
     // One frame far larger than the terminal's buffer (4 KB here): 200 rows of users.
     ui.resize(300, 200);
     ui.wait_until("the stalled terminal's buffer full", || ui.unread() >= 4095);
+    // Keys typed meanwhile are kept.
+    ui.keys("/typed in the stall");
     ui.screen
         .paused
         .store(false, std::sync::atomic::Ordering::SeqCst);
-    ui.resize(90, 24);
-    ui.keys("/");
-    ui.keys("still here");
-    ui.wait_text("still here");
+    ui.wait_text("typed in the stall");
     ui.keys("\x1b");
+    // Still running: it draws the next size.
+    ui.resize(90, 24);
+    ui.wait_for("the table at 90 columns", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains("ID") && l.chars().count() <= 90)
+            && s.contains("of 1,000")
+    });
     quit(ui);
 }

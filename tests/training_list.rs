@@ -129,7 +129,7 @@ async fn a_streamed_list_writes_the_users_the_held_list_does_and_says_when_it_br
         &["--status", "inactive"][..],
         &["--filter", "EMP-0001", "--status", "active"][..],
     ] {
-        let with = |how: &str| {
+        let with = |how: &'static str| {
             let mut args = vec!["users", "list", how, "--format", "ndjson"];
             args.extend_from_slice(filters);
             args
