@@ -211,32 +211,27 @@ async fn extra_headers_are_sent_their_values_never_shown() {
     assert!(heads.contains("x-tenant: acme"), "{heads}");
     assert!(heads.contains(&format!("x-secret: {secret}")), "{heads}");
     // `config show` redacts a value; a command is shown as the command, never run.
-    let home = home_with_config(&format!(
-        "default_profile = \"net\"\n[profiles.net]\nendpoint = \"{}\"\ndialect = \"crm\"\n[profiles.net.headers]\nX-Tenant = \"acme-tenant-7\"\n",
-        server.url
-    ));
-    let shown = userdeck_in(home.path())
-        .args(["config", "show"])
-        .output()
-        .unwrap();
-    let shown = String::from_utf8_lossy(&shown.stdout);
-    assert!(shown.contains("X-Tenant = \"<redacted>\""), "{shown}");
-    assert!(!shown.contains("acme-tenant-7"), "{shown}");
-    // A proxy's password is redacted, with its scheme or without (reqwest takes
-    // `user:password@host:port` as an HTTP proxy).
-    for proxy in [
-        "http://op:s3cret@proxy.invalid:3128",
-        "op:s3cret@proxy.invalid:3128",
-    ] {
+    let shown = |settings: &str| {
         let home = home_with_config(&format!(
-            "default_profile = \"net\"\n[profiles.net]\nendpoint = \"{}\"\ndialect = \"crm\"\nproxy = \"{proxy}\"\n",
+            "default_profile = \"net\"\n[profiles.net]\nendpoint = \"{}\"\ndialect = \"crm\"\n{settings}\n",
             server.url
         ));
         let shown = userdeck_in(home.path())
             .args(["config", "show"])
             .output()
             .unwrap();
-        let shown = String::from_utf8_lossy(&shown.stdout);
+        String::from_utf8_lossy(&shown.stdout).into_owned()
+    };
+    let headers = shown("[profiles.net.headers]\nX-Tenant = \"acme-tenant-7\"");
+    assert!(headers.contains("X-Tenant = \"<redacted>\""), "{headers}");
+    assert!(!headers.contains("acme-tenant-7"), "{headers}");
+    // A proxy's password is redacted, with its scheme or without (reqwest takes
+    // `user:password@host:port` as an HTTP proxy).
+    for proxy in [
+        "http://op:s3cret@proxy.invalid:3128",
+        "op:s3cret@proxy.invalid:3128",
+    ] {
+        let shown = shown(&format!("proxy = \"{proxy}\""));
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("proxy.invalid:3128"), "{shown}");
     }

@@ -28,6 +28,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use serde_json::{Value, json};
+use userdeck::api::local::LocalUsers;
 use userdeck::dialect::Dialect;
 use userdeck::server::{self, ServerOptions};
 use userdeck::text::thousands;
@@ -182,25 +183,35 @@ fn frames() -> Vec<Figure> {
 }
 
 fn keystroke(runtime: &tokio::runtime::Runtime) -> Figure {
-    let local = common::training_users(runtime, 100_000);
+    keystroke_over(&common::training_users(runtime, 100_000), 60, true)
+}
+
+/// The training filter's worst keystroke over `users`, the median of `samples`.
+pub fn keystroke_over(users: &LocalUsers, samples: usize, guarded: bool) -> Figure {
     let (other, worst) = (common::other_order(), common::worst_filter("a"));
-    let times = (0..60)
+    // As the dashboard has them after its first page: each order is kept.
+    users.prepare(other.sort);
+    users.prepare(worst.sort);
+    let times = (0..samples)
         .map(|_| {
             // Nothing kept from the last listing helps.
-            local.page(&other);
+            users.page(&other);
             let started = Instant::now();
-            local.page(&worst);
+            users.page(&worst);
             started.elapsed()
         })
         .collect();
     let took = median(times);
     Figure {
-        measure: "training: a filter keystroke over 100,000 users, worst case (`a`, active, by name descending, 20,000 in)".into(),
+        measure: format!(
+            "training: a filter keystroke over {} users, worst case (`a`, active, by name descending, 20,000 in)",
+            thousands(users.len() as u64)
+        ),
         shown: format!("{:.1} ms", took.as_secs_f64() * 1e3),
         value: took.as_secs_f64() * 1e3,
         goal: 5.0,
         unit: " ms",
-        guarded: true,
+        guarded,
     }
 }
 

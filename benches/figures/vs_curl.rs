@@ -29,7 +29,7 @@ struct Measure {
     guarded: bool,
 }
 
-fn timed(command: &mut Command) -> Duration {
+pub fn timed(command: &mut Command) -> Duration {
     let started = Instant::now();
     let status = command
         .stdout(Stdio::null())
