@@ -11,8 +11,8 @@ use axum::Json;
 use axum::routing::post;
 use pty::{Dashboard, ONE_AT_A_TIME};
 use serde_json::{Value, json};
-use userdeck::api::model::{Status, User};
 use userdeck::api::crm;
+use userdeck::api::model::{Status, User};
 use userdeck::dialect::Dialect;
 
 const SESSION: &str = r#"{"id":"s1","sessionId":"abc","deviceName":"Pixel","deviceType":"phone",

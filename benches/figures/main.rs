@@ -11,7 +11,8 @@
 //! Prints a table and exits 1 when a figure passes its goal by more than 25%: a guard to
 //! run before a release (`cargo bench --bench figures`). Kept out of `cargo test` and CI,
 //! where a shared machine makes timings noise. `RUNS` sets the runs against curl (15),
-//! `FIGURES_SERVER_USERS` the server's users (1,000,000).
+//! `FIGURES_SERVER_USERS` the server's users (1,000,000), `FIGURES` the groups measured
+//! (curl, frames, keystroke, statuses, server, million; all when unset).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -365,13 +366,29 @@ fn main() -> ExitCode {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(15);
+    // `FIGURES=million,frames` measures those groups alone.
+    let only = std::env::var("FIGURES").unwrap_or_default();
+    let wanted = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let mut figures = vs_curl::figures(&runtime, runs);
-    figures.extend(frames());
-    figures.push(keystroke(&runtime));
-    figures.push(statuses(&runtime));
-    figures.extend(deep_pages(&runtime));
-    figures.extend(million::figures(&runtime, runs.min(5)));
+    let mut figures = Vec::new();
+    if wanted("curl") {
+        figures.extend(vs_curl::figures(&runtime, runs));
+    }
+    if wanted("frames") {
+        figures.extend(frames());
+    }
+    if wanted("keystroke") {
+        figures.push(keystroke(&runtime));
+    }
+    if wanted("statuses") {
+        figures.push(statuses(&runtime));
+    }
+    if wanted("server") {
+        figures.extend(deep_pages(&runtime));
+    }
+    if wanted("million") {
+        figures.extend(million::figures(&runtime, runs.min(5)));
+    }
 
     println!("| measure | seen | figure | goal |\n|---|---|---|---|");
     let mut over = false;
