@@ -67,12 +67,10 @@ fn with_a_box(server: &TestServer, args: &[&str], env: &[(&str, &str)], config: 
     ui.keys("*");
     ui.wait_text("20 selected");
     ui.keys("b");
-    let screen = ui.wait_text("block 20 users:");
+    ui.wait_text("block 20 users:");
     ui.keys("\x1b");
     ui.wait_for("the box closed", |s| !s.contains("block 20 users:"));
-    let raw = quit(ui);
-    assert!(!screen.is_empty());
-    raw
+    quit(ui)
 }
 
 #[tokio::test(flavor = "multi_thread")]

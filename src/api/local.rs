@@ -224,6 +224,23 @@ impl RowSink for Loading<'_> {
     }
 }
 
+/// Which users' text holds a filter's text.
+enum Hits<'a> {
+    /// Found by searching: per user.
+    Found(Vec<bool>),
+    /// Those whose bytes seen hold this bit (a letter or a digit: exact).
+    Holding(&'a [u64], u64),
+}
+
+impl Hits<'_> {
+    fn has(&self, i: usize) -> bool {
+        match self {
+            Hits::Found(hits) => hits[i],
+            Hits::Holding(seen, bit) => seen[i] & bit != 0,
+        }
+    }
+}
+
 /// The bit of a byte in a user's [`LocalUsers::bytes_seen`]: a letter or a digit has one of
 /// its own; other bytes share theirs (a hint there, not an answer).
 fn byte_bit(byte: u8) -> u64 {
@@ -314,18 +331,13 @@ impl LocalUsers {
     }
 
     /// Which users' text holds `needle`, in one pass over all of it.
-    fn search(&self, needle: &str) -> Vec<bool> {
+    fn search(&self, needle: &str) -> Hits<'_> {
         // One letter or digit (the first keystroke, the widest): read off the bytes each
         // user's text holds, without a search that stops at nearly every user.
         if let [byte] = needle.as_bytes()
             && byte.is_ascii_alphanumeric()
         {
-            let bit = byte_bit(*byte);
-            return self
-                .bytes_seen()
-                .iter()
-                .map(|seen| seen & bit != 0)
-                .collect();
+            return Hits::Holding(self.bytes_seen(), byte_bit(*byte));
         }
         let mut hits = vec![false; self.users.len()];
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
@@ -345,7 +357,7 @@ impl LocalUsers {
                 None => break,
             }
         }
-        hits
+        Hits::Found(hits)
     }
 
     /// Per user, the bytes its folded text holds.
@@ -413,7 +425,7 @@ impl LocalUsers {
             at.and_then(|at| u32::try_from(at).ok())
         });
         let matches = |i: usize| {
-            hits.as_ref().is_none_or(|hits| hits[i])
+            hits.as_ref().is_none_or(|hits| hits.has(i))
                 && status.is_none_or(|code| code == Some(self.status_codes[i]))
                 && key.email.as_deref().is_none_or(|e| {
                     let email = self.users.email(i).map(str::to_lowercase);
