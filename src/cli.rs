@@ -33,7 +33,8 @@ Inject faults into POST /graphql, e.g. latency=300ms,fail=1/5,bad-body=1/7,lose-
   answer breaks off half-way: half the body is sent, then the connection is closed.
 - lose-answer: a mutation is executed (applied) first and then its answer is replaced by the
   fault that hits it (500 or bad body). With lose-answer and neither fail nor bad-body,
-  every mutation's answer is replaced by HTTP 500 after it was applied. Queries are never
+  every mutation's answer is replaced by HTTP 500 after it was applied (one that cut
+  hits breaks off instead). Queries are never
   affected by lose-answer itself.
 Empty or none: no faults. Faults hit requests with and without the right token alike.";
 

@@ -160,6 +160,15 @@ async fn a_streamed_list_writes_the_users_the_held_list_does_and_says_when_it_br
         "a header and 7: {}",
         limited.stdout
     );
+    // Past the cap users are still counted: the total is every match.
+    let capped = home
+        .run(&[
+            "users", "list", "--stream", "--limit", "7", "--format", "json",
+        ])
+        .await;
+    let capped: serde_json::Value = serde_json::from_str(&capped.stdout).unwrap();
+    assert_eq!(capped["users"].as_array().map(Vec::len), Some(7));
+    assert_eq!(capped["total"], USERS);
     let sorted = home
         .run(&["users", "list", "--stream", "--sort", "email"])
         .await;

@@ -127,6 +127,14 @@ struct RawError {
     path: Option<Vec<serde_json::Value>>,
 }
 
+impl RawResponse {
+    /// The answer's failure, when it holds errors: the first, counting the others.
+    fn failure(&self, operation: &str) -> Option<ApiError> {
+        let errors = self.errors.as_ref().filter(|e| !e.is_empty())?;
+        Some(errors[0].to_api(operation, errors.len() - 1))
+    }
+}
+
 impl RawError {
     /// This error as an [`ApiError`] of `operation`.
     fn to_api(&self, operation: &str, more: usize) -> ApiError {
@@ -241,8 +249,8 @@ impl Client {
         let name = operation.operation_name.as_deref().unwrap_or("request");
         self.retrying(name, kind, || async {
             let raw = self.exchange(&operation, name).await?;
-            if let Some(errors) = raw.errors.as_ref().filter(|e| !e.is_empty()) {
-                return Err(errors[0].to_api(name, errors.len() - 1));
+            if let Some(failure) = raw.failure(name) {
+                return Err(failure);
             }
             let data = raw
                 .data
@@ -262,6 +270,21 @@ impl Client {
         &self,
         name: &str,
         kind: Kind,
+        once: impl FnMut() -> Fut,
+    ) -> Result<T, ApiError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        self.retrying_if(name, kind, || true, once).await
+    }
+
+    /// [`Client::retrying`], trying again only when `again` says it can (and has made
+    /// ready for it): otherwise the failure stands as it came.
+    async fn retrying_if<T, Fut>(
+        &self,
+        name: &str,
+        kind: Kind,
+        mut again: impl FnMut() -> bool,
         mut once: impl FnMut() -> Fut,
     ) -> Result<T, ApiError>
     where
@@ -276,7 +299,8 @@ impl Client {
                         && match kind {
                             Kind::Read => e.is_transient(),
                             Kind::Mutation => e.never_sent(),
-                        } =>
+                        }
+                        && again() =>
                 {
                     tracing::debug!(operation = name, error = %e, attempt, "trying again");
                     tokio::time::sleep(jittered(pause).min(MAX_BACKOFF)).await;
@@ -290,7 +314,7 @@ impl Client {
 
     /// One POST of `body`: the GraphQL envelope of its answer, or why there is none.
     async fn exchange(&self, body: &impl Serialize, name: &str) -> Result<RawResponse, ApiError> {
-        let response = self.post(body, name).await?;
+        let response = self.post(body, name, None).await?;
         let status = response.status();
         let body = response
             .bytes()
@@ -302,7 +326,13 @@ impl Client {
     /// One POST of `body`: the answer, its body still to come, unless its status is a
     /// server error. A server error is one whatever its body says: a read tries again, a
     /// mutation's outcome is unknown.
-    async fn post(&self, body: &impl Serialize, name: &str) -> Result<reqwest::Response, ApiError> {
+    /// `whole`: how long the request may take in all, when not the client's timeout.
+    async fn post(
+        &self,
+        body: &impl Serialize,
+        name: &str,
+        whole: Option<Duration>,
+    ) -> Result<reqwest::Response, ApiError> {
         let mut request = self
             .http
             .post(self.endpoint.clone())
@@ -313,6 +343,9 @@ impl Client {
             .json(body);
         if let Some(auth) = &self.auth {
             request = request.header(AUTHORIZATION, auth.clone());
+        }
+        if let Some(whole) = whole {
+            request = request.timeout(whole);
         }
         let response = request
             .send()
@@ -568,7 +601,6 @@ fn jittered(pause: Duration) -> Duration {
     pause.mul_f64(rand::rng().random_range(0.75..1.25))
 }
 
-/// A short, printable description of a body that is not a GraphQL response.
 /// The GraphQL envelope of an answer of `status` whose body is `body`, or why it is none.
 fn envelope(name: &str, status: reqwest::StatusCode, body: &[u8]) -> Result<RawResponse, ApiError> {
     let raw: Option<RawResponse> = serde_json::from_slice(body).ok();
@@ -586,6 +618,7 @@ fn envelope(name: &str, status: reqwest::StatusCode, body: &[u8]) -> Result<RawR
     }
 }
 
+/// A short, printable description of a body that is not a GraphQL response.
 fn describe_body(body: &[u8]) -> String {
     if body.is_empty() {
         return "an empty body".into();

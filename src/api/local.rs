@@ -80,14 +80,8 @@ impl RowFilter {
             status,
             ..
         } = &self.0;
-        let parts = [
-            Some(&row.name),
-            row.email.as_ref(),
-            Some(&row.id),
-            row.reference.as_ref(),
-        ];
         needle.as_deref().is_none_or(|needle| {
-            parts.into_iter().flatten().any(|part| {
+            searched(row).into_iter().flatten().any(|part| {
                 let mut folded = String::new();
                 fold_into(&mut folded, part);
                 folded.contains(needle)
@@ -95,10 +89,24 @@ impl RowFilter {
         }) && status
             .as_ref()
             .is_none_or(|s| *s == super::rows::status(row.archived_at.is_some(), row.is_active))
-            && email
-                .as_deref()
-                .is_none_or(|e| row.email.as_deref().map(str::to_lowercase).as_deref() == Some(e))
+            && email_is(row.email.as_deref(), email.as_deref())
     }
+}
+
+/// The text a filter searches, in the order it is folded: the name first (sorting by
+/// name reads it there).
+fn searched<'r>(row: &'r RowIn<'_>) -> [Option<&'r str>; 4] {
+    [
+        Some(&*row.name),
+        row.email.as_deref(),
+        Some(&*row.id),
+        row.reference.as_deref(),
+    ]
+}
+
+/// Whether a user's `email` is the one asked for (`wanted`, lower-cased; None: any).
+fn email_is(email: Option<&str>, wanted: Option<&str>) -> bool {
+    wanted.is_none_or(|wanted| email.map(str::to_lowercase).as_deref() == Some(wanted))
 }
 
 /// The list as it arrives: each user is kept compact and folded for search as it comes.
@@ -141,12 +149,17 @@ impl<'a> Loading<'a> {
     /// Every user has come.
     pub fn finish(self) -> LocalUsers {
         let Loading {
-            users,
-            haystack,
-            starts,
-            name_lengths,
+            mut users,
+            mut haystack,
+            mut starts,
+            mut name_lengths,
             told: _,
         } = self;
+        // Room made from the answer's length and not taken goes back.
+        users.shrink_to_fit();
+        haystack.shrink_to_fit();
+        starts.shrink_to_fit();
+        name_lengths.shrink_to_fit();
         // A server may send as many statuses as users: found by hash, not by search.
         let mut codes: HashMap<Status, u32> = HashMap::new();
         let mut statuses: Vec<Status> = Vec::new();
@@ -191,7 +204,8 @@ impl RowSink for Loading<'_> {
     /// never written to costs address space, not memory; room that cannot be had (a
     /// length a server made up) is not made, and the list grows as it comes.
     fn expect_bytes(&mut self, bytes: u64) {
-        let bytes = usize::try_from(bytes).unwrap_or(0);
+        // A length a server made up asks for no more than a gigabyte.
+        let bytes = usize::try_from(bytes).unwrap_or(0).min(1 << 30);
         let users = bytes / 150;
         let _ = self.users.try_reserve(users, bytes / 2);
         let _ = self.haystack.try_reserve(bytes / 2);
@@ -203,15 +217,12 @@ impl RowSink for Loading<'_> {
         self.users.push(&row)?;
         let start = self.haystack.len();
         self.starts.push(start);
-        fold_into(&mut self.haystack, &row.name);
+        let [name, rest @ ..] = searched(&row);
+        fold_into(&mut self.haystack, name.unwrap_or_default());
         let name = u32::try_from(self.haystack.len() - start).map_err(|_| "a name over 4 GB")?;
         self.name_lengths.push(name);
         self.haystack.push(SEPARATOR);
-        // The name first: sorting by name reads it there, folded.
-        for part in [row.email.as_ref(), Some(&row.id), row.reference.as_ref()]
-            .into_iter()
-            .flatten()
-        {
+        for part in rest.into_iter().flatten() {
             fold_into(&mut self.haystack, part);
             self.haystack.push(SEPARATOR);
         }
@@ -427,10 +438,7 @@ impl LocalUsers {
         let matches = |i: usize| {
             hits.as_ref().is_none_or(|hits| hits.has(i))
                 && status.is_none_or(|code| code == Some(self.status_codes[i]))
-                && key.email.as_deref().is_none_or(|e| {
-                    let email = self.users.email(i).map(str::to_lowercase);
-                    email.as_deref() == Some(e)
-                })
+                && email_is(self.users.email(i), key.email.as_deref())
         };
         // Decided in the users' own order, one byte each: the pass in a sort order that
         // follows reads that byte, not three lists, at each of a million places.

@@ -150,6 +150,12 @@ impl Rows {
         Ok(rows.user(0))
     }
 
+    /// Gives back room not taken.
+    pub fn shrink_to_fit(&mut self) {
+        self.rows.shrink_to_fit();
+        self.text.shrink_to_fit();
+    }
+
     /// Appends a user.
     pub fn push(&mut self, row: &RowIn<'_>) -> Result<(), String> {
         let at = self.text.len();

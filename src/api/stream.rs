@@ -2,8 +2,8 @@
 //! 231 MB for a million), read element by element as its bytes arrive: each element is
 //! parsed by serde_json straight from the bytes into the caller's row, and the bytes are
 //! let go once parsed. Only the frame is matched here (`{"data":{"users":[` and the
-//! commas between elements); an answer in any other shape (errors first, an alias, a
-//! field before the list) is kept whole and parsed whole, to the same rows.
+//! commas between elements); an answer in any other shape (errors first, a field before
+//! the list) is kept whole and parsed whole, to the same rows.
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -43,6 +43,10 @@ pub struct ListReader {
     at: usize,
     /// Elements read so far.
     count: u64,
+    /// An element that did not end in the bytes so far is parsed again once `bytes` is
+    /// this long: when what is pending has doubled, so that one huge element arriving in
+    /// small pieces costs a few parses, not one a piece.
+    retry_at: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +75,7 @@ impl ListReader {
             bytes: Vec::new(),
             at: 0,
             count: 0,
+            retry_at: 0,
         }
     }
 
@@ -115,6 +120,7 @@ impl ListReader {
         );
         if self.at >= COMPACT_AT && parsing {
             self.bytes.drain(..self.at);
+            self.retry_at = self.retry_at.saturating_sub(self.at);
             self.at = 0;
         }
         self.bytes.extend_from_slice(chunk);
@@ -157,6 +163,9 @@ impl ListReader {
                         Some(_) => {}
                     }
                     let from = self.at + skipped;
+                    if self.bytes.len() < self.retry_at {
+                        return Ok(());
+                    }
                     let mut rows = serde_json::Deserializer::from_slice(&self.bytes[from..])
                         .into_iter::<S::Row<'_>>();
                     match rows.next() {
@@ -165,9 +174,13 @@ impl ListReader {
                             sink.push(row).map_err(StreamError::Refused)?;
                             self.count += 1;
                             self.at = from + used;
+                            self.retry_at = 0;
                             self.state = State::Between;
                         }
-                        Some(Err(e)) if e.is_eof() => return Ok(()),
+                        Some(Err(e)) if e.is_eof() => {
+                            self.retry_at = from + 2 * (self.bytes.len() - from);
+                            return Ok(());
+                        }
                         None => return Ok(()),
                         Some(Err(e)) => {
                             return Err(StreamError::Malformed(format!(
@@ -199,6 +212,11 @@ impl ListReader {
     /// The answer has ended: its envelope without the list, or why there is none. An
     /// answer kept whole has its rows read now.
     pub fn finish<S: RowSink>(mut self, sink: &mut S) -> Result<Envelope, StreamError> {
+        // An element put off until more came: no more comes, it is read now.
+        if self.retry_at > 0 {
+            self.retry_at = 0;
+            self.feed(&[], sink)?;
+        }
         match self.state {
             State::Rest => {
                 let mut envelope = format!("{{\"data\":{{\"{}\":[]", self.field).into_bytes();

@@ -24,7 +24,7 @@ struct Streaming<'w, W: Write> {
     filter: RowFilter,
     cap: Option<u64>,
     batch: Vec<User>,
-    /// Users matched so far (written, or in `batch`).
+    /// Users matched so far (written, in `batch`, or past the cap).
     matched: u64,
     /// Writing failed (a closed pipe): the reading stops with it.
     failed: Option<io::Error>,
@@ -41,12 +41,15 @@ impl<W: Write> RowSink for Streaming<'_, W> {
     type Row<'de> = RowIn<'de>;
 
     fn push(&mut self, row: RowIn<'_>) -> Result<(), String> {
-        // Past the cap the answer is still read to its end, and nothing kept of it.
-        if self.cap.is_some_and(|cap| self.matched >= cap) || !self.filter.matches(&row) {
+        if !self.filter.matches(&row) {
+            return Ok(());
+        }
+        // Past the cap the answer is still read to its end, its users counted, not kept.
+        self.matched += 1;
+        if self.cap.is_some_and(|cap| self.matched > cap) {
             return Ok(());
         }
         self.batch.push(Rows::one(&row)?);
-        self.matched += 1;
         if self.batch.len() >= BATCH
             && let Err(e) = self.flush()
         {
@@ -59,9 +62,9 @@ impl<W: Write> RowSink for Streaming<'_, W> {
 }
 
 impl<W: Write> Restart for Streaming<'_, W> {
-    /// Tried again only while nothing is written.
+    /// Tried again only while nothing is written, and writing has not failed.
     fn restart(&mut self) -> bool {
-        if self.writer.rows() > 0 {
+        if self.writer.rows() > 0 || self.failed.is_some() {
             return false;
         }
         self.batch.clear();
@@ -72,7 +75,8 @@ impl<W: Write> Restart for Streaming<'_, W> {
 
 /// How a streamed list ended.
 pub enum Streamed {
-    /// Every user matching came and was written: how many.
+    /// Every user came, and those matching were written (up to the cap): how many
+    /// matched.
     Whole(u64),
     /// The answer failed, after what was written.
     Failed(ApiError),

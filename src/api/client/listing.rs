@@ -2,10 +2,13 @@
 //! go to a sink while the rest is still on its way, and nothing of a list that broke off
 //! is taken for the whole.
 
+use std::time::Duration;
+
 use cynic::{Operation, QueryBuilder};
 use serde::Serialize;
 
 use super::{ApiError, Client, Kind, envelope};
+use crate::api::error::TransportKind;
 use crate::api::stream::{ListReader, RowSink, StreamError};
 
 /// A sink that can also start over: a read that failed before its end is tried again
@@ -14,6 +17,10 @@ pub trait Restart: RowSink {
     /// Drops the rows taken so far; false when they cannot be (written out already).
     fn restart(&mut self) -> bool;
 }
+
+/// How long a list may take in all: a million users over a slow link take minutes. The
+/// client's timeout bounds the wait for the answer to start, and each wait for more.
+const WHOLE_LIST: Duration = Duration::from_secs(24 * 3600);
 
 impl Client {
     /// Sends `operation`, whose only field is the list `field`, and hands its rows to
@@ -34,13 +41,9 @@ impl Client {
         let name = operation.operation_name.as_deref().unwrap_or("request");
         // Each try takes the sink in turn (tries never overlap).
         let sink = tokio::sync::Mutex::new(sink);
-        self.retrying(name, Kind::Read, || async {
+        let again = || sink.try_lock().is_ok_and(|mut sink| sink.restart());
+        self.retrying_if(name, Kind::Read, again, || async {
             let mut sink = sink.lock().await;
-            if !sink.restart() {
-                return Err(ApiError::Refused(format!(
-                    "{name}: the rows written cannot be taken back to read the list again"
-                )));
-            }
             self.read_list_once(&operation, name, field, &mut **sink)
                 .await
         })
@@ -54,31 +57,41 @@ impl Client {
         field: &'static str,
         sink: &mut S,
     ) -> Result<(), ApiError> {
-        let mut response = self.post(body, name).await?;
+        let waited = self.config.request_timeout;
+        let timed_out = |what: &str| ApiError::Transport {
+            operation: name.to_string(),
+            kind: TransportKind::Timeout,
+            detail: format!("{what} in {} s", waited.as_secs()),
+        };
+        let mut response = tokio::time::timeout(waited, self.post(body, name, Some(WHOLE_LIST)))
+            .await
+            .map_err(|_| timed_out("no answer"))??;
         let status = response.status();
         let mut reader = ListReader::new(field);
-        if let Some(length) = response.content_length() {
+        if !status.is_success() {
+            // An answer that is no list: read whole, for its errors.
+            reader.keep_whole();
+        } else if let Some(length) = response.content_length() {
             sink.expect_bytes(length);
         }
-        let malformed = |e: StreamError, count: u64| ApiError::NotGraphQl {
-            operation: name.to_string(),
-            detail: match e {
-                StreamError::Malformed(why) => format!("unexpected data: {why}"),
-                StreamError::Cut => {
-                    format!("the answer ended before its list did ({count} users came)")
-                }
-                StreamError::Refused(why) => why,
+        let malformed = |e: StreamError, count: u64| match e {
+            StreamError::Malformed(why) => ApiError::NotGraphQl {
+                operation: name.to_string(),
+                detail: format!("unexpected data: {why}"),
             },
+            StreamError::Cut => ApiError::NotGraphQl {
+                operation: name.to_string(),
+                detail: format!("the answer ended before its list did ({count} users came)"),
+            },
+            // Not the server's doing: trying again would meet it again.
+            StreamError::Refused(why) => ApiError::Refused(format!("{name}: {why}")),
         };
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| ApiError::transport(name, &e))?
-        {
-            if !status.is_success() {
-                // An answer that is no list: read whole, for its errors.
-                reader.keep_whole();
-            }
+        loop {
+            let chunk = tokio::time::timeout(waited, response.chunk())
+                .await
+                .map_err(|_| timed_out("nothing more came"))?
+                .map_err(|e| ApiError::transport(name, &e))?;
+            let Some(chunk) = chunk else { break };
             reader
                 .feed(&chunk, sink)
                 .map_err(|e| malformed(e, reader.count()))?;
@@ -86,8 +99,8 @@ impl Client {
         let count = reader.count();
         let rest = reader.finish(sink).map_err(|e| malformed(e, count))?;
         let raw = envelope(name, status, &rest.0)?;
-        if let Some(errors) = raw.errors.as_ref().filter(|e| !e.is_empty()) {
-            return Err(errors[0].to_api(name, errors.len() - 1));
+        if let Some(failure) = raw.failure(name) {
+            return Err(failure);
         }
         if raw.data.as_deref().is_none_or(|d| d.get() == "null") {
             return Err(ApiError::NotGraphQl {

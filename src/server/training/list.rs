@@ -75,8 +75,14 @@ pub fn recognise(
     }
     let operation = match (&document.operations, wanted) {
         (DocumentOperations::Single(op), None) => op,
-        (DocumentOperations::Multiple(ops), Some(wanted)) => ops.get(wanted)?,
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
+        // Every operation of a document is validated, not only the one run: one alone.
+        (DocumentOperations::Multiple(ops), wanted) if ops.len() == 1 => {
+            let (name, op) = ops.iter().next()?;
+            if wanted.is_some_and(|w| w != name.as_str()) {
+                return None;
+            }
+            op
+        }
         _ => return None,
     };
     let operation = &operation.node;
@@ -92,11 +98,15 @@ pub fn recognise(
             if !boolean || !def.directives.is_empty() {
                 return None;
             }
-            let value = match variables.get(&def.name.node) {
-                Some(value) => Some(value.clone()),
-                None => def.default_value.as_ref().map(|d| d.node.clone()),
-            };
-            Some((def.name.node.clone(), value))
+            // Not given: its default, or null when it may be null (else the schema's error).
+            let value = variables
+                .get(&def.name.node)
+                .or_else(|| def.default_value())
+                .cloned()?;
+            if value == ConstValue::Null && !def.var_type.node.nullable {
+                return None;
+            }
+            Some((def.name.node.clone(), Some(value)))
         }
         _ => return None,
     };
@@ -161,7 +171,10 @@ pub fn recognise(
 /// Users read and written per batch: the first bytes leave after the first batch.
 const BATCH: usize = 2_000;
 
-/// The answer to `listing`, from `db`, sent as it is written.
+/// The answer to `listing`, from `db`, sent as it is written. Each batch is read on its
+/// own: a change landing meanwhile shows in the batches after it, as it would in pages.
+/// A stored value the contract cannot carry ends the answer there (the connection is
+/// closed): the schema would have failed the list, and no client takes it for whole.
 pub fn respond(db: Db, listing: Listing) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::task::spawn_blocking(move || {
@@ -181,7 +194,11 @@ pub fn respond(db: Db, listing: Listing) -> Response {
                 if written > 0 {
                     out.push(b',');
                 }
-                write_user(&mut out, row, &listing.fields);
+                if let Err(why) = write_user(&mut out, row, &listing.fields) {
+                    let _ = tx.blocking_send(Ok(Bytes::from(std::mem::take(&mut out))));
+                    let _ = tx.blocking_send(Err(std::io::Error::other(why)));
+                    return;
+                }
                 written += 1;
             }
             if tx
@@ -204,8 +221,9 @@ pub fn respond(db: Db, listing: Listing) -> Response {
         .into_response()
 }
 
-/// One user as the schema would answer it, the fields in the order asked.
-fn write_user(out: &mut Vec<u8>, row: &UserRow, fields: &[(Name, Column)]) {
+/// One user as the schema would answer it, the fields in the order asked; an error for a
+/// stored value the contract cannot carry.
+fn write_user(out: &mut Vec<u8>, row: &UserRow, fields: &[(Name, Column)]) -> Result<(), String> {
     out.push(b'{');
     for (n, (key, column)) in fields.iter().enumerate() {
         if n > 0 {
@@ -237,20 +255,23 @@ fn write_user(out: &mut Vec<u8>, row: &UserRow, fields: &[(Name, Column)]) {
             Column::LastLogin => {
                 optional(out, row.last_login.map(|t| DateTime(t).to_iso()).as_deref())
             }
-            Column::Roles => match serde_json::from_str::<Vec<Role>>(&row.roles) {
-                Ok(roles) => serde_json::to_writer(&mut *out, &roles).expect("writing to memory"),
-                Err(_) => out.extend_from_slice(b"null"),
-            },
-            Column::Language => match Language::parse(&row.language) {
-                Ok(language) => string(out, language.as_str()),
-                Err(_) => out.extend_from_slice(b"null"),
-            },
+            Column::Roles => {
+                let roles = serde_json::from_str::<Vec<Role>>(&row.roles)
+                    .map_err(|e| format!("user {}: stored roles: {e}", row.id))?;
+                serde_json::to_writer(&mut *out, &roles).expect("writing to memory");
+            }
+            Column::Language => {
+                let language = Language::parse(&row.language)
+                    .map_err(|e| format!("user {}: stored language: {}", row.id, e.message))?;
+                string(out, language.as_str());
+            }
             Column::Ref => optional(out, row.reference.as_deref()),
             Column::HasPassword => boolean(out, row.has_password),
             Column::Typename => string(out, "User"),
         }
     }
     out.push(b'}');
+    Ok(())
 }
 
 #[cfg(test)]
