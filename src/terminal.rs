@@ -175,47 +175,89 @@ pub fn terminfo_knows(term: &str) -> bool {
     terminfo::Database::from_name(term).is_ok()
 }
 
-/// The local tmux's `set-clipboard` and `escape-time` (`tmux show -gv`), asked at once
-/// and waited for half a second at most: a tmux that does not answer must not hold up
-/// the start.
+/// The local tmux's `set-clipboard` and `escape-time` (`tmux show -gv`), each waited
+/// for half a second at most (see [`tmux`]).
 pub fn tmux_options() -> TmuxOptions {
-    let show = |option: &'static str| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let child = std::process::Command::new("tmux")
-            .args(["show", "-gv", option])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .ok()?;
-        let pid = child.id();
-        std::thread::spawn(move || {
-            let _ = tx.send(child.wait_with_output());
-        });
-        match rx.recv_timeout(std::time::Duration::from_millis(500)) {
-            Ok(Ok(out)) if out.status.success() => {
-                let value = String::from_utf8_lossy(&out.stdout).trim().to_string();
-                (!value.is_empty()).then_some(value)
-            }
-            Ok(_) => None,
-            Err(_) => {
-                // SAFETY: a signal to our own child, not yet reaped (its waiter holds it).
-                unsafe {
-                    libc::kill(pid as i32, libc::SIGKILL);
-                }
-                None
-            }
-        }
-    };
     TmuxOptions {
-        set_clipboard: show("set-clipboard"),
-        escape_time: show("escape-time"),
+        set_clipboard: tmux_option("set-clipboard"),
+        escape_time: tmux_option("escape-time"),
+    }
+}
+
+/// One global option of the local tmux (`tmux show -gv NAME`), if it answers in time.
+pub fn tmux_option(name: &str) -> Option<String> {
+    let out = tmux(&["show", "-gv", name], None).ok()?;
+    let value = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !value.is_empty()).then_some(value)
+}
+
+/// How long the local tmux is waited for: one that does not answer must hold up nothing.
+const TMUX_LIMIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Runs the local tmux with `args`, `input` on its standard input, waited for
+/// [`TMUX_LIMIT`] at most (then killed): its output, or why there is none.
+pub fn tmux(args: &[&str], input: Option<String>) -> Result<std::process::Output, String> {
+    run_limited("tmux", args, input)
+}
+
+fn run_limited(
+    program: &str,
+    args: &[&str],
+    input: Option<String>,
+) -> Result<std::process::Output, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let what = format!("{program} {}", args.first().copied().unwrap_or_default());
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{what}: {e}"))?;
+    let pid = child.id();
+    let stdin = child.stdin.take();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Written and waited for on a thread of its own: a tmux that reads nothing blocks
+    // that thread until it is killed, never the caller.
+    std::thread::spawn(move || {
+        if let (Some(mut stdin), Some(input)) = (stdin, input) {
+            let _ = stdin.write_all(input.as_bytes());
+        }
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(TMUX_LIMIT) {
+        Ok(Ok(out)) => Ok(out),
+        Ok(Err(e)) => Err(format!("{what}: {e}")),
+        Err(_) => {
+            // SAFETY: a signal to our own child, not yet reaped (its waiter holds it).
+            unsafe {
+                libc::kill(pid as i32, libc::SIGKILL);
+            }
+            Err(format!("{what}: no answer in half a second"))
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_program_that_does_not_answer_is_not_waited_for() {
+        let echoed = run_limited("sh", &["-c", "cat"], Some("hello".into())).unwrap();
+        assert_eq!(echoed.stdout, b"hello");
+        // Neither one that runs on, nor one that reads nothing of a long input.
+        let silent = run_limited("sh", &["-c", "sleep 60"], None).unwrap_err();
+        assert!(silent.contains("no answer"), "{silent}");
+        let long = "x".repeat(1 << 20);
+        let deaf = run_limited("sh", &["-c", "sleep 60"], Some(long)).unwrap_err();
+        assert!(deaf.contains("no answer"), "{deaf}");
+    }
 
     fn terminal(vars: &[(&str, &str)]) -> Terminal {
         let env = |name: &str| {

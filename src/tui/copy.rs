@@ -3,7 +3,6 @@
 //! dashboard); the OSC 52 sequence is then written by the loop, which owns the terminal.
 
 use std::io::{self, Write};
-use std::process::{Command, Stdio};
 
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -23,7 +22,7 @@ pub struct Prepared {
 pub fn prepare(route: CopyRoute, text: String, what: String, done: UnboundedSender<Prepared>) {
     std::thread::spawn(move || {
         let set_clipboard = if route.asks_tmux() {
-            crate::terminal::tmux_options().set_clipboard
+            crate::terminal::tmux_option("set-clipboard")
         } else {
             None
         };
@@ -41,27 +40,16 @@ pub fn prepare(route: CopyRoute, text: String, what: String, done: UnboundedSend
     });
 }
 
-/// `tmux load-buffer -` with `text`.
+/// `tmux load-buffer -` with `text`, waited for half a second at most.
 fn load_tmux_buffer(text: &str) -> Result<(), String> {
-    let loaded = Command::new("tmux")
-        .args(["load-buffer", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            if let Some(mut stdin) = child.stdin.take() {
-                stdin.write_all(text.as_bytes())?;
-            }
-            child.wait_with_output()
-        });
-    match loaded {
-        Ok(out) if out.status.success() => Ok(()),
-        Ok(out) => Err(format!(
+    let out = crate::terminal::tmux(&["load-buffer", "-"], Some(text.to_string()))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
             "tmux load-buffer: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )),
-        Err(e) => Err(format!("tmux load-buffer: {e}")),
+            crate::text::sanitize(String::from_utf8_lossy(&out.stderr).trim())
+        ))
     }
 }
 
