@@ -71,8 +71,18 @@ pub struct Terminal {
 }
 
 impl Terminal {
-    /// The process's own terminal.
+    /// The process's own terminal. A local tmux is not asked for its options: the
+    /// dashboard needs only to know it is there, and a copy asks when it is made.
     pub fn from_env() -> Terminal {
+        Terminal::read(
+            &|name| std::env::var(name).ok(),
+            &terminfo_colors,
+            &TmuxOptions::default,
+        )
+    }
+
+    /// [`Terminal::from_env`], a local tmux asked for its options (doctor).
+    pub fn from_env_asking_tmux() -> Terminal {
         Terminal::read(
             &|name| std::env::var(name).ok(),
             &terminfo_colors,

@@ -12,7 +12,7 @@ use crate::terminal::{Colors, Terminal, Tmux, terminfo_knows};
 const TERMINAL: &str = "terminal";
 
 pub fn checks(report: &mut Report, settings: Option<&Settings>) {
-    let terminal = Terminal::from_env();
+    let terminal = Terminal::from_env_asking_tmux();
     let term = terminal.term.clone().unwrap_or_default();
     match terminal.refusal(&terminfo_knows) {
         Some(why) => report.fail(
