@@ -235,20 +235,6 @@ impl RowSink for Loading<'_> {
     }
 }
 
-/// Whether the users of `now` are among those of `before`: its filter only grew.
-fn narrows(before: &Listing, now: &Listing) -> bool {
-    let grown = match (&before.needle, &now.needle) {
-        (Some(b), Some(n)) => n.starts_with(b.as_str()),
-        (None, Some(_)) => true,
-        _ => false,
-    };
-    grown
-        && before.email == now.email
-        && before.status == now.status
-        && before.sort == now.sort
-        && before.descending == now.descending
-}
-
 /// Which users' text holds a filter's text.
 enum Hits<'a> {
     /// Found by searching: per user.
@@ -532,7 +518,16 @@ impl LocalUsers {
 
     /// The matches of `now` from those of `before`, when `now` only adds to its filter.
     fn narrow(&self, before: &Listing, matched: &[u32], now: &Listing) -> Option<Arc<Vec<u32>>> {
-        if !narrows(before, now) {
+        let grown = match (&before.needle, &now.needle) {
+            (Some(b), Some(n)) => n.starts_with(b.as_str()),
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        let same_rest = before.email == now.email
+            && before.status == now.status
+            && before.sort == now.sort
+            && before.descending == now.descending;
+        if !(grown && same_rest) {
             return None;
         }
         let needle = now.needle.as_deref()?;
@@ -546,40 +541,6 @@ impl LocalUsers {
         ))
     }
 
-    /// A page of a listing nothing kept helps with (a keystroke): the users decided in
-    /// one pass in their own order, then the sort order walked only as far as the page.
-    /// Gathering all the matches (600,000 of a million for one letter) would cost more
-    /// than the rest; the page turns that follow walk again, as far as they go.
-    fn walked(&self, q: &ListQuery) -> Option<Page> {
-        let key = Listing::of(q);
-        let last = self.last.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        if last.is_some_and(|(before, _)| before == key || narrows(&before, &key)) {
-            return None;
-        }
-        let offset = usize::try_from(q.offset).ok()?;
-        let end = offset.saturating_add(usize::try_from(q.limit).ok()?);
-        let order = self.order(q.sort);
-        let matches = self.matcher(&key);
-        let total = (0..self.users.len() as u32).filter(|&i| matches(i)).count();
-        let in_order: Box<dyn Iterator<Item = &u32>> = if key.descending {
-            Box::new(order.iter().rev())
-        } else {
-            Box::new(order.iter())
-        };
-        let rows = in_order
-            .copied()
-            .filter(|&i| matches(i))
-            .take(end)
-            .skip(offset)
-            .map(|i| self.users.user(i as usize))
-            .collect();
-        Some(Page {
-            rows,
-            total: total as u64,
-            offset: q.offset,
-        })
-    }
-
     fn keep(&self, key: Listing, matched: Arc<Vec<u32>>) -> Arc<Vec<u32>> {
         *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, matched.clone()));
         matched
@@ -588,9 +549,6 @@ impl LocalUsers {
     /// The page `q` asks for.
     pub fn page(&self, q: &ListQuery) -> Page {
         if let Some(page) = self.picked(q) {
-            return page;
-        }
-        if let Some(page) = self.walked(q) {
             return page;
         }
         let matched = self.matching(q);
@@ -810,12 +768,6 @@ mod tests {
             proptest::prop_assert!(picked.picked(&q).is_some());
             proptest::prop_assert!(sorted.picked(&q).is_none());
             proptest::prop_assert_eq!(picked.page(&q), sorted.page(&q));
-            // Walked as far as the page, or sliced from all the matches kept: the same.
-            let kept = LocalUsers::new(all());
-            kept.prepare(sort);
-            kept.count(&q);
-            proptest::prop_assert!(kept.walked(&q).is_none());
-            proptest::prop_assert_eq!(kept.page(&q), sorted.page(&q));
         }
 
         /// A user as it comes matches the filters as the held list's users do.
