@@ -7,7 +7,7 @@ use std::time::Duration;
 use cynic::{Operation, QueryBuilder};
 use serde::Serialize;
 
-use super::{ApiError, Client, Kind, envelope};
+use super::{ApiError, Client, Kind, read_envelope};
 use crate::api::error::TransportKind;
 use crate::api::stream::{ListReader, RowSink, StreamError};
 
@@ -98,7 +98,7 @@ impl Client {
         }
         let count = reader.count();
         let rest = reader.finish(sink).map_err(|e| malformed(e, count))?;
-        let raw = envelope(name, status, &rest.0)?;
+        let raw = read_envelope(name, status, &rest.0)?;
         if let Some(failure) = raw.failure(name) {
             return Err(failure);
         }
