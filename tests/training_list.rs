@@ -5,6 +5,7 @@
 
 mod common;
 mod home;
+mod pty;
 
 use common::{TestServer, client_for};
 use home::Home;
@@ -188,5 +189,25 @@ async fn a_streamed_list_writes_the_users_the_held_list_does_and_says_when_it_br
         "{}",
         cut.stderr
     );
+    server.stop().await;
+}
+
+/// In the dashboard, in a terminal: while the whole list comes, how many users came is
+/// said; a list that breaks off every time is an error, and not one of its users is
+/// shown as a row.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboard_counts_the_list_as_it_comes_and_never_shows_a_cut_one() {
+    let _serial = pty::ONE_AT_A_TIME.lock().await;
+    // Past 25,000 users a count is said; cut half-way, 30,000 of them come each try.
+    let server = TestServer::start(Dialect::Training, 60_000).await;
+    faults(&server, "cut=1/1");
+    let mut ui = pty::Dashboard::start(&server, Dialect::Training);
+    ui.wait_text("users so far");
+    let screen = ui.wait_text("cannot load the users");
+    assert!(screen.contains("no rows yet"), "{screen}");
+    assert!(!screen.contains('@'), "a row of the cut list: {screen}");
+    ui.keys("q");
+    let (status, _) = ui.exit();
+    assert!(status.success(), "{status:?}");
     server.stop().await;
 }
