@@ -112,6 +112,44 @@ async fn an_enum_value_this_client_does_not_know_is_kept_as_sent() {
     server.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_read_in_parts_is_the_list_read_in_order() {
+    // Some 9 MB: parts of 4 MB on other threads, and the rest after the last cut.
+    const MANY: usize = 40_000;
+    let server = TestServer::start(Dialect::Training, MANY as u64).await;
+    let client = client_for(&server, Dialect::Training);
+    // Each user with a language of its own (its ref): codes kept per part, joined.
+    let query = "query Users($active: Boolean) { users(active: $active) { id name email \
+                 isActive archivedAt roles language: ref lastLogin ref } }";
+    let mut in_order = userdeck::api::local::Loading::default();
+    client
+        .read_list(users_query(query), "users", &mut in_order)
+        .await
+        .unwrap();
+    // The first answer in parts breaks off (every second one does, and the first was
+    // another request): read again, from the start.
+    faults(&server, "cut=1/2");
+    server.gql("{ __typename }", serde_json::json!({})).await;
+    let mut in_parts = userdeck::api::local::Loading::default();
+    client
+        .read_list_in_parts(users_query(query), "users", &mut in_parts)
+        .await
+        .unwrap();
+    let (in_order, in_parts) = (in_order.finish(), in_parts.finish());
+    assert_eq!(in_order.len(), MANY);
+    assert!(
+        in_order.iter().eq(in_parts.iter()),
+        "the same users, in the same order"
+    );
+    let q = ListQuery {
+        text: Some("an".into()),
+        limit: 100,
+        ..ListQuery::default()
+    };
+    assert_eq!(in_order.page(&q), in_parts.page(&q));
+    server.stop().await;
+}
+
 /// The ids of an NDJSON list, each line a user (a last line with `incomplete` is not).
 fn ndjson_ids(out: &str) -> Vec<String> {
     out.lines()

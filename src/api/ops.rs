@@ -109,7 +109,7 @@ pub async fn training_all_told(
 ) -> Result<LocalUsers, ApiError> {
     let mut loading = Loading::told(told);
     client
-        .read_list(
+        .read_list_in_parts(
             training::Users::build(training::UsersVariables::default()),
             "users",
             &mut loading,

@@ -110,6 +110,11 @@ impl Interned {
         Ok(code)
     }
 
+    /// The code here of each of `other`'s values, by its code there.
+    fn codes_of(&mut self, other: &Interned) -> Result<Vec<u32>, String> {
+        other.values.iter().map(|value| self.code(value)).collect()
+    }
+
     fn get(&self, code: u32) -> Option<&str> {
         self.values.get(code as usize).map(|v| &**v)
     }
@@ -192,6 +197,22 @@ impl Rows {
             roles,
             language,
         });
+        Ok(())
+    }
+
+    /// `later`'s users after these.
+    pub fn append(&mut self, later: Rows) -> Result<(), String> {
+        let roles = self.roles.codes_of(&later.roles)?;
+        let languages = self.languages.codes_of(&later.languages)?;
+        let recode = |codes: &[u32], code: u32| codes.get(code as usize).copied().unwrap_or(NONE);
+        let base = self.text.len();
+        self.text.push_str(&later.text);
+        self.rows.extend(later.rows.iter().map(|row| Row {
+            at: row.at + base,
+            roles: recode(&roles, row.roles),
+            language: recode(&languages, row.language),
+            ..*row
+        }));
         Ok(())
     }
 

@@ -24,8 +24,8 @@ pub trait RowSink {
 pub enum StreamError {
     /// The bytes are not the answer expected (not JSON, an element not a row): what is wrong.
     Malformed(String),
-    /// The answer ended before its list did.
-    Cut,
+    /// The answer ended before its list did, after this many rows.
+    Cut(u64),
     /// The sink refused a row.
     Refused(String),
 }
@@ -47,6 +47,8 @@ pub struct ListReader {
     /// this long: when what is pending has doubled, so that one huge element arriving in
     /// small pieces costs a few parses, not one a piece.
     retry_at: usize,
+    /// Elements are held, not parsed: they are cut off in parts ([`ListReader::cut`]).
+    hold: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +78,66 @@ impl ListReader {
             at: 0,
             count: 0,
             retry_at: 0,
+            hold: false,
         }
+    }
+
+    /// A reader that matches the frame and holds the elements, for [`ListReader::cut`].
+    pub fn holding(field: &'static str) -> ListReader {
+        ListReader {
+            hold: true,
+            ..ListReader::new(field)
+        }
+    }
+
+    /// The held elements from where the list was read up to, if at least `bytes` of them
+    /// are held: cut after a comma that seems to end an element (`},{`). The cut is only
+    /// a guess (the comma may lie inside a string): the part is proven by reading it
+    /// whole (by [`InParts`]), or handed back ([`ListReader::resume`]).
+    pub fn cut(&mut self, bytes: usize) -> Option<Part> {
+        let State::Element { first } = self.state else {
+            return None;
+        };
+        let from = self.at.checked_add(bytes)?;
+        let end = from + memchr::memmem::find(self.bytes.get(from..)?, b"},{")? + 2;
+        let rest = self.bytes.split_off(end);
+        let part = Part {
+            bytes: std::mem::replace(&mut self.bytes, rest),
+            from: self.at,
+            first,
+        };
+        self.at = 0;
+        self.state = State::Element { first: false };
+        Some(part)
+    }
+
+    /// Parts cut off and not read are handed back, in order: the list is read from the
+    /// first of them on, in order, without holding any more.
+    pub fn resume(&mut self, parts: Vec<Part>) {
+        let mut bytes = Vec::new();
+        let mut first = None;
+        for part in parts {
+            first.get_or_insert(part.first);
+            bytes.extend_from_slice(part.bytes.get(part.from..).unwrap_or_default());
+        }
+        bytes.extend_from_slice(self.bytes.get(self.at..).unwrap_or_default());
+        self.bytes = bytes;
+        self.at = 0;
+        self.retry_at = 0;
+        self.hold = false;
+        if let Some(first) = first {
+            self.state = State::Element { first };
+        }
+    }
+
+    /// Stops holding: what is held is read by the next feed.
+    pub fn release(&mut self) {
+        self.hold = false;
+    }
+
+    /// `rows` more were read in a part cut off.
+    pub fn add_count(&mut self, rows: u64) {
+        self.count += rows;
     }
 
     /// Keeps the answer whole from now on, to be parsed at its end (if no row came yet).
@@ -160,6 +221,7 @@ impl ListReader {
                             self.state = State::Rest;
                             continue;
                         }
+                        Some(_) if self.hold => return Ok(()),
                         Some(_) => {}
                     }
                     let from = self.at + skipped;
@@ -225,7 +287,9 @@ impl ListReader {
             }
             State::Whole | State::Frame(0) => self.whole(sink),
             // The frame began and the answer ended in it or in the list.
-            State::Frame(_) | State::Element { .. } | State::Between => Err(StreamError::Cut),
+            State::Frame(_) | State::Element { .. } | State::Between => {
+                Err(StreamError::Cut(self.count))
+            }
         }
     }
 
@@ -272,6 +336,15 @@ impl ListReader {
     }
 }
 
+/// Elements of a list cut off by [`ListReader::cut`]: `bytes[from..]` are whole elements,
+/// each followed by a comma, if the cut fell between elements.
+pub struct Part {
+    bytes: Vec<u8>,
+    from: usize,
+    /// The list's first element is the part's first.
+    first: bool,
+}
+
 /// How many bytes of JSON whitespace `bytes` starts with.
 fn whitespace(bytes: &[u8]) -> usize {
     bytes
@@ -280,5 +353,9 @@ fn whitespace(bytes: &[u8]) -> usize {
         .unwrap_or(bytes.len())
 }
 
+mod parts;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use parts::Feed;
+pub use parts::{InParts, Parts};

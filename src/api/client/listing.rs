@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{ApiError, Client, Kind, read_envelope};
 use crate::api::error::TransportKind;
-use crate::api::stream::{ListReader, RowSink, StreamError};
+use crate::api::stream::{Feed, InParts, ListReader, Parts, RowSink, StreamError};
 
 /// A sink that can also start over: a read that failed before its end is tried again
 /// only when what it holds can be dropped.
@@ -38,23 +38,55 @@ impl Client {
         V: Serialize,
         S: Restart,
     {
+        self.read_list_by::<_, _, _, ListReader>(operation, field, sink)
+            .await
+    }
+
+    /// [`Client::read_list`], the list read in parts on every core and joined in order.
+    pub async fn read_list_in_parts<F, V, S>(
+        &self,
+        operation: Operation<F, V>,
+        field: &'static str,
+        sink: &mut S,
+    ) -> Result<(), ApiError>
+    where
+        F: QueryBuilder<V> + 'static,
+        V: Serialize,
+        S: Restart + Parts,
+    {
+        self.read_list_by::<_, _, _, InParts<S::Part>>(operation, field, sink)
+            .await
+    }
+
+    async fn read_list_by<F, V, S, R>(
+        &self,
+        operation: Operation<F, V>,
+        field: &'static str,
+        sink: &mut S,
+    ) -> Result<(), ApiError>
+    where
+        F: QueryBuilder<V> + 'static,
+        V: Serialize,
+        S: Restart,
+        R: Feed<S>,
+    {
         let name = operation.operation_name.as_deref().unwrap_or("request");
         // Each try takes the sink in turn (tries never overlap).
         let sink = tokio::sync::Mutex::new(sink);
         let again = || sink.try_lock().is_ok_and(|mut sink| sink.restart());
         self.retrying_if(name, Kind::Read, again, || async {
             let mut sink = sink.lock().await;
-            self.read_list_once(&operation, name, field, &mut **sink)
+            self.read_list_once(&operation, name, R::new(field), &mut **sink)
                 .await
         })
         .await
     }
 
-    async fn read_list_once<S: RowSink>(
+    async fn read_list_once<S: RowSink, R: Feed<S>>(
         &self,
         body: &impl Serialize,
         name: &str,
-        field: &'static str,
+        mut reader: R,
         sink: &mut S,
     ) -> Result<(), ApiError> {
         let waited = self.config.request_timeout;
@@ -67,19 +99,18 @@ impl Client {
             .await
             .map_err(|_| timed_out("no answer"))??;
         let status = response.status();
-        let mut reader = ListReader::new(field);
         if !status.is_success() {
             // An answer that is no list: read whole, for its errors.
-            reader.keep_whole();
+            reader.reader().keep_whole();
         } else if let Some(length) = response.content_length() {
             sink.expect_bytes(length);
         }
-        let malformed = |e: StreamError, count: u64| match e {
+        let malformed = |e: StreamError| match e {
             StreamError::Malformed(why) => ApiError::NotGraphQl {
                 operation: name.to_string(),
                 detail: format!("unexpected data: {why}"),
             },
-            StreamError::Cut => ApiError::NotGraphQl {
+            StreamError::Cut(count) => ApiError::NotGraphQl {
                 operation: name.to_string(),
                 detail: format!("the answer ended before its list did ({count} users came)"),
             },
@@ -92,12 +123,9 @@ impl Client {
                 .map_err(|_| timed_out("nothing more came"))?
                 .map_err(|e| ApiError::transport(name, &e))?;
             let Some(chunk) = chunk else { break };
-            reader
-                .feed(&chunk, sink)
-                .map_err(|e| malformed(e, reader.count()))?;
+            reader.feed(&chunk, sink).await.map_err(malformed)?;
         }
-        let count = reader.count();
-        let rest = reader.finish(sink).map_err(|e| malformed(e, count))?;
+        let rest = reader.finish(sink).await.map_err(malformed)?;
         let raw = read_envelope(name, status, &rest.0)?;
         if let Some(failure) = raw.failure(name) {
             return Err(failure);

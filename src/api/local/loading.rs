@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use super::super::model::{Status, User};
 use super::super::rows::{RowIn, Rows};
-use super::super::stream::RowSink;
+use super::super::stream::{Parts, RowSink};
 use super::LocalUsers;
 use super::filter::{SEPARATOR, fold_into, searched};
 
@@ -61,16 +61,20 @@ impl<'a> Loading<'a> {
         haystack.shrink_to_fit();
         starts.shrink_to_fit();
         name_lengths.shrink_to_fit();
-        // A server may send as many statuses as users: found by hash, not by search.
-        let mut codes: HashMap<Status, u32> = HashMap::new();
+        // training's status is one of three, made from two fields: found among those
+        // seen, without hashing a million of them.
         let mut statuses: Vec<Status> = Vec::new();
         let status_codes = (0..users.len())
             .map(|i| {
                 let status = users.status(i);
-                *codes.entry(status.clone()).or_insert_with(|| {
-                    statuses.push(status);
-                    u32::try_from(statuses.len() - 1).unwrap_or(u32::MAX)
-                })
+                let at = statuses
+                    .iter()
+                    .position(|s| *s == status)
+                    .unwrap_or_else(|| {
+                        statuses.push(status);
+                        statuses.len() - 1
+                    });
+                at as u32
             })
             .collect();
         LocalUsers {
@@ -84,6 +88,30 @@ impl<'a> Loading<'a> {
             orders: Mutex::new(HashMap::new()),
             last: Mutex::new(None),
         }
+    }
+}
+
+impl Parts for Loading<'_> {
+    type Part = Loading<'static>;
+
+    fn part(&self) -> Loading<'static> {
+        Loading::default()
+    }
+
+    fn join(&mut self, part: Loading<'static>) -> Result<(), String> {
+        let before = self.users.len();
+        let base = self.haystack.len();
+        self.users.append(part.users)?;
+        self.haystack.push_str(&part.haystack);
+        self.starts
+            .extend(part.starts.iter().map(|start| start + base));
+        self.name_lengths.extend_from_slice(&part.name_lengths);
+        if let Some(told) = self.told
+            && before / TELL_EVERY < self.users.len() / TELL_EVERY
+        {
+            told(self.users.len() as u64);
+        }
+        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@ use super::rows::Rows;
 use super::stream::RowSink;
 use filter::{Hits, Listing, byte_bit, email_is};
 use loading::row_of;
-use sort::sorted;
+use sort::{first_sorted, sorted};
 
 mod filter;
 mod loading;
@@ -226,23 +226,12 @@ impl LocalUsers {
         }
         let listing = Listing::of(q);
         let matches = self.matcher(&listing);
-        let mut found: Vec<u32> = (0..self.users.len() as u32)
+        let found: Vec<u32> = (0..self.users.len() as u32)
             .filter(|&i| matches(i))
             .collect();
         let total = found.len() as u64;
         let key = self.sort_key(q.sort);
-        let compare = |&a: &u32, &b: &u32| {
-            let (a, b) = (a as usize, b as usize);
-            let by = key(a)
-                .cmp(&key(b))
-                .then_with(|| self.users.id(a).cmp(self.users.id(b)));
-            if q.descending { by.reverse() } else { by }
-        };
-        if end < found.len() {
-            found.select_nth_unstable_by(end, compare);
-            found.truncate(end);
-        }
-        found.sort_unstable_by(compare);
+        let found = first_sorted(found, end, q.descending, &key, |i| self.users.id(i));
         Some(Page {
             rows: found
                 .get(offset..)

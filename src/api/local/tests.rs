@@ -81,6 +81,32 @@ proptest::proptest! {
         proptest::prop_assert_eq!(as_keys(&got), as_keys(&expected));
     }
 
+    /// Text is folded for search as the filter's text is: as `str::to_lowercase` does.
+    #[test]
+    fn folding_is_lower_casing(text in "(.|Σ|ΑΣ |İ|ǅ){0,12}") {
+        let mut folded = String::from("x");
+        super::filter::fold_into(&mut folded, &text);
+        proptest::prop_assert_eq!(&folded[1..], text.to_lowercase());
+    }
+
+    /// The first of a list chosen by the keys' first bytes are the first of it sorted.
+    #[test]
+    fn first_sorted_is_the_start_of_sorted(
+        keys in proptest::collection::vec(proptest::option::of("(abcdefghijklmnop|é|a){0,3}[ab\u{0}]{0,2}"), 0..40),
+        end in 0usize..45,
+        descending in proptest::bool::ANY,
+    ) {
+        let ids: Vec<String> = (0..keys.len()).map(|i| format!("{:03}", (i * 7) % 40)).collect();
+        let all: Vec<u32> = (0..keys.len() as u32).collect();
+        let got = first_sorted(all.clone(), end, descending, |i| keys[i].as_deref(), |i| ids[i].as_str());
+        let mut expected = sorted(keys.len(), |i| keys[i].as_deref(), |i| ids[i].as_str());
+        if descending {
+            expected.reverse();
+        }
+        expected.truncate(end);
+        proptest::prop_assert_eq!(got, expected);
+    }
+
     /// A page picked before any order is kept is the page of the whole order.
     #[test]
     fn a_picked_page_is_the_page_of_the_sorted_list(

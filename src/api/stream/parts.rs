@@ -1,0 +1,244 @@
+//! A long list read on every core: the elements that came are cut off in parts of a few
+//! megabytes, each part is read on a thread of its own into a sink of its own, and the
+//! parts are joined in the list's order. A cut is a guess (a comma that seems to end an
+//! element); a part read whole to its last comma proves it. A part that is not (a cut
+//! inside a string, or bytes that are no list) hands it and every later part back, and
+//! the rest is read in order, where any error is found and told as it would be.
+
+use std::collections::VecDeque;
+
+use tokio::task::JoinHandle;
+
+use super::{Envelope, ListReader, Part, RowSink, StreamError, whitespace};
+
+/// A sink whose rows can be read in parts, on other threads, and joined in order.
+pub trait Parts: RowSink {
+    /// Takes the rows of one part.
+    type Part: RowSink + Send + 'static;
+    /// An empty part.
+    fn part(&self) -> Self::Part;
+    /// The rows of `part`, after every row taken so far.
+    fn join(&mut self, part: Self::Part) -> Result<(), String>;
+}
+
+/// How the bytes of an answer are read into a sink, as they arrive.
+pub(crate) trait Feed<S> {
+    fn new(field: &'static str) -> Self;
+    /// The reader of the frame and of what is not read in parts.
+    fn reader(&mut self) -> &mut ListReader;
+    async fn feed(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), StreamError>;
+    async fn finish(self, sink: &mut S) -> Result<Envelope, StreamError>;
+}
+
+/// In order, on the caller's thread.
+impl<S: RowSink> Feed<S> for ListReader {
+    fn new(field: &'static str) -> Self {
+        ListReader::new(field)
+    }
+
+    fn reader(&mut self) -> &mut ListReader {
+        self
+    }
+
+    async fn feed(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), StreamError> {
+        ListReader::feed(self, chunk, sink)
+    }
+
+    async fn finish(self, sink: &mut S) -> Result<Envelope, StreamError> {
+        ListReader::finish(self, sink)
+    }
+}
+
+/// How many bytes of elements make a part: some 17,000 training users.
+const PART_BYTES: usize = 4 << 20;
+
+/// A list read in parts.
+pub struct InParts<P> {
+    reader: ListReader,
+    part_bytes: usize,
+    /// Parts being read, in the list's order.
+    reading: VecDeque<JoinHandle<Read<P>>>,
+    /// A part was not read whole: the rest is read in order.
+    in_order: bool,
+}
+
+/// A part, and its rows if it was read whole.
+struct Read<P> {
+    part: Part,
+    rows: Option<(P, u64)>,
+}
+
+impl<S: Parts> Feed<S> for InParts<S::Part> {
+    fn new(field: &'static str) -> Self {
+        InParts::sized(field, PART_BYTES)
+    }
+
+    fn reader(&mut self) -> &mut ListReader {
+        &mut self.reader
+    }
+
+    async fn feed(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), StreamError> {
+        self.reader.feed(chunk, sink)?;
+        // Fewer parts than cores (and one more, waiting) are read at once: a list never
+        // has more than that many parts in memory.
+        let at_once = std::thread::available_parallelism().map_or(1, |n| n.get()) + 1;
+        while !self.in_order {
+            if self.reading.len() >= at_once {
+                self.join_first(sink).await?;
+            } else if let Some(part) = self.reader.cut(self.part_bytes) {
+                self.start(part, sink);
+            } else {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self, sink: &mut S) -> Result<Envelope, StreamError> {
+        while !self.reading.is_empty() {
+            self.join_first(sink).await?;
+        }
+        // What is left after the last cut is read here.
+        self.reader.release();
+        self.reader.feed(&[], sink)?;
+        self.reader.finish(sink)
+    }
+}
+
+impl<P: RowSink + Send + 'static> InParts<P> {
+    /// Cut in parts of `part_bytes` or more.
+    pub(super) fn sized(field: &'static str, part_bytes: usize) -> Self {
+        InParts {
+            reader: ListReader::holding(field),
+            part_bytes,
+            reading: VecDeque::new(),
+            in_order: false,
+        }
+    }
+
+    /// Reads `part` on a thread of its own.
+    fn start<S: Parts<Part = P>>(&mut self, part: Part, sink: &S) {
+        let mut rows = sink.part();
+        rows.expect_bytes(part.bytes.len() as u64);
+        self.reading.push_back(tokio::task::spawn_blocking(move || {
+            let read = read_whole(&part, &mut rows);
+            Read {
+                part,
+                rows: read.map(|count| (rows, count)),
+            }
+        }));
+    }
+
+    /// Joins the first part being read; when it was not read whole, it and every later
+    /// part are handed back and read in order.
+    async fn join_first<S: Parts<Part = P>>(&mut self, sink: &mut S) -> Result<(), StreamError> {
+        let Some(first) = self.reading.pop_front() else {
+            return Ok(());
+        };
+        let read = awaited(first).await?;
+        if let Some((rows, count)) = read.rows {
+            sink.join(rows).map_err(StreamError::Refused)?;
+            self.reader.add_count(count);
+            return Ok(());
+        }
+        let mut back = vec![read.part];
+        while let Some(later) = self.reading.pop_front() {
+            back.push(awaited(later).await?.part);
+        }
+        self.in_order = true;
+        self.reader.resume(back);
+        self.reader.feed(&[], sink)
+    }
+}
+
+async fn awaited<P>(reading: JoinHandle<Read<P>>) -> Result<Read<P>, StreamError> {
+    reading
+        .await
+        .map_err(|e| StreamError::Malformed(format!("a part of the list was not read: {e}")))
+}
+
+/// The rows of `part` into `rows`, if it is whole elements each followed by a comma (and
+/// valid UTF-8, checked once for the part rather than once a string): how many.
+fn read_whole<P: RowSink>(part: &Part, rows: &mut P) -> Option<u64> {
+    let text = std::str::from_utf8(part.bytes.get(part.from..)?).ok()?;
+    let mut at = 0;
+    let mut count = 0;
+    loop {
+        at += whitespace(text.get(at..)?.as_bytes());
+        if at == text.len() {
+            return (count > 0).then_some(count);
+        }
+        let mut read = serde_json::Deserializer::from_str(text.get(at..)?).into_iter();
+        let row: P::Row<'_> = read.next()?.ok()?;
+        at += read.byte_offset();
+        rows.push(row).ok()?;
+        count += 1;
+        at += whitespace(text.get(at..)?.as_bytes());
+        if text.as_bytes().get(at) != Some(&b',') {
+            return None;
+        }
+        at += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    /// Rows taken as their ids.
+    #[derive(Default)]
+    struct Ids(Vec<String>);
+
+    #[derive(Deserialize)]
+    struct Id {
+        id: String,
+    }
+
+    impl RowSink for Ids {
+        type Row<'de> = Id;
+        fn push(&mut self, row: Id) -> Result<(), String> {
+            self.0.push(row.id);
+            Ok(())
+        }
+    }
+
+    impl Parts for Ids {
+        type Part = Ids;
+        fn part(&self) -> Ids {
+            Ids::default()
+        }
+        fn join(&mut self, part: Ids) -> Result<(), String> {
+            self.0.extend(part.0);
+            Ok(())
+        }
+    }
+
+    fn part(text: &str) -> Part {
+        Part {
+            bytes: text.as_bytes().to_vec(),
+            from: 0,
+            first: false,
+        }
+    }
+
+    #[test]
+    fn a_part_is_read_only_when_it_is_whole_elements() {
+        let mut ids = Ids::default();
+        assert_eq!(
+            read_whole(&part(r#"{"id":"1"}, {"id":"2"} ,"#), &mut ids),
+            Some(2)
+        );
+        assert_eq!(ids.0, ["1", "2"]);
+        // Cut inside a string, past the list's end, or no comma at the end: not whole.
+        for text in [
+            r#"{"id":"1"},{"id":"a},"#,
+            r#"{"id":"1"}]}, "#,
+            r#"{"id":"1"}"#,
+            "",
+        ] {
+            assert_eq!(read_whole(&part(text), &mut Ids::default()), None, "{text}");
+        }
+    }
+}
