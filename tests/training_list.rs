@@ -147,6 +147,22 @@ async fn a_list_read_in_parts_is_the_list_read_in_order() {
         ..ListQuery::default()
     };
     assert_eq!(in_order.page(&q), in_parts.page(&q));
+    // Cut every time: the read fails, and holds the users that came whole, in order as in
+    // parts (none of them the list).
+    faults(&server, "cut=1/1");
+    let mut cut_in_order = userdeck::api::local::Loading::default();
+    let mut cut_in_parts = userdeck::api::local::Loading::default();
+    let failed = client
+        .read_list(users_query(query), "users", &mut cut_in_order)
+        .await;
+    assert!(failed.is_err());
+    let failed = client
+        .read_list_in_parts(users_query(query), "users", &mut cut_in_parts)
+        .await;
+    assert!(failed.is_err());
+    let (cut_in_order, cut_in_parts) = (cut_in_order.finish(), cut_in_parts.finish());
+    assert!(cut_in_order.len() > MANY / 3, "{}", cut_in_order.len());
+    assert!(cut_in_order.iter().eq(cut_in_parts.iter()));
     server.stop().await;
 }
 

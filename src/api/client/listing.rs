@@ -118,10 +118,18 @@ impl Client {
             StreamError::Refused(why) => ApiError::Refused(format!("{name}: {why}")),
         };
         loop {
-            let chunk = tokio::time::timeout(waited, response.chunk())
-                .await
-                .map_err(|_| timed_out("nothing more came"))?
-                .map_err(|e| ApiError::transport(name, &e))?;
+            let next = match tokio::time::timeout(waited, response.chunk()).await {
+                Ok(read) => read.map_err(|e| ApiError::transport(name, &e)),
+                Err(_) => Err(timed_out("nothing more came")),
+            };
+            let chunk = match next {
+                Ok(chunk) => chunk,
+                Err(broke) => {
+                    // Whatever came whole is held, as a list read in order holds it.
+                    reader.settle(sink).await;
+                    return Err(broke);
+                }
+            };
             let Some(chunk) = chunk else { break };
             reader.feed(&chunk, sink).await.map_err(malformed)?;
         }

@@ -28,6 +28,8 @@ pub(crate) trait Feed<S> {
     fn reader(&mut self) -> &mut ListReader;
     async fn feed(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), StreamError>;
     async fn finish(self, sink: &mut S) -> Result<Envelope, StreamError>;
+    /// The answer broke off: every whole row that came is taken, as in order they are.
+    async fn settle(&mut self, _sink: &mut S) {}
 }
 
 /// In order, on the caller's thread.
@@ -49,8 +51,9 @@ impl<S: RowSink> Feed<S> for ListReader {
     }
 }
 
-/// How many bytes of elements make a part: some 17,000 training users.
-const PART_BYTES: usize = 4 << 20;
+/// How many bytes of elements make a part: some 4,500 training users. Parts are joined
+/// (and how many users came told) as they are read.
+const PART_BYTES: usize = 1 << 20;
 
 /// A list read in parts.
 pub struct InParts<P> {
@@ -83,7 +86,8 @@ impl<S: Parts> Feed<S> for InParts<S::Part> {
         // has more than that many parts in memory.
         let at_once = std::thread::available_parallelism().map_or(1, |n| n.get()) + 1;
         while !self.in_order {
-            if self.reading.len() >= at_once {
+            let read = self.reading.front().is_some_and(JoinHandle::is_finished);
+            if read || self.reading.len() >= at_once {
                 self.join_first(sink).await?;
             } else if let Some(part) = self.reader.cut(self.part_bytes) {
                 self.start(part, sink);
@@ -102,6 +106,16 @@ impl<S: Parts> Feed<S> for InParts<S::Part> {
         self.reader.release();
         self.reader.feed(&[], sink)?;
         self.reader.finish(sink)
+    }
+
+    async fn settle(&mut self, sink: &mut S) {
+        while !self.reading.is_empty() {
+            if self.join_first(sink).await.is_err() {
+                return;
+            }
+        }
+        self.reader.release();
+        let _ = self.reader.feed(&[], sink);
     }
 }
 
