@@ -10,12 +10,17 @@ use common::{other_order, training_users, worst_filter};
 use criterion::{Criterion, criterion_group, criterion_main};
 use userdeck::api::model::{ListQuery, SortField};
 
+/// How many users, unless `LOCAL_BENCH_USERS` says.
 const USERS: u64 = 100_000;
 
 fn local(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let started = Instant::now();
-    let local = training_users(&runtime, USERS);
+    let users = std::env::var("LOCAL_BENCH_USERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(USERS);
+    let local = training_users(&runtime, users);
     eprintln!(
         "generated, fetched, decoded and folded {} users in {:.2} s",
         local.len(),
@@ -31,7 +36,7 @@ fn local(c: &mut Criterion) {
     local.prepare(SortField::Name);
     eprintln!("sorted by name in {:?}", started.elapsed());
 
-    let mut group = c.benchmark_group("training_100k_in_memory");
+    let mut group = c.benchmark_group(format!("training_{}k_in_memory", users / 1000));
     group.measurement_time(Duration::from_secs(5));
     let query = |text: &str| ListQuery {
         text: Some(text.to_string()),

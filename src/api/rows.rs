@@ -200,19 +200,22 @@ impl Rows {
         Ok(())
     }
 
-    /// `later`'s users after these.
-    pub fn append(&mut self, later: Rows) -> Result<(), String> {
+    /// `later`'s users after these; `later` is left empty (its room kept).
+    pub fn append(&mut self, later: &mut Rows) -> Result<(), String> {
         let roles = self.roles.codes_of(&later.roles)?;
         let languages = self.languages.codes_of(&later.languages)?;
         let recode = |codes: &[u32], code: u32| codes.get(code as usize).copied().unwrap_or(NONE);
         let base = self.text.len();
         self.text.push_str(&later.text);
-        self.rows.extend(later.rows.iter().map(|row| Row {
+        self.rows.extend(later.rows.drain(..).map(|row| Row {
             at: row.at + base,
             roles: recode(&roles, row.roles),
             language: recode(&languages, row.language),
-            ..*row
+            ..row
         }));
+        later.text.clear();
+        later.roles = Interned::default();
+        later.languages = Interned::default();
         Ok(())
     }
 

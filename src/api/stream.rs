@@ -94,13 +94,17 @@ impl ListReader {
     /// are held: cut after a comma that seems to end an element (`},{`). The cut is only
     /// a guess (the comma may lie inside a string): the part is proven by reading it
     /// whole (by [`InParts`]), or handed back ([`ListReader::resume`]).
-    pub fn cut(&mut self, bytes: usize) -> Option<Part> {
+    /// What comes after the cut goes to a buffer of `spare`, if it has one.
+    pub fn cut(&mut self, bytes: usize, spare: &mut Vec<Vec<u8>>) -> Option<Part> {
         let State::Element { first } = self.state else {
             return None;
         };
         let from = self.at.checked_add(bytes)?;
         let end = from + memchr::memmem::find(self.bytes.get(from..)?, b"},{")? + 2;
-        let rest = self.bytes.split_off(end);
+        let mut rest = spare.pop().unwrap_or_default();
+        rest.clear();
+        rest.extend_from_slice(&self.bytes[end..]);
+        self.bytes.truncate(end);
         let part = Part {
             bytes: std::mem::replace(&mut self.bytes, rest),
             from: self.at,

@@ -98,14 +98,15 @@ impl Parts for Loading<'_> {
         Loading::default()
     }
 
-    fn join(&mut self, part: Loading<'static>) -> Result<(), String> {
+    fn join(&mut self, part: &mut Loading<'static>) -> Result<(), String> {
         let before = self.users.len();
         let base = self.haystack.len();
-        self.users.append(part.users)?;
+        self.users.append(&mut part.users)?;
         self.haystack.push_str(&part.haystack);
+        part.haystack.clear();
         self.starts
-            .extend(part.starts.iter().map(|start| start + base));
-        self.name_lengths.extend_from_slice(&part.name_lengths);
+            .extend(part.starts.drain(..).map(|start| start + base));
+        self.name_lengths.append(&mut part.name_lengths);
         if let Some(told) = self.told
             && before / TELL_EVERY < self.users.len() / TELL_EVERY
         {

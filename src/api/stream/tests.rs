@@ -17,8 +17,8 @@ impl Parts for Kept {
     fn part(&self) -> Kept {
         Kept::default()
     }
-    fn join(&mut self, part: Kept) -> Result<(), String> {
-        self.0.extend(part.0);
+    fn join(&mut self, part: &mut Kept) -> Result<(), String> {
+        self.0.append(&mut part.0);
         Ok(())
     }
 }
