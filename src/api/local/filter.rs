@@ -31,6 +31,23 @@ impl Listing {
     }
 }
 
+impl Listing {
+    /// Whether `other` asks for the same users, in whatever order.
+    pub(super) fn same_filters(&self, other: &Listing) -> bool {
+        self.needle == other.needle && self.email == other.email && self.status == other.status
+    }
+
+    /// Whether the users of `now` are among those of `self`: only its filter grew.
+    pub(super) fn narrows_to(&self, now: &Listing) -> bool {
+        let grown = match (&self.needle, &now.needle) {
+            (Some(before), Some(now)) => now.starts_with(before.as_str()),
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        grown && self.email == now.email && self.status == now.status
+    }
+}
+
 pub(super) const SEPARATOR: char = '\u{1f}';
 
 /// The filters of a list query, for one user as it comes: a list written as it is read
@@ -75,23 +92,6 @@ pub(super) fn searched<'r>(row: &'r RowIn<'_>) -> [Option<&'r str>; 4] {
 /// Whether a user's `email` is the one asked for (`wanted`, lower-cased; None: any).
 pub(super) fn email_is(email: Option<&str>, wanted: Option<&str>) -> bool {
     wanted.is_none_or(|wanted| email.map(str::to_lowercase).as_deref() == Some(wanted))
-}
-
-/// Which users' text holds a filter's text.
-pub(super) enum Hits<'a> {
-    /// Found by searching: per user.
-    Found(Vec<bool>),
-    /// Those whose bytes seen hold this bit (a letter or a digit: exact).
-    Holding(&'a [u64], u64),
-}
-
-impl Hits<'_> {
-    pub(super) fn has(&self, i: usize) -> bool {
-        match self {
-            Hits::Found(hits) => hits[i],
-            Hits::Holding(seen, bit) => seen[i] & bit != 0,
-        }
-    }
 }
 
 /// The bit of a byte in a user's [`LocalUsers::bytes_seen`]: a letter or a digit has one of

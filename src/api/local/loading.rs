@@ -83,6 +83,7 @@ impl<'a> Loading<'a> {
             starts,
             name_lengths,
             bytes_seen: std::sync::OnceLock::new(),
+            bigrams: std::sync::OnceLock::new(),
             status_codes,
             statuses,
             orders: Mutex::new(HashMap::new()),

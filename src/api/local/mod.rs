@@ -1,8 +1,9 @@
 //! Paging, filtering and sorting in memory, for a dialect that lists every user at once
 //! (training). The list is folded for search once, each sort order is computed once, and
-//! the users matching the last listing are kept: a keystroke costs one pass over the
-//! users (or over the last matches, when it only adds to the filter), a page turn a
-//! slice.
+//! the users matching the last listing's filters are kept, a bit a user: a keystroke
+//! decides the users in their own order on every core (or only those the last listing
+//! matched, when it only adds to the filter; or only those holding the filter's pairs of
+//! letters or digits), then walks the sort order as far as the page asked for.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,12 +11,16 @@ use std::sync::{Arc, Mutex};
 use super::model::{ListQuery, Page, SortField, Status, User};
 use super::rows::Rows;
 use super::stream::RowSink;
-use filter::{Hits, Listing, byte_bit, email_is};
+use bigrams::Bigrams;
+use filter::{Listing, byte_bit};
 use loading::row_of;
+use matches::Matches;
 use sort::{first_sorted, sorted};
 
+mod bigrams;
 mod filter;
 mod loading;
+mod matches;
 mod sort;
 
 pub use filter::RowFilter;
@@ -32,8 +37,11 @@ pub struct LocalUsers {
     /// How long each user's folded name is: the first part of its text.
     name_lengths: Vec<u32>,
     /// Per user, which bytes its folded text holds (see [`byte_bit`]): made the first
-    /// time a one-letter filter asks, or when an order is prepared.
+    /// time a filter asks, or when an order is prepared.
     bytes_seen: std::sync::OnceLock<Vec<u64>>,
+    /// Which users' text holds each pair of letters: made when an order is prepared
+    /// (the dashboard's list), not for one listing (a command's).
+    bigrams: std::sync::OnceLock<Bigrams>,
     /// Each user's status as an index into `statuses`: the status filter reads four bytes
     /// a user, in a list that stays in the cache, not the users themselves.
     status_codes: Vec<u32>,
@@ -41,8 +49,8 @@ pub struct LocalUsers {
     statuses: Vec<Status>,
     /// Per sort field: user indices in ascending order (ties by id).
     orders: Mutex<HashMap<SortField, Arc<Vec<u32>>>>,
-    /// The last listing asked for, and the users it matches in its order.
-    last: Mutex<Option<(Listing, Arc<Vec<u32>>)>>,
+    /// The last listing asked for, and the users its filters match.
+    last: Mutex<Option<(Listing, Arc<Matches>)>>,
 }
 
 impl LocalUsers {
@@ -87,111 +95,68 @@ impl LocalUsers {
         orders().entry(field).or_insert(order).clone()
     }
 
-    /// Which users' text holds `needle`, in one pass over all of it.
-    fn search(&self, needle: &str) -> Hits<'_> {
-        // One letter or digit (the first keystroke, the widest): read off the bytes each
-        // user's text holds, without a search that stops at nearly every user.
-        if let [byte] = needle.as_bytes()
-            && byte.is_ascii_alphanumeric()
-        {
-            return Hits::Holding(self.bytes_seen(), byte_bit(*byte));
-        }
-        let mut hits = vec![false; self.users.len()];
-        let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        let bytes = self.haystack.as_bytes();
-        let mut from = 0;
-        let mut user = 0;
-        while let Some(offset) = finder.find(&bytes[from..]) {
-            // The needle holds no separator, so a match lies within one user's text;
-            // matches come in order, so that user is found walking forward.
-            let at = from + offset;
-            while self.starts.get(user + 1).is_some_and(|&next| next <= at) {
-                user += 1;
-            }
-            hits[user] = true;
-            match self.starts.get(user + 1) {
-                Some(&next) => from = next,
-                None => break,
-            }
-        }
-        Hits::Found(hits)
-    }
-
     /// Per user, the bytes its folded text holds.
     fn bytes_seen(&self) -> &[u64] {
         self.bytes_seen.get_or_init(|| {
-            let bytes = self.haystack.as_bytes();
             (0..self.users.len())
-                .map(|i| {
-                    let end = self.starts.get(i + 1).copied().unwrap_or(bytes.len());
-                    let text = &bytes[self.starts[i]..end];
-                    text.iter().fold(0, |seen, &b| seen | byte_bit(b))
-                })
+                .map(|i| self.text(i).iter().fold(0, |seen, &b| seen | byte_bit(b)))
                 .collect()
         })
     }
 
-    /// Whether user `i`'s folded text holds `needle`.
-    fn holds(&self, i: usize, finder: &memchr::memmem::Finder<'_>) -> bool {
+    /// User `i`'s folded text: its name, e-mail, id and ref, each followed by a separator.
+    fn text(&self, i: usize) -> &[u8] {
         let end = self
             .starts
             .get(i + 1)
             .copied()
             .unwrap_or(self.haystack.len());
-        let text = &self.haystack.as_bytes()[self.starts[i]..end];
-        finder.find(text).is_some()
+        &self.haystack.as_bytes()[self.starts[i]..end]
     }
 
-    /// The users `q` matches, in its order (indices into `users`), its paging ignored:
-    /// kept for the last listing asked, so turning its pages costs a slice, and narrowed
-    /// from it when the filter only grows (a keystroke more) instead of searched anew.
-    fn matching(&self, q: &ListQuery) -> Arc<Vec<u32>> {
+    /// Whether user `i`'s folded text holds the needle of `finder`.
+    fn holds(&self, i: usize, finder: &memchr::memmem::Finder<'_>) -> bool {
+        finder.find(self.text(i)).is_some()
+    }
+
+    /// The users `q`'s filters match: kept for the last listing asked, so that turning
+    /// its pages or changing its order decides nothing again, and narrowed from it when
+    /// the filter only grows (a keystroke more) instead of decided anew.
+    fn matches(&self, q: &ListQuery) -> Arc<Matches> {
         let key = Listing::of(q);
-        let last = self.last.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        if let Some((listing, matched)) = &last {
-            if *listing == key {
-                return matched.clone();
+        let last = || self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let before = last().clone();
+        let matches = match &before {
+            Some((listing, matches)) if listing.same_filters(&key) => return matches.clone(),
+            Some((listing, matches)) if listing.narrows_to(&key) => {
+                self.decide(&key, Some(matches))
             }
-            if let Some(narrowed) = self.narrow(listing, matched, &key) {
-                return self.keep(key, narrowed);
-            }
+            _ => self.decide(&key, None),
+        };
+        let matches = Arc::new(matches);
+        *last() = Some((key, matches.clone()));
+        matches
+    }
+
+    /// The users `q` matches from its `from`th on, before its `to`th, in its order: its
+    /// sort order walked as far as that.
+    fn walk(&self, q: &ListQuery, matches: &Matches, from: usize, to: usize) -> Vec<u32> {
+        // Past the last match, the walk stops: a filter that matches a few walks a little.
+        let to = to.min(matches.total);
+        if from >= to {
+            return Vec::new();
         }
         let order = self.order(q.sort);
-        let matched: Vec<u32> = {
-            let matches = self.matcher(&key);
-            if key.descending {
-                order
-                    .iter()
-                    .rev()
-                    .copied()
-                    .filter(|&i| matches(i))
-                    .collect()
-            } else {
-                order.iter().copied().filter(|&i| matches(i)).collect()
-            }
+        let ordered: Box<dyn Iterator<Item = u32>> = if q.descending {
+            Box::new(order.iter().rev().copied())
+        } else {
+            Box::new(order.iter().copied())
         };
-        self.keep(key, Arc::new(matched))
-    }
-
-    /// Whether a user (by index) matches `key`'s filters, its order aside.
-    fn matcher<'a>(&'a self, key: &'a Listing) -> impl Fn(u32) -> bool + 'a {
-        let hits = key.needle.as_deref().map(|n| self.search(n));
-        // The status asked for, as its code (None: no user has it).
-        let status = key.status.as_ref().map(|wanted| {
-            let at = self.statuses.iter().position(|s| s == wanted);
-            at.and_then(|at| u32::try_from(at).ok())
-        });
-        let matches = |i: usize| {
-            hits.as_ref().is_none_or(|hits| hits.has(i))
-                && status.is_none_or(|code| code == Some(self.status_codes[i]))
-                && email_is(self.users.email(i), key.email.as_deref())
-        };
-        // Decided in the users' own order, one byte each: the pass in a sort order that
-        // follows reads that byte, not three lists, at each of a million places.
-        let filtered = hits.is_some() || status.is_some() || key.email.is_some();
-        let decided: Option<Vec<bool>> =
-            filtered.then(|| (0..self.users.len()).map(matches).collect());
-        move |i: u32| decided.as_ref().is_none_or(|d| d[i as usize])
+        ordered
+            .filter(|&i| matches.has(i))
+            .skip(from)
+            .take(to.saturating_sub(from))
+            .collect()
     }
 
     /// What users are sorted by for `field` (None first), before their ids.
@@ -224,12 +189,11 @@ impl LocalUsers {
         if kept || end > NEAR_THE_TOP {
             return None;
         }
-        let listing = Listing::of(q);
-        let matches = self.matcher(&listing);
+        let matches = self.matches(q);
         let found: Vec<u32> = (0..self.users.len() as u32)
-            .filter(|&i| matches(i))
+            .filter(|&i| matches.has(i))
             .collect();
-        let total = found.len() as u64;
+        let total = matches.total as u64;
         let key = self.sort_key(q.sort);
         let found = first_sorted(found, end, q.descending, &key, |i| self.users.id(i));
         Some(Page {
@@ -249,36 +213,8 @@ impl LocalUsers {
     pub fn prepare(&self, field: SortField) {
         self.order(field);
         self.bytes_seen();
-    }
-
-    /// The matches of `now` from those of `before`, when `now` only adds to its filter.
-    fn narrow(&self, before: &Listing, matched: &[u32], now: &Listing) -> Option<Arc<Vec<u32>>> {
-        let grown = match (&before.needle, &now.needle) {
-            (Some(b), Some(n)) => n.starts_with(b.as_str()),
-            (None, Some(_)) => true,
-            _ => false,
-        };
-        let same_rest = before.email == now.email
-            && before.status == now.status
-            && before.sort == now.sort
-            && before.descending == now.descending;
-        if !(grown && same_rest) {
-            return None;
-        }
-        let needle = now.needle.as_deref()?;
-        let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        Some(Arc::new(
-            matched
-                .iter()
-                .copied()
-                .filter(|&i| self.holds(i as usize, &finder))
-                .collect(),
-        ))
-    }
-
-    fn keep(&self, key: Listing, matched: Arc<Vec<u32>>) -> Arc<Vec<u32>> {
-        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((key, matched.clone()));
-        matched
+        self.bigrams
+            .get_or_init(|| Bigrams::of(self.len(), |i| self.text(i)));
     }
 
     /// The page `q` asks for.
@@ -286,31 +222,28 @@ impl LocalUsers {
         if let Some(page) = self.picked(q) {
             return page;
         }
-        let matched = self.matching(q);
-        let from = usize::try_from(q.offset)
-            .unwrap_or(usize::MAX)
-            .min(matched.len());
-        let to = from
-            .saturating_add(usize::try_from(q.limit).unwrap_or(usize::MAX))
-            .min(matched.len());
+        let matches = self.matches(q);
+        let from = usize::try_from(q.offset).unwrap_or(usize::MAX);
+        let to = from.saturating_add(usize::try_from(q.limit).unwrap_or(usize::MAX));
         Page {
-            rows: matched[from..to]
-                .iter()
-                .map(|&i| self.users.user(i as usize))
+            rows: self
+                .walk(q, &matches, from, to)
+                .into_iter()
+                .map(|i| self.users.user(i as usize))
                 .collect(),
-            total: matched.len() as u64,
+            total: matches.total as u64,
             offset: q.offset,
         }
     }
 
     /// How many users `q` matches.
     pub fn count(&self, q: &ListQuery) -> u64 {
-        self.matching(q).len() as u64
+        self.matches(q).total as u64
     }
 
     /// Every user `q` matches, in its order (its paging ignored), `size` at a time.
     pub fn pages(&self, q: &ListQuery, size: usize) -> impl Iterator<Item = Vec<User>> + '_ {
-        let matched = self.matching(q);
+        let matched = self.walk(q, &self.matches(q), 0, usize::MAX);
         let size = size.max(1);
         (0..matched.len().div_ceil(size)).map(move |n| {
             matched[n * size..((n + 1) * size).min(matched.len())]
@@ -332,7 +265,8 @@ impl LocalUsers {
 
     /// Where the user with this id stands among the users `q` matches, if it does.
     pub fn position(&self, q: &ListQuery, id: &str) -> Option<u64> {
-        self.matching(q)
+        let matched = self.walk(q, &self.matches(q), 0, usize::MAX);
+        matched
             .iter()
             .position(|&i| self.users.id(i as usize) == id)
             .map(|at| at as u64)

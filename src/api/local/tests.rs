@@ -63,6 +63,59 @@ fn filters_sorts_and_pages() {
     assert_eq!(users.page(&q(Some("müller\u{1f}zoe"))).total, 0);
 }
 
+/// Users enough to be decided on several threads match as each does on its own.
+#[test]
+fn many_users_are_decided_in_parts_as_one_by_one() {
+    let all: Vec<User> = (0..100_000)
+        .map(|n| {
+            let name = ["Jan", "Anne", "JEAN", "Éna", "nadja", "Zoë"][n % 6];
+            let status = [Status::Active, Status::Inactive, Status::Archived][n % 7 % 3].clone();
+            user(
+                &format!("{n:06}"),
+                &format!("{name} {}", n % 1000),
+                &format!("{}{}@x.nl", name.to_lowercase(), n % 13),
+                status,
+            )
+        })
+        .collect();
+    let held = LocalUsers::new(all.clone());
+    // With the pairs of letters kept (as the dashboard has them) and without.
+    let prepared = LocalUsers::new(all.clone());
+    prepared.prepare(SortField::Id);
+    for (text, status) in [
+        ("a", None),
+        ("an", Some(Status::Active)),
+        ("jan 99", None),
+        ("ë", None),
+        ("q", None),
+        ("", Some(Status::Archived)),
+        ("nne", None),
+        ("zz", None),
+    ] {
+        let q = ListQuery {
+            text: Some(text.into()),
+            status,
+            sort: SortField::Id,
+            limit: 100_000,
+            ..ListQuery::default()
+        };
+        let filter = RowFilter::new(&q);
+        let expected: Vec<&str> = all
+            .iter()
+            .filter(|u| {
+                let roles = serde_json::value::to_raw_value(&u.roles).unwrap();
+                filter.matches(&row_of(u, &roles))
+            })
+            .map(|u| u.id.as_str())
+            .collect();
+        for held in [&held, &prepared] {
+            let page = held.page(&q);
+            assert_eq!(ids(&page), expected, "{text}");
+            assert_eq!(page.total, expected.len() as u64);
+        }
+    }
+}
+
 proptest::proptest! {
     /// Sorting by the keys' first bytes, then in full where they begin alike, is
     /// sorting by the keys: long shared beginnings, empty and missing keys, ties.
@@ -152,6 +205,7 @@ proptest::proptest! {
         text in proptest::option::of("[aejnOÉé@.0-9]{0,3}"),
         status in proptest::option::of(proptest::sample::select(vec![Status::Active, Status::Inactive, Status::Archived])),
         email in proptest::option::of("(JAN1@X.NL|anne2@x.nl|nobody@x.nl)"),
+        prepared in proptest::bool::ANY,
     ) {
         let all: Vec<User> = (0..30)
             .map(|n| {
@@ -164,6 +218,9 @@ proptest::proptest! {
             .collect();
         let q = ListQuery { text, status, email, ..ListQuery::default() };
         let held = LocalUsers::new(all.clone());
+        if prepared {
+            held.prepare(SortField::Name);
+        }
         let mut expected: Vec<String> = held.pages(&q, 100).flatten().map(|u| u.id).collect();
         expected.sort();
         let filter = RowFilter::new(&q);
@@ -182,7 +239,7 @@ proptest::proptest! {
     /// is the one a fresh list gives.
     #[test]
     fn a_page_is_the_same_whatever_was_asked_before(
-        steps in proptest::collection::vec(("[aejn]{0,3}", proptest::bool::ANY, 0u64..4), 1..12)
+        steps in proptest::collection::vec(("[aejn]{0,3}", proptest::bool::ANY, 0u64..4, proptest::sample::select(vec![SortField::Name, SortField::Email, SortField::Id]), proptest::bool::ANY), 1..12)
     ) {
         let all = || {
             (0..40)
@@ -194,11 +251,14 @@ proptest::proptest! {
                 .collect::<Vec<_>>()
         };
         let kept = LocalUsers::new(all());
-        for (text, active, offset) in steps {
+        // As the dashboard keeps it: its orders made, and the pairs of letters its users hold.
+        kept.prepare(SortField::Email);
+        for (text, active, offset, sort, descending) in steps {
             let q = ListQuery {
                 text: Some(text),
                 status: active.then_some(Status::Active),
-                sort: SortField::Name,
+                sort,
+                descending,
                 offset,
                 limit: 5,
                 ..ListQuery::default()
