@@ -49,6 +49,8 @@ pub struct ListReader {
     retry_at: usize,
     /// Elements are held, not parsed: they are cut off in parts ([`ListReader::cut`]).
     hold: bool,
+    /// How far the bytes held were searched for a cut: each byte is searched once.
+    searched: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +81,7 @@ impl ListReader {
             count: 0,
             retry_at: 0,
             hold: false,
+            searched: 0,
         }
     }
 
@@ -99,8 +102,16 @@ impl ListReader {
         let State::Element { first } = self.state else {
             return None;
         };
-        let from = self.at.checked_add(bytes)?;
-        let end = from + memchr::memmem::find(self.bytes.get(from..)?, b"},{")? + 2;
+        let from = self
+            .at
+            .checked_add(bytes)?
+            .max(self.searched.saturating_sub(2));
+        let Some(found) = memchr::memmem::find(self.bytes.get(from..)?, b"},{") else {
+            self.searched = self.bytes.len();
+            return None;
+        };
+        let end = from + found + 2;
+        self.searched = 0;
         let mut rest = spare.pop().unwrap_or_default();
         rest.clear();
         rest.extend_from_slice(&self.bytes[end..]);
@@ -129,9 +140,15 @@ impl ListReader {
         self.at = 0;
         self.retry_at = 0;
         self.hold = false;
+        self.searched = 0;
         if let Some(first) = first {
             self.state = State::Element { first };
         }
+    }
+
+    /// How many bytes are held, not yet read.
+    pub fn held(&self) -> usize {
+        self.bytes.len() - self.at
     }
 
     /// Stops holding: what is held is read by the next feed.

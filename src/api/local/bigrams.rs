@@ -89,7 +89,7 @@ mod tests {
         for needle in [&b"a"[..], b"@x", b"a1", b"1"] {
             assert!(bigrams.may_hold(needle).is_none());
         }
-        // A pair across the separator is held too, but a needle never holds one.
+        // A pair in the e-mail is held as any other; a user without it is not.
         let (nx, _) = bigrams.may_hold(b"nl").unwrap();
         assert!(has(&nx, 0) && !has(&nx, 1));
     }

@@ -44,7 +44,8 @@ fn keyed<'a>(key: impl Fn(usize) -> Option<&'a str>, i: u32) -> Keyed {
 
 /// The first `end` of `users` sorted by `key` (None first), then by `id`, the whole
 /// order reversed when `descending`; the rest are not sorted. Chosen by the keys' first
-/// bytes: only those that begin as the last one chosen does are compared in full.
+/// bytes, and those that begin as the last one chosen does: only they are then sorted in
+/// full.
 pub(super) fn first_sorted<'a>(
     users: Vec<u32>,
     end: usize,

@@ -57,6 +57,9 @@ impl<S: RowSink> Feed<S> for ListReader {
 /// of 1 MB cost a tenth more than parts of 2 to 8 MB.
 const PART_BYTES: usize = 2 << 20;
 
+/// Held past this many parts' bytes without a cut found, a list is read in order.
+const GIVE_UP: usize = 4;
+
 /// A list read in parts.
 pub struct InParts<P> {
     reader: ListReader,
@@ -89,8 +92,8 @@ impl<S: Parts> Feed<S> for InParts<S::Part> {
 
     async fn feed(&mut self, chunk: &[u8], sink: &mut S) -> Result<(), StreamError> {
         self.reader.feed(chunk, sink)?;
-        // Fewer parts than cores (and one more, waiting) are read at once: a list never
-        // has more than that many parts in memory.
+        // As many parts as cores, and one more, are read at once: a list holds no more
+        // parts than that (and their buffers, kept to be used again).
         let at_once = std::thread::available_parallelism().map_or(1, |n| n.get()) + 1;
         while !self.in_order {
             let read = self.reading.front().is_some_and(JoinHandle::is_finished);
@@ -98,6 +101,15 @@ impl<S: Parts> Feed<S> for InParts<S::Part> {
                 self.join_first(sink).await?;
             } else if let Some(part) = self.reader.cut(self.part_bytes, &mut self.spare_bytes) {
                 self.start(part, sink);
+            } else if self.reader.held() > GIVE_UP * self.part_bytes {
+                // No cut where one should be (a list written with spaces between its
+                // users): the rest is read in order, the parts read so far joined first.
+                while !self.reading.is_empty() {
+                    self.join_first(sink).await?;
+                }
+                self.in_order = true;
+                self.reader.release();
+                self.reader.feed(&[], sink)?;
             } else {
                 break;
             }
@@ -235,6 +247,28 @@ mod tests {
             self.0.append(&mut part.0);
             Ok(())
         }
+    }
+
+    #[test]
+    fn a_list_without_cuts_is_read_in_order_not_held() {
+        // Spaces between the users: no `},{` to cut at.
+        let users: Vec<String> = (0..2000).map(|i| format!("{{\"id\":\"{i}\"}}")).collect();
+        let answer = format!("{{\"data\":{{\"users\":[{}]}}}}", users.join(", "));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut ids = Ids::default();
+        runtime.block_on(async {
+            let mut reader = InParts::<Ids>::sized("users", 100);
+            for chunk in answer.as_bytes().chunks(64) {
+                Feed::feed(&mut reader, chunk, &mut ids).await.unwrap();
+                assert!(reader.reader.held() <= GIVE_UP * 100 + 64 + 64);
+            }
+            assert!(reader.in_order);
+            Feed::finish(reader, &mut ids).await.unwrap();
+        });
+        assert_eq!(ids.0.len(), 2000);
+        assert_eq!(ids.0[1999], "1999");
     }
 
     fn part(text: &str) -> Part {
