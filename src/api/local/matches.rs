@@ -20,6 +20,22 @@ impl Matches {
             .is_none_or(|hits| hits[i / 64] & (1 << (i % 64)) != 0)
     }
 
+    /// The users matched, in their own order (of `users` in all).
+    pub(super) fn users(&self, users: usize) -> Vec<u32> {
+        let Some(hits) = &self.hits else {
+            return (0..users as u32).collect();
+        };
+        let mut found = Vec::with_capacity(self.total);
+        for (word, &bits) in hits.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                found.push((word * 64) as u32 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
+        found
+    }
+
     /// The word of 64 users from user `64 * word` on.
     fn word(&self, word: usize) -> u64 {
         self.hits.as_ref().map_or(u64::MAX, |hits| hits[word])

@@ -26,6 +26,22 @@ mod sort;
 pub use filter::RowFilter;
 pub use loading::Loading;
 
+/// Users in a sort order, and each user's place in it.
+struct Order {
+    users: Vec<u32>,
+    rank: Vec<u32>,
+}
+
+impl Order {
+    fn of(users: Vec<u32>) -> Order {
+        let mut rank = vec![0; users.len()];
+        for (at, &user) in users.iter().enumerate() {
+            rank[user as usize] = at as u32;
+        }
+        Order { users, rank }
+    }
+}
+
 /// Every user of the list, ready to answer list queries.
 pub struct LocalUsers {
     users: Rows,
@@ -48,7 +64,7 @@ pub struct LocalUsers {
     /// The statuses the users have, each once.
     statuses: Vec<Status>,
     /// Per sort field: user indices in ascending order (ties by id).
-    orders: Mutex<HashMap<SortField, Arc<Vec<u32>>>>,
+    orders: Mutex<HashMap<SortField, Arc<Order>>>,
     /// The last listing asked for, and the users its filters match.
     last: Mutex<Option<(Listing, Arc<Matches>)>>,
 }
@@ -84,14 +100,16 @@ impl LocalUsers {
         &self.haystack[from..from + self.name_lengths[i] as usize]
     }
 
-    fn order(&self, field: SortField) -> Arc<Vec<u32>> {
+    fn order(&self, field: SortField) -> Arc<Order> {
         let orders = || self.orders.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(order) = orders().get(&field) {
             return order.clone();
         }
         // Sorted without the lock held: a listing of a kept order meanwhile need not wait.
         let users = &self.users;
-        let order = Arc::new(sorted(users.len(), self.sort_key(field), |i| users.id(i)));
+        let order = Arc::new(Order::of(sorted(users.len(), self.sort_key(field), |i| {
+            users.id(i)
+        })));
         orders().entry(field).or_insert(order).clone()
     }
 
@@ -147,10 +165,30 @@ impl LocalUsers {
             return Vec::new();
         }
         let order = self.order(q.sort);
+        // Few matches spread thin (a walk to the page would pass a thousand users for
+        // each match): gathered from their bits and placed by their rank in the order.
+        let walked = to as u64 * self.len() as u64 / matches.total as u64;
+        if walked > 4 * matches.total as u64 {
+            let rank = |&i: &u32| {
+                let rank = order.rank[i as usize];
+                if q.descending { u32::MAX - rank } else { rank }
+            };
+            let mut found = matches.users(self.len());
+            if to < found.len() {
+                found.select_nth_unstable_by_key(to, rank);
+                found.truncate(to);
+            }
+            if from > 0 {
+                found.select_nth_unstable_by_key(from, rank);
+            }
+            let mut page = found.split_off(from);
+            page.sort_unstable_by_key(rank);
+            return page;
+        }
         let ordered: Box<dyn Iterator<Item = u32>> = if q.descending {
-            Box::new(order.iter().rev().copied())
+            Box::new(order.users.iter().rev().copied())
         } else {
-            Box::new(order.iter().copied())
+            Box::new(order.users.iter().copied())
         };
         ordered
             .filter(|&i| matches.has(i))
