@@ -46,6 +46,36 @@ fn peak_memory(command: &mut Command) -> u64 {
     }
 }
 
+/// Two rows: how long `what` took over the million users (against `goal` seconds, `told`
+/// after), and its peak memory (KB, `when`) against the answer's size (KB).
+fn took_and_held(
+    what: &str,
+    (took, told, goal): (Duration, String, f64),
+    (when, peak, size_kb): (&str, u64, u64),
+) -> [Figure; 2] {
+    [
+        Figure {
+            measure: format!(
+                "{what} over {} training users (the answer served ready)",
+                userdeck::text::thousands(USERS)
+            ),
+            shown: format!("{:.2} s{told}", took.as_secs_f64()),
+            value: took.as_secs_f64(),
+            goal,
+            unit: " s",
+            guarded: false,
+        },
+        Figure {
+            measure: format!("its peak memory against the answer's size{when}"),
+            shown: format!("{} MB for {} MB", peak >> 10, size_kb >> 10),
+            value: peak as f64 / size_kb as f64,
+            goal: 2.0,
+            unit: "×",
+            guarded: true,
+        },
+    ]
+}
+
 /// The dashboard (its config in `home`) in a terminal of 120×30: from its start to the
 /// first page on the screen (`rows 1…`), and its peak memory (VmHWM) once it has made
 /// what it makes after (its orders, the index of pairs): read until it has not grown
@@ -226,47 +256,18 @@ pub fn figures(runtime: &tokio::runtime::Runtime, runs: usize) -> Vec<Figure> {
     } else {
         format!("curl receives it in {:.2} s", median(theirs).as_secs_f64())
     };
-    figures.push(Figure {
-        measure: format!(
-            "`users list --format csv` over {} training users (the answer served ready), whole process",
-            userdeck::text::thousands(USERS)
-        ),
-        shown: format!("{:.2} s ({curl_shown})", ours.as_secs_f64()),
-        value: ours.as_secs_f64(),
-        goal: 1.0,
-        unit: " s",
-        guarded: false,
-    });
-    figures.push(Figure {
-        measure: "its peak memory against the answer's size".into(),
-        shown: format!("{} MB for {} MB", peak >> 10, size_kb >> 10),
-        value: peak as f64 / size_kb as f64,
-        goal: 2.0,
-        unit: "×",
-        guarded: true,
-    });
-
+    figures.extend(took_and_held(
+        "`users list --format csv`, whole process",
+        (ours, format!(" ({curl_shown})"), 1.0),
+        ("", peak, size_kb),
+    ));
     // The dashboard in a terminal, against the same answer.
     let (first_page, dashboard_peak) = dashboard(home.path());
-    figures.push(Figure {
-        measure: format!(
-            "dashboard over {} training users (the answer served ready): start to the first page drawn",
-            userdeck::text::thousands(USERS)
-        ),
-        shown: format!("{:.2} s", first_page.as_secs_f64()),
-        value: first_page.as_secs_f64(),
-        goal: 1.5,
-        unit: " s",
-        guarded: false,
-    });
-    figures.push(Figure {
-        measure: "its peak memory against the answer's size, its orders and index made".into(),
-        shown: format!("{} MB for {} MB", dashboard_peak >> 10, size_kb >> 10),
-        value: dashboard_peak as f64 / size_kb as f64,
-        goal: 2.0,
-        unit: "×",
-        guarded: true,
-    });
+    figures.extend(took_and_held(
+        "dashboard: start to the first page drawn",
+        (first_page, String::new(), 1.5),
+        (", its orders and index made", dashboard_peak, size_kb),
+    ));
 
     // A keystroke over them all, worst case, as the dashboard keeps them.
     let users = runtime.block_on(async {

@@ -11,6 +11,19 @@ fn user(id: &str, name: &str, email: &str, status: Status) -> User {
     }
 }
 
+/// The ids of the users of `all` that `q`'s filters match, each user decided as it
+/// comes (as a streamed list decides it), in their order.
+fn matched_one_by_one(all: &[User], q: &ListQuery) -> Vec<String> {
+    let filter = RowFilter::new(q);
+    all.iter()
+        .filter(|u| {
+            let roles = serde_json::value::to_raw_value(&u.roles).unwrap();
+            filter.matches(&row_of(u, &roles))
+        })
+        .map(|u| u.id.clone())
+        .collect()
+}
+
 fn ids(page: &Page) -> Vec<&str> {
     page.rows.iter().map(|u| u.id.as_str()).collect()
 }
@@ -99,15 +112,7 @@ fn many_users_are_decided_in_parts_as_one_by_one() {
             limit: 100_000,
             ..ListQuery::default()
         };
-        let filter = RowFilter::new(&q);
-        let expected: Vec<&str> = all
-            .iter()
-            .filter(|u| {
-                let roles = serde_json::value::to_raw_value(&u.roles).unwrap();
-                filter.matches(&row_of(u, &roles))
-            })
-            .map(|u| u.id.as_str())
-            .collect();
+        let expected = matched_one_by_one(&all, &q);
         for held in [&held, &prepared] {
             let page = held.page(&q);
             assert_eq!(ids(&page), expected, "{text}");
@@ -223,16 +228,7 @@ proptest::proptest! {
         }
         let mut expected: Vec<String> = held.pages(&q, 100).flatten().map(|u| u.id).collect();
         expected.sort();
-        let filter = RowFilter::new(&q);
-        let matched: Vec<String> = all
-            .iter()
-            .filter(|u| {
-                let roles = serde_json::value::to_raw_value(&u.roles).unwrap();
-                filter.matches(&row_of(u, &roles))
-            })
-            .map(|u| u.id.clone())
-            .collect();
-        proptest::prop_assert_eq!(matched, expected);
+        proptest::prop_assert_eq!(matched_one_by_one(&all, &q), expected);
     }
 
     /// Whatever listings came before (the matches kept, narrowed, or not), a page
