@@ -151,6 +151,11 @@ impl ListReader {
         self.bytes.len() - self.at
     }
 
+    /// Whether elements are held for parts (not read in order).
+    pub fn holds(&self) -> bool {
+        self.hold
+    }
+
     /// Stops holding: what is held is read by the next feed.
     pub fn release(&mut self) {
         self.hold = false;
@@ -166,11 +171,6 @@ impl ListReader {
         if matches!(self.state, State::Frame(_)) {
             self.state = State::Whole;
         }
-    }
-
-    /// How many rows were read so far.
-    pub fn count(&self) -> u64 {
-        self.count
     }
 
     /// The frame's tokens, whitespace allowed between them.

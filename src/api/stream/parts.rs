@@ -66,8 +66,6 @@ pub struct InParts<P> {
     part_bytes: usize,
     /// Parts being read, in the list's order.
     reading: VecDeque<JoinHandle<Read<P>>>,
-    /// A part was not read whole: the rest is read in order.
-    in_order: bool,
     /// Buffers and sinks of parts joined, used again: the memory of a few parts is
     /// touched, not that of every part once more.
     spare_bytes: Vec<Vec<u8>>,
@@ -95,7 +93,7 @@ impl<S: Parts> Feed<S> for InParts<S::Part> {
         // As many parts as cores, and one more, are read at once: a list holds no more
         // parts than that (and their buffers, kept to be used again).
         let at_once = std::thread::available_parallelism().map_or(1, |n| n.get()) + 1;
-        while !self.in_order {
+        while self.reader.holds() {
             let read = self.reading.front().is_some_and(JoinHandle::is_finished);
             if read || self.reading.len() >= at_once {
                 self.join_first(sink).await?;
@@ -107,7 +105,6 @@ impl<S: Parts> Feed<S> for InParts<S::Part> {
                 while !self.reading.is_empty() {
                     self.join_first(sink).await?;
                 }
-                self.in_order = true;
                 self.reader.release();
                 self.reader.feed(&[], sink)?;
             } else {
@@ -145,7 +142,6 @@ impl<P: RowSink + Send + 'static> InParts<P> {
             reader: ListReader::holding(field),
             part_bytes,
             reading: VecDeque::new(),
-            in_order: false,
             spare_bytes: Vec::new(),
             spare_rows: Vec::new(),
         }
@@ -179,7 +175,6 @@ impl<P: RowSink + Send + 'static> InParts<P> {
         while let Some(later) = self.reading.pop_front() {
             back.push(awaited(later).await?.part);
         }
-        self.in_order = true;
         self.reader.resume(back);
         self.reader.feed(&[], sink)
     }
@@ -264,7 +259,7 @@ mod tests {
                 Feed::feed(&mut reader, chunk, &mut ids).await.unwrap();
                 assert!(reader.reader.held() <= GIVE_UP * 100 + 64 + 64);
             }
-            assert!(reader.in_order);
+            assert!(!reader.reader.holds());
             Feed::finish(reader, &mut ids).await.unwrap();
         });
         assert_eq!(ids.0.len(), 2000);
