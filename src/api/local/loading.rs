@@ -1,22 +1,25 @@
-//! training's list as it arrives: each user kept compact and folded for search as it
-//! comes, then ready to answer list queries.
+//! training's list as it arrives: each user kept compact as it comes, then ready to
+//! answer list queries.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::super::model::{Status, User};
-use super::super::rows::{RowIn, Rows};
+use super::super::rows::{RowIn, Rows, status};
 use super::super::stream::{Parts, RowSink};
 use super::LocalUsers;
-use super::filter::{SEPARATOR, fold_into, searched};
+use super::sort::folded_prefix;
+use super::status_code;
 
-/// The list as it arrives: each user is kept compact and folded for search as it comes.
+/// The list as it arrives: each user kept compact, with what a first page sorts and
+/// filters it by most.
 #[derive(Default)]
 pub struct Loading<'a> {
     users: Rows,
-    haystack: String,
-    starts: Vec<usize>,
-    name_lengths: Vec<u32>,
+    /// Each user's folded name's first bytes: a first page by name is chosen from them.
+    name_prefixes: Vec<u128>,
+    /// Each user's status, as its place in [`super::STATUSES`].
+    status_codes: Vec<u8>,
     /// Told how many users have come, every [`TELL_EVERY`].
     told: Option<&'a (dyn Fn(u64) + Send + Sync)>,
 }
@@ -51,41 +54,21 @@ impl<'a> Loading<'a> {
     pub fn finish(self) -> LocalUsers {
         let Loading {
             mut users,
-            mut haystack,
-            mut starts,
-            mut name_lengths,
+            mut name_prefixes,
+            mut status_codes,
             told: _,
         } = self;
         // Room made from the answer's length and not taken goes back.
         users.shrink_to_fit();
-        haystack.shrink_to_fit();
-        starts.shrink_to_fit();
-        name_lengths.shrink_to_fit();
-        // training's status is one of three, made from two fields: found among those
-        // seen, without hashing a million of them.
-        let mut statuses: Vec<Status> = Vec::new();
-        let status_codes = (0..users.len())
-            .map(|i| {
-                let status = users.status(i);
-                let at = statuses
-                    .iter()
-                    .position(|s| *s == status)
-                    .unwrap_or_else(|| {
-                        statuses.push(status);
-                        statuses.len() - 1
-                    });
-                at as u32
-            })
-            .collect();
+        name_prefixes.shrink_to_fit();
+        status_codes.shrink_to_fit();
         LocalUsers {
             users,
-            haystack,
-            starts,
-            name_lengths,
+            name_prefixes,
+            status_codes,
+            folded: std::sync::OnceLock::new(),
             bytes_seen: std::sync::OnceLock::new(),
             bigrams: std::sync::OnceLock::new(),
-            status_codes,
-            statuses,
             orders: Mutex::new(HashMap::new()),
             last: Mutex::new(None),
         }
@@ -101,13 +84,9 @@ impl Parts for Loading<'_> {
 
     fn join(&mut self, part: &mut Loading<'static>) -> Result<(), String> {
         let before = self.users.len();
-        let base = self.haystack.len();
         self.users.append(&mut part.users)?;
-        self.haystack.push_str(&part.haystack);
-        part.haystack.clear();
-        self.starts
-            .extend(part.starts.drain(..).map(|start| start + base));
-        self.name_lengths.append(&mut part.name_lengths);
+        self.name_prefixes.append(&mut part.name_prefixes);
+        self.status_codes.append(&mut part.status_codes);
         if let Some(told) = self.told
             && before / TELL_EVERY < self.users.len() / TELL_EVERY
         {
@@ -131,7 +110,7 @@ impl RowSink for Loading<'_> {
     type Row<'de> = RowIn<'de>;
 
     /// Room for as many users as such an answer holds, at most: a user takes some 230
-    /// bytes of JSON, of which under half is text kept, and under half folded. Room
+    /// bytes of JSON, of which under half is text kept. Room
     /// never written to costs address space, not memory; room that cannot be had (a
     /// length a server made up) is not made, and the list grows as it comes.
     fn expect_bytes(&mut self, bytes: u64) {
@@ -139,24 +118,15 @@ impl RowSink for Loading<'_> {
         let bytes = usize::try_from(bytes).unwrap_or(0).min(1 << 30);
         let users = bytes / 150;
         let _ = self.users.try_reserve(users, bytes / 2);
-        let _ = self.haystack.try_reserve(bytes / 2);
-        let _ = self.starts.try_reserve(users);
-        let _ = self.name_lengths.try_reserve(users);
+        let _ = self.name_prefixes.try_reserve(users);
+        let _ = self.status_codes.try_reserve(users);
     }
 
     fn push(&mut self, row: RowIn<'_>) -> Result<(), String> {
         self.users.push(&row)?;
-        let start = self.haystack.len();
-        self.starts.push(start);
-        let [name, rest @ ..] = searched(&row);
-        fold_into(&mut self.haystack, name.unwrap_or_default());
-        let name = u32::try_from(self.haystack.len() - start).map_err(|_| "a name over 4 GB")?;
-        self.name_lengths.push(name);
-        self.haystack.push(SEPARATOR);
-        for part in rest.into_iter().flatten() {
-            fold_into(&mut self.haystack, part);
-            self.haystack.push(SEPARATOR);
-        }
+        self.name_prefixes.push(folded_prefix(&row.name));
+        let status = status(row.archived_at.is_some(), row.is_active);
+        self.status_codes.push(status_code(&status));
         if let Some(told) = self.told
             && self.users.len().is_multiple_of(TELL_EVERY)
         {

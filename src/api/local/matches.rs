@@ -72,8 +72,8 @@ impl LocalUsers {
         };
         // The status asked for, as its code (None: no user has it).
         let status = key.status.as_ref().map(|wanted| {
-            let at = self.statuses.iter().position(|s| s == wanted);
-            at.and_then(|at| u32::try_from(at).ok())
+            let at = super::STATUSES.iter().position(|s| s == wanted);
+            at.map(|at| at as u8)
         });
         let one = |i: usize| {
             status.is_none_or(|code| code == Some(self.status_codes[i]))

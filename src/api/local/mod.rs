@@ -5,6 +5,7 @@
 //! matched, when it only adds to the filter; or only those holding the filter's pairs of
 //! letters or digits), then walks the sort order as far as the page asked for.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -13,12 +14,14 @@ use super::rows::Rows;
 use super::stream::RowSink;
 use bigrams::Bigrams;
 use filter::{Listing, byte_bit};
+use folded::Folded;
 use loading::row_of;
 use matches::Matches;
-use sort::{first_sorted, sorted};
+use sort::{first_sorted, prefix_of, sorted};
 
 mod bigrams;
 mod filter;
+mod folded;
 mod loading;
 mod matches;
 mod sort;
@@ -45,28 +48,33 @@ impl Order {
 /// Every user of the list, ready to answer list queries.
 pub struct LocalUsers {
     users: Rows,
-    /// Every user's name, e-mail, id and ref, lower-cased, each followed by a separator no
-    /// query holds, one user after another: one pass of a SIMD search covers them all.
-    haystack: String,
-    /// Where each user's text starts in `haystack`.
-    starts: Vec<usize>,
-    /// How long each user's folded name is: the first part of its text.
-    name_lengths: Vec<u32>,
+    /// Each user's folded name's first bytes: a first page by name reads no more.
+    name_prefixes: Vec<u128>,
+    /// Each user's status as its place in [`STATUSES`]: the status filter reads a byte a
+    /// user, in a list that stays in the cache, not the users themselves.
+    status_codes: Vec<u8>,
+    /// Every user's text folded for search: made the first time a filter or the whole
+    /// order by name asks.
+    folded: std::sync::OnceLock<Folded>,
     /// Per user, which bytes its folded text holds (see [`byte_bit`]): made the first
     /// time a filter asks, or when an order is prepared.
     bytes_seen: std::sync::OnceLock<Vec<u64>>,
     /// Which users' text holds each pair of letters: made when an order is prepared
     /// (the dashboard's list), not for one listing (a command's).
     bigrams: std::sync::OnceLock<Bigrams>,
-    /// Each user's status as an index into `statuses`: the status filter reads four bytes
-    /// a user, in a list that stays in the cache, not the users themselves.
-    status_codes: Vec<u32>,
-    /// The statuses the users have, each once.
-    statuses: Vec<Status>,
     /// Per sort field: user indices in ascending order (ties by id).
     orders: Mutex<HashMap<SortField, Arc<Order>>>,
     /// The last listing asked for, and the users its filters match.
     last: Mutex<Option<(Listing, Arc<Matches>)>>,
+}
+
+/// The statuses training's users can have: made from two fields, one of three.
+const STATUSES: [Status; 3] = [Status::Active, Status::Inactive, Status::Archived];
+
+/// `status`'s place in [`STATUSES`].
+fn status_code(status: &Status) -> u8 {
+    let at = STATUSES.iter().position(|s| s == status);
+    at.expect("training's statuses are three") as u8
 }
 
 impl LocalUsers {
@@ -94,10 +102,9 @@ impl LocalUsers {
         self.users.is_empty()
     }
 
-    /// User `i`'s name, folded (the first part of its text in the haystack).
-    fn folded_name(&self, i: usize) -> &str {
-        let from = self.starts[i];
-        &self.haystack[from..from + self.name_lengths[i] as usize]
+    /// Every user's text, folded: made now if it is not yet.
+    fn folded(&self) -> &Folded {
+        self.folded.get_or_init(|| Folded::of(&self.users))
     }
 
     fn order(&self, field: SortField) -> Arc<Order> {
@@ -106,10 +113,17 @@ impl LocalUsers {
             return order.clone();
         }
         // Sorted without the lock held: a listing of a kept order meanwhile need not wait.
+        // Names are compared folded, read from the text folded for search.
+        if field == SortField::Name {
+            self.folded();
+        }
         let users = &self.users;
-        let order = Arc::new(Order::of(sorted(users.len(), self.sort_key(field), |i| {
-            users.id(i)
-        })));
+        let order = Arc::new(Order::of(sorted(
+            users.len(),
+            self.sort_prefix(field),
+            self.sort_key(field),
+            |i| users.id(i),
+        )));
         orders().entry(field).or_insert(order).clone()
     }
 
@@ -124,12 +138,7 @@ impl LocalUsers {
 
     /// User `i`'s folded text: its name, e-mail, id and ref, each followed by a separator.
     fn text(&self, i: usize) -> &[u8] {
-        let end = self
-            .starts
-            .get(i + 1)
-            .copied()
-            .unwrap_or(self.haystack.len());
-        &self.haystack.as_bytes()[self.starts[i]..end]
+        self.folded().text(i)
     }
 
     /// Whether user `i`'s folded text holds the needle of `finder`.
@@ -198,17 +207,35 @@ impl LocalUsers {
     }
 
     /// What users are sorted by for `field` (None first), before their ids.
-    fn sort_key<'a>(&'a self, field: SortField) -> impl Fn(usize) -> Option<&'a str> + 'a {
+    fn sort_key<'a>(&'a self, field: SortField) -> impl Fn(usize) -> Option<Cow<'a, str>> + 'a {
         move |i| match field {
-            // Lower-cased once, when the list came.
-            SortField::Name => Some(self.folded_name(i)),
+            // Folded once for search, or now for the few users a first page compares.
+            SortField::Name => Some(match self.folded.get() {
+                Some(folded) => Cow::Borrowed(folded.name(i)),
+                None => Cow::Owned(self.users.name(i).to_lowercase()),
+            }),
+            _ => self.plain_key(field, i).map(Cow::Borrowed),
+        }
+    }
+
+    /// The first 16 bytes of what users are sorted by for `field` (see [`sort_key`]).
+    fn sort_prefix(&self, field: SortField) -> impl Fn(usize) -> Option<u128> + '_ {
+        move |i| match field {
+            SortField::Name => Some(self.name_prefixes[i]),
+            _ => self.plain_key(field, i).map(prefix_of),
+        }
+    }
+
+    /// What users are sorted by for `field`, other than their name.
+    fn plain_key(&self, field: SortField, i: usize) -> Option<&str> {
+        match field {
             SortField::Email => self.users.email(i),
             SortField::Status => Some(self.users.status_name(i)),
             SortField::Language => self.users.language(i),
             SortField::LastLogin => self.users.last_login(i),
             SortField::Id => Some(self.users.id(i)),
-            // training has no creation or change times.
-            SortField::Created | SortField::Updated => None,
+            // training has no creation or change times; names are keyed folded.
+            SortField::Name | SortField::Created | SortField::Updated => None,
         }
     }
 
@@ -232,8 +259,14 @@ impl LocalUsers {
             .filter(|&i| matches.has(i))
             .collect();
         let total = matches.total as u64;
-        let key = self.sort_key(q.sort);
-        let found = first_sorted(found, end, q.descending, &key, |i| self.users.id(i));
+        let found = first_sorted(
+            found,
+            end,
+            q.descending,
+            self.sort_prefix(q.sort),
+            self.sort_key(q.sort),
+            |i| self.users.id(i),
+        );
         Some(Page {
             rows: found
                 .get(offset..)
