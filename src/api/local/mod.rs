@@ -255,12 +255,9 @@ impl LocalUsers {
             return None;
         }
         let matches = self.matches(q);
-        let found: Vec<u32> = (0..self.users.len() as u32)
-            .filter(|&i| matches.has(i))
-            .collect();
         let total = matches.total as u64;
         let found = first_sorted(
-            found,
+            (0..self.users.len() as u32).filter(|&i| matches.has(i)),
             end,
             q.descending,
             self.sort_prefix(q.sort),

@@ -88,10 +88,11 @@ pub(super) fn folded_prefix(name: &str) -> u128 {
 
 /// The first `end` of `users` sorted by `key` (None first), then by `id`, the whole
 /// order reversed when `descending`; the rest are not sorted. Chosen by the keys' first
-/// bytes (`prefix`), and those that begin as the last one chosen does: only their keys
-/// are then made in full and sorted.
+/// bytes (`prefix`) as the users come, keeping those that may be among the first: only
+/// their keys are then made in full and sorted. However many users come, those kept are
+/// a few more than `end` (unless that many begin alike).
 pub(super) fn first_sorted<'a>(
-    users: Vec<u32>,
+    users: impl Iterator<Item = u32>,
     end: usize,
     descending: bool,
     prefix: impl Fn(usize) -> Option<u128>,
@@ -100,20 +101,36 @@ pub(super) fn first_sorted<'a>(
 ) -> Vec<u32> {
     let ordered = |o: std::cmp::Ordering| if descending { o.reverse() } else { o };
     let by_prefix = |a: &Keyed, b: &Keyed| ordered((a.0, a.1).cmp(&(b.0, b.1)));
-    let chosen = if end < users.len() {
-        let mut keyed: Vec<Keyed> = users.into_iter().map(|i| keyed(&prefix, i)).collect();
-        let (_, &mut last, _) = keyed.select_nth_unstable_by(end, by_prefix);
-        keyed
-            .iter()
-            .filter(|k| by_prefix(k, &last).is_le())
-            .map(|&(_, _, i)| i)
-            .collect()
-    } else {
-        users
+    // Those that begin no later than the `end`th kept so far (the first `end` and
+    // their ties): a later user that begins after it cannot be among the first.
+    let narrow = |kept: &mut Vec<Keyed>| {
+        if end < kept.len() {
+            let (_, &mut last, _) = kept.select_nth_unstable_by(end, by_prefix);
+            kept.retain(|k| by_prefix(k, &last).is_le());
+            Some(last)
+        } else {
+            None
+        }
     };
-    let mut chosen: Vec<_> = chosen
+    let mut kept: Vec<Keyed> = Vec::new();
+    let mut room = 2 * end + 64;
+    let mut last: Option<Keyed> = None;
+    for i in users {
+        let user = keyed(&prefix, i);
+        if last.is_some_and(|last| by_prefix(&user, &last).is_gt()) {
+            continue;
+        }
+        kept.push(user);
+        if kept.len() >= room {
+            last = narrow(&mut kept);
+            // Many that begin alike: room for them, and as many again.
+            room = room.max(2 * kept.len());
+        }
+    }
+    narrow(&mut kept);
+    let mut chosen: Vec<_> = kept
         .into_iter()
-        .map(|i| (key(i as usize), id(i as usize), i))
+        .map(|(_, _, i)| (key(i as usize), id(i as usize), i))
         .collect();
     let in_full = |a: &(Option<Cow<str>>, &str, u32), b: &(Option<Cow<str>>, &str, u32)| {
         ordered((&a.0, a.1).cmp(&(&b.0, b.1)))
