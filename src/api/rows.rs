@@ -138,6 +138,11 @@ impl Rows {
         self.rows.is_empty()
     }
 
+    /// How many bytes of text the users hold.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Makes room for `rows` more users of `text` bytes of text, if it can be had.
     pub fn try_reserve(
         &mut self,

@@ -75,6 +75,11 @@ impl Block {
         let mut block = Block::default();
         block.starts.reserve(which.len());
         block.name_ends.reserve(which.len());
+        // Room for all of these users' text, a little more than their folded text takes
+        // (most is not changed in length by folding): it is not copied as it grows, and
+        // room not written to costs no memory.
+        let share = users.text_len() as u128 * which.len() as u128 / users.len().max(1) as u128;
+        block.haystack.reserve(usize::try_from(share).unwrap_or(0));
         for i in which {
             block.starts.push(block.haystack.len());
             fold_into(&mut block.haystack, users.name(i));
@@ -89,6 +94,7 @@ impl Block {
                 block.haystack.push(SEPARATOR);
             }
         }
+        block.haystack.shrink_to_fit();
         block
     }
 }
