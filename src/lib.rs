@@ -27,6 +27,7 @@ pub mod doctor;
 pub mod export;
 pub mod format;
 pub mod server;
+pub mod signals;
 pub mod terminal;
 pub mod text;
 pub mod token_command;
