@@ -305,8 +305,8 @@ Examples:
 // After the macros its help is made of.
 mod users;
 pub use users::{
-    BulkArgs, ClearField, CreateArgs, ListArgs, ShowArgs, UpdateArgs, UpsertArgs, UserFields,
-    UsersArgs, UsersCommand,
+    BulkArgs, ClearField, CreateArgs, ListArgs, RingArgs, ShowArgs, TimelineArgs, UpdateArgs,
+    UpsertArgs, UserFields, UsersArgs, UsersCommand,
 };
 
 #[derive(Debug, Args)]

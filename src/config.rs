@@ -93,6 +93,12 @@ pub struct Profile {
     /// Extra headers: a value, or `{ command = "…" }` whose output is the value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, HeaderValueSource>,
+    /// When an account's signals are raised (`[profiles.X.signals]`).
+    #[serde(
+        default,
+        skip_serializing_if = "crate::signals::Thresholds::is_default"
+    )]
+    pub signals: crate::signals::Thresholds,
 }
 
 fn yes() -> bool {
@@ -274,7 +280,7 @@ const TOP_LEVEL: [&str; 6] = [
 ];
 
 /// The keys of a profile (serde refuses others too; this list gives the hint).
-const PROFILE_KEYS: [&str; 18] = [
+const PROFILE_KEYS: [&str; 19] = [
     "endpoint",
     "dialect",
     "token",
@@ -293,6 +299,7 @@ const PROFILE_KEYS: [&str; 18] = [
     "client_key",
     "proxy",
     "headers",
+    "signals",
 ];
 
 /// An unknown top-level key of the file is an error naming it (a misspelt
@@ -319,10 +326,18 @@ fn check_top_level(shown: &str, text: &str) -> Result<(), ConfigError> {
             && let Some(profiles) = value.as_table()
         {
             for (name, profile) in profiles {
-                for field in profile.as_table().into_iter().flat_map(|t| t.keys()) {
+                for (field, value) in profile.as_table().into_iter().flatten() {
                     if !PROFILE_KEYS.contains(&field.as_str()) {
                         let path = format!("profiles.{name}.{field}");
                         return Err(unknown(path, field, &PROFILE_KEYS));
+                    }
+                    let keys = crate::signals::KEYS;
+                    let within = value.as_table().filter(|_| field == "signals");
+                    for key in within.into_iter().flat_map(|t| t.keys()) {
+                        if !keys.contains(&key.as_str()) {
+                            let path = format!("profiles.{name}.signals.{key}");
+                            return Err(unknown(path, key, &keys));
+                        }
                     }
                 }
             }
@@ -429,7 +444,9 @@ fn check(key: &dyn Fn(&str) -> String, p: &Profile) -> Result<(), ConfigError> {
             p.chunk_size
         )));
     }
-    Ok(())
+    p.signals
+        .check()
+        .map_err(|e| ConfigError(format!("{}: {e}", key("signals"))))
 }
 
 /// A warning when `file` holds a token and others than its owner may read it.

@@ -198,11 +198,37 @@ pub struct WorkerHandle {
     pub responses: mpsc::UnboundedReceiver<Response>,
 }
 
+/// How the worker does its work: the profile's settings it needs.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    /// Ids a bulk action sends in one request (0: the default).
+    pub chunk: usize,
+    /// When an account opened is marked with a signal.
+    pub signals: crate::signals::Thresholds,
+}
+
+impl Setup {
+    pub fn of(profile: &crate::config::Profile) -> Setup {
+        Setup {
+            chunk: profile.chunk_size,
+            signals: profile.signals.clone(),
+        }
+    }
+
+    /// The defaults, with bulk actions sent `chunk` ids at a time.
+    pub fn chunked(chunk: usize) -> Setup {
+        Setup {
+            chunk,
+            ..Setup::default()
+        }
+    }
+}
+
 /// Starts the worker on the current tokio runtime.
-pub fn spawn(client: Client, chunk: usize) -> WorkerHandle {
+pub fn spawn(client: Client, setup: Setup) -> WorkerHandle {
     let (request_tx, request_rx) = mpsc::unbounded_channel();
     let (response_tx, response_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(client, chunk, request_rx, response_tx));
+    tokio::spawn(run(client, setup, request_rx, response_tx));
     WorkerHandle {
         requests: request_tx,
         responses: response_rx,
@@ -211,7 +237,7 @@ pub fn spawn(client: Client, chunk: usize) -> WorkerHandle {
 
 struct Shared {
     client: Client,
-    chunk: usize,
+    setup: Setup,
     /// training: the whole list, once fetched.
     cache: Mutex<Option<Arc<LocalUsers>>>,
     /// A bulk action changed users since the cache was filled.
@@ -222,13 +248,13 @@ struct Shared {
 
 async fn run(
     client: Client,
-    chunk: usize,
+    setup: Setup,
     mut requests: mpsc::UnboundedReceiver<Request>,
     responses: mpsc::UnboundedSender<Response>,
 ) {
     let shared = Arc::new(Shared {
         client,
-        chunk,
+        setup,
         cache: Mutex::new(None),
         stale: AtomicBool::new(false),
         bulk_lock: Mutex::new(()),
@@ -378,7 +404,10 @@ async fn answer(
             let _ = responses.send(Response::UndoPlanned { id, result });
         }
         Request::Detail { id, key } => {
-            let result = ops::detail(&shared.client, &key).await.map(Box::new);
+            let result = ops::detail(&shared.client, &key).await.map(|mut detail| {
+                crate::signals::mark(&mut detail, &shared.setup.signals);
+                Box::new(detail)
+            });
             let _ = responses.send(Response::Detail {
                 id,
                 key,
@@ -400,7 +429,7 @@ async fn answer(
                 &shared.client,
                 action,
                 &ids,
-                shared.chunk,
+                shared.setup.chunk,
                 &batch,
                 stop,
                 |progress| {

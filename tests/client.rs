@@ -375,7 +375,10 @@ async fn next(handle: &mut worker::WorkerHandle) -> Response {
 #[tokio::test]
 async fn the_worker_answers_pages_details_and_bulk_and_drops_replaced_requests() {
     let server = TestServer::start(Dialect::Training, 150).await;
-    let mut handle = worker::spawn(client_for(&server, Dialect::Training), 500);
+    let mut handle = worker::spawn(
+        client_for(&server, Dialect::Training),
+        worker::Setup::chunked(500),
+    );
     let query = ListQuery {
         text: Some("a".into()),
         sort: SortField::Name,
@@ -513,7 +516,7 @@ async fn a_newer_request_aborts_the_request_in_flight() {
 
     let mut handle = worker::spawn(
         Client::new(ClientConfig::new(url, Dialect::Crm)).unwrap(),
-        500,
+        worker::Setup::chunked(500),
     );
     handle
         .requests

@@ -4,7 +4,7 @@
 
 use apollo_compiler::{ExecutableDocument, Schema};
 use cynic::{MutationBuilder, QueryBuilder};
-use userdeck::api::{crm, statuses, training};
+use userdeck::api::{crm, ring, statuses, training};
 use userdeck::dialect::Dialect;
 
 fn documents() -> Vec<(&'static str, &'static str, String)> {
@@ -104,6 +104,7 @@ fn documents() -> Vec<(&'static str, &'static str, String)> {
             "Statuses",
             statuses::document(Dialect::Training, &["a".into(), "b".into()], str::to_string).0,
         ),
+        ("crm", "Ring", ring::document(&["a".into(), "b".into()])),
     ]
 }
 

@@ -2,6 +2,7 @@
 //! with its cynic fragments, the HTTP client, bulk actions and the audit journal. The task
 //! that owns the client and answers the dashboard is `crate::worker`.
 
+pub mod aliased;
 pub mod bulk;
 pub mod client;
 pub mod crm;
@@ -15,9 +16,11 @@ pub mod ops;
 pub mod paging;
 pub mod preview;
 pub mod restore;
+pub mod ring;
 pub mod rows;
 pub mod settle;
 pub mod statuses;
 pub mod stream;
+pub mod timeline;
 pub mod training;
 pub mod undo;

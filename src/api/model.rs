@@ -216,6 +216,10 @@ pub struct UserDetail {
     /// training: the extra fields, parsed when they are JSON.
     pub extra_fields: Option<serde_json::Value>,
     pub extra_fields_profile: Option<serde_json::Value>,
+    /// What its answer says an operator should look at first (see [`crate::signals`]),
+    /// most severe first: made when the answer comes, with the profile's thresholds.
+    #[serde(skip)]
+    pub signals: Vec<crate::signals::Signal>,
     /// The user as the API gave it, in the API's structure and names: what `users show`
     /// prints in the machine formats.
     #[serde(skip)]

@@ -7,6 +7,7 @@ use super::ProgressMode;
 use crate::api::model::SortField;
 use crate::complete;
 use crate::format::Format;
+use crate::format::ring::RingFormat;
 
 /// `userdeck users …`: the command, and what every one of them shares.
 #[derive(Debug, Args)]
@@ -32,6 +33,18 @@ pub enum UsersCommand {
         after_help = "Examples:\n  userdeck users show usr_00000042\n  userdeck users show usr_00000042 --format json | jq .user.overlapIPUsers\n  userdeck --profile training users show --email jo@example.com"
     )]
     Show(ShowArgs),
+    /// The ring around an account (crm): the accounts that shared its IP addresses, and
+    /// theirs, with their status, signals and the addresses that link them
+    #[command(
+        after_help = "Examples:\n  userdeck users ring usr_00000011\n  userdeck users ring usr_00000011 --depth 3 --format json | jq '.members[] | select(.status == \"ACTIVE\") | .id'\n  userdeck users ring usr_00000011 --format dot | dot -Tsvg > ring.svg"
+    )]
+    Ring(RingArgs),
+    /// One account's history in time order (crm): sessions, changes of country or
+    /// device, quiet spells, and this machine's journal entries about it
+    #[command(
+        after_help = "Examples:\n  userdeck users timeline usr_00000010\n  userdeck users timeline usr_00000010 --format ndjson | jq -r 'select(.what == \"journal\") | .text'"
+    )]
+    Timeline(TimelineArgs),
     /// Block users (crm)
     #[command(
         after_help = "Examples:\n  userdeck users block usr_00000042 usr_00000043\n  userdeck users list --filter spam --all --format csv | userdeck users block --ids-from - --yes\n  userdeck users block --ids-from ids.txt --yes --format json | jq -r .entry"
@@ -124,6 +137,30 @@ pub struct ShowArgs {
     #[arg(long, value_name = "EMAIL")]
     pub email: Option<String>,
     /// table for people; json, ndjson (a record a line) or csv for programs
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RingArgs {
+    /// The account the ring starts from
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// How many steps of shared addresses to follow
+    #[arg(long, value_name = "N", default_value_t = crate::api::ring::DEPTH,
+          value_parser = clap::value_parser!(u32).range(1..=4))]
+    pub depth: u32,
+    /// table for people; json or csv for programs; dot for Graphviz
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = RingFormat::Table)]
+    pub format: RingFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The account's id
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// table for people; json, ndjson (an event a line) or csv for programs
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
 }

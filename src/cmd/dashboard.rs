@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::server::{self, ServerOptions};
 use crate::terminal::{Colors, Terminal};
 use crate::tui::Switch;
-use crate::worker;
+use crate::worker::{self, Setup};
 
 /// The terminal, if the dashboard can be drawn on it: standard input and output a
 /// terminal that terminfo knows, not a dumb one.
@@ -55,11 +55,11 @@ struct Look {
 async fn run(
     config: AppConfig,
     client: Client,
-    chunk: usize,
+    setup: Setup,
     journal: Option<PathBuf>,
     switch: Option<Switch>,
 ) -> Result<(), Failure> {
-    let handle = worker::spawn(client, chunk);
+    let handle = worker::spawn(client, setup);
     let farewell = crate::tui::run(config, handle, switch)
         .await
         .map_err(|e| Failure::new(EXIT_ERROR, format!("the terminal failed: {e}")))?;
@@ -76,7 +76,7 @@ async fn run(
 
 /// The app's settings and a client for the profile `global` names, its token found as
 /// `userdeck` with those arguments would find it.
-fn session(global: &GlobalArgs, look: &Look) -> Result<(AppConfig, Client, usize), Failure> {
+fn session(global: &GlobalArgs, look: &Look) -> Result<(AppConfig, Client, Setup), Failure> {
     session_of(checked(global)?, global, look)
 }
 
@@ -85,7 +85,7 @@ fn session_of(
     resolved: crate::config::Resolved,
     global: &GlobalArgs,
     look: &Look,
-) -> Result<(AppConfig, Client, usize), Failure> {
+) -> Result<(AppConfig, Client, Setup), Failure> {
     let (client, source) = client_with(&resolved, global.token_env.as_deref())?;
     let (keymap, mut warnings) = Keymap::new(&resolved.settings.keys);
     warnings.extend(resolved.warnings.iter().cloned());
@@ -104,7 +104,7 @@ fn session_of(
         token_source: Some(source),
         ..AppConfig::new(Capabilities::of(resolved.profile.dialect), &resolved.name)
     };
-    Ok((config, client, resolved.profile.chunk_size))
+    Ok((config, client, Setup::of(&resolved.profile)))
 }
 
 /// The dashboard on the configured profile.
@@ -112,7 +112,7 @@ pub async fn dashboard(global: &GlobalArgs, ascii: bool) -> Result<(), Failure> 
     let terminal = need_terminal()?;
     let resolved = checked(global)?;
     let look = std::sync::Arc::new(look(&terminal, Some(&resolved.settings), ascii));
-    let (config, client, chunk) = session_of(resolved, global, &look)?;
+    let (config, client, setup) = session_of(resolved, global, &look)?;
     // Another profile: its own endpoint, dialect and read-only badge; what the command
     // line set for this session (read-only, the config file) holds for it too. Its token
     // is found as `userdeck --profile NAME` would find it, in the README's order and with
@@ -128,11 +128,11 @@ pub async fn dashboard(global: &GlobalArgs, ascii: bool) -> Result<(), Failure> 
             profile: Some(name.to_string()),
             ..base.clone()
         };
-        let (config, client, chunk) = session(&global, &look).map_err(|f| f.message)?;
-        Ok((config, worker::spawn(client, chunk)))
+        let (config, client, setup) = session(&global, &look).map_err(|f| f.message)?;
+        Ok((config, worker::spawn(client, setup)))
     });
     let journal = config.journal.clone();
-    run(config, client, chunk, journal, Some(switch)).await
+    run(config, client, setup, journal, Some(switch)).await
 }
 
 /// The dashboard on an embedded server on 127.0.0.1, reached over HTTP with a random
@@ -182,7 +182,8 @@ pub async fn demo(global: &GlobalArgs, args: DemoArgs) -> Result<(), Failure> {
         clipboard: look.clipboard,
         ..AppConfig::new(Capabilities::of(dialect), "demo")
     };
-    let result = run(config, client, crate::api::bulk::DEFAULT_CHUNK, None, None).await;
+    let setup = Setup::chunked(crate::api::bulk::DEFAULT_CHUNK);
+    let result = run(config, client, setup, None, None).await;
     let _ = server.shutdown().await;
     result
 }

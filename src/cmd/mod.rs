@@ -12,7 +12,9 @@ mod interrupt;
 mod journal;
 mod print;
 mod progress;
+mod ring;
 mod stream;
+mod timeline;
 mod users;
 mod values;
 

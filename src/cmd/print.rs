@@ -13,39 +13,63 @@ use crate::format::Format;
 use crate::format::list::TableWriter;
 use crate::format::record;
 use crate::format::safe::{self, Printing};
+use crate::signals::Signal;
 use crate::text::sanitize;
 
-/// One user: in JSON `{"user": RECORD}`, RECORD everything the API gave in its own
-/// structure (NDJSON: the same on one line); in CSV the record's top-level fields that
-/// fit a cell, under their names; in a table, for people, every field labelled.
+/// One user: in JSON `{"user": RECORD, "signals": [...]}`, RECORD everything the API
+/// gave in its own structure (NDJSON: the same on one line); in CSV the record's
+/// top-level fields that fit a cell, under their names, and its signals; in a table, for
+/// people, its signals, then every field labelled.
 pub fn detail(detail: &UserDetail, format: Format, printing: Printing) -> Result<(), Failure> {
-    edited(detail, None, format, printing)
+    written(detail, Some(&detail.signals), None, format, printing)
 }
 
-/// The user an edit left, as [`detail`] prints it; in JSON beside the journal's `entry`
-/// of the edit, so a script can find it (`journal --user`, `undo`).
+/// The user an edit left, as [`detail`] prints it without signals; in JSON beside the
+/// journal's `entry` of the edit, so a script can find it (`journal --user`, `undo`).
 pub fn edited(
     detail: &UserDetail,
     entry: Option<&str>,
     format: Format,
     printing: Printing,
 ) -> Result<(), Failure> {
+    written(detail, None, entry, format, printing)
+}
+
+fn written(
+    detail: &UserDetail,
+    signals: Option<&[Signal]>,
+    entry: Option<&str>,
+    format: Format,
+    printing: Printing,
+) -> Result<(), Failure> {
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let answer = || match entry {
-        Some(entry) => json!({ "user": record::detail(detail), "entry": entry }),
-        None => json!({ "user": record::detail(detail) }),
+    let answer = || {
+        let mut answer = json!({ "user": record::detail(detail) });
+        if let Some(signals) = signals {
+            answer["signals"] = json!(signals);
+        }
+        if let Some(entry) = entry {
+            answer["entry"] = json!(entry);
+        }
+        answer
     };
     match format {
         Format::Json => writeln!(out, "{}", safe::json(&answer(), true))?,
         Format::Ndjson => writeln!(out, "{}", safe::json(&answer(), false))?,
         Format::Csv => {
-            let cells: Vec<(&String, String)> = record::detail(detail)
+            let record = record::detail(detail);
+            let signals_name = "signals".to_string();
+            let mut cells: Vec<(&String, String)> = record
                 .as_object()
                 .into_iter()
                 .flatten()
                 .filter(|(_, value)| fits_a_cell(value))
                 .map(|(name, value)| (name, record::cell(value)))
                 .collect();
+            if let Some(signals) = signals {
+                let lines: Vec<String> = signals.iter().map(Signal::line).collect();
+                cells.push((&signals_name, lines.join("; ")));
+            }
             let mut csv = csv::Writer::from_writer(&mut out);
             let err = |e: csv::Error| Failure::new(EXIT_ERROR, e.to_string());
             csv.write_record(cells.iter().map(|(name, _)| name.as_str()))
@@ -59,6 +83,15 @@ pub fn edited(
             csv.flush()?;
         }
         Format::Table => {
+            if let Some(signals) = signals {
+                if signals.is_empty() {
+                    writeln!(out, "signals: none")?;
+                }
+                for signal in signals {
+                    writeln!(out, "signal  {}", sanitize(&signal.line()))?;
+                }
+                writeln!(out)?;
+            }
             let width = detail
                 .fields
                 .iter()

@@ -33,7 +33,9 @@ pub async fn run(
     let p = printing;
     match command {
         UsersCommand::List(args) => list(resolved, client, args, p).await,
-        UsersCommand::Show(args) => show(client, args, p).await,
+        UsersCommand::Show(args) => show(resolved, client, args, p).await,
+        UsersCommand::Ring(args) => super::ring::ring(resolved, client, args, p).await,
+        UsersCommand::Timeline(args) => super::timeline::timeline(resolved, client, args, p).await,
         UsersCommand::Block(args) => act(resolved, client, BulkAction::Block, args, p).await,
         UsersCommand::Activate(args) => act(resolved, client, BulkAction::Activate, args, p).await,
         UsersCommand::Archive(args) => act(resolved, client, BulkAction::Archive, args, p).await,
@@ -212,12 +214,18 @@ pub(super) fn key_of(
     })
 }
 
-async fn show(client: &Client, args: ShowArgs, printing: Printing) -> Result<(), Failure> {
+async fn show(
+    resolved: &Resolved,
+    client: &Client,
+    args: ShowArgs,
+    printing: Printing,
+) -> Result<(), Failure> {
     let key = sendable(client, key_of(args.id, args.reference, args.email)?)?;
     if client.dialect() == Dialect::Crm && !matches!(key, UserKey::Id(_)) {
         return Err(Failure::usage("the crm API finds users by id only"));
     }
-    let detail = ops::detail(client, &key).await?;
+    let mut detail = ops::detail(client, &key).await?;
+    crate::signals::mark(&mut detail, &resolved.profile.signals);
     print::detail(&detail, args.format, printing)
 }
 

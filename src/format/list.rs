@@ -37,6 +37,8 @@ pub struct TableWriter {
     headers: Vec<&'static str>,
     /// The least width of each column.
     least: Vec<usize>,
+    /// The last column is written whole: nothing follows it on its line to align.
+    last_whole: bool,
 }
 
 impl TableWriter {
@@ -52,6 +54,15 @@ impl TableWriter {
             widths: None,
             headers,
             least,
+            last_whole: false,
+        }
+    }
+
+    /// The table with its last column never cut (a detail, a list of signals).
+    pub fn last_whole(self) -> TableWriter {
+        TableWriter {
+            last_whole: true,
+            ..self
         }
     }
 
@@ -82,10 +93,15 @@ impl TableWriter {
         }
         let widths = self.widths.as_ref().expect("set above");
         for row in rows {
+            let last = row.len().saturating_sub(1);
             let cells: Vec<String> = row
                 .iter()
                 .zip(widths)
-                .map(|(c, w)| pad(&fit(c, *w), *w))
+                .enumerate()
+                .map(|(i, (c, w))| match self.last_whole && i == last {
+                    true => c.clone(),
+                    false => pad(&fit(c, *w), *w),
+                })
                 .collect();
             writeln!(out, "{}", cells.join("  ").trim_end())?;
         }

@@ -4,6 +4,7 @@
 
 pub mod list;
 pub mod record;
+pub mod ring;
 pub mod safe;
 
 /// How a headless command (or `:export`) writes what it prints.

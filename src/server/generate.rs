@@ -20,7 +20,7 @@ const DAY_MS: i64 = 86_400_000;
 const SPAN_MS: i64 = 3 * 365 * DAY_MS;
 
 /// A word list from assets/demo: lines of `|`-separated columns, `#` lines skipped.
-struct Words(Vec<Vec<&'static str>>);
+pub(super) struct Words(pub(super) Vec<Vec<&'static str>>);
 
 impl Words {
     fn parse(text: &'static str) -> Words {
@@ -44,9 +44,9 @@ static LAST: LazyLock<Words> =
     LazyLock::new(|| Words::parse(include_str!("../../assets/demo/last_names.txt")));
 static DOMAINS: LazyLock<Words> =
     LazyLock::new(|| Words::parse(include_str!("../../assets/demo/email_domains.txt")));
-static PLACES: LazyLock<Words> =
+pub(super) static PLACES: LazyLock<Words> =
     LazyLock::new(|| Words::parse(include_str!("../../assets/demo/places.txt")));
-static DEVICES: LazyLock<Words> =
+pub(super) static DEVICES: LazyLock<Words> =
     LazyLock::new(|| Words::parse(include_str!("../../assets/demo/devices.txt")));
 static GROUPS: LazyLock<Words> =
     LazyLock::new(|| Words::parse(include_str!("../../assets/demo/groups.txt")));

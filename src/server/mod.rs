@@ -3,6 +3,7 @@
 //! Used by `userdeck serve`, `userdeck demo` and the tests; the client side of the program
 //! never imports it.
 
+pub mod cases;
 pub mod crm;
 pub mod db;
 pub mod errors;
@@ -99,6 +100,11 @@ pub fn open_store(options: &ServerOptions) -> Result<(Db, Seeding)> {
             Dialect::Training => generate::training(conn, options.users, options.seed),
         })
         .wrap_err("cannot generate the demo data")?;
+        if options.dialect == Dialect::Crm && options.users >= cases::USERS_NEEDED {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+            db.with(|conn| cases::write(conn, now))
+                .wrap_err("cannot write the demo's cases")?;
+        }
         if options.hostile {
             db.with(|conn| generate::hostile(conn, options.dialect))
                 .wrap_err("cannot write the hostile demo data")?;

@@ -87,7 +87,7 @@ impl Signal {
 }
 
 /// When a signal is raised: each profile may set its own (`[profiles.X.signals]`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Thresholds {
     /// New here: first seen within this many days, on an account with older sessions.
@@ -105,6 +105,16 @@ pub struct Thresholds {
     pub blocked_neighbours: u32,
 }
 
+/// The keys of `[profiles.X.signals]` (serde refuses others too; this list gives the hint).
+pub const KEYS: [&str; 6] = [
+    "new_days",
+    "travel_kmh",
+    "travel_min_km",
+    "young_hours",
+    "busy_addresses",
+    "blocked_neighbours",
+];
+
 impl Default for Thresholds {
     fn default() -> Thresholds {
         Thresholds {
@@ -119,25 +129,34 @@ impl Default for Thresholds {
 }
 
 impl Thresholds {
+    pub fn is_default(&self) -> bool {
+        *self == Thresholds::default()
+    }
+
     /// What is wrong with these thresholds, said as the config file names them.
     pub fn check(&self) -> Result<(), String> {
         if !(self.travel_kmh.is_finite() && self.travel_kmh > 0.0) {
             return Err(format!(
-                "signals.travel_kmh must be a speed above 0, not {}",
+                "travel_kmh must be a speed above 0 km/h, not {}",
                 self.travel_kmh
             ));
         }
         if !(self.travel_min_km.is_finite() && self.travel_min_km >= 0.0) {
             return Err(format!(
-                "signals.travel_min_km must be 0 or more, not {}",
+                "travel_min_km must be 0 km or more, not {}",
                 self.travel_min_km
             ));
         }
         if self.busy_addresses == 0 || self.blocked_neighbours == 0 {
-            return Err("signals.busy_addresses and signals.blocked_neighbours start at 1".into());
+            return Err("busy_addresses and blocked_neighbours start at 1, not 0".into());
         }
         Ok(())
     }
+}
+
+/// Marks `detail` with its signals as of this moment.
+pub fn mark(detail: &mut UserDetail, thresholds: &Thresholds) {
+    detail.signals = of(detail, OffsetDateTime::now_utc(), thresholds);
 }
 
 /// The signals on `detail`'s account at `now`, the most severe first.

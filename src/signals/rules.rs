@@ -7,6 +7,7 @@ use time::{Duration, OffsetDateTime};
 use super::geo::{self, km_between};
 use super::{Kind, Severity, Signal, Thresholds};
 use crate::api::model::{Session, Status, UserDetail};
+use crate::text::thousands;
 
 pub(super) fn all(detail: &UserDetail, now: OffsetDateTime, t: &Thresholds) -> Vec<Signal> {
     let sessions: Vec<&Session> = detail.sessions.iter().flat_map(|s| &s.all).collect();
@@ -148,7 +149,7 @@ fn impossible_travel(sessions: &[Timed], t: &Thresholds) -> Option<Signal> {
         .collect();
     let &(a, b, km, took, speed) = fast.iter().max_by(|x, y| x.4.total_cmp(&y.4))?;
     let speed = if speed.is_finite() {
-        format!("{:.0} km/h", speed)
+        format!("{} km/h", thousands(speed.round() as u64))
     } else {
         "at once".to_string()
     };
@@ -160,14 +161,14 @@ fn impossible_travel(sessions: &[Timed], t: &Thresholds) -> Option<Signal> {
         kind: Kind::ImpossibleTravel,
         severity: Severity::High,
         why: format!(
-            "{} ({}, last seen {}) then {} ({}, {}): {:.0} km in {} ({speed}){more}",
+            "{} ({}, last seen {}) then {} ({}, {}): {} km in {} ({speed}){more}",
             a.country().unwrap_or_default(),
             a.address(),
             when(a.last.filter(|&l| l <= b.started).unwrap_or(a.started)),
             b.country().unwrap_or_default(),
             b.address(),
             when(b.started),
-            km,
+            thousands(km.round() as u64),
             span(took),
         ),
     })
@@ -202,29 +203,34 @@ fn new_here(sessions: &[Timed], now: OffsetDateTime, t: &Thresholds) -> Option<S
         // Without older history, everything is new: nothing stands out.
         return None;
     }
+    // Each session of late, with what it was the first to show.
+    let mut lately = lately;
+    lately.sort_by_key(|s| s.started);
     let mut new: Vec<String> = Vec::new();
     let mut new_country = false;
-    for (what, value) in NOTED {
-        let same = |a: &str, b: &str| match what {
-            "country" => geo::same_country(a, b),
-            _ => a.trim().eq_ignore_ascii_case(b.trim()),
-        };
-        let mut seen: Vec<&str> = Vec::new();
-        let mut lately = lately.clone();
-        lately.sort_by_key(|s| s.started);
-        for s in lately {
-            let Some(v) = value(s.session).filter(|v| !v.trim().is_empty()) else {
-                continue;
-            };
-            let before = older
-                .iter()
-                .any(|o| value(o.session).is_some_and(|o| same(o, v)));
-            if before || seen.iter().any(|s| same(s, v)) {
-                continue;
-            }
-            seen.push(v);
-            new_country |= what == "country";
-            new.push(format!("{what} {v} ({}, {})", when(s.started), s.address()));
+    for (n, s) in lately.iter().enumerate() {
+        let firsts: Vec<String> = NOTED
+            .iter()
+            .filter_map(|&(what, value)| {
+                let v = value(s.session).filter(|v| !v.trim().is_empty())?;
+                let same = |other: &Timed| {
+                    value(other.session).is_some_and(|o| match what {
+                        "country" => geo::same_country(o, v),
+                        _ => o.trim().eq_ignore_ascii_case(v.trim()),
+                    })
+                };
+                let seen = older.iter().any(|o| same(o)) || lately[..n].iter().any(|o| same(o));
+                new_country |= !seen && what == "country";
+                (!seen).then(|| format!("{what} {v}"))
+            })
+            .collect();
+        if !firsts.is_empty() {
+            new.push(format!(
+                "{} ({}, {})",
+                firsts.join(", "),
+                when(s.started),
+                s.address()
+            ));
         }
     }
     (!new.is_empty()).then(|| Signal {
@@ -267,9 +273,10 @@ fn shares_with_blocked(detail: &UserDetail, t: &Thresholds) -> Option<Signal> {
             Severity::Medium
         },
         why: format!(
-            "{} of the {} accounts sharing its addresses are blocked: {}",
+            "{} of the {} accounts sharing its addresses {} blocked: {}",
             blocked.len(),
             overlaps.len(),
+            if blocked.len() == 1 { "is" } else { "are" },
             listed(&blocked, 3)
         ),
     })

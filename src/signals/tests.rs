@@ -277,5 +277,5 @@ fn the_most_severe_come_first_and_thresholds_are_checked() {
         travel_kmh: 0.0,
         ..Thresholds::default()
     };
-    assert!(bad.check().unwrap_err().contains("travel_kmh"));
+    assert!(bad.check().unwrap_err().contains("travel_kmh must be"));
 }

@@ -182,7 +182,25 @@ fn content(
     theme: &Theme,
 ) -> (Vec<Line<'static>>, Starts) {
     let width = usize::from(width);
-    let mut lines = fields(detail, theme);
+    // What to look at first, before the fields: each signal a line, wrapped, never cut.
+    let mut lines: Vec<Line<'static>> = detail
+        .signals
+        .iter()
+        .map(|signal| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{:6} ", signal.severity.name().to_uppercase()),
+                    theme.severity(signal.severity),
+                ),
+                Span::styled(format!("{}: ", signal.kind.name()), theme.header()),
+                Span::raw(sanitize(&signal.why).into_owned()),
+            ])
+        })
+        .collect();
+    if !lines.is_empty() {
+        lines.push(Line::default());
+    }
+    lines.extend(fields(detail, theme));
     // The users sharing an address come before the sessions: they are what an
     // investigation follows, and the list of sessions can be long.
     let overlap_start = lines.len();

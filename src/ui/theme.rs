@@ -52,6 +52,15 @@ impl Theme {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
+    /// A signal's severity: red for high, yellow for medium (its word says it too).
+    pub fn severity(&self, severity: crate::signals::Severity) -> Style {
+        match severity {
+            crate::signals::Severity::High => self.error(),
+            crate::signals::Severity::Medium => self.fg(Color::Yellow),
+            crate::signals::Severity::Low => self.dim(),
+        }
+    }
+
     pub fn info(&self) -> Style {
         self.fg(Color::Green)
     }

@@ -1,0 +1,281 @@
+//! The ring around an account (crm): the accounts that shared an IP address with it,
+//! those that shared one with them, and so on, breadth first to a depth — each with its
+//! status and signals, and the addresses that link them. Each depth's accounts are read
+//! in batches of aliased `user(id:)` fields, a few batches under way.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::LazyLock;
+
+use cynic::QueryBuilder;
+use serde::Serialize;
+
+use super::aliased::Reading;
+use super::client::Client;
+use super::crm;
+use super::error::ApiError;
+use super::model::{User, UserDetail};
+use crate::signals::{self, Signal, Thresholds};
+
+/// How deep a ring is followed unless told.
+pub const DEPTH: u32 = 2;
+/// The most accounts a ring holds: past it, it is cut short, and says so.
+pub const MOST: usize = 500;
+
+/// Accounts read in one request, and requests under way at once.
+const PER_REQUEST: usize = 25;
+const AT_ONCE: usize = 8;
+
+/// One account of a ring.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    #[serde(flatten)]
+    pub user: User,
+    /// Steps from the start: 0 for the start.
+    pub depth: u32,
+    /// The account it was reached from (none for the start).
+    pub via: Option<String>,
+    /// Its signals, when its answer was read.
+    pub signals: Option<Vec<Signal>>,
+    /// Why its answer could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+/// Two accounts of a ring, and the addresses they shared.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    pub from: String,
+    pub to: String,
+    pub addresses: Vec<String>,
+}
+
+/// A ring: its accounts breadth first (the start first), and the links between them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ring {
+    pub start: String,
+    pub depth: u32,
+    pub members: Vec<Member>,
+    pub links: Vec<Link>,
+    /// More accounts were linked than [`MOST`]: those past it are left out.
+    pub cut_short: bool,
+}
+
+impl Ring {
+    /// The addresses that link the ring, each with the accounts that shared it, most
+    /// shared first.
+    pub fn by_address(&self) -> Vec<(String, Vec<String>)> {
+        let mut shared: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        for link in &self.links {
+            for address in &link.addresses {
+                let ids = shared.entry(address).or_default();
+                ids.insert(&link.from);
+                ids.insert(&link.to);
+            }
+        }
+        let mut addresses: Vec<(String, Vec<String>)> = shared
+            .into_iter()
+            .map(|(a, ids)| (a.to_string(), ids.into_iter().map(String::from).collect()))
+            .collect();
+        addresses.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        addresses
+    }
+
+    /// The path from the start to `id`: the start first.
+    pub fn path_to(&self, id: &str) -> Vec<&str> {
+        let by_id: HashMap<&str, &Member> = self
+            .members
+            .iter()
+            .map(|m| (m.user.id.as_str(), m))
+            .collect();
+        let mut path = vec![];
+        let mut at = by_id.get(id).copied();
+        while let Some(member) = at {
+            path.push(member.user.id.as_str());
+            at = member.via.as_deref().and_then(|v| by_id.get(v).copied());
+            if path.len() > self.members.len() {
+                break;
+            }
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// Follows the ring around `start` to `depth`, at most [`MOST`] accounts, telling
+/// `progress` (accounts read, accounts known) as it goes. The start not found is an
+/// error; an account past it that cannot be read stays in the ring, saying why.
+pub async fn follow(
+    client: &Client,
+    start: &str,
+    depth: u32,
+    thresholds: &Thresholds,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Ring, ApiError> {
+    let mut ring = Ring {
+        start: start.to_string(),
+        depth,
+        members: Vec::new(),
+        links: Vec::new(),
+        cut_short: false,
+    };
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut level: Vec<String> = vec![start.to_string()];
+    let mut read_before = 0;
+    for steps in 0..=depth {
+        if level.is_empty() {
+            break;
+        }
+        let known = ring.members.len().max(1);
+        let told = |n: usize| progress(read_before + n, known);
+        let read = READING.read(client, &level, &told).await;
+        read_before += level.len();
+        let mut next = Vec::new();
+        for (id, answer) in read {
+            let detail = match answer {
+                Ok(Some(detail)) => detail,
+                Ok(None) if steps == 0 => {
+                    return Err(ApiError::GraphQl {
+                        operation: "Ring".into(),
+                        code: Some(super::error::RESOURCE_NOT_FOUND.into()),
+                        message: "no user has this id".into(),
+                    });
+                }
+                Ok(None) => {
+                    note(&mut ring, &at, &id, None, Some("no such user now".into()));
+                    continue;
+                }
+                Err(e) if steps == 0 => return Err(e),
+                Err(e) => {
+                    note(&mut ring, &at, &id, None, Some(e.to_string()));
+                    continue;
+                }
+            };
+            if steps == 0 {
+                at.insert(id.clone(), 0);
+                ring.members.push(Member {
+                    user: detail.user.clone(),
+                    depth: 0,
+                    via: None,
+                    signals: None,
+                    error: None,
+                });
+            }
+            let signals = signals::of(&detail, time::OffsetDateTime::now_utc(), thresholds);
+            note(&mut ring, &at, &id, Some((&detail, signals)), None);
+            for overlap in detail.overlaps.iter().flatten() {
+                let other = &overlap.user.id;
+                if !at.contains_key(other) && steps < depth {
+                    if ring.members.len() >= MOST {
+                        ring.cut_short = true;
+                        continue;
+                    }
+                    at.insert(other.clone(), ring.members.len());
+                    ring.members.push(Member {
+                        user: overlap.user.clone(),
+                        depth: steps + 1,
+                        via: Some(id.clone()),
+                        signals: None,
+                        error: None,
+                    });
+                    next.push(other.clone());
+                }
+                if at.contains_key(other) {
+                    link(&mut ring.links, &id, other, &overlap.shared_ips);
+                }
+            }
+        }
+        level = next;
+    }
+    Ok(ring)
+}
+
+/// What reading member `id` found: its answer and signals, or why it was not read.
+fn note(
+    ring: &mut Ring,
+    at: &HashMap<String, usize>,
+    id: &str,
+    read: Option<(&UserDetail, Vec<Signal>)>,
+    error: Option<String>,
+) {
+    let Some(member) = at.get(id).and_then(|&i| ring.members.get_mut(i)) else {
+        return;
+    };
+    if let Some((detail, signals)) = read {
+        member.user = detail.user.clone();
+        member.signals = Some(signals);
+    }
+    member.error = error;
+}
+
+/// Links `a` and `b` through `addresses`, once a pair whichever way it was found.
+fn link(links: &mut Vec<Link>, a: &str, b: &str, addresses: &[String]) {
+    let found = links
+        .iter_mut()
+        .find(|l| (l.from == a && l.to == b) || (l.from == b && l.to == a));
+    match found {
+        Some(link) => {
+            for address in addresses {
+                if !link.addresses.contains(address) {
+                    link.addresses.push(address.clone());
+                }
+            }
+            link.addresses.sort();
+        }
+        None => links.push(Link {
+            from: a.to_string(),
+            to: b.to_string(),
+            addresses: addresses.to_vec(),
+        }),
+    }
+}
+
+/// What is read of each account: what `user(id)` reads for the detail pane (its
+/// sessions and the accounts sharing its addresses), taken from that query's document.
+static SELECTION: LazyLock<String> = LazyLock::new(|| {
+    let document = crm::User::build(crm::UserVariables {
+        id: cynic::Id::new(""),
+    })
+    .query;
+    let selection = selection_of(&document, "user(id: $id)");
+    // On one line: 25 of them go in a request.
+    let selection = selection.unwrap_or_else(|| "id username status".into());
+    selection.split_whitespace().collect::<Vec<_>>().join(" ")
+});
+
+static READING: LazyLock<Reading<'static, UserDetail>> = LazyLock::new(|| Reading {
+    operation: "Ring",
+    id_type: "ID!",
+    selection: &SELECTION,
+    per_request: PER_REQUEST,
+    at_once: AT_ONCE,
+    parse: &parse,
+});
+
+fn parse(value: serde_json::Value) -> Result<Option<UserDetail>, serde_json::Error> {
+    Ok(serde_json::from_value::<Option<crm::UserFull>>(value)?.map(UserDetail::from))
+}
+
+/// The document of one batch of the ring's reads (for the tests that check it against
+/// the schema).
+pub fn document(ids: &[String]) -> String {
+    READING.document(ids).0
+}
+
+/// The selection set after `field` in `document`, without its braces.
+fn selection_of(document: &str, field: &str) -> Option<String> {
+    let from = document.find(field)? + field.len();
+    let open = from + document[from..].find('{')?;
+    let mut depth = 0usize;
+    for (i, c) in document[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(document[open + 1..open + i].trim().to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
