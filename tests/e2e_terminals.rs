@@ -292,6 +292,10 @@ async fn a_terminal_that_stops_reading_for_a_while_is_waited_for_not_taken_for_g
         .store(false, std::sync::atomic::Ordering::SeqCst);
     ui.wait_text("typed in the stall");
     ui.keys("\x1b");
+    // Seen cleared before the resize: a key and a resize read in one poll leave the key
+    // unread until the next one comes (crossterm returns the resize and its edge-triggered
+    // poll does not report the key again). It failed one run in three for that.
+    ui.wait_for("the filter cleared", |s| !s.contains("typed in the stall"));
     // Still running: it draws the next size.
     ui.resize(90, 24);
     ui.wait_for("the table at 90 columns", |s| {
