@@ -23,6 +23,8 @@ pub enum ColumnId {
     Language,
     LastLogin,
     Ref,
+    /// The most severe signal of an account opened (the dashboard's; no field of its own).
+    Signals,
 }
 
 /// How the dashboard's table fits a column.
@@ -151,6 +153,16 @@ pub fn screen_columns(dialect: Dialect) -> Vec<Column> {
     all
 }
 
+/// The column of the signals of accounts opened: shown once one was (crm), the first to
+/// give way when room is short.
+pub const SIGNALS: Column = Column {
+    id: ColumnId::Signals,
+    header: "SIG",
+    sort: None,
+    fit: fit(4, 4, 9),
+    day: false,
+};
+
 fn opt(v: &Option<String>) -> Value {
     v.clone().map_or(Value::Null, Value::String)
 }
@@ -171,6 +183,8 @@ impl Column {
             ColumnId::Language => opt(&user.language),
             ColumnId::LastLogin => opt(&user.last_login),
             ColumnId::Ref => opt(&user.reference),
+            // Not the user's: the dashboard fills it from the accounts it opened.
+            ColumnId::Signals => Value::Null,
         }
     }
 

@@ -25,6 +25,7 @@ use crate::api::ledger::Ledger;
 use crate::api::local::LocalUsers;
 use crate::api::model::{BulkAction, ListQuery, Page, Status, UserDetail};
 use crate::api::ops::{self, UserKey};
+use crate::api::ring::{self, Ring};
 use crate::api::undo::{self, UndoPlan};
 use crate::dialect::Dialect;
 use crate::export::{self, ExportError, ExportProgress, ExportRows, ExportTarget};
@@ -49,6 +50,8 @@ pub enum Slot {
     Journal,
     /// Planning an undo: the journal and the users read back.
     Undo,
+    /// `:ring`: the accounts around one, read depth by depth.
+    Ring,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +71,12 @@ pub enum Request {
     },
     /// Everything about one user.
     Detail { id: RequestId, key: UserKey },
+    /// The ring around user `start`, `depth` steps of shared addresses deep.
+    Ring {
+        id: RequestId,
+        start: String,
+        depth: u32,
+    },
     /// One user created or changed, settled by reading back when the answer is lost.
     Edit {
         id: RequestId,
@@ -121,6 +130,7 @@ impl Request {
             Request::PlanUndo { id, .. } => Some((*id, Slot::Undo)),
             Request::Prefetch { id, .. } => Some((*id, Slot::Prefetch)),
             Request::Detail { id, .. } => Some((*id, Slot::Detail)),
+            Request::Ring { id, .. } => Some((*id, Slot::Ring)),
             Request::Bulk { id, .. } => Some((*id, Slot::Bulk)),
             Request::StopBulk { .. } => None,
         }
@@ -130,6 +140,16 @@ impl Request {
 /// An answer, carrying what it answers: the app applies it only where that still fits.
 #[derive(Debug, Clone)]
 pub enum Response {
+    /// How far a ring has come: accounts read, of those known so far.
+    RingProgress {
+        id: RequestId,
+        read: usize,
+        known: usize,
+    },
+    Ring {
+        id: RequestId,
+        result: Result<Box<Ring>, ApiError>,
+    },
     Page {
         id: RequestId,
         query: ListQuery,
@@ -402,6 +422,17 @@ async fn answer(
         } => {
             let result = undo::prepare(&shared.client, path, entry, &profile).await;
             let _ = responses.send(Response::UndoPlanned { id, result });
+        }
+        Request::Ring { id, start, depth } => {
+            let told = |read: usize, known: usize| {
+                let _ = responses.send(Response::RingProgress { id, read, known });
+            };
+            let thresholds = &shared.setup.signals;
+            let result = ring::follow(&shared.client, &start, depth, thresholds, &told).await;
+            let _ = responses.send(Response::Ring {
+                id,
+                result: result.map(Box::new),
+            });
         }
         Request::Detail { id, key } => {
             let result = ops::detail(&shared.client, &key).await.map(|mut detail| {

@@ -5,6 +5,7 @@
 //! - the training filter's worst keystroke over 100,000 users;
 //! - the embedded server's deep pages against its first page, at 1,000,000 users;
 //! - the statuses of 10,000 ids read before a bulk action, at 100 ms of latency;
+//! - the ring of depth 2 around an account linked to 500 others, at 100 ms of latency;
 //! - a million training users: the headless list against curl, its memory against the
 //!   answer's size, the embedded server's first byte, a keystroke over them all.
 //!
@@ -12,7 +13,7 @@
 //! run before a release (`cargo bench --bench figures`). Kept out of `cargo test` and CI,
 //! where a shared machine makes timings noise. `RUNS` sets the runs against curl (15),
 //! `FIGURES_SERVER_USERS` the server's users (1,000,000), `FIGURES` the groups measured
-//! (curl, frames, keystroke, statuses, server, million; all when unset).
+//! (curl, frames, keystroke, statuses, ring, server, million; all when unset).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -20,6 +21,7 @@ mod common;
 #[path = "../../tests/common/env.rs"]
 mod env;
 mod million;
+mod ring;
 mod vs_curl;
 
 use std::process::ExitCode;
@@ -402,6 +404,9 @@ fn main() -> ExitCode {
     }
     if wanted("statuses") {
         figures.push(statuses(&runtime));
+    }
+    if wanted("ring") {
+        figures.push(ring::figure(&runtime));
     }
     if wanted("server") {
         figures.extend(deep_pages(&runtime));

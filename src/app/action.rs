@@ -158,6 +158,8 @@ pub enum Action {
     Copy,
     /// Show the audit journal.
     Journal,
+    /// The ring around the user in front: the accounts sharing its addresses, and theirs.
+    Ring,
     /// Undo the last batch (in the journal: the entry under the cursor).
     Undo,
     /// Run the last bulk action again on the ids that failed.

@@ -53,6 +53,10 @@ impl App {
                     && pane.answer(id, &key, result, self.now)
                 {
                     self.latency = Some(elapsed);
+                    if let Some(detail) = pane.detail() {
+                        let worst = detail.signals.iter().map(|s| s.severity).max();
+                        self.signals_seen.insert(detail.user.id.clone(), worst);
+                    }
                     self.detail_arrived(id);
                 }
                 Vec::new()
@@ -79,6 +83,15 @@ impl App {
             }
             Response::Journal { id, result } => {
                 self.journal_read(id, result);
+                Vec::new()
+            }
+            Response::RingProgress { id, read, known } => {
+                self.ring_progress(id, read, known);
+                Vec::new()
+            }
+            Response::Ring { id, result } => {
+                let result = result.map_err(|e| error_text(&e, self.config.token_source.as_ref()));
+                self.ring_answered(id, result);
                 Vec::new()
             }
             Response::UndoPlanned { id, result } => {
@@ -172,6 +185,7 @@ impl App {
             }
             Slot::Export => self.exported(id, Err(crate::export::ExportError::Abandoned(text))),
             Slot::Journal => self.journal_read(id, Err(text)),
+            Slot::Ring => self.ring_answered(id, Err(text)),
             Slot::Undo => self.undo_planned(id, Err(text)),
             Slot::Edit => {
                 if let Some(form) = self.layer.form_mut().filter(|f| f.sending() == Some(id)) {

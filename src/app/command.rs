@@ -17,6 +17,8 @@ pub enum Command {
     Goto(String),
     /// Switch to another profile of the config file.
     Profile(String),
+    /// The ring around the user in front, this deep (None: the default).
+    Ring(Option<u32>),
     /// List the commands.
     Help,
     /// An action of the keymap, by its name.
@@ -32,6 +34,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("export! PATH", "the same, replacing PATH"),
     ("goto KEY", "open a user by id, e-mail or ref"),
     (
+        "ring [DEPTH]",
+        "the accounts sharing addresses with the user in front, and theirs (crm; depth 2)",
+    ),
+    (
         "profile NAME",
         "switch to another profile of the config file",
     ),
@@ -45,7 +51,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
 ];
 
 /// The first words of the commands that are not actions.
-const WORDS: &[&str] = &["export", "export!", "goto", "profile", "help", "q"];
+const WORDS: &[&str] = &["export", "export!", "goto", "profile", "ring", "help", "q"];
 
 /// The names a command line may start with: the commands, then the actions that work
 /// from the table (the mode the command line opens from).
@@ -78,6 +84,15 @@ pub fn parse(line: &str, keymap: &Keymap) -> Result<Command, String> {
         },
         "goto" => Command::Goto(needs("an id, e-mail or ref", "ann@example.com")?),
         "profile" => Command::Profile(needs("a profile name", "production")?),
+        "ring" if rest.is_empty() => Command::Ring(None),
+        "ring" => match rest.parse::<u32>() {
+            Ok(depth @ 1..=4) => Command::Ring(Some(depth)),
+            _ => {
+                return Err(format!(
+                    "ring takes a depth from 1 to 4, not {rest:?}: :ring 2"
+                ));
+            }
+        },
         "help" => Command::Help,
         "q" => Command::Act(Action::Quit),
         "" => return Err("no command: :help lists them".into()),

@@ -62,6 +62,7 @@ impl App {
             Ok(Command::Export { path, overwrite }) => self.export(&path, overwrite),
             Ok(Command::Goto(key)) => self.goto(&key),
             Ok(Command::Profile(name)) => self.switch_profile(&name),
+            Ok(Command::Ring(depth)) => self.ask_ring(depth),
         }
     }
 

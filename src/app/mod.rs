@@ -23,6 +23,7 @@ mod keys;
 mod layer;
 mod pivot;
 mod pivoting;
+mod ring;
 mod selection;
 mod status;
 mod table;
@@ -30,6 +31,7 @@ mod target;
 mod undo;
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use tui_input::Input;
@@ -49,7 +51,7 @@ pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
 pub use layer::Layer;
-pub use pivot::{LeftPivot, Pivot, PivotRow};
+pub use pivot::{Around, LeftPivot, Pivot, PivotRow};
 pub use selection::{Selected, Selection};
 pub use status::Message;
 use status::StatusLine;
@@ -211,6 +213,10 @@ pub struct App {
     bulk: Option<BulkRun>,
     status: StatusLine,
     latency: Option<Duration>,
+    /// The ring asked for and not yet answered, and whose it is.
+    ring_asked: Option<(RequestId, String)>,
+    /// The most severe signal of each account opened this session (None: none raised).
+    signals_seen: HashMap<String, Option<crate::signals::Severity>>,
     spinner: usize,
     /// Quitting waits for the bulk action to stop; then this says what became of it.
     quitting: bool,
@@ -256,6 +262,8 @@ impl App {
             help: None,
             bulk: None,
             latency: None,
+            ring_asked: None,
+            signals_seen: HashMap::new(),
             spinner: 0,
             quitting: false,
             farewell: None,
@@ -268,6 +276,17 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.config
+    }
+
+    /// The most severe signal of account `id`, if it was opened this session (inside:
+    /// None when it raised none).
+    pub fn signal_seen(&self, id: &str) -> Option<Option<crate::signals::Severity>> {
+        self.signals_seen.get(id).copied()
+    }
+
+    /// Whether any account was opened this session: the table shows their signals then.
+    pub fn signals_seen(&self) -> bool {
+        !self.signals_seen.is_empty()
     }
 
     /// A confirmation asked at `now`, statuses old as the profile says.
@@ -549,6 +568,7 @@ impl App {
             Action::Undo => self.undo(),
             Action::Retry => self.retry(),
             Action::Journal => self.open_journal(),
+            Action::Ring => self.ask_ring(None),
         }
     }
 

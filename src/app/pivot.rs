@@ -1,18 +1,34 @@
 //! "Accounts seen on ADDRESS": from a session's IP address, the user it belongs to and
 //! every user that shared that address (by the contract's overlapIPUsers), with when
-//! each was last seen there — a list to select from and act on.
+//! each was last seen there — a list to select from and act on. The ring around an
+//! account (`:ring`) is the same list, its accounts breadth first.
 
 use std::collections::HashSet;
 use std::time::Instant;
 
-use crate::api::model::{BulkAction, User, UserDetail};
+use crate::api::model::{BulkAction, Status, User, UserDetail};
+use crate::api::ring::Ring;
 
-/// One account seen on the address.
+/// One account seen on the address, or of the ring.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PivotRow {
     pub user: User,
     /// When it was last seen on the address, when known.
     pub last_seen: Option<String>,
+    /// A ring's account: how it was reached, and its signals (server text: sanitize).
+    pub note: Option<String>,
+}
+
+/// What the list is around.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Around {
+    Address(String),
+    Ring {
+        start: String,
+        depth: u32,
+        /// More accounts were linked than the ring holds.
+        cut_short: bool,
+    },
 }
 
 /// The pivot an account was opened from: Backspace on that account comes back to it.
@@ -26,7 +42,7 @@ pub struct LeftPivot {
 /// The accounts seen on one address, a cursor in them, and when what they say was read.
 #[derive(Debug, Clone)]
 pub struct Pivot {
-    address: String,
+    around: Around,
     rows: Vec<PivotRow>,
     cursor: usize,
     /// When the detail they come from was read: their statuses are as old as that.
@@ -57,20 +73,85 @@ impl Pivot {
             .map(|o| PivotRow {
                 user: o.user.clone(),
                 last_seen: o.last_seen.get(address).cloned(),
+                note: None,
             })
             .collect();
         others.sort_by(|a, b| b.last_seen.cmp(&a.last_seen));
         let mut rows = vec![PivotRow {
             user: detail.user.clone(),
             last_seen: own,
+            note: None,
         }];
         rows.extend(others);
         Pivot {
-            address: address.to_string(),
+            around: Around::Address(address.to_string()),
             rows,
             cursor: 0,
             seen,
         }
+    }
+
+    /// The accounts of `ring`, breadth first, each saying how it was reached (the
+    /// account before it and the addresses they shared) and its signals.
+    pub fn ring(ring: &Ring, seen: Instant) -> Pivot {
+        let rows = ring
+            .members
+            .iter()
+            .map(|m| {
+                let how = match &m.via {
+                    None => "the start".to_string(),
+                    Some(via) => {
+                        let shared = ring.links.iter().find(|l| {
+                            (l.from == *via && l.to == m.user.id)
+                                || (l.to == *via && l.from == m.user.id)
+                        });
+                        let addresses = shared.map(|l| l.addresses.join(", "));
+                        format!(
+                            "depth {} via {via} on {}",
+                            m.depth,
+                            addresses.unwrap_or_default()
+                        )
+                    }
+                };
+                let signals = match (&m.signals, &m.error) {
+                    (_, Some(error)) => format!("not read: {error}"),
+                    (None, None) => String::new(),
+                    (Some(signals), None) if signals.is_empty() => "no signals".into(),
+                    (Some(signals), None) => signals
+                        .iter()
+                        .map(|s| format!("{} {}", s.severity.name(), s.kind.name()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                PivotRow {
+                    user: m.user.clone(),
+                    last_seen: None,
+                    note: Some(format!("{how} · {signals}")),
+                }
+            })
+            .collect();
+        Pivot {
+            around: Around::Ring {
+                start: ring.start.clone(),
+                depth: ring.depth,
+                cut_short: ring.cut_short,
+            },
+            rows,
+            cursor: 0,
+            seen,
+        }
+    }
+
+    pub fn around(&self) -> &Around {
+        &self.around
+    }
+
+    /// The accounts not blocked: what "select all" takes in a ring or on an address.
+    pub fn not_blocked(&self) -> impl Iterator<Item = &User> {
+        self.rows
+            .iter()
+            .map(|r| &r.user)
+            .filter(|u| u.status != Status::Blocked)
     }
 
     pub fn seen(&self) -> Instant {
@@ -82,8 +163,12 @@ impl Pivot {
         self.rows.first().map(|r| r.user.id.as_str())
     }
 
-    pub fn address(&self) -> &str {
-        &self.address
+    /// The address the list is around (none for a ring).
+    pub fn address(&self) -> Option<&str> {
+        match &self.around {
+            Around::Address(address) => Some(address),
+            Around::Ring { .. } => None,
+        }
     }
 
     pub fn rows(&self) -> &[PivotRow] {

@@ -1,10 +1,11 @@
 //! The pivot's keys: opening it on the focused session's address, moving and selecting
 //! in it, opening an account from it, and going back to where it started.
 
-use super::detail::PaneList;
+use super::detail::{DetailPane, PaneList};
 use super::pivot::{LeftPivot, Pivot};
 use super::selection::Selected;
 use super::{Action, App, Effect, Layer};
+use crate::api::model::User;
 use crate::text::sanitize;
 
 impl App {
@@ -58,15 +59,49 @@ impl App {
                 }
             }
             Action::Copy => {
-                let address = pivot.address().to_string();
-                let what = format!("the address {}", sanitize(&address));
-                return Some(self.copy_text(address, &what));
+                let (text, what) = match pivot.address() {
+                    Some(address) => (
+                        address.to_string(),
+                        format!("the address {}", sanitize(address)),
+                    ),
+                    // A ring: its accounts' ids, one a line, for the ticket.
+                    None => {
+                        let ids: Vec<&str> =
+                            pivot.rows().iter().map(|r| r.user.id.as_str()).collect();
+                        (ids.join("\n"), format!("the ring's {} ids", ids.len()))
+                    }
+                };
+                return Some(self.copy_text(text, &what));
+            }
+            Action::SelectPage => {
+                // Every account not blocked; all of them already selected: none.
+                let seen = pivot.seen();
+                let open: Vec<User> = pivot.not_blocked().cloned().collect();
+                if open.iter().all(|u| self.selected.contains_key(&u.id)) {
+                    for user in &open {
+                        self.selected.remove(&user.id);
+                    }
+                } else {
+                    for user in open {
+                        self.selected
+                            .entry(user.id.clone())
+                            .or_insert_with(|| Selected::of(&user, seen));
+                    }
+                }
             }
             Action::Open => {
                 // The account opens in the pane; Backspace there comes back to the pivot.
                 let id = pivot.current().map(|u| u.id.clone())?;
-                let pane = self.detail.as_mut()?;
-                let request = pane.go_to(id, &mut self.tickets);
+                // A ring opened from the table has no pane yet: one opens.
+                let request = match self.detail.as_mut() {
+                    Some(pane) => pane.go_to(id, &mut self.tickets),
+                    None => {
+                        let (pane, request) = DetailPane::open(id, &mut self.tickets);
+                        self.detail = Some(pane);
+                        request
+                    }
+                };
+                let pane = self.detail.as_ref()?;
                 self.left_pivot = self.layer.take_pivot().map(|pivot| LeftPivot {
                     pivot,
                     depth: pane.depth(),

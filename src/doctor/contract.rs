@@ -20,7 +20,7 @@ pub fn documents(dialect: Dialect) -> &'static [(&'static str, &'static str)] {
     }
     match dialect {
         Dialect::Crm => documents!("crm": "Users", "User", "UserState", "UserListRow",
-            "BlockUsers", "ActiveUsers", "Statuses"),
+            "BlockUsers", "ActiveUsers", "Statuses", "Ring"),
         Dialect::Training => documents!("training": "Users", "User", "UserState", "CreateUser",
             "UpdateUser", "UpdateOrCreateUser", "ArchiveUsers", "Statuses"),
     }

@@ -186,13 +186,17 @@ fn draw_regions(frame: &mut Frame, app: &App, screen: &mut Screen) {
     if let Some(run) = app.bulk() {
         popup::progress(frame, area, run, &theme);
     }
+    // Over the table, the footer left in view: its notices say what keys did.
+    let above = Rect {
+        height: regions.footer.y.saturating_sub(area.y),
+        ..area
+    };
     if let Some(view) = app.journal() {
-        // Over the table, the footer left in view: its notices say what keys did.
-        let above = Rect {
-            height: regions.footer.y.saturating_sub(area.y),
-            ..area
-        };
         journal::draw(frame, above, app, view, &theme);
+    }
+    // A ring opened from the table, no pane open: over the table.
+    if let (Some(open), None) = (app.pivot(), regions.detail) {
+        pivot::draw(frame, above, app, open, &theme);
     }
     if let Some(open) = app.form() {
         form::draw(frame, area, app, open, &theme);

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, paint};
-use crate::app::{Action, App, Pivot};
+use crate::app::{Action, App, Around, Pivot};
 use crate::text::{fit, head, sanitize};
 
 fn pad(text: String, width: usize) -> String {
@@ -18,14 +18,33 @@ fn pad(text: String, width: usize) -> String {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, pivot: &Pivot, theme: &Theme) {
     let keymap = &app.config().keymap;
-    let title = format!(
-        " accounts seen on {}: {} ",
-        sanitize(pivot.address()),
-        pivot.rows().len()
-    );
+    let (title, copied) = match pivot.around() {
+        Around::Address(address) => (
+            format!(
+                " accounts seen on {}: {} ",
+                sanitize(address),
+                pivot.rows().len()
+            ),
+            "address",
+        ),
+        Around::Ring {
+            start,
+            depth,
+            cut_short,
+        } => (
+            format!(
+                " ring of {}, depth {depth}: {} accounts{} ",
+                sanitize(start),
+                pivot.rows().len(),
+                if *cut_short { ", cut short" } else { "" }
+            ),
+            "ids",
+        ),
+    };
     let hint = format!(
-        " {} select · {} {} · {} copy address · {} back ",
+        " {} select · {} all not blocked · {} {} · {} copy {copied} · {} back ",
         keymap.key(Action::ToggleSelect),
+        keymap.key(Action::SelectPage),
         keymap.key(Action::Block),
         keymap.key(Action::Activate),
         keymap.key(Action::Copy),
@@ -49,12 +68,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pivot: &Pivot, theme: &The
         } else {
             Span::raw(" ")
         };
-        let seen = row.last_seen.as_deref().map_or_else(
-            || "not known".to_string(),
-            |t| sanitize(head(t, 16)).into_owned(),
-        );
+        let what = match &row.note {
+            // A ring's account: how it was reached, and its signals.
+            Some(note) => sanitize(note).into_owned(),
+            None => {
+                let seen = row.last_seen.as_deref().map_or_else(
+                    || "not known".to_string(),
+                    |t| sanitize(head(t, 16)).into_owned(),
+                );
+                format!("last seen there {seen}")
+            }
+        };
         let who = format!(
-            " {} {} last seen there {seen}",
+            " {} {} {what}",
             pad(fit(&sanitize(&user.name), 24), 24),
             pad(user.status.to_string(), 9),
         );

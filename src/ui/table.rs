@@ -14,6 +14,7 @@ use super::{Theme, paint};
 use crate::api::model::{SortField, User};
 use crate::app::{Action, App, Focus, Load, arrow};
 use crate::columns::{Column, ColumnId, Fit, screen_columns};
+use crate::signals::Severity;
 use crate::text::{fit, sanitize};
 use unicode_width::UnicodeWidthStr;
 
@@ -74,8 +75,8 @@ fn layout(columns: &[Column], width: u16, sorted: SortField, widest_id: u16) -> 
 pub struct RowCache {
     columns: Vec<(ColumnId, u16)>,
     colors: crate::terminal::Colors,
-    /// By user id: the user the cells were built from, and the cells.
-    rows: HashMap<String, (User, Vec<(String, Style)>)>,
+    /// By user id: the user (and its signal) the cells were built from, and the cells.
+    rows: HashMap<String, (User, Seen, Cells)>,
 }
 
 impl RowCache {
@@ -89,30 +90,63 @@ impl RowCache {
         }
     }
 
-    /// The cells of `user`, built unless kept from the last frames.
-    fn cells(&mut self, user: &User, shown: &[&Column], theme: &Theme) -> &[(String, Style)] {
-        let fresh = self.rows.get(&user.id).is_none_or(|(kept, _)| kept != user);
+    /// The cells of `user` (whose signal is `seen`), built unless kept from the last
+    /// frames.
+    fn cells(
+        &mut self,
+        user: &User,
+        seen: Seen,
+        shown: &[&Column],
+        theme: &Theme,
+    ) -> &[(String, Style)] {
+        let fresh = self
+            .rows
+            .get(&user.id)
+            .is_none_or(|(kept, was, _)| kept != user || *was != seen);
         if fresh {
             let cells = shown
                 .iter()
                 .zip(&self.columns)
                 .map(|(c, (_, w))| {
-                    let text = fit(&sanitize(&c.screen_text(user)), usize::from(*w));
-                    let style = if c.id == ColumnId::Status {
-                        theme.status(&user.status)
-                    } else {
-                        Style::default()
+                    let (text, style) = match c.id {
+                        ColumnId::Status => (c.screen_text(user), theme.status(&user.status)),
+                        ColumnId::Signals => signal_cell(seen, theme),
+                        _ => (c.screen_text(user), Style::default()),
                     };
-                    (text, style)
+                    (fit(&sanitize(&text), usize::from(*w)), style)
                 })
                 .collect();
             // A few screens of users are kept; past that, the cache starts again.
             if self.rows.len() >= KEPT_ROWS {
                 self.rows.clear();
             }
-            self.rows.insert(user.id.clone(), (user.clone(), cells));
+            self.rows
+                .insert(user.id.clone(), (user.clone(), seen, cells));
         }
-        &self.rows[&user.id].1
+        &self.rows[&user.id].2
+    }
+}
+
+/// An account's most severe signal, if it was opened (inside: None for none raised).
+type Seen = Option<Option<Severity>>;
+
+/// A row's cells: each text with its style.
+type Cells = Vec<(String, Style)>;
+
+/// The signals cell: the most severe signal's word, "none", or blank for an account
+/// not opened.
+fn signal_cell(seen: Seen, theme: &Theme) -> (String, Style) {
+    match seen {
+        None => (String::new(), Style::default()),
+        Some(None) => ("none".into(), theme.dim()),
+        Some(Some(severity)) => {
+            let word = match severity {
+                Severity::High => "high",
+                Severity::Medium => "med",
+                Severity::Low => "low",
+            };
+            (word.into(), theme.severity(severity))
+        }
     }
 }
 
@@ -121,7 +155,10 @@ const KEPT_ROWS: usize = 256;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut RowCache) {
     let view = app.table();
-    let all = screen_columns(app.config().capabilities.dialect);
+    let mut all = screen_columns(app.config().capabilities.dialect);
+    if app.signals_seen() {
+        all.push(crate::columns::SIGNALS);
+    }
     // The header marks the sort of the rows shown.
     let query = view.shown().map_or(view.wanted(), |s| &s.query);
     let height = usize::from(area.height.saturating_sub(1));
@@ -195,7 +232,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
             theme.dim().add_modifier(ratatui::style::Modifier::REVERSED)
         };
         let y = area.y + 1 + u16::try_from(i).unwrap_or(u16::MAX);
-        row(buf, y, style, mark, cache.cells(user, &shown, theme));
+        let seen = app.signal_seen(&user.id);
+        row(buf, y, style, mark, cache.cells(user, seen, &shown, theme));
     }
     if all_rows.is_empty() {
         let (text, style) = match (view.shown(), view.load()) {

@@ -111,8 +111,8 @@ pub(super) const DEFAULTS: &[Default] = &[
     (
         "select_page",
         Action::SelectPage,
-        TABLE,
-        "select or unselect the page",
+        USERS,
+        "select or unselect the page (a list of accounts: all not blocked)",
         &["*"],
     ),
     (
@@ -237,6 +237,13 @@ pub(super) const DEFAULTS: &[Default] = &[
     ),
     ("copy", Action::Copy, USERS, "copy the id(s)", &["Y"]),
     ("journal", Action::Journal, TABLE, "the audit journal", &[]),
+    (
+        "ring",
+        Action::Ring,
+        TABLE,
+        "the ring of accounts sharing addresses (crm)",
+        &["N"],
+    ),
     (
         "undo",
         Action::Undo,

@@ -232,7 +232,7 @@ fn enter_on_a_session_pivots_to_the_accounts_on_its_address_and_blocks_from_ther
     app.update(code(KeyCode::Enter));
     assert_eq!(app.mode(), Mode::Pivot);
     let pivot = app.pivot().unwrap();
-    assert_eq!(pivot.address(), "10.0.0.2");
+    assert_eq!(pivot.address(), Some("10.0.0.2"));
     let rows: Vec<(&str, Option<&str>)> = pivot
         .rows()
         .iter()

@@ -1,0 +1,77 @@
+//! `:ring [DEPTH]` (and its key): the ring around the user in front — the one the one
+//! target rule names — followed by the worker, then shown as a list to select from and
+//! act on, like the accounts on an address.
+
+use super::pivot::Pivot;
+use super::{App, Effect, Layer};
+use crate::api::ring::{DEPTH, Ring};
+use crate::dialect::Dialect;
+use crate::text::sanitize;
+use crate::worker::{Request, RequestId};
+
+impl App {
+    /// Asks for the ring around the user in front, `depth` steps deep (None: the
+    /// default).
+    pub(super) fn ask_ring(&mut self, depth: Option<u32>) -> Vec<Effect> {
+        if self.config.capabilities.dialect != Dialect::Crm {
+            self.status
+                .refusal("the training API has no shared addresses: a ring is crm's");
+            return Vec::new();
+        }
+        let start = match self.current_user() {
+            Ok((chosen, _)) => chosen.id,
+            Err(why) => {
+                self.status.refusal(format!("no ring: {why}"));
+                return Vec::new();
+            }
+        };
+        let id = self.tickets.issue();
+        self.status
+            .progress(Some(format!("following the ring of {}…", sanitize(&start))));
+        self.ring_asked = Some((id, start.clone()));
+        vec![Effect::Send(Request::Ring {
+            id,
+            start,
+            depth: depth.unwrap_or(DEPTH),
+        })]
+    }
+
+    pub(super) fn ring_progress(&mut self, id: RequestId, read: usize, known: usize) {
+        if let Some((_, start)) = self.ring_asked.as_ref().filter(|(asked, _)| *asked == id) {
+            self.status.progress(Some(format!(
+                "following the ring of {}: {read} accounts read of {known} known",
+                sanitize(start)
+            )));
+        }
+    }
+
+    /// The ring asked for came (or failed): shown as a list, unless something else was
+    /// asked for since.
+    pub(super) fn ring_answered(&mut self, id: RequestId, result: Result<Box<Ring>, String>) {
+        if self
+            .ring_asked
+            .as_ref()
+            .is_none_or(|(asked, _)| *asked != id)
+        {
+            return;
+        }
+        let (_, start) = self.ring_asked.take().unwrap_or_default();
+        self.status.progress(None);
+        match result {
+            Ok(ring) => {
+                for member in &ring.members {
+                    if let Some(signals) = &member.signals {
+                        let worst = signals.iter().map(|s| s.severity).max();
+                        self.signals_seen.insert(member.user.id.clone(), worst);
+                    }
+                }
+                self.layer = Layer::Pivot(Pivot::ring(&ring, self.now));
+            }
+            Err(error) => self.status.refusal(format!(
+                "the ring of {} could not be followed: {}",
+                sanitize(&start),
+                sanitize(&error)
+            )),
+        }
+    }
+}

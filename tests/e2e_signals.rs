@@ -1,0 +1,80 @@
+//! Signals in the dashboard, end to end: an account opened shows its signals at the top
+//! of its pane, and the table shows the most severe of each account opened.
+
+mod common;
+mod pty;
+
+use common::TestServer;
+use pty::{Dashboard, ONE_AT_A_TIME};
+use userdeck::dialect::Dialect;
+use userdeck::server::cases;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_opened_account_shows_its_signals_in_the_pane_and_the_table() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 60).await;
+    let mut ui = Dashboard::sized(&server.url, Dialect::Crm, &[], "", &[], (200, 30), "");
+    ui.wait_text("rows 1–20 of 60");
+    // No account opened yet: no column for signals.
+    assert!(!ui.wait_text("rows 1–20").contains(" SIG"));
+    ui.keys(&format!("/{}\r", cases::TWO_COUNTRIES));
+    ui.wait_text("rows 1–1 of 1");
+    ui.keys("\r");
+    let pane = ui.wait_text("two-countries:");
+    let line = pane.lines().find(|l| l.contains("two-countries:")).unwrap();
+    assert!(line.contains("HIGH"), "{line}");
+    assert!(pane.contains("203.0.113.82"), "its evidence: {pane}");
+    // The pane's signals come before its fields.
+    let at = |text: &str| pane.find(text).unwrap_or(usize::MAX);
+    assert!(at("two-countries:") < at("username"), "{pane}");
+    // Back to the table alone: the account's most severe signal in its row.
+    ui.keys("\x1b");
+    let table = ui.wait_for("the signals column", |s| s.contains(" SIG"));
+    let row = table
+        .lines()
+        .find(|l| l.contains(cases::TWO_COUNTRIES))
+        .unwrap();
+    assert!(row.trim_end().ends_with("high"), "{row}");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ring_is_followed_shown_and_blocked_with_the_usual_preview() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 60).await;
+    let mut ui = Dashboard::sized(&server.url, Dialect::Crm, &[], "", &[], (160, 40), "");
+    ui.wait_text("rows 1–20 of 60");
+    ui.keys(&format!("/{}\r", cases::RING_START));
+    ui.wait_text("rows 1–1 of 1");
+    // From the table's row: the ring around it, two steps deep.
+    ui.keys("N");
+    let ring = ui.wait_text("ring of usr_00000011, depth 2: 12 accounts");
+    assert!(
+        ring.contains("depth 2 via usr_00000016 on 203.0.113.20"),
+        "{ring}"
+    );
+    assert!(
+        ring.contains("medium shares-with-blocked"),
+        "its signals: {ring}"
+    );
+    // Every account not blocked, then the usual preview: ten of twelve.
+    ui.keys("*");
+    ui.wait_text("10 selected");
+    ui.keys("b");
+    ui.wait_text("block 10 users: 10 active → blocked");
+    ui.keys("y");
+    ui.wait_text("block: 10 succeeded");
+    let ids: Vec<String> = (11..=22).map(|n| format!("usr_{n:08}")).collect();
+    assert_eq!(server.statuses(&ids).await, vec!["BLOCKED"; 12]);
+    // Back to the table; `:ring 1` keeps to the start's own address.
+    ui.keys("\x7f");
+    ui.wait_for("the ring closed", |s| !s.contains("ring of usr_00000011"));
+    ui.keys(":ring 1\r");
+    ui.wait_text("ring of usr_00000011, depth 1: 6 accounts");
+    ui.keys("\x7f");
+    ui.keys(":ring 7\r");
+    ui.wait_text("ring takes a depth from 1 to 4");
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+}
