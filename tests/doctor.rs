@@ -83,7 +83,7 @@ async fn a_good_setup_passes_every_check_and_says_where_things_came_from() {
             .1
             .contains("endpoint from profiles.doc.endpoint")
     );
-    assert!(report.check("contract").1.contains("all 7 crm operations"));
+    assert!(report.check("contract").1.contains("all 8 crm operations"));
     assert!(report.check("round trip").1.contains("{ __typename }"));
     // From a flag, the flag is named.
     let flagged = doctor(

@@ -195,10 +195,14 @@ async fn the_records_of_both_dialects_are_named_as_their_contracts() {
             format!("{dialect}_list"),
             serde_json::to_string_pretty(&records[..2]).unwrap()
         );
-        // The first user with sessions and users sharing an address (crm).
+        // The first user with sessions and users sharing an address (crm), not one of the
+        // demo's cases (their times follow the clock).
         let mut shown = None;
         for record in records {
             let id = record["id"].as_str().unwrap();
+            if userdeck::server::cases::holds(id) {
+                continue;
+            }
             let show = home.run(&["users", "show", id, "--format", "json"]).await;
             let show = show.expect(0).json();
             let full = |key: &str| show["user"][key].as_array().is_some_and(|a| !a.is_empty());

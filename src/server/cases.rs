@@ -28,6 +28,13 @@ const RING_BLOCKED: [i64; 2] = [13, 17];
 /// The fewest users the cases need: the last of them is user 22.
 pub const USERS_NEEDED: u64 = 22;
 
+/// Whether user `id` is one of the cases: its sessions are timed from when the data was
+/// generated, not fixed by the seed.
+pub fn holds(id: &str) -> bool {
+    let pk = id.strip_prefix("usr_").and_then(|n| n.parse::<i64>().ok());
+    pk.is_some_and(|pk| (8..=22).contains(&pk))
+}
+
 /// One session of a case: where, on what, from which address, when.
 struct Case<'a> {
     user: i64,

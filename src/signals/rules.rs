@@ -272,13 +272,17 @@ fn shares_with_blocked(detail: &UserDetail, t: &Thresholds) -> Option<Signal> {
         } else {
             Severity::Medium
         },
-        why: format!(
-            "{} of the {} accounts sharing its addresses {} blocked: {}",
-            blocked.len(),
-            overlaps.len(),
-            if blocked.len() == 1 { "is" } else { "are" },
-            listed(&blocked, 3)
-        ),
+        why: match (blocked.len(), overlaps.len()) {
+            (_, 1) => format!(
+                "the one account sharing its addresses is blocked: {}",
+                listed(&blocked, 3)
+            ),
+            (k, n) => format!(
+                "{k} of the {n} accounts sharing its addresses {} blocked: {}",
+                if k == 1 { "is" } else { "are" },
+                listed(&blocked, 3)
+            ),
+        },
     })
 }
 

@@ -155,8 +155,10 @@ const KEPT_ROWS: usize = 256;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut RowCache) {
     let view = app.table();
-    let mut all = screen_columns(app.config().capabilities.dialect);
-    if app.signals_seen() {
+    let dialect = app.config().capabilities.dialect;
+    let mut all = screen_columns(dialect);
+    // training's answers hold no sessions or shared addresses: nothing to signal.
+    if app.signals_seen() && dialect == crate::dialect::Dialect::Crm {
         all.push(crate::columns::SIGNALS);
     }
     // The header marks the sort of the rows shown.
