@@ -42,9 +42,11 @@ async fn the_demo_ring_is_followed_to_its_depth_in_every_format() {
     let members = json["members"].as_array().unwrap();
     assert_eq!(members[0]["id"], cases::RING_START, "the start first");
     assert_eq!(members[0]["depth"], 0);
+    // As `users list` writes an account: the API's names and values.
+    assert!(members[0]["username"].is_string() && members[0]["status"] == "ACTIVE");
     let blocked: Vec<&str> = members
         .iter()
-        .filter(|m| m["status"] == "blocked")
+        .filter(|m| m["status"] == "BLOCKED")
         .map(|m| m["id"].as_str().unwrap())
         .collect();
     assert_eq!(blocked.len(), 2, "{blocked:?}");

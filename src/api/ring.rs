@@ -16,8 +16,9 @@ use super::error::ApiError;
 use super::model::{User, UserDetail};
 use crate::signals::{self, Signal, Thresholds};
 
-/// How deep a ring is followed unless told.
+/// How deep a ring is followed unless told, and at most.
 pub const DEPTH: u32 = 2;
+pub const MAX_DEPTH: u32 = 4;
 /// The most accounts a ring holds: past it, it is cut short, and says so.
 pub const MOST: usize = 500;
 
@@ -26,9 +27,8 @@ const PER_REQUEST: usize = 25;
 const AT_ONCE: usize = 8;
 
 /// One account of a ring.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Member {
-    #[serde(flatten)]
     pub user: User,
     /// Steps from the start: 0 for the start.
     pub depth: u32,
@@ -49,7 +49,7 @@ pub struct Link {
 }
 
 /// A ring: its accounts breadth first (the start first), and the links between them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Ring {
     pub start: String,
     pub depth: u32,
@@ -77,6 +77,21 @@ impl Ring {
             .collect();
         addresses.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
         addresses
+    }
+
+    /// Each link by its two accounts, either way round: found without a search.
+    pub fn links_by_pair(&self) -> HashMap<(&str, &str), &Link> {
+        let mut by_pair = HashMap::with_capacity(2 * self.links.len());
+        for link in &self.links {
+            by_pair.insert((link.from.as_str(), link.to.as_str()), link);
+            by_pair.insert((link.to.as_str(), link.from.as_str()), link);
+        }
+        by_pair
+    }
+
+    /// How many accounts of the ring could not be read.
+    pub fn unread(&self) -> usize {
+        self.members.iter().filter(|m| m.error.is_some()).count()
     }
 
     /// The path from the start to `id`: the start first.
@@ -118,6 +133,8 @@ pub async fn follow(
         cut_short: false,
     };
     let mut at: HashMap<String, usize> = HashMap::new();
+    // Each pair once, whichever way it was found: (lesser id, greater id) → addresses.
+    let mut links: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
     let mut level: Vec<String> = vec![start.to_string()];
     let mut read_before = 0;
     for steps in 0..=depth {
@@ -129,7 +146,7 @@ pub async fn follow(
         let read = READING.read(client, &level, &told).await;
         read_before += level.len();
         let mut next = Vec::new();
-        for (id, answer) in read {
+        for (asked, answer) in read {
             let detail = match answer {
                 Ok(Some(detail)) => detail,
                 Ok(None) if steps == 0 => {
@@ -140,17 +157,25 @@ pub async fn follow(
                     });
                 }
                 Ok(None) => {
-                    note(&mut ring, &at, &id, None, Some("no such user now".into()));
+                    note(
+                        &mut ring,
+                        &at,
+                        &asked,
+                        None,
+                        Some("no such user now".into()),
+                    );
                     continue;
                 }
                 Err(e) if steps == 0 => return Err(e),
                 Err(e) => {
-                    note(&mut ring, &at, &id, None, Some(e.to_string()));
+                    note(&mut ring, &at, &asked, None, Some(e.to_string()));
                     continue;
                 }
             };
             if steps == 0 {
-                at.insert(id.clone(), 0);
+                // The start as the server names it: its neighbours name it so.
+                ring.start = detail.user.id.clone();
+                at.insert(ring.start.clone(), 0);
                 ring.members.push(Member {
                     user: detail.user.clone(),
                     depth: 0,
@@ -159,10 +184,18 @@ pub async fn follow(
                     error: None,
                 });
             }
+            let id = if steps == 0 {
+                ring.start.clone()
+            } else {
+                asked
+            };
             let signals = signals::of(&detail, time::OffsetDateTime::now_utc(), thresholds);
             note(&mut ring, &at, &id, Some((&detail, signals)), None);
             for overlap in detail.overlaps.iter().flatten() {
                 let other = &overlap.user.id;
+                if *other == id {
+                    continue;
+                }
                 if !at.contains_key(other) && steps < depth {
                     if ring.members.len() >= MOST {
                         ring.cut_short = true;
@@ -179,12 +212,36 @@ pub async fn follow(
                     next.push(other.clone());
                 }
                 if at.contains_key(other) {
-                    link(&mut ring.links, &id, other, &overlap.shared_ips);
+                    let pair = if id < *other {
+                        (id.clone(), other.clone())
+                    } else {
+                        (other.clone(), id.clone())
+                    };
+                    links
+                        .entry(pair)
+                        .or_default()
+                        .extend(overlap.shared_ips.iter().cloned());
                 }
             }
         }
         level = next;
     }
+    ring.links = links
+        .into_iter()
+        .map(|((from, to), addresses)| Link {
+            from,
+            to,
+            addresses: addresses.into_iter().collect(),
+        })
+        .collect();
+    // In the order the accounts came: the start's links first.
+    let order = |id: &str| at.get(id).copied().unwrap_or(usize::MAX);
+    ring.links.sort_by_key(|l| {
+        (
+            order(&l.from).min(order(&l.to)),
+            order(&l.from).max(order(&l.to)),
+        )
+    });
     Ok(ring)
 }
 
@@ -204,28 +261,6 @@ fn note(
         member.signals = Some(signals);
     }
     member.error = error;
-}
-
-/// Links `a` and `b` through `addresses`, once a pair whichever way it was found.
-fn link(links: &mut Vec<Link>, a: &str, b: &str, addresses: &[String]) {
-    let found = links
-        .iter_mut()
-        .find(|l| (l.from == a && l.to == b) || (l.from == b && l.to == a));
-    match found {
-        Some(link) => {
-            for address in addresses {
-                if !link.addresses.contains(address) {
-                    link.addresses.push(address.clone());
-                }
-            }
-            link.addresses.sort();
-        }
-        None => links.push(Link {
-            from: a.to_string(),
-            to: b.to_string(),
-            addresses: addresses.to_vec(),
-        }),
-    }
 }
 
 /// What is read of each account: what `user(id)` reads for the detail pane (its

@@ -3,9 +3,8 @@
 //! this machine's journal entries about it (who blocked or activated it, when, from
 //! which batch) interleaved. Made from its `user(id)` answer and the journal alone.
 
+use crate::signals::{country, read_time};
 use serde::Serialize;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::journal::read::JournalEntry;
 use super::model::{Session, UserDetail};
@@ -58,22 +57,19 @@ pub struct Event {
     pub about: Option<String>,
 }
 
-fn read_time(text: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(text.trim(), &Rfc3339).ok()
-}
-
-fn device(s: &Session) -> String {
+/// "Pixel 8 · Chrome · Android 15": what the session says of its device, if anything.
+fn device(s: &Session) -> Option<String> {
     let parts: Vec<&str> = [&s.device_name, &s.browser, &s.operating_system]
         .into_iter()
         .flatten()
-        .map(String::as_str)
-        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
         .collect();
-    if parts.is_empty() {
-        "an unknown device".into()
-    } else {
-        parts.join(" · ")
-    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+fn device_text(s: &Session) -> String {
+    device(s).unwrap_or_else(|| "an unknown device".into())
 }
 
 /// The history of `detail`'s account with the journal's `entries` about it, oldest
@@ -89,8 +85,14 @@ pub fn of(detail: &UserDetail, entries: &[JournalEntry]) -> Vec<Event> {
         });
     }
     let mut sessions: Vec<&Session> = detail.sessions.iter().flat_map(|s| &s.all).collect();
-    sessions.sort_by_key(|s| read_time(&s.created_at));
-    let mut before: Option<&Session> = None;
+    // As the events are ordered below: a time that cannot be read last.
+    sessions.sort_by_key(|s| {
+        let at = read_time(&s.created_at);
+        (at.is_none(), at)
+    });
+    // The last country and device seen: a session without one changes neither.
+    let mut last_country: Option<&str> = None;
+    let mut last_device: Option<String> = None;
     for s in sessions {
         let place = s.place();
         let place = if place.is_empty() {
@@ -103,39 +105,44 @@ pub fn of(detail: &UserDetail, entries: &[JournalEntry]) -> Vec<Event> {
         events.push(Event {
             at: s.created_at.clone(),
             what: What::SessionStarted,
-            text: format!("{} from {address}, {place}{active}", device(s)),
+            text: format!("{} from {address}, {place}{active}", device_text(s)),
             about: Some(s.id.clone()),
         });
-        if let Some(previous) = before {
-            let (was, now) = (previous.country.as_deref(), s.country.as_deref());
-            if let (Some(was), Some(now)) = (was, now)
-                && !crate::signals::geo::same_country(was, now)
-            {
-                events.push(Event {
-                    at: s.created_at.clone(),
-                    what: What::CountryChanged,
-                    text: format!("{was} → {now}"),
-                    about: Some(s.id.clone()),
-                });
-            }
-            if device(previous) != device(s) {
-                events.push(Event {
-                    at: s.created_at.clone(),
-                    what: What::DeviceChanged,
-                    text: format!("{} → {}", device(previous), device(s)),
-                    about: Some(s.id.clone()),
-                });
-            }
-        }
-        if let Some(last) = s.last_active_at.as_ref().filter(|&l| *l != s.created_at) {
+        if let (Some(was), Some(now)) = (last_country, country(s))
+            && !crate::signals::geo::same_country(was, now)
+        {
             events.push(Event {
-                at: last.clone(),
-                what: What::LastActive,
-                text: format!("{} from {address}", device(s)),
+                at: s.created_at.clone(),
+                what: What::CountryChanged,
+                text: format!("{was} → {now}"),
                 about: Some(s.id.clone()),
             });
         }
-        before = Some(s);
+        last_country = country(s).or(last_country);
+        if let (Some(was), Some(now)) = (&last_device, device(s))
+            && !was.eq_ignore_ascii_case(&now)
+        {
+            events.push(Event {
+                at: s.created_at.clone(),
+                what: What::DeviceChanged,
+                text: format!("{was} → {now}"),
+                about: Some(s.id.clone()),
+            });
+        }
+        last_device = device(s).or(last_device);
+        // A last activity before its start is not one: the server's clock, not the user.
+        let started = read_time(&s.created_at);
+        let last = s.last_active_at.as_ref().filter(|l| {
+            **l != s.created_at && read_time(l).zip(started).is_none_or(|(l, s)| l >= s)
+        });
+        if let Some(last) = last {
+            events.push(Event {
+                at: last.clone(),
+                what: What::LastActive,
+                text: format!("{} from {address}", device_text(s)),
+                about: Some(s.id.clone()),
+            });
+        }
     }
     for entry in entries {
         events.push(Event {
@@ -199,4 +206,92 @@ fn with_gaps(events: Vec<Event>) -> Vec<Event> {
         out.push(event);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::{SessionInfo, User};
+
+    fn session(id: &str, at: &str, country: Option<&str>, device: Option<&str>) -> Session {
+        Session {
+            id: id.into(),
+            session_id: id.into(),
+            device_name: device.map(str::to_string),
+            device_type: None,
+            browser: None,
+            operating_system: None,
+            ip_address: Some("10.0.0.1".into()),
+            country: country.map(str::to_string),
+            region: None,
+            city: None,
+            active: false,
+            created_at: at.into(),
+            updated_at: at.into(),
+            last_active_at: None,
+        }
+    }
+
+    fn whats(sessions: Vec<Session>) -> Vec<(What, String)> {
+        let detail = UserDetail {
+            user: User {
+                id: "u1".into(),
+                created_at: Some("2026-01-01T00:00:00Z".into()),
+                ..User::default()
+            },
+            sessions: Some(SessionInfo {
+                total_logins: sessions.len() as i64,
+                all: sessions,
+                first: None,
+                last: None,
+            }),
+            ..UserDetail::default()
+        };
+        of(&detail, &[])
+            .into_iter()
+            .map(|e| (e.what, e.text))
+            .collect()
+    }
+
+    #[test]
+    fn changes_skip_sessions_that_say_nothing_and_quiet_spells_are_gaps() {
+        let events = whats(vec![
+            session("a", "2026-01-02T00:00:00Z", Some("NL"), Some("Pixel 8")),
+            // No country, no device: it changes neither.
+            session("b", "2026-01-03T00:00:00Z", Some(""), None),
+            session("c", "2026-01-04T00:00:00Z", Some("nl"), Some("pixel 8")),
+            session(
+                "d",
+                "2026-03-01T00:00:00Z",
+                Some("Japan"),
+                Some("iPhone 15"),
+            ),
+        ]);
+        let changes: Vec<&(What, String)> = events
+            .iter()
+            .filter(|(w, _)| matches!(w, What::CountryChanged | What::DeviceChanged))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                &(What::CountryChanged, "nl → Japan".to_string()),
+                &(What::DeviceChanged, "pixel 8 → iPhone 15".to_string()),
+            ]
+        );
+        let gap = events.iter().find(|(w, _)| *w == What::Gap);
+        assert_eq!(gap.map(|(_, t)| t.as_str()), Some("nothing for 56 days"));
+    }
+
+    #[test]
+    fn a_time_that_cannot_be_read_comes_last() {
+        let events = whats(vec![
+            session("a", "yesterday", Some("NL"), Some("Pixel 8")),
+            session("b", "2026-01-02T00:00:00Z", Some("NL"), Some("Pixel 8")),
+        ]);
+        let last = events.last().map(|(_, t)| t.as_str()).unwrap_or_default();
+        assert!(last.starts_with("Pixel 8 from"), "{events:?}");
+        assert_eq!(events.first().map(|e| e.0), Some(What::Created));
+        // The unreadable one was ordered last before changes were found: none is.
+        assert!(!events.iter().any(|(w, _)| *w == What::DeviceChanged));
+    }
 }

@@ -6,6 +6,7 @@ use tui_input::Input;
 
 use super::keymap::Keymap;
 use super::{Action, Mode};
+use crate::api::ring::MAX_DEPTH;
 use crate::text::closest;
 
 /// What a command line asks for.
@@ -86,10 +87,10 @@ pub fn parse(line: &str, keymap: &Keymap) -> Result<Command, String> {
         "profile" => Command::Profile(needs("a profile name", "production")?),
         "ring" if rest.is_empty() => Command::Ring(None),
         "ring" => match rest.parse::<u32>() {
-            Ok(depth @ 1..=4) => Command::Ring(Some(depth)),
+            Ok(depth) if (1..=MAX_DEPTH).contains(&depth) => Command::Ring(Some(depth)),
             _ => {
                 return Err(format!(
-                    "ring takes a depth from 1 to 4, not {rest:?}: :ring 2"
+                    "ring takes a depth from 1 to {MAX_DEPTH}, not {rest:?}: :ring 2"
                 ));
             }
         },

@@ -275,21 +275,21 @@ impl App {
                 .refusal("nothing to copy: no row is shown, or the session has no address");
             return Vec::new();
         };
+        self.copy_text(text, &what)
+    }
+
+    /// Copies `text` (`what` names it) by the configured route; the loop says what was
+    /// done when it is (`Event::Copied`). More than terminals accept is not sent.
+    pub(super) fn copy_text(&mut self, text: String, what: &str) -> Vec<Effect> {
+        if let Some(why) = self.config.clipboard.refusal() {
+            self.status.refusal(why);
+            return Vec::new();
+        }
         let encoded = text.len().div_ceil(3) * 4;
         if encoded > COPY_LIMIT {
             self.status.refusal(format!(
                 "not copied: {what} take {encoded} bytes encoded, more than terminals accept ({COPY_LIMIT}); select fewer"
             ));
-            return Vec::new();
-        }
-        self.copy_text(text, &what)
-    }
-
-    /// Copies `text` (`what` names it) by the configured route; the loop says what was
-    /// done when it is (`Event::Copied`).
-    pub(super) fn copy_text(&mut self, text: String, what: &str) -> Vec<Effect> {
-        if let Some(why) = self.config.clipboard.refusal() {
-            self.status.refusal(why);
             return Vec::new();
         }
         vec![Effect::Copy {

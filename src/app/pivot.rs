@@ -94,6 +94,7 @@ impl Pivot {
     /// The accounts of `ring`, breadth first, each saying how it was reached (the
     /// account before it and the addresses they shared) and its signals.
     pub fn ring(ring: &Ring, seen: Instant) -> Pivot {
+        let links = ring.links_by_pair();
         let rows = ring
             .members
             .iter()
@@ -101,10 +102,7 @@ impl Pivot {
                 let how = match &m.via {
                     None => "the start".to_string(),
                     Some(via) => {
-                        let shared = ring.links.iter().find(|l| {
-                            (l.from == *via && l.to == m.user.id)
-                                || (l.to == *via && l.from == m.user.id)
-                        });
+                        let shared = links.get(&(via.as_str(), m.user.id.as_str()));
                         let addresses = shared.map(|l| l.addresses.join(", "));
                         format!(
                             "depth {} via {via} on {}",

@@ -58,6 +58,14 @@ impl App {
         let (_, start) = self.ring_asked.take().unwrap_or_default();
         self.status.progress(None);
         match result {
+            Ok(ring) if !matches!(self.layer, Layer::Table | Layer::Pivot(_)) => {
+                // A form, the filter or the journal is open: nothing typed is lost.
+                self.status.notice(format!(
+                    "the ring of {} came while something else was open: {} shows it",
+                    sanitize(&ring.start),
+                    self.config.keymap.key(super::Action::Ring)
+                ));
+            }
             Ok(ring) => {
                 for member in &ring.members {
                     if let Some(signals) = &member.signals {

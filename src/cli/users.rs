@@ -39,7 +39,7 @@ pub enum UsersCommand {
         after_help = "Examples:\n  userdeck users ring usr_00000011\n  userdeck users ring usr_00000011 --depth 3 --format json | jq '.members[] | select(.status == \"ACTIVE\") | .id'\n  userdeck users ring usr_00000011 --format dot | dot -Tsvg > ring.svg"
     )]
     Ring(RingArgs),
-    /// One account's history in time order (crm): sessions, changes of country or
+    /// One account's history in time order: sessions (crm), changes of country or
     /// device, quiet spells, and this machine's journal entries about it
     #[command(
         after_help = "Examples:\n  userdeck users timeline usr_00000010\n  userdeck users timeline usr_00000010 --format ndjson | jq -r 'select(.what == \"journal\") | .text'"
@@ -148,7 +148,7 @@ pub struct RingArgs {
     pub id: String,
     /// How many steps of shared addresses to follow
     #[arg(long, value_name = "N", default_value_t = crate::api::ring::DEPTH,
-          value_parser = clap::value_parser!(u32).range(1..=4))]
+          value_parser = clap::value_parser!(u32).range(1..=crate::api::ring::MAX_DEPTH as i64))]
     pub depth: u32,
     /// table for people; json or csv for programs; dot for Graphviz
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = RingFormat::Table)]

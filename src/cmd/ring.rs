@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Failure, users::sendable};
+use super::{EXIT_PARTIAL, Failure, users::sendable};
 use crate::api::client::Client;
 use crate::api::ops::UserKey;
 use crate::api::ring;
@@ -33,5 +33,12 @@ pub async fn ring(
     let mut out = io::BufWriter::new(io::stdout().lock());
     write(&mut out, &ring, args.format, printing)?;
     out.flush()?;
-    Ok(())
+    // Accounts that could not be read are in it, saying why: the ring is not whole.
+    match ring.unread() {
+        0 => Ok(()),
+        unread => Err(Failure::new(
+            EXIT_PARTIAL,
+            format!("{unread} accounts of the ring could not be read: the ring may go further"),
+        )),
+    }
 }

@@ -57,7 +57,10 @@ pub async fn timeline(
                 .map_err(err)?;
             for e in &events {
                 let about = e.about.clone().unwrap_or_default();
-                let cells = [e.at.as_str(), e.what.name(), &e.text, &about];
+                // The JSON's name of what happened: the machine formats agree.
+                let what = serde_json::to_value(e.what).unwrap_or_default();
+                let what = what.as_str().unwrap_or_default();
+                let cells = [e.at.as_str(), what, &e.text, &about];
                 csv.write_record(cells.map(|c| printing.csv_cell(c).into_owned()))
                     .map_err(err)?;
             }

@@ -7,9 +7,11 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::list::TableWriter;
+use super::record::{Fields, record};
 use super::safe::{self, Printing};
 use crate::api::model::Status;
 use crate::api::ring::{Member, Ring};
+use crate::dialect::Dialect;
 use crate::text::{sanitize, thousands};
 
 /// The formats of a ring.
@@ -64,11 +66,26 @@ pub fn write(
     match format {
         RingFormat::Table => table(out, ring),
         RingFormat::Json => {
+            // Each account as `users list` writes it (the API's names and values), with
+            // how it was reached and its signals.
+            let fields = Fields::all(Dialect::Crm);
+            let members: Vec<serde_json::Value> = ring
+                .members
+                .iter()
+                .map(|m| {
+                    let mut member = json!(record(&m.user, &fields));
+                    member["depth"] = json!(m.depth);
+                    member["via"] = json!(m.via);
+                    member["signals"] = json!(m.signals);
+                    member["error"] = json!(m.error);
+                    member
+                })
+                .collect();
             let value = json!({
                 "start": ring.start,
                 "depth": ring.depth,
                 "cutShort": ring.cut_short,
-                "members": ring.members,
+                "members": members,
                 "links": ring.links,
                 "addresses": ring.by_address().into_iter().map(|(address, ids)| json!({"address": address, "accounts": ids})).collect::<Vec<_>>(),
             });

@@ -10,6 +10,7 @@ use crate::api::model::UserDetail;
 
 pub mod geo;
 mod rules;
+pub(crate) use rules::{country, read_time};
 #[cfg(test)]
 mod tests;
 
@@ -75,7 +76,7 @@ pub struct Signal {
 }
 
 impl Signal {
-    /// "high  two-countries  why": the line the pane and a table show.
+    /// "high: two-countries: why": the line `users show` and its CSV cell write.
     pub fn line(&self) -> String {
         format!(
             "{}: {}: {}",

@@ -54,17 +54,23 @@ impl<'a> Timed<'a> {
     }
 }
 
-/// A session's country, unless it is missing or blank.
-fn country(session: &Session) -> Option<&str> {
+/// What servers send for a country they do not know: no country at all.
+const NO_COUNTRY: [&str; 10] = [
+    "unknown", "?", "??", "-", "--", "n/a", "na", "none", "zz", "xx",
+];
+
+/// A session's country, unless it is missing, blank or a placeholder ("Unknown", "ZZ").
+pub(crate) fn country(session: &Session) -> Option<&str> {
     let country = session.country.as_deref()?.trim();
-    (!country.is_empty()).then_some(country)
+    let placeholder = NO_COUNTRY.iter().any(|n| n.eq_ignore_ascii_case(country));
+    (!country.is_empty() && !placeholder).then_some(country)
 }
 
 fn address(session: &Session) -> &str {
     session.ip_address.as_deref().unwrap_or("no address")
 }
 
-fn read_time(text: &str) -> Option<OffsetDateTime> {
+pub(crate) fn read_time(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(text.trim(), &Rfc3339).ok()
 }
 
@@ -119,57 +125,78 @@ fn two_countries(sessions: &[&Session]) -> Option<Signal> {
     })
 }
 
+/// One move between two sessions in two countries: how far, and in how long.
+struct Move<'a> {
+    from: &'a Timed<'a>,
+    to: &'a Timed<'a>,
+    km: f64,
+    /// When the first was last seen before the second began (its start if never).
+    left: OffsetDateTime,
+    speed: f64,
+}
+
 fn impossible_travel(sessions: &[Timed], t: &Thresholds) -> Option<Signal> {
-    let mut by_start: Vec<&Timed> = sessions.iter().collect();
-    by_start.sort_by_key(|s| s.started);
-    // Each pair of sessions one after the other, in two countries far apart, with the
-    // speed it took: from the first's last activity before the second began.
-    let fast: Vec<(&Timed, &Timed, f64, Duration, f64)> = by_start
+    // Only sessions whose country is placed, one after another: a session without a
+    // place between two far ones does not hide the move.
+    let mut placed: Vec<(&Timed, geo::Place)> = sessions
+        .iter()
+        .filter_map(|s| Some((s, geo::place(s.country()?)?)))
+        .collect();
+    placed.sort_by_key(|(s, _)| s.started);
+    let fast: Vec<Move> = placed
         .windows(2)
         .filter_map(|pair| {
-            let (a, b) = (pair[0], pair[1]);
-            let (from, to) = (a.country()?, b.country()?);
-            if geo::same_country(from, to) {
+            let ((a, here), (b, there)) = (pair[0], pair[1]);
+            if geo::same_country(a.country()?, b.country()?) {
                 return None;
             }
-            let km = km_between(geo::place(from)?, geo::place(to)?);
+            let km = km_between(here, there);
             if km < t.travel_min_km {
                 return None;
             }
             let left = a.last.filter(|&l| l <= b.started).unwrap_or(a.started);
-            let took = b.started - left;
-            let hours = took.as_seconds_f64() / 3600.0;
+            let hours = (b.started - left).as_seconds_f64() / 3600.0;
             let speed = if hours > 0.0 {
                 km / hours
             } else {
                 f64::INFINITY
             };
-            (speed > t.travel_kmh).then_some((a, b, km, took, speed))
+            (speed > t.travel_kmh).then_some(Move {
+                from: a,
+                to: b,
+                km,
+                left,
+                speed,
+            })
         })
         .collect();
-    let &(a, b, km, took, speed) = fast.iter().max_by(|x, y| x.4.total_cmp(&y.4))?;
-    let speed = if speed.is_finite() {
-        format!("{} km/h", thousands(speed.round() as u64))
+    let worst = fast.iter().max_by(|x, y| x.speed.total_cmp(&y.speed))?;
+    let speed = if worst.speed.is_finite() {
+        format!("{} km/h", thousands(worst.speed.round() as u64))
     } else {
         "at once".to_string()
     };
     let more = match fast.len() {
         1 => String::new(),
-        n => format!("; {} such moves in all", n),
+        n => format!("; {n} such moves in all"),
+    };
+    // Still active there when the second began: its last sight is not a departure.
+    let seen = match worst.from.last {
+        Some(last) if last > worst.to.started => "still active then".to_string(),
+        _ => format!("last seen {}", when(worst.left)),
     };
     Some(Signal {
         kind: Kind::ImpossibleTravel,
         severity: Severity::High,
         why: format!(
-            "{} ({}, last seen {}) then {} ({}, {}): {} km in {} ({speed}){more}",
-            a.country().unwrap_or_default(),
-            a.address(),
-            when(a.last.filter(|&l| l <= b.started).unwrap_or(a.started)),
-            b.country().unwrap_or_default(),
-            b.address(),
-            when(b.started),
-            thousands(km.round() as u64),
-            span(took),
+            "{} ({}, {seen}) then {} ({}, {}): {} km in {} ({speed}){more}",
+            worst.from.country().unwrap_or_default(),
+            worst.from.address(),
+            worst.to.country().unwrap_or_default(),
+            worst.to.address(),
+            when(worst.to.started),
+            thousands(worst.km.round() as u64),
+            span(worst.to.started - worst.left),
         ),
     })
 }
@@ -184,16 +211,46 @@ fn span(took: Duration) -> String {
     }
 }
 
-/// One thing about a session, read from it.
-type Read = fn(&Session) -> Option<&str>;
-
 /// What of a session is "new" when first seen lately.
-const NOTED: [(&str, Read); 4] = [
-    ("country", |s| s.country.as_deref()),
-    ("device", |s| s.device_name.as_deref()),
-    ("OS", |s| s.operating_system.as_deref()),
-    ("browser", |s| s.browser.as_deref()),
-];
+#[derive(Clone, Copy, PartialEq)]
+enum Noted {
+    Country,
+    Device,
+    Os,
+    Browser,
+}
+
+impl Noted {
+    const ALL: [Noted; 4] = [Noted::Country, Noted::Device, Noted::Os, Noted::Browser];
+
+    fn name(self) -> &'static str {
+        match self {
+            Noted::Country => "country",
+            Noted::Device => "device",
+            Noted::Os => "OS",
+            Noted::Browser => "browser",
+        }
+    }
+
+    /// Its value in `session`, unless missing or blank.
+    fn of(self, session: &Session) -> Option<&str> {
+        let value = match self {
+            Noted::Country => return country(session),
+            Noted::Device => session.device_name.as_deref(),
+            Noted::Os => session.operating_system.as_deref(),
+            Noted::Browser => session.browser.as_deref(),
+        };
+        value.map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// Whether two of its values are one (`NL` and `Netherlands`; any case).
+    fn same(self, a: &str, b: &str) -> bool {
+        match self {
+            Noted::Country => geo::same_country(a, b),
+            _ => a.trim().eq_ignore_ascii_case(b.trim()),
+        }
+    }
+}
 
 fn new_here(sessions: &[Timed], now: OffsetDateTime, t: &Thresholds) -> Option<Signal> {
     let since = now - Duration::days(i64::from(t.new_days));
@@ -209,19 +266,14 @@ fn new_here(sessions: &[Timed], now: OffsetDateTime, t: &Thresholds) -> Option<S
     let mut new: Vec<String> = Vec::new();
     let mut new_country = false;
     for (n, s) in lately.iter().enumerate() {
-        let firsts: Vec<String> = NOTED
-            .iter()
-            .filter_map(|&(what, value)| {
-                let v = value(s.session).filter(|v| !v.trim().is_empty())?;
-                let same = |other: &Timed| {
-                    value(other.session).is_some_and(|o| match what {
-                        "country" => geo::same_country(o, v),
-                        _ => o.trim().eq_ignore_ascii_case(v.trim()),
-                    })
-                };
+        let firsts: Vec<String> = Noted::ALL
+            .into_iter()
+            .filter_map(|what| {
+                let v = what.of(s.session)?;
+                let same = |other: &Timed| what.of(other.session).is_some_and(|o| what.same(o, v));
                 let seen = older.iter().any(|o| same(o)) || lately[..n].iter().any(|o| same(o));
-                new_country |= !seen && what == "country";
-                (!seen).then(|| format!("{what} {v}"))
+                new_country |= !seen && what == Noted::Country;
+                (!seen).then(|| format!("{} {v}", what.name()))
             })
             .collect();
         if !firsts.is_empty() {

@@ -135,6 +135,43 @@ fn travel_faster_than_a_plane_is_impossible() {
 }
 
 #[test]
+fn a_session_without_a_place_between_two_far_ones_does_not_hide_the_move() {
+    let detail = account(vec![
+        session("10.0.0.1", Some("NL"), "2026-12-05T08:00:00Z", false),
+        session("10.0.0.2", None, "2026-12-05T08:30:00Z", false),
+        session("10.0.0.3", Some("Unknown"), "2026-12-05T08:40:00Z", false),
+        session("10.0.0.4", Some("JP"), "2026-12-05T09:00:00Z", false),
+    ]);
+    let s = found(&detail, Kind::ImpossibleTravel);
+    assert!(
+        s.why.starts_with("NL (10.0.0.1") && s.why.contains("then JP (10.0.0.4"),
+        "{}",
+        s.why
+    );
+    // A placeholder is no country: active in "Unknown" and NL is one country.
+    let detail = account(vec![
+        session("10.0.0.1", Some("NL"), "2026-12-05T08:00:00Z", true),
+        session("10.0.0.2", Some("unknown"), "2026-12-05T08:30:00Z", true),
+        session("10.0.0.3", Some("ZZ"), "2026-12-05T08:40:00Z", true),
+    ]);
+    assert!(!kinds(&detail).contains(&Kind::TwoCountries));
+}
+
+#[test]
+fn a_first_session_still_active_when_the_second_began_is_said_so() {
+    let mut from = session("10.0.0.1", Some("NL"), "2026-12-05T08:00:00Z", true);
+    from.last_active_at = Some("2026-12-05T12:00:00Z".into());
+    let to = session("10.0.0.2", Some("JP"), "2026-12-05T09:00:00Z", true);
+    let s = found(&account(vec![from, to]), Kind::ImpossibleTravel);
+    assert!(
+        s.why.contains("NL (10.0.0.1, still active then)"),
+        "{}",
+        s.why
+    );
+    assert!(s.why.contains("in 1 h"), "from its start: {}", s.why);
+}
+
+#[test]
 fn equal_times_unknown_countries_and_neighbours() {
     let at = "2026-12-05T08:00:00Z";
     // Two far countries at the same instant: no time at all.
