@@ -24,7 +24,7 @@ pub const MOST: usize = 500;
 
 /// Accounts read in one request, and requests under way at once.
 const PER_REQUEST: usize = 25;
-const AT_ONCE: usize = 8;
+const AT_ONCE: usize = 24;
 
 /// One account of a ring.
 #[derive(Debug, Clone)]
