@@ -71,6 +71,11 @@ async fn the_ring_is_followed_shown_and_blocked_with_the_usual_preview() {
     ui.wait_text("block: 10 succeeded");
     let ids: Vec<String> = (11..=22).map(|n| format!("usr_{n:08}")).collect();
     assert_eq!(server.statuses(&ids).await, vec!["BLOCKED"; 12]);
+    // From an account of the ring (or of an address), its own ring: the cursor's.
+    ui.keys("U");
+    ui.keys("j");
+    ui.keys("N");
+    ui.wait_text("ring of usr_00000016, depth 2: 12 accounts");
     // Back to the table; `:ring 1` keeps to the start's own address.
     ui.keys("\x7f");
     ui.wait_for("the ring closed", |s| !s.contains("ring of usr_00000011"));

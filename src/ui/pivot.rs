@@ -42,11 +42,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pivot: &Pivot, theme: &The
         ),
     };
     let hint = format!(
-        " {} select · {} all not blocked · {} {} · {} copy {copied} · {} back ",
+        " {} select · {} all not blocked · {} {} · {} its ring · {} copy {copied} · {} back ",
         keymap.key(Action::ToggleSelect),
         keymap.key(Action::SelectPage),
         keymap.key(Action::Block),
         keymap.key(Action::Activate),
+        keymap.key(Action::Ring),
         keymap.key(Action::Copy),
         keymap.key(Action::Back),
     );

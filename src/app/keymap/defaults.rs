@@ -240,7 +240,7 @@ pub(super) const DEFAULTS: &[Default] = &[
     (
         "ring",
         Action::Ring,
-        TABLE,
+        USERS,
         "the ring of accounts sharing addresses (crm)",
         &["N"],
     ),
