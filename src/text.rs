@@ -295,6 +295,16 @@ mod properties {
 }
 
 /// 12345 → "12,345".
+/// `3 users`, `1 user`, `2 addresses`.
+pub fn plural(n: usize, what: &str) -> String {
+    let ending = match (n, what.ends_with('s')) {
+        (1, _) => "",
+        (_, true) => "es",
+        _ => "s",
+    };
+    format!("{} {what}{ending}", thousands(n as u64))
+}
+
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();

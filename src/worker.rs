@@ -71,6 +71,8 @@ pub enum Request {
     },
     /// Everything about one user.
     Detail { id: RequestId, key: UserKey },
+    /// The request of `slot` under way is dropped (`Esc` while a ring is followed).
+    Abandon { slot: Slot },
     /// The ring around user `start`, `depth` steps of shared addresses deep.
     Ring {
         id: RequestId,
@@ -132,7 +134,7 @@ impl Request {
             Request::Detail { id, .. } => Some((*id, Slot::Detail)),
             Request::Ring { id, .. } => Some((*id, Slot::Ring)),
             Request::Bulk { id, .. } => Some((*id, Slot::Bulk)),
-            Request::StopBulk { .. } => None,
+            Request::StopBulk { .. } | Request::Abandon { .. } => None,
         }
     }
 }
@@ -285,8 +287,15 @@ async fn run(
     while let Some(request) = requests.recv().await {
         stops.retain(|s| !s.is_finished());
         let Some((id, slot)) = request.ticket() else {
-            if let Request::StopBulk { grace } = request {
-                stops.iter().for_each(|s| s.stop(grace));
+            match request {
+                Request::StopBulk { grace } => stops.iter().for_each(|s| s.stop(grace)),
+                // Never a bulk action's: its chunks under way are journalled, not dropped.
+                Request::Abandon { slot } if slot != Slot::Bulk => {
+                    if let Some(work) = running.remove(&slot) {
+                        work.abort();
+                    }
+                }
+                _ => {}
             }
             continue;
         };
@@ -478,7 +487,7 @@ async fn answer(
                 elapsed: started.elapsed(),
             });
         }
-        Request::StopBulk { .. } => {}
+        Request::StopBulk { .. } | Request::Abandon { .. } => {}
     }
 }
 

@@ -71,6 +71,14 @@ async fn the_ring_is_followed_shown_and_blocked_with_the_usual_preview() {
     ui.wait_text("block: 10 succeeded");
     let ids: Vec<String> = (11..=22).map(|n| format!("usr_{n:08}")).collect();
     assert_eq!(server.statuses(&ids).await, vec!["BLOCKED"; 12]);
+    // Enter opens an account of a ring followed from the table; Backspace comes back to it.
+    ui.keys("j\r");
+    ui.wait_for("the account opened", |s| {
+        !s.contains("ring of usr_00000011")
+    });
+    ui.keys("\x7f");
+    ui.wait_text("ring of usr_00000011, depth 2: 12 accounts");
+    ui.keys("k");
     // From an account of the ring (or of an address), its own ring: the cursor's.
     ui.keys("U");
     ui.keys("j");

@@ -307,6 +307,10 @@ impl App {
             }
             None => {
                 self.close_detail();
+                // A pane opened from a ring over the table: back to the ring.
+                if let Some(pivot) = pivot {
+                    self.layer = Layer::Pivot(pivot);
+                }
                 Vec::new()
             }
         }

@@ -573,6 +573,9 @@ impl App {
     }
 
     fn cancel(&mut self) -> Vec<Effect> {
+        if let Some(stopped) = self.stop_ring() {
+            return stopped;
+        }
         if self.detail.is_some() {
             self.close_detail();
             Vec::new()

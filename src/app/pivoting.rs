@@ -98,6 +98,9 @@ impl App {
                     None => {
                         let (pane, request) = DetailPane::open(id, &mut self.tickets);
                         self.detail = Some(pane);
+                        if !self.side_by_side {
+                            self.focus = super::Focus::Detail;
+                        }
                         request
                     }
                 };

@@ -7,7 +7,7 @@ use super::{App, Effect, Layer};
 use crate::api::ring::{DEPTH, Ring};
 use crate::dialect::Dialect;
 use crate::text::sanitize;
-use crate::worker::{Request, RequestId};
+use crate::worker::{Request, RequestId, Slot};
 
 impl App {
     /// Asks for the ring around the user in front, `depth` steps deep (None: the
@@ -34,6 +34,17 @@ impl App {
             start,
             depth: depth.unwrap_or(DEPTH),
         })]
+    }
+
+    /// Esc while a ring is followed: it is dropped, nothing else is cancelled.
+    pub(super) fn stop_ring(&mut self) -> Option<Vec<Effect>> {
+        let (_, start) = self.ring_asked.take()?;
+        self.status.progress(None);
+        self.status.notice(format!(
+            "stopped following the ring of {}",
+            sanitize(&start)
+        ));
+        Some(vec![Effect::Send(Request::Abandon { slot: Slot::Ring })])
     }
 
     pub(super) fn ring_progress(&mut self, id: RequestId, read: usize, known: usize) {

@@ -321,14 +321,7 @@ async fn act(
     super::outcome(&report)
 }
 
-/// `3 users`, `1 user`.
-fn plural(n: usize, what: &str) -> String {
-    format!(
-        "{} {what}{}",
-        thousands(n as u64),
-        if n == 1 { "" } else { "s" }
-    )
-}
+use crate::text::plural;
 
 /// What the confirmation of `action` on `ids` shows: where it goes, the breakdown by the
 /// statuses read (as the dashboard's preview says it), who it names, and what an undo

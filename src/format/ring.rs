@@ -12,7 +12,7 @@ use super::safe::{self, Printing};
 use crate::api::model::Status;
 use crate::api::ring::{Member, Ring};
 use crate::dialect::Dialect;
-use crate::text::{sanitize, thousands};
+use crate::text::{plural, sanitize};
 
 /// The formats of a ring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -41,11 +41,11 @@ fn signal_words(member: &Member) -> String {
 /// "ring of ID, depth 2: 12 accounts, 3 addresses (cut short at 500)".
 pub fn summary(ring: &Ring) -> String {
     format!(
-        "ring of {}, depth {}: {} accounts, {} addresses{}",
+        "ring of {}, depth {}: {}, {}{}",
         sanitize(&ring.start),
         ring.depth,
-        thousands(ring.members.len() as u64),
-        ring.by_address().len(),
+        plural(ring.members.len(), "account"),
+        plural(ring.by_address().len(), "address"),
         if ring.cut_short {
             format!(
                 " (cut short at {}: more are linked)",

@@ -33,9 +33,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, pivot: &Pivot, theme: &The
             cut_short,
         } => (
             format!(
-                " ring of {}, depth {depth}: {} accounts{} ",
+                " ring of {}, depth {depth}: {}{} ",
                 sanitize(start),
-                pivot.rows().len(),
+                crate::text::plural(pivot.rows().len(), "account"),
                 if *cut_short { ", cut short" } else { "" }
             ),
             "ids",

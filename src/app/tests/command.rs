@@ -490,3 +490,36 @@ fn the_pivots_own_user_opened_goes_back_to_the_pivot_without_moving_the_pane() {
         "the pane did not move"
     );
 }
+
+/// Esc while a ring is followed drops it: the worker is told, and its late answer is not
+/// shown over the table.
+#[test]
+fn esc_drops_a_ring_under_way_and_its_late_answer_is_not_shown() {
+    let mut app = started(Dialect::Crm, false, 30);
+    let asked = sent(&press(&mut app, Action::Ring));
+    let Some(Request::Ring { id, start, depth }) = asked.first().cloned() else {
+        panic!("a ring asked for: {asked:?}");
+    };
+    // The row under the cursor: the first.
+    assert_eq!((start.as_str(), depth), (user(0).id.as_str(), 2));
+    let dropped = sent(&app.update(code(KeyCode::Esc)));
+    assert_eq!(
+        dropped,
+        [Request::Abandon {
+            slot: crate::worker::Slot::Ring
+        }]
+    );
+    let ring = crate::api::ring::Ring {
+        start,
+        depth,
+        members: Vec::new(),
+        links: Vec::new(),
+        cut_short: false,
+    };
+    app.update(Event::Worker(Response::Ring {
+        id,
+        result: Ok(Box::new(ring)),
+    }));
+    assert!(app.pivot().is_none(), "the dropped ring is not shown");
+    assert_eq!(app.mode(), Mode::Table);
+}
