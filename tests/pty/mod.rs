@@ -470,6 +470,18 @@ impl Dashboard {
         (served, ui)
     }
 
+    /// Whether the process ends within `within` (checked every 10 ms, a core left idle).
+    pub fn ends_within(&mut self, within: Duration) -> bool {
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
     /// Waits for the process to end; its exit status, output, and home (with its config
     /// and journal) to look into.
     pub fn finish(mut self) -> (portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {
