@@ -278,17 +278,6 @@ impl App {
         &self.config
     }
 
-    /// The most severe signal of account `id`, if it was opened this session (inside:
-    /// None when it raised none).
-    pub fn signal_seen(&self, id: &str) -> Option<Option<crate::signals::Severity>> {
-        self.signals_seen.get(id).copied()
-    }
-
-    /// Whether any account was opened this session: the table shows their signals then.
-    pub fn signals_seen(&self) -> bool {
-        !self.signals_seen.is_empty()
-    }
-
     /// A confirmation asked at `now`, statuses old as the profile says.
     fn asked(&self, now: Instant) -> Asked {
         Asked {

@@ -1,4 +1,5 @@
-//! `:ring [DEPTH]` (and its key): the ring around the user in front — the one the one
+//! The signals of the accounts read this session, and `:ring [DEPTH]` (and its key):
+//! the ring around the user in front — the one the one
 //! target rule names — followed by the worker, then shown as a list to select from and
 //! act on, like the accounts on an address.
 
@@ -10,6 +11,17 @@ use crate::text::sanitize;
 use crate::worker::{Request, RequestId, Slot};
 
 impl App {
+    /// The most severe signal of account `id`, if it was opened (or read in a ring) this
+    /// session (inside: None when it raised none).
+    pub fn signal_seen(&self, id: &str) -> Option<Option<crate::signals::Severity>> {
+        self.signals_seen.get(id).copied()
+    }
+
+    /// Whether any account was opened this session: the table shows their signals then.
+    pub fn signals_seen(&self) -> bool {
+        !self.signals_seen.is_empty()
+    }
+
     /// Asks for the ring around the user in front, `depth` steps deep (None: the
     /// default).
     pub(super) fn ask_ring(&mut self, depth: Option<u32>) -> Vec<Effect> {

@@ -470,16 +470,31 @@ impl Dashboard {
         (served, ui)
     }
 
-    /// Whether the process ends within `within` (checked every 10 ms, a core left idle).
-    pub fn ends_within(&mut self, within: Duration) -> bool {
-        let deadline = std::time::Instant::now() + within;
-        while std::time::Instant::now() < deadline {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return true;
+    /// Whether the program leaves its screen (it is quitting) within `within`, in its
+    /// output from byte `from` on: woken by each write, without a deadline's panic.
+    pub fn leaves_within(&self, from: usize, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        let mut parser = self.screen.parser.lock().unwrap();
+        loop {
+            let left = {
+                let raw = self.screen.raw.lock().unwrap();
+                raw.get(from..).is_some_and(|after| {
+                    after
+                        .windows(LEAVE_ALTERNATE_SCREEN.len())
+                        .any(|w| w == LEAVE_ALTERNATE_SCREEN)
+                })
+            };
+            let now = Instant::now();
+            if left || now >= deadline {
+                return left;
             }
-            std::thread::sleep(Duration::from_millis(10));
+            parser = self
+                .screen
+                .changed
+                .wait_timeout(parser, deadline - now)
+                .unwrap()
+                .0;
         }
-        false
     }
 
     /// Waits for the process to end; its exit status, output, and home (with its config
