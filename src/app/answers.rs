@@ -54,7 +54,7 @@ impl App {
                 {
                     self.latency = Some(elapsed);
                     if let Some(detail) = pane.detail() {
-                        let worst = detail.signals.iter().map(|s| s.severity).max();
+                        let worst = crate::signals::worst(&detail.signals);
                         self.signals_seen.insert(detail.user.id.clone(), worst);
                     }
                     self.detail_arrived(id);

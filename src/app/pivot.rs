@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use crate::api::model::{BulkAction, Status, User, UserDetail};
 use crate::api::ring::Ring;
+use crate::signals::Signal;
 
 /// One account seen on the address, or of the ring.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +118,7 @@ impl Pivot {
                     (Some(signals), None) if signals.is_empty() => "no signals".into(),
                     (Some(signals), None) => signals
                         .iter()
-                        .map(|s| format!("{} {}", s.severity.name(), s.kind.name()))
+                        .map(Signal::short)
                         .collect::<Vec<_>>()
                         .join(", "),
                 };

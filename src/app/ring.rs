@@ -92,7 +92,7 @@ impl App {
             Ok(ring) => {
                 for member in &ring.members {
                     if let Some(signals) = &member.signals {
-                        let worst = signals.iter().map(|s| s.severity).max();
+                        let worst = crate::signals::worst(signals);
                         self.signals_seen.insert(member.user.id.clone(), worst);
                     }
                 }

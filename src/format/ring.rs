@@ -12,6 +12,7 @@ use super::safe::{self, Printing};
 use crate::api::model::Status;
 use crate::api::ring::{Member, Ring};
 use crate::dialect::Dialect;
+use crate::signals::Signal;
 use crate::text::{plural, sanitize};
 
 /// The formats of a ring.
@@ -32,7 +33,7 @@ fn signal_words(member: &Member) -> String {
         None => "?".into(),
         Some(signals) => signals
             .iter()
-            .map(|s| format!("{} {}", s.severity.name(), s.kind.name()))
+            .map(Signal::short)
             .collect::<Vec<_>>()
             .join(", "),
     }

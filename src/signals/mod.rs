@@ -76,6 +76,11 @@ pub struct Signal {
 }
 
 impl Signal {
+    /// "high two-countries": the signal in a few words, as a ring's lists give it.
+    pub fn short(&self) -> String {
+        format!("{} {}", self.severity.name(), self.kind.name())
+    }
+
     /// "high: two-countries: why": the line `users show` and its CSV cell write.
     pub fn line(&self) -> String {
         format!(
@@ -153,6 +158,11 @@ impl Thresholds {
         }
         Ok(())
     }
+}
+
+/// The most severe of `signals` (None: there are none).
+pub fn worst(signals: &[Signal]) -> Option<Severity> {
+    signals.iter().map(|s| s.severity).max()
 }
 
 /// Marks `detail` with its signals as of this moment.
