@@ -76,6 +76,9 @@ pub struct Profile {
     /// Past this age a status seen is called old before a bulk action.
     #[serde(default = "default_stale_after")]
     pub stale_after_secs: f64,
+    /// `:watch` with no interval reads the screen again this often.
+    #[serde(default = "default_watch_secs")]
+    pub watch_secs: u64,
     /// PEM roots trusted beside the system's (a company CA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
@@ -127,6 +130,10 @@ fn default_chunk_size() -> usize {
 }
 fn default_stale_after() -> f64 {
     crate::app::STALE.as_secs_f64()
+}
+
+fn default_watch_secs() -> u64 {
+    crate::app::WATCH_DEFAULT.as_secs()
 }
 
 /// What the command line adds on top.
@@ -280,7 +287,7 @@ const TOP_LEVEL: [&str; 6] = [
 ];
 
 /// The keys of a profile (serde refuses others too; this list gives the hint).
-const PROFILE_KEYS: [&str; 19] = [
+const PROFILE_KEYS: [&str; 20] = [
     "endpoint",
     "dialect",
     "token",
@@ -293,6 +300,7 @@ const PROFILE_KEYS: [&str; 19] = [
     "retries",
     "chunk_size",
     "stale_after_secs",
+    "watch_secs",
     "ca_file",
     "ca_only",
     "client_cert",
@@ -442,6 +450,14 @@ fn check(key: &dyn Fn(&str) -> String, p: &Profile) -> Result<(), ConfigError> {
             "{}: expected 1 to 10000, got {}",
             key("chunk_size"),
             p.chunk_size
+        )));
+    }
+    let (least, most) = crate::app::WATCH_SECS;
+    if !(least..=most).contains(&p.watch_secs) {
+        return Err(ConfigError(format!(
+            "{}: expected seconds from {least} to {most}, got {}",
+            key("watch_secs"),
+            p.watch_secs
         )));
     }
     p.signals

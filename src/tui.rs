@@ -252,6 +252,8 @@ pub async fn run(
     // A safety net for a terminal that vanished without SIGHUP reaching us: crossterm can
     // spin on a closed terminal instead of reporting it. Once a second, without drawing,
     // ask the terminal its size; a hung-up terminal answers with an error.
+    // `:watch`'s reads, at the interval it has now (none while not watching).
+    let mut watch_timer: Option<(Duration, tokio::time::Interval)> = None;
     let mut liveness = tokio::time::interval(Duration::from_secs(1));
     liveness.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // What frames keep from one to the next (the pane's lines, the table's cells).
@@ -324,6 +326,15 @@ pub async fn run(
             dirty = false;
         }
         let loading = app.loading();
+        let watching = app.watching();
+        if watch_timer.as_ref().map(|(every, _)| *every) != watching {
+            watch_timer = watching.map(|every| {
+                let first = tokio::time::Instant::now() + every;
+                let mut timer = tokio::time::interval_at(first, every);
+                timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                (every, timer)
+            });
+        }
         let event = tokio::select! {
             event = events.next(), if !gone => match event {
                 Some(Ok(TermEvent::Paste(text))) => {
@@ -340,6 +351,8 @@ pub async fn run(
                 None => return Err(io::Error::other("the API worker stopped")),
             },
             _ = spinner.tick(), if loading && !gone => Some(Event::Tick),
+            _ = async { watch_timer.as_mut().expect("guarded").1.tick().await },
+                if watch_timer.is_some() && !gone => Some(Event::WatchTick),
             _ = liveness.tick(), if !gone => {
                 if crossterm::terminal::size().is_err() {
                     went_away(&mut gone)
@@ -408,13 +421,15 @@ pub async fn run(
         };
         // The loop reads the clock, the app reckons with the time it is told.
         let now = Instant::now();
+        // Drawn when something changed: a watch's reads that found all as it was are not.
         for event in event.into_iter().chain(held.take()) {
             pending.extend(app.update_at(event, now));
-            dirty = true;
+            dirty |= !app.quiet();
         }
         // Drain what else is waiting, then draw once.
         while let Ok(response) = worker.responses.try_recv() {
             pending.extend(app.update_at(Event::Worker(response), Instant::now()));
+            dirty |= !app.quiet();
         }
     }
 }

@@ -116,6 +116,7 @@ impl App {
                 self.latency = Some(elapsed);
                 self.bulk_done(action, &report)
             }
+            Response::Watched { id, read } => self.watched(id, *read),
             Response::Failed { id, slot, message } => self.panicked(id, slot, &message),
         }
     }
@@ -145,6 +146,9 @@ impl App {
                     super::selection::refresh(&mut self.selected, &shown.page.rows, shown.at);
                 }
                 self.status.succeeded(Source::List);
+                if let Some(watch) = self.watch.as_mut() {
+                    watch.saw(self.table.rows(), false);
+                }
                 if let Some(user) = self.table.take_missed() {
                     self.status.notice(format!(
                         "saved user {} is not among these rows: it does not answer the filter or status",
@@ -186,6 +190,12 @@ impl App {
             Slot::Export => self.exported(id, Err(crate::export::ExportError::Abandoned(text))),
             Slot::Journal => self.journal_read(id, Err(text)),
             Slot::Ring => self.ring_answered(id, Err(text)),
+            Slot::Watch => {
+                if let Some(watch) = self.watch.as_mut() {
+                    watch.failed(id);
+                    self.status.error(Source::Watch, text);
+                }
+            }
             Slot::Undo => self.undo_planned(id, Err(text)),
             Slot::Edit => {
                 if let Some(form) = self.layer.form_mut().filter(|f| f.sending() == Some(id)) {

@@ -20,6 +20,8 @@ pub enum Command {
     Profile(String),
     /// The ring around the user in front, this deep (None: the default).
     Ring(Option<u32>),
+    /// Read what is on screen again every few seconds, or stop.
+    Watch(super::WatchAsk),
     /// List the commands.
     Help,
     /// An action of the keymap, by its name.
@@ -39,6 +41,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "the accounts sharing addresses with the user in front, and theirs (crm; depth 2)",
     ),
     (
+        "watch [SECS|off]",
+        "read the page and the open account again every SECS seconds (5), marking what changed",
+    ),
+    (
         "profile NAME",
         "switch to another profile of the config file",
     ),
@@ -52,7 +58,9 @@ pub const COMMANDS: &[(&str, &str)] = &[
 ];
 
 /// The first words of the commands that are not actions.
-const WORDS: &[&str] = &["export", "export!", "goto", "profile", "ring", "help", "q"];
+const WORDS: &[&str] = &[
+    "export", "export!", "goto", "profile", "ring", "watch", "help", "q",
+];
 
 /// The names a command line may start with: the commands, then the actions that work
 /// from the table (the mode the command line opens from).
@@ -94,6 +102,7 @@ pub fn parse(line: &str, keymap: &Keymap) -> Result<Command, String> {
                 ));
             }
         },
+        "watch" => Command::Watch(super::WatchAsk::parse(rest)?),
         "help" => Command::Help,
         "q" => Command::Act(Action::Quit),
         "" => return Err("no command: :help lists them".into()),

@@ -63,6 +63,7 @@ impl App {
             Ok(Command::Goto(key)) => self.goto(&key),
             Ok(Command::Profile(name)) => self.switch_profile(&name),
             Ok(Command::Ring(depth)) => self.ask_ring(depth),
+            Ok(Command::Watch(ask)) => self.watch_command(ask),
         }
     }
 

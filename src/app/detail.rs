@@ -222,6 +222,67 @@ impl DetailPane {
         waited
     }
 
+    /// A watch read the pane's user again: shown in place, the cursors kept (within its
+    /// lists). The user as it was, when it changed.
+    pub fn reread(
+        &mut self,
+        key: &UserKey,
+        detail: Box<UserDetail>,
+        now: Instant,
+    ) -> Option<Box<UserDetail>> {
+        if *key != self.key || !matches!(self.load, DetailLoad::Loaded(_)) {
+            return None;
+        }
+        self.loaded_at = Some(now);
+        let DetailLoad::Loaded(before) = &self.load else {
+            return None;
+        };
+        if **before == *detail {
+            return None;
+        }
+        // The cursors stay on the user and the session they were on.
+        let overlap_at = |d: &UserDetail, i: usize| {
+            d.overlaps
+                .as_ref()
+                .and_then(|o| o.get(i))
+                .map(|o| o.user.id.clone())
+        };
+        let session_at = |d: &UserDetail, i: usize| {
+            d.sessions
+                .as_ref()
+                .and_then(|s| s.all.get(i))
+                .map(|s| s.id.clone())
+        };
+        let overlap = overlap_at(before, self.overlap_cursor);
+        let session = session_at(before, self.session_cursor);
+        let find = |list: Vec<String>, wanted: Option<String>| {
+            wanted.and_then(|w| list.iter().position(|id| *id == w))
+        };
+        let overlap_ids = detail
+            .overlaps
+            .iter()
+            .flatten()
+            .map(|o| o.user.id.clone())
+            .collect();
+        let session_ids = detail
+            .sessions
+            .iter()
+            .flat_map(|s| &s.all)
+            .map(|s| s.id.clone())
+            .collect();
+        self.overlap_cursor = find(overlap_ids, overlap).unwrap_or(self.overlap_cursor);
+        self.session_cursor = find(session_ids, session).unwrap_or(self.session_cursor);
+        let DetailLoad::Loaded(before) =
+            std::mem::replace(&mut self.load, DetailLoad::Loaded(detail))
+        else {
+            return None;
+        };
+        self.overlap_cursor = self.overlap_cursor.min(self.overlaps().saturating_sub(1));
+        self.session_cursor = self.session_cursor.min(self.sessions().saturating_sub(1));
+        self.scroll = self.scroll.min(self.max_scroll);
+        Some(before)
+    }
+
     /// The request `id` will never answer (its task died): the pane shows `error`.
     pub fn abandon(&mut self, id: RequestId, error: String) {
         if matches!(self.load, DetailLoad::Loading(asked) if asked == id) {

@@ -29,6 +29,7 @@ mod status;
 mod table;
 mod target;
 mod undo;
+mod watch;
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -56,6 +57,7 @@ pub use selection::{Selected, Selection};
 pub use status::Message;
 use status::StatusLine;
 pub use table::{Load, Shown, TableView};
+pub use watch::{RowMark, WATCH_DEFAULT, WATCH_SECS, Watch, WatchAsk};
 
 /// What the loop does for the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +98,8 @@ pub enum Event {
     Scroll(i32),
     /// Time passed while requests are under way (the spinner).
     Tick,
+    /// Time for a watch to read the screen again.
+    WatchTick,
     /// A signal asks the program to end (SIGINT, SIGTERM).
     Shutdown,
     /// The terminal went away (its input ended, it hung up, it cannot be written):
@@ -140,6 +144,8 @@ pub struct AppConfig {
     /// Where the profile's token came from, said after `:profile` and beside a refused
     /// token (none in the demo and tests).
     pub token_source: Option<crate::config::TokenSource>,
+    /// `:watch` with no interval reads the screen again this often.
+    pub watch_every: Duration,
 }
 
 impl AppConfig {
@@ -162,6 +168,7 @@ impl AppConfig {
             journal: None,
             stale_after: STALE,
             token_source: None,
+            watch_every: WATCH_DEFAULT,
         }
     }
 }
@@ -215,6 +222,10 @@ pub struct App {
     latency: Option<Duration>,
     /// The ring asked for and not yet answered, and whose it is.
     ring_asked: Option<(RequestId, String)>,
+    /// `:watch`, while it goes.
+    watch: Option<Watch>,
+    /// The last event changed nothing drawn (a watch read that found all as it was).
+    quiet: bool,
     /// The most severe signal of each account opened this session (None: none raised).
     signals_seen: HashMap<String, Option<crate::signals::Severity>>,
     spinner: usize,
@@ -263,6 +274,8 @@ impl App {
             bulk: None,
             latency: None,
             ring_asked: None,
+            watch: None,
+            quiet: false,
             signals_seen: HashMap::new(),
             spinner: 0,
             quitting: false,
@@ -405,6 +418,11 @@ impl App {
             || self.bulk.is_some()
     }
 
+    /// Whether the last event left what is drawn as it was: nothing to draw for it.
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// Handles one event, as [`App::update_at`] does at the present time: for callers to
     /// whom the time does not matter.
     pub fn update(&mut self, event: Event) -> Vec<Effect> {
@@ -415,6 +433,7 @@ impl App {
     /// (how old a status seen is, when a page or a user was read) comes from here alone.
     pub fn update_at(&mut self, event: Event, now: Instant) -> Vec<Effect> {
         self.now = now;
+        self.quiet = false;
         match event {
             Event::Key(key) => self.key(key),
             Event::Paste(text) => self.paste(&text),
@@ -452,6 +471,7 @@ impl App {
                 self.spinner = self.spinner.wrapping_add(1);
                 Vec::new()
             }
+            Event::WatchTick => self.watch_tick(),
             Event::Shutdown => self.shutdown(),
             Event::TerminalLost => self.terminal_lost(),
             Event::ProfileFailed(why) => {

@@ -7,6 +7,8 @@
 pub enum Source {
     List,
     Bulk,
+    /// A watch's reads.
+    Watch,
 }
 
 /// One line of the status area.
@@ -25,6 +27,8 @@ pub struct StatusLine {
     notice: Option<Message>,
     /// A long job's progress (an export), until it ends.
     progress: Option<String>,
+    /// What a watch saw change on the account it watches, until dismissed.
+    alert: Option<String>,
 }
 
 impl StatusLine {
@@ -57,6 +61,28 @@ impl StatusLine {
         self.errors.push((source, text.into()));
     }
 
+    /// Sets or ends (None) the error of `source`; whether that changed what is said.
+    pub fn set_error(&mut self, source: Source, text: Option<String>) -> bool {
+        let now = self
+            .errors
+            .iter()
+            .find(|(s, _)| *s == source)
+            .map(|(_, t)| t);
+        if now == text.as_ref() {
+            return false;
+        }
+        match text {
+            Some(text) => self.error(source, text),
+            None => self.succeeded(source),
+        }
+        true
+    }
+
+    /// What a watch saw, until dismissed (a newer one replaces it).
+    pub fn alert(&mut self, text: String) {
+        self.alert = Some(text);
+    }
+
     pub fn succeeded(&mut self, source: Source) {
         self.errors.retain(|(s, _)| *s != source);
     }
@@ -83,6 +109,7 @@ impl StatusLine {
     /// Dismisses everything that stays until dismissed.
     pub fn dismiss(&mut self) {
         self.summary = None;
+        self.alert = None;
         self.warnings.clear();
         self.notice = None;
     }
@@ -91,6 +118,7 @@ impl StatusLine {
     pub fn count(&self) -> usize {
         self.errors.len()
             + usize::from(self.summary.is_some())
+            + usize::from(self.alert.is_some())
             + usize::from(!self.warnings.is_empty())
             + usize::from(self.notice.is_some())
             + usize::from(self.progress.is_some())
@@ -107,6 +135,10 @@ impl StatusLine {
             })
             .collect();
         lines.extend(self.summary.clone());
+        lines.extend(self.alert.iter().map(|text| Message {
+            text: text.clone(),
+            error: false,
+        }));
         lines.extend(self.progress.iter().map(|text| Message {
             text: text.clone(),
             error: false,

@@ -307,6 +307,36 @@ impl TableView {
         }
     }
 
+    /// A watch read the page shown again: its rows take the place of the ones shown,
+    /// if they still answer what is asked and nothing else is on its way. The cursor
+    /// stays on its user (or, gone, on its row); whether anything shown changed.
+    pub fn reread(&mut self, query: &ListQuery, page: Page, now: Instant) -> bool {
+        let fits = self.load == Load::Loaded
+            && self.in_flight.is_none()
+            && self.wanted == *query
+            && self.shown.as_ref().is_some_and(|s| s.query == *query);
+        let Some(shown) = self.shown.as_mut().filter(|_| fits) else {
+            return false;
+        };
+        // A page emptied meanwhile waits for the operator to turn back (a reload would).
+        if page.rows.is_empty() && page.total > 0 {
+            return false;
+        }
+        shown.at = now;
+        if shown.page == page {
+            return false;
+        }
+        let under = shown.page.rows.get(self.cursor).map(|u| u.id.clone());
+        shown.page = page;
+        let rows = &shown.page.rows;
+        self.cursor = under
+            .and_then(|id| rows.iter().position(|u| u.id == id))
+            .unwrap_or(self.cursor)
+            .min(rows.len().saturating_sub(1));
+        self.keep_cursor_in_view();
+        true
+    }
+
     /// The request `id` will never answer (its task died): the query fails with `error`.
     /// Whether it was the request under way.
     pub fn abandon(&mut self, id: RequestId, error: String) -> bool {

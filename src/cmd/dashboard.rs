@@ -101,6 +101,7 @@ fn session_of(
         profiles: resolved.settings.profiles.keys().cloned().collect(),
         journal: Some(crate::config::audit_file()),
         stale_after: std::time::Duration::from_secs_f64(resolved.profile.stale_after_secs),
+        watch_every: std::time::Duration::from_secs(resolved.profile.watch_secs),
         token_source: Some(source),
         ..AppConfig::new(Capabilities::of(resolved.profile.dialect), &resolved.name)
     };

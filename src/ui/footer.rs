@@ -75,6 +75,23 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
             ));
         }
     }
+    if let Some(watch) = app.watch() {
+        // The legend of the rows' marks, with how many carry each.
+        let (new, changed) = watch.counts();
+        spans.push(Span::styled(
+            format!(" · watch {}s", watch.every().as_secs()),
+            theme.info(),
+        ));
+        for (mark, count, word) in [
+            (crate::app::RowMark::New, new, "new"),
+            (crate::app::RowMark::Changed, changed, "changed"),
+        ] {
+            spans.push(Span::styled(
+                format!(" {}{count} {word}", mark.glyph()),
+                theme.watch_mark(mark),
+            ));
+        }
+    }
     let config = app.config();
     spans.push(Span::raw(format!(
         " · {} ({})",

@@ -187,26 +187,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
     // The rows are written straight into the buffer, as ratatui's `Table` lays them out:
     // the selection mark, then each column, a space apart; a row's style under its cells.
     let buf = frame.buffer_mut();
-    let row =
-        |buf: &mut Buffer, y: u16, style: Style, mark: Span<'_>, cells: &[(String, Style)]| {
-            if style != Style::default() {
-                paint::blank(buf, area.x, y, area.width, style);
-            }
-            paint::text(buf, area.x, y, &mark.content, 1, style.patch(mark.style));
-            let mut x = area.x + 2;
-            for ((text, cell_style), width) in cells.iter().zip(&widths) {
-                let room = area.right().saturating_sub(x);
-                paint::text(
-                    buf,
-                    x,
-                    y,
-                    text,
-                    (*width).min(room),
-                    style.patch(*cell_style),
-                );
-                x = x.saturating_add(width + 1);
-            }
-        };
+    // The selection mark, then a watch's mark of the row in the gap after it.
+    let row = |buf: &mut Buffer,
+               y: u16,
+               style: Style,
+               marks: [Span<'_>; 2],
+               cells: &[(String, Style)]| {
+        if style != Style::default() {
+            paint::blank(buf, area.x, y, area.width, style);
+        }
+        for (x, mark) in (area.x..).zip(&marks) {
+            paint::text(buf, x, y, &mark.content, 1, style.patch(mark.style));
+        }
+        let mut x = area.x + 2;
+        for ((text, cell_style), width) in cells.iter().zip(&widths) {
+            let room = area.right().saturating_sub(x);
+            paint::text(
+                buf,
+                x,
+                y,
+                text,
+                (*width).min(room),
+                style.patch(*cell_style),
+            );
+            x = x.saturating_add(width + 1);
+        }
+    };
     let header: Vec<(String, Style)> = shown
         .iter()
         .map(|c| {
@@ -218,7 +224,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
             (text, Style::default())
         })
         .collect();
-    row(buf, area.y, theme.header(), Span::raw(" "), &header);
+    row(
+        buf,
+        area.y,
+        theme.header(),
+        [Span::raw(" "), Span::raw(" ")],
+        &header,
+    );
     for (i, user) in all_rows[start..end].iter().enumerate() {
         let index = start + i;
         let mark = if app.selected().contains_key(&user.id) {
@@ -233,9 +245,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
         } else {
             theme.dim().add_modifier(ratatui::style::Modifier::REVERSED)
         };
+        let watched = app.watch().and_then(|w| w.mark(&user.id));
+        let watch_mark = watched.map_or(Span::raw(" "), |m| {
+            Span::styled(m.glyph(), theme.watch_mark(m))
+        });
         let y = area.y + 1 + u16::try_from(i).unwrap_or(u16::MAX);
         let seen = app.signal_seen(&user.id);
-        row(buf, y, style, mark, cache.cells(user, seen, &shown, theme));
+        row(
+            buf,
+            y,
+            style,
+            [mark, watch_mark],
+            cache.cells(user, seen, &shown, theme),
+        );
     }
     if all_rows.is_empty() {
         let (text, style) = match (view.shown(), view.load()) {

@@ -73,6 +73,16 @@ impl Theme {
         }
     }
 
+    /// A row a watch marked: blue when it came, magenta when it changed (k9s's colours);
+    /// its glyph says it without colour.
+    pub fn watch_mark(&self, mark: crate::app::RowMark) -> Style {
+        let color = match mark {
+            crate::app::RowMark::New => Color::Blue,
+            crate::app::RowMark::Changed => Color::Magenta,
+        };
+        self.fg(color).add_modifier(Modifier::BOLD)
+    }
+
     pub fn focus_border(&self) -> Style {
         self.fg(Color::Cyan)
     }

@@ -10,6 +10,7 @@ mod model;
 mod table;
 mod target;
 mod undo;
+mod watch;
 
 use std::time::Duration;
 

@@ -5,7 +5,9 @@
 //! - a confirmation asks about exactly the users in front of the operator: the marked
 //!   ones, else the one the pane shows, else the table's row under the cursor — and that
 //!   row is on the page shown, not on one still on its way;
-//! - nothing is sent to change users unless `y` answered a confirmation naming them.
+//! - nothing is sent to change users unless `y` answered a confirmation naming them;
+//! - a watch's read (issue #24) never moves the cursor off its user, nor changes the
+//!   selection or the account open, while the server's users change under it.
 //!
 //! Failures shrink to the shortest sequence of steps; proptest keeps them in
 //! `proptest-regressions/`.
@@ -31,6 +33,12 @@ enum Step {
     Answer(usize, bool),
     /// The pending request at this index never answers.
     Lose(usize),
+    /// `:watch 2`, or `:watch off`.
+    Watch(bool),
+    /// The watch's time to read again.
+    WatchTick,
+    /// Another client blocks (or activates) user `u{n}` on the server.
+    Change(u64),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -59,6 +67,9 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<bool>().prop_map(|side_by_side| Step::Resize { side_by_side }),
         4 => (0..8usize, prop::bool::weighted(0.85)).prop_map(|(i, ok)| Step::Answer(i, ok)),
         1 => (0..8usize).prop_map(Step::Lose),
+        1 => prop::bool::weighted(0.8).prop_map(Step::Watch),
+        2 => Just(Step::WatchTick),
+        1 => (0..TOTAL).prop_map(Step::Change),
     ]
 }
 
@@ -84,14 +95,88 @@ fn expected_target(app: &App) -> Option<BTreeSet<String>> {
     in_front(app).map(|id| BTreeSet::from([id]))
 }
 
+/// What a watch must leave as it was.
+#[derive(Debug, PartialEq)]
+struct Before {
+    /// The user under the table's cursor.
+    under: Option<String>,
+    selected: Vec<String>,
+    pane: Option<String>,
+    mode: Mode,
+    dialog: Option<Vec<String>>,
+}
+
+impl Before {
+    fn of(app: &App) -> Before {
+        Before {
+            under: app.table().current().map(|u| u.id.clone()),
+            selected: app.selected().keys().cloned().collect(),
+            pane: app.detail().map(|p| p.id().to_string()),
+            mode: app.mode(),
+            dialog: match app.dialog() {
+                Some(Dialog::Confirm(confirm)) => Some(confirm.ids()),
+                _ => None,
+            },
+        }
+    }
+
+    /// The watch left all as it was; the cursor on its user, if the user is still on
+    /// the page.
+    fn kept_by(self, app: &App) -> Result<(), TestCaseError> {
+        let mut after = Before::of(app);
+        let still_there = self
+            .under
+            .as_ref()
+            .is_some_and(|id| app.table().rows().iter().any(|u| u.id == *id));
+        if !still_there {
+            after.under.clone_from(&self.under);
+        }
+        prop_assert_eq!(after, self, "a watch moved something under the operator");
+        Ok(())
+    }
+}
+
 struct World {
     app: App,
     pending: Vec<Request>,
+    /// The users another client blocked.
+    blocked: BTreeSet<String>,
 }
 
 impl World {
     fn take(&mut self, effects: Vec<Effect>) {
         self.pending.extend(sent(&effects));
+    }
+
+    /// The page of `query` as the server has it now.
+    fn page(&self, query: &ListQuery) -> Page {
+        let mut page = page_for(query, TOTAL);
+        for user in &mut page.rows {
+            if self.blocked.contains(&user.id) {
+                user.status = Status::Blocked;
+            }
+        }
+        page
+    }
+
+    /// The user `key` names, as the server has it now.
+    fn detail(&self, key: &UserKey, ok: bool) -> Result<Box<UserDetail>, ApiError> {
+        let UserKey::Id(user_id) = key else {
+            return Err(http_500("User"));
+        };
+        match user_id.strip_prefix('u').and_then(|n| n.parse().ok()) {
+            Some(n) if ok => {
+                let mut user = user(n);
+                if self.blocked.contains(&user.id) {
+                    user.status = Status::Blocked;
+                }
+                Ok(Box::new(UserDetail {
+                    user,
+                    ..UserDetail::default()
+                }))
+            }
+            _ => Err(http_500("User")),
+        }
     }
 
     fn answer(&mut self, request: Request, ok: bool) {
@@ -100,28 +185,36 @@ impl World {
         let effects = match request {
             Request::List { .. } | Request::Reload { .. } | Request::Prefetch { .. } => {
                 let result = if ok {
-                    Ok(page_for(query_of(&request), TOTAL))
+                    Ok(self.page(query_of(&request)))
                 } else {
                     Err(failed())
                 };
                 answer_list(&mut self.app, &request, result)
             }
             Request::Detail { id, key } => {
-                let UserKey::Id(user_id) = &key else {
+                if !matches!(key, UserKey::Id(_)) {
                     return;
-                };
-                let result = match user_id.strip_prefix('u').and_then(|n| n.parse().ok()) {
-                    Some(n) if ok => Ok(Box::new(UserDetail {
-                        user: user(n),
-                        ..UserDetail::default()
-                    })),
-                    _ => Err(failed()),
-                };
+                }
+                let result = self.detail(&key, ok);
                 self.app.update(Event::Worker(Response::Detail {
                     id,
                     key,
                     result,
                     elapsed,
+                }))
+            }
+            Request::Watch { id, page, user } => {
+                let page = page.map(|q| {
+                    let result = if ok { Ok(self.page(&q)) } else { Err(failed()) };
+                    (q, result)
+                });
+                let user = user.map(|key| {
+                    let result = self.detail(&key, ok);
+                    (key, result)
+                });
+                self.app.update(Event::Worker(Response::Watched {
+                    id,
+                    read: Box::new(crate::worker::Reread { page, user }),
                 }))
             }
             Request::Bulk {
@@ -166,7 +259,12 @@ impl World {
                 }
                 let request = self.pending.remove(i % self.pending.len());
                 let dialog_was = dialog_before.is_some();
+                let watched = matches!(request, Request::Watch { .. });
+                let before = Before::of(&self.app);
                 self.answer(request, *ok);
+                if watched {
+                    before.kept_by(&self.app)?;
+                }
                 // An answer never opens a confirmation by itself, unless a key waited for
                 // its rows; then the target is what the rows that came show.
                 if !dialog_was && let Some(Dialog::Confirm(confirm)) = self.app.dialog() {
@@ -184,6 +282,29 @@ impl World {
                 }
                 return Ok(());
             }
+            Step::Watch(on) => {
+                let line = if *on { "watch 2" } else { "watch off" };
+                let mut effects = self.app.update(key(':'));
+                for c in line.chars() {
+                    effects.extend(self.app.update(key(c)));
+                }
+                effects.extend(self.app.update(code(KeyCode::Enter)));
+                effects
+            }
+            Step::WatchTick => {
+                let before = Before::of(&self.app);
+                let effects = self.app.update(Event::WatchTick);
+                before.kept_by(&self.app)?;
+                prop_assert!(self.app.quiet(), "a tick alone draws nothing");
+                effects
+            }
+            Step::Change(n) => {
+                let id = format!("u{n}");
+                if !self.blocked.remove(&id) {
+                    self.blocked.insert(id);
+                }
+                return Ok(());
+            }
         };
         // Nothing changes users unless y answered a confirmation naming exactly them.
         for request in sent(&effects) {
@@ -193,10 +314,10 @@ impl World {
                     dialog_before.clone(),
                     "sent without asking"
                 );
-                // y or Enter (the dialog's yes; a `:goto` typed into it ends with Enter).
+                // y or Enter (the dialog's yes; a command typed into it ends with Enter).
                 prop_assert!(matches!(
                     step,
-                    Step::Key(KeyCode::Char('y') | KeyCode::Enter) | Step::Goto(_)
+                    Step::Key(KeyCode::Char('y') | KeyCode::Enter) | Step::Goto(_) | Step::Watch(_)
                 ));
             }
         }
@@ -239,7 +360,7 @@ proptest! {
     #[test]
     fn what_is_shown_is_what_acts(steps in prop::collection::vec(step(), 1..80)) {
         let (app, effects) = App::new(config(Dialect::Crm, false));
-        let mut world = World { app, pending: Vec::new() };
+        let mut world = World { app, pending: Vec::new(), blocked: BTreeSet::new() };
         world.take(effects);
         for step in &steps {
             world.apply(step)?;

@@ -1,0 +1,323 @@
+//! `:watch`: what is on screen read again every few seconds while it is visible — the
+//! page and the open account — with the rows new or changed since the watch began
+//! marked, and what changed on the watched account said in the footer.
+//!
+//! A watch's reads are its own requests (slot `Watch`): they never turn the spinner,
+//! never take the place of what the operator asked, and their answers are applied only
+//! to the page and the account they read, if those are still on screen. An answer that
+//! changes nothing is not drawn.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+use super::status::Source;
+use super::{App, Effect, Layer};
+use crate::api::model::{ListQuery, User, UserDetail};
+use crate::api::ops::UserKey;
+use crate::text::sanitize;
+use crate::worker::{Request, RequestId, Reread};
+
+/// `:watch` with no interval, unless the profile sets `watch_secs`.
+pub const WATCH_DEFAULT: Duration = Duration::from_secs(5);
+
+/// The intervals a watch may have, in seconds: faster would only load the server.
+pub const WATCH_SECS: (u64, u64) = (2, 3600);
+
+/// How a row differs from the first time the watch saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowMark {
+    /// Came onto the page while it was watched.
+    New,
+    /// Its fields are not what they were.
+    Changed,
+}
+
+impl RowMark {
+    /// The character beside the row, and the legend's.
+    pub fn glyph(self) -> &'static str {
+        match self {
+            RowMark::New => "+",
+            RowMark::Changed => "~",
+        }
+    }
+}
+
+/// A watch under way.
+#[derive(Debug)]
+pub struct Watch {
+    every: Duration,
+    /// Each row as first seen while watching.
+    first_seen: HashMap<String, User>,
+    marks: HashMap<String, RowMark>,
+    /// The read under way: none starts while one is (a slow server is not flooded).
+    asked: Option<RequestId>,
+}
+
+impl Watch {
+    fn new(every: Duration, rows: &[User]) -> Watch {
+        let mut watch = Watch {
+            every,
+            first_seen: HashMap::new(),
+            marks: HashMap::new(),
+            asked: None,
+        };
+        watch.saw(rows, false);
+        watch
+    }
+
+    pub fn every(&self) -> Duration {
+        self.every
+    }
+
+    pub fn mark(&self, id: &str) -> Option<RowMark> {
+        self.marks.get(id).copied()
+    }
+
+    /// How many rows are marked new, and changed.
+    pub fn counts(&self) -> (usize, usize) {
+        let new = self.marks.values().filter(|m| **m == RowMark::New).count();
+        (new, self.marks.len() - new)
+    }
+
+    /// Rows shown: each compared with its first sight, or kept as that. `reread`: the
+    /// watch read this page again, so a row it had not seen came onto it meanwhile
+    /// (a page turned to only shows rows not seen before).
+    /// The read `id` will never answer: the next tick reads again.
+    pub(super) fn failed(&mut self, id: RequestId) {
+        if self.asked == Some(id) {
+            self.asked = None;
+        }
+    }
+
+    pub(super) fn saw(&mut self, rows: &[User], reread: bool) {
+        for user in rows {
+            let Some(first) = self.first_seen.get(&user.id) else {
+                self.first_seen.insert(user.id.clone(), user.clone());
+                if reread {
+                    self.marks.insert(user.id.clone(), RowMark::New);
+                }
+                continue;
+            };
+            // New stays new: it was not there when the watch began.
+            if self.marks.get(&user.id) == Some(&RowMark::New) {
+                continue;
+            }
+            if first == user {
+                self.marks.remove(&user.id);
+            } else {
+                self.marks.insert(user.id.clone(), RowMark::Changed);
+            }
+        }
+    }
+}
+
+/// What `:watch` asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchAsk {
+    /// At the profile's interval.
+    Start,
+    Every(Duration),
+    Off,
+}
+
+impl WatchAsk {
+    /// Reads what follows `:watch`.
+    pub fn parse(rest: &str) -> Result<WatchAsk, String> {
+        let (least, most) = WATCH_SECS;
+        match rest {
+            "" => Ok(WatchAsk::Start),
+            "off" => Ok(WatchAsk::Off),
+            secs => match secs.parse::<u64>() {
+                Ok(n) if (least..=most).contains(&n) => Ok(WatchAsk::Every(Duration::from_secs(n))),
+                _ => Err(format!(
+                    "watch takes seconds from {least} to {most}, or off, not {:?}: :watch 5",
+                    sanitize(secs)
+                )),
+            },
+        }
+    }
+}
+
+/// What changed on the watched account between two reads, as the footer says it.
+pub fn account_news(before: &UserDetail, after: &UserDetail) -> Vec<String> {
+    let mut news = Vec::new();
+    if before.user.status != after.user.status {
+        news.push(format!(
+            "status {} → {}",
+            before.user.status, after.user.status
+        ));
+    }
+    let sessions = |d: &UserDetail| {
+        d.sessions
+            .as_ref()
+            .map(|s| s.all.clone())
+            .unwrap_or_default()
+    };
+    let (old, new) = (sessions(before), sessions(after));
+    let known: BTreeSet<&str> = old.iter().map(|s| s.id.as_str()).collect();
+    let countries = |list: &[crate::api::model::Session]| -> BTreeSet<String> {
+        list.iter()
+            .filter_map(|s| crate::signals::country(s))
+            .map(str::to_string)
+            .collect()
+    };
+    for session in new.iter().filter(|s| !known.contains(s.id.as_str())) {
+        let from = session
+            .ip_address
+            .as_deref()
+            .unwrap_or("an unknown address");
+        let place = session.place();
+        news.push(if place.is_empty() {
+            format!("new session from {from}")
+        } else {
+            format!("new session from {from} ({place})")
+        });
+    }
+    let seen = countries(&old);
+    for country in countries(&new).difference(&seen) {
+        news.push(format!("new country {country}"));
+    }
+    news.into_iter()
+        .map(|n| sanitize(&n).into_owned())
+        .collect()
+}
+
+impl App {
+    /// How often the screen is read again, while watching.
+    pub fn watching(&self) -> Option<Duration> {
+        self.watch.as_ref().map(Watch::every)
+    }
+
+    pub fn watch(&self) -> Option<&Watch> {
+        self.watch.as_ref()
+    }
+
+    pub(super) fn watch_command(&mut self, ask: WatchAsk) -> Vec<Effect> {
+        let every = match ask {
+            WatchAsk::Off => {
+                if self.watch.take().is_some() {
+                    self.status.succeeded(Source::Watch);
+                    self.status.notice("watch stopped");
+                } else {
+                    self.status.refusal("not watching");
+                }
+                return Vec::new();
+            }
+            WatchAsk::Start => self.config.watch_every,
+            WatchAsk::Every(every) => every,
+        };
+        match self.watch.as_mut() {
+            Some(watch) => watch.every = every,
+            None => self.watch = Some(Watch::new(every, self.table.rows())),
+        }
+        self.status.notice(format!(
+            "watching what is on screen every {} s: + new, ~ changed since now; :watch off stops",
+            every.as_secs()
+        ));
+        Vec::new()
+    }
+
+    /// The page shown, when the watch should read it again: visible, answering what was
+    /// asked, nothing else on its way to it.
+    fn watched_page(&self) -> Option<ListQuery> {
+        let pane_over_table = self.detail.is_some() && !self.side_by_side;
+        let table_in_front = matches!(self.layer, Layer::Table | Layer::Filter | Layer::Command);
+        if pane_over_table || !table_in_front || self.help.is_some() || self.bulk.is_some() {
+            return None;
+        }
+        let shown = self.table.shown()?;
+        (*self.table.load() == super::Load::Loaded
+            && !self.table.busy()
+            && shown.query == *self.table.wanted())
+        .then(|| shown.query.clone())
+    }
+
+    /// The account open in the pane, when read and in view.
+    fn watched_user(&self) -> Option<UserKey> {
+        let pane = self.detail.as_ref()?;
+        let in_view = matches!(self.layer, Layer::Table | Layer::Filter | Layer::Command)
+            && self.help.is_none();
+        (in_view && pane.detail().is_some()).then(|| pane.key().clone())
+    }
+
+    /// Time to read the screen again; nothing is drawn for it.
+    pub(super) fn watch_tick(&mut self) -> Vec<Effect> {
+        self.quiet = true;
+        if self.watch.as_ref().is_none_or(|w| w.asked.is_some()) {
+            return Vec::new();
+        }
+        let (page, user) = (self.watched_page(), self.watched_user());
+        if page.is_none() && user.is_none() {
+            return Vec::new();
+        }
+        let id = self.tickets.issue();
+        if let Some(watch) = self.watch.as_mut() {
+            watch.asked = Some(id);
+        }
+        vec![Effect::Send(Request::Watch { id, page, user })]
+    }
+
+    /// A watch's answer: applied where it still fits; drawn only if it changed something.
+    pub(super) fn watched(&mut self, id: RequestId, read: Reread) -> Vec<Effect> {
+        let Reread { page, user } = read;
+        let Some(watch) = self.watch.as_mut().filter(|w| w.asked == Some(id)) else {
+            self.quiet = true;
+            return Vec::new();
+        };
+        watch.asked = None;
+        let mut changed = false;
+        let mut failures = Vec::new();
+        match page {
+            Some((query, Ok(page))) => {
+                let rows_changed = self.table.reread(&query, page, self.now);
+                if rows_changed {
+                    changed = true;
+                    if let Some(watch) = self.watch.as_mut() {
+                        watch.saw(self.table.rows(), true);
+                    }
+                    if let Some(shown) = self.table.shown() {
+                        super::selection::refresh(&mut self.selected, &shown.page.rows, shown.at);
+                    }
+                }
+            }
+            Some((_, Err(e))) => failures.push(format!(
+                "the page: {}",
+                super::answers::error_text(&e, self.config.token_source.as_ref())
+            )),
+            None => {}
+        }
+        match user {
+            Some((key, Ok(detail))) => {
+                let now = self.now;
+                if let Some(before) = self
+                    .detail
+                    .as_mut()
+                    .and_then(|p| p.reread(&key, detail, now))
+                {
+                    changed = true;
+                    let after = self.detail.as_ref().and_then(|p| p.detail());
+                    if let Some(after) = after {
+                        let worst = crate::signals::worst(&after.signals);
+                        self.signals_seen.insert(after.user.id.clone(), worst);
+                        let news = account_news(&before, after);
+                        if !news.is_empty() {
+                            let who = sanitize(&after.user.id).into_owned();
+                            self.status
+                                .alert(format!("watch: {who}: {}", news.join("; ")));
+                        }
+                    }
+                }
+            }
+            Some((_, Err(e))) => failures.push(format!(
+                "the account: {}",
+                super::answers::error_text(&e, self.config.token_source.as_ref())
+            )),
+            None => {}
+        }
+        let text =
+            (!failures.is_empty()).then(|| format!("watch could not read {}", failures.join("; ")));
+        changed |= self.status.set_error(Source::Watch, text);
+        self.quiet = !changed;
+        Vec::new()
+    }
+}
