@@ -95,3 +95,37 @@ async fn the_ring_is_followed_shown_and_blocked_with_the_usual_preview() {
     ui.keys("q");
     assert!(ui.exit().0.success());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_timeline_shows_the_new_device_and_the_block_just_journalled() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 60).await;
+    let mut ui = Dashboard::sized(&server.url, Dialect::Crm, &[], "", &[], (160, 40), "");
+    ui.wait_text("rows 1–20 of 60");
+    ui.keys(&format!("/{}\r", cases::NEW_DEVICE));
+    ui.wait_text("rows 1–1 of 1");
+    ui.keys("b");
+    ui.wait_text("block 1 user");
+    ui.keys("y");
+    ui.wait_text("block: 1 succeeded");
+    ui.keys("T");
+    let history = ui.wait_for("the history with the block", |s| {
+        s.contains(&format!("timeline of {}", cases::NEW_DEVICE)) && s.contains("journal ")
+    });
+    // Its sessions, the device that changed, and the block just done, newest last.
+    let line = |what: &str| {
+        history
+            .lines()
+            .position(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what:?} in {history}"))
+    };
+    assert!(line("created ") < line("new device "), "{history}");
+    assert!(line("new device ") < line("journal "), "{history}");
+    let journalled = &history.lines().nth(line("journal ")).unwrap();
+    assert!(journalled.contains("block"), "{journalled}");
+    // Esc closes it: the table is back.
+    ui.keys("\x1b");
+    ui.wait_for("the table back", |s| !s.contains("timeline of"));
+    ui.keys("q");
+    assert!(ui.exit().0.success());
+}

@@ -57,6 +57,37 @@ pub struct Event {
     pub about: Option<String>,
 }
 
+/// The history of the account `key` names, and its id, as [`of`] makes it, with the
+/// entries about it of the journal at `journal` that `client` wrote with `profile` (none
+/// without a journal: the demo journals nothing).
+pub async fn read(
+    client: &super::client::Client,
+    key: &super::ops::UserKey,
+    journal: Option<std::path::PathBuf>,
+    profile: &str,
+) -> Result<(String, Vec<Event>), String> {
+    let detail = super::ops::detail(client, key)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut entries = Vec::new();
+    if let (Some(path), Some(writer)) = (journal, client.journal()) {
+        // Its last lines written first: an action just taken belongs in the history.
+        writer.flushed().await;
+        let filter = super::journal::Filter {
+            place: Some((profile.to_string(), writer.endpoint().to_string())),
+            user: Some(detail.user.id.clone()),
+            ..super::journal::Filter::default()
+        };
+        entries = tokio::task::spawn_blocking(move || {
+            super::journal::read_filtered(&path, usize::MAX, &filter)
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot read the journal: {e}"))?;
+    }
+    Ok((detail.user.id.clone(), of(&detail, &entries)))
+}
+
 /// "Pixel 8 · Chrome · Android 15": what the session says of its device, if anything.
 fn device(s: &Session) -> Option<String> {
     let parts: Vec<&str> = [&s.device_name, &s.browser, &s.operating_system]

@@ -14,6 +14,8 @@ pub enum Mode {
     Command,
     /// The audit journal (`:journal`).
     Journal,
+    /// One account's history (`:timeline`).
+    Timeline,
     /// The accounts seen on an IP address.
     Pivot,
     /// A dialog waits for an answer (a bulk action to confirm, quitting during one).
@@ -26,12 +28,13 @@ pub enum Mode {
 
 impl Mode {
     /// Every mode, help last.
-    pub const ALL: [Mode; 9] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Table,
         Mode::Filter,
         Mode::Form,
         Mode::Command,
         Mode::Journal,
+        Mode::Timeline,
         Mode::Pivot,
         Mode::Dialog,
         Mode::Busy,
@@ -46,6 +49,7 @@ impl Mode {
             Mode::Form => &[Mode::Form, Mode::Dialog],
             Mode::Command => &[Mode::Command],
             Mode::Journal => &[Mode::Journal],
+            Mode::Timeline => &[Mode::Timeline],
             Mode::Pivot => &[Mode::Pivot, Mode::Dialog],
             Mode::Filter => &[Mode::Filter],
             Mode::Dialog => &[Mode::Dialog],
@@ -62,6 +66,7 @@ impl Mode {
             Mode::Form => "forms",
             Mode::Command => "command line",
             Mode::Journal => "journal",
+            Mode::Timeline => "timeline",
             Mode::Pivot => "accounts on an address",
             Mode::Dialog => "dialogs",
             Mode::Help => "help",
@@ -160,6 +165,8 @@ pub enum Action {
     Journal,
     /// The ring around the user in front: the accounts sharing its addresses, and theirs.
     Ring,
+    /// The history of the user in front, with the journal's entries about it.
+    Timeline,
     /// Undo the last batch (in the journal: the entry under the cursor).
     Undo,
     /// Run the last bulk action again on the ids that failed.

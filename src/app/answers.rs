@@ -117,6 +117,10 @@ impl App {
                 self.bulk_done(action, &report)
             }
             Response::Watched { id, read } => self.watched(id, *read),
+            Response::Timeline { id, result } => {
+                self.timeline_read(id, result);
+                Vec::new()
+            }
             Response::Failed { id, slot, message } => self.panicked(id, slot, &message),
         }
     }
@@ -190,6 +194,7 @@ impl App {
             Slot::Export => self.exported(id, Err(crate::export::ExportError::Abandoned(text))),
             Slot::Journal => self.journal_read(id, Err(text)),
             Slot::Ring => self.ring_answered(id, Err(text)),
+            Slot::Timeline => self.timeline_read(id, Err(text)),
             Slot::Watch => {
                 if let Some(watch) = self.watch.as_mut() {
                     watch.failed(id);

@@ -1,9 +1,10 @@
 //! The one layer over the table that has the keys: the table itself, the filter line, the
-//! command line, a form, the accounts on an address, or the journal — one at a time, by
+//! command line, a form, the accounts on an address, the journal or an account's
+//! timeline — one at a time, by
 //! construction. Overlays (a dialog, the help, a bulk action running) stand above it; the
 //! mode is the top overlay's, else the layer's.
 
-use super::{Form, JournalView, Mode, Pivot};
+use super::{Form, JournalView, Mode, Pivot, TimelineView};
 
 #[derive(Debug, Default)]
 pub enum Layer {
@@ -16,6 +17,7 @@ pub enum Layer {
     Form(Box<Form>),
     Pivot(Pivot),
     Journal(JournalView),
+    Timeline(TimelineView),
 }
 
 impl Layer {
@@ -27,6 +29,7 @@ impl Layer {
             Layer::Form(_) => Mode::Form,
             Layer::Pivot(_) => Mode::Pivot,
             Layer::Journal(_) => Mode::Journal,
+            Layer::Timeline(_) => Mode::Timeline,
         }
     }
 
@@ -68,6 +71,20 @@ impl Layer {
     pub fn journal_mut(&mut self) -> Option<&mut JournalView> {
         match self {
             Layer::Journal(view) => Some(view),
+            _ => None,
+        }
+    }
+
+    pub fn timeline(&self) -> Option<&TimelineView> {
+        match self {
+            Layer::Timeline(view) => Some(view),
+            _ => None,
+        }
+    }
+
+    pub fn timeline_mut(&mut self) -> Option<&mut TimelineView> {
+        match self {
+            Layer::Timeline(view) => Some(view),
             _ => None,
         }
     }

@@ -28,6 +28,7 @@ mod selection;
 mod status;
 mod table;
 mod target;
+mod timeline;
 mod undo;
 mod watch;
 
@@ -57,6 +58,7 @@ pub use selection::{Selected, Selection};
 pub use status::Message;
 use status::StatusLine;
 pub use table::{Load, Shown, TableView};
+pub use timeline::{TimelineLoad, TimelineView};
 pub use watch::{RowMark, WATCH_DEFAULT, WATCH_SECS, Watch, WatchAsk};
 
 /// What the loop does for the app.
@@ -340,6 +342,10 @@ impl App {
         self.layer.journal()
     }
 
+    pub fn timeline(&self) -> Option<&TimelineView> {
+        self.layer.timeline()
+    }
+
     pub fn form(&self) -> Option<&Form> {
         self.layer.form()
     }
@@ -501,6 +507,7 @@ impl App {
         let taken = match self.mode() {
             Mode::Pivot => self.pivot_act(action),
             Mode::Journal => self.journal_act(action),
+            Mode::Timeline => self.timeline_act(action),
             _ => None,
         };
         if let Some(effects) = taken {
@@ -578,6 +585,7 @@ impl App {
             Action::Retry => self.retry(),
             Action::Journal => self.open_journal(),
             Action::Ring => self.ask_ring(None),
+            Action::Timeline => self.ask_timeline(),
         }
     }
 

@@ -199,6 +199,11 @@ fn hints(mode: Mode) -> &'static [(Action, &'static str)] {
             (Action::Open, "open"),
             (Action::Back, "back"),
         ],
+        Mode::Timeline => &[
+            (Action::MoveDown, "down"),
+            (Action::MoveUp, "up"),
+            (Action::Cancel, "close"),
+        ],
         Mode::Journal => &[
             (Action::MoveDown, "down"),
             (Action::MoveUp, "up"),

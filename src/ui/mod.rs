@@ -11,6 +11,7 @@ mod pivot;
 mod popup;
 mod table;
 mod theme;
+mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -193,6 +194,9 @@ fn draw_regions(frame: &mut Frame, app: &App, screen: &mut Screen) {
     };
     if let Some(view) = app.journal() {
         journal::draw(frame, above, app, view, &theme);
+    }
+    if let Some(view) = app.timeline() {
+        timeline::draw(frame, above, app, view, &theme);
     }
     // A ring opened from the table, no pane open: over the table.
     if let (Some(open), None) = (app.pivot(), regions.detail) {

@@ -40,6 +40,8 @@ pub enum Slot {
     Ring,
     /// `:watch`: what is on screen read again, apart from what the operator asks.
     Watch,
+    /// `:timeline`: one account and the journal's entries about it.
+    Timeline,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +104,14 @@ pub enum Request {
         /// The profile the dashboard runs on: only its batches can be undone here.
         profile: String,
     },
+    /// The history of user `key`, with the journal's entries at `journal` about it made
+    /// with `profile` (and this client's endpoint).
+    Timeline {
+        id: RequestId,
+        key: UserKey,
+        journal: Option<PathBuf>,
+        profile: String,
+    },
     /// `:watch` reads again what is on screen: the page of `page`, the user `user` (each
     /// when visible). Answered as `Watched`, never as the page or the pane's answer.
     Watch {
@@ -129,6 +139,7 @@ impl Request {
             Request::Detail { id, .. } => Some((*id, Slot::Detail)),
             Request::Ring { id, .. } => Some((*id, Slot::Ring)),
             Request::Watch { id, .. } => Some((*id, Slot::Watch)),
+            Request::Timeline { id, .. } => Some((*id, Slot::Timeline)),
             Request::Bulk { id, .. } => Some((*id, Slot::Bulk)),
             Request::StopBulk { .. } | Request::Abandon { .. } => None,
         }
@@ -208,6 +219,11 @@ pub enum Response {
         action: BulkAction,
         report: Ledger,
         elapsed: Duration,
+    },
+    /// An account's history, oldest first, and whose it is; or why it could not be made.
+    Timeline {
+        id: RequestId,
+        result: Result<(String, Vec<crate::api::timeline::Event>), String>,
     },
     /// What a watch read again.
     Watched {

@@ -260,6 +260,15 @@ async fn answer(
                 result: result.map(Box::new),
             });
         }
+        Request::Timeline {
+            id,
+            key,
+            journal,
+            profile,
+        } => {
+            let result = crate::api::timeline::read(&shared.client, &key, journal, &profile).await;
+            let _ = responses.send(Response::Timeline { id, result });
+        }
         Request::Watch { id, page, user } => {
             // The page read as a reload would (training: the whole list again).
             let page_read = async {

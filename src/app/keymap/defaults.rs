@@ -14,7 +14,9 @@ pub(super) const ALWAYS: &[Mode] = match Mode::ALL.split_last() {
     None => &[],
 };
 /// The table and the lists over it that move the same way.
-const LISTS: &[Mode] = &[Mode::Table, Mode::Journal, Mode::Pivot];
+const LISTS: &[Mode] = &[Mode::Table, Mode::Journal, Mode::Pivot, Mode::Timeline];
+/// The lists an undo works from (the table's last batch, the journal's entry).
+const UNDOABLE: &[Mode] = &[Mode::Table, Mode::Journal, Mode::Pivot];
 /// The table and the accounts on an address: both open, select and act on users.
 const USERS: &[Mode] = &[Mode::Table, Mode::Pivot];
 
@@ -238,6 +240,13 @@ pub(super) const DEFAULTS: &[Default] = &[
     ("copy", Action::Copy, USERS, "copy the id(s)", &["Y"]),
     ("journal", Action::Journal, TABLE, "the audit journal", &[]),
     (
+        "timeline",
+        Action::Timeline,
+        TABLE,
+        "the history of the user in front",
+        &["T"],
+    ),
+    (
         "ring",
         Action::Ring,
         USERS,
@@ -247,7 +256,7 @@ pub(super) const DEFAULTS: &[Default] = &[
     (
         "undo",
         Action::Undo,
-        LISTS,
+        UNDOABLE,
         "undo the last batch (journal: this one)",
         &["u"],
     ),
@@ -342,6 +351,7 @@ pub(super) const DEFAULTS: &[Default] = &[
             Mode::Table,
             Mode::Form,
             Mode::Journal,
+            Mode::Timeline,
             Mode::Pivot,
             Mode::Busy,
         ],

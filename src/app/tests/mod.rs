@@ -9,6 +9,7 @@ mod keys;
 mod model;
 mod table;
 mod target;
+mod timeline;
 mod undo;
 mod watch;
 
