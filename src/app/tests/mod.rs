@@ -22,7 +22,7 @@ use crate::api::bulk::Progress;
 use crate::api::error::ApiError;
 use crate::api::ledger::{Ledger, Outcome, Verdict};
 use crate::api::model::{
-    FailReason, ListQuery, Overlap, Page, SortField, Status, User, UserDetail,
+    Capabilities, FailReason, ListQuery, Overlap, Page, SortField, Status, User, UserDetail,
 };
 use crate::api::ops::UserKey;
 use crate::dialect::Dialect;
