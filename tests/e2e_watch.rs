@@ -25,9 +25,13 @@ fn row_ids(screen: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
-/// The table's line of user `id`.
+/// The table's line of user `id` (left of the pane, if one is open).
 fn row_of(screen: &str, id: &str) -> Option<String> {
-    screen.lines().find(|l| l.contains(id)).map(str::to_string)
+    screen
+        .lines()
+        .map(|l| l.split('│').next().unwrap_or(l))
+        .find(|l| l.contains(id))
+        .map(str::to_string)
 }
 
 /// Waits, without spinning, until the server has answered `more` requests beyond now.
@@ -61,12 +65,12 @@ async fn a_watch_marks_what_another_client_changed_and_draws_nothing_else() {
     let (changed, opened) = (&ids[active[0]], &ids[active[1]]);
     ui.keys(&"j".repeat(active[1]));
     ui.keys(":watch\r");
-    ui.wait_text("watch 2s +0 new ~0 changed");
+    ui.wait_text("watching every 2 s: +0 new, ~0 changed on this page");
     server.gql(BLOCK, json!({ "ids": [changed] })).await;
     let marked = ui.wait_for("the changed row marked", |s| {
         row_of(s, changed).is_some_and(|r| r.starts_with(" ~") && r.contains("blocked"))
     });
-    assert!(marked.contains("~1 changed"), "{marked}");
+    assert!(marked.contains("~1 changed on this page"), "{marked}");
     // Nothing else marked: the other rows are as they were.
     for id in ids.iter().filter(|id| *id != changed) {
         let row = row_of(&marked, id).unwrap();
@@ -85,10 +89,18 @@ async fn a_watch_marks_what_another_client_changed_and_draws_nothing_else() {
     });
     // Its status changed by someone else: said in the footer.
     server.gql(BLOCK, json!({ "ids": [opened] })).await;
-    ui.wait_text(&format!("watch: {opened}: status active → blocked"));
+    let said = ui.wait_text(&format!("watch: {opened}: status active → blocked"));
+    // Its row says so too, marked, before the page is read again.
+    let row = row_of(&said, opened).unwrap();
+    assert!(row.starts_with(" ~") && row.contains("blocked"), "{row}");
+    // Esc dismisses the news first; the pane stays open.
+    ui.keys("\x1b");
+    ui.wait_for("the news dismissed, the pane open", |s| {
+        !s.contains("watch: usr_") && s.lines().any(|l| l.contains("│id "))
+    });
     ui.keys(":watch off\r");
     let stopped = ui.wait_text("watch stopped");
-    assert!(!stopped.contains("watch 2s"), "{stopped}");
+    assert!(!stopped.contains("watching every"), "{stopped}");
     ui.keys("q");
     assert!(ui.exit().0.success());
 }
@@ -100,7 +112,7 @@ async fn a_watch_on_training_marks_a_user_created_meanwhile_as_new() {
     let mut ui = Dashboard::sized(&server.url, Dialect::Training, &[], "", &[], (160, 30), "");
     ui.wait_text("rows 1–");
     ui.keys(":watch 2\r");
-    ui.wait_text("watch 2s +0 new");
+    ui.wait_text("watching every 2 s: +0 new");
     let made = server
         .gql(
             r#"mutation { createUser(sendInvite: false, user: { email: "aaa.watch@example.com", name: "Aaa Watch", roles: [TRAINER] }) { user { id } } }"#,

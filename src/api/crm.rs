@@ -98,6 +98,42 @@ pub struct User {
     pub user: Option<UserFull>,
 }
 
+/// A user as the ring reads it: as [`User`] but its neighbours without their sessions
+/// (which addresses they share the ring works out from its members' own sessions).
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "Query", variables = "UserVariables")]
+pub struct RingRead {
+    #[arguments(id: $id)]
+    pub user: Option<RingUser>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "UserBoModel")]
+pub struct RingUser {
+    pub id: cynic::Id,
+    pub username: String,
+    pub email: String,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
+    pub avatar: Option<String>,
+    pub phone_number: Option<String>,
+    pub is_email_verified: bool,
+    pub email_verified_at: Option<DateTime>,
+    pub status: UserStatus,
+    pub sessions: UserSessions,
+    #[cynic(rename = "overlapIPUsers")]
+    pub overlap_ip_users: Vec<Neighbour>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "crm", graphql_type = "UserBoModel")]
+pub struct Neighbour {
+    pub id: cynic::Id,
+    pub username: String,
+    pub email: String,
+    pub status: UserStatus,
+}
+
 /// A user's status alone: what settling an unknown outcome reads back.
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "crm", graphql_type = "Query", variables = "UserVariables")]
@@ -294,6 +330,49 @@ impl From<SessionFields> for Session {
 impl From<UserFull> for UserDetail {
     fn from(u: UserFull) -> UserDetail {
         let record = serde_json::to_value(&u).unwrap_or_default();
+        UserDetail {
+            record,
+            ..u.into_detail()
+        }
+    }
+}
+
+impl From<RingUser> for UserDetail {
+    /// Without the API's record: a ring shows its members as rows.
+    fn from(u: RingUser) -> UserDetail {
+        let overlap_ip_users = u
+            .overlap_ip_users
+            .into_iter()
+            .map(|n| OverlapUser {
+                id: n.id,
+                username: n.username,
+                email: n.email,
+                status: n.status,
+                sessions: OverlapSessions { all: Vec::new() },
+            })
+            .collect();
+        UserFull {
+            id: u.id,
+            username: u.username,
+            email: u.email,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+            avatar: u.avatar,
+            phone_number: u.phone_number,
+            is_email_verified: u.is_email_verified,
+            email_verified_at: u.email_verified_at,
+            status: u.status,
+            sessions: u.sessions,
+            overlap_ip_users,
+        }
+        .into_detail()
+    }
+}
+
+impl UserFull {
+    /// The detail of the user, all but the API's record.
+    fn into_detail(self) -> UserDetail {
+        let u = self;
         let own: BTreeSet<String> = u
             .sessions
             .all
@@ -366,7 +445,6 @@ impl From<UserFull> for UserDetail {
                 all: u.sessions.all.into_iter().map(Session::from).collect(),
             }),
             overlaps: Some(overlaps),
-            record,
             ..UserDetail::default()
         }
     }

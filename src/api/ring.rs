@@ -118,6 +118,10 @@ impl Ring {
 /// Follows the ring around `start` to `depth`, at most [`MOST`] accounts, telling
 /// `progress` (accounts read, accounts known) as it goes. The start not found is an
 /// error; an account past it that cannot be read stays in the ring, saying why.
+///
+/// Neighbours are read without their sessions (a depth of 500 accounts would bring each
+/// one's neighbours' sessions too): the addresses two members shared are those in both
+/// their own sessions, worked out once every member is read; then the signals.
 pub async fn follow(
     client: &Client,
     start: &str,
@@ -133,8 +137,8 @@ pub async fn follow(
         cut_short: false,
     };
     let mut at: HashMap<String, usize> = HashMap::new();
-    // Each pair once, whichever way it was found: (lesser id, greater id) → addresses.
-    let mut links: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    // Every member read, by its id.
+    let mut read: Vec<(String, UserDetail)> = Vec::new();
     let mut level: Vec<String> = vec![start.to_string()];
     let mut read_before = 0;
     for steps in 0..=depth {
@@ -143,10 +147,10 @@ pub async fn follow(
         }
         let known = ring.members.len().max(1);
         let told = |n: usize| progress(read_before + n, known);
-        let read = READING.read(client, &level, &told).await;
+        let answers = READING.read(client, &level, &told).await;
         read_before += level.len();
         let mut next = Vec::new();
-        for (asked, answer) in read {
+        for (asked, answer) in answers {
             let detail = match answer {
                 Ok(Some(detail)) => detail,
                 Ok(None) if steps == 0 => {
@@ -189,60 +193,93 @@ pub async fn follow(
             } else {
                 asked
             };
-            let signals = signals::of(&detail, time::OffsetDateTime::now_utc(), thresholds);
-            note(&mut ring, &at, &id, Some((&detail, signals)), None);
             for overlap in detail.overlaps.iter().flatten() {
                 let other = &overlap.user.id;
-                if *other == id {
+                if *other == id || at.contains_key(other) || steps >= depth {
                     continue;
                 }
-                if !at.contains_key(other) && steps < depth {
-                    if ring.members.len() >= MOST {
-                        ring.cut_short = true;
-                        continue;
-                    }
-                    at.insert(other.clone(), ring.members.len());
-                    ring.members.push(Member {
-                        user: overlap.user.clone(),
-                        depth: steps + 1,
-                        via: Some(id.clone()),
-                        signals: None,
-                        error: None,
-                    });
-                    next.push(other.clone());
+                if ring.members.len() >= MOST {
+                    ring.cut_short = true;
+                    continue;
                 }
-                if at.contains_key(other) {
-                    let pair = if id < *other {
-                        (id.clone(), other.clone())
-                    } else {
-                        (other.clone(), id.clone())
-                    };
-                    links
-                        .entry(pair)
-                        .or_default()
-                        .extend(overlap.shared_ips.iter().cloned());
-                }
+                at.insert(other.clone(), ring.members.len());
+                ring.members.push(Member {
+                    user: overlap.user.clone(),
+                    depth: steps + 1,
+                    via: Some(id.clone()),
+                    signals: None,
+                    error: None,
+                });
+                next.push(other.clone());
             }
+            read.push((id, detail));
         }
         level = next;
     }
-    ring.links = links
+    let mut links = shared_addresses(&mut read, &at);
+    let now = time::OffsetDateTime::now_utc();
+    for (id, detail) in &read {
+        let signals = signals::of(detail, now, thresholds);
+        note(&mut ring, &at, id, Some((detail, signals)), None);
+    }
+    // In the order the accounts came: the start's links first.
+    let order = |id: &str| at.get(id).copied().unwrap_or(usize::MAX);
+    links.sort_by_key(|l| {
+        (
+            order(&l.from).min(order(&l.to)),
+            order(&l.from).max(order(&l.to)),
+        )
+    });
+    ring.links = links;
+    Ok(ring)
+}
+
+/// The addresses each member shared with each neighbour that is a member too (both
+/// read): put in the member's answer, as the pane's answer has them, and as the ring's
+/// links, each pair once.
+fn shared_addresses(read: &mut [(String, UserDetail)], at: &HashMap<String, usize>) -> Vec<Link> {
+    let own: HashMap<String, BTreeSet<String>> = read
+        .iter()
+        .map(|(id, detail)| {
+            let addresses = detail
+                .sessions
+                .iter()
+                .flat_map(|s| &s.all)
+                .filter_map(|s| s.ip_address.clone())
+                .collect();
+            (id.clone(), addresses)
+        })
+        .collect();
+    let mut links: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    for (id, detail) in read.iter_mut() {
+        let Some(mine) = own.get(id.as_str()) else {
+            continue;
+        };
+        for overlap in detail.overlaps.iter_mut().flatten() {
+            let other = &overlap.user.id;
+            let Some(theirs) = own.get(other.as_str()).filter(|_| other != id) else {
+                continue;
+            };
+            let shared: BTreeSet<String> = mine.intersection(theirs).cloned().collect();
+            overlap.shared_ips = shared.iter().cloned().collect();
+            if at.contains_key(other) && !shared.is_empty() {
+                let pair = if id.as_str() < other.as_str() {
+                    (id.clone(), other.clone())
+                } else {
+                    (other.clone(), id.clone())
+                };
+                links.entry(pair).or_default().extend(shared);
+            }
+        }
+    }
+    links
         .into_iter()
         .map(|((from, to), addresses)| Link {
             from,
             to,
             addresses: addresses.into_iter().collect(),
         })
-        .collect();
-    // In the order the accounts came: the start's links first.
-    let order = |id: &str| at.get(id).copied().unwrap_or(usize::MAX);
-    ring.links.sort_by_key(|l| {
-        (
-            order(&l.from).min(order(&l.to)),
-            order(&l.from).max(order(&l.to)),
-        )
-    });
-    Ok(ring)
+        .collect()
 }
 
 /// What reading member `id` found: its answer and signals, or why it was not read.
@@ -264,9 +301,10 @@ fn note(
 }
 
 /// What is read of each account: what `user(id)` reads for the detail pane (its
-/// sessions and the accounts sharing its addresses), taken from that query's document.
+/// sessions and the accounts sharing its addresses, these without their sessions), taken
+/// from that query's document.
 static SELECTION: LazyLock<String> = LazyLock::new(|| {
-    let document = crm::User::build(crm::UserVariables {
+    let document = crm::RingRead::build(crm::UserVariables {
         id: cynic::Id::new(""),
     })
     .query;
@@ -286,7 +324,7 @@ static READING: LazyLock<Reading<'static, UserDetail>> = LazyLock::new(|| Readin
 });
 
 fn parse(value: serde_json::Value) -> Result<Option<UserDetail>, serde_json::Error> {
-    Ok(serde_json::from_value::<Option<crm::UserFull>>(value)?.map(UserDetail::from))
+    Ok(serde_json::from_value::<Option<crm::RingUser>>(value)?.map(UserDetail::from))
 }
 
 /// The document of one batch of the ring's reads (for the tests that check it against
@@ -313,4 +351,100 @@ fn selection_of(document: &str, field: &str) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::{Overlap, Session, SessionInfo};
+
+    fn session(ip: &str) -> Session {
+        Session {
+            id: ip.into(),
+            session_id: ip.into(),
+            device_name: None,
+            device_type: None,
+            browser: None,
+            operating_system: None,
+            ip_address: Some(ip.into()),
+            country: None,
+            region: None,
+            city: None,
+            active: false,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+            last_active_at: None,
+        }
+    }
+
+    /// Member `id` with sessions on `ips`, and these neighbours (without addresses, as
+    /// the ring reads them).
+    fn member(id: &str, ips: &[&str], neighbours: &[&str]) -> (String, UserDetail) {
+        let user = |id: &str| User {
+            id: id.into(),
+            name: id.into(),
+            ..User::default()
+        };
+        let detail = UserDetail {
+            user: user(id),
+            sessions: Some(SessionInfo {
+                all: ips.iter().map(|ip| session(ip)).collect(),
+                total_logins: 0,
+                first: None,
+                last: None,
+            }),
+            overlaps: Some(
+                neighbours
+                    .iter()
+                    .map(|n| Overlap {
+                        user: user(n),
+                        shared_ips: Vec::new(),
+                        last_seen: Default::default(),
+                    })
+                    .collect(),
+            ),
+            ..UserDetail::default()
+        };
+        (id.into(), detail)
+    }
+
+    #[test]
+    fn members_share_the_addresses_in_both_their_sessions_and_outsiders_none_known() {
+        let mut read = vec![
+            member("a", &["1", "2"], &["b", "c", "x"]),
+            member("b", &["2", "3"], &["a", "c"]),
+            member("c", &["1", "2", "3"], &["a", "b"]),
+        ];
+        let at: HashMap<String, usize> = ["a", "b", "c"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.to_string(), i))
+            .collect();
+        let mut links = shared_addresses(&mut read, &at);
+        links.sort_by(|l, m| (&l.from, &l.to).cmp(&(&m.from, &m.to)));
+        let pairs: Vec<(&str, &str, Vec<&str>)> = links
+            .iter()
+            .map(|l| {
+                let addresses = l.addresses.iter().map(String::as_str).collect();
+                (l.from.as_str(), l.to.as_str(), addresses)
+            })
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("a", "b", vec!["2"]),
+                ("a", "c", vec!["1", "2"]),
+                ("b", "c", vec!["2", "3"]),
+            ]
+        );
+        // In each member's answer too, as the pane has them; x is outside: not known.
+        let shared = |member: usize, neighbour: usize| {
+            read[member].1.overlaps.as_ref().unwrap()[neighbour]
+                .shared_ips
+                .clone()
+        };
+        assert_eq!(shared(0, 1), ["1", "2"]);
+        assert!(shared(0, 2).is_empty());
+        assert_eq!(shared(2, 1), ["2", "3"]);
+    }
 }

@@ -373,6 +373,9 @@ impl super::App {
         }
         let succeeded: HashSet<&str> = report.succeeded().map(String::as_str).collect();
         self.table.acted(action, &succeeded);
+        if let (Some(watch), Some(status)) = (self.watch.as_mut(), action.resulting_status()) {
+            watch.acted(&succeeded, &status);
+        }
         if let Some(pivot) = self.layer.pivot_mut() {
             pivot.acted(action, &succeeded);
         }

@@ -539,6 +539,10 @@ impl App {
         if let Some(stopped) = self.stop_ring() {
             return stopped;
         }
+        // The newest news first: what a watch saw goes before the pane or the filter.
+        if self.status.dismiss_alert() {
+            return Vec::new();
+        }
         if self.detail.is_some() {
             self.close_detail();
             Vec::new()

@@ -83,6 +83,11 @@ impl StatusLine {
         self.alert = Some(text);
     }
 
+    /// Dismisses what a watch saw; whether there was anything.
+    pub fn dismiss_alert(&mut self) -> bool {
+        self.alert.take().is_some()
+    }
+
     pub fn succeeded(&mut self, source: Source) {
         self.errors.retain(|(s, _)| *s != source);
     }

@@ -333,8 +333,23 @@ impl TableView {
             .and_then(|id| rows.iter().position(|u| u.id == id))
             .unwrap_or(self.cursor)
             .min(rows.len().saturating_sub(1));
+        // A shorter page fills the view again rather than leave rows above its top.
+        self.scroll = self.scroll.min(rows.len().saturating_sub(self.height));
         self.keep_cursor_in_view();
         true
+    }
+
+    /// `user` as read just now (a watched account): its row says so, what the page read
+    /// last said of it aside.
+    pub fn refresh_user(&mut self, user: &User) {
+        let Some(shown) = self.shown.as_mut() else {
+            return;
+        };
+        if let Some(row) = shown.page.rows.iter_mut().find(|u| u.id == user.id) {
+            row.status = user.status.clone();
+            row.name.clone_from(&user.name);
+            row.email.clone_from(&user.email);
+        }
     }
 
     /// The request `id` will never answer (its task died): the query fails with `error`.

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use super::status::Source;
 use super::{App, Effect, Layer};
-use crate::api::model::{ListQuery, User, UserDetail};
+use crate::api::model::{ListQuery, Status, User, UserDetail};
 use crate::api::ops::UserKey;
 use crate::text::sanitize;
 use crate::worker::{Request, RequestId, Reread};
@@ -73,10 +73,23 @@ impl Watch {
         self.marks.get(id).copied()
     }
 
-    /// How many rows are marked new, and changed.
-    pub fn counts(&self) -> (usize, usize) {
-        let new = self.marks.values().filter(|m| **m == RowMark::New).count();
-        (new, self.marks.len() - new)
+    /// How many of `rows` are marked new, and changed.
+    pub fn counts(&self, rows: &[User]) -> (usize, usize) {
+        rows.iter()
+            .filter_map(|u| self.mark(&u.id))
+            .fold((0, 0), |(new, changed), mark| match mark {
+                RowMark::New => (new + 1, changed),
+                RowMark::Changed => (new, changed + 1),
+            })
+    }
+
+    /// The operator's own bulk action gave these users `status`: not news from others.
+    pub(super) fn acted(&mut self, ids: &std::collections::HashSet<&str>, status: &Status) {
+        for id in ids {
+            if let Some(first) = self.first_seen.get_mut(*id) {
+                first.status = status.clone();
+            }
+        }
     }
 
     /// Rows shown: each compared with its first sight, or kept as that. `reread`: the
@@ -102,13 +115,21 @@ impl Watch {
             if self.marks.get(&user.id) == Some(&RowMark::New) {
                 continue;
             }
-            if first == user {
+            if same(first, user) {
                 self.marks.remove(&user.id);
             } else {
                 self.marks.insert(user.id.clone(), RowMark::Changed);
             }
         }
     }
+}
+
+/// Whether a row reads as it did: its time of change aside (a login may touch it; any
+/// change an operator sees changes another field too).
+fn same(first: &User, now: &User) -> bool {
+    let mut now = now.clone();
+    now.updated_at.clone_from(&first.updated_at);
+    *first == now
 }
 
 /// What `:watch` asks.
@@ -124,10 +145,11 @@ impl WatchAsk {
     /// Reads what follows `:watch`.
     pub fn parse(rest: &str) -> Result<WatchAsk, String> {
         let (least, most) = WATCH_SECS;
-        match rest {
+        let rest = rest.to_lowercase();
+        match rest.as_str() {
             "" => Ok(WatchAsk::Start),
             "off" => Ok(WatchAsk::Off),
-            secs => match secs.parse::<u64>() {
+            secs => match secs.strip_suffix('s').unwrap_or(secs).parse::<u64>() {
                 Ok(n) if (least..=most).contains(&n) => Ok(WatchAsk::Every(Duration::from_secs(n))),
                 _ => Err(format!(
                     "watch takes seconds from {least} to {most}, or off, not {:?}: :watch 5",
@@ -207,22 +229,34 @@ impl App {
             WatchAsk::Every(every) => every,
         };
         match self.watch.as_mut() {
-            Some(watch) => watch.every = every,
-            None => self.watch = Some(Watch::new(every, self.table.rows())),
+            Some(watch) => {
+                watch.every = every;
+                self.status
+                    .notice(format!("now watching every {} s", every.as_secs()));
+            }
+            None => {
+                self.watch = Some(Watch::new(every, self.table.rows()));
+                self.status.notice(format!(
+                    "watching every {} s: + new, ~ changed from now on",
+                    every.as_secs()
+                ));
+            }
         }
-        self.status.notice(format!(
-            "watching what is on screen every {} s: + new, ~ changed since now; :watch off stops",
-            every.as_secs()
-        ));
         Vec::new()
+    }
+
+    /// Whether the table is in view: no pane over it, no list or form, no help, no bulk
+    /// action's progress.
+    fn table_in_view(&self) -> bool {
+        let pane_over_table = self.detail.is_some() && !self.side_by_side;
+        let table_in_front = matches!(self.layer, Layer::Table | Layer::Filter | Layer::Command);
+        !pane_over_table && table_in_front && self.help.is_none() && self.bulk.is_none()
     }
 
     /// The page shown, when the watch should read it again: visible, answering what was
     /// asked, nothing else on its way to it.
     fn watched_page(&self) -> Option<ListQuery> {
-        let pane_over_table = self.detail.is_some() && !self.side_by_side;
-        let table_in_front = matches!(self.layer, Layer::Table | Layer::Filter | Layer::Command);
-        if pane_over_table || !table_in_front || self.help.is_some() || self.bulk.is_some() {
+        if !self.table_in_view() {
             return None;
         }
         let shown = self.table.shown()?;
@@ -247,6 +281,13 @@ impl App {
             return Vec::new();
         }
         let (page, user) = (self.watched_page(), self.watched_user());
+        let failed = matches!(self.table.load(), super::Load::Failed(_));
+        if page.is_none() && failed && !self.table.busy() && self.table_in_view() {
+            // What was asked for failed: watching it is asking again, as `r` would.
+            self.quiet = false;
+            let query = self.table.wanted().clone();
+            return super::sends(self.table.ask(query, &mut self.tickets, true));
+        }
         if page.is_none() && user.is_none() {
             return Vec::new();
         }
@@ -297,6 +338,11 @@ impl App {
                     changed = true;
                     let after = self.detail.as_ref().and_then(|p| p.detail());
                     if let Some(after) = after {
+                        // Its row says what the pane says, until the page is read again.
+                        self.table.refresh_user(&after.user);
+                        if let Some(watch) = self.watch.as_mut() {
+                            watch.saw(self.table.rows(), false);
+                        }
                         let worst = crate::signals::worst(&after.signals);
                         self.signals_seen.insert(after.user.id.clone(), worst);
                         let news = account_news(&before, after);

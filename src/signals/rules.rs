@@ -311,7 +311,11 @@ fn shares_with_blocked(detail: &UserDetail, t: &Thresholds) -> Option<Signal> {
     let blocked: Vec<String> = overlaps
         .iter()
         .filter(|o| o.user.status == Status::Blocked)
-        .map(|o| format!("{} ({})", o.user.name, o.shared_ips.join(", ")))
+        // The addresses when known (a ring's neighbours outside it come without them).
+        .map(|o| match o.shared_ips.as_slice() {
+            [] => o.user.name.clone(),
+            ips => format!("{} ({})", o.user.name, ips.join(", ")),
+        })
         .collect();
     if blocked.len() < t.blocked_neighbours as usize {
         return None;

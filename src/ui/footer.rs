@@ -75,23 +75,6 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
             ));
         }
     }
-    if let Some(watch) = app.watch() {
-        // The legend of the rows' marks, with how many carry each.
-        let (new, changed) = watch.counts();
-        spans.push(Span::styled(
-            format!(" · watch {}s", watch.every().as_secs()),
-            theme.info(),
-        ));
-        for (mark, count, word) in [
-            (crate::app::RowMark::New, new, "new"),
-            (crate::app::RowMark::Changed, changed, "changed"),
-        ] {
-            spans.push(Span::styled(
-                format!(" {}{count} {word}", mark.glyph()),
-                theme.watch_mark(mark),
-            ));
-        }
-    }
     let config = app.config();
     spans.push(Span::raw(format!(
         " · {} ({})",
@@ -167,10 +150,25 @@ fn table_failure(app: &App, width: usize) -> Option<Message> {
     })
 }
 
-/// The lines under the first, for a footer `width` wide: the table's failure, then the
-/// status line's messages.
+/// While watching, a line of its own (never cut from the first): how often, and the
+/// legend of the rows' marks with how many of the rows shown carry each.
+fn watch_line(app: &App) -> Option<Message> {
+    let watch = app.watch()?;
+    let (new, changed) = watch.counts(app.table().rows());
+    let text = format!(
+        "watching every {} s: {}{new} new, {}{changed} changed on this page · :watch off stops",
+        watch.every().as_secs(),
+        crate::app::RowMark::New.glyph(),
+        crate::app::RowMark::Changed.glyph(),
+    );
+    Some(Message { text, error: false })
+}
+
+/// The lines under the first, for a footer `width` wide: the table's failure, the
+/// watch's line, then the status line's messages.
 pub fn messages(app: &App, width: usize) -> Vec<Message> {
     let mut lines: Vec<Message> = table_failure(app, width).into_iter().collect();
+    lines.extend(watch_line(app));
     lines.extend(app.messages());
     lines.truncate(MAX_MESSAGES);
     lines
@@ -296,7 +294,9 @@ pub const MAX_MESSAGES: usize = 3;
 /// The footer's height: the first line and the messages (or the key hint).
 pub fn height(app: &App) -> u16 {
     let failed = matches!(app.table().load(), Load::Failed(_));
-    let lines = (usize::from(failed) + app.message_count()).min(MAX_MESSAGES);
+    let watching = app.watching().is_some();
+    let lines =
+        (usize::from(failed) + usize::from(watching) + app.message_count()).min(MAX_MESSAGES);
     1 + lines.max(1) as u16
 }
 

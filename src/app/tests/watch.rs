@@ -61,7 +61,7 @@ fn a_watch_reads_the_page_shown_and_marks_what_came_and_what_changed() {
     assert_eq!(watch.mark("u99"), Some(RowMark::New));
     assert_eq!(watch.mark("u1"), Some(RowMark::Changed));
     assert_eq!(watch.mark("u0"), None);
-    assert_eq!(watch.counts(), (1, 1));
+    assert_eq!(watch.counts(app.table().rows()), (1, 1));
     // The cursor stayed on its user, who moved down a row.
     assert_eq!(app.table().current().unwrap().id, "u2");
     // The same again: nothing to draw.
@@ -74,7 +74,7 @@ fn a_watch_reads_the_page_shown_and_marks_what_came_and_what_changed() {
     back.rows.insert(0, user(99));
     back.rows.truncate(query.limit as usize);
     answer_watch(&mut app, id, Some((query, back)));
-    assert_eq!(app.watch().unwrap().counts(), (1, 0));
+    assert_eq!(app.watch().unwrap().counts(app.table().rows()), (1, 0));
     // Stopped: no marks, no reads.
     command(&mut app, "watch off");
     assert_eq!(app.watching(), None);
@@ -95,7 +95,7 @@ fn a_watch_answer_for_a_page_no_longer_asked_is_dropped() {
     old.rows[0].status = Status::Blocked;
     answer_watch(&mut app, id, Some((page.unwrap(), old)));
     assert_eq!(rows(&app), shown, "the rows answer the page asked for");
-    assert_eq!(app.watch().unwrap().counts(), (0, 0));
+    assert_eq!(app.watch().unwrap().counts(app.table().rows()), (0, 0));
     assert!(app.quiet());
 }
 
@@ -173,12 +173,88 @@ fn the_watched_account_says_its_new_session_country_and_status() {
         "{said}"
     );
     assert!(said.contains("new country BR"), "{said}");
-    // The alert outlives the next key; Esc with nothing else open dismisses it.
+    // The row says what the pane says, marked changed, before the page is read again.
+    assert_eq!(app.table().rows()[0].status, Status::Blocked);
+    assert_eq!(app.watch().unwrap().mark("u0"), Some(RowMark::Changed));
+    // The alert outlives the next key; Esc dismisses it first, the pane stays.
     app.update(key('j'));
     assert!(said_has(&app, "new country BR"));
     app.update(code(KeyCode::Esc));
-    app.update(code(KeyCode::Esc));
     assert!(!said_has(&app, "new country BR"));
+    assert!(app.detail().is_some(), "the pane stays open");
+}
+
+#[test]
+fn the_operators_own_action_is_not_marked_as_news() {
+    let mut app = started(Dialect::Crm, false, 30);
+    command(&mut app, "watch");
+    let effects = press(&mut app, Action::Block);
+    assert!(effects.is_empty(), "asks first");
+    let effects = press(&mut app, Action::Confirm);
+    let [
+        Request::Bulk {
+            id, action, ids, ..
+        },
+    ] = &sent(&effects)[..]
+    else {
+        panic!("{effects:?}");
+    };
+    let effects = app.update(Event::Worker(Response::BulkDone {
+        id: *id,
+        action: *action,
+        report: Ledger::all(ids.clone(), &Outcome::Succeeded),
+        elapsed: Duration::ZERO,
+    }));
+    // The server now says u0 is blocked, touched just now: as the operator made it.
+    let as_now = |query: &ListQuery| {
+        let mut now = page_for(query, 30);
+        now.rows[0].status = Status::Blocked;
+        now.rows[0].updated_at = Some("2026-12-07T01:00:00Z".into());
+        now
+    };
+    let reload = sent(&effects);
+    let page = as_now(query_of(&reload[0]));
+    answer_list(&mut app, &reload[0], Ok(page));
+    let (watched, page, _) = watch_read(&app.update(Event::WatchTick));
+    let query = page.unwrap();
+    let now = as_now(&query);
+    answer_watch(&mut app, watched, Some((query, now)));
+    assert_eq!(app.watch().unwrap().mark("u0"), None);
+}
+
+#[test]
+fn a_shorter_page_fills_the_view_and_a_failed_load_is_asked_again() {
+    let mut app = started(Dialect::Crm, false, 30);
+    app.update(Event::Resize {
+        table_rows: 4,
+        side_by_side: true,
+        detail_overflow: 0,
+    });
+    let last = sent(&press(&mut app, Action::Last));
+    answer_page(&mut app, &last[0], 30);
+    command(&mut app, "watch 2s");
+    assert_eq!(app.watching(), Some(Duration::from_secs(2)));
+    let shown_before = app.table().scroll();
+    assert!(shown_before > 0);
+    let (id, page, _) = watch_read(&app.update(Event::WatchTick));
+    let query = page.unwrap();
+    let mut fewer = page_for(&query, 30);
+    fewer.rows.truncate(3);
+    answer_watch(&mut app, id, Some((query, fewer)));
+    assert_eq!(app.table().scroll(), 0, "no rows left above the top");
+    // Counted on the rows shown, not on every row ever marked.
+    command(&mut app, "watch OFF");
+    assert_eq!(app.watching(), None);
+    // A first load that failed: the watch asks again, as r would.
+    let (mut app, effects) = App::new(config(Dialect::Crm, false));
+    let requests = sent(&effects);
+    answer_list(&mut app, &requests[0], Err(http_500("Users")));
+    command(&mut app, "watch");
+    let effects = app.update(Event::WatchTick);
+    assert!(
+        matches!(&sent(&effects)[..], [Request::Reload { .. }]),
+        "{effects:?}"
+    );
 }
 
 fn said_has(app: &App, text: &str) -> bool {
