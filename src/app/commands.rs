@@ -26,9 +26,9 @@ impl App {
         match action {
             Action::Command => {
                 self.command.open();
-                self.layer = Layer::Command;
+                self.layer.open_command();
             }
-            Action::CloseCommand => self.layer.leave(|l| matches!(l, Layer::Command)),
+            Action::CloseCommand => self.layer.close_command(),
             Action::Complete => {
                 let names = command::names(&self.config.keymap);
                 let profiles: Vec<&str> = self.config.profiles.iter().map(String::as_str).collect();
@@ -41,7 +41,7 @@ impl App {
             Action::HistoryNext => self.command.newer(),
             _ => {
                 let line = self.command.take();
-                self.layer.leave(|l| matches!(l, Layer::Command));
+                self.layer.close_command();
                 return self.run_command(&line);
             }
         }

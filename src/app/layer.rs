@@ -12,8 +12,10 @@ pub enum Layer {
     Table,
     /// Typing the filter (its text lives with the table's query).
     Filter,
-    /// The command line (its history lives on).
-    Command,
+    /// The command line (its history lives on), over the layer it was opened from: back
+    /// to it when it closes, and what a command acts on. Typed over a list, the keys of
+    /// a command are text, never the list's keys.
+    Command(Box<Layer>),
     Form(Box<Form>),
     Pivot(Pivot),
     Journal(JournalView),
@@ -25,7 +27,7 @@ impl Layer {
         match self {
             Layer::Table => Mode::Table,
             Layer::Filter => Mode::Filter,
-            Layer::Command => Mode::Command,
+            Layer::Command(_) => Mode::Command,
             Layer::Form(_) => Mode::Form,
             Layer::Pivot(_) => Mode::Pivot,
             Layer::Journal(_) => Mode::Journal,
@@ -47,43 +49,72 @@ impl Layer {
         }
     }
 
-    pub fn pivot(&self) -> Option<&Pivot> {
+    /// The layer the command line stands over, else this one.
+    pub fn base(&self) -> &Layer {
         match self {
+            Layer::Command(under) => under.base(),
+            other => other,
+        }
+    }
+
+    fn base_mut(&mut self) -> &mut Layer {
+        match self {
+            Layer::Command(under) => under.base_mut(),
+            other => other,
+        }
+    }
+
+    /// Opens the command line over this layer.
+    pub fn open_command(&mut self) {
+        let under = std::mem::take(self);
+        *self = Layer::Command(Box::new(under));
+    }
+
+    /// Closes the command line: back to the layer under it.
+    pub fn close_command(&mut self) {
+        if let Layer::Command(under) = self {
+            let under = std::mem::take(under.as_mut());
+            *self = under;
+        }
+    }
+
+    pub fn pivot(&self) -> Option<&Pivot> {
+        match self.base() {
             Layer::Pivot(pivot) => Some(pivot),
             _ => None,
         }
     }
 
     pub fn pivot_mut(&mut self) -> Option<&mut Pivot> {
-        match self {
+        match self.base_mut() {
             Layer::Pivot(pivot) => Some(pivot),
             _ => None,
         }
     }
 
     pub fn journal(&self) -> Option<&JournalView> {
-        match self {
+        match self.base() {
             Layer::Journal(view) => Some(view),
             _ => None,
         }
     }
 
     pub fn journal_mut(&mut self) -> Option<&mut JournalView> {
-        match self {
+        match self.base_mut() {
             Layer::Journal(view) => Some(view),
             _ => None,
         }
     }
 
     pub fn timeline(&self) -> Option<&TimelineView> {
-        match self {
+        match self.base() {
             Layer::Timeline(view) => Some(view),
             _ => None,
         }
     }
 
     pub fn timeline_mut(&mut self) -> Option<&mut TimelineView> {
-        match self {
+        match self.base_mut() {
             Layer::Timeline(view) => Some(view),
             _ => None,
         }

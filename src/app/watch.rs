@@ -249,7 +249,7 @@ impl App {
     /// action's progress.
     fn table_in_view(&self) -> bool {
         let pane_over_table = self.detail.is_some() && !self.side_by_side;
-        let table_in_front = matches!(self.layer, Layer::Table | Layer::Filter | Layer::Command);
+        let table_in_front = matches!(self.layer.base(), Layer::Table | Layer::Filter);
         !pane_over_table && table_in_front && self.help.is_none() && self.bulk.is_none()
     }
 
@@ -269,8 +269,8 @@ impl App {
     /// The account open in the pane, when read and in view.
     fn watched_user(&self) -> Option<UserKey> {
         let pane = self.detail.as_ref()?;
-        let in_view = matches!(self.layer, Layer::Table | Layer::Filter | Layer::Command)
-            && self.help.is_none();
+        let in_view =
+            matches!(self.layer.base(), Layer::Table | Layer::Filter) && self.help.is_none();
         (in_view && pane.detail().is_some()).then(|| pane.key().clone())
     }
 

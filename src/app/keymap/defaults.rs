@@ -233,7 +233,7 @@ pub(super) const DEFAULTS: &[Default] = &[
     (
         "command",
         Action::Command,
-        TABLE,
+        LISTS,
         "command line (:help lists)",
         &[":"],
     ),

@@ -523,3 +523,44 @@ fn esc_drops_a_ring_under_way_and_its_late_answer_is_not_shown() {
     assert!(app.pivot().is_none(), "the dropped ring is not shown");
     assert_eq!(app.mode(), Mode::Table);
 }
+
+#[test]
+fn a_command_typed_over_a_list_is_text_and_acts_on_the_list() {
+    let mut app = started(Dialect::Crm, false, 10);
+    let detail = UserDetail {
+        user: user(0),
+        overlaps: Some(vec![overlap(7, "10.0.0.2")]),
+        sessions: sessions(vec![session("10.0.0.2", "2026-10-02")]),
+        ..UserDetail::default()
+    };
+    open_with(&mut app, detail);
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Pivot);
+    app.update(key('j'));
+    // `:block` over the accounts on the address: its letters are text (b would block).
+    app.update(key(':'));
+    assert_eq!(app.mode(), Mode::Command);
+    assert!(
+        app.pivot().is_some(),
+        "the list stays under the command line"
+    );
+    for c in "block".chars() {
+        app.update(key(c));
+    }
+    assert!(app.dialog.is_none(), "nothing acted while typing");
+    app.update(code(KeyCode::Enter));
+    // Run on the list it was typed over: its user under the cursor.
+    let Some(Dialog::Confirm(confirm)) = &app.dialog else {
+        panic!("a confirmation");
+    };
+    assert_eq!(confirm.ids(), ["u7"]);
+    app.update(key('n'));
+    assert_eq!(app.mode(), Mode::Pivot);
+    // Esc closes the command line, back to the list.
+    app.update(key(':'));
+    app.update(key('q'));
+    app.update(code(KeyCode::Esc));
+    assert_eq!(app.mode(), Mode::Pivot);
+}
