@@ -249,11 +249,11 @@ pub async fn run(
     let mut input_ended = input_end::watch();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // `:watch`'s reads, at the interval it has now (none while not watching).
+    let mut watch_timer: Option<(Duration, tokio::time::Interval)> = None;
     // A safety net for a terminal that vanished without SIGHUP reaching us: crossterm can
     // spin on a closed terminal instead of reporting it. Once a second, without drawing,
     // ask the terminal its size; a hung-up terminal answers with an error.
-    // `:watch`'s reads, at the interval it has now (none while not watching).
-    let mut watch_timer: Option<(Duration, tokio::time::Interval)> = None;
     let mut liveness = tokio::time::interval(Duration::from_secs(1));
     liveness.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // What frames keep from one to the next (the pane's lines, the table's cells).

@@ -134,6 +134,9 @@ impl App {
         elapsed: Duration,
         ahead: bool,
     ) -> Vec<Effect> {
+        if let Err(e) = &result {
+            self.list_failure_passes = e.is_transient();
+        }
         let result = result.map_err(|e| error_text(&e, self.config.token_source.as_ref()));
         let (tickets, now) = (&mut self.tickets, self.now);
         let answered = if ahead {

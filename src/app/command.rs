@@ -62,20 +62,51 @@ const WORDS: &[&str] = &[
     "export", "export!", "goto", "profile", "ring", "watch", "help", "q",
 ];
 
-/// The names a command line may start with: the commands, then the actions that work
-/// from the table (the mode the command line opens from).
-pub fn names(keymap: &Keymap) -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = WORDS.to_vec();
+/// Those that also run over a list (the rest work on the table).
+const OVER_LISTS: &[&str] = &["watch", "help", "q"];
+
+/// Whether the command `word` (not an action) runs in `mode`.
+fn runs_in(word: &str, mode: Mode, keymap: &Keymap) -> bool {
+    match word {
+        _ if mode == Mode::Table => true,
+        // The ring follows the list's account where the list has a key for it.
+        "ring" => keymap
+            .bindings()
+            .any(|b| b.action == Action::Ring && b.modes.contains(&mode)),
+        word => OVER_LISTS.contains(&word),
+    }
+}
+
+/// The names a command line may start with in `mode` (the table, or the list it was
+/// opened over): the commands, then the actions bound there.
+pub fn names(keymap: &Keymap, mode: Mode) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = WORDS
+        .iter()
+        .copied()
+        .filter(|w| runs_in(w, mode, keymap))
+        .collect();
     for binding in keymap.bindings() {
-        if binding.modes.contains(&Mode::Table) && !names.contains(&binding.name) {
+        if binding.modes.contains(&mode) && !names.contains(&binding.name) {
             names.push(binding.name);
         }
     }
     names
 }
 
-/// Reads a command line.
-pub fn parse(line: &str, keymap: &Keymap) -> Result<Command, String> {
+/// Reads a command line, to run in `mode`: the table, or the list it was typed over
+/// (only what that list does: a command never acts on the table hidden under it).
+pub fn parse(line: &str, keymap: &Keymap, mode: Mode) -> Result<Command, String> {
+    let word = line.split_whitespace().next().unwrap_or_default();
+    if WORDS.contains(&word) && !runs_in(word, mode, keymap) {
+        return Err(format!(
+            "{word} works from the table, not over the {}: Esc closes it first",
+            mode.title()
+        ));
+    }
+    parse_in(line, keymap, mode)
+}
+
+fn parse_in(line: &str, keymap: &Keymap, mode: Mode) -> Result<Command, String> {
     let line = line.trim();
     let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
     let rest = rest.trim();
@@ -107,7 +138,13 @@ pub fn parse(line: &str, keymap: &Keymap) -> Result<Command, String> {
         "q" => Command::Act(Action::Quit),
         "" => return Err("no command: :help lists them".into()),
         name => match keymap.bindings().find(|b| b.name == name) {
-            Some(b) if b.modes.contains(&Mode::Table) => Command::Act(b.action),
+            Some(b) if b.modes.contains(&mode) => Command::Act(b.action),
+            Some(b) if mode != Mode::Table && b.modes.contains(&Mode::Table) => {
+                return Err(format!(
+                    "{name} works from the table, not over the {}: Esc closes it first",
+                    mode.title()
+                ));
+            }
             Some(b) => {
                 let mode = b.modes.first().map_or("another mode", |m| m.title());
                 return Err(format!(
@@ -115,7 +152,7 @@ pub fn parse(line: &str, keymap: &Keymap) -> Result<Command, String> {
                 ));
             }
             None => {
-                let known = names(keymap);
+                let known = names(keymap, mode);
                 let hint = closest(name, &known)
                     .map(|n| format!(": did you mean {n:?}?"))
                     .unwrap_or_else(|| ": :help lists them".into());
@@ -246,9 +283,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn over_a_list_a_command_does_what_that_list_does_or_is_refused() {
+        let keymap = Keymap::default();
+        let over = |mode: Mode, line: &str| parse(line, &keymap, mode);
+        assert_eq!(over(Mode::Pivot, "block"), Ok(Command::Act(Action::Block)));
+        assert_eq!(over(Mode::Pivot, "ring 1"), Ok(Command::Ring(Some(1))));
+        assert_eq!(over(Mode::Journal, "undo"), Ok(Command::Act(Action::Undo)));
+        assert_eq!(
+            over(Mode::Timeline, "watch 5"),
+            Ok(Command::Watch(super::super::WatchAsk::Every(
+                std::time::Duration::from_secs(5)
+            )))
+        );
+        // What would act on the table hidden under the list, or replace the list.
+        for (mode, line) in [
+            (Mode::Journal, "block"),
+            (Mode::Timeline, "undo"),
+            (Mode::Pivot, "journal"),
+            (Mode::Pivot, "timeline"),
+            (Mode::Pivot, "export users.csv"),
+            (Mode::Journal, "goto ann@example.com"),
+            (Mode::Timeline, "ring"),
+        ] {
+            let refused = over(mode, line).unwrap_err();
+            assert!(
+                refused.contains("works from the table"),
+                "{line}: {refused}"
+            );
+        }
+        assert!(!names(&keymap, Mode::Pivot).contains(&"journal"));
+        assert!(names(&keymap, Mode::Pivot).contains(&"block"));
+    }
+
+    #[test]
     fn lines_become_commands_or_say_what_is_wrong() {
         let keymap = Keymap::default();
-        let parse = |line: &str| parse(line, &keymap);
+        let parse = |line: &str| parse(line, &keymap, Mode::Table);
         assert_eq!(
             parse("export  ~/out.csv "),
             Ok(Command::Export {

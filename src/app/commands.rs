@@ -30,7 +30,8 @@ impl App {
             }
             Action::CloseCommand => self.layer.close_command(),
             Action::Complete => {
-                let names = command::names(&self.config.keymap);
+                let under = self.layer.base().mode();
+                let names = command::names(&self.config.keymap, under);
                 let profiles: Vec<&str> = self.config.profiles.iter().map(String::as_str).collect();
                 let candidates = self.command.complete(&names, &profiles);
                 if !candidates.is_empty() {
@@ -49,7 +50,7 @@ impl App {
     }
 
     fn run_command(&mut self, line: &str) -> Vec<Effect> {
-        match command::parse(line, &self.config.keymap) {
+        match command::parse(line, &self.config.keymap, self.mode()) {
             Err(why) => {
                 self.status.refusal(why);
                 Vec::new()

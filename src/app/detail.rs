@@ -55,6 +55,8 @@ pub struct DetailPane {
     returning: Option<Spot>,
     /// When the user shown was read.
     loaded_at: Option<Instant>,
+    /// Counts the answers shown: a watch's read applies only to the answer it read again.
+    generation: u64,
 }
 
 impl DetailPane {
@@ -81,6 +83,7 @@ impl DetailPane {
             history: Vec::new(),
             returning: None,
             loaded_at: None,
+            generation: 0,
         };
         (pane, request)
     }
@@ -106,6 +109,11 @@ impl DetailPane {
             DetailLoad::Loaded(detail) => Some(detail),
             _ => None,
         }
+    }
+
+    /// Which answer is shown: another once one came since.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// When the user shown was read, if it was.
@@ -199,6 +207,7 @@ impl DetailPane {
         let waited =
             matches!(self.load, DetailLoad::Loading(asked) if asked == id) && *key == self.key;
         if waited {
+            self.generation += 1;
             // A user gone back to: its cursors as they were (kept inside its lists).
             let spot = self
                 .returning
@@ -229,8 +238,10 @@ impl DetailPane {
         key: &UserKey,
         detail: Box<UserDetail>,
         now: Instant,
+        of: u64,
     ) -> Option<Box<UserDetail>> {
-        if *key != self.key || !matches!(self.load, DetailLoad::Loaded(_)) {
+        if *key != self.key || !matches!(self.load, DetailLoad::Loaded(_)) || of != self.generation
+        {
             return None;
         }
         self.loaded_at = Some(now);
@@ -277,6 +288,7 @@ impl DetailPane {
         else {
             return None;
         };
+        self.generation += 1;
         self.overlap_cursor = self.overlap_cursor.min(self.overlaps().saturating_sub(1));
         self.session_cursor = self.session_cursor.min(self.sessions().saturating_sub(1));
         self.scroll = self.scroll.min(self.max_scroll);

@@ -1,8 +1,8 @@
 //! The one layer over the table that has the keys: the table itself, the filter line, the
 //! command line, a form, the accounts on an address, the journal or an account's
-//! timeline — one at a time, by
-//! construction. Overlays (a dialog, the help, a bulk action running) stand above it; the
-//! mode is the top overlay's, else the layer's.
+//! timeline — one at a time, by construction (the command line keeps the layer it was
+//! opened over, under it). Overlays (a dialog, the help, a bulk action running) stand
+//! above it; the mode is the top overlay's, else the layer's.
 
 use super::{Form, JournalView, Mode, Pivot, TimelineView};
 

@@ -172,6 +172,8 @@ pub struct App {
     ring_asked: Option<(RequestId, String)>,
     /// `:watch`, while it goes.
     watch: Option<Watch>,
+    /// The list's last failure was on the way (a timeout, a 502): asking again may pass.
+    list_failure_passes: bool,
     /// The last event changed nothing drawn (a watch read that found all as it was).
     quiet: bool,
     /// The most severe signal of each account opened this session (None: none raised).
@@ -223,6 +225,7 @@ impl App {
             latency: None,
             ring_asked: None,
             watch: None,
+            list_failure_passes: false,
             quiet: false,
             signals_seen: HashMap::new(),
             spinner: 0,
@@ -338,6 +341,12 @@ impl App {
     /// line's history.
     pub fn carry_from(&mut self, old: App) {
         self.command = old.command;
+        // A watch belongs to the profile it read: said to end, not silently.
+        let watch = if old.watch.is_some() {
+            "; watch stopped"
+        } else {
+            ""
+        };
         let source = self
             .config
             .token_source
@@ -345,7 +354,7 @@ impl App {
             .map(|s| format!(" ({})", s.said()))
             .unwrap_or_default();
         self.status.notice(format!(
-            "switched to profile {:?}{source}",
+            "switched to profile {:?}{source}{watch}",
             self.config.profile
         ));
     }

@@ -104,12 +104,13 @@ impl Pivot {
                     None => "the start".to_string(),
                     Some(via) => {
                         let shared = links.get(&(via.as_str(), m.user.id.as_str()));
-                        let addresses = shared.map(|l| l.addresses.join(", "));
-                        format!(
-                            "depth {} via {via} on {}",
-                            m.depth,
-                            addresses.unwrap_or_default()
-                        )
+                        // Unknown when the account could not be read: its sessions say.
+                        match shared.map(|l| l.addresses.join(", ")) {
+                            Some(on) if !on.is_empty() => {
+                                format!("depth {} via {via} on {on}", m.depth)
+                            }
+                            _ => format!("depth {} via {via}", m.depth),
+                        }
                     }
                 };
                 let signals = match (&m.signals, &m.error) {

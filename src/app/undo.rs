@@ -64,7 +64,10 @@ impl App {
         self.layer.leave(|l| matches!(l, Layer::Journal(_)));
         // Asked while nothing else waits for an answer: a `y` meant for another dialog,
         // or typed while a bulk action or a form has the keys, must not run the undo.
-        let busy = self.dialog.is_some() || self.bulk.is_some() || self.layer.form().is_some();
+        let busy = self.dialog.is_some()
+            || self.bulk.is_some()
+            || self.layer.form().is_some()
+            || matches!(self.layer, Layer::Command(_));
         match result {
             Ok(_) if busy => self
                 .status

@@ -50,7 +50,7 @@ pub struct Watch {
     first_seen: HashMap<String, User>,
     marks: HashMap<String, RowMark>,
     /// The read under way: none starts while one is (a slow server is not flooded).
-    asked: Option<RequestId>,
+    asked: Option<Asked>,
 }
 
 impl Watch {
@@ -92,16 +92,14 @@ impl Watch {
         }
     }
 
+    /// The read `id` will never answer: the next tick reads again.
+    pub(super) fn failed(&mut self, id: RequestId) {
+        self.asked.take_if(|a| a.id == id);
+    }
+
     /// Rows shown: each compared with its first sight, or kept as that. `reread`: the
     /// watch read this page again, so a row it had not seen came onto it meanwhile
     /// (a page turned to only shows rows not seen before).
-    /// The read `id` will never answer: the next tick reads again.
-    pub(super) fn failed(&mut self, id: RequestId) {
-        if self.asked == Some(id) {
-            self.asked = None;
-        }
-    }
-
     pub(super) fn saw(&mut self, rows: &[User], reread: bool) {
         for user in rows {
             let Some(first) = self.first_seen.get(&user.id) else {
@@ -130,6 +128,15 @@ fn same(first: &User, now: &User) -> bool {
     let mut now = now.clone();
     now.updated_at.clone_from(&first.updated_at);
     *first == now
+}
+
+/// A watch's read under way, and which page and answer of the pane it read again: its
+/// answer is applied only to those, never over what came since.
+#[derive(Debug, Clone, Copy)]
+struct Asked {
+    id: RequestId,
+    page: Option<u64>,
+    user: Option<u64>,
 }
 
 /// What `:watch` asks.
@@ -245,33 +252,33 @@ impl App {
         Vec::new()
     }
 
-    /// Whether the table is in view: no pane over it, no list or form, no help, no bulk
-    /// action's progress.
-    fn table_in_view(&self) -> bool {
-        let pane_over_table = self.detail.is_some() && !self.side_by_side;
-        let table_in_front = matches!(self.layer.base(), Layer::Table | Layer::Filter);
-        !pane_over_table && table_in_front && self.help.is_none() && self.bulk.is_none()
+    /// Whether what the watch reads is on screen and nothing else has the keys: no list,
+    /// form, help, dialog or bulk action over it. One rule for the page and the account.
+    fn in_view(&self) -> bool {
+        matches!(self.layer.base(), Layer::Table | Layer::Filter)
+            && self.help.is_none()
+            && self.dialog.is_none()
+            && self.bulk.is_none()
     }
 
-    /// The page shown, when the watch should read it again: visible, answering what was
-    /// asked, nothing else on its way to it.
-    fn watched_page(&self) -> Option<ListQuery> {
-        if !self.table_in_view() {
+    /// The page shown, when the watch should read it again: in view (no pane over it),
+    /// answering what was asked, nothing else on its way to it; with which page it is.
+    fn watched_page(&self) -> Option<(ListQuery, u64)> {
+        let pane_over_table = self.detail.is_some() && !self.side_by_side;
+        if !self.in_view() || pane_over_table {
             return None;
         }
         let shown = self.table.shown()?;
         (*self.table.load() == super::Load::Loaded
             && !self.table.busy()
             && shown.query == *self.table.wanted())
-        .then(|| shown.query.clone())
+        .then(|| (shown.query.clone(), self.table.generation()))
     }
 
-    /// The account open in the pane, when read and in view.
-    fn watched_user(&self) -> Option<UserKey> {
+    /// The account open in the pane, when read and in view; with which answer it is.
+    fn watched_user(&self) -> Option<(UserKey, u64)> {
         let pane = self.detail.as_ref()?;
-        let in_view =
-            matches!(self.layer.base(), Layer::Table | Layer::Filter) && self.help.is_none();
-        (in_view && pane.detail().is_some()).then(|| pane.key().clone())
+        (self.in_view() && pane.detail().is_some()).then(|| (pane.key().clone(), pane.generation()))
     }
 
     /// Time to read the screen again; nothing is drawn for it.
@@ -282,8 +289,16 @@ impl App {
         }
         let (page, user) = (self.watched_page(), self.watched_user());
         let failed = matches!(self.table.load(), super::Load::Failed(_));
-        if page.is_none() && failed && !self.table.busy() && self.table_in_view() {
-            // What was asked for failed: watching it is asking again, as `r` would.
+        let pane_over_table = self.detail.is_some() && !self.side_by_side;
+        if page.is_none()
+            && failed
+            && self.list_failure_passes
+            && !self.table.busy()
+            && self.in_view()
+            && !pane_over_table
+        {
+            // What was asked for failed on the way: watching it is asking again, as `r`
+            // would (a refusal, a refused token, would only be refused again).
             self.quiet = false;
             let query = self.table.wanted().clone();
             return super::sends(self.table.ask(query, &mut self.tickets, true));
@@ -293,77 +308,105 @@ impl App {
         }
         let id = self.tickets.issue();
         if let Some(watch) = self.watch.as_mut() {
-            watch.asked = Some(id);
+            watch.asked = Some(Asked {
+                id,
+                page: page.as_ref().map(|(_, of)| *of),
+                user: user.as_ref().map(|(_, of)| *of),
+            });
         }
-        vec![Effect::Send(Request::Watch { id, page, user })]
+        vec![Effect::Send(Request::Watch {
+            id,
+            page: page.map(|(query, _)| query),
+            user: user.map(|(key, _)| key),
+        })]
     }
 
-    /// A watch's answer: applied where it still fits; drawn only if it changed something.
+    /// A watch's answer: applied to the page and the account it read, if they are still
+    /// the ones shown; drawn only if it changed something.
     pub(super) fn watched(&mut self, id: RequestId, read: Reread) -> Vec<Effect> {
-        let Reread { page, user } = read;
-        let Some(watch) = self.watch.as_mut().filter(|w| w.asked == Some(id)) else {
+        let Some(asked) = self
+            .watch
+            .as_mut()
+            .and_then(|w| w.asked.take_if(|a| a.id == id))
+        else {
             self.quiet = true;
             return Vec::new();
         };
-        watch.asked = None;
-        let mut changed = false;
+        let Reread { page, user } = read;
+        let token = self.config.token_source.clone();
+        let failed = |what: &str, e: &crate::api::error::ApiError| {
+            format!(
+                "the {what}: {}",
+                super::answers::error_text(e, token.as_ref())
+            )
+        };
         let mut failures = Vec::new();
-        match page {
-            Some((query, Ok(page))) => {
-                let rows_changed = self.table.reread(&query, page, self.now);
-                if rows_changed {
+        let mut effects = Vec::new();
+        let mut changed = false;
+        match (page, asked.page) {
+            (Some((query, Ok(page))), Some(of)) => {
+                let under = self.table.current().map(|u| u.id.clone());
+                if self.table.reread(&query, page, self.now, of) {
                     changed = true;
-                    if let Some(watch) = self.watch.as_mut() {
-                        watch.saw(self.table.rows(), true);
-                    }
-                    if let Some(shown) = self.table.shown() {
-                        super::selection::refresh(&mut self.selected, &shown.page.rows, shown.at);
+                    self.rows_seen(true);
+                    // Its user left the page: the pane beside follows the row, as ever.
+                    if self.table.current().map(|u| &u.id) != under.as_ref() {
+                        effects.extend(self.follow_cursor());
                     }
                 }
             }
-            Some((_, Err(e))) => failures.push(format!(
-                "the page: {}",
-                super::answers::error_text(&e, self.config.token_source.as_ref())
-            )),
-            None => {}
+            (Some((_, Err(e))), _) => failures.push(failed("page", &e)),
+            _ => {}
         }
-        match user {
-            Some((key, Ok(detail))) => {
-                let now = self.now;
-                if let Some(before) = self
-                    .detail
-                    .as_mut()
-                    .and_then(|p| p.reread(&key, detail, now))
-                {
-                    changed = true;
-                    let after = self.detail.as_ref().and_then(|p| p.detail());
-                    if let Some(after) = after {
-                        // Its row says what the pane says, until the page is read again.
-                        self.table.refresh_user(&after.user);
-                        if let Some(watch) = self.watch.as_mut() {
-                            watch.saw(self.table.rows(), false);
-                        }
-                        let worst = crate::signals::worst(&after.signals);
-                        self.signals_seen.insert(after.user.id.clone(), worst);
-                        let news = account_news(&before, after);
-                        if !news.is_empty() {
-                            let who = sanitize(&after.user.id).into_owned();
-                            self.status
-                                .alert(format!("watch: {who}: {}", news.join("; ")));
-                        }
-                    }
-                }
-            }
-            Some((_, Err(e))) => failures.push(format!(
-                "the account: {}",
-                super::answers::error_text(&e, self.config.token_source.as_ref())
-            )),
-            None => {}
+        match (user, asked.user) {
+            (Some((key, Ok(detail))), Some(of)) => changed |= self.account_reread(&key, detail, of),
+            (Some((_, Err(e))), _) => failures.push(failed("account", &e)),
+            _ => {}
         }
         let text =
             (!failures.is_empty()).then(|| format!("watch could not read {}", failures.join("; ")));
         changed |= self.status.set_error(Source::Watch, text);
-        self.quiet = !changed;
-        Vec::new()
+        self.quiet = !changed && effects.is_empty();
+        effects
+    }
+
+    /// The rows shown changed under a watch (`reread`: the page read again, else a row
+    /// by its account): marked, and the selection's statuses seen with them.
+    fn rows_seen(&mut self, reread: bool) {
+        if let Some(watch) = self.watch.as_mut() {
+            watch.saw(self.table.rows(), reread);
+        }
+        if let Some(shown) = self.table.shown() {
+            super::selection::refresh(&mut self.selected, &shown.page.rows, shown.at);
+        }
+    }
+
+    /// The watched account read again: shown, its row and signals with it, and what
+    /// changed said. Whether anything did.
+    fn account_reread(&mut self, key: &UserKey, detail: Box<UserDetail>, of: u64) -> bool {
+        let now = self.now;
+        let Some(before) = self
+            .detail
+            .as_mut()
+            .and_then(|pane| pane.reread(key, detail, now, of))
+        else {
+            return false;
+        };
+        let Some(after) = self.detail.as_ref().and_then(|p| p.detail()).cloned() else {
+            return true;
+        };
+        let worst = crate::signals::worst(&after.signals);
+        self.signals_seen.insert(after.user.id.clone(), worst);
+        // Its row says what the pane says, until the page is read again.
+        if self.table.refresh_user(&after.user) {
+            self.rows_seen(false);
+        }
+        let news = account_news(&before, &after);
+        if !news.is_empty() {
+            let who = sanitize(&after.user.id).into_owned();
+            self.status
+                .alert(format!("watch: {who}: {}", news.join("; ")));
+        }
+        true
     }
 }

@@ -170,7 +170,8 @@ pub fn messages(app: &App, width: usize) -> Vec<Message> {
     let mut lines: Vec<Message> = table_failure(app, width).into_iter().collect();
     lines.extend(watch_line(app));
     lines.extend(app.messages());
-    lines.truncate(MAX_MESSAGES);
+    // The watch's line is one more, never one of them.
+    lines.truncate(MAX_MESSAGES + usize::from(app.watching().is_some()));
     lines
 }
 
@@ -296,7 +297,7 @@ pub fn height(app: &App) -> u16 {
     let failed = matches!(app.table().load(), Load::Failed(_));
     let watching = app.watching().is_some();
     let lines =
-        (usize::from(failed) + usize::from(watching) + app.message_count()).min(MAX_MESSAGES);
+        (usize::from(failed) + app.message_count()).min(MAX_MESSAGES) + usize::from(watching);
     1 + lines.max(1) as u16
 }
 

@@ -187,9 +187,14 @@ fn draw_regions(frame: &mut Frame, app: &App, screen: &mut Screen) {
     if let Some(run) = app.bulk() {
         popup::progress(frame, area, run, &theme);
     }
-    // Over the table, the footer left in view: its notices say what keys did.
+    // Over the table, the footer left in view: its notices say what keys did; the
+    // command line too, typed over a list.
+    let bottom = match regions.filter {
+        Some(line) if app.mode() == Mode::Command => line.y,
+        _ => regions.footer.y,
+    };
     let above = Rect {
-        height: regions.footer.y.saturating_sub(area.y),
+        height: bottom.saturating_sub(area.y),
         ..area
     };
     if let Some(view) = app.journal() {

@@ -81,6 +81,9 @@ struct Shared {
     cache: Mutex<Option<Arc<LocalUsers>>>,
     /// A bulk action changed users since the cache was filled.
     stale: AtomicBool,
+    /// Counts what changed the list's freshness: a bulk action or an edit, a list kept.
+    /// A list fetched beside the one held is kept only if nothing did meanwhile.
+    epoch: std::sync::atomic::AtomicU64,
     /// Bulk requests run one after another.
     bulk_lock: Mutex<()>,
 }
@@ -96,6 +99,7 @@ async fn run(
         setup,
         cache: Mutex::new(None),
         stale: AtomicBool::new(false),
+        epoch: std::sync::atomic::AtomicU64::new(0),
         bulk_lock: Mutex::new(()),
     });
     let mut running: HashMap<Slot, AbortHandle> = HashMap::new();
@@ -164,7 +168,8 @@ async fn answer(
             let told = |count| {
                 let _ = responses.send(Response::Arriving { id, count });
             };
-            let result = page(&shared, &query, reload, &told).await;
+            let fetch = if reload { Fetch::Again } else { Fetch::Held };
+            let result = page(&shared, &query, fetch, &told).await;
             let elapsed = started.elapsed();
             let _ = responses.send(if ahead {
                 Response::Prefetched {
@@ -204,7 +209,7 @@ async fn answer(
                 .await
                 .map(Box::new);
             // The list no longer holds what the server does.
-            shared.stale.store(true, Ordering::SeqCst);
+            shared.mark_stale();
             let _ = responses.send(Response::Edited {
                 id,
                 result,
@@ -218,7 +223,7 @@ async fn answer(
             };
             let result = match shared.client.dialect() {
                 // The whole list is at hand: paged and written off the async threads.
-                Dialect::Training => match training_users(&shared, false, &|_| {}).await {
+                Dialect::Training => match training_users(&shared, Fetch::Held, &|_| {}).await {
                     Ok(users) => tokio::task::spawn_blocking(move || {
                         export::run_local(&users, &rows, &target, progress)
                     })
@@ -274,7 +279,7 @@ async fn answer(
             let page_read = async {
                 match page {
                     Some(query) => {
-                        let result = self::page(&shared, &query, true, &|_| {}).await;
+                        let result = self::page(&shared, &query, Fetch::Beside, &|_| {}).await;
                         Some((query, result))
                     }
                     None => None,
@@ -326,7 +331,7 @@ async fn answer(
             .await;
             // What changed is no longer what the cache holds. Marked, not cleared here: a
             // slow fetch holding the cache must not hold the outcome back.
-            shared.stale.store(true, Ordering::SeqCst);
+            shared.mark_stale();
             let _ = responses.send(Response::BulkDone {
                 id,
                 action,
@@ -355,7 +360,7 @@ async fn reveal(
     if shared.client.dialect() == Dialect::Training {
         // After an edit the list is stale already (set before its answer went out): it is
         // read again then, and not a second time if a listing read it meanwhile.
-        let users = training_users(shared, false, &|_| {}).await?;
+        let users = training_users(shared, Fetch::Held, &|_| {}).await?;
         let user = user.to_string();
         // Found and paged in one go, off the async threads.
         return tokio::task::spawn_blocking(move || {
@@ -368,19 +373,52 @@ async fn reveal(
         .await
         .map_err(|e| ApiError::Refused(format!("paging failed: {e}")));
     }
-    let page = page(shared, &query, true, &|_| {}).await?;
+    let page = page(shared, &query, Fetch::Again, &|_| {}).await?;
     Ok((query, page))
+}
+
+impl Shared {
+    /// A change was sent: the list held is not what the server has.
+    fn mark_stale(&self) {
+        self.stale.store(true, Ordering::SeqCst);
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// How training's whole list is had.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fetch {
+    /// The list held, unless it is stale.
+    Held,
+    /// Fetched again, the old one dropped first (the operator waits for it).
+    Again,
+    /// Fetched again beside the one held, which answers others meanwhile (a watch's
+    /// read: the operator's page turns do not wait for it).
+    Beside,
 }
 
 /// training: the whole list, fetched again when asked or when it is stale.
 async fn training_users(
     shared: &Shared,
-    reload: bool,
+    fetch: Fetch,
     told: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<Arc<LocalUsers>, ApiError> {
+    if fetch == Fetch::Beside {
+        let began = shared.epoch.load(Ordering::SeqCst);
+        let users = Arc::new(ops::training_all_told(&shared.client, told).await?);
+        let mut cache = shared.cache.lock().await;
+        // Older than a change or a list kept since it began: this answer only.
+        if shared.epoch.load(Ordering::SeqCst) == began {
+            shared.stale.store(false, Ordering::SeqCst);
+            shared.epoch.fetch_add(1, Ordering::SeqCst);
+            *cache = Some(users.clone());
+        }
+        return Ok(users);
+    }
     let mut cache = shared.cache.lock().await;
-    if shared.stale.swap(false, Ordering::SeqCst) || reload {
+    if shared.stale.swap(false, Ordering::SeqCst) || fetch == Fetch::Again {
         *cache = None;
+        shared.epoch.fetch_add(1, Ordering::SeqCst);
     }
     match cache.as_ref() {
         Some(users) => Ok(users.clone()),
@@ -395,14 +433,14 @@ async fn training_users(
 async fn page(
     shared: &Shared,
     query: &ListQuery,
-    reload: bool,
+    fetch: Fetch,
     told: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<Page, ApiError> {
     let sort = query.sort;
     match shared.client.dialect() {
         Dialect::Crm => ops::crm_page(&shared.client, query).await,
         Dialect::Training => {
-            let users = training_users(shared, reload, told).await?;
+            let users = training_users(shared, fetch, told).await?;
             let query = query.clone();
             // Sorting a large list the first time takes a while: off the async threads.
             // The first page is picked without it; the order is made after, for the next.

@@ -263,3 +263,24 @@ fn with_the_sessions_focused_the_footer_says_enter_shows_the_accounts_on_the_add
         "{sessions}"
     );
 }
+
+#[test]
+fn a_command_typed_over_a_list_is_drawn_over_it() {
+    // The command line opens over a timeline too; the list was drawn over its line.
+    let mut app = app(Dialect::Crm, (0..50).map(crm_user).collect(), 12_345);
+    let effects = app.act(Action::Timeline);
+    let Some(Effect::Send(Request::Timeline { id, .. })) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    app.update(Event::Worker(Response::Timeline {
+        id: *id,
+        result: Ok(("usr_00000000".into(), Vec::new())),
+    }));
+    app.act(Action::Command);
+    for c in "watch".chars() {
+        app.update(Event::Paste(c.to_string()));
+    }
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("timeline of usr_00000000"), "{screen}");
+    assert!(screen.contains(": watch"), "{screen}");
+}

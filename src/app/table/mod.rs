@@ -69,6 +69,8 @@ pub struct TableView {
     missed: Option<String>,
     /// How many users of the whole list (training) have come for a request, so far.
     arriving: Option<(RequestId, u64)>,
+    /// Counts the pages shown: a watch's read applies only to the page it read.
+    generation: u64,
 }
 
 impl TableView {
@@ -87,7 +89,13 @@ impl TableView {
             height: 20,
             arrival: None,
             missed: None,
+            generation: 0,
         }
+    }
+
+    /// Which page is shown: another once a page came since.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn shown(&self) -> Option<&Shown> {
@@ -354,6 +362,7 @@ impl TableView {
     }
 
     fn show(&mut self, shown: Shown) {
+        self.generation += 1;
         let rows = shown.page.rows.len();
         self.shown = Some(shown);
         self.load = Load::Loaded;

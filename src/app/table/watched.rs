@@ -9,8 +9,9 @@ impl TableView {
     /// A watch read the page shown again: its rows take the place of the ones shown,
     /// if they still answer what is asked and nothing else is on its way. The cursor
     /// stays on its user (or, gone, on its row); whether anything shown changed.
-    pub fn reread(&mut self, query: &ListQuery, page: Page, now: Instant) -> bool {
+    pub fn reread(&mut self, query: &ListQuery, page: Page, now: Instant, of: u64) -> bool {
         let fits = self.load == Load::Loaded
+            && self.generation == of
             && self.in_flight.is_none()
             && self.wanted == *query
             && self.shown.as_ref().is_some_and(|s| s.query == *query);
@@ -27,6 +28,9 @@ impl TableView {
         }
         let under = shown.page.rows.get(self.cursor).map(|u| u.id.clone());
         shown.page = page;
+        self.generation += 1;
+        // Rows moved: the page after this one may hold other users now.
+        self.ahead = super::Ahead::None;
         let rows = &shown.page.rows;
         self.cursor = under
             .and_then(|id| rows.iter().position(|u| u.id == id))
@@ -40,14 +44,18 @@ impl TableView {
 
     /// `user` as read just now (a watched account): its row says so, what the page read
     /// last said of it aside.
-    pub fn refresh_user(&mut self, user: &User) {
-        let Some(shown) = self.shown.as_mut() else {
-            return;
+    /// Whether it is among the rows shown.
+    pub fn refresh_user(&mut self, user: &User) -> bool {
+        let row = self
+            .shown
+            .as_mut()
+            .and_then(|s| s.page.rows.iter_mut().find(|u| u.id == user.id));
+        let Some(row) = row else {
+            return false;
         };
-        if let Some(row) = shown.page.rows.iter_mut().find(|u| u.id == user.id) {
-            row.status = user.status.clone();
-            row.name.clone_from(&user.name);
-            row.email.clone_from(&user.email);
-        }
+        row.status = user.status.clone();
+        row.name.clone_from(&user.name);
+        row.email.clone_from(&user.email);
+        true
     }
 }

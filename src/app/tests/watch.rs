@@ -301,3 +301,112 @@ fn watch_takes_seconds_from_two_or_off() {
     command(&mut app, "watch off");
     assert!(said_has(&app, "not watching"));
 }
+
+#[test]
+fn a_watch_read_older_than_what_came_since_is_not_applied() {
+    let mut app = started(Dialect::Crm, false, 30);
+    open_with(&mut app, with_sessions(0, Status::Active, Vec::new()));
+    command(&mut app, "watch");
+    // Read while u0 was active...
+    let (id, page, _) = watch_read(&app.update(Event::WatchTick));
+    // ...then the operator blocks u0: the reloads answer first, u0 blocked.
+    app.update(key('b'));
+    let effects = app.update(key('y'));
+    let [Request::Bulk { id: bulk, ids, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    let effects = app.update(Event::Worker(Response::BulkDone {
+        id: *bulk,
+        action: crate::api::model::BulkAction::Block,
+        report: Ledger::all(ids.clone(), &Outcome::Succeeded),
+        elapsed: Duration::ZERO,
+    }));
+    for request in sent(&effects) {
+        match request {
+            Request::Detail { id, key } => {
+                app.update(Event::Worker(Response::Detail {
+                    id,
+                    key,
+                    result: Ok(Box::new(with_sessions(0, Status::Blocked, Vec::new()))),
+                    elapsed: Duration::ZERO,
+                }));
+            }
+            list => {
+                let mut now = page_for(query_of(&list), 30);
+                now.rows[0].status = Status::Blocked;
+                answer_list(&mut app, &list, Ok(now));
+            }
+        }
+    }
+    // The old read comes last: it changes nothing and says nothing.
+    let query = page.unwrap();
+    let user = Some((
+        UserKey::Id("u0".into()),
+        Ok(Box::new(with_sessions(0, Status::Active, Vec::new()))),
+    ));
+    app.update(Event::Worker(Response::Watched {
+        id,
+        read: Box::new(crate::worker::Reread {
+            page: Some((query.clone(), Ok(page_for(&query, 30)))),
+            user,
+        }),
+    }));
+    assert_eq!(app.table().rows()[0].status, Status::Blocked);
+    assert_eq!(
+        app.detail().unwrap().detail().unwrap().user.status,
+        Status::Blocked
+    );
+    assert!(!said_has(&app, "watch:"), "{:?}", said(&app));
+    assert!(app.quiet());
+}
+
+#[test]
+fn nothing_is_read_during_a_bulk_action_and_a_refusal_is_not_asked_again() {
+    let mut app = started(Dialect::Crm, false, 30);
+    open_with(&mut app, with_sessions(0, Status::Active, Vec::new()));
+    command(&mut app, "watch");
+    app.update(key('b'));
+    app.update(key('y'));
+    assert!(app.bulk().is_some());
+    assert!(
+        sent(&app.update(Event::WatchTick)).is_empty(),
+        "not while it runs"
+    );
+    // A page refused for what it asks would only be refused again.
+    let (mut app, effects) = App::new(config(Dialect::Crm, false));
+    let refused = ApiError::GraphQl {
+        operation: "Users".into(),
+        code: Some("BAD_USER_INPUT".into()),
+        message: "no".into(),
+    };
+    answer_list(&mut app, &sent(&effects)[0], Err(refused));
+    command(&mut app, "watch");
+    assert!(sent(&app.update(Event::WatchTick)).is_empty());
+}
+
+#[test]
+fn the_pane_beside_follows_the_row_when_its_user_left_the_page() {
+    let mut app = started(Dialect::Crm, false, 30);
+    open_with(&mut app, with_sessions(0, Status::Active, Vec::new()));
+    press(&mut app, Action::ToggleFocus);
+    press(&mut app, Action::ToggleFocus);
+    assert_eq!(app.focus(), Focus::Table);
+    command(&mut app, "watch");
+    let (id, page, _) = watch_read(&app.update(Event::WatchTick));
+    let query = page.unwrap();
+    // u0 left: u1 is on the cursor's row now, and the pane goes to it.
+    let mut without = page_for(&query, 31);
+    without.rows.remove(0);
+    let effects = app.update(Event::Worker(Response::Watched {
+        id,
+        read: Box::new(crate::worker::Reread {
+            page: Some((query, Ok(without))),
+            user: None,
+        }),
+    }));
+    assert_eq!(app.table().current().unwrap().id, "u1");
+    assert!(
+        matches!(&sent(&effects)[..], [Request::Detail { key: UserKey::Id(id), .. }] if id == "u1"),
+        "{effects:?}"
+    );
+}
