@@ -223,16 +223,6 @@ impl App {
 
     /// What the journal does with `action`; None when it leaves it to the table's keys
     /// (undo, help, quit: they know the journal is open).
-    pub(super) fn journal_act(&mut self, action: Action) -> Option<Vec<Effect>> {
-        let view = self.layer.journal_mut()?;
-        match (action.step(), action) {
-            (Some(step), _) => view.move_by(step),
-            (None, Action::Cancel) => self.layer = Layer::Table,
-            _ => return None,
-        }
-        Some(Vec::new())
-    }
-
     /// `Y`: what is copied, and how the notice names it — in the pane, the focused
     /// overlapping user's id or session's address; else the selected ids one per line;
     /// else the current user's id.

@@ -22,6 +22,7 @@ mod journal;
 pub mod keymap;
 mod keys;
 mod layer;
+mod listed;
 mod pivot;
 mod pivoting;
 mod ring;
@@ -55,6 +56,7 @@ pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
 pub use layer::Layer;
+pub use listed::{ListLoad, Listed};
 pub use pivot::{Around, LeftPivot, Pivot, PivotRow};
 pub use selection::{Selected, Selection};
 pub use status::Message;
@@ -461,8 +463,7 @@ impl App {
         // are the table's, which know what is open.
         let taken = match self.mode() {
             Mode::Pivot => self.pivot_act(action),
-            Mode::Journal => self.journal_act(action),
-            Mode::Timeline => self.timeline_act(action),
+            Mode::Journal | Mode::Timeline => self.list_act(action),
             _ => None,
         };
         if let Some(effects) = taken {

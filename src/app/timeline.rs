@@ -2,25 +2,21 @@
 //! their changes, gaps, and this machine's journal entries about it, oldest first, with
 //! the cursor on the newest.
 
-use super::{Action, App, Effect, Layer};
+use super::listed::{ListLoad, Listed};
+use super::{App, Effect, Layer};
 use crate::api::ops::UserKey;
 use crate::api::timeline::Event;
 use crate::text::sanitize;
 use crate::worker::{Request, RequestId};
 
-#[derive(Debug, Clone)]
-pub enum TimelineLoad {
-    Loading(RequestId),
-    Loaded(Vec<Event>),
-    Failed(String),
-}
+pub type TimelineLoad = ListLoad<Event>;
 
+/// Whose history, and the history.
 #[derive(Debug)]
 pub struct TimelineView {
-    /// Whose history: the id asked for (the answer's id once it came).
+    /// The id asked for (the answer's id once it came).
     user: String,
-    load: TimelineLoad,
-    cursor: usize,
+    pub(super) list: Listed<Event>,
 }
 
 impl TimelineView {
@@ -28,25 +24,8 @@ impl TimelineView {
         &self.user
     }
 
-    pub fn load(&self) -> &TimelineLoad {
-        &self.load
-    }
-
-    pub fn cursor(&self) -> usize {
-        self.cursor
-    }
-
-    pub fn events(&self) -> &[Event] {
-        match &self.load {
-            TimelineLoad::Loaded(events) => events,
-            _ => &[],
-        }
-    }
-
-    /// Moves the cursor by `delta` events, within the list.
-    fn move_by(&mut self, delta: i64) {
-        let last = self.events().len().saturating_sub(1) as i64;
-        self.cursor = (self.cursor as i64 + delta).clamp(0, last) as usize;
+    pub fn list(&self) -> &Listed<Event> {
+        &self.list
     }
 }
 
@@ -63,8 +42,7 @@ impl App {
         let id = self.tickets.issue();
         self.layer = Layer::Timeline(TimelineView {
             user: user.clone(),
-            load: TimelineLoad::Loading(id),
-            cursor: 0,
+            list: Listed::new(id),
         });
         vec![Effect::Send(Request::Timeline {
             id,
@@ -83,28 +61,14 @@ impl App {
         let Some(view) = self.layer.timeline_mut() else {
             return;
         };
-        if !matches!(view.load, TimelineLoad::Loading(asked) if asked == id) {
-            return;
-        }
-        view.load = match result {
-            Ok((user, events)) => {
-                view.user = user;
-                view.cursor = events.len().saturating_sub(1);
-                TimelineLoad::Loaded(events)
-            }
-            Err(why) => TimelineLoad::Failed(sanitize(&why).into_owned()),
+        let (user, result) = match result {
+            Ok((user, events)) => (Some(user), Ok(events)),
+            Err(why) => (None, Err(sanitize(&why).into_owned())),
         };
-    }
-
-    /// What the timeline does with `action`; None leaves it to the table's keys (help,
-    /// quit). Closing it drops a history still on its way.
-    pub(super) fn timeline_act(&mut self, action: Action) -> Option<Vec<Effect>> {
-        let view = self.layer.timeline_mut()?;
-        match (action.step(), action) {
-            (Some(step), _) => view.move_by(step),
-            (None, Action::Cancel) => self.layer = Layer::Table,
-            _ => return None,
+        if view.list.answer(id, result) {
+            view.user = user.unwrap_or(std::mem::take(&mut view.user));
+            // On the newest moment: where an investigation starts.
+            view.list.move_by(i64::MAX / 2);
         }
-        Some(Vec::new())
     }
 }

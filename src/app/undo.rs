@@ -33,7 +33,7 @@ impl App {
             return Vec::new();
         };
         let entry = match (self.layer.journal(), self.mode()) {
-            (Some(view), Mode::Journal) => match view.entries().get(view.cursor()) {
+            (Some(view), Mode::Journal) => match view.items().get(view.cursor()) {
                 Some(entry) => Some(entry.entry.clone()),
                 None => return Vec::new(),
             },

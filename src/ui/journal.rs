@@ -4,11 +4,11 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::Theme;
+use super::listed::{self, Says};
 use crate::api::journal::JournalEntry;
-use crate::app::{Action, App, JournalLoad, JournalView};
+use crate::app::{Action, App, JournalView};
 use crate::text::{fit, head, sanitize};
 
 /// An entry as one line: when, what, how it went, and on whom.
@@ -57,43 +57,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &JournalView, theme:
         keymap.key(Action::Undo),
         keymap.key(Action::Cancel)
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(theme.focus_border());
-    let inner = block.inner(area);
-    let width = usize::from(inner.width);
-    let rows = usize::from(inner.height).max(1);
-    let lines: Vec<Line> = match view.load() {
-        JournalLoad::Loading(_) => vec![Line::styled("reading the journal...", theme.info())],
-        JournalLoad::Failed(e) => vec![Line::styled(
-            fit(&format!("cannot read the journal: {e}"), width),
-            theme.error(),
-        )],
-        JournalLoad::Loaded(entries) if entries.is_empty() => {
-            vec![Line::styled(
-                "the journal is empty: nothing was changed yet",
-                theme.dim(),
-            )]
-        }
-        JournalLoad::Loaded(entries) => {
-            let top = view.cursor().saturating_sub(rows - 1);
-            entries
-                .iter()
-                .enumerate()
-                .skip(top)
-                .take(rows)
-                .map(|(i, entry)| {
-                    let text = fit(&line(entry), width);
-                    if i == view.cursor() {
-                        Line::styled(text, theme.cursor())
-                    } else {
-                        Line::raw(text)
-                    }
-                })
-                .collect()
-        }
+    let says = Says {
+        loading: "reading the journal...",
+        failed: "cannot read the journal",
+        empty: "the journal is empty: nothing was changed yet",
     };
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    listed::draw(frame, area, title, view, &says, theme, |entry, width| {
+        Line::raw(fit(&line(entry), width))
+    });
 }

@@ -6,6 +6,7 @@ mod detail;
 mod footer;
 mod form;
 mod journal;
+mod listed;
 mod paint;
 mod pivot;
 mod popup;

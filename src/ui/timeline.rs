@@ -5,11 +5,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::Theme;
+use super::listed::{self, Says};
 use crate::api::timeline::{Event, What};
-use crate::app::{Action, App, TimelineLoad, TimelineView};
+use crate::app::{Action, App, TimelineView};
 use crate::text::{fit, sanitize, seconds};
 
 /// The width of the kind of moment ("new country", the longest).
@@ -27,7 +27,7 @@ fn what_style(what: What, theme: &Theme) -> Style {
 }
 
 /// A moment as one line `width` wide: when, what, and what it says.
-fn line<'a>(event: &Event, width: usize, theme: &Theme) -> Line<'a> {
+fn line(event: &Event, width: usize, theme: &Theme) -> Line<'static> {
     let at = format!("{:<19}  ", sanitize(&seconds(&event.at)));
     let what = format!("{:<WHAT_WIDTH$}  ", event.what.name());
     let room = width.saturating_sub(at.chars().count() + what.chars().count());
@@ -45,40 +45,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &TimelineView, theme
         fit(&sanitize(view.user()), 40),
         keymap.key(Action::Cancel)
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(theme.focus_border());
-    let inner = block.inner(area);
-    let width = usize::from(inner.width);
-    let rows = usize::from(inner.height).max(1);
-    let lines: Vec<Line> = match view.load() {
-        TimelineLoad::Loading(_) => vec![Line::styled("reading its history...", theme.info())],
-        TimelineLoad::Failed(e) => vec![Line::styled(
-            fit(&format!("cannot read its history: {e}"), width),
-            theme.error(),
-        )],
-        TimelineLoad::Loaded(events) if events.is_empty() => {
-            vec![Line::styled("nothing known of it yet", theme.dim())]
-        }
-        TimelineLoad::Loaded(events) => {
-            let top = view.cursor().saturating_sub(rows - 1);
-            events
-                .iter()
-                .enumerate()
-                .skip(top)
-                .take(rows)
-                .map(|(i, event)| {
-                    let drawn = line(event, width, theme);
-                    if i == view.cursor() {
-                        drawn.patch_style(theme.cursor())
-                    } else {
-                        drawn
-                    }
-                })
-                .collect()
-        }
+    let says = Says {
+        loading: "reading its history...",
+        failed: "cannot read its history",
+        empty: "nothing known of it yet",
     };
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    listed::draw(
+        frame,
+        area,
+        title,
+        view.list(),
+        &says,
+        theme,
+        |event, width| line(event, width, theme),
+    );
 }

@@ -33,11 +33,11 @@ fn the_timeline_is_of_the_user_in_front_and_opens_on_its_newest_moment() {
     }));
     let view = app.timeline().unwrap();
     assert_eq!(
-        (view.user(), view.events().len(), view.cursor()),
+        (view.user(), view.list().items().len(), view.list().cursor()),
         ("u1", 3, 2)
     );
     press(&mut app, Action::MoveUp);
-    assert_eq!(app.timeline().unwrap().cursor(), 1);
+    assert_eq!(app.timeline().unwrap().list().cursor(), 1);
     // The table's keys do not reach the table under it.
     press(&mut app, Action::MoveDown);
     assert_eq!(app.table().cursor(), 1);
@@ -69,7 +69,7 @@ fn a_history_that_comes_after_its_view_closed_opens_nothing() {
         id: *id,
         result: Err("HTTP 500\u{1b}[2J".into()),
     }));
-    let TimelineLoad::Failed(why) = app.timeline().unwrap().load() else {
+    let TimelineLoad::Failed(why) = app.timeline().unwrap().list().load() else {
         panic!("not failed");
     };
     assert!(!why.contains('\u{1b}'), "{why:?}");
