@@ -466,7 +466,8 @@ fn how_old_a_seen_status_is_counts_from_the_times_the_app_is_told() {
 }
 
 #[test]
-fn the_pivots_own_user_opened_goes_back_to_the_pivot_without_moving_the_pane() {
+/// An app showing the accounts on the address u0 shares with u7: u0's only session's.
+fn on_a_shared_address() -> App {
     let mut app = started(Dialect::Crm, false, 10);
     let detail = UserDetail {
         user: user(0),
@@ -479,6 +480,12 @@ fn the_pivots_own_user_opened_goes_back_to_the_pivot_without_moving_the_pane() {
     app.update(code(KeyCode::Tab));
     app.update(code(KeyCode::Enter));
     assert_eq!(app.mode(), Mode::Pivot);
+    app
+}
+
+#[test]
+fn the_pivots_own_user_opened_goes_back_to_the_pivot_without_moving_the_pane() {
+    let mut app = on_a_shared_address();
     // Its first row is the pane's user.
     app.update(code(KeyCode::Enter));
     assert!(app.pivot().is_none());
@@ -526,18 +533,7 @@ fn esc_drops_a_ring_under_way_and_its_late_answer_is_not_shown() {
 
 #[test]
 fn a_command_typed_over_a_list_is_text_and_acts_on_the_list() {
-    let mut app = started(Dialect::Crm, false, 10);
-    let detail = UserDetail {
-        user: user(0),
-        overlaps: Some(vec![overlap(7, "10.0.0.2")]),
-        sessions: sessions(vec![session("10.0.0.2", "2026-10-02")]),
-        ..UserDetail::default()
-    };
-    open_with(&mut app, detail);
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Tab));
-    app.update(code(KeyCode::Enter));
-    assert_eq!(app.mode(), Mode::Pivot);
+    let mut app = on_a_shared_address();
     app.update(key('j'));
     // `:block` over the accounts on the address: its letters are text (b would block).
     app.update(key(':'));
