@@ -465,7 +465,6 @@ fn how_old_a_seen_status_is_counts_from_the_times_the_app_is_told() {
     assert_eq!(confirm.stale(), None, "seen again at the reload");
 }
 
-#[test]
 /// An app showing the accounts on the address u0 shares with u7: u0's only session's.
 fn on_a_shared_address() -> App {
     let mut app = started(Dialect::Crm, false, 10);
