@@ -240,6 +240,8 @@ pub struct UndoArgs {
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
+    #[command(flatten)]
+    pub why: users::ReasonArg,
     /// table for people; json, ndjson (a record a line) or csv for programs
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
@@ -305,8 +307,8 @@ Examples:
 // After the macros its help is made of.
 mod users;
 pub use users::{
-    BulkArgs, ClearField, CreateArgs, ListArgs, RingArgs, ShowArgs, TimelineArgs, UpdateArgs,
-    UpsertArgs, UserFields, UsersArgs, UsersCommand,
+    BulkArgs, ClearField, CreateArgs, ListArgs, ReasonArg, RingArgs, ShowArgs, TimelineArgs,
+    UpdateArgs, UpsertArgs, UserFields, UsersArgs, UsersCommand,
 };
 
 #[derive(Debug, Args)]

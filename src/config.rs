@@ -76,6 +76,19 @@ pub struct Profile {
     /// Past this age a status seen is called old before a bulk action.
     #[serde(default = "default_stale_after")]
     pub stale_after_secs: f64,
+    /// The colour of the status bar and the label (a production profile's red): a
+    /// colour name (`red`, `lightred`, `#c01c28`) or a 256-colour index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// A word the status bar starts with, never cut: `PROD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Past this many users, a bulk action's count must be typed to send it.
+    #[serde(default = "default_typed_above")]
+    pub confirm_typed_above: usize,
+    /// Every change must say why (the confirmation asks, `--reason`): journalled.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_reason: bool,
     /// `:watch` with no interval reads the screen again this often.
     #[serde(default = "default_watch_secs")]
     pub watch_secs: u64,
@@ -131,6 +144,13 @@ fn default_chunk_size() -> usize {
 fn default_stale_after() -> f64 {
     crate::app::STALE.as_secs_f64()
 }
+
+fn default_typed_above() -> usize {
+    crate::api::preview::TYPE_TO_CONFIRM
+}
+
+/// The longest label: it is never cut, so it must leave the status bar room.
+pub const LABEL_MOST: usize = 12;
 
 fn default_watch_secs() -> u64 {
     crate::app::WATCH_DEFAULT.as_secs()
@@ -287,7 +307,7 @@ const TOP_LEVEL: [&str; 6] = [
 ];
 
 /// The keys of a profile (serde refuses others too; this list gives the hint).
-const PROFILE_KEYS: [&str; 20] = [
+const PROFILE_KEYS: [&str; 24] = [
     "endpoint",
     "dialect",
     "token",
@@ -301,6 +321,10 @@ const PROFILE_KEYS: [&str; 20] = [
     "chunk_size",
     "stale_after_secs",
     "watch_secs",
+    "color",
+    "label",
+    "confirm_typed_above",
+    "require_reason",
     "ca_file",
     "ca_only",
     "client_cert",
@@ -451,6 +475,23 @@ fn check(key: &dyn Fn(&str) -> String, p: &Profile) -> Result<(), ConfigError> {
             key("chunk_size"),
             p.chunk_size
         )));
+    }
+    if let Some(color) = &p.color
+        && color.parse::<ratatui::style::Color>().is_err()
+    {
+        return Err(ConfigError(format!(
+            "{}: {color:?} is no colour: a name (red, lightred, yellow…), #rrggbb or 0–255",
+            key("color")
+        )));
+    }
+    if let Some(label) = &p.label {
+        let length = label.chars().count();
+        if !(1..=LABEL_MOST).contains(&length) || label.chars().any(char::is_control) {
+            return Err(ConfigError(format!(
+                "{}: {label:?}: 1 to {LABEL_MOST} characters, none a control character",
+                key("label")
+            )));
+        }
     }
     let (least, most) = crate::app::WATCH_SECS;
     if !(least..=most).contains(&p.watch_secs) {

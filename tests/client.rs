@@ -451,6 +451,7 @@ async fn the_worker_answers_pages_details_and_bulk_and_drops_replaced_requests()
             ids: vec![target.clone()],
             before: Default::default(),
             undo: None,
+            reason: None,
         })
         .unwrap();
     let mut done = None;

@@ -101,6 +101,9 @@ pub struct Client {
     auth: Option<HeaderValue>,
     config: ClientConfig,
     journal: Option<Journal>,
+    /// Every change must say why (a profile's `require_reason`): one whose journal holds
+    /// no reason is refused before anything is written or sent.
+    require_reason: bool,
 }
 
 impl fmt::Debug for Client {
@@ -149,7 +152,38 @@ impl Client {
             auth,
             config,
             journal: None,
+            require_reason: false,
         })
+    }
+
+    /// Refuses every change that does not say why, from now on.
+    pub fn requiring_reason(mut self, required: bool) -> Client {
+        self.require_reason = required;
+        self
+    }
+
+    /// This client, its changes journalled with `reason` (a confirmation's, `--reason`).
+    pub fn because(&self, reason: Option<&str>) -> Client {
+        let mut client = self.clone();
+        client.journal = self.journal.as_ref().map(|j| j.because(reason));
+        client
+    }
+
+    /// Whether this client's changes must say why.
+    pub fn requires_reason(&self) -> bool {
+        self.require_reason
+    }
+
+    /// A change may go: it says why, or need not. The one check every change passes
+    /// before it is journalled.
+    fn may_change(&self) -> Result<(), ApiError> {
+        let given = self.journal.as_ref().and_then(Journal::reason);
+        if self.require_reason && given.is_none_or(|r| r.trim().is_empty()) {
+            return Err(ApiError::Refused(
+                "this profile asks a reason for every change (require_reason): none was given, nothing was sent".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Journals every mutation in `journal` from now on.
@@ -321,6 +355,7 @@ impl Client {
         run: impl Future<Output = Result<T, ApiError>>,
         outcome: impl FnOnce(&Result<T, ApiError>) -> Ledger,
     ) -> Result<T, ApiError> {
+        self.may_change()?;
         let entry = match &self.journal {
             Some(journal) => {
                 let mut written = attempts::write(journal, action, vec![(ids.to_vec(), detail)])
@@ -343,6 +378,7 @@ impl Client {
         chunks: Vec<Vec<String>>,
         detail: impl Fn(&[String]) -> serde_json::Value,
     ) -> Result<Vec<Attempt>, (ApiError, Vec<Vec<String>>)> {
+        self.may_change().map_err(|e| (e, chunks.clone()))?;
         let attempt = |unsent| Attempt { unsent, action };
         let Some(journal) = &self.journal else {
             return Ok(chunks

@@ -214,6 +214,9 @@ fn journal_text(entry: &JournalEntry, id: &str) -> String {
     if let Some(undone) = &entry.undo_of {
         text.push_str(&format!("; undoes {undone}"));
     }
+    if let Some(reason) = &entry.reason {
+        text.push_str(&format!("; why: {reason}"));
+    }
     text
 }
 

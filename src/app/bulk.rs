@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use super::dialog::{Confirm, Dialog};
+use super::dialog::{Answer, Confirm, Dialog};
 use super::status::{Message, Source};
 use super::target::{Place, Target};
 use super::{Effect, Layer};
@@ -213,21 +213,21 @@ impl super::App {
 
     pub(super) fn confirm(&mut self) -> Vec<Effect> {
         match self.dialog.take() {
-            Some(Dialog::Confirm(mut confirm)) => {
-                if confirm.confirmed() {
-                    return self.run_bulk(confirm);
+            Some(Dialog::Confirm(mut confirm)) => match confirm.answer() {
+                Answer::Yes(reason) => self.run_bulk(confirm, reason),
+                answer => {
+                    self.dialog = Some(Dialog::Confirm(confirm));
+                    self.not_yet(&answer)
                 }
-                confirm.typed.reset();
-                self.dialog = Some(Dialog::Confirm(confirm));
-                self.wrong_count()
-            }
+            },
             Some(Dialog::Quit) => self.stop_bulk(GRACE),
-            Some(Dialog::Undo(ask)) if ask.confirmed() => self.run_undo(ask.plan),
-            Some(Dialog::Undo(mut ask)) => {
-                ask.typed.reset();
-                self.dialog = Some(Dialog::Undo(ask));
-                self.wrong_count()
-            }
+            Some(Dialog::Undo(mut ask)) => match ask.answer() {
+                Answer::Yes(reason) => self.run_undo(ask.plan, reason),
+                answer => {
+                    self.dialog = Some(Dialog::Undo(ask));
+                    self.not_yet(&answer)
+                }
+            },
             Some(Dialog::Discard { then_quit }) => {
                 self.layer.leave(|l| matches!(l, Layer::Form(_)));
                 if then_quit {
@@ -240,9 +240,18 @@ impl super::App {
         }
     }
 
-    fn wrong_count(&mut self) -> Vec<Effect> {
-        self.status
-            .refusal("the number typed is not the count: type it exactly, or Esc");
+    /// A yes that does not send yet: what is still asked.
+    fn not_yet(&mut self, answer: &Answer) -> Vec<Effect> {
+        match answer {
+            Answer::NoReason => self.status.refusal(
+                "why? this profile asks a reason (or a ticket id) for every change: type it, or Esc",
+            ),
+            Answer::CountNext => self.status.notice("now the count, typed exactly"),
+            Answer::WrongCount => self
+                .status
+                .refusal("the number typed is not the count: type it exactly, or Esc"),
+            Answer::Yes(_) => {}
+        }
         Vec::new()
     }
 
@@ -257,7 +266,7 @@ impl super::App {
         Vec::new()
     }
 
-    fn run_bulk(&mut self, confirm: Confirm) -> Vec<Effect> {
+    fn run_bulk(&mut self, confirm: Confirm, reason: Option<String>) -> Vec<Effect> {
         let ids = confirm.ids();
         if ids.is_empty() {
             self.status.notice(format!(
@@ -270,7 +279,7 @@ impl super::App {
         for unchanged in confirm.left_out() {
             self.selected.remove(&unchanged);
         }
-        self.start_bulk(confirm.action, ids, confirm.before(), None)
+        self.start_bulk(confirm.action, ids, confirm.before(), None, reason)
     }
 
     /// Sends `action` for `ids` as a batch (`before`: their statuses as last seen;
@@ -281,6 +290,7 @@ impl super::App {
         ids: Vec<String>,
         before: HashMap<String, Status>,
         undo: Option<Undo>,
+        reason: Option<String>,
     ) -> Vec<Effect> {
         let id = self.tickets.issue();
         self.bulk = Some(BulkRun {
@@ -299,6 +309,7 @@ impl super::App {
             ids,
             before,
             undo,
+            reason,
         })]
     }
 

@@ -34,6 +34,10 @@ pub struct AppConfig {
     pub token_source: Option<crate::config::TokenSource>,
     /// `:watch` with no interval reads the screen again this often.
     pub watch_every: Duration,
+    /// What the profile asks before a change is sent (the count typed, a reason).
+    pub consent: super::Consent,
+    /// The profile's look: the status bar's colour and label (a production profile's).
+    pub look: Look,
 }
 
 impl AppConfig {
@@ -57,6 +61,17 @@ impl AppConfig {
             stale_after: STALE,
             token_source: None,
             watch_every: WATCH_DEFAULT,
+            consent: super::Consent::default(),
+            look: Look::default(),
         }
     }
+}
+
+/// How a profile looks, so that production looks like production.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Look {
+    /// The status bar's colour (none: the theme's).
+    pub color: Option<ratatui::style::Color>,
+    /// The word the status bar starts with, never cut.
+    pub label: Option<String>,
 }

@@ -52,8 +52,8 @@ pub struct Confirm {
     keep_unchanged: bool,
     /// When asked: the ages of the statuses are counted from then.
     asked: Asked,
-    /// Above [`TYPE_TO_CONFIRM`] users, the count must be typed.
-    pub(super) typed: TypedCount,
+    /// What the profile asks before it is sent: the count typed, a reason.
+    pub(super) asking: Asking,
     /// What the dialog says of the users, counted once when asked (a selection may hold
     /// 100,000 users; the dialog is drawn every frame).
     told: Told,
@@ -61,11 +61,121 @@ pub struct Confirm {
     of_pane: bool,
 }
 
-/// When a confirmation is asked, and past what age a status seen is old then.
+/// When a confirmation is asked, past what age a status seen is old then, and what the
+/// profile asks before a change is sent.
 #[derive(Debug, Clone, Copy)]
 pub struct Asked {
     pub at: Instant,
     pub stale_after: Duration,
+    pub consent: Consent,
+}
+
+/// What a profile asks before a change is sent: past `typed_above` users the count
+/// typed (`confirm_typed_above`), and why (`require_reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Consent {
+    pub typed_above: usize,
+    pub reason: bool,
+}
+
+impl Default for Consent {
+    fn default() -> Consent {
+        Consent {
+            typed_above: TYPE_TO_CONFIRM,
+            reason: false,
+        }
+    }
+}
+
+/// What answering yes gives, so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Send, with this reason (None: none was asked).
+    Yes(Option<String>),
+    /// The reason is given; the count is typed next.
+    CountNext,
+    /// No reason yet: it is asked first.
+    NoReason,
+    /// The count typed is not the count.
+    WrongCount,
+}
+
+/// A dialog's fields before it sends: the reason (first, when the profile asks one),
+/// then the count (past the profile's number). One rule for every dialog that sends: a
+/// bulk action's, an undo's.
+#[derive(Debug, Clone, Default)]
+pub struct Asking {
+    reason: Option<Input>,
+    /// The reason was given (Enter on it): the keys go to the count.
+    reason_given: bool,
+    typed: TypedCount,
+    typed_above: usize,
+}
+
+impl Asking {
+    /// What sending `count` users asks under `consent`.
+    pub fn new(count: usize, consent: Consent) -> Asking {
+        Asking {
+            reason: consent.reason.then(Input::default),
+            reason_given: false,
+            typed: TypedCount::for_count(count, consent.typed_above),
+            typed_above: consent.typed_above,
+        }
+    }
+
+    /// Another count to send (the unchanged kept or left out): typed again, if it must.
+    fn recount(&mut self, count: usize) {
+        self.typed = TypedCount::for_count(count, self.typed_above);
+    }
+
+    /// The reason typed so far, when one is asked.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_ref().map(Input::value)
+    }
+
+    /// Whether the keys go to the reason (else to the count, if one is typed).
+    pub fn on_reason(&self) -> bool {
+        self.reason.is_some() && !self.reason_given
+    }
+
+    /// The count typed so far, when one must be typed.
+    pub fn typed(&self) -> Option<&str> {
+        self.typed.typed()
+    }
+
+    /// Whether the keys type text (a reason, a count) rather than answer.
+    pub fn types(&self) -> bool {
+        self.on_reason() || self.typed().is_some()
+    }
+
+    /// Yes, to sending `count` users: what it gives.
+    pub fn answer(&mut self, count: usize) -> Answer {
+        let reason = self
+            .reason()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        if self.reason.is_some() && reason.is_none() {
+            return Answer::NoReason;
+        }
+        if self.on_reason() && self.typed.typed().is_some() {
+            self.reason_given = true;
+            return Answer::CountNext;
+        }
+        if !self.typed.confirms(count) {
+            self.typed.reset();
+            return Answer::WrongCount;
+        }
+        Answer::Yes(reason)
+    }
+
+    /// The text field the keys go to, if any.
+    fn input(&mut self) -> Option<&mut Input> {
+        if self.on_reason() {
+            return self.reason.as_mut();
+        }
+        self.typed.input()
+    }
 }
 
 impl Asked {
@@ -91,7 +201,7 @@ impl Confirm {
             hidden,
             keep_unchanged: false,
             asked,
-            typed: TypedCount::default(),
+            asking: Asking::default(),
             told: Told::default(),
             of_pane: false,
         };
@@ -104,7 +214,7 @@ impl Confirm {
                 .count(),
             stale: confirm.count_stale(),
         };
-        confirm.typed = TypedCount::for_count(confirm.count());
+        confirm.asking = Asking::new(confirm.count(), asked.consent);
         confirm
     }
 
@@ -194,7 +304,8 @@ impl Confirm {
     pub fn toggle_unchanged(&mut self) {
         self.keep_unchanged = !self.keep_unchanged;
         // Another count: typed again, if one must be.
-        self.typed = TypedCount::for_count(self.count());
+        let count = self.count();
+        self.asking.recount(count);
     }
 
     /// What the action does, by the status each user had when last seen:
@@ -240,27 +351,27 @@ impl Confirm {
         Some(format!("{} not seen for {age}", ages.len()))
     }
 
-    /// The count typed so far, when one must be typed.
-    pub fn typed(&self) -> Option<&str> {
-        self.typed.typed()
+    /// The reason, the count: what is asked before it is sent.
+    pub fn asking(&self) -> &Asking {
+        &self.asking
     }
 
-    /// Whether the answer so far confirms: always without a count to type, else when
-    /// the count typed is exact.
-    pub fn confirmed(&self) -> bool {
-        self.typed.confirms(self.count())
+    /// Yes: what it gives, so far.
+    pub fn answer(&mut self) -> Answer {
+        let count = self.count();
+        self.asking.answer(count)
     }
 }
 
-/// The count an operator types to send more than [`TYPE_TO_CONFIRM`] users — one rule
-/// for every dialog that sends (a bulk action, an undo).
+/// The count an operator types to send more than a profile's number of users
+/// ([`TYPE_TO_CONFIRM`] unless it says).
 #[derive(Debug, Clone, Default)]
 pub struct TypedCount(Option<Input>);
 
 impl TypedCount {
-    /// What sending `count` users asks for.
-    pub fn for_count(count: usize) -> TypedCount {
-        TypedCount((count > TYPE_TO_CONFIRM).then(Input::default))
+    /// What sending `count` users asks for, past `above`.
+    pub fn for_count(count: usize, above: usize) -> TypedCount {
+        TypedCount((count > above).then(Input::default))
     }
 
     /// The count typed so far, when one must be typed.
@@ -277,7 +388,7 @@ impl TypedCount {
     }
 
     /// A wrong count: typed again from nothing.
-    pub fn reset(&mut self) {
+    fn reset(&mut self) {
         if let Some(typed) = self.0.as_mut() {
             typed.reset();
         }
@@ -288,21 +399,23 @@ impl TypedCount {
     }
 }
 
-/// An undo waiting to be confirmed: its plan, and the count typed when it is large.
+/// An undo waiting to be confirmed: its plan, and what the profile asks first.
 #[derive(Debug, Clone)]
 pub struct UndoAsk {
     pub plan: UndoPlan,
-    pub typed: TypedCount,
+    pub asking: Asking,
 }
 
 impl UndoAsk {
-    pub fn new(plan: UndoPlan) -> UndoAsk {
-        let typed = TypedCount::for_count(plan.ids.len());
-        UndoAsk { plan, typed }
+    pub fn new(plan: UndoPlan, consent: Consent) -> UndoAsk {
+        let asking = Asking::new(plan.ids.len(), consent);
+        UndoAsk { plan, asking }
     }
 
-    pub fn confirmed(&self) -> bool {
-        self.typed.confirms(self.plan.ids.len())
+    /// Yes: what it gives, so far.
+    pub fn answer(&mut self) -> Answer {
+        let count = self.plan.ids.len();
+        self.asking.answer(count)
     }
 }
 
@@ -324,8 +437,8 @@ impl Dialog {
     /// The text field of the dialog, if it has one.
     pub fn input(&mut self) -> Option<&mut Input> {
         match self {
-            Dialog::Confirm(confirm) => confirm.typed.input(),
-            Dialog::Undo(ask) => ask.typed.input(),
+            Dialog::Confirm(confirm) => confirm.asking.input(),
+            Dialog::Undo(ask) => ask.asking.input(),
             Dialog::Quit | Dialog::Discard { .. } => None,
         }
     }
@@ -334,6 +447,45 @@ impl Dialog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn typed(input: &mut Input, text: &str) {
+        for c in text.chars() {
+            input.handle(tui_input::InputRequest::InsertChar(c));
+        }
+    }
+
+    #[test]
+    fn a_reason_is_asked_first_then_the_count_and_both_are_needed() {
+        let consent = Consent {
+            typed_above: 1,
+            reason: true,
+        };
+        let mut asking = Asking::new(2, consent);
+        assert!(asking.on_reason() && asking.types());
+        assert_eq!(asking.answer(2), Answer::NoReason, "nothing written yet");
+        typed(asking.input().unwrap(), "  ");
+        assert_eq!(asking.answer(2), Answer::NoReason, "blank is no reason");
+        typed(asking.input().unwrap(), "INC-7");
+        assert_eq!(asking.answer(2), Answer::CountNext);
+        assert!(!asking.on_reason(), "the keys go to the count now");
+        typed(asking.input().unwrap(), "3");
+        assert_eq!(asking.answer(2), Answer::WrongCount);
+        typed(asking.input().unwrap(), "2");
+        assert_eq!(asking.answer(2), Answer::Yes(Some("INC-7".into())));
+        // Under the profile's number, no count; without require_reason, no reason.
+        let mut asking = Asking::new(2, Consent::default());
+        assert!(!asking.types());
+        assert_eq!(asking.answer(2), Answer::Yes(None));
+        let mut asking = Asking::new(
+            1,
+            Consent {
+                typed_above: 5,
+                reason: true,
+            },
+        );
+        typed(asking.input().unwrap(), "why not");
+        assert_eq!(asking.answer(1), Answer::Yes(Some("why not".into())));
+    }
 
     #[test]
     fn old_statuses_are_counted_past_the_profiles_limit_in_seconds_then_minutes() {
@@ -348,6 +500,7 @@ mod tests {
             let asked = Asked {
                 at,
                 stale_after: Duration::from_secs(stale_after),
+                consent: Consent::default(),
             };
             let chosen = ages.iter().map(|a| chosen(&a.to_string(), *a)).collect();
             Confirm::new(BulkAction::Block, chosen, 0, asked)

@@ -49,9 +49,12 @@ pub use change::{Change, arrow, filter_text, status_label};
 pub use clipboard::{CopyPlan, CopyRoute};
 pub use command::{COMMANDS, CommandLine};
 pub use commands::{COPY_LIMIT, ExportRun};
-pub use config::AppConfig;
+pub use config::{AppConfig, Look};
 pub use detail::{DetailLoad, DetailPane, PaneList};
-pub use dialog::{Asked, Chosen, Confirm, Dialog, STALE, TYPE_TO_CONFIRM, TypedCount, UndoAsk};
+pub use dialog::{
+    Answer, Asked, Asking, Chosen, Confirm, Consent, Dialog, STALE, TYPE_TO_CONFIRM, TypedCount,
+    UndoAsk,
+};
 pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
@@ -249,6 +252,7 @@ impl App {
         Asked {
             at: now,
             stale_after: self.config.stale_after,
+            consent: self.config.consent,
         }
     }
 

@@ -72,7 +72,10 @@ impl App {
             Ok(_) if busy => self
                 .status
                 .notice("the undo was not asked: something else has the keys; press u again"),
-            Ok(plan) => self.dialog = Some(Dialog::Undo(UndoAsk::new(plan))),
+            Ok(plan) => {
+                let ask = UndoAsk::new(plan, self.config.consent);
+                self.dialog = Some(Dialog::Undo(ask));
+            }
             Err(why) => self
                 .status
                 .refusal(format!("not undone: {}", sanitize(&why))),
@@ -80,7 +83,7 @@ impl App {
     }
 
     /// `y` on an undo: its reverse action runs as a batch of its own.
-    pub(super) fn run_undo(&mut self, plan: UndoPlan) -> Vec<Effect> {
+    pub(super) fn run_undo(&mut self, plan: UndoPlan, reason: Option<String>) -> Vec<Effect> {
         if plan.ids.is_empty() {
             self.status
                 .notice("nothing to undo: every user is left alone (the dialog said why)");
@@ -88,7 +91,7 @@ impl App {
         }
         self.layer.leave(|l| matches!(l, Layer::Journal(_)));
         let undo = plan.undo();
-        self.start_bulk(plan.action, plan.ids, plan.now, Some(undo))
+        self.start_bulk(plan.action, plan.ids, plan.now, Some(undo), reason)
     }
 
     /// `R`: the same action again on the ids that failed last, with one confirmation.

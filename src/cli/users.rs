@@ -177,6 +177,8 @@ pub struct BulkArgs {
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
+    #[command(flatten)]
+    pub why: ReasonArg,
     /// table for people; json, ndjson (a record a line) or csv for programs
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
@@ -184,6 +186,16 @@ pub struct BulkArgs {
     /// elsewhere (auto); lines even on a terminal (always); nothing (never)
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressMode::Auto)]
     pub progress: ProgressMode,
+}
+
+/// Why a change is made: journalled with it, and required by a profile that sets
+/// `require_reason`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ReasonArg {
+    /// Why: a reason or a ticket id, journalled with the change (a profile with
+    /// require_reason refuses a change without it: exit 2, nothing sent)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
 }
 
 /// Fields a training user may be given.
@@ -222,6 +234,8 @@ pub struct CreateArgs {
     /// Do not send the invitation e-mail
     #[arg(long)]
     pub no_invite: bool,
+    #[command(flatten)]
+    pub why: ReasonArg,
     /// table for people; json, ndjson (a record a line) or csv for programs
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
@@ -250,6 +264,8 @@ pub struct UpdateArgs {
     /// Clear a field (sent as null); repeat for several
     #[arg(long, value_enum, value_name = "FIELD")]
     pub clear: Vec<ClearField>,
+    #[command(flatten)]
+    pub why: ReasonArg,
     /// table for people; json, ndjson (a record a line) or csv for programs
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
@@ -296,6 +312,8 @@ pub struct UpsertArgs {
     /// Do not send an invitation e-mail when creating
     #[arg(long)]
     pub no_invite: bool,
+    #[command(flatten)]
+    pub why: ReasonArg,
     /// table for people; json, ndjson (a record a line) or csv for programs
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,

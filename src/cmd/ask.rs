@@ -7,7 +7,6 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 
 use super::{EXIT_ERROR, Failure};
-use crate::api::preview::TYPE_TO_CONFIRM;
 
 /// Who confirms: `--yes`, or the person at the terminal.
 pub enum Asker {
@@ -44,9 +43,10 @@ impl Asker {
         matches!(self, Asker::Yes)
     }
 
-    /// Shows `lines` and asks whether to send `count` users: `y` — or, past
-    /// [`TYPE_TO_CONFIRM`], the count typed — sends; anything else cancels.
-    pub fn ask(self, lines: &[String], count: usize) -> Result<(), Failure> {
+    /// Shows `lines` and asks whether to send `count` users: `y` — or, past `typed_above`
+    /// (the profile's `confirm_typed_above`), the count typed — sends; anything else
+    /// cancels.
+    pub fn ask(self, lines: &[String], count: usize, typed_above: usize) -> Result<(), Failure> {
         let Asker::Terminal(tty) = self else {
             return Ok(());
         };
@@ -55,7 +55,7 @@ impl Asker {
         for line in lines {
             writeln!(out, "{}", crate::text::sanitize(line))?;
         }
-        let typed = count > TYPE_TO_CONFIRM;
+        let typed = count > typed_above;
         if typed {
             write!(out, "type {count} to send them: ")?;
         } else {

@@ -102,6 +102,19 @@ fn session_of(
         journal: Some(crate::config::audit_file()),
         stale_after: std::time::Duration::from_secs_f64(resolved.profile.stale_after_secs),
         watch_every: std::time::Duration::from_secs(resolved.profile.watch_secs),
+        consent: crate::app::Consent {
+            typed_above: resolved.profile.confirm_typed_above,
+            reason: resolved.profile.require_reason,
+        },
+        look: crate::app::Look {
+            // Checked when the config was read.
+            color: resolved
+                .profile
+                .color
+                .as_deref()
+                .and_then(|c| c.parse().ok()),
+            label: resolved.profile.label.clone(),
+        },
         token_source: Some(source),
         ..AppConfig::new(Capabilities::of(resolved.profile.dialect), &resolved.name)
     };

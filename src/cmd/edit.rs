@@ -1,7 +1,7 @@
 //! `userdeck users create|update|upsert` (training): the fields given become the
 //! changes of one edit ([`UserChanges`]); `--clear FIELD` sends a field as `null`.
 
-use super::users::{key_of, writable};
+use super::users::{key_of, may_change};
 use super::{EXIT_ERROR, EXIT_UNKNOWN, Failure};
 use super::{print, values};
 use crate::api::client::Client;
@@ -166,12 +166,13 @@ async fn run(
     client: &Client,
     target: EditTarget,
     changes: UserChanges,
+    why: &crate::cli::ReasonArg,
     format: crate::format::Format,
     printing: Printing,
 ) -> Result<(), Failure> {
     let verb = target.verb();
     training_only(client, &format!("{verb} users"))?;
-    writable(resolved, verb)?;
+    let client = &may_change(resolved, client, verb, why)?;
     let unknown = unknown_values(&changes);
     let edited = edit::send(client, &target, changes)
         .await
@@ -205,7 +206,16 @@ pub(super) async fn create(
     let target = EditTarget::Create {
         send_invite: !args.no_invite,
     };
-    run(resolved, client, target, changes, args.format, printing).await
+    run(
+        resolved,
+        client,
+        target,
+        changes,
+        &args.why,
+        args.format,
+        printing,
+    )
+    .await
 }
 
 pub(super) async fn update(
@@ -229,7 +239,16 @@ pub(super) async fn update(
         ));
     }
     let target = EditTarget::Update(key);
-    run(resolved, client, target, changes, args.format, printing).await
+    run(
+        resolved,
+        client,
+        target,
+        changes,
+        &args.why,
+        args.format,
+        printing,
+    )
+    .await
 }
 
 pub(super) async fn upsert(
@@ -244,5 +263,14 @@ pub(super) async fn upsert(
         reference: args.reference,
         send_invite: args.no_invite.then_some(false),
     };
-    run(resolved, client, target, changes, args.format, printing).await
+    run(
+        resolved,
+        client,
+        target,
+        changes,
+        &args.why,
+        args.format,
+        printing,
+    )
+    .await
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::ask::Asker;
 use super::progress::Progress;
-use super::users::writable;
+use super::users::may_change;
 use super::{EXIT_ERROR, Failure, client, print, resolve};
 use crate::api::bulk::{self, Batch};
 use crate::api::journal::{self, JournalEntry};
@@ -48,6 +48,7 @@ fn entry_json(e: &JournalEntry) -> Value {
         "ids": e.ids,
         "before": e.before,
         "undoOf": e.undo_of,
+        "reason": e.reason,
         "outcome": outcome,
         "recordBefore": e.record_before,
         "recordAfter": e.record_after,
@@ -109,12 +110,13 @@ pub fn list(
                         unknown,
                         not_sent,
                         e.undo_of.clone().unwrap_or_default(),
+                        e.reason.clone().unwrap_or_default(),
                     ]
                 })
                 .collect();
             let headers = vec![
                 "ENTRY", "TIME", "ACTION", "PROFILE", "IDS", "OK", "FAILED", "UNKNOWN", "NOT SENT",
-                "UNDOES",
+                "UNDOES", "REASON",
             ];
             if args.format == Format::Csv {
                 let mut csv = csv::Writer::from_writer(&mut out);
@@ -140,7 +142,7 @@ pub fn list(
 pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
     let resolved = resolve(global)?;
     let client = client(global, &resolved)?;
-    writable(&resolved, "undo")?;
+    let client = may_change(&resolved, &client, "undo", &args.why)?;
     let asker = Asker::new(args.yes, "undo")?;
     let plan = undo::prepare(
         &client,
@@ -167,7 +169,11 @@ pub async fn run(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
         resolved.name,
         resolved.profile.endpoint
     );
-    asker.ask(&[question], plan.ids.len())?;
+    asker.ask(
+        &[question],
+        plan.ids.len(),
+        resolved.profile.confirm_typed_above,
+    )?;
     let batch = Batch::new(plan.now.clone(), Some(plan.undo()));
     let label = format!("undo ({})", plan.action.verb());
     let mut progress = Progress::start(args.progress, &label, plan.ids.len() as u64);

@@ -182,7 +182,10 @@ pub fn client_with(
         &resolved.name,
         &resolved.profile.endpoint,
     );
-    Ok((client.with_journal(journal), source))
+    let client = client
+        .with_journal(journal)
+        .requiring_reason(resolved.profile.require_reason);
+    Ok((client, source))
 }
 
 pub async fn users(global: &GlobalArgs, args: UsersArgs) -> Result<(), Failure> {

@@ -241,7 +241,31 @@ pub(super) fn sendable(client: &Client, key: UserKey) -> Result<UserKey, Failure
 }
 
 /// Refuses a mutation under a read-only profile, before anything is sent.
-pub(super) fn writable(resolved: &Resolved, what: &str) -> Result<(), Failure> {
+/// The client a change (`what`) is sent with, saying why (`why`): refused, before
+/// anything is read or sent, by a read-only profile, and without a reason by a profile
+/// that asks one (exit 2). Every headless change passes here.
+pub(super) fn may_change(
+    resolved: &Resolved,
+    client: &Client,
+    what: &str,
+    why: &crate::cli::ReasonArg,
+) -> Result<Client, Failure> {
+    writable(resolved, what)?;
+    let reason = why
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if resolved.profile.require_reason && reason.is_none() {
+        return Err(Failure::usage(format!(
+            "profile {:?} asks why for every change (require_reason): {what} needs --reason TEXT, a reason or a ticket id; nothing was sent",
+            resolved.name
+        )));
+    }
+    Ok(client.because(reason))
+}
+
+fn writable(resolved: &Resolved, what: &str) -> Result<(), Failure> {
     if resolved.profile.read_only {
         return Err(Failure::new(
             EXIT_ERROR,
@@ -271,7 +295,7 @@ async fn act(
             can.join(" and ")
         )));
     }
-    writable(resolved, action.verb())?;
+    let client = &may_change(resolved, client, action.verb(), &args.why)?;
     let ids = ids::gather(&args)?;
     if ids.is_empty() {
         // A quiet night for a "block the matches" job: nothing to do is not a failure.
@@ -295,7 +319,12 @@ async fn act(
     } else {
         // Until it is confirmed, Ctrl-C ends it as by default: nothing was sent.
         let before = reading().await?;
-        asker.ask(&prompt(resolved, action, &ids, &before), ids.len())?;
+        let typed_above = resolved.profile.confirm_typed_above;
+        asker.ask(
+            &prompt(resolved, action, &ids, &before),
+            ids.len(),
+            typed_above,
+        )?;
         (before, super::interrupt::on_signals())
     };
 

@@ -21,6 +21,14 @@ const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '�
 fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let table = app.table();
     let mut spans = Vec::new();
+    // The profile's label first: never cut.
+    if let Some(label) = &app.config().look.label {
+        spans.push(Span::styled(
+            format!(" {} ", sanitize(label)),
+            theme.label(),
+        ));
+        spans.push(Span::raw(" "));
+    }
     // The query named is the one whose rows are shown.
     let named = match table.shown() {
         Some(Shown { query, page, .. }) if page.rows.is_empty() => {
@@ -249,9 +257,10 @@ const PANE_SESSIONS: &[(Action, &str)] = &[
     (Action::Help, "help"),
 ];
 
-/// The keys of a confirmation whose count must be typed: its letters are text then.
+/// The keys of a confirmation whose reason or count must be typed: its letters are text
+/// then.
 const TYPED: &[(Action, &str)] = &[
-    (Action::Confirm, "send, once the count is typed"),
+    (Action::Confirm, "on, once typed"),
     (Action::Deny, "cancel"),
 ];
 
@@ -259,8 +268,8 @@ const TYPED: &[(Action, &str)] = &[
 fn hint(app: &App) -> String {
     let keymap = &app.config().keymap;
     let typing = match app.dialog() {
-        Some(Dialog::Confirm(c)) => c.typed().is_some(),
-        Some(Dialog::Undo(ask)) => ask.typed.typed().is_some(),
+        Some(Dialog::Confirm(c)) => c.asking().types(),
+        Some(Dialog::Undo(ask)) => ask.asking.types(),
         _ => false,
     };
     let shown = match app.mode() {
@@ -303,7 +312,7 @@ pub fn height(app: &App) -> u16 {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let width = usize::from(area.width);
-    let mut lines = vec![paint::cut(status_line(app, theme), width)];
+    let mut lines = vec![paint::cut(status_line(app, theme), width).style(theme.bar())];
     let messages = messages(app, width);
     if messages.is_empty() {
         lines.push(Line::styled(fit(&hint(app), width), theme.dim()));

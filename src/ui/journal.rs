@@ -37,10 +37,13 @@ fn line(entry: &JournalEntry) -> String {
         }
     };
     // The outcome before the ids: an error message may be long, the ids longer.
-    let undo = match &entry.undo_of {
+    let mut undo = match &entry.undo_of {
         Some(batch) => format!(" (undo of {})", sanitize(head(batch, 8))),
         None => String::new(),
     };
+    if let Some(reason) = &entry.reason {
+        undo.push_str(&format!(" why: {}", sanitize(reason)));
+    }
     format!(
         "{}  {:<19}  {:<16} {:<12} {outcome}{undo}  {ids}",
         sanitize(head(&entry.entry, 8)),

@@ -158,7 +158,7 @@ fn draw_with(frame: &mut Frame, app: &App, screen: &mut Screen) {
 
 fn draw_regions(frame: &mut Frame, app: &App, screen: &mut Screen) {
     let area = frame.area();
-    let theme = Theme::new(app.config().colors);
+    let theme = Theme::new(app.config().colors).accented(app.config().look.color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
             "too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",

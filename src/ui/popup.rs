@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 use super::Theme;
 use crate::app::keymap::Binding;
-use crate::app::{Action, App, BulkRun, COMMANDS, Confirm, GRACE, Mode, UndoAsk};
+use crate::app::{Action, App, Asking, BulkRun, COMMANDS, Confirm, GRACE, Mode, UndoAsk};
 use crate::text::{self, fit, sanitize};
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -92,7 +92,8 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
         }));
     }
     lines.push(Line::default());
-    match dialog.typed() {
+    lines.extend(reason_line(dialog.asking(), theme));
+    match dialog.asking().typed() {
         Some(typed) => lines.push(Line::from(vec![
             Span::raw(format!(
                 "type {count} to confirm, {} to cancel: ",
@@ -112,6 +113,21 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
     }
     let rect = fitted(area, &lines, 60);
     question(frame, rect, lines, " confirm ", theme);
+}
+
+/// The reason a profile asks before a change, as typed so far: highlighted while the keys
+/// go to it (Enter moves on once it is written).
+fn reason_line(asking: &Asking, theme: &Theme) -> Option<Line<'static>> {
+    let reason = asking.reason()?;
+    let style = if asking.on_reason() {
+        theme.selected()
+    } else {
+        theme.dim()
+    };
+    Some(Line::from(vec![
+        Span::raw("why (a reason or a ticket id): "),
+        Span::styled(sanitize(reason).into_owned(), style),
+    ]))
 }
 
 /// Undoing a batch: what goes back, and who is left alone and why.
@@ -155,7 +171,8 @@ pub fn undo(frame: &mut Frame, area: Rect, app: &App, ask: &UndoAsk, theme: &The
         ));
     }
     lines.push(Line::default());
-    lines.push(match ask.typed.typed() {
+    lines.extend(reason_line(&ask.asking, theme));
+    lines.push(match ask.asking.typed() {
         // The same rule as a bulk action's: many users, the count typed.
         Some(typed) => Line::from(vec![
             Span::raw(format!(

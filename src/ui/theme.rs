@@ -10,6 +10,8 @@ pub struct Theme {
     color: bool,
     /// Bright colours (`90–97`) show.
     bright: bool,
+    /// The profile's colour (`color = "red"`): its status bar and the borders in focus.
+    accent: Option<Color>,
 }
 
 impl Theme {
@@ -17,7 +19,29 @@ impl Theme {
         Theme {
             color: colors != Colors::None,
             bright: colors > Colors::Ansi8,
+            accent: None,
         }
+    }
+
+    /// This theme in the profile's colour, if it has one.
+    pub fn accented(mut self, accent: Option<Color>) -> Theme {
+        self.accent = accent;
+        self
+    }
+
+    /// The status bar: in the profile's colour, its text dark or light to be read on it.
+    pub fn bar(&self) -> Style {
+        match self.accent.filter(|_| self.color) {
+            Some(accent) => Style::default().bg(accent).fg(readable_on(accent)),
+            None => Style::default(),
+        }
+    }
+
+    /// The profile's label: never missed, in colour or not.
+    pub fn label(&self) -> Style {
+        self.bar()
+            .add_modifier(Modifier::BOLD)
+            .add_modifier(Modifier::REVERSED)
     }
 
     fn fg(&self, color: Color) -> Style {
@@ -84,7 +108,7 @@ impl Theme {
     }
 
     pub fn focus_border(&self) -> Style {
-        self.fg(Color::Cyan)
+        self.fg(self.accent.unwrap_or(Color::Cyan))
     }
 
     pub fn status(&self, status: &Status) -> Style {
@@ -97,4 +121,26 @@ impl Theme {
             Status::Other(_) => self.fg(Color::Magenta),
         }
     }
+}
+
+/// Black or white, whichever reads on `background`.
+fn readable_on(background: Color) -> Color {
+    let light = match background {
+        Color::Rgb(r, g, b) => {
+            299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b) > 150_000
+        }
+        Color::Yellow
+        | Color::Green
+        | Color::Cyan
+        | Color::White
+        | Color::Gray
+        | Color::LightYellow
+        | Color::LightGreen
+        | Color::LightCyan
+        | Color::LightRed
+        | Color::LightMagenta
+        | Color::LightBlue => true,
+        _ => false,
+    };
+    if light { Color::Black } else { Color::White }
 }

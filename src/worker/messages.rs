@@ -83,6 +83,8 @@ pub enum Request {
         ids: Vec<String>,
         before: HashMap<String, Status>,
         undo: Option<bulk::Undo>,
+        /// Why, as the confirmation was told: journalled with each request.
+        reason: Option<String>,
     },
     /// The rows of a query (or the selection) written to a file.
     Export {

@@ -313,12 +313,14 @@ async fn answer(
             ids,
             before,
             undo,
+            reason,
         } => {
             let batch = bulk::Batch::new(before, undo);
+            let client = shared.client.because(reason.as_deref());
             let _turn = shared.bulk_lock.lock().await;
             let stop = stop.unwrap_or_else(Stop::never);
             let report = bulk::run(
-                &shared.client,
+                &client,
                 action,
                 &ids,
                 shared.setup.chunk,

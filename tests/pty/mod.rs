@@ -251,6 +251,15 @@ impl Dashboard {
         })
     }
 
+    /// The background of the cell at `row`, `col` (from 0).
+    pub fn background(&self, row: u16, col: u16) -> vt100::Color {
+        let parser = self.screen.parser.lock().unwrap();
+        parser
+            .screen()
+            .cell(row, col)
+            .map_or(vt100::Color::Default, |cell| cell.bgcolor())
+    }
+
     pub fn contents(&self) -> String {
         self.screen.parser.lock().unwrap().screen().contents()
     }

@@ -219,7 +219,7 @@ fn a_confirmation_whose_count_must_be_typed_hints_at_typing_it() {
         "the count is typed: {screen}"
     );
     let hint = screen.lines().last().unwrap();
-    assert!(hint.contains("send, once the count is typed"), "{hint}");
+    assert!(hint.contains("on, once typed"), "{hint}");
     assert!(
         !hint.contains("y yes"),
         "y is typed there, not an answer: {hint}"

@@ -33,6 +33,8 @@ pub struct JournalEntry {
     pub before: BTreeMap<String, String>,
     /// The batch this one undid.
     pub undo_of: Option<String>,
+    /// Why it was done, as the operator said (`--reason`, the confirmation's).
+    pub reason: Option<String>,
     /// An edit: the user's record before it (null: no such user then), when it was read.
     pub record_before: Option<Value>,
     /// An edit: the user's record as it left it.
@@ -192,6 +194,7 @@ impl Kept {
                     endpoint: text(&line["endpoint"]),
                     user: text(&line["user"]),
                     undo_of: line["detail"]["undo_of"].as_str().map(str::to_string),
+                    reason: line["reason"].as_str().map(str::to_string),
                     record_before: line["detail"]
                         .get("before")
                         .filter(|_| crate::api::undo::bulk_action(&text(&line["action"])).is_none())

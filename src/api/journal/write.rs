@@ -17,6 +17,9 @@ use crate::api::ledger::Ledger;
 #[derive(Debug, Clone)]
 pub struct Journal {
     inner: Arc<Inner>,
+    /// Why the changes journalled through this handle are made (`--reason`, the
+    /// confirmation's): written on each attempt.
+    reason: Option<Arc<str>>,
 }
 
 #[derive(Debug)]
@@ -52,7 +55,21 @@ impl Journal {
                 endpoint: endpoint.into(),
                 user,
             }),
+            reason: None,
         }
+    }
+
+    /// This journal, its attempts written with `reason` (None: without one).
+    pub fn because(&self, reason: Option<&str>) -> Journal {
+        Journal {
+            inner: self.inner.clone(),
+            reason: reason.map(Arc::from),
+        }
+    }
+
+    /// Why the changes journalled through it are made, if it was said.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
     }
 
     /// The endpoint its lines name (an undo goes only to it).
@@ -156,6 +173,9 @@ impl Journal {
         });
         if let Some(detail) = detail {
             line["detail"] = detail;
+        }
+        if let Some(reason) = &self.reason {
+            line["reason"] = Value::String(reason.to_string());
         }
         (line, Entry(entry))
     }
