@@ -135,3 +135,43 @@ async fn the_dashboard_shows_the_label_and_asks_why_before_the_count() {
     ui.keys("q");
     assert!(ui.exit().0.success());
 }
+
+/// The client itself refuses a change that does not say why, whatever path it comes by:
+/// nothing journalled, nothing sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_that_requires_a_reason_sends_nothing_without_one() {
+    use userdeck::api::bulk::{self, Batch, Stop};
+    use userdeck::api::journal::Journal;
+    use userdeck::api::model::BulkAction;
+    let server = TestServer::start(Dialect::Crm, 10).await;
+    let ids = common::active_users(&server, 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let client = common::client_for(&server, Dialect::Crm)
+        .with_journal(Journal::new(&path, "prod", &server.url))
+        .requiring_reason(true);
+    let block = |client: userdeck::api::client::Client| {
+        let ids = ids.clone();
+        async move {
+            let batch = Batch::new(Default::default(), None);
+            bulk::run(
+                &client,
+                BulkAction::Block,
+                &ids,
+                0,
+                &batch,
+                Stop::never(),
+                |_| {},
+            )
+            .await
+        }
+    };
+    let refused = block(client.clone()).await;
+    assert_eq!(refused.succeeded().count(), 0);
+    assert_eq!(server.statuses(&ids).await, ["ACTIVE"]);
+    let journalled = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(!journalled.contains("\"attempt\""), "{journalled}");
+    let given = block(client.because(Some("INC-1"))).await;
+    assert_eq!(given.succeeded().count(), 1);
+    assert_eq!(server.statuses(&ids).await, ["BLOCKED"]);
+}

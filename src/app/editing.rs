@@ -42,8 +42,8 @@ impl App {
             return Vec::new();
         }
         match action {
-            Action::Create => self.layer = Layer::Form(Box::new(Form::create())),
-            Action::Upsert => self.layer = Layer::Form(Box::new(Form::upsert())),
+            Action::Create => self.layer = App::form_layer(self.config.consent, Form::create()),
+            Action::Upsert => self.layer = App::form_layer(self.config.consent, Form::upsert()),
             _ => return self.open_edit(),
         }
         Vec::new()
@@ -72,7 +72,7 @@ impl App {
             return Vec::new();
         };
         if let Some(detail) = pane.detail() {
-            self.layer = Layer::Form(Box::new(Form::edit(detail)));
+            self.layer = App::form_layer(self.config.consent, Form::edit(detail));
             return Vec::new();
         }
         if !pane.loading() {
@@ -93,7 +93,9 @@ impl App {
         }
         self.edit_when_read = None;
         match self.detail.as_ref().and_then(DetailPane::detail) {
-            Some(detail) => self.layer = Layer::Form(Box::new(Form::edit(detail))),
+            Some(detail) => {
+                self.layer = App::form_layer(self.config.consent, Form::edit(detail));
+            }
             None => self
                 .status
                 .refusal("cannot edit: reading the user failed (the pane says why)"),
@@ -134,6 +136,11 @@ impl App {
         }
     }
 
+    /// `form` as a layer, asking why when the profile (`consent`) does.
+    fn form_layer(consent: super::Consent, form: Form) -> Layer {
+        Layer::Form(Box::new(form.asking_reason(consent.reason)))
+    }
+
     fn submit(&mut self) -> Vec<Effect> {
         let Some(form) = self.layer.form_mut() else {
             return Vec::new();
@@ -152,6 +159,7 @@ impl App {
             id,
             target,
             changes: Box::new(changes),
+            reason: form.reason(),
         })]
     }
 

@@ -43,6 +43,8 @@ pub enum FieldId {
     Active,
     Extra,
     Invite,
+    /// Why (a profile's `require_reason`): journalled with the edit, never sent.
+    Reason,
 }
 
 impl FieldId {
@@ -55,6 +57,7 @@ impl FieldId {
             FieldId::Language => "language",
             FieldId::Active => "active",
             FieldId::Extra => "extra fields",
+            FieldId::Reason => "why",
             FieldId::Invite => "send invite",
         }
     }
@@ -177,6 +180,8 @@ pub struct Form {
     email: Input,
     reference: Input,
     extra: Input,
+    /// Why the edit is made, when the profile asks (`require_reason`).
+    reason: Option<Input>,
     /// The choices' state (the text fields' is in the inputs).
     now: Values,
     original: Values,
@@ -216,6 +221,7 @@ impl Form {
             email: input(&original.email),
             reference: input(&original.reference),
             extra: input(&original.extra),
+            reason: None,
             now: original.clone(),
             original,
             role_cursor: 0,
@@ -247,6 +253,21 @@ impl Form {
             id: detail.user.id.clone(),
         };
         Form::with(kind, Values::of(detail))
+    }
+
+    /// The form asking why, last, when `asked` (the profile's `require_reason`).
+    pub fn asking_reason(mut self, asked: bool) -> Form {
+        if asked {
+            self.fields.push(FieldId::Reason);
+            self.reason = Some(Input::default());
+        }
+        self
+    }
+
+    /// Why, as written (trimmed; None when not asked or blank).
+    pub fn reason(&self) -> Option<String> {
+        let reason = self.reason.as_ref()?.value().trim();
+        (!reason.is_empty()).then(|| reason.to_string())
     }
 
     pub fn kind(&self) -> &FormKind {
@@ -284,6 +305,7 @@ impl Form {
             FieldId::Email => Some(&self.email),
             FieldId::Ref => Some(&self.reference),
             FieldId::Extra => Some(&self.extra),
+            FieldId::Reason => self.reason.as_ref(),
             _ => None,
         }
     }
@@ -298,6 +320,7 @@ impl Form {
             FieldId::Email => Some(&mut self.email),
             FieldId::Ref => Some(&mut self.reference),
             FieldId::Extra => Some(&mut self.extra),
+            FieldId::Reason => self.reason.as_mut(),
             _ => None,
         }
     }
@@ -449,6 +472,12 @@ impl Form {
             self.problems.push((
                 FieldId::Extra,
                 "a JSON object, such as {\"team\": \"north\"}".into(),
+            ));
+        }
+        if self.reason.is_some() && self.reason().is_none() {
+            self.problems.push((
+                FieldId::Reason,
+                "why? a reason or a ticket id: this profile asks one for every change".into(),
             ));
         }
         if let Some((field, _)) = self.problems.first() {

@@ -74,6 +74,8 @@ pub enum Request {
         id: RequestId,
         target: EditTarget,
         changes: Box<UserChanges>,
+        /// Why, as the form was told: journalled with it.
+        reason: Option<String>,
     },
     /// An action on many users; `before` is each one's status as last seen (journalled,
     /// for an undo), `undo` what it undoes, if it is an undo.

@@ -204,10 +204,10 @@ async fn answer(
             id,
             target,
             changes,
+            reason,
         } => {
-            let result = edit::send(&shared.client, &target, *changes)
-                .await
-                .map(Box::new);
+            let client = shared.client.because(reason.as_deref());
+            let result = edit::send(&client, &target, *changes).await.map(Box::new);
             // The list no longer holds what the server does.
             shared.mark_stale();
             let _ = responses.send(Response::Edited {

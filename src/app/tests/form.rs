@@ -28,6 +28,7 @@ fn edit_sent(effects: &[Effect]) -> (RequestId, EditTarget, UserChanges) {
                 id,
                 target,
                 changes,
+                ..
             },
         ] => (*id, target.clone(), (**changes).clone()),
         other => panic!("{other:?}"),
@@ -476,4 +477,28 @@ fn a_saved_user_the_filter_hides_is_said_not_shown() {
         "{:?}",
         said(&app)
     );
+}
+
+#[test]
+fn a_profile_that_asks_why_asks_it_last_in_the_form_and_sends_it_with_the_edit() {
+    let mut config = config(Dialect::Training, false);
+    config.consent.reason = true;
+    let (mut app, effects) = App::new(config);
+    answer_page(&mut app, &sent(&effects)[0], 10);
+    press(&mut app, Action::Create);
+    assert_eq!(form(&app).fields().last(), Some(&FieldId::Reason));
+    typed(&mut app, "Ann");
+    app.update(code(KeyCode::Tab));
+    typed(&mut app, "ann@example.com");
+    // Without a reason: said beside its field, nothing sent.
+    let effects = press(&mut app, Action::Submit);
+    assert!(sent(&effects).is_empty(), "{effects:?}");
+    assert!(form(&app).problem(FieldId::Reason).is_some());
+    assert_eq!(form(&app).focused(), FieldId::Reason);
+    typed(&mut app, "TICKET-12");
+    let effects = press(&mut app, Action::Submit);
+    let [Request::Edit { reason, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(reason.as_deref(), Some("TICKET-12"));
 }
