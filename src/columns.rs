@@ -27,6 +27,64 @@ pub enum ColumnId {
     Signals,
 }
 
+impl ColumnId {
+    /// Every column, as `:columns` and saved views name them.
+    pub const ALL: [ColumnId; 13] = [
+        ColumnId::Id,
+        ColumnId::Name,
+        ColumnId::Email,
+        ColumnId::Status,
+        ColumnId::Verified,
+        ColumnId::Phone,
+        ColumnId::Created,
+        ColumnId::Updated,
+        ColumnId::Roles,
+        ColumnId::Language,
+        ColumnId::LastLogin,
+        ColumnId::Ref,
+        ColumnId::Signals,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnId::Id => "id",
+            ColumnId::Name => "name",
+            ColumnId::Email => "email",
+            ColumnId::Status => "status",
+            ColumnId::Verified => "verified",
+            ColumnId::Phone => "phone",
+            ColumnId::Created => "created",
+            ColumnId::Updated => "updated",
+            ColumnId::Roles => "roles",
+            ColumnId::Language => "language",
+            ColumnId::LastLogin => "last_login",
+            ColumnId::Ref => "ref",
+            ColumnId::Signals => "signals",
+        }
+    }
+
+    /// The column `name` names (`username` is crm's name), or why none does.
+    pub fn parse(name: &str) -> Result<ColumnId, String> {
+        let wanted = name.trim().to_lowercase().replace('-', "_");
+        let wanted = match wanted.as_str() {
+            "username" => "name",
+            "lastlogin" => "last_login",
+            "sig" => "signals",
+            other => other,
+        };
+        ColumnId::ALL
+            .into_iter()
+            .find(|c| c.name() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = ColumnId::ALL.iter().map(|c| c.name()).collect();
+                let near = crate::text::closest(wanted, &names)
+                    .map(|n| format!(": did you mean {n:?}?"))
+                    .unwrap_or_else(|| format!(": {}", names.join(", ")));
+                format!("no column {:?}{near}", crate::text::sanitize(name))
+            })
+    }
+}
+
 /// How the dashboard's table fits a column.
 #[derive(Debug, Clone, Copy)]
 pub struct Fit {

@@ -89,6 +89,9 @@ pub struct Profile {
     /// Every change must say why (the confirmation asks, `--reason`): journalled.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub require_reason: bool,
+    /// The saved view (`:view save NAME`) the dashboard starts on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_view: Option<String>,
     /// `:watch` with no interval reads the screen again this often.
     #[serde(default = "default_watch_secs")]
     pub watch_secs: u64,
@@ -307,7 +310,7 @@ const TOP_LEVEL: [&str; 6] = [
 ];
 
 /// The keys of a profile (serde refuses others too; this list gives the hint).
-const PROFILE_KEYS: [&str; 24] = [
+const PROFILE_KEYS: [&str; 25] = [
     "endpoint",
     "dialect",
     "token",
@@ -325,6 +328,7 @@ const PROFILE_KEYS: [&str; 24] = [
     "label",
     "confirm_typed_above",
     "require_reason",
+    "start_view",
     "ca_file",
     "ca_only",
     "client_cert",

@@ -33,4 +33,5 @@ pub mod text;
 pub mod token_command;
 pub mod tui;
 pub mod ui;
+pub mod views;
 pub mod worker;

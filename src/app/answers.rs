@@ -117,6 +117,7 @@ impl App {
                 self.bulk_done(action, &report)
             }
             Response::Watched { id, read } => self.watched(id, *read),
+            Response::View { id, result } => self.view_answered(id, result),
             Response::Timeline { id, result } => {
                 self.timeline_read(id, result);
                 Vec::new()
@@ -198,6 +199,9 @@ impl App {
             Slot::Journal => self.journal_read(id, Err(text)),
             Slot::Ring => self.ring_answered(id, Err(text)),
             Slot::Timeline => self.timeline_read(id, Err(text)),
+            Slot::View => {
+                self.view_answered(id, Err(text));
+            }
             Slot::Watch => {
                 if let Some(watch) = self.watch.as_mut() {
                     watch.failed(id);

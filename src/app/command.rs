@@ -22,6 +22,10 @@ pub enum Command {
     Ring(Option<u32>),
     /// Read what is on screen again every few seconds, or stop.
     Watch(super::WatchAsk),
+    /// The saved views: list, save, open.
+    View(super::ViewAsk),
+    /// The columns shown: say them (None), or set them.
+    Columns(Option<Vec<crate::columns::ColumnId>>),
     /// List the commands.
     Help,
     /// An action of the keymap, by its name.
@@ -45,6 +49,14 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "read the page and the open account again every SECS seconds (5), marking what changed",
     ),
     (
+        "view [NAME] · view save NAME",
+        "the saved views · open one · keep the filter, status, sort, columns and page size",
+    ),
+    (
+        "columns [COL,…]",
+        "the columns shown, or show these in this order (id,name,email,status,…)",
+    ),
+    (
         "profile NAME",
         "switch to another profile of the config file",
     ),
@@ -59,7 +71,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
 
 /// The first words of the commands that are not actions.
 const WORDS: &[&str] = &[
-    "export", "export!", "goto", "profile", "ring", "watch", "help", "q",
+    "export", "export!", "goto", "profile", "ring", "watch", "view", "columns", "help", "q",
 ];
 
 /// Those that also run over a list (the rest work on the table).
@@ -134,6 +146,13 @@ fn parse_in(line: &str, keymap: &Keymap, mode: Mode) -> Result<Command, String> 
             }
         },
         "watch" => Command::Watch(super::WatchAsk::parse(rest)?),
+        "view" => Command::View(super::ViewAsk::parse(rest)?),
+        "columns" if rest.is_empty() => Command::Columns(None),
+        "columns" => Command::Columns(Some(
+            rest.split(',')
+                .map(crate::columns::ColumnId::parse)
+                .collect::<Result<_, _>>()?,
+        )),
         "help" => Command::Help,
         "q" => Command::Act(Action::Quit),
         "" => return Err("no command: :help lists them".into()),

@@ -65,6 +65,8 @@ impl App {
             Ok(Command::Profile(name)) => self.switch_profile(&name),
             Ok(Command::Ring(depth)) => self.ask_ring(depth),
             Ok(Command::Watch(ask)) => self.watch_command(ask),
+            Ok(Command::View(ask)) => self.view_command(ask),
+            Ok(Command::Columns(columns)) => self.columns_command(columns),
         }
     }
 

@@ -38,6 +38,10 @@ pub struct AppConfig {
     pub consent: super::Consent,
     /// The profile's look: the status bar's colour and label (a production profile's).
     pub look: Look,
+    /// Where saved views are kept (none in the demo).
+    pub views: Option<std::path::PathBuf>,
+    /// The view the profile starts on (`start_view`), with its name.
+    pub start_view: Option<(String, crate::views::View)>,
 }
 
 impl AppConfig {
@@ -63,6 +67,8 @@ impl AppConfig {
             watch_every: WATCH_DEFAULT,
             consent: super::Consent::default(),
             look: Look::default(),
+            views: None,
+            start_view: None,
         }
     }
 }

@@ -32,6 +32,7 @@ mod table;
 mod target;
 mod timeline;
 mod undo;
+mod views;
 mod watch;
 
 use std::collections::BTreeMap;
@@ -66,6 +67,7 @@ pub use status::Message;
 use status::StatusLine;
 pub use table::{Load, Shown, TableView};
 pub use timeline::{TimelineLoad, TimelineView};
+pub use views::{ViewAnswer, ViewAsk};
 pub use watch::{RowMark, WATCH_DEFAULT, WATCH_SECS, Watch, WatchAsk};
 
 /// What the loop does for the app.
@@ -177,6 +179,10 @@ pub struct App {
     ring_asked: Option<(RequestId, String)>,
     /// `:watch`, while it goes.
     watch: Option<Watch>,
+    /// The columns the table shows, in order (none: the dialect's own).
+    columns: Vec<crate::columns::ColumnId>,
+    /// The `:view` asked and not yet answered.
+    view_asked: Option<RequestId>,
     /// The list's last failure was on the way (a timeout, a 502): asking again may pass.
     list_failure_passes: bool,
     /// The last event changed nothing drawn (a watch read that found all as it was).
@@ -230,6 +236,8 @@ impl App {
             latency: None,
             ring_asked: None,
             watch: None,
+            columns: Vec::new(),
+            view_asked: None,
             list_failure_passes: false,
             quiet: false,
             signals_seen: HashMap::new(),
@@ -239,6 +247,10 @@ impl App {
             waiting: None,
             follow_on_arrival: false,
         };
+        if let Some((name, view)) = app.config.start_view.clone() {
+            // Its listing is asked at once: nothing was asked before it.
+            app.open_view(&name, &view);
+        }
         let effects = sends(app.table.start(&mut app.tickets));
         (app, effects)
     }

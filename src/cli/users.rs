@@ -119,6 +119,10 @@ pub struct ListArgs {
     /// id,email,status); names as the API's (see the README)
     #[arg(long, value_name = "FIELD,…", add = ArgValueCompleter::new(complete::fields))]
     pub fields: Option<String>,
+    /// List as the saved view NAME does (`:view save NAME` in the dashboard): its filter,
+    /// status, sort and page size, each unless given here
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
     /// table for people; json, ndjson (a record a line) or csv for programs
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,

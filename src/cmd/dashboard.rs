@@ -89,6 +89,18 @@ fn session_of(
     let (client, source) = client_with(&resolved, global.token_env.as_deref())?;
     let (keymap, mut warnings) = Keymap::new(&resolved.settings.keys);
     warnings.extend(resolved.warnings.iter().cloned());
+    let views = crate::views::file();
+    // A start view that cannot be found is said; the dashboard starts without it.
+    let start_view =
+        resolved.profile.start_view.as_ref().and_then(|name| {
+            match crate::views::find(&views, &resolved.name, name) {
+                Ok(view) => Some((name.clone(), view)),
+                Err(why) => {
+                    warnings.push(format!("start_view: {why}"));
+                    None
+                }
+            }
+        });
     let config = AppConfig {
         read_only: resolved.profile.read_only,
         page_size: resolved.profile.page_size,
@@ -106,6 +118,8 @@ fn session_of(
             typed_above: resolved.profile.confirm_typed_above,
             reason: resolved.profile.require_reason,
         },
+        views: Some(views),
+        start_view,
         look: crate::app::Look {
             // Checked when the config was read.
             color: resolved

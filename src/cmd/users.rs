@@ -48,12 +48,32 @@ pub async fn run(
     }
 }
 
+/// `args` with what the saved view `--view` names fills in what they leave out.
+fn with_view(resolved: &Resolved, mut args: ListArgs) -> Result<ListArgs, Failure> {
+    let Some(name) = &args.view else {
+        return Ok(args);
+    };
+    let view = crate::views::find(&crate::views::file(), &resolved.name, name)
+        .map_err(|why| Failure::usage(format!("--view: {why}")))?;
+    let sort = <SortField as clap::ValueEnum>::from_str(&view.sort, true)
+        .map_err(|_| Failure::usage(format!("--view {name}: no sort field {:?}", view.sort)))?;
+    args.filter = args.filter.or(view.filter);
+    args.status = args.status.or(view.status);
+    if args.sort.is_none() {
+        args.sort = Some(sort);
+        args.desc |= view.descending;
+    }
+    args.limit = args.limit.or(view.page_size);
+    Ok(args)
+}
+
 async fn list(
     resolved: &Resolved,
     client: &Client,
     args: ListArgs,
     printing: Printing,
 ) -> Result<(), Failure> {
+    let args = with_view(resolved, args)?;
     let capabilities = client.capabilities();
     let known: Vec<String> = capabilities
         .statuses

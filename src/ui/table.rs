@@ -158,9 +158,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut
     let dialect = app.config().capabilities.dialect;
     let mut all = screen_columns(dialect);
     // training's answers hold no sessions or shared addresses: nothing to signal.
-    if app.signals_seen() && dialect == crate::dialect::Dialect::Crm {
+    let crm = dialect == crate::dialect::Dialect::Crm;
+    if crm {
         all.push(crate::columns::SIGNALS);
     }
+    let chosen = app.columns();
+    let all: Vec<Column> = if chosen.is_empty() {
+        // The signals once an account was opened.
+        all.into_iter()
+            .filter(|c| c.id != ColumnId::Signals || app.signals_seen())
+            .collect()
+    } else {
+        // As `:columns` or a view chose them, those this dialect has.
+        chosen
+            .iter()
+            .filter_map(|id| all.iter().find(|c| c.id == *id).copied())
+            .collect()
+    };
     // The header marks the sort of the rows shown.
     let query = view.shown().map_or(view.wanted(), |s| &s.query);
     let height = usize::from(area.height.saturating_sub(1));

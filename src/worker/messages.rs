@@ -42,6 +42,8 @@ pub enum Slot {
     Watch,
     /// `:timeline`: one account and the journal's entries about it.
     Timeline,
+    /// `:view`: the saved views' file.
+    View,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -116,6 +118,15 @@ pub enum Request {
         journal: Option<PathBuf>,
         profile: String,
     },
+    /// `:view`: the saved views of `profile` at `path` listed, one opened, or `view`
+    /// saved.
+    View {
+        id: RequestId,
+        path: PathBuf,
+        profile: String,
+        ask: crate::app::ViewAsk,
+        view: Option<Box<crate::views::View>>,
+    },
     /// `:watch` reads again what is on screen: the page of `page`, the user `user` (each
     /// when visible). Answered as `Watched`, never as the page or the pane's answer.
     Watch {
@@ -144,6 +155,7 @@ impl Request {
             Request::Ring { id, .. } => Some((*id, Slot::Ring)),
             Request::Watch { id, .. } => Some((*id, Slot::Watch)),
             Request::Timeline { id, .. } => Some((*id, Slot::Timeline)),
+            Request::View { id, .. } => Some((*id, Slot::View)),
             Request::Bulk { id, .. } => Some((*id, Slot::Bulk)),
             Request::StopBulk { .. } | Request::Abandon { .. } => None,
         }
@@ -228,6 +240,11 @@ pub enum Response {
     Timeline {
         id: RequestId,
         result: Result<(String, Vec<crate::api::timeline::Event>), String>,
+    },
+    /// What `:view` found, or why it could not.
+    View {
+        id: RequestId,
+        result: Result<crate::app::ViewAnswer, String>,
     },
     /// What a watch read again.
     Watched {

@@ -274,6 +274,18 @@ async fn answer(
             let result = crate::api::timeline::read(&shared.client, &key, journal, &profile).await;
             let _ = responses.send(Response::Timeline { id, result });
         }
+        Request::View {
+            id,
+            path,
+            profile,
+            ask,
+            view,
+        } => {
+            let result = tokio::task::spawn_blocking(move || views(&path, &profile, ask, view))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+            let _ = responses.send(Response::View { id, result });
+        }
         Request::Watch { id, page, user } => {
             // The page read as a reload would (training: the whole list again).
             let page_read = async {
@@ -342,6 +354,29 @@ async fn answer(
             });
         }
         Request::StopBulk { .. } | Request::Abandon { .. } => {}
+    }
+}
+
+/// `:view`'s work on the views file.
+fn views(
+    path: &std::path::Path,
+    profile: &str,
+    ask: crate::app::ViewAsk,
+    view: Option<Box<crate::views::View>>,
+) -> Result<crate::app::ViewAnswer, String> {
+    use crate::app::{ViewAnswer, ViewAsk};
+    match (ask, view) {
+        (ViewAsk::Save(name), Some(view)) => {
+            crate::views::save(path, profile, &name, *view)?;
+            Ok(ViewAnswer::Saved(name))
+        }
+        (ViewAsk::Open(name), _) => {
+            let view = crate::views::find(path, profile, &name)?;
+            Ok(ViewAnswer::Found(name, Box::new(view)))
+        }
+        _ => Ok(ViewAnswer::Listed(
+            crate::views::load(path, profile)?.into_keys().collect(),
+        )),
     }
 }
 

@@ -506,6 +506,13 @@ impl Dashboard {
         }
     }
 
+    /// `userdeck` started again in `home` (its config, journal and saved views), in a
+    /// pseudo-terminal of `size`.
+    pub fn relaunch(home: tempfile::TempDir, size: (u16, u16)) -> Dashboard {
+        let command = CommandBuilder::new(env!("CARGO_BIN_EXE_userdeck"));
+        Dashboard::launch(home, command, &[], size)
+    }
+
     /// Waits for the process to end; its exit status, output, and home (with its config
     /// and journal) to look into.
     pub fn finish(mut self) -> (portable_pty::ExitStatus, Vec<u8>, tempfile::TempDir) {

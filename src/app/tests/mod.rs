@@ -11,6 +11,7 @@ mod table;
 mod target;
 mod timeline;
 mod undo;
+mod views;
 mod watch;
 
 use std::time::Duration;
