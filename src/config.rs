@@ -33,6 +33,9 @@ pub struct Settings {
     /// Where `Y` copies to: auto, osc52, tmux or off.
     #[serde(default)]
     pub clipboard: crate::terminal::ClipboardMode,
+    /// Actions of the operator's own, for every profile (`[[actions]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<crate::actions::Spec>,
     /// `USERDECK_PROFILE`: the profile to use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
@@ -89,6 +92,9 @@ pub struct Profile {
     /// Every change must say why (the confirmation asks, `--reason`): journalled.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub require_reason: bool,
+    /// Actions of this profile's own (`[[profiles.X.actions]]`), over the file's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<crate::actions::Spec>,
     /// The saved view (`:view save NAME`) the dashboard starts on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_view: Option<String>,
@@ -180,6 +186,8 @@ pub struct ConfigError(pub String);
 pub struct Resolved {
     pub name: String,
     pub profile: Profile,
+    /// The actions of the file and of the profile (the profile's over one of its name).
+    pub actions: Vec<crate::actions::Spec>,
     /// The user's file, whether or not it exists.
     pub file: PathBuf,
     pub settings: Settings,
@@ -286,6 +294,15 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
         None => format!("{shown}: profiles.{name}.{k}"),
     };
     check(&key, &profile)?;
+    crate::actions::check(&settings.actions)
+        .map_err(|e| ConfigError(format!("{shown}: actions: {e}")))?;
+    let mut actions: Vec<crate::actions::Spec> = settings
+        .actions
+        .iter()
+        .filter(|a| profile.actions.iter().all(|own| own.name != a.name))
+        .cloned()
+        .collect();
+    actions.extend(profile.actions.iter().cloned());
     let mut warnings = Vec::new();
     if let Some(warning) = token_file_warning(&file) {
         warnings.push(warning);
@@ -293,6 +310,7 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
     Ok(Resolved {
         name,
         profile,
+        actions,
         file,
         settings,
         warnings,
@@ -300,17 +318,18 @@ pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
 }
 
 /// The keys a config file may have at its top.
-const TOP_LEVEL: [&str; 6] = [
+const TOP_LEVEL: [&str; 7] = [
     "default_profile",
     "profiles",
     "keys",
     "ascii",
     "mouse",
     "clipboard",
+    "actions",
 ];
 
 /// The keys of a profile (serde refuses others too; this list gives the hint).
-const PROFILE_KEYS: [&str; 25] = [
+const PROFILE_KEYS: [&str; 26] = [
     "endpoint",
     "dialect",
     "token",
@@ -329,6 +348,7 @@ const PROFILE_KEYS: [&str; 25] = [
     "confirm_typed_above",
     "require_reason",
     "start_view",
+    "actions",
     "ca_file",
     "ca_only",
     "client_cert",
@@ -505,6 +525,8 @@ fn check(key: &dyn Fn(&str) -> String, p: &Profile) -> Result<(), ConfigError> {
             p.watch_secs
         )));
     }
+    crate::actions::check(&p.actions)
+        .map_err(|e| ConfigError(format!("{}: {e}", key("actions"))))?;
     p.signals
         .check()
         .map_err(|e| ConfigError(format!("{}: {e}", key("signals"))))

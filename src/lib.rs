@@ -15,6 +15,7 @@ macro_rules! say {
     }};
 }
 
+pub mod actions;
 pub mod api;
 pub mod app;
 pub mod cli;

@@ -16,6 +16,8 @@ pub enum Mode {
     Journal,
     /// One account's history (`:timeline`).
     Timeline,
+    /// An action's output (`:run`).
+    Output,
     /// The accounts seen on an IP address.
     Pivot,
     /// A dialog waits for an answer (a bulk action to confirm, quitting during one).
@@ -28,13 +30,14 @@ pub enum Mode {
 
 impl Mode {
     /// Every mode, help last.
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 11] = [
         Mode::Table,
         Mode::Filter,
         Mode::Form,
         Mode::Command,
         Mode::Journal,
         Mode::Timeline,
+        Mode::Output,
         Mode::Pivot,
         Mode::Dialog,
         Mode::Busy,
@@ -50,6 +53,7 @@ impl Mode {
             Mode::Command => &[Mode::Command],
             Mode::Journal => &[Mode::Journal],
             Mode::Timeline => &[Mode::Timeline],
+            Mode::Output => &[Mode::Output],
             Mode::Pivot => &[Mode::Pivot, Mode::Dialog],
             Mode::Filter => &[Mode::Filter],
             Mode::Dialog => &[Mode::Dialog],
@@ -67,6 +71,7 @@ impl Mode {
             Mode::Command => "command line",
             Mode::Journal => "journal",
             Mode::Timeline => "timeline",
+            Mode::Output => "an action's output",
             Mode::Pivot => "accounts on an address",
             Mode::Dialog => "dialogs",
             Mode::Help => "help",

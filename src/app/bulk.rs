@@ -221,6 +221,7 @@ impl super::App {
                 }
             },
             Some(Dialog::Quit) => self.stop_bulk(GRACE),
+            Some(Dialog::RunAction(pending)) => self.start_action(*pending),
             Some(Dialog::Undo(mut ask)) => match ask.answer() {
                 Answer::Yes(reason) => self.run_undo(ask.plan, reason),
                 answer => {
@@ -261,6 +262,9 @@ impl super::App {
             Some(Dialog::Quit) => self.status.notice("the bulk action goes on"),
             Some(Dialog::Discard { .. }) => {}
             Some(Dialog::Undo(_)) => self.status.notice("not undone: nothing was sent"),
+            Some(Dialog::RunAction(pending)) => self
+                .status
+                .notice(format!("{} not run", sanitize(&pending.spec.name))),
             None => {}
         }
         Vec::new()

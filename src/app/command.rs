@@ -22,6 +22,8 @@ pub enum Command {
     Ring(Option<u32>),
     /// Read what is on screen again every few seconds, or stop.
     Watch(super::WatchAsk),
+    /// An action of the operator's own, by its name.
+    Run(String),
     /// The saved views: list, save, open.
     View(super::ViewAsk),
     /// The columns shown: say them (None), or set them.
@@ -49,6 +51,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "read the page and the open account again every SECS seconds (5), marking what changed",
     ),
     (
+        "run NAME",
+        "an action of your own ([[actions]] in the config file) on the user in front or the marked",
+    ),
+    (
         "view [NAME] · view save NAME",
         "the saved views · open one · keep the filter, status, sort, columns and page size",
     ),
@@ -71,11 +77,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
 
 /// The first words of the commands that are not actions.
 const WORDS: &[&str] = &[
-    "export", "export!", "goto", "profile", "ring", "watch", "view", "columns", "help", "q",
+    "export", "export!", "goto", "profile", "ring", "watch", "view", "columns", "run", "help", "q",
 ];
 
 /// Those that also run over a list (the rest work on the table).
-const OVER_LISTS: &[&str] = &["watch", "help", "q"];
+const OVER_LISTS: &[&str] = &["watch", "run", "help", "q"];
 
 /// Whether the command `word` (not an action) runs in `mode`.
 fn runs_in(word: &str, mode: Mode, keymap: &Keymap) -> bool {
@@ -147,6 +153,7 @@ fn parse_in(line: &str, keymap: &Keymap, mode: Mode) -> Result<Command, String> 
         },
         "watch" => Command::Watch(super::WatchAsk::parse(rest)?),
         "view" => Command::View(super::ViewAsk::parse(rest)?),
+        "run" => Command::Run(needs("an action's name", "ticket")?),
         "columns" if rest.is_empty() => Command::Columns(None),
         "columns" => Command::Columns(Some(
             rest.split(',')

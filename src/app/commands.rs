@@ -66,6 +66,7 @@ impl App {
             Ok(Command::Ring(depth)) => self.ask_ring(depth),
             Ok(Command::Watch(ask)) => self.watch_command(ask),
             Ok(Command::View(ask)) => self.view_command(ask),
+            Ok(Command::Run(name)) => self.run_action(&name),
             Ok(Command::Columns(columns)) => self.columns_command(columns),
         }
     }

@@ -38,6 +38,9 @@ pub struct AppConfig {
     pub consent: super::Consent,
     /// The profile's look: the status bar's colour and label (a production profile's).
     pub look: Look,
+    /// The operator's own actions (`[[actions]]`), and the endpoint they are told of.
+    pub actions: Vec<crate::actions::Spec>,
+    pub endpoint: String,
     /// Where saved views are kept (none in the demo).
     pub views: Option<std::path::PathBuf>,
     /// The view the profile starts on (`start_view`), with its name.
@@ -69,6 +72,8 @@ impl AppConfig {
             look: Look::default(),
             views: None,
             start_view: None,
+            actions: Vec::new(),
+            endpoint: String::new(),
         }
     }
 }

@@ -23,6 +23,8 @@ pub const STALE: Duration = Duration::from_secs(60);
 pub struct Chosen {
     pub id: String,
     pub name: String,
+    /// As last seen, where it was (a marked user keeps no e-mail).
+    pub email: Option<String>,
     /// None when it was never seen (a retried id off the page): it counts as changing.
     pub status: Option<Status>,
     pub seen: Instant,
@@ -34,6 +36,7 @@ impl Chosen {
         Chosen {
             id: user.id.clone(),
             name: user.name.clone(),
+            email: user.email.clone(),
             status: Some(user.status.clone()),
             seen,
         }
@@ -431,6 +434,8 @@ pub enum Dialog {
     },
     /// Undo a batch, as planned?
     Undo(UndoAsk),
+    /// Run an action of the operator's own, as it will run?
+    RunAction(Box<super::Pending>),
 }
 
 impl Dialog {
@@ -439,7 +444,7 @@ impl Dialog {
         match self {
             Dialog::Confirm(confirm) => confirm.asking.input(),
             Dialog::Undo(ask) => ask.asking.input(),
-            Dialog::Quit | Dialog::Discard { .. } => None,
+            Dialog::Quit | Dialog::Discard { .. } | Dialog::RunAction(_) => None,
         }
     }
 }
@@ -493,6 +498,7 @@ mod tests {
         let chosen = |id: &str, age: u64| Chosen {
             id: id.into(),
             name: id.into(),
+            email: None,
             status: Some(Status::Active),
             seen: at - Duration::from_secs(age),
         };

@@ -88,7 +88,7 @@ impl App {
                     return self.text_changed(mode);
                 }
             }
-            Mode::Table | Mode::Journal | Mode::Timeline | Mode::Pivot => {}
+            Mode::Table | Mode::Journal | Mode::Timeline | Mode::Output | Mode::Pivot => {}
         }
         Vec::new()
     }

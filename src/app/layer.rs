@@ -20,6 +20,8 @@ pub enum Layer {
     Pivot(Pivot),
     Journal(JournalView),
     Timeline(TimelineView),
+    /// An action's output.
+    Output(super::OutputView),
 }
 
 impl Layer {
@@ -32,6 +34,7 @@ impl Layer {
             Layer::Pivot(_) => Mode::Pivot,
             Layer::Journal(_) => Mode::Journal,
             Layer::Timeline(_) => Mode::Timeline,
+            Layer::Output(_) => Mode::Output,
         }
     }
 

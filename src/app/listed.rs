@@ -69,6 +69,7 @@ impl App {
         match (action.step(), &mut self.layer) {
             (Some(step), Layer::Journal(view)) => view.move_by(step),
             (Some(step), Layer::Timeline(view)) => view.list.move_by(step),
+            (Some(step), Layer::Output(view)) => view.lines.move_by(step),
             (None, _) if action == Action::Cancel => self.layer = Layer::Table,
             _ => return None,
         }

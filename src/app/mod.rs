@@ -7,6 +7,7 @@
 //! and the bulk run. A worker's answer is applied only to the component it belongs to.
 
 mod action;
+mod actions;
 mod answers;
 mod bulk;
 mod change;
@@ -45,6 +46,7 @@ use crate::api::model::BulkAction;
 use crate::text::sanitize;
 use crate::worker::{Request, RequestId, Response};
 pub use action::{Action, Mode};
+pub use actions::{OutputView, Pending};
 pub use bulk::{BulkRun, Farewell, GRACE};
 pub use change::{Change, arrow, filter_text, status_label};
 pub use clipboard::{CopyPlan, CopyRoute};
@@ -183,6 +185,10 @@ pub struct App {
     columns: Vec<crate::columns::ColumnId>,
     /// The `:view` asked and not yet answered.
     view_asked: Option<RequestId>,
+    /// The operator's action running, and its name.
+    action_running: Option<(RequestId, String)>,
+    /// Where the running action's output goes.
+    action_output: crate::actions::Output,
     /// The list's last failure was on the way (a timeout, a 502): asking again may pass.
     list_failure_passes: bool,
     /// The last event changed nothing drawn (a watch read that found all as it was).
@@ -238,6 +244,8 @@ impl App {
             watch: None,
             columns: Vec::new(),
             view_asked: None,
+            action_running: None,
+            action_output: crate::actions::Output::None,
             list_failure_passes: false,
             quiet: false,
             signals_seen: HashMap::new(),
@@ -311,6 +319,14 @@ impl App {
 
     pub fn timeline(&self) -> Option<&TimelineView> {
         self.layer.timeline()
+    }
+
+    /// An action's output over the screen, while it is shown.
+    pub fn output(&self) -> Option<&OutputView> {
+        match self.layer.base() {
+            Layer::Output(view) => Some(view),
+            _ => None,
+        }
     }
 
     pub fn form(&self) -> Option<&Form> {
@@ -479,7 +495,7 @@ impl App {
         // are the table's, which know what is open.
         let taken = match self.mode() {
             Mode::Pivot => self.pivot_act(action),
-            Mode::Journal | Mode::Timeline => self.list_act(action),
+            Mode::Journal | Mode::Timeline | Mode::Output => self.list_act(action),
             _ => None,
         };
         if let Some(effects) = taken {
@@ -562,6 +578,9 @@ impl App {
     }
 
     fn cancel(&mut self) -> Vec<Effect> {
+        if let Some(stopped) = self.stop_action() {
+            return stopped;
+        }
         if let Some(stopped) = self.stop_ring() {
             return stopped;
         }

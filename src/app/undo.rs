@@ -108,6 +108,7 @@ impl App {
                 Chosen {
                     id: id.clone(),
                     name: last.map_or_else(|| id.clone(), |s| s.name.clone()),
+                    email: None,
                     // As last seen, if it was: it failed, so it did not change.
                     status: last.map(|s| s.status.clone()),
                     seen: last.map_or(self.now, |s| s.seen),

@@ -119,6 +119,8 @@ fn session_of(
             reason: resolved.profile.require_reason,
         },
         views: Some(views),
+        actions: resolved.actions.clone(),
+        endpoint: resolved.profile.endpoint.clone(),
         start_view,
         look: crate::app::Look {
             // Checked when the config was read.

@@ -104,6 +104,7 @@ mod tests {
         Resolved {
             name: "p".into(),
             profile,
+            actions: Vec::new(),
             file: PathBuf::from("config.toml"),
             settings,
             warnings: Vec::new(),

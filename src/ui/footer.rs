@@ -206,12 +206,7 @@ fn hints(mode: Mode) -> &'static [(Action, &'static str)] {
             (Action::Open, "open"),
             (Action::Back, "back"),
         ],
-        Mode::Timeline => &[
-            (Action::MoveDown, "down"),
-            (Action::MoveUp, "up"),
-            (Action::Cancel, "close"),
-        ],
-        Mode::Journal => &[
+        Mode::Journal | Mode::Timeline | Mode::Output => &[
             (Action::MoveDown, "down"),
             (Action::MoveUp, "up"),
             (Action::Cancel, "close"),

@@ -204,6 +204,25 @@ fn draw_regions(frame: &mut Frame, app: &App, screen: &mut Screen) {
     if let Some(view) = app.timeline() {
         timeline::draw(frame, above, app, view, &theme);
     }
+    if let Some(view) = app.output() {
+        // What the command printed, made safe as server text is.
+        let says = listed::Says {
+            loading: "",
+            failed: "",
+            empty: "it printed nothing",
+        };
+        listed::draw(
+            frame,
+            above,
+            view.title.clone(),
+            &view.lines,
+            &says,
+            &theme,
+            |line, width| {
+                ratatui::text::Line::raw(crate::text::fit(&crate::text::sanitize(line), width))
+            },
+        );
+    }
     // A ring opened from the table, no pane open: over the table.
     if let (Some(open), None) = (app.pivot(), regions.detail) {
         pivot::draw(frame, above, app, open, &theme);
@@ -215,6 +234,7 @@ fn draw_regions(frame: &mut Frame, app: &App, screen: &mut Screen) {
         Some(Dialog::Confirm(confirm)) => popup::confirm(frame, area, app, confirm, &theme),
         Some(Dialog::Quit) => popup::quit(frame, area, app, &theme),
         Some(Dialog::Undo(ask)) => popup::undo(frame, area, app, ask, &theme),
+        Some(Dialog::RunAction(pending)) => popup::run_action(frame, area, app, pending, &theme),
         Some(Dialog::Discard { then_quit }) => form::discard(frame, area, app, *then_quit, &theme),
         None => {}
     }

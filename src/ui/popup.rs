@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 use super::Theme;
 use crate::app::keymap::Binding;
-use crate::app::{Action, App, Asking, BulkRun, COMMANDS, Confirm, GRACE, Mode, UndoAsk};
+use crate::app::{Action, App, Asking, BulkRun, COMMANDS, Confirm, GRACE, Mode, Pending, UndoAsk};
 use crate::text::{self, fit, sanitize};
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -200,6 +200,33 @@ pub fn undo(frame: &mut Frame, area: Rect, app: &App, ask: &UndoAsk, theme: &The
 }
 
 /// Quitting while a bulk action runs: what stopping does.
+/// Running an action of the operator's own: the command as it will run, on whom.
+pub fn run_action(frame: &mut Frame, area: Rect, app: &App, pending: &Pending, theme: &Theme) {
+    let keymap = &app.config().keymap;
+    let mut lines = vec![
+        Line::from(format!(
+            "run {} on {}?",
+            sanitize(&pending.spec.name),
+            text::plural(pending.ids.len(), "user")
+        )),
+        Line::default(),
+    ];
+    lines.extend(
+        pending
+            .shown
+            .lines()
+            .map(|l| Line::styled(format!("$ {l}"), theme.selected())),
+    );
+    lines.push(Line::default());
+    lines.push(Line::from(format!(
+        "{} run · {} cancel",
+        keymap.keys_of(Action::Confirm),
+        keymap.keys_of(Action::Deny)
+    )));
+    let rect = fitted(area, &lines, 70);
+    question(frame, rect, lines, " run ", theme);
+}
+
 pub fn quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(run) = app.bulk() else {
         return;

@@ -44,6 +44,8 @@ pub enum Slot {
     Timeline,
     /// `:view`: the saved views' file.
     View,
+    /// `:run`: an action of the operator's own.
+    Action,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +129,15 @@ pub enum Request {
         ask: crate::app::ViewAsk,
         view: Option<Box<crate::views::View>>,
     },
+    /// Runs the operator's own action `name` (its `command` with `sh -c` in `env`, the
+    /// `ids` on its standard input), journalled with its exit code.
+    RunAction {
+        id: RequestId,
+        name: String,
+        command: String,
+        env: Vec<(String, String)>,
+        ids: Vec<String>,
+    },
     /// `:watch` reads again what is on screen: the page of `page`, the user `user` (each
     /// when visible). Answered as `Watched`, never as the page or the pane's answer.
     Watch {
@@ -156,6 +167,7 @@ impl Request {
             Request::Watch { id, .. } => Some((*id, Slot::Watch)),
             Request::Timeline { id, .. } => Some((*id, Slot::Timeline)),
             Request::View { id, .. } => Some((*id, Slot::View)),
+            Request::RunAction { id, .. } => Some((*id, Slot::Action)),
             Request::Bulk { id, .. } => Some((*id, Slot::Bulk)),
             Request::StopBulk { .. } | Request::Abandon { .. } => None,
         }
@@ -245,6 +257,11 @@ pub enum Response {
     View {
         id: RequestId,
         result: Result<crate::app::ViewAnswer, String>,
+    },
+    /// How an action of the operator's own ended.
+    ActionRan {
+        id: RequestId,
+        result: Result<crate::actions::Ran, String>,
     },
     /// What a watch read again.
     Watched {

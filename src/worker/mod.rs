@@ -286,6 +286,19 @@ async fn answer(
                 .unwrap_or_else(|e| Err(e.to_string()));
             let _ = responses.send(Response::View { id, result });
         }
+        Request::RunAction {
+            id,
+            name,
+            command,
+            env,
+            ids,
+        } => {
+            let result = crate::actions::run(&command, &env, &ids).await;
+            if let (Some(journal), Ok(ran)) = (shared.client.journal(), &result) {
+                journal.action_run(&name, &ids, ran.code);
+            }
+            let _ = responses.send(Response::ActionRan { id, result });
+        }
         Request::Watch { id, page, user } => {
             // The page read as a reload would (training: the whole list again).
             let page_read = async {

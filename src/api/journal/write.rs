@@ -221,6 +221,25 @@ impl Journal {
         self.append_line(&line)
     }
 
+    /// Records a run of the operator's own action `name` on `ids`, and how it ended (its
+    /// exit code; its output is never journalled).
+    pub fn action_run(&self, name: &str, ids: &[String], code: Option<i32>) {
+        let mut line = json!({
+            "time": now(),
+            "event": "action",
+            "user": self.inner.user,
+            "profile": self.inner.profile,
+            "endpoint": self.inner.endpoint,
+            "action": name,
+            "ids": ids,
+            "exit": code,
+        });
+        if let Some(reason) = &self.reason {
+            line["reason"] = Value::String(reason.to_string());
+        }
+        self.append_line(&line)
+    }
+
     /// Records the user's record as the edit `batch` of `action` left it.
     pub fn after(&self, action: &str, batch: &str, record: &Value) {
         let line = json!({

@@ -14,7 +14,13 @@ pub(super) const ALWAYS: &[Mode] = match Mode::ALL.split_last() {
     None => &[],
 };
 /// The table and the lists over it that move the same way.
-const LISTS: &[Mode] = &[Mode::Table, Mode::Journal, Mode::Pivot, Mode::Timeline];
+const LISTS: &[Mode] = &[
+    Mode::Table,
+    Mode::Journal,
+    Mode::Pivot,
+    Mode::Timeline,
+    Mode::Output,
+];
 /// The lists an undo works from (the table's last batch, the journal's entry).
 const UNDOABLE: &[Mode] = &[Mode::Table, Mode::Journal, Mode::Pivot];
 /// The table and the accounts on an address: both open, select and act on users.
@@ -352,6 +358,7 @@ pub(super) const DEFAULTS: &[Default] = &[
             Mode::Form,
             Mode::Journal,
             Mode::Timeline,
+            Mode::Output,
             Mode::Pivot,
             Mode::Busy,
         ],

@@ -1,0 +1,236 @@
+//! `:run NAME`: an action of the operator's own on the user in front or the marked users
+//! — the same users the one target rule gives every action — asked first when it says
+//! so (with its command as it will run), run by the worker, cancelled by Esc, its output
+//! in a list over the screen when it asks for one.
+
+use super::listed::Listed;
+use super::target::{Place, Target};
+use super::{App, Dialog, Effect, Layer};
+use crate::actions::{self, Output, Ran, Spec};
+use crate::text::{closest, sanitize};
+use crate::worker::{Request, RequestId, Slot};
+
+/// An action ready to run: what it runs and on whom, and the command as it will run.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub spec: Spec,
+    pub env: Vec<(String, String)>,
+    pub ids: Vec<String>,
+    /// The command with its variables written out, made safe to show.
+    pub shown: String,
+}
+
+/// An action's output over the screen: its lines, and how it ended.
+#[derive(Debug)]
+pub struct OutputView {
+    pub title: String,
+    pub lines: Listed<String>,
+}
+
+impl App {
+    /// The operator's actions offered here: a dangerous one not in a read-only profile.
+    pub fn actions(&self) -> impl Iterator<Item = &Spec> {
+        let read_only = self.config.read_only;
+        self.config
+            .actions
+            .iter()
+            .filter(move |a| !(a.dangerous && read_only))
+    }
+
+    /// `:run NAME`: the action asked first, or sent.
+    pub(super) fn run_action(&mut self, name: &str) -> Vec<Effect> {
+        if let Some((_, running)) = &self.action_running {
+            self.status
+                .refusal(format!("{} is running: Esc stops it", sanitize(running)));
+            return Vec::new();
+        }
+        let Some(spec) = self.actions().find(|a| a.name == name).cloned() else {
+            let names: Vec<&str> = self.actions().map(|a| a.name.as_str()).collect();
+            let hint = closest(name, &names)
+                .map(|n| format!(": did you mean {n:?}?"))
+                .unwrap_or_else(
+                    || match self.config.actions.iter().any(|a| a.name == name) {
+                        true => ": it is dangerous, and this profile is read-only".into(),
+                        false => ": :help lists the actions".into(),
+                    },
+                );
+            self.status
+                .refusal(format!("no action {:?}{hint}", sanitize(name)));
+            return Vec::new();
+        };
+        let pending = match self.pending(spec) {
+            Ok(pending) => pending,
+            Err(why) => {
+                self.status.refusal(why);
+                return Vec::new();
+            }
+        };
+        if pending.spec.confirm {
+            self.dialog = Some(Dialog::RunAction(Box::new(pending)));
+            return Vec::new();
+        }
+        self.start_action(pending)
+    }
+
+    /// What `spec` runs with, here and now.
+    fn pending(&self, spec: Spec) -> Result<Pending, String> {
+        if !spec.inputs.is_empty() {
+            return Err(format!(
+                "{} asks for inputs: prompts are not offered yet, run it without them",
+                sanitize(&spec.name)
+            ));
+        }
+        let target = self
+            .target()
+            .map_err(|why| format!("{} has no user: {why}", spec.name))?;
+        let (ids, place): (Vec<String>, actions::Place) = match &target {
+            Target::Marked { chosen, .. } => (
+                chosen.iter().map(|c| c.id.clone()).collect(),
+                self.place_here(Place::Table),
+            ),
+            Target::One { chosen, place } => (vec![chosen.id.clone()], self.place_here(*place)),
+        };
+        if !spec.views.contains(&place) {
+            return Err(format!(
+                "{} is not offered here: only in {}",
+                sanitize(&spec.name),
+                spec.views
+                    .iter()
+                    .map(|v| format!("{v:?}").to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let front = self.current_user().ok().map(|(chosen, _)| chosen);
+        let values = actions::Target {
+            id: front.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+            email: front
+                .as_ref()
+                .and_then(|c| c.email.clone())
+                .unwrap_or_default(),
+            username: front.map(|c| c.name).unwrap_or_default(),
+            ip: self.address_here().unwrap_or_default(),
+            ids: ids.clone(),
+            profile: self.config.profile.clone(),
+            endpoint: self.config.endpoint.clone(),
+            filter: self.table.wanted().text.clone().unwrap_or_default(),
+        };
+        let env = values.environment(&[]);
+        let shown = actions::shown(&spec.command, &env);
+        Ok(Pending {
+            spec,
+            env,
+            ids,
+            shown,
+        })
+    }
+
+    /// Where an action is asked from, as `views` names it.
+    fn place_here(&self, place: Place) -> actions::Place {
+        match (place, self.layer.pivot()) {
+            (_, Some(pivot)) if pivot.address().is_none() => actions::Place::Ring,
+            (_, Some(_)) => actions::Place::Pivot,
+            (Place::Pane, None) => actions::Place::Pane,
+            _ if self.layer.timeline().is_some() => actions::Place::Timeline,
+            _ => actions::Place::Table,
+        }
+    }
+
+    /// `$IP`: the address of the accounts shown, or of the pane's session in focus.
+    fn address_here(&self) -> Option<String> {
+        if let Some(pivot) = self.layer.pivot() {
+            return pivot.address().map(str::to_string);
+        }
+        let pane = self.detail.as_ref()?;
+        if pane.list() != Some(super::PaneList::Sessions) || self.focus != super::Focus::Detail {
+            return None;
+        }
+        let sessions = pane.detail()?.sessions.as_ref()?;
+        sessions.all.get(pane.session_cursor())?.ip_address.clone()
+    }
+
+    /// Sends `pending` to the worker.
+    pub(super) fn start_action(&mut self, pending: Pending) -> Vec<Effect> {
+        if pending.spec.output == Output::Terminal {
+            self.status.refusal(format!(
+                "{}: output = \"terminal\" is not offered yet; popup or none",
+                sanitize(&pending.spec.name)
+            ));
+            return Vec::new();
+        }
+        let id = self.tickets.issue();
+        let name = pending.spec.name.clone();
+        self.status.progress(Some(format!(
+            "running {} on {}… (Esc stops it)",
+            sanitize(&name),
+            crate::text::plural(pending.ids.len(), "user")
+        )));
+        self.action_running = Some((id, name.clone()));
+        self.action_output = pending.spec.output;
+        vec![Effect::Send(Request::RunAction {
+            id,
+            name,
+            command: pending.spec.command,
+            env: pending.env,
+            ids: pending.ids,
+        })]
+    }
+
+    /// Esc while an action runs: it is stopped (its process killed).
+    pub(super) fn stop_action(&mut self) -> Option<Vec<Effect>> {
+        let (_, name) = self.action_running.take()?;
+        self.status.progress(None);
+        self.status.notice(format!("{} stopped", sanitize(&name)));
+        Some(vec![Effect::Send(Request::Abandon { slot: Slot::Action })])
+    }
+
+    /// How the action ran: said in the footer, or its output shown.
+    pub(super) fn action_ran(&mut self, id: RequestId, result: Result<Ran, String>) {
+        let Some((_, name)) = self.action_running.take_if(|(asked, _)| *asked == id) else {
+            return;
+        };
+        self.status.progress(None);
+        let name = sanitize(&name).into_owned();
+        let ran = match result {
+            Ok(ran) => ran,
+            Err(why) => {
+                self.status
+                    .refusal(format!("{name} did not run: {}", sanitize(&why)));
+                return;
+            }
+        };
+        let ended = match ran.code {
+            Some(0) => "ended well (exit 0)".to_string(),
+            Some(code) => format!("failed (exit {code})"),
+            None => "was stopped by a signal".to_string(),
+        };
+        if self.action_output != Output::Popup {
+            let said = format!("{name} {ended}");
+            if ran.code == Some(0) {
+                self.status.notice(said);
+            } else {
+                self.status.refusal(said);
+            }
+            return;
+        }
+        // Its output over whatever is open, but never over a form being filled in.
+        if self.layer.form().is_some() {
+            self.status.notice(format!(
+                "{name} {ended}; its output is not shown over a form"
+            ));
+            return;
+        }
+        let lines: Vec<String> = ran
+            .stdout
+            .lines()
+            .chain(ran.stderr.lines())
+            .map(str::to_string)
+            .collect();
+        let mut list = Listed::new(id);
+        list.answer(id, Ok(lines));
+        self.layer = Layer::Output(OutputView {
+            title: format!(" {name} {ended} · Esc close "),
+            lines: list,
+        });
+    }
+}

@@ -1,0 +1,132 @@
+//! Actions of the operator's own end to end (issue #25, part 1): `[[actions]]` run with
+//! `:run NAME` on the user in front or the marked users, their variables in the
+//! environment and the ids on standard input, the command shown filled in before it
+//! runs, the output in a popup made safe, hostile names never run as code, dangerous
+//! actions not offered read-only, every run journalled.
+
+mod common;
+mod pty;
+
+use common::TestServer;
+use pty::{Dashboard, ONE_AT_A_TIME};
+use serde_json::json;
+use userdeck::dialect::Dialect;
+
+/// `note` prints its variables and how many ids came on standard input, and writes
+/// colour to standard error; `wipe` would touch a file.
+const ACTIONS: &str = r#"
+[[actions]]
+name = "note"
+command = '''printf 'id=%s ids=%s user=%s\n' "$ID" "$(printf %s "$IDS" | tr '\n' ,)" "$USERNAME"; printf 'stdin=%s\n' "$(wc -l)"; printf '\033[31mred\n' >&2'''
+output = "popup"
+confirm = true
+
+[[actions]]
+name = "wipe"
+command = "touch \"$HOME/wiped\""
+dangerous = true
+"#;
+
+/// The ids of the table's rows, top to bottom.
+fn row_ids(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("usr_")))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_action_runs_on_the_user_in_front_or_the_marked_and_shows_its_output() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 30).await;
+    let mut ui = Dashboard::sized(&server.url, Dialect::Crm, &[], ACTIONS, &[], (120, 30), "");
+    let screen = ui.wait_text("rows 1–");
+    let ids = row_ids(&screen);
+    // One user: the command shown filled in, then run.
+    ui.keys(":run note\r");
+    let asked = ui.wait_text("run note on 1 user?");
+    assert!(asked.contains(&format!("\"{}\"", ids[0])), "{asked}");
+    ui.keys("y");
+    let shown = ui.wait_text("note ended well (exit 0)");
+    assert!(
+        shown.contains(&format!("id={} ids={},", ids[0], ids[0])),
+        "{shown}"
+    );
+    assert!(shown.contains("stdin=1"), "{shown}");
+    // Standard error made safe: its escape shown, never obeyed.
+    let red = shown.lines().find(|l| l.contains("red")).unwrap();
+    assert!(!red.contains('\u{1b}'), "{red}");
+    ui.keys("\x1b");
+    ui.wait_for("the popup closed", |s| !s.contains("ended well"));
+    // Two marked: $IDS holds both, one a line on standard input too.
+    ui.keys(" ");
+    ui.wait_text("1 selected");
+    ui.keys(" ");
+    ui.wait_text("2 selected");
+    ui.keys(":run note\r");
+    ui.wait_text("run note on 2 users?");
+    ui.keys("y");
+    let shown = ui.wait_text("stdin=2");
+    assert!(
+        shown.contains(&format!("ids={},{},", ids[0], ids[1])),
+        "{shown}"
+    );
+    ui.keys("\x1b");
+    // An unknown action is named with the nearest.
+    ui.keys(":run nte\r");
+    ui.wait_text("did you mean \"note\"");
+    ui.keys("q");
+    let (status, _, home) = ui.finish();
+    assert!(status.success());
+    // Journalled: its name, the ids, its exit code; never its output.
+    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
+    let runs: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|l: &serde_json::Value| l["event"] == "action")
+        .collect();
+    assert_eq!(runs.len(), 2, "{journal}");
+    assert_eq!(runs[1]["ids"], json!([ids[0], ids[1]]));
+    assert_eq!(runs[1]["exit"], 0);
+    assert!(!journal.contains("stdin="), "the output is not journalled");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_name_is_never_run_and_a_dangerous_action_not_offered_read_only() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Training, 10).await;
+    let hostile = "$(touch $HOME/pwned);`touch $HOME/pwned2`";
+    let made = server
+        .gql(
+            "mutation($u: CreateUserInput!) { createUser(sendInvite: false, user: $u) { user { id } } }",
+            json!({ "u": { "email": "hostile@example.com", "name": hostile, "roles": ["TRAINER"] } }),
+        )
+        .await;
+    assert!(made["errors"].is_null(), "{made}");
+    let mut ui = Dashboard::sized(
+        &server.url,
+        Dialect::Training,
+        &[],
+        ACTIONS,
+        &[],
+        (120, 30),
+        "read_only = true\n",
+    );
+    ui.wait_text("rows 1–");
+    ui.keys("/hostile@\r");
+    ui.wait_text("rows 1–1 of 1");
+    ui.keys(":run note\r");
+    ui.wait_text("run note on 1 user?");
+    ui.keys("y");
+    let shown = ui.wait_text("note ended well");
+    assert!(shown.contains("user=$(touch $HOME/pwned)"), "{shown}");
+    ui.keys("\x1b");
+    ui.keys(":run wipe\r");
+    ui.wait_text("it is dangerous, and this profile is read-only");
+    ui.keys("q");
+    let (_, _, home) = ui.finish();
+    for file in ["pwned", "pwned2", "wiped"] {
+        assert!(!home.path().join(file).exists(), "{file} was made");
+    }
+}
