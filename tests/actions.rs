@@ -22,6 +22,13 @@ output = "popup"
 confirm = true
 
 [[actions]]
+name = "ticket"
+command = '''printf 'ticket=%s for %s\n' "$ticket" "$ID"'''
+inputs = [{ name = "ticket", prompt = "Ticket" }]
+confirm = true
+output = "popup"
+
+[[actions]]
 name = "wipe"
 command = "touch \"$HOME/wiped\""
 dangerous = true
@@ -73,6 +80,22 @@ async fn an_action_runs_on_the_user_in_front_or_the_marked_and_shows_its_output(
         "{shown}"
     );
     ui.keys("\x1b");
+    // A prompt answered first; its answer a variable too, shown filled in, never code.
+    ui.keys("U");
+    ui.wait_for("nothing selected", |s| !s.contains("2 selected"));
+    ui.keys(":run ticket\r");
+    ui.wait_text("Ticket:");
+    ui.keys("T-42; touch $HOME/pwned\r");
+    let asked = ui.wait_text("run ticket on 1 user?");
+    assert!(asked.contains("\"T-42; touch $HOME/pwned\""), "{asked}");
+    ui.keys("y");
+    // The user in front: the cursor's, two rows down after the two Spaces.
+    ui.wait_text(&format!("ticket=T-42; touch $HOME/pwned for {}", ids[2]));
+    ui.keys("\x1b");
+    // Listed in the help, bound to no key.
+    ui.keys("?");
+    ui.wait_text(":run ticket");
+    ui.keys("\x1b");
     // An unknown action is named with the nearest.
     ui.keys(":run nte\r");
     ui.wait_text("did you mean \"note\"");
@@ -86,7 +109,8 @@ async fn an_action_runs_on_the_user_in_front_or_the_marked_and_shows_its_output(
         .map(|l| serde_json::from_str(l).unwrap())
         .filter(|l: &serde_json::Value| l["event"] == "action")
         .collect();
-    assert_eq!(runs.len(), 2, "{journal}");
+    assert_eq!(runs.len(), 3, "{journal}");
+    assert!(!home.path().join("pwned").exists());
     assert_eq!(runs[1]["ids"], json!([ids[0], ids[1]]));
     assert_eq!(runs[1]["exit"], 0);
     assert!(!journal.contains("stdin="), "the output is not journalled");

@@ -20,6 +20,27 @@ pub struct Pending {
     pub shown: String,
 }
 
+/// An action's prompts being answered, one after another.
+#[derive(Debug, Clone)]
+pub struct Prompting {
+    pub pending: Pending,
+    /// The answers so far, by the inputs' names.
+    pub answers: Vec<(String, String)>,
+    /// The answer being typed to the next prompt.
+    pub input: tui_input::Input,
+}
+
+impl Prompting {
+    /// The prompt being answered.
+    pub fn prompt(&self) -> &str {
+        self.pending
+            .spec
+            .inputs
+            .get(self.answers.len())
+            .map_or("", |i| i.prompt.as_str())
+    }
+}
+
 /// An action's output over the screen: its lines, and how it ended.
 #[derive(Debug)]
 pub struct OutputView {
@@ -65,6 +86,19 @@ impl App {
                 return Vec::new();
             }
         };
+        if !pending.spec.inputs.is_empty() {
+            self.dialog = Some(Dialog::Prompt(Box::new(Prompting {
+                pending,
+                answers: Vec::new(),
+                input: tui_input::Input::default(),
+            })));
+            return Vec::new();
+        }
+        self.ready(pending)
+    }
+
+    /// Every prompt answered: asked first when it says so, else run.
+    fn ready(&mut self, pending: Pending) -> Vec<Effect> {
         if pending.spec.confirm {
             self.dialog = Some(Dialog::RunAction(Box::new(pending)));
             return Vec::new();
@@ -72,14 +106,30 @@ impl App {
         self.start_action(pending)
     }
 
+    /// Enter on a prompt: its answer kept, the next prompt asked, or the action ready.
+    pub(super) fn answer_prompt(&mut self, mut prompting: Prompting) -> Vec<Effect> {
+        let spec = &prompting.pending.spec;
+        let name = spec.inputs[prompting.answers.len()].name.clone();
+        prompting
+            .answers
+            .push((name, prompting.input.value().to_string()));
+        prompting.input.reset();
+        if prompting.answers.len() < prompting.pending.spec.inputs.len() {
+            self.dialog = Some(Dialog::Prompt(Box::new(prompting)));
+            return Vec::new();
+        }
+        let Prompting {
+            mut pending,
+            answers,
+            ..
+        } = prompting;
+        pending.env.extend(answers);
+        pending.shown = actions::shown(&pending.spec.command, &pending.env);
+        self.ready(pending)
+    }
+
     /// What `spec` runs with, here and now.
     fn pending(&self, spec: Spec) -> Result<Pending, String> {
-        if !spec.inputs.is_empty() {
-            return Err(format!(
-                "{} asks for inputs: prompts are not offered yet, run it without them",
-                sanitize(&spec.name)
-            ));
-        }
         let target = self
             .target()
             .map_err(|why| format!("{} has no user: {why}", spec.name))?;

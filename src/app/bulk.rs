@@ -222,6 +222,7 @@ impl super::App {
             },
             Some(Dialog::Quit) => self.stop_bulk(GRACE),
             Some(Dialog::RunAction(pending)) => self.start_action(*pending),
+            Some(Dialog::Prompt(prompting)) => self.answer_prompt(*prompting),
             Some(Dialog::Undo(mut ask)) => match ask.answer() {
                 Answer::Yes(reason) => self.run_undo(ask.plan, reason),
                 answer => {
@@ -265,6 +266,10 @@ impl super::App {
             Some(Dialog::RunAction(pending)) => self
                 .status
                 .notice(format!("{} not run", sanitize(&pending.spec.name))),
+            Some(Dialog::Prompt(prompting)) => self.status.notice(format!(
+                "{} not run",
+                sanitize(&prompting.pending.spec.name)
+            )),
             None => {}
         }
         Vec::new()

@@ -436,6 +436,8 @@ pub enum Dialog {
     Undo(UndoAsk),
     /// Run an action of the operator's own, as it will run?
     RunAction(Box<super::Pending>),
+    /// An action's prompt, answered before it runs.
+    Prompt(Box<super::Prompting>),
 }
 
 impl Dialog {
@@ -444,6 +446,7 @@ impl Dialog {
         match self {
             Dialog::Confirm(confirm) => confirm.asking.input(),
             Dialog::Undo(ask) => ask.asking.input(),
+            Dialog::Prompt(prompting) => Some(&mut prompting.input),
             Dialog::Quit | Dialog::Discard { .. } | Dialog::RunAction(_) => None,
         }
     }

@@ -46,7 +46,7 @@ use crate::api::model::BulkAction;
 use crate::text::sanitize;
 use crate::worker::{Request, RequestId, Response};
 pub use action::{Action, Mode};
-pub use actions::{OutputView, Pending};
+pub use actions::{OutputView, Pending, Prompting};
 pub use bulk::{BulkRun, Farewell, GRACE};
 pub use change::{Change, arrow, filter_text, status_label};
 pub use clipboard::{CopyPlan, CopyRoute};

@@ -265,6 +265,7 @@ fn hint(app: &App) -> String {
     let typing = match app.dialog() {
         Some(Dialog::Confirm(c)) => c.asking().types(),
         Some(Dialog::Undo(ask)) => ask.asking.types(),
+        Some(Dialog::Prompt(_)) => true,
         _ => false,
     };
     let shown = match app.mode() {

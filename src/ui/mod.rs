@@ -235,6 +235,7 @@ fn draw_regions(frame: &mut Frame, app: &App, screen: &mut Screen) {
         Some(Dialog::Quit) => popup::quit(frame, area, app, &theme),
         Some(Dialog::Undo(ask)) => popup::undo(frame, area, app, ask, &theme),
         Some(Dialog::RunAction(pending)) => popup::run_action(frame, area, app, pending, &theme),
+        Some(Dialog::Prompt(prompting)) => popup::prompt(frame, area, app, prompting, &theme),
         Some(Dialog::Discard { then_quit }) => form::discard(frame, area, app, *then_quit, &theme),
         None => {}
     }

@@ -7,7 +7,9 @@ use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 use super::Theme;
 use crate::app::keymap::Binding;
-use crate::app::{Action, App, Asking, BulkRun, COMMANDS, Confirm, GRACE, Mode, Pending, UndoAsk};
+use crate::app::{
+    Action, App, Asking, BulkRun, COMMANDS, Confirm, GRACE, Mode, Pending, Prompting, UndoAsk,
+};
 use crate::text::{self, fit, sanitize};
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -227,6 +229,29 @@ pub fn run_action(frame: &mut Frame, area: Rect, app: &App, pending: &Pending, t
     question(frame, rect, lines, " run ", theme);
 }
 
+/// An action's prompt: what it asks, and the answer as typed.
+pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompting: &Prompting, theme: &Theme) {
+    let keymap = &app.config().keymap;
+    let lines = vec![
+        Line::from(format!("{} asks:", sanitize(&prompting.pending.spec.name))),
+        Line::from(vec![
+            Span::raw(format!("{}: ", sanitize(prompting.prompt()))),
+            Span::styled(
+                sanitize(prompting.input.value()).into_owned(),
+                theme.selected(),
+            ),
+        ]),
+        Line::default(),
+        Line::from(format!(
+            "{} on · {} cancel",
+            keymap.key(Action::Confirm),
+            keymap.key(Action::Deny)
+        )),
+    ];
+    let rect = fitted(area, &lines, 50);
+    question(frame, rect, lines, " run ", theme);
+}
+
 pub fn quit(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(run) = app.bulk() else {
         return;
@@ -343,6 +368,26 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ":ACTION".into(),
             "any action of the keymap by its name".into(),
         ));
+    }
+    // The operator's own actions, wherever the help opens: bound to no key, :run runs them.
+    let own: Vec<(String, String)> = app
+        .actions()
+        .map(|a| {
+            let what = if a.confirm {
+                "asks first"
+            } else {
+                "runs at once"
+            };
+            let output = format!("{:?}", a.output).to_lowercase();
+            (
+                format!(":run {}", sanitize(&a.name)),
+                format!("yours: {what}, output {output}"),
+            )
+        })
+        .collect();
+    if !own.is_empty() {
+        entries.push((String::new(), "your actions".into()));
+        entries.extend(own);
     }
     for (title, bindings) in sections.chain([always]) {
         if bindings.is_empty() {
