@@ -18,6 +18,7 @@ mod config;
 mod detail;
 mod dialog;
 mod editing;
+mod event;
 mod form;
 mod journal;
 pub mod keymap;
@@ -44,7 +45,7 @@ use tui_input::Input;
 
 use crate::api::model::BulkAction;
 use crate::text::sanitize;
-use crate::worker::{Request, RequestId, Response};
+use crate::worker::{Request, RequestId};
 pub use action::{Action, Mode};
 pub use actions::{OutputView, Pending, Prompting};
 pub use bulk::{BulkRun, Farewell, GRACE};
@@ -58,6 +59,7 @@ pub use dialog::{
     Answer, Asked, Asking, Chosen, Confirm, Consent, Dialog, STALE, TYPE_TO_CONFIRM, TypedCount,
     UndoAsk,
 };
+pub use event::{Effect, Event, Focus};
 pub use form::{FieldId, Form, FormKind};
 pub use journal::{JournalLoad, JournalView};
 pub use keymap::Keymap;
@@ -71,64 +73,6 @@ pub use table::{Load, Shown, TableView};
 pub use timeline::{TimelineLoad, TimelineView};
 pub use views::{ViewAnswer, ViewAsk};
 pub use watch::{RowMark, WATCH_DEFAULT, WATCH_SECS, Watch, WatchAsk};
-
-/// What the loop does for the app.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Send(Request),
-    /// Give the terminal back and stop until `fg`.
-    Suspend,
-    /// Put `text` (what the notice calls `what`) on the clipboard, by the route of
-    /// [`AppConfig::clipboard`]; the loop answers with [`Event::Copied`].
-    Copy {
-        text: String,
-        what: String,
-    },
-    /// Start again on this profile of the config file.
-    SwitchProfile(String),
-    Quit,
-}
-
-/// Everything that reaches [`App::update`].
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A key, interpreted by the keymap of the mode, or text for a text field.
-    Key(crossterm::event::KeyEvent),
-    /// Pasted text: text for the field that has focus, never keys.
-    Paste(String),
-    /// A worker's answer.
-    Worker(Response),
-    /// The table now has room for this many rows; the detail pane stands beside the table
-    /// (else over it), and scrolls at most this far (its content's lines below it).
-    Resize {
-        table_rows: usize,
-        side_by_side: bool,
-        detail_overflow: u16,
-    },
-    /// A click on the row at this index of the page.
-    Click(usize),
-    /// The mouse wheel: positive down.
-    Scroll(i32),
-    /// Time passed while requests are under way (the spinner).
-    Tick,
-    /// Time for a watch to read the screen again.
-    WatchTick,
-    /// A signal asks the program to end (SIGINT, SIGTERM).
-    Shutdown,
-    /// The terminal went away (its input ended, it hung up, it cannot be written):
-    /// a stop as a signal's, but never a second request to stop at once.
-    TerminalLost,
-    /// `:profile` could not start on the profile asked for.
-    ProfileFailed(String),
-    /// What a copy did (its notice), or why it was not made.
-    Copied(Result<String, String>),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Table,
-    Detail,
-}
 
 /// Hands out request ids: every request has its own, so an answer names what it answers.
 #[derive(Debug, Default)]

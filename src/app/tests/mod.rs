@@ -27,7 +27,7 @@ use crate::api::model::{
 };
 use crate::api::ops::UserKey;
 use crate::dialect::Dialect;
-use crate::worker::Slot;
+use crate::worker::{Response, Slot};
 
 pub(super) fn config(dialect: Dialect, read_only: bool) -> AppConfig {
     AppConfig {
