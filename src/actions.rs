@@ -145,10 +145,7 @@ pub struct Target {
 impl Target {
     /// The environment the command runs with: the variables, then the inputs' answers.
     pub fn environment(&self, answers: &[(String, String)]) -> Vec<(String, String)> {
-        let mut ids = self.ids.join("\n");
-        if !ids.is_empty() {
-            ids.push('\n');
-        }
+        let ids = self.ids.join("\n");
         let mut env: Vec<(String, String)> = [
             ("ID", self.id.clone()),
             ("EMAIL", self.email.clone()),
@@ -194,9 +191,44 @@ pub struct Ran {
     pub stderr: String,
 }
 
-/// Runs `command` with `sh -c` in `env`, the `ids` on its standard input one a line, and
-/// waits for it; dropped (cancelled), the process is killed.
-pub async fn run(command: &str, env: &[(String, String)], ids: &[String]) -> Result<Ran, String> {
+/// Kills a run's process group when dropped before its end (the run stopped): `sh` and
+/// whatever it started, and says so through `stopped`.
+struct Group<F: FnOnce()> {
+    pgid: Option<i32>,
+    stopped: Option<F>,
+}
+
+impl<F: FnOnce()> Group<F> {
+    /// The run ended by itself: nothing to kill.
+    fn ended(mut self) {
+        self.pgid = None;
+        self.stopped = None;
+    }
+}
+
+impl<F: FnOnce()> Drop for Group<F> {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.pgid.take() {
+            // SAFETY: a signal to the process group this run made, and only it.
+            unsafe {
+                libc::kill(-pgid, libc::SIGKILL);
+            }
+        }
+        if let Some(stopped) = self.stopped.take() {
+            stopped();
+        }
+    }
+}
+
+/// Runs `command` with `sh -c` in `env`, the `ids` on its standard input one a line, in a
+/// process group of its own, and waits for it; dropped (stopped), the whole group is
+/// killed — `sh` and what it started — and `stopped` is told.
+pub async fn run(
+    command: &str,
+    env: &[(String, String)],
+    ids: &[String],
+    stopped: impl FnOnce(),
+) -> Result<Ran, String> {
     use tokio::io::AsyncWriteExt;
     let mut child = tokio::process::Command::new("sh")
         .arg("-c")
@@ -205,9 +237,14 @@ pub async fn run(command: &str, env: &[(String, String)], ids: &[String]) -> Res
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
+        .process_group(0)
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| format!("cannot run sh: {e}"))?;
+    let group = Group {
+        pgid: child.id().and_then(|id| i32::try_from(id).ok()),
+        stopped: Some(stopped),
+    };
     if let Some(mut stdin) = child.stdin.take() {
         let lines: String = ids.iter().map(|id| format!("{id}\n")).collect();
         // A command that reads none of it closes its end: not a failure.
@@ -217,6 +254,7 @@ pub async fn run(command: &str, env: &[(String, String)], ids: &[String]) -> Res
         .wait_with_output()
         .await
         .map_err(|e| format!("the command could not be waited for: {e}"))?;
+    group.ended();
     let kept = |bytes: &[u8]| {
         let end = bytes.len().min(OUTPUT_MOST);
         String::from_utf8_lossy(&bytes[..end]).into_owned()
@@ -231,6 +269,55 @@ pub async fn run(command: &str, env: &[(String, String)], ids: &[String]) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_run_stopped_kills_what_its_shell_started_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
+        let command = format!("sleep 30 & echo $! > '{}'; wait", pidfile.display());
+        let told = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = {
+            let told = told.clone();
+            move || told.store(true, std::sync::atomic::Ordering::SeqCst)
+        };
+        let run = run(&command, &[], &[], stopped);
+        // Stopped once the shell has started its child (Esc drops the run).
+        let waited = tokio::time::timeout(std::time::Duration::from_secs(2), run).await;
+        assert!(waited.is_err(), "it was still running");
+        assert!(told.load(std::sync::atomic::Ordering::SeqCst));
+        let pid: u32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        // Gone, or dead and waiting to be reaped: never sleeping on.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let alive = state
+                .split(") ")
+                .nth(1)
+                .is_some_and(|s| !s.starts_with('Z'));
+            if !alive {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "sleep {pid} still runs: {state}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // A run that ends by itself says nothing of stopping.
+        let told = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = told.clone();
+        let ran = super::run("echo hi", &[], &[], move || {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst)
+        })
+        .await
+        .unwrap();
+        assert_eq!((ran.code, ran.stdout.as_str()), (Some(0), "hi\n"));
+        assert!(!told.load(std::sync::atomic::Ordering::SeqCst));
+    }
 
     #[test]
     fn specs_are_checked_and_the_environment_holds_every_variable() {
@@ -260,7 +347,7 @@ mod tests {
         };
         let env = target.environment(&[("ticket".into(), "T-1".into())]);
         let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        assert_eq!(get("IDS"), Some("u1\nu2\n"));
+        assert_eq!(get("IDS"), Some("u1\nu2"));
         assert_eq!(get("ticket"), Some("T-1"));
         assert_eq!(
             shown("close \"$IDS\" for ${ticket} by $ID", &env),

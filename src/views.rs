@@ -117,7 +117,7 @@ pub fn find(path: &Path, profile: &str, name: &str) -> Result<View, String> {
                 format!("no view {name:?} in profile {profile:?}: did you mean {near:?}?")
             }
             None if names.is_empty() => format!("profile {profile:?} has no saved views"),
-            None => format!("no view {name:?}: {} are saved", names.join(", ")),
+            None => format!("no view {name:?}; saved: {}", names.join(", ")),
         }
     })
 }

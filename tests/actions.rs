@@ -57,7 +57,7 @@ async fn an_action_runs_on_the_user_in_front_or_the_marked_and_shows_its_output(
     ui.keys("y");
     let shown = ui.wait_text("note ended well (exit 0)");
     assert!(
-        shown.contains(&format!("id={} ids={},", ids[0], ids[0])),
+        shown.contains(&format!("id={} ids={} ", ids[0], ids[0])),
         "{shown}"
     );
     assert!(shown.contains("stdin=1"), "{shown}");
@@ -76,7 +76,7 @@ async fn an_action_runs_on_the_user_in_front_or_the_marked_and_shows_its_output(
     ui.keys("y");
     let shown = ui.wait_text("stdin=2");
     assert!(
-        shown.contains(&format!("ids={},{},", ids[0], ids[1])),
+        shown.contains(&format!("ids={},{} ", ids[0], ids[1])),
         "{shown}"
     );
     ui.keys("\x1b");

@@ -46,6 +46,8 @@ impl Prompting {
 pub struct OutputView {
     pub title: String,
     pub lines: Listed<String>,
+    /// The layer it stands over, back when it closes.
+    pub(super) under: Box<Layer>,
 }
 
 impl App {
@@ -151,7 +153,17 @@ impl App {
                     .join(", ")
             ));
         }
-        let front = self.current_user().ok().map(|(chosen, _)| chosen);
+        // The user in front when it is among those it runs on, else the first of them:
+        // `$ID` never names a user the action does not run on.
+        let front = match &target {
+            Target::One { chosen, .. } => Some(chosen.clone()),
+            Target::Marked { chosen, .. } => self
+                .current_user()
+                .ok()
+                .map(|(c, _)| c)
+                .filter(|c| ids.contains(&c.id))
+                .or_else(|| chosen.first().cloned()),
+        };
         let values = actions::Target {
             id: front.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
             email: front
@@ -278,9 +290,13 @@ impl App {
             .collect();
         let mut list = Listed::new(id);
         list.answer(id, Ok(lines));
+        // Over the list it was run from (a ring, the accounts on an address): Esc goes
+        // back to it.
+        let under = Box::new(std::mem::take(&mut self.layer));
         self.layer = Layer::Output(OutputView {
             title: format!(" {name} {ended} · Esc close "),
             lines: list,
+            under,
         });
     }
 }

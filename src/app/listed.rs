@@ -70,6 +70,9 @@ impl App {
             (Some(step), Layer::Journal(view)) => view.move_by(step),
             (Some(step), Layer::Timeline(view)) => view.list.move_by(step),
             (Some(step), Layer::Output(view)) => view.lines.move_by(step),
+            (None, Layer::Output(view)) if action == Action::Cancel => {
+                self.layer = std::mem::take(view.under.as_mut());
+            }
             (None, _) if action == Action::Cancel => self.layer = Layer::Table,
             _ => return None,
         }

@@ -34,6 +34,22 @@ pub(super) fn fitted(area: Rect, lines: &[Line], least: u16) -> Rect {
     centered(area, width, u16::try_from(rows + 2).unwrap_or(u16::MAX))
 }
 
+/// The keys that answer a dialog — yes, and no — as its hint names them: only those that
+/// are no text while its field takes the keys (`typing`: y is a letter of a reason).
+fn answer_keys(keymap: &crate::app::Keymap, typing: bool) -> (String, String) {
+    if typing {
+        (
+            keymap.key_in_text(Action::Confirm),
+            keymap.key_in_text(Action::Deny),
+        )
+    } else {
+        (
+            keymap.keys_of(Action::Confirm),
+            keymap.keys_of(Action::Deny),
+        )
+    }
+}
+
 pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme: &Theme) {
     let keymap = &app.config().keymap;
     let count = dialog.count();
@@ -95,23 +111,14 @@ pub fn confirm(frame: &mut Frame, area: Rect, app: &App, dialog: &Confirm, theme
     }
     lines.push(Line::default());
     lines.extend(reason_line(dialog.asking(), theme));
+    let (yes, no) = answer_keys(keymap, dialog.asking().types());
     match dialog.asking().typed() {
         Some(typed) => lines.push(Line::from(vec![
-            Span::raw(format!(
-                "type {count} to confirm, {} to cancel: ",
-                keymap.key(Action::Deny)
-            )),
+            Span::raw(format!("type {count} to confirm, {no} to cancel: ")),
             Span::styled(typed.to_string(), theme.selected()),
         ])),
-        None if count == 0 => lines.push(Line::from(format!(
-            "nothing to send · {} close",
-            keymap.keys_of(Action::Deny)
-        ))),
-        None => lines.push(Line::from(format!(
-            "{} send {count} · {} cancel",
-            keymap.keys_of(Action::Confirm),
-            keymap.keys_of(Action::Deny)
-        ))),
+        None if count == 0 => lines.push(Line::from(format!("nothing to send · {no} close"))),
+        None => lines.push(Line::from(format!("{yes} send {count} · {no} cancel"))),
     }
     let rect = fitted(area, &lines, 60);
     question(frame, rect, lines, " confirm ", theme);
@@ -174,27 +181,22 @@ pub fn undo(frame: &mut Frame, area: Rect, app: &App, ask: &UndoAsk, theme: &The
     }
     lines.push(Line::default());
     lines.extend(reason_line(&ask.asking, theme));
+    let (yes, no) = answer_keys(keymap, ask.asking.types());
     lines.push(match ask.asking.typed() {
         // The same rule as a bulk action's: many users, the count typed.
         Some(typed) => Line::from(vec![
             Span::raw(format!(
-                "type {} to {}, {} to cancel: ",
+                "type {} to {}, {no} to cancel: ",
                 plan.ids.len(),
                 plan.action.verb(),
-                keymap.key(Action::Deny)
             )),
             Span::styled(typed.to_string(), theme.selected()),
         ]),
-        None if plan.ids.is_empty() => Line::from(format!(
-            "nothing to undo · {} close",
-            keymap.keys_of(Action::Deny)
-        )),
+        None if plan.ids.is_empty() => Line::from(format!("nothing to undo · {no} close")),
         None => Line::from(format!(
-            "{} {} {} · {} cancel",
-            keymap.keys_of(Action::Confirm),
+            "{yes} {} {} · {no} cancel",
             plan.action.verb(),
             plan.ids.len(),
-            keymap.keys_of(Action::Deny)
         )),
     });
     let rect = fitted(area, &lines, 60);
@@ -242,11 +244,10 @@ pub fn prompt(frame: &mut Frame, area: Rect, app: &App, prompting: &Prompting, t
             ),
         ]),
         Line::default(),
-        Line::from(format!(
-            "{} on · {} cancel",
-            keymap.key(Action::Confirm),
-            keymap.key(Action::Deny)
-        )),
+        {
+            let (yes, no) = answer_keys(keymap, true);
+            Line::from(format!("{yes} on · {no} cancel"))
+        },
     ];
     let rect = fitted(area, &lines, 50);
     question(frame, rect, lines, " run ", theme);

@@ -293,8 +293,18 @@ async fn answer(
             env,
             ids,
         } => {
-            let result = crate::actions::run(&command, &env, &ids).await;
-            if let (Some(journal), Ok(ran)) = (shared.client.journal(), &result) {
+            // Stopped (Esc drops this task): journalled as ended by no exit code.
+            let journal = shared.client.journal().cloned();
+            let stopped = {
+                let (journal, name, ids) = (journal.clone(), name.clone(), ids.clone());
+                move || {
+                    if let Some(journal) = journal {
+                        journal.action_run(&name, &ids, None);
+                    }
+                }
+            };
+            let result = crate::actions::run(&command, &env, &ids, stopped).await;
+            if let (Some(journal), Ok(ran)) = (&journal, &result) {
                 journal.action_run(&name, &ids, ran.code);
             }
             let _ = responses.send(Response::ActionRan { id, result });

@@ -1,6 +1,7 @@
 //! update() driven by events, asserting state and effects; no terminal, no network.
 //! Helpers here; the tests by component in the files beside.
 
+mod actions;
 mod bulk;
 mod command;
 mod detail;

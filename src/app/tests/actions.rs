@@ -1,0 +1,119 @@
+//! `:run`: on whom an action runs, and what its output stands over.
+
+use super::*;
+use crate::actions::{Output, Spec};
+
+fn note(output: Output) -> Spec {
+    Spec {
+        name: "note".into(),
+        key: None,
+        views: vec![
+            crate::actions::Place::Table,
+            crate::actions::Place::Pane,
+            crate::actions::Place::Pivot,
+        ],
+        command: "echo \"$ID\"".into(),
+        inputs: Vec::new(),
+        confirm: false,
+        dangerous: false,
+        output,
+    }
+}
+
+fn with_note(output: Output) -> App {
+    let mut config = config(Dialect::Crm, false);
+    config.actions = vec![note(output)];
+    let (mut app, effects) = App::new(config);
+    answer_page(&mut app, &sent(&effects)[0], 30);
+    app
+}
+
+fn run(app: &mut App) -> Vec<Effect> {
+    let mut effects = app.update(key(':'));
+    for c in "run note".chars() {
+        effects.extend(app.update(key(c)));
+    }
+    effects.extend(app.update(code(KeyCode::Enter)));
+    effects
+}
+
+#[test]
+fn with_users_marked_id_is_one_of_them_never_the_cursors_other_user() {
+    let mut app = with_note(Output::None);
+    select_seen(&mut app, 2, Status::Active);
+    for _ in 0..3 {
+        app.update(key('j'));
+    }
+    assert_eq!(app.table().current().unwrap().id, "u3");
+    let effects = run(&mut app);
+    let [Request::RunAction { env, ids, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    assert_eq!(ids, &["u0", "u1"]);
+    assert_eq!(get("ID").as_deref(), Some("u0"));
+    assert_eq!(get("USERNAME").as_deref(), Some("user 0"));
+    assert_eq!(get("IDS").as_deref(), Some("u0\nu1"));
+}
+
+#[test]
+fn its_output_stands_over_the_list_it_ran_from_and_esc_goes_back_to_it() {
+    let mut app = with_note(Output::Popup);
+    let detail = UserDetail {
+        user: user(0),
+        overlaps: Some(vec![Overlap {
+            user: user(7),
+            shared_ips: vec!["10.0.0.1".into()],
+            last_seen: Default::default(),
+        }]),
+        sessions: Some(crate::api::model::SessionInfo {
+            all: vec![crate::api::model::Session {
+                id: "s1".into(),
+                session_id: "s1".into(),
+                device_name: None,
+                device_type: None,
+                browser: None,
+                operating_system: None,
+                ip_address: Some("10.0.0.1".into()),
+                country: None,
+                region: None,
+                city: None,
+                active: false,
+                created_at: "2026-01-01T00:00:00Z".into(),
+                updated_at: "2026-01-01T00:00:00Z".into(),
+                last_active_at: None,
+            }],
+            total_logins: 1,
+            first: None,
+            last: None,
+        }),
+        ..UserDetail::default()
+    };
+    open_with(&mut app, detail);
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Tab));
+    app.update(code(KeyCode::Enter));
+    assert_eq!(app.mode(), Mode::Pivot);
+    let effects = run(&mut app);
+    let [Request::RunAction { id, env, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    let ip = env.iter().find(|(n, _)| n == "IP").map(|(_, v)| v.as_str());
+    assert_eq!(ip, Some("10.0.0.1"), "the address of the accounts shown");
+    app.update(Event::Worker(Response::ActionRan {
+        id: *id,
+        result: Ok(crate::actions::Ran {
+            code: Some(0),
+            stdout: "u0\n".into(),
+            stderr: String::new(),
+        }),
+    }));
+    assert_eq!(app.mode(), Mode::Output);
+    app.update(code(KeyCode::Esc));
+    assert_eq!(
+        app.mode(),
+        Mode::Pivot,
+        "back to the accounts on the address"
+    );
+    assert!(app.pivot().is_some());
+}
