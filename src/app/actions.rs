@@ -18,6 +18,8 @@ pub struct Pending {
     pub ids: Vec<String>,
     /// The command with its variables written out, made safe to show.
     pub shown: String,
+    /// What the profile asks before a dangerous action runs: why, the count typed.
+    pub asking: super::Asking,
 }
 
 /// An action's prompts being answered, one after another.
@@ -100,12 +102,29 @@ impl App {
     }
 
     /// Every prompt answered: asked first when it says so, else run.
-    fn ready(&mut self, pending: Pending) -> Vec<Effect> {
-        if pending.spec.confirm {
+    /// A dangerous action is always asked first, with what the profile asks before any
+    /// change (why, the count typed past its number).
+    fn ready(&mut self, mut pending: Pending) -> Vec<Effect> {
+        if pending.spec.dangerous {
+            pending.asking = super::Asking::new(pending.ids.len(), self.config.consent);
+        }
+        if pending.spec.confirm || pending.spec.dangerous {
             self.dialog = Some(Dialog::RunAction(Box::new(pending)));
             return Vec::new();
         }
-        self.start_action(pending)
+        self.start_action(pending, None)
+    }
+
+    /// Yes to an action asked first: run, or what it still asks.
+    pub(super) fn confirm_action(&mut self, mut pending: Pending) -> Vec<Effect> {
+        let count = pending.ids.len();
+        match pending.asking.answer(count) {
+            super::Answer::Yes(reason) => self.start_action(pending, reason),
+            answer => {
+                self.dialog = Some(Dialog::RunAction(Box::new(pending)));
+                self.not_yet(&answer)
+            }
+        }
     }
 
     /// Enter on a prompt: its answer kept, the next prompt asked, or the action ready.
@@ -184,6 +203,7 @@ impl App {
             env,
             ids,
             shown,
+            asking: super::Asking::default(),
         })
     }
 
@@ -212,7 +232,7 @@ impl App {
     }
 
     /// Sends `pending` to the worker.
-    pub(super) fn start_action(&mut self, pending: Pending) -> Vec<Effect> {
+    pub(super) fn start_action(&mut self, pending: Pending, reason: Option<String>) -> Vec<Effect> {
         if pending.spec.output == Output::Terminal {
             self.status.refusal(format!(
                 "{}: output = \"terminal\" is not offered yet; popup or none",
@@ -235,6 +255,7 @@ impl App {
             command: pending.spec.command,
             env: pending.env,
             ids: pending.ids,
+            reason,
         })]
     }
 

@@ -221,7 +221,7 @@ impl super::App {
                 }
             },
             Some(Dialog::Quit) => self.stop_bulk(GRACE),
-            Some(Dialog::RunAction(pending)) => self.start_action(*pending),
+            Some(Dialog::RunAction(pending)) => self.confirm_action(*pending),
             Some(Dialog::Prompt(prompting)) => self.answer_prompt(*prompting),
             Some(Dialog::Undo(mut ask)) => match ask.answer() {
                 Answer::Yes(reason) => self.run_undo(ask.plan, reason),
@@ -243,7 +243,7 @@ impl super::App {
     }
 
     /// A yes that does not send yet: what is still asked.
-    fn not_yet(&mut self, answer: &Answer) -> Vec<Effect> {
+    pub(super) fn not_yet(&mut self, answer: &Answer) -> Vec<Effect> {
         match answer {
             Answer::NoReason => self.status.refusal(
                 "why? this profile asks a reason (or a ticket id) for every change: type it, or Esc",

@@ -447,7 +447,8 @@ impl Dialog {
             Dialog::Confirm(confirm) => confirm.asking.input(),
             Dialog::Undo(ask) => ask.asking.input(),
             Dialog::Prompt(prompting) => Some(&mut prompting.input),
-            Dialog::Quit | Dialog::Discard { .. } | Dialog::RunAction(_) => None,
+            Dialog::RunAction(pending) => pending.asking.input(),
+            Dialog::Quit | Dialog::Discard { .. } => None,
         }
     }
 }

@@ -266,6 +266,7 @@ fn hint(app: &App) -> String {
         Some(Dialog::Confirm(c)) => c.asking().types(),
         Some(Dialog::Undo(ask)) => ask.asking.types(),
         Some(Dialog::Prompt(_)) => true,
+        Some(Dialog::RunAction(pending)) => pending.asking.types(),
         _ => false,
     };
     let shown = match app.mode() {

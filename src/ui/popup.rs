@@ -222,11 +222,18 @@ pub fn run_action(frame: &mut Frame, area: Rect, app: &App, pending: &Pending, t
             .map(|l| Line::styled(format!("$ {l}"), theme.selected())),
     );
     lines.push(Line::default());
-    lines.push(Line::from(format!(
-        "{} run · {} cancel",
-        keymap.keys_of(Action::Confirm),
-        keymap.keys_of(Action::Deny)
-    )));
+    lines.extend(reason_line(&pending.asking, theme));
+    let (yes, no) = answer_keys(keymap, pending.asking.types());
+    lines.push(match pending.asking.typed() {
+        Some(typed) => Line::from(vec![
+            Span::raw(format!(
+                "type {} to run, {no} to cancel: ",
+                pending.ids.len()
+            )),
+            Span::styled(typed.to_string(), theme.selected()),
+        ]),
+        None => Line::from(format!("{yes} run · {no} cancel")),
+    });
     let rect = fitted(area, &lines, 70);
     question(frame, rect, lines, " run ", theme);
 }

@@ -137,6 +137,8 @@ pub enum Request {
         command: String,
         env: Vec<(String, String)>,
         ids: Vec<String>,
+        /// Why, when the profile asked (a dangerous action): journalled with the run.
+        reason: Option<String>,
     },
     /// `:watch` reads again what is on screen: the page of `page`, the user `user` (each
     /// when visible). Answered as `Watched`, never as the page or the pane's answer.

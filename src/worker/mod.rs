@@ -292,9 +292,13 @@ async fn answer(
             command,
             env,
             ids,
+            reason,
         } => {
             // Stopped (Esc drops this task): journalled as ended by no exit code.
-            let journal = shared.client.journal().cloned();
+            let journal = shared
+                .client
+                .journal()
+                .map(|j| j.because(reason.as_deref()));
             let stopped = {
                 let (journal, name, ids) = (journal.clone(), name.clone(), ids.clone());
                 move || {

@@ -117,3 +117,28 @@ fn its_output_stands_over_the_list_it_ran_from_and_esc_goes_back_to_it() {
     );
     assert!(app.pivot().is_some());
 }
+
+#[test]
+fn a_dangerous_action_is_asked_first_and_asks_why_where_the_profile_does() {
+    let mut config = config(Dialect::Crm, false);
+    config.consent.reason = true;
+    config.actions = vec![Spec {
+        dangerous: true,
+        ..note(Output::None)
+    }];
+    let (mut app, effects) = App::new(config);
+    answer_page(&mut app, &sent(&effects)[0], 30);
+    assert!(sent(&run(&mut app)).is_empty(), "asked first");
+    assert!(matches!(app.dialog(), Some(Dialog::RunAction(_))));
+    // y is a letter of the reason here; Enter without one sends nothing.
+    assert!(sent(&app.update(code(KeyCode::Enter))).is_empty());
+    assert!(said(&app).iter().any(|l| l.contains("asks a reason")));
+    for c in "INC-3 y".chars() {
+        app.update(key(c));
+    }
+    let effects = app.update(code(KeyCode::Enter));
+    let [Request::RunAction { reason, .. }] = &sent(&effects)[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(reason.as_deref(), Some("INC-3 y"));
+}
