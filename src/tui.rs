@@ -245,7 +245,10 @@ pub async fn run(
     // Copies planned off the loop (tmux asked, its buffer loaded), to be written here.
     let (copy_ready, mut copies_ready) = tokio::sync::mpsc::unbounded_channel();
     let (mut app, effects) = App::new(config);
-    let mut events = EventStream::new();
+    // None while an action has the terminal.
+    let mut events = Some(EventStream::new());
+    // An action of the operator's own has the terminal (`output = "terminal"`).
+    let mut handed_over = false;
     let mut input_ended = input_end::watch();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -292,6 +295,22 @@ pub async fn run(
                         lost |= !suspend_and_resume(&mut terminal, mouse);
                         dirty = true;
                     }
+                    Effect::HandOver if !gone => {
+                        // The reader stops (it would take the command's keys), and the
+                        // terminal is given back as on Ctrl-Z; nothing is drawn meanwhile.
+                        events = None;
+                        restore();
+                        handed_over = true;
+                    }
+                    Effect::HandOver => {}
+                    Effect::TakeBack => {
+                        handed_over = false;
+                        if !gone {
+                            lost |= resume(&mut terminal, mouse).is_err();
+                            events = Some(EventStream::new());
+                            dirty = true;
+                        }
+                    }
                     Effect::Copy { text, what } => {
                         copy::prepare(route, text, what, copy_ready.clone());
                     }
@@ -314,7 +333,7 @@ pub async fn run(
             }
             continue;
         }
-        if dirty && !gone {
+        if dirty && !gone && !handed_over {
             // The table's room changes with the filter line and the detail pane too.
             pending.extend(resize(&mut app, &terminal, &mut screen));
             // A terminal that cannot be written to is gone.
@@ -336,9 +355,12 @@ pub async fn run(
             });
         }
         let event = tokio::select! {
-            event = events.next(), if !gone => match event {
+            event = async { events.as_mut().expect("guarded").next().await }, if !gone && events.is_some() => match event {
                 Some(Ok(TermEvent::Paste(text))) => {
-                    let (text, next) = with_tail(text, &mut events).await;
+                    let (text, next) = match events.as_mut() {
+                        Some(events) => with_tail(text, events).await,
+                        None => (text, None),
+                    };
                     held = next.and_then(|e| terminal_event(e, &app, area(&terminal), &mut screen));
                     Some(Event::Paste(text))
                 }
@@ -350,10 +372,10 @@ pub async fn run(
                 Some(response) => Some(Event::Worker(response)),
                 None => return Err(io::Error::other("the API worker stopped")),
             },
-            _ = spinner.tick(), if loading && !gone => Some(Event::Tick),
+            _ = spinner.tick(), if loading && !gone && !handed_over => Some(Event::Tick),
             _ = async { watch_timer.as_mut().expect("guarded").1.tick().await },
-                if watch_timer.is_some() && !gone => Some(Event::WatchTick),
-            _ = liveness.tick(), if !gone => {
+                if watch_timer.is_some() && !gone && !handed_over => Some(Event::WatchTick),
+            _ = liveness.tick(), if !gone && !handed_over => {
                 if crossterm::terminal::size().is_err() {
                     went_away(&mut gone)
                 } else {
@@ -387,7 +409,8 @@ pub async fn run(
             // The terminal's end and its hangup are one stop, whichever comes first.
             _ = &mut input_ended, if !gone => went_away(&mut gone),
             _ = hangup.recv() => went_away(&mut gone),
-            _ = interrupt.recv() => Some(Event::Shutdown),
+            // Ctrl-C while an action has the terminal is the action's.
+            _ = interrupt.recv() => (!handed_over).then_some(Event::Shutdown),
             Some(ready) = copies_ready.recv() => {
                 let copy::Prepared { plan, text, what, failed } = ready;
                 let writer = terminal.backend_mut().writer_mut();
@@ -399,7 +422,7 @@ pub async fn run(
                     None => Some(Event::Copied(Ok(plan.notice(&what)))),
                 }
             }
-            _ = stop_signal.recv() => {
+            _ = stop_signal.recv(), if !handed_over => {
                 lost |= !suspend_and_resume(&mut terminal, mouse);
                 dirty = true;
                 continue;
