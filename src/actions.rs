@@ -180,27 +180,6 @@ pub fn shown(command: &str, env: &[(String, String)]) -> String {
     crate::text::sanitize(&shown).into_owned()
 }
 
-/// Runs `command` with `sh -c` in `env` on the terminal itself (`output = "terminal"`):
-/// its input the terminal opened anew (the dashboard's own is non-blocking), its output
-/// and errors the terminal's, in the foreground process group (a job of its own would be
-/// stopped reading the terminal). Waits for it; its exit code.
-pub async fn run_on_terminal(command: &str, env: &[(String, String)]) -> Result<Ran, String> {
-    let tty = std::fs::File::open("/dev/tty").map_err(|e| format!("no terminal to run on: {e}"))?;
-    let status = tokio::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdin(tty)
-        .status()
-        .await
-        .map_err(|e| format!("cannot run sh: {e}"))?;
-    Ok(Ran {
-        code: status.code(),
-        stdout: String::new(),
-        stderr: String::new(),
-    })
-}
-
 /// The most of each of an action's standard output and error kept for its popup.
 pub const OUTPUT_MOST: usize = 256 * 1024;
 

@@ -245,10 +245,7 @@ pub async fn run(
     // Copies planned off the loop (tmux asked, its buffer loaded), to be written here.
     let (copy_ready, mut copies_ready) = tokio::sync::mpsc::unbounded_channel();
     let (mut app, effects) = App::new(config);
-    // None while an action has the terminal.
-    let mut events = Some(EventStream::new());
-    // An action of the operator's own has the terminal (`output = "terminal"`).
-    let mut handed_over = false;
+    let mut events = EventStream::new();
     let mut input_ended = input_end::watch();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -295,22 +292,6 @@ pub async fn run(
                         lost |= !suspend_and_resume(&mut terminal, mouse);
                         dirty = true;
                     }
-                    Effect::HandOver if !gone => {
-                        // The reader stops (it would take the command's keys), and the
-                        // terminal is given back as on Ctrl-Z; nothing is drawn meanwhile.
-                        events = None;
-                        restore();
-                        handed_over = true;
-                    }
-                    Effect::HandOver => {}
-                    Effect::TakeBack => {
-                        handed_over = false;
-                        if !gone {
-                            lost |= resume(&mut terminal, mouse).is_err();
-                            events = Some(EventStream::new());
-                            dirty = true;
-                        }
-                    }
                     Effect::Copy { text, what } => {
                         copy::prepare(route, text, what, copy_ready.clone());
                     }
@@ -333,7 +314,7 @@ pub async fn run(
             }
             continue;
         }
-        if dirty && !gone && !handed_over {
+        if dirty && !gone {
             // The table's room changes with the filter line and the detail pane too.
             pending.extend(resize(&mut app, &terminal, &mut screen));
             // A terminal that cannot be written to is gone.
@@ -355,12 +336,9 @@ pub async fn run(
             });
         }
         let event = tokio::select! {
-            event = async { events.as_mut().expect("guarded").next().await }, if !gone && events.is_some() => match event {
+            event = events.next(), if !gone => match event {
                 Some(Ok(TermEvent::Paste(text))) => {
-                    let (text, next) = match events.as_mut() {
-                        Some(events) => with_tail(text, events).await,
-                        None => (text, None),
-                    };
+                    let (text, next) = with_tail(text, &mut events).await;
                     held = next.and_then(|e| terminal_event(e, &app, area(&terminal), &mut screen));
                     Some(Event::Paste(text))
                 }
@@ -372,10 +350,10 @@ pub async fn run(
                 Some(response) => Some(Event::Worker(response)),
                 None => return Err(io::Error::other("the API worker stopped")),
             },
-            _ = spinner.tick(), if loading && !gone && !handed_over => Some(Event::Tick),
+            _ = spinner.tick(), if loading && !gone => Some(Event::Tick),
             _ = async { watch_timer.as_mut().expect("guarded").1.tick().await },
-                if watch_timer.is_some() && !gone && !handed_over => Some(Event::WatchTick),
-            _ = liveness.tick(), if !gone && !handed_over => {
+                if watch_timer.is_some() && !gone => Some(Event::WatchTick),
+            _ = liveness.tick(), if !gone => {
                 if crossterm::terminal::size().is_err() {
                     went_away(&mut gone)
                 } else {
@@ -409,8 +387,7 @@ pub async fn run(
             // The terminal's end and its hangup are one stop, whichever comes first.
             _ = &mut input_ended, if !gone => went_away(&mut gone),
             _ = hangup.recv() => went_away(&mut gone),
-            // Ctrl-C while an action has the terminal is the action's.
-            _ = interrupt.recv() => (!handed_over).then_some(Event::Shutdown),
+            _ = interrupt.recv() => Some(Event::Shutdown),
             Some(ready) = copies_ready.recv() => {
                 let copy::Prepared { plan, text, what, failed } = ready;
                 let writer = terminal.backend_mut().writer_mut();
@@ -422,7 +399,7 @@ pub async fn run(
                     None => Some(Event::Copied(Ok(plan.notice(&what)))),
                 }
             }
-            _ = stop_signal.recv(), if !handed_over => {
+            _ = stop_signal.recv() => {
                 lost |= !suspend_and_resume(&mut terminal, mouse);
                 dirty = true;
                 continue;

@@ -233,7 +233,13 @@ impl App {
 
     /// Sends `pending` to the worker.
     pub(super) fn start_action(&mut self, pending: Pending, reason: Option<String>) -> Vec<Effect> {
-        let on_terminal = pending.spec.output == Output::Terminal;
+        if pending.spec.output == Output::Terminal {
+            self.status.refusal(format!(
+                "{}: output = \"terminal\" is not offered yet; popup or none",
+                sanitize(&pending.spec.name)
+            ));
+            return Vec::new();
+        }
         let id = self.tickets.issue();
         let name = pending.spec.name.clone();
         self.status.progress(Some(format!(
@@ -243,20 +249,14 @@ impl App {
         )));
         self.action_running = Some((id, name.clone()));
         self.action_output = pending.spec.output;
-        let run = Effect::Send(Request::RunAction {
+        vec![Effect::Send(Request::RunAction {
             id,
             name,
             command: pending.spec.command,
             env: pending.env,
             ids: pending.ids,
             reason,
-            on_terminal,
-        });
-        if on_terminal {
-            // The terminal is the command's until it ends, as after Ctrl-Z.
-            return vec![Effect::HandOver, run];
-        }
-        vec![run]
+        })]
     }
 
     /// Esc while an action runs: it is stopped (its process killed).
@@ -268,23 +268,12 @@ impl App {
     }
 
     /// How the action ran: said in the footer, or its output shown.
-    pub(super) fn action_ran(&mut self, id: RequestId, result: Result<Ran, String>) -> Vec<Effect> {
+    pub(super) fn action_ran(&mut self, id: RequestId, result: Result<Ran, String>) {
         let Some((_, name)) = self.action_running.take_if(|(asked, _)| *asked == id) else {
-            return Vec::new();
+            return;
         };
-        let effects = if self.action_output == Output::Terminal {
-            vec![Effect::TakeBack]
-        } else {
-            Vec::new()
-        };
-        self.said_ran(id, &name, result);
-        effects
-    }
-
-    /// How the run `id` went: said in the footer, or its output shown.
-    fn said_ran(&mut self, id: RequestId, name: &str, result: Result<Ran, String>) {
         self.status.progress(None);
-        let name = sanitize(name).into_owned();
+        let name = sanitize(&name).into_owned();
         let ran = match result {
             Ok(ran) => ran,
             Err(why) => {
