@@ -154,13 +154,8 @@ impl App {
             table::Answered::Stale(requests) => sends(requests),
             table::Answered::Shown(requests) => {
                 self.latency = Some(elapsed);
-                if let Some(shown) = self.table.shown() {
-                    super::selection::refresh(&mut self.selected, &shown.page.rows, shown.at);
-                }
+                self.rows_seen(false);
                 self.status.succeeded(Source::List);
-                if let Some(watch) = self.watch.as_mut() {
-                    watch.saw(self.table.rows(), false);
-                }
                 if let Some(user) = self.table.take_missed() {
                     self.status.notice(format!(
                         "saved user {} is not among these rows: it does not answer the filter or status",

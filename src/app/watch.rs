@@ -176,12 +176,9 @@ pub fn account_news(before: &UserDetail, after: &UserDetail) -> Vec<String> {
             before.user.status, after.user.status
         ));
     }
-    let sessions = |d: &UserDetail| {
-        d.sessions
-            .as_ref()
-            .map(|s| s.all.clone())
-            .unwrap_or_default()
-    };
+    fn sessions(d: &UserDetail) -> &[crate::api::model::Session] {
+        d.sessions.as_ref().map_or(&[], |s| &s.all)
+    }
     let (old, new) = (sessions(before), sessions(after));
     let known: BTreeSet<&str> = old.iter().map(|s| s.id.as_str()).collect();
     let countries = |list: &[crate::api::model::Session]| -> BTreeSet<String> {
@@ -202,8 +199,8 @@ pub fn account_news(before: &UserDetail, after: &UserDetail) -> Vec<String> {
             format!("new session from {from} ({place})")
         });
     }
-    let seen = countries(&old);
-    for country in countries(&new).difference(&seen) {
+    let seen = countries(old);
+    for country in countries(new).difference(&seen) {
         news.push(format!("new country {country}"));
     }
     news.into_iter()
@@ -370,9 +367,9 @@ impl App {
         effects
     }
 
-    /// The rows shown changed under a watch (`reread`: the page read again, else a row
-    /// by its account): marked, and the selection's statuses seen with them.
-    fn rows_seen(&mut self, reread: bool) {
+    /// Rows shown anew (`reread`: by a watch reading the page again): the selection's
+    /// statuses seen with them, and a watch's marks. Every way rows come passes here.
+    pub(super) fn rows_seen(&mut self, reread: bool) {
         if let Some(watch) = self.watch.as_mut() {
             watch.saw(self.table.rows(), reread);
         }
@@ -392,18 +389,18 @@ impl App {
         else {
             return false;
         };
-        let Some(after) = self.detail.as_ref().and_then(|p| p.detail()).cloned() else {
+        let Some(after) = self.detail.as_ref().and_then(|p| p.detail()) else {
             return true;
         };
-        let worst = crate::signals::worst(&after.signals);
-        self.signals_seen.insert(after.user.id.clone(), worst);
+        let (user, worst) = (after.user.clone(), crate::signals::worst(&after.signals));
+        let news = account_news(&before, after);
+        self.signals_seen.insert(user.id.clone(), worst);
         // Its row says what the pane says, until the page is read again.
-        if self.table.refresh_user(&after.user) {
+        if self.table.refresh_user(&user) {
             self.rows_seen(false);
         }
-        let news = account_news(&before, &after);
         if !news.is_empty() {
-            let who = sanitize(&after.user.id).into_owned();
+            let who = sanitize(&user.id).into_owned();
             self.status
                 .alert(format!("watch: {who}: {}", news.join("; ")));
         }

@@ -29,12 +29,7 @@ fn with_note(output: Output) -> App {
 }
 
 fn run(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.update(key(':'));
-    for c in "run note".chars() {
-        effects.extend(app.update(key(c)));
-    }
-    effects.extend(app.update(code(KeyCode::Enter)));
-    effects
+    command(app, "run note")
 }
 
 #[test]
@@ -66,27 +61,7 @@ fn its_output_stands_over_the_list_it_ran_from_and_esc_goes_back_to_it() {
             shared_ips: vec!["10.0.0.1".into()],
             last_seen: Default::default(),
         }]),
-        sessions: Some(crate::api::model::SessionInfo {
-            all: vec![crate::api::model::Session {
-                id: "s1".into(),
-                session_id: "s1".into(),
-                device_name: None,
-                device_type: None,
-                browser: None,
-                operating_system: None,
-                ip_address: Some("10.0.0.1".into()),
-                country: None,
-                region: None,
-                city: None,
-                active: false,
-                created_at: "2026-01-01T00:00:00Z".into(),
-                updated_at: "2026-01-01T00:00:00Z".into(),
-                last_active_at: None,
-            }],
-            total_logins: 1,
-            first: None,
-            last: None,
-        }),
+        sessions: sessions(vec![session("10.0.0.1", "2026-01-01T00:00:00Z")]),
         ..UserDetail::default()
     };
     open_with(&mut app, detail);

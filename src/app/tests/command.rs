@@ -143,36 +143,6 @@ fn copy(text: &str, what: &str) -> Effect {
     }
 }
 
-/// A user's sessions, as the pane gets them.
-fn sessions(all: Vec<crate::api::model::Session>) -> Option<crate::api::model::SessionInfo> {
-    Some(crate::api::model::SessionInfo {
-        total_logins: all.len() as i64,
-        all,
-        first: None,
-        last: None,
-    })
-}
-
-/// A session from `ip`, last updated `at`.
-fn session(ip: &str, at: &str) -> crate::api::model::Session {
-    crate::api::model::Session {
-        id: ip.into(),
-        session_id: ip.into(),
-        device_name: None,
-        device_type: None,
-        browser: None,
-        operating_system: None,
-        ip_address: Some(ip.into()),
-        country: None,
-        region: None,
-        city: None,
-        active: true,
-        created_at: at.into(),
-        updated_at: at.into(),
-        last_active_at: None,
-    }
-}
-
 /// User `n`, seen on `ip` as well.
 fn overlap(n: u64, ip: &str) -> Overlap {
     Overlap {

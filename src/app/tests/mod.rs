@@ -109,6 +109,48 @@ pub(super) fn press(app: &mut App, action: Action) -> Vec<Effect> {
     app.update(Event::Key(key))
 }
 
+/// Runs a command line, typed as an operator types it.
+pub(super) fn command(app: &mut App, line: &str) -> Vec<Effect> {
+    let mut effects = app.update(key(':'));
+    for c in line.chars() {
+        effects.extend(app.update(key(c)));
+    }
+    effects.extend(app.update(code(KeyCode::Enter)));
+    effects
+}
+
+/// The sessions of a user.
+pub(super) fn sessions(
+    all: Vec<crate::api::model::Session>,
+) -> Option<crate::api::model::SessionInfo> {
+    Some(crate::api::model::SessionInfo {
+        total_logins: all.len() as i64,
+        all,
+        first: None,
+        last: None,
+    })
+}
+
+/// A session from `ip`, last updated `at`.
+pub(super) fn session(ip: &str, at: &str) -> crate::api::model::Session {
+    crate::api::model::Session {
+        id: ip.into(),
+        session_id: ip.into(),
+        device_name: None,
+        device_type: None,
+        browser: None,
+        operating_system: None,
+        ip_address: Some(ip.into()),
+        country: None,
+        region: None,
+        city: None,
+        active: true,
+        created_at: at.into(),
+        updated_at: at.into(),
+        last_active_at: None,
+    }
+}
+
 pub(super) fn key(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }

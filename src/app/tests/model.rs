@@ -240,14 +240,7 @@ impl World {
         let turning_before = self.app.table().turning();
         let effects = match step {
             Step::Key(code_) => self.app.update(code(*code_)),
-            Step::Goto(n) => {
-                let mut effects = self.app.update(key(':'));
-                for c in format!("goto u{n}").chars() {
-                    effects.extend(self.app.update(key(c)));
-                }
-                effects.extend(self.app.update(code(KeyCode::Enter)));
-                effects
-            }
+            Step::Goto(n) => command(&mut self.app, &format!("goto u{n}")),
             Step::Resize { side_by_side } => self.app.update(Event::Resize {
                 table_rows: 10,
                 side_by_side: *side_by_side,
@@ -282,15 +275,7 @@ impl World {
                 }
                 return Ok(());
             }
-            Step::Watch(on) => {
-                let line = if *on { "watch 2" } else { "watch off" };
-                let mut effects = self.app.update(key(':'));
-                for c in line.chars() {
-                    effects.extend(self.app.update(key(c)));
-                }
-                effects.extend(self.app.update(code(KeyCode::Enter)));
-                effects
-            }
+            Step::Watch(on) => command(&mut self.app, if *on { "watch 2" } else { "watch off" }),
             Step::WatchTick => {
                 let before = Before::of(&self.app);
                 let effects = self.app.update(Event::WatchTick);

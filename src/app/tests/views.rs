@@ -4,15 +4,6 @@ use super::*;
 use crate::app::{ViewAnswer, ViewAsk};
 use crate::columns::ColumnId;
 
-fn command(app: &mut App, line: &str) -> Vec<Effect> {
-    let mut effects = app.update(key(':'));
-    for c in line.chars() {
-        effects.extend(app.update(key(c)));
-    }
-    effects.extend(app.update(code(KeyCode::Enter)));
-    effects
-}
-
 fn with_views() -> App {
     let mut config = config(Dialect::Crm, false);
     config.views = Some("/nonexistent/views.json".into());

@@ -2,17 +2,7 @@
 //! changed, and nothing drawn for what did not.
 
 use super::*;
-use crate::api::model::{Session, SessionInfo};
-
-/// Runs a command line.
-fn command(app: &mut App, line: &str) -> Vec<Effect> {
-    let mut effects = app.update(key(':'));
-    for c in line.chars() {
-        effects.extend(app.update(key(c)));
-    }
-    effects.extend(app.update(code(KeyCode::Enter)));
-    effects
-}
+use crate::api::model::Session;
 
 /// The one watch read among `effects`.
 fn watch_read(effects: &[Effect]) -> (RequestId, Option<ListQuery>, Option<UserKey>) {
@@ -112,34 +102,20 @@ fn a_watch_reads_nothing_the_screen_does_not_show() {
     assert!(sent(&app.update(Event::WatchTick)).is_empty());
 }
 
-fn session(id: &str, ip: &str, country: &str) -> Session {
+/// Session `id` from `ip` in `country`.
+fn placed(id: &str, ip: &str, country: &str) -> Session {
     Session {
         id: id.into(),
         session_id: id.into(),
-        device_name: None,
-        device_type: None,
-        browser: None,
-        operating_system: None,
-        ip_address: Some(ip.into()),
         country: Some(country.into()),
-        region: None,
-        city: None,
-        active: true,
-        created_at: "2026-12-01T00:00:00Z".into(),
-        updated_at: "2026-12-01T00:00:00Z".into(),
-        last_active_at: None,
+        ..session(ip, "2026-12-01T00:00:00Z")
     }
 }
 
-fn with_sessions(n: u64, status: Status, sessions: Vec<Session>) -> UserDetail {
+fn with_sessions(n: u64, status: Status, all: Vec<Session>) -> UserDetail {
     UserDetail {
         user: User { status, ..user(n) },
-        sessions: Some(SessionInfo {
-            all: sessions,
-            total_logins: 1,
-            first: None,
-            last: None,
-        }),
+        sessions: sessions(all),
         ..UserDetail::default()
     }
 }
@@ -147,13 +123,13 @@ fn with_sessions(n: u64, status: Status, sessions: Vec<Session>) -> UserDetail {
 #[test]
 fn the_watched_account_says_its_new_session_country_and_status() {
     let mut app = started(Dialect::Crm, false, 30);
-    let first = vec![session("s1", "203.0.113.1", "DE")];
+    let first = vec![placed("s1", "203.0.113.1", "DE")];
     open_with(&mut app, with_sessions(0, Status::Active, first.clone()));
     command(&mut app, "watch 2");
     let (id, page, account) = watch_read(&app.update(Event::WatchTick));
     assert_eq!(account, Some(UserKey::Id("u0".into())));
     let mut after = first;
-    after.push(session("s2", "198.51.100.7", "BR"));
+    after.push(placed("s2", "198.51.100.7", "BR"));
     let page = page.map(|q| {
         let p = page_for(&q, 30);
         (q, Ok(p))
