@@ -180,6 +180,38 @@ pub fn shown(command: &str, env: &[(String, String)]) -> String {
     crate::text::sanitize(&shown).into_owned()
 }
 
+/// Runs `command` with `sh -c` in `env` on the terminal itself (`output = "terminal"`):
+/// its input, output and errors the terminal opened anew (the dashboard's own input is
+/// non-blocking; its errors may go to a log), in the foreground process group (a job of
+/// its own would be stopped reading the terminal). Waits for it; its exit code.
+pub async fn run_on_terminal(command: &str, env: &[(String, String)]) -> Result<Ran, String> {
+    let no_terminal = |e: std::io::Error| format!("no terminal to run on: {e}");
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(no_terminal)?;
+    let (output, errors) = (
+        tty.try_clone().map_err(no_terminal)?,
+        tty.try_clone().map_err(no_terminal)?,
+    );
+    let status = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(tty)
+        .stdout(output)
+        .stderr(errors)
+        .status()
+        .await
+        .map_err(|e| format!("cannot run sh: {e}"))?;
+    Ok(Ran {
+        code: status.code(),
+        stdout: String::new(),
+        stderr: String::new(),
+    })
+}
+
 /// The most of each of an action's standard output and error kept for its popup.
 pub const OUTPUT_MOST: usize = 256 * 1024;
 

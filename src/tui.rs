@@ -8,18 +8,18 @@
 //! journalled with its outcome; the loop never waits past the stop's grace.
 
 use std::io::{self, BufWriter, Stdout, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, Event as TermEvent,
-    EventStream, KeyEventKind, MouseEventKind,
+    KeyEventKind, MouseEventKind,
 };
 use crossterm::terminal::{
     BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
     LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute, queue};
-use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -28,8 +28,10 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::app::{App, AppConfig, Effect, Event, Farewell};
 use crate::ui;
 use crate::worker::{Request, WorkerHandle};
+use input::Input;
 
 mod copy;
+mod input;
 mod input_end;
 mod sgr;
 
@@ -245,7 +247,10 @@ pub async fn run(
     // Copies planned off the loop (tmux asked, its buffer loaded), to be written here.
     let (copy_ready, mut copies_ready) = tokio::sync::mpsc::unbounded_channel();
     let (mut app, effects) = App::new(config);
-    let mut events = EventStream::new();
+    let mut input = Input::default();
+    let counted = count_interrupts();
+    // The interrupts counted when the last command that had the terminal ended.
+    let mut commands_interrupts = 0;
     let mut input_ended = input_end::watch();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -292,6 +297,24 @@ pub async fn run(
                         lost |= !suspend_and_resume(&mut terminal, mouse);
                         dirty = true;
                     }
+                    Effect::HandOver => {
+                        // Nothing is read or drawn meanwhile, and the terminal is given
+                        // back as on Ctrl-Z.
+                        input.hand_over();
+                        if !gone {
+                            restore();
+                        }
+                    }
+                    Effect::TakeBack => {
+                        input.take_back();
+                        // A Ctrl-C for the command came to us too (one process group):
+                        // it was the command's, not a quit, even if told only now.
+                        commands_interrupts = INTERRUPTS.load(Ordering::SeqCst);
+                        if !gone {
+                            lost |= resume(&mut terminal, mouse).is_err();
+                            dirty = true;
+                        }
+                    }
                     Effect::Copy { text, what } => {
                         copy::prepare(route, text, what, copy_ready.clone());
                     }
@@ -314,7 +337,8 @@ pub async fn run(
             }
             continue;
         }
-        if dirty && !gone {
+        let handed_over = input.handed_over();
+        if dirty && !gone && !handed_over {
             // The table's room changes with the filter line and the detail pane too.
             pending.extend(resize(&mut app, &terminal, &mut screen));
             // A terminal that cannot be written to is gone.
@@ -336,9 +360,9 @@ pub async fn run(
             });
         }
         let event = tokio::select! {
-            event = events.next(), if !gone => match event {
+            event = input.next(), if !gone && !handed_over => match event {
                 Some(Ok(TermEvent::Paste(text))) => {
-                    let (text, next) = with_tail(text, &mut events).await;
+                    let (text, next) = input.with_tail(text).await;
                     held = next.and_then(|e| terminal_event(e, &app, area(&terminal), &mut screen));
                     Some(Event::Paste(text))
                 }
@@ -350,10 +374,10 @@ pub async fn run(
                 Some(response) => Some(Event::Worker(response)),
                 None => return Err(io::Error::other("the API worker stopped")),
             },
-            _ = spinner.tick(), if loading && !gone => Some(Event::Tick),
+            _ = spinner.tick(), if loading && !gone && !handed_over => Some(Event::Tick),
             _ = async { watch_timer.as_mut().expect("guarded").1.tick().await },
-                if watch_timer.is_some() && !gone => Some(Event::WatchTick),
-            _ = liveness.tick(), if !gone => {
+                if watch_timer.is_some() && !gone && !handed_over => Some(Event::WatchTick),
+            _ = liveness.tick(), if !gone && !handed_over => {
                 if crossterm::terminal::size().is_err() {
                     went_away(&mut gone)
                 } else {
@@ -387,7 +411,11 @@ pub async fn run(
             // The terminal's end and its hangup are one stop, whichever comes first.
             _ = &mut input_ended, if !gone => went_away(&mut gone),
             _ = hangup.recv() => went_away(&mut gone),
-            _ = interrupt.recv() => Some(Event::Shutdown),
+            // Ctrl-C while an action has the terminal is the action's.
+            _ = interrupt.recv() => {
+                let ours = !counted || INTERRUPTS.load(Ordering::SeqCst) > commands_interrupts;
+                (!handed_over && ours).then_some(Event::Shutdown)
+            }
             Some(ready) = copies_ready.recv() => {
                 let copy::Prepared { plan, text, what, failed } = ready;
                 let writer = terminal.backend_mut().writer_mut();
@@ -400,14 +428,20 @@ pub async fn run(
                 }
             }
             _ = stop_signal.recv() => {
-                lost |= !suspend_and_resume(&mut terminal, mouse);
-                dirty = true;
+                if handed_over {
+                    // Ctrl-Z stopped the command too (one process group): the whole job
+                    // stops, `fg` continues both, and the command keeps the terminal.
+                    stop();
+                } else {
+                    lost |= !suspend_and_resume(&mut terminal, mouse);
+                    dirty = true;
+                }
                 continue;
             }
             // Continued (after any stop, SIGSTOP too): the shell may have reset the
             // terminal meanwhile. Resuming twice after our own stop costs one repaint.
             _ = cont_signal.recv() => {
-                if gone {
+                if gone || handed_over {
                     continue;
                 }
                 stop_until_foreground();
@@ -434,36 +468,31 @@ pub async fn run(
     }
 }
 
+/// SIGINTs this process has had, counted in the signal handler itself: the runtime may
+/// tell one only after the command it ended is known to have ended.
+static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
+
+/// Starts counting (once a process); whether they are counted.
+fn count_interrupts() -> bool {
+    static COUNTING: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *COUNTING.get_or_init(|| {
+        // SAFETY: the action only adds to an atomic, which is async-signal-safe.
+        let counting = unsafe {
+            signal_hook::low_level::register(libc::SIGINT, || {
+                INTERRUPTS.fetch_add(1, Ordering::SeqCst);
+            })
+        };
+        counting
+            .inspect_err(|e| tracing::warn!("cannot count interrupts: {e}"))
+            .is_ok()
+    })
+}
+
 /// The terminal is gone: the first time, the app is told (a bulk action under way gets its
 /// grace, one already stopping keeps its own); whatever else then says so (its hangup, a
 /// failed write, the input's end) is the same loss.
 fn went_away(gone: &mut bool) -> Option<Event> {
     (!std::mem::replace(gone, true)).then_some(Event::TerminalLost)
-}
-
-/// A paste, with the keys that came in the same burst after it: pasted text holding the
-/// end-of-paste marker ends the paste early, and what follows must not act as keys. What
-/// was already read with it is text of the paste too; the first other event is given back.
-async fn with_tail(mut text: String, events: &mut EventStream) -> (String, Option<TermEvent>) {
-    use std::task::Poll;
-    loop {
-        // Polled with the loop's own context, so the stream keeps the real waker.
-        let ready = std::future::poll_fn(|cx| match events.poll_next_unpin(cx) {
-            Poll::Ready(event) => Poll::Ready(Some(event)),
-            Poll::Pending => Poll::Ready(None),
-        })
-        .await;
-        match ready {
-            Some(Some(Ok(TermEvent::Key(key)))) => match key.code {
-                crossterm::event::KeyCode::Char(c) => text.push(c),
-                crossterm::event::KeyCode::Enter => text.push('\n'),
-                crossterm::event::KeyCode::Tab => text.push('\t'),
-                _ => {}
-            },
-            Some(Some(Ok(other))) => return (text, Some(other)),
-            _ => return (text, None),
-        }
-    }
 }
 
 /// Ctrl-Z or SIGTSTP: gives the terminal back and stops; once continued, sets it up again
@@ -487,10 +516,7 @@ fn foreground() -> bool {
 
 fn stop_until_foreground() {
     while !foreground() {
-        // SAFETY: raising a signal on this process; it returns once continued.
-        unsafe {
-            libc::raise(libc::SIGSTOP);
-        }
+        stop();
     }
 }
 
@@ -508,6 +534,11 @@ async fn sleep_until_some(deadline: Option<tokio::time::Instant>) {
 /// (`fg`) brings it back through [`resume`].
 fn suspend() {
     restore();
+    stop();
+}
+
+/// Stops the process until it is continued.
+fn stop() {
     // SAFETY: raising a signal on this process; SIGSTOP cannot be caught, so this returns
     // once the process is continued.
     unsafe {

@@ -1,8 +1,8 @@
 //! Actions of the operator's own end to end (issue #25, part 1): `[[actions]]` run with
-//! `:run NAME` on the user in front or the marked users, their variables in the
-//! environment and the ids on standard input, the command shown filled in before it
-//! runs, the output in a popup made safe, hostile names never run as code, dangerous
-//! actions not offered read-only, every run journalled.
+//! `:run NAME` or their key on the user in front or the marked users, their variables in
+//! the environment and the ids on standard input, the command shown filled in before it
+//! runs, the output in a popup made safe or the terminal handed over, hostile names
+//! never run as code, dangerous actions not offered read-only, every run journalled.
 
 mod common;
 mod pty;
@@ -20,6 +20,7 @@ name = "note"
 command = '''printf 'id=%s ids=%s user=%s\n' "$ID" "$(printf %s "$IDS" | tr '\n' ,)" "$USERNAME"; printf 'stdin=%s\n' "$(wc -l)"; printf '\033[31mred\n' >&2'''
 output = "popup"
 confirm = true
+key = "o"
 
 [[actions]]
 name = "ticket"
@@ -71,7 +72,8 @@ async fn an_action_runs_on_the_user_in_front_or_the_marked_and_shows_its_output(
     ui.wait_text("1 selected");
     ui.keys(" ");
     ui.wait_text("2 selected");
-    ui.keys(":run note\r");
+    // By its key this time.
+    ui.keys("o");
     ui.wait_text("run note on 2 users?");
     ui.keys("y");
     let shown = ui.wait_text("stdin=2");
@@ -92,9 +94,10 @@ async fn an_action_runs_on_the_user_in_front_or_the_marked_and_shows_its_output(
     // The user in front: the cursor's, two rows down after the two Spaces.
     ui.wait_text(&format!("ticket=T-42; touch $HOME/pwned for {}", ids[2]));
     ui.keys("\x1b");
-    // Listed in the help, bound to no key.
+    // Listed in the help, with its key if it has one.
     ui.keys("?");
     ui.wait_text(":run ticket");
+    ui.wait_text("o :run note");
     ui.keys("\x1b");
     // An unknown action is named with the nearest.
     ui.keys(":run nte\r");
@@ -153,4 +156,76 @@ async fn a_hostile_name_is_never_run_and_a_dangerous_action_not_offered_read_onl
     for file in ["pwned", "pwned2", "wiped"] {
         assert!(!home.path().join(file).exists(), "{file} was made");
     }
+}
+
+/// `shell` reads a line from the terminal, numbering its rounds; `sleeper` waits for
+/// Ctrl-C.
+const ON_THE_TERMINAL: &str = r#"
+[[actions]]
+name = "shell"
+key = "ctrl-t"
+command = '''printf 'round %s on the terminal: %s\n' "$(cat "$HOME/answers" 2>/dev/null | wc -l | tr -d ' ')" "$ID"; read answer; printf '%s\n' "$answer" >> "$HOME/answers"'''
+output = "terminal"
+
+[[actions]]
+name = "sleeper"
+# Its trap is set before it says so: a Ctrl-C after that ends it.
+command = "trap 'exit 130' INT; printf 'sleeping\\n'; while :; do sleep 1; done"
+output = "terminal"
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_action_on_the_terminal_has_it_until_it_ends_and_the_keys_after_are_read() {
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let server = TestServer::start(Dialect::Crm, 10).await;
+    let mut ui = Dashboard::sized(
+        &server.url,
+        Dialect::Crm,
+        &[],
+        ON_THE_TERMINAL,
+        &[],
+        (100, 24),
+        "",
+    );
+    let screen = ui.wait_text("rows 1–");
+    let id = row_ids(&screen)[0].clone();
+    // Handed over and taken back again and again: the command reads what is typed to
+    // it (the dashboard takes none of it), and keys typed the moment the dashboard is
+    // back are read (a wake-up left pending used to hide them, one run in seven).
+    for round in 0..4 {
+        if round % 2 == 0 {
+            ui.keys(":run shell\r");
+        } else {
+            ui.keys("\x14");
+        }
+        ui.wait_text(&format!("round {round} on the terminal: {id}"));
+        ui.keys(&format!("hello {round}\r"));
+        ui.wait_for("the dashboard back", |s| {
+            s.contains("shell ended well (exit 0)") && s.contains("rows 1–")
+        });
+        ui.keys(":run shel\r");
+        ui.wait_text("did you mean \"shell\"");
+    }
+    // Ctrl-C is the command's: it ends, the dashboard does not quit.
+    ui.keys(":run sleeper\r");
+    ui.wait_text("sleeping");
+    ui.keys("\x03");
+    ui.wait_text("sleeper failed (exit 130)");
+    ui.keys(":run shel\r");
+    ui.wait_text("did you mean \"shell\"");
+    ui.keys("q");
+    let (status, _, home) = ui.finish();
+    assert!(status.success());
+    let answers = std::fs::read_to_string(home.path().join("answers")).unwrap();
+    assert_eq!(answers, "hello 0\nhello 1\nhello 2\nhello 3\n");
+    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
+    let runs: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|l: &serde_json::Value| l["event"] == "action")
+        .collect();
+    assert_eq!(runs.len(), 5, "{journal}");
+    assert_eq!(runs[3]["exit"], 0);
+    assert_eq!(runs[4]["action"], "sleeper");
+    assert_eq!(runs[4]["exit"], 130, "{journal}");
 }

@@ -3,12 +3,14 @@
 //! so (with its command as it will run), run by the worker, cancelled by Esc, its output
 //! in a list over the screen when it asks for one.
 
+use super::keymap::{Keymap, normalize, parse_key};
 use super::listed::Listed;
 use super::target::{Place, Target};
-use super::{App, Dialog, Effect, Layer};
+use super::{App, Dialog, Effect, Layer, Mode};
 use crate::actions::{self, Output, Ran, Spec};
 use crate::text::{closest, sanitize};
 use crate::worker::{Request, RequestId, Slot};
+use crossterm::event::KeyEvent;
 
 /// An action ready to run: what it runs and on whom, and the command as it will run.
 #[derive(Debug, Clone)]
@@ -52,7 +54,64 @@ pub struct OutputView {
     pub(super) under: Box<Layer>,
 }
 
+/// The modes in which an action offered in `views` takes its key.
+fn modes_of(views: &[actions::Place]) -> Vec<Mode> {
+    let mut modes: Vec<Mode> = views
+        .iter()
+        .map(|place| match place {
+            actions::Place::Table | actions::Place::Pane => Mode::Table,
+            actions::Place::Pivot | actions::Place::Ring => Mode::Pivot,
+            actions::Place::Timeline => Mode::Timeline,
+        })
+        .collect();
+    modes.dedup();
+    modes
+}
+
+/// Checks the actions' keys against `keymap`: each one readable, and neither the
+/// keymap's nor another action's where the action is offered (a key never does two
+/// things, and none is taken from a binding without the operator saying so in `[keys]`).
+pub fn check_action_keys(specs: &[Spec], keymap: &Keymap) -> Result<(), String> {
+    let mut taken: Vec<(KeyEvent, Mode, &str)> = Vec::new();
+    for spec in specs {
+        let Some(text) = &spec.key else { continue };
+        let name = &spec.name;
+        let key =
+            parse_key(text).ok_or_else(|| format!("action {name:?}: cannot read key {text:?}"))?;
+        let modes = modes_of(&spec.views);
+        if let Some(holder) = keymap.holder(&modes, &key) {
+            return Err(format!(
+                "action {name:?}: key {text:?} is already {holder}'s (rebind {holder} under [keys] to free it)"
+            ));
+        }
+        for mode in modes {
+            if let Some((_, _, other)) = taken.iter().find(|(k, m, _)| *k == key && *m == mode) {
+                return Err(format!(
+                    "action {name:?}: key {text:?} is already action {other:?}'s"
+                ));
+            }
+            taken.push((key, mode, name));
+        }
+    }
+    Ok(())
+}
+
 impl App {
+    /// The operator's action `key` runs in `mode`, if one has it (checked when the
+    /// config was read: it is no binding's there).
+    pub(super) fn keyed_action(&self, mode: Mode, key: &KeyEvent) -> Option<String> {
+        if !matches!(mode, Mode::Table | Mode::Pivot | Mode::Timeline) {
+            return None;
+        }
+        let key = normalize(*key);
+        self.actions()
+            .find(|a| {
+                modes_of(&a.views).contains(&mode)
+                    && a.key.as_deref().and_then(parse_key) == Some(key)
+            })
+            .map(|a| a.name.clone())
+    }
+
     /// The operator's actions offered here: a dangerous one not in a read-only profile.
     pub fn actions(&self) -> impl Iterator<Item = &Spec> {
         let read_only = self.config.read_only;
@@ -233,13 +292,7 @@ impl App {
 
     /// Sends `pending` to the worker.
     pub(super) fn start_action(&mut self, pending: Pending, reason: Option<String>) -> Vec<Effect> {
-        if pending.spec.output == Output::Terminal {
-            self.status.refusal(format!(
-                "{}: output = \"terminal\" is not offered yet; popup or none",
-                sanitize(&pending.spec.name)
-            ));
-            return Vec::new();
-        }
+        let on_terminal = pending.spec.output == Output::Terminal;
         let id = self.tickets.issue();
         let name = pending.spec.name.clone();
         self.status.progress(Some(format!(
@@ -249,14 +302,20 @@ impl App {
         )));
         self.action_running = Some((id, name.clone()));
         self.action_output = pending.spec.output;
-        vec![Effect::Send(Request::RunAction {
+        let run = Effect::Send(Request::RunAction {
             id,
             name,
             command: pending.spec.command,
             env: pending.env,
             ids: pending.ids,
             reason,
-        })]
+            on_terminal,
+        });
+        if on_terminal {
+            // The terminal is the command's until it ends, as after Ctrl-Z.
+            return vec![Effect::HandOver, run];
+        }
+        vec![run]
     }
 
     /// Esc while an action runs: it is stopped (its process killed).
@@ -268,12 +327,23 @@ impl App {
     }
 
     /// How the action ran: said in the footer, or its output shown.
-    pub(super) fn action_ran(&mut self, id: RequestId, result: Result<Ran, String>) {
+    pub(super) fn action_ran(&mut self, id: RequestId, result: Result<Ran, String>) -> Vec<Effect> {
         let Some((_, name)) = self.action_running.take_if(|(asked, _)| *asked == id) else {
-            return;
+            return Vec::new();
         };
+        let effects = if self.action_output == Output::Terminal {
+            vec![Effect::TakeBack]
+        } else {
+            Vec::new()
+        };
+        self.said_ran(id, &name, result);
+        effects
+    }
+
+    /// How the run `id` went: said in the footer, or its output shown.
+    fn said_ran(&mut self, id: RequestId, name: &str, result: Result<Ran, String>) {
         self.status.progress(None);
-        let name = sanitize(&name).into_owned();
+        let name = sanitize(name).into_owned();
         let ran = match result {
             Ok(ran) => ran,
             Err(why) => {

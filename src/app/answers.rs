@@ -118,10 +118,7 @@ impl App {
             }
             Response::Watched { id, read } => self.watched(id, *read),
             Response::View { id, result } => self.view_answered(id, result),
-            Response::ActionRan { id, result } => {
-                self.action_ran(id, result);
-                Vec::new()
-            }
+            Response::ActionRan { id, result } => self.action_ran(id, result),
             Response::Timeline { id, result } => {
                 self.timeline_read(id, result);
                 Vec::new()
@@ -198,7 +195,7 @@ impl App {
             Slot::Journal => self.journal_read(id, Err(text)),
             Slot::Ring => self.ring_answered(id, Err(text)),
             Slot::Timeline => self.timeline_read(id, Err(text)),
-            Slot::Action => self.action_ran(id, Err(text)),
+            Slot::Action => return self.action_ran(id, Err(text)),
             Slot::View => {
                 self.view_answered(id, Err(text));
             }

@@ -16,6 +16,11 @@ pub enum Effect {
     },
     /// Start again on this profile of the config file.
     SwitchProfile(String),
+    /// Give the terminal to an action of the operator's own (`output = "terminal"`):
+    /// nothing is drawn or read until [`Effect::TakeBack`].
+    HandOver,
+    /// The action that had the terminal ended: set it up again and draw it all.
+    TakeBack,
     Quit,
 }
 

@@ -50,6 +50,7 @@ impl App {
         if let KeyCode::Char(_) = key.code
             && key.modifiers.contains(KeyModifiers::ALT)
             && self.config.keymap.action(mode, &key).is_none()
+            && self.keyed_action(mode, &key).is_none()
         {
             let mut effects = self.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
             let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
@@ -62,6 +63,9 @@ impl App {
             })
         {
             return self.text_changed(mode);
+        }
+        if let Some(name) = self.keyed_action(mode, &key) {
+            return self.run_action(&name);
         }
         if let Some(action) = self.config.keymap.action(mode, &key) {
             if mode == Mode::Form && action == Action::Quit && types_text(&key) {

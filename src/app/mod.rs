@@ -47,7 +47,7 @@ use crate::api::model::BulkAction;
 use crate::text::sanitize;
 use crate::worker::{Request, RequestId};
 pub use action::{Action, Mode};
-pub use actions::{OutputView, Pending, Prompting};
+pub use actions::{OutputView, Pending, Prompting, check_action_keys};
 pub use bulk::{BulkRun, Farewell, GRACE};
 pub use change::{Change, arrow, filter_text, status_label};
 pub use clipboard::{CopyPlan, CopyRoute};

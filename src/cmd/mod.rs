@@ -142,8 +142,13 @@ pub fn resolve(global: &GlobalArgs) -> Result<Resolved, Failure> {
 pub fn checked(global: &GlobalArgs) -> Result<Resolved, Failure> {
     let resolved = config::load(&overrides(global))?;
     // A misspelt `[keys]` entry is an error like any unknown key, named with its file.
-    let (_, problems) = crate::app::Keymap::new(&resolved.settings.keys);
-    if let Some(problem) = problems.first() {
+    // So is an action's key that cannot be read or is taken.
+    let (keymap, problems) = crate::app::Keymap::new(&resolved.settings.keys);
+    let problem = problems
+        .into_iter()
+        .next()
+        .or_else(|| crate::app::check_action_keys(&resolved.actions, &keymap).err());
+    if let Some(problem) = problem {
         return Err(Failure::new(
             EXIT_ERROR,
             format!("{}: {problem}", resolved.file.display()),

@@ -377,10 +377,17 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             "any action of the keymap by its name".into(),
         ));
     }
-    // The operator's own actions, wherever the help opens: bound to no key, :run runs them.
+    // The operator's own actions, wherever the help opens: their key if they have one,
+    // and :run, which runs them all.
     let own: Vec<(String, String)> = app
         .actions()
         .map(|a| {
+            let key = a
+                .key
+                .as_deref()
+                .and_then(crate::app::keymap::parse_key)
+                .map(|k| format!("{} ", crate::app::keymap::key_name(&k)))
+                .unwrap_or_default();
             let what = if a.confirm {
                 "asks first"
             } else {
@@ -388,7 +395,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             let output = format!("{:?}", a.output).to_lowercase();
             (
-                format!(":run {}", sanitize(&a.name)),
+                format!("{key}:run {}", sanitize(&a.name)),
                 format!("yours: {what}, output {output}"),
             )
         })

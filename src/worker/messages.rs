@@ -139,6 +139,8 @@ pub enum Request {
         ids: Vec<String>,
         /// Why, when the profile asked (a dangerous action): journalled with the run.
         reason: Option<String>,
+        /// On the terminal itself, which the dashboard has handed over.
+        on_terminal: bool,
     },
     /// `:watch` reads again what is on screen: the page of `page`, the user `user` (each
     /// when visible). Answered as `Watched`, never as the page or the pane's answer.

@@ -293,6 +293,7 @@ async fn answer(
             env,
             ids,
             reason,
+            on_terminal,
         } => {
             // Stopped (Esc drops this task): journalled as ended by no exit code.
             let journal = shared
@@ -307,7 +308,12 @@ async fn answer(
                     }
                 }
             };
-            let result = crate::actions::run(&command, &env, &ids, stopped).await;
+            let result = if on_terminal {
+                drop(stopped);
+                crate::actions::run_on_terminal(&command, &env).await
+            } else {
+                crate::actions::run(&command, &env, &ids, stopped).await
+            };
             if let (Some(journal), Ok(ran)) = (&journal, &result) {
                 journal.action_run(&name, &ids, ran.code);
             }

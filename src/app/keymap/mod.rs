@@ -107,6 +107,15 @@ impl Keymap {
             .map(|b| b.action)
     }
 
+    /// The binding that has `key` in any of `modes`, if one does.
+    pub fn holder(&self, modes: &[Mode], key: &KeyEvent) -> Option<&'static str> {
+        let key = normalize(*key);
+        self.bindings
+            .iter()
+            .find(|b| b.modes.iter().any(|m| modes.contains(m)) && b.keys.contains(&key))
+            .map(|b| b.name)
+    }
+
     /// The bindings that work in `mode`, as the help screen lists them.
     pub fn of_mode(&self, mode: Mode) -> impl Iterator<Item = &Binding> {
         self.bindings
@@ -151,7 +160,7 @@ impl Keymap {
 
 /// Shifted characters (and Shift-Tab) arrive with SHIFT set on some terminals and not on
 /// others.
-fn normalize(key: KeyEvent) -> KeyEvent {
+pub fn normalize(key: KeyEvent) -> KeyEvent {
     let mut modifiers = key.modifiers;
     if let KeyCode::Char(_) | KeyCode::BackTab = key.code {
         modifiers.remove(KeyModifiers::SHIFT);

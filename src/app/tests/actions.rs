@@ -117,3 +117,54 @@ fn a_dangerous_action_is_asked_first_and_asks_why_where_the_profile_does() {
     };
     assert_eq!(reason.as_deref(), Some("INC-3 y"));
 }
+
+#[test]
+fn an_actions_key_must_be_free_where_it_is_offered_and_runs_it_there() {
+    let keymap = crate::app::Keymap::default();
+    let keyed = |key: &str, views: Vec<crate::actions::Place>| Spec {
+        key: Some(key.into()),
+        views,
+        ..note(Output::None)
+    };
+    let check = |specs: &[Spec]| crate::app::check_action_keys(specs, &keymap);
+    use crate::actions::Place;
+    assert_eq!(check(&[keyed("o", vec![Place::Table])]), Ok(()));
+    // `b` blocks in the table; `ctrl-x` is no key that can be read.
+    let taken = check(&[keyed("b", vec![Place::Table])]).unwrap_err();
+    assert!(taken.contains("already block's"), "{taken}");
+    let unread = check(&[keyed("ctrl-", vec![Place::Table])]).unwrap_err();
+    assert!(unread.contains("cannot read key"), "{unread}");
+    // Two actions on one key where both are offered; apart, each has it.
+    let twice = [
+        keyed("o", vec![Place::Table]),
+        Spec {
+            name: "other".into(),
+            ..keyed("o", vec![Place::Pane])
+        },
+    ];
+    assert!(
+        check(&twice)
+            .unwrap_err()
+            .contains("already action \"note\"'s")
+    );
+    let apart = [
+        keyed("o", vec![Place::Table]),
+        Spec {
+            name: "other".into(),
+            ..keyed("o", vec![Place::Timeline])
+        },
+    ];
+    assert_eq!(check(&apart), Ok(()));
+    // The key runs it in the table, and is nothing in a list it is not offered in.
+    let mut config = config(Dialect::Crm, false);
+    config.actions = vec![keyed("o", vec![Place::Table])];
+    let (mut app, effects) = App::new(config);
+    answer_page(&mut app, &sent(&effects)[0], 30);
+    let effects = app.update(key('o'));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Send(Request::RunAction { name, .. }) if name == "note")),
+        "{effects:?}"
+    );
+}
