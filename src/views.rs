@@ -124,13 +124,14 @@ pub fn find(path: &Path, profile: &str, name: &str) -> Result<View, String> {
 
 /// Keeps `view` as `name` of `profile` at `path`, replacing one of that name. Written
 /// beside it and renamed: a failure leaves the file as it was.
-pub fn save(path: &Path, profile: &str, name: &str, view: View) -> Result<(), String> {
+pub fn save(path: &Path, profile: &str, name: &str, view: View) -> Result<SavedAs, String> {
     check_name(name)?;
     let mut saved = read(path)?;
-    saved
+    let replaced = saved
         .entry(profile.to_string())
         .or_default()
-        .insert(name.to_string(), view);
+        .insert(name.to_string(), view)
+        .is_some();
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
     let text = serde_json::to_string_pretty(&saved).map_err(|e| e.to_string())?;
@@ -140,7 +141,19 @@ pub fn save(path: &Path, profile: &str, name: &str, view: View) -> Result<(), St
     written.map_err(|e| {
         let _ = std::fs::remove_file(&partial);
         format!("cannot write {}: {e}", path.display())
+    })?;
+    Ok(if replaced {
+        SavedAs::Replaced
+    } else {
+        SavedAs::New
     })
+}
+
+/// Whether a view saved was new, or replaced one of its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SavedAs {
+    New,
+    Replaced,
 }
 
 #[cfg(test)]
@@ -161,14 +174,15 @@ mod tests {
             ..ListQuery::default()
         };
         let columns = [ColumnId::Id, ColumnId::Status];
-        save(&path, "prod", "blocked-gmail", View::of(&query, &columns)).unwrap();
-        save(
-            &path,
-            "staging",
-            "blocked-gmail",
-            View::of(&ListQuery::default(), &[]),
-        )
-        .unwrap();
+        let plain = View::of(&ListQuery::default(), &[]);
+        // Saved anew, then over the one of its name (which is said); another profile's
+        // of the same name is its own.
+        let first = save(&path, "prod", "blocked-gmail", plain.clone());
+        assert_eq!(first, Ok(SavedAs::New));
+        let over = save(&path, "prod", "blocked-gmail", View::of(&query, &columns));
+        assert_eq!(over, Ok(SavedAs::Replaced));
+        let other = save(&path, "staging", "blocked-gmail", plain);
+        assert_eq!(other, Ok(SavedAs::New));
         let view = find(&path, "prod", "blocked-gmail").unwrap();
         let again = view.query(50).unwrap();
         assert_eq!(

@@ -38,6 +38,9 @@ async fn a_view_saved_comes_back_after_a_restart_and_a_profile_starts_on_it() {
     );
     ui.keys(":view save active-gmail\r");
     ui.wait_text("view \"active-gmail\" saved");
+    // Saved again: it says it replaced the one of that name.
+    ui.keys(":view save active-gmail\r");
+    ui.wait_text("view \"active-gmail\" saved over the one of that name");
     ui.keys("q");
     let (_, _, home) = ui.finish();
     // Started again: the default listing, until the view is opened.

@@ -187,9 +187,20 @@ impl App {
     }
 
     /// Enter on a prompt: its answer kept, the next prompt asked, or the action ready.
+    /// An empty answer is asked again: a command given `$ticket` empty would run on
+    /// nothing the operator said.
     pub(super) fn answer_prompt(&mut self, mut prompting: Prompting) -> Vec<Effect> {
         let spec = &prompting.pending.spec;
         let name = spec.inputs[prompting.answers.len()].name.clone();
+        if prompting.input.value().trim().is_empty() {
+            let cancel = self.config.keymap.key_in_text(super::Action::Deny);
+            self.status.refusal(format!(
+                "{}: an answer is needed ({cancel} cancels)",
+                sanitize(prompting.prompt())
+            ));
+            self.dialog = Some(Dialog::Prompt(Box::new(prompting)));
+            return Vec::new();
+        }
         prompting
             .answers
             .push((name, prompting.input.value().to_string()));

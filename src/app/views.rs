@@ -5,7 +5,7 @@
 use super::{App, Effect};
 use crate::columns::ColumnId;
 use crate::text::sanitize;
-use crate::views::View;
+use crate::views::{SavedAs, View};
 use crate::worker::{Request, RequestId};
 
 /// What `:view` asks.
@@ -43,7 +43,8 @@ impl ViewAsk {
 /// What the worker found of a view asked.
 #[derive(Debug, Clone)]
 pub enum ViewAnswer {
-    Saved(String),
+    /// Saved under this name: anew, or over one of that name.
+    Saved(String, SavedAs),
     Listed(Vec<String>),
     Found(String, Box<View>),
 }
@@ -86,8 +87,11 @@ impl App {
             return Vec::new();
         }
         match result {
-            Ok(ViewAnswer::Saved(name)) => {
-                self.status.notice(format!("view {name:?} saved"));
+            Ok(ViewAnswer::Saved(name, saved)) => {
+                self.status.notice(match saved {
+                    SavedAs::New => format!("view {name:?} saved"),
+                    SavedAs::Replaced => format!("view {name:?} saved over the one of that name"),
+                });
                 Vec::new()
             }
             Ok(ViewAnswer::Listed(names)) if names.is_empty() => {

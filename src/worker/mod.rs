@@ -400,8 +400,8 @@ fn views(
     use crate::app::{ViewAnswer, ViewAsk};
     match (ask, view) {
         (ViewAsk::Save(name), Some(view)) => {
-            crate::views::save(path, profile, &name, *view)?;
-            Ok(ViewAnswer::Saved(name))
+            let saved = crate::views::save(path, profile, &name, *view)?;
+            Ok(ViewAnswer::Saved(name, saved))
         }
         (ViewAsk::Open(name), _) => {
             let view = crate::views::find(path, profile, &name)?;

@@ -168,3 +168,45 @@ fn an_actions_key_must_be_free_where_it_is_offered_and_runs_it_there() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn an_empty_answer_to_a_prompt_is_asked_again() {
+    let mut config = config(Dialect::Crm, false);
+    config.actions = vec![Spec {
+        inputs: vec![crate::actions::Input {
+            name: "ticket".into(),
+            prompt: "Ticket".into(),
+        }],
+        ..note(Output::None)
+    }];
+    let (mut app, effects) = App::new(config);
+    answer_page(&mut app, &sent(&effects)[0], 30);
+    run(&mut app);
+    assert!(matches!(app.dialog, Some(Dialog::Prompt(_))));
+    for typed in ["", "  "] {
+        for c in typed.chars() {
+            app.update(key(c));
+        }
+        let effects = app.update(code(KeyCode::Enter));
+        assert!(sent(&effects).is_empty(), "{effects:?}");
+        assert!(matches!(app.dialog, Some(Dialog::Prompt(_))));
+        let told = said(&app);
+        assert!(
+            told.iter()
+                .any(|l| l.contains("Ticket: an answer is needed (Esc cancels)")),
+            "{told:?}"
+        );
+    }
+    for c in "T-1".chars() {
+        app.update(key(c));
+    }
+    let effects = app.update(code(KeyCode::Enter));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Send(Request::RunAction { env, .. })
+                if env.iter().any(|(k, v)| k == "ticket" && v == "  T-1")
+        )),
+        "{effects:?}"
+    );
+}
