@@ -35,6 +35,17 @@ command = "touch \"$HOME/wiped\""
 dangerous = true
 "#;
 
+/// The journal in `home`, and its lines of actions run.
+fn runs(home: &std::path::Path) -> (String, Vec<serde_json::Value>) {
+    let journal = std::fs::read_to_string(home.join("state/userdeck/audit.jsonl")).unwrap();
+    let runs = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|l: &serde_json::Value| l["event"] == "action")
+        .collect();
+    (journal, runs)
+}
+
 /// The ids of the table's rows, top to bottom.
 fn row_ids(screen: &str) -> Vec<String> {
     screen
@@ -106,12 +117,7 @@ async fn an_action_runs_on_the_user_in_front_or_the_marked_and_shows_its_output(
     let (status, _, home) = ui.finish();
     assert!(status.success());
     // Journalled: its name, the ids, its exit code; never its output.
-    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
-    let runs: Vec<serde_json::Value> = journal
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .filter(|l: &serde_json::Value| l["event"] == "action")
-        .collect();
+    let (journal, runs) = runs(home.path());
     assert_eq!(runs.len(), 3, "{journal}");
     assert!(!home.path().join("pwned").exists());
     assert_eq!(runs[1]["ids"], json!([ids[0], ids[1]]));
@@ -218,12 +224,7 @@ async fn an_action_on_the_terminal_has_it_until_it_ends_and_the_keys_after_are_r
     assert!(status.success());
     let answers = std::fs::read_to_string(home.path().join("answers")).unwrap();
     assert_eq!(answers, "hello 0\nhello 1\nhello 2\nhello 3\n");
-    let journal = std::fs::read_to_string(home.path().join("state/userdeck/audit.jsonl")).unwrap();
-    let runs: Vec<serde_json::Value> = journal
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .filter(|l: &serde_json::Value| l["event"] == "action")
-        .collect();
+    let (journal, runs) = runs(home.path());
     assert_eq!(runs.len(), 5, "{journal}");
     assert_eq!(runs[3]["exit"], 0);
     assert_eq!(runs[4]["action"], "sleeper");
