@@ -239,6 +239,9 @@ pub async fn run(
     let mut term_signal = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
+    // Ctrl-\ where the terminal makes it a signal (a command that has the terminal):
+    // caught, so that it ends the command and not the dashboard.
+    let mut quit_key = signal(SignalKind::quit())?;
     let mut stop_signal = signal(SignalKind::from_raw(libc::SIGTSTP))?;
     let mut cont_signal = signal(SignalKind::from_raw(libc::SIGCONT))?;
     let (mut terminal, _guard) = enter(&config)?;
@@ -300,15 +303,25 @@ pub async fn run(
                     Effect::HandOver => {
                         // Nothing is read or drawn meanwhile, and the terminal is given
                         // back as on Ctrl-Z.
-                        input.hand_over();
+                        let dropped = input.hand_over();
+                        if dropped > 0 {
+                            tracing::info!(
+                                "{dropped} keys typed before the command had the terminal let go"
+                            );
+                        }
                         if !gone {
                             restore();
                         }
                     }
                     Effect::TakeBack => {
-                        input.take_back();
-                        // A Ctrl-C for the command came to us too (one process group):
-                        // it was the command's, not a quit, even if told only now.
+                        let dropped = input.take_back();
+                        if dropped > 0 {
+                            tracing::info!(
+                                "{dropped} keys read while a command had the terminal let go"
+                            );
+                        }
+                        // A Ctrl-C or Ctrl-\ for the command came to us too (one process
+                        // group): it was the command's, not a quit, even if told only now.
                         commands_interrupts = INTERRUPTS.load(Ordering::SeqCst);
                         if !gone {
                             lost |= resume(&mut terminal, mouse).is_err();
@@ -412,10 +425,8 @@ pub async fn run(
             _ = &mut input_ended, if !gone => went_away(&mut gone),
             _ = hangup.recv() => went_away(&mut gone),
             // Ctrl-C while an action has the terminal is the action's.
-            _ = interrupt.recv() => {
-                let ours = !counted || INTERRUPTS.load(Ordering::SeqCst) > commands_interrupts;
-                (!handed_over && ours).then_some(Event::Shutdown)
-            }
+            _ = interrupt.recv() => interrupted(handed_over, counted, commands_interrupts),
+            _ = quit_key.recv() => interrupted(handed_over, counted, commands_interrupts),
             Some(ready) = copies_ready.recv() => {
                 let copy::Prepared { plan, text, what, failed } = ready;
                 let writer = terminal.backend_mut().writer_mut();
@@ -468,23 +479,32 @@ pub async fn run(
     }
 }
 
-/// SIGINTs this process has had, counted in the signal handler itself: the runtime may
-/// tell one only after the command it ended is known to have ended.
+/// SIGINTs and SIGQUITs this process has had, counted in the signal handler itself: the
+/// runtime may tell one only after the command it ended is known to have ended.
 static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
+
+/// SIGINT or SIGQUIT: a quit, unless it was for a command that has, or had, the terminal
+/// (`commands` were counted by the time the last one ended).
+fn interrupted(handed_over: bool, counted: bool, commands: u64) -> Option<Event> {
+    let ours = !counted || INTERRUPTS.load(Ordering::SeqCst) > commands;
+    (!handed_over && ours).then_some(Event::Shutdown)
+}
 
 /// Starts counting (once a process); whether they are counted.
 fn count_interrupts() -> bool {
     static COUNTING: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *COUNTING.get_or_init(|| {
-        // SAFETY: the action only adds to an atomic, which is async-signal-safe.
-        let counting = unsafe {
-            signal_hook::low_level::register(libc::SIGINT, || {
-                INTERRUPTS.fetch_add(1, Ordering::SeqCst);
-            })
-        };
-        counting
-            .inspect_err(|e| tracing::warn!("cannot count interrupts: {e}"))
-            .is_ok()
+        [libc::SIGINT, libc::SIGQUIT].into_iter().all(|signal| {
+            // SAFETY: the action only adds to an atomic, which is async-signal-safe.
+            let counting = unsafe {
+                signal_hook::low_level::register(signal, || {
+                    INTERRUPTS.fetch_add(1, Ordering::SeqCst);
+                })
+            };
+            counting
+                .inspect_err(|e| tracing::warn!("cannot count interrupts: {e}"))
+                .is_ok()
+        })
     })
 }
 

@@ -176,7 +176,7 @@ output = "terminal"
 [[actions]]
 name = "sleeper"
 # Its trap is set before it says so: a Ctrl-C after that ends it.
-command = "trap 'exit 130' INT; printf 'sleeping\\n'; while :; do sleep 1; done"
+command = "trap 'exit 130' INT; echo >> \"$HOME/sleeps\"; printf 'sleeping %s\\n' $(wc -l < \"$HOME/sleeps\"); while :; do sleep 1; done"
 output = "terminal"
 "#;
 
@@ -212,21 +212,48 @@ async fn an_action_on_the_terminal_has_it_until_it_ends_and_the_keys_after_are_r
         ui.keys(":run shel\r");
         ui.wait_text("did you mean \"shell\"");
     }
+    // Keys typed in one burst with the action's key are read with it, before the command
+    // has the terminal: they are let go, never played on the dashboard once it is back
+    // (`f` would change the status shown, Enter open the pane).
+    ui.keys("\x14f\r");
+    ui.wait_text(&format!("round 4 on the terminal: {id}"));
+    ui.keys("after the burst\r");
+    let back = ui.wait_for("the dashboard back", |s| {
+        s.contains("shell ended well (exit 0)") && s.contains("rows 1–")
+    });
+    assert!(back.contains("status all"), "{back}");
+    ui.keys(":run shel\r");
+    let after = ui.wait_text("did you mean \"shell\"");
+    assert!(
+        after.contains("status all") && !after.contains("Backspace back"),
+        "{after}"
+    );
     // Ctrl-C is the command's: it ends, the dashboard does not quit.
     ui.keys(":run sleeper\r");
-    ui.wait_text("sleeping");
+    ui.wait_text("sleeping 1");
     ui.keys("\x03");
     ui.wait_text("sleeper failed (exit 130)");
+    ui.keys(":run shel\r");
+    ui.wait_text("did you mean \"shell\"");
+    // And Ctrl-\, which the command does not catch: it ends, not the dashboard.
+    ui.keys(":run sleeper\r");
+    ui.wait_text("sleeping 2");
+    ui.keys("\x1c");
+    ui.wait_text("sleeper was stopped by a signal");
     ui.keys(":run shel\r");
     ui.wait_text("did you mean \"shell\"");
     ui.keys("q");
     let (status, _, home) = ui.finish();
     assert!(status.success());
     let answers = std::fs::read_to_string(home.path().join("answers")).unwrap();
-    assert_eq!(answers, "hello 0\nhello 1\nhello 2\nhello 3\n");
+    assert_eq!(
+        answers,
+        "hello 0\nhello 1\nhello 2\nhello 3\nafter the burst\n"
+    );
     let (journal, runs) = runs(home.path());
-    assert_eq!(runs.len(), 5, "{journal}");
-    assert_eq!(runs[3]["exit"], 0);
-    assert_eq!(runs[4]["action"], "sleeper");
-    assert_eq!(runs[4]["exit"], 130, "{journal}");
+    assert_eq!(runs.len(), 7, "{journal}");
+    assert_eq!(runs[4]["exit"], 0);
+    assert_eq!(runs[5]["action"], "sleeper");
+    assert_eq!(runs[5]["exit"], 130, "{journal}");
+    assert!(runs[6]["exit"].is_null(), "{journal}");
 }

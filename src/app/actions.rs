@@ -3,7 +3,7 @@
 //! so (with its command as it will run), run by the worker, cancelled by Esc, its output
 //! in a list over the screen when it asks for one.
 
-use super::keymap::{Keymap, normalize, parse_key};
+use super::keymap::{Keymap, key_name, normalize, parse_key};
 use super::listed::Listed;
 use super::target::{Place, Target};
 use super::{App, Dialog, Effect, Layer, Mode};
@@ -76,18 +76,26 @@ pub fn check_action_keys(specs: &[Spec], keymap: &Keymap) -> Result<(), String> 
     for spec in specs {
         let Some(text) = &spec.key else { continue };
         let name = &spec.name;
-        let key =
-            parse_key(text).ok_or_else(|| format!("action {name:?}: cannot read key {text:?}"))?;
+        let key = parse_key(text).ok_or_else(|| {
+            format!("action {name:?}: cannot read key {text:?} (keys are named as in [keys]: o, O, ctrl-o, alt-o, f5, pgdn, shift-tab…)")
+        })?;
+        // A key a terminal sends as another is named as both (Ctrl-M is Enter).
+        let sent = key_name(&key);
+        let shown = if sent.eq_ignore_ascii_case(text) {
+            format!("{text:?}")
+        } else {
+            format!("{text:?} (a terminal sends it as {sent})")
+        };
         let modes = modes_of(&spec.views);
         if let Some(holder) = keymap.holder(&modes, &key) {
             return Err(format!(
-                "action {name:?}: key {text:?} is already {holder}'s (rebind {holder} under [keys] to free it)"
+                "action {name:?}: key {shown} is already {holder}'s (rebind {holder} under [keys] to free it)"
             ));
         }
         for mode in modes {
             if let Some((_, _, other)) = taken.iter().find(|(k, m, _)| *k == key && *m == mode) {
                 return Err(format!(
-                    "action {name:?}: key {text:?} is already action {other:?}'s"
+                    "action {name:?}: key {shown} is already action {other:?}'s"
                 ));
             }
             taken.push((key, mode, name));
@@ -99,14 +107,21 @@ pub fn check_action_keys(specs: &[Spec], keymap: &Keymap) -> Result<(), String> 
 impl App {
     /// The operator's action `key` runs in `mode`, if one has it (checked when the
     /// config was read: it is no binding's there).
-    pub(super) fn keyed_action(&self, mode: Mode, key: &KeyEvent) -> Option<String> {
+    /// With `anywhere`, an action offered elsewhere too: its key, bound to nothing here,
+    /// says where it is offered rather than doing nothing.
+    pub(super) fn keyed_action(
+        &self,
+        mode: Mode,
+        key: &KeyEvent,
+        anywhere: bool,
+    ) -> Option<String> {
         if !matches!(mode, Mode::Table | Mode::Pivot | Mode::Timeline) {
             return None;
         }
         let key = normalize(*key);
         self.actions()
             .find(|a| {
-                modes_of(&a.views).contains(&mode)
+                (anywhere || modes_of(&a.views).contains(&mode))
                     && a.key.as_deref().and_then(parse_key) == Some(key)
             })
             .map(|a| a.name.clone())

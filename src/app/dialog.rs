@@ -23,7 +23,7 @@ pub const STALE: Duration = Duration::from_secs(60);
 pub struct Chosen {
     pub id: String,
     pub name: String,
-    /// As last seen, where it was (a marked user keeps no e-mail).
+    /// As last seen.
     pub email: Option<String>,
     /// None when it was never seen (a retried id off the page): it counts as changing.
     pub status: Option<Status>,

@@ -50,7 +50,7 @@ impl App {
         if let KeyCode::Char(_) = key.code
             && key.modifiers.contains(KeyModifiers::ALT)
             && self.config.keymap.action(mode, &key).is_none()
-            && self.keyed_action(mode, &key).is_none()
+            && self.keyed_action(mode, &key, false).is_none()
         {
             let mut effects = self.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
             let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
@@ -64,7 +64,7 @@ impl App {
         {
             return self.text_changed(mode);
         }
-        if let Some(name) = self.keyed_action(mode, &key) {
+        if let Some(name) = self.keyed_action(mode, &key, false) {
             return self.run_action(&name);
         }
         if let Some(action) = self.config.keymap.action(mode, &key) {
@@ -75,6 +75,10 @@ impl App {
                 return Vec::new();
             }
             return self.act(action);
+        }
+        if let Some(name) = self.keyed_action(mode, &key, true) {
+            // Its action is not offered here: run_action says where it is.
+            return self.run_action(&name);
         }
         match mode {
             Mode::Help => self.help = None,

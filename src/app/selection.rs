@@ -11,6 +11,8 @@ use crate::api::model::{Status, User};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Selected {
     pub name: String,
+    /// Kept for an action's `$EMAIL`, with the name it goes with.
+    pub email: Option<String>,
     pub status: Status,
     /// When the page that showed this status came.
     pub seen: Instant,
@@ -20,6 +22,7 @@ impl Selected {
     pub fn of(user: &User, seen: Instant) -> Selected {
         Selected {
             name: user.name.clone(),
+            email: user.email.clone(),
             status: user.status.clone(),
             seen,
         }

@@ -42,7 +42,7 @@ impl App {
             .map(|(id, s)| Chosen {
                 id: id.clone(),
                 name: s.name.clone(),
-                email: None,
+                email: s.email.clone(),
                 status: Some(s.status.clone()),
                 seen: s.seen,
             })

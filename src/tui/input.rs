@@ -45,17 +45,49 @@ impl Input {
         polled
     }
 
-    /// A command takes the terminal: no reader of ours is left on it.
-    pub fn hand_over(&mut self) {
+    /// A command takes the terminal: no reader of ours is left on it, and the keys read
+    /// already, typed after the key that ran the command (in one burst with it, on a fast
+    /// link or by a fast typist), are let go: they were the command's, and it cannot have
+    /// them back. None of them acts on the dashboard later. How many were let go.
+    pub fn hand_over(&mut self) -> usize {
+        let dropped = self.drain();
         if std::mem::take(&mut self.waiting) {
             self.stream = None;
         }
         self.handed_over = true;
+        dropped
     }
 
-    /// The command ended: the terminal is read again.
-    pub fn take_back(&mut self) {
+    /// The command ended: the terminal is read again, from what is typed now. Whatever
+    /// crossterm read meanwhile (a reader that was still starting when the terminal was
+    /// handed over) is let go, before the terminal is raw again: keys typed at the
+    /// command never act on the dashboard.
+    pub fn take_back(&mut self) -> usize {
         self.handed_over = false;
+        self.drain()
+    }
+
+    /// Reads and lets go every event crossterm holds already, without waiting. A stream
+    /// left waiting by it (its reader told to wake no one) is dropped, and the next read
+    /// makes one that wakes the loop.
+    fn drain(&mut self) -> usize {
+        if self.waiting {
+            // Its reader waits on the terminal: crossterm holds nothing read.
+            return 0;
+        }
+        let stream = self.stream.get_or_insert_with(EventStream::new);
+        let mut context = Context::from_waker(std::task::Waker::noop());
+        let mut dropped = 0;
+        loop {
+            match stream.poll_next_unpin(&mut context) {
+                Poll::Ready(Some(Ok(_))) => dropped += 1,
+                Poll::Ready(_) => return dropped,
+                Poll::Pending => {
+                    self.stream = None;
+                    return dropped;
+                }
+            }
+        }
     }
 
     pub fn handed_over(&self) -> bool {

@@ -199,7 +199,7 @@ pub fn parse_key(text: &str) -> Option<KeyEvent> {
         "home" => KeyCode::Home,
         "end" => KeyCode::End,
         "pgup" | "pageup" => KeyCode::PageUp,
-        "pgdn" | "pagedown" => KeyCode::PageDown,
+        "pgdn" | "pgdown" | "pagedown" => KeyCode::PageDown,
         "delete" | "del" => KeyCode::Delete,
         _ => {
             let mut chars = name.chars();
@@ -212,7 +212,44 @@ pub fn parse_key(text: &str) -> Option<KeyEvent> {
             }
         }
     };
-    Some(normalize(KeyEvent::new(code, modifiers)))
+    as_sent(KeyEvent::new(code, modifiers)).map(normalize)
+}
+
+/// A key as a terminal sends it, so that a key named one way is found when pressed: Ctrl-M
+/// is Enter, Ctrl-I Tab, Ctrl-[ Esc, Ctrl-\ to Ctrl-_ come as Ctrl-4 to Ctrl-7, Ctrl-@ as
+/// Ctrl-Space, Ctrl with a capital as with the small letter, Shift-Tab as BackTab, Shift
+/// with a letter as the capital. Shift with another character is none: the character it
+/// makes is named instead.
+fn as_sent(key: KeyEvent) -> Option<KeyEvent> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    let only = |code| Some(KeyEvent::new(code, KeyModifiers::NONE));
+    let with = |code, modifiers| Some(KeyEvent::new(code, modifiers));
+    match key.code {
+        KeyCode::Char('m') if ctrl => only(KeyCode::Enter),
+        KeyCode::Char('i') if ctrl => only(KeyCode::Tab),
+        KeyCode::Char('[') if ctrl => only(KeyCode::Esc),
+        KeyCode::Char(c @ ('\\' | ']' | '^' | '_')) if ctrl => {
+            let digit = match c {
+                '\\' => '4',
+                ']' => '5',
+                '^' => '6',
+                _ => '7',
+            };
+            with(KeyCode::Char(digit), key.modifiers)
+        }
+        KeyCode::Char('@') if ctrl => with(KeyCode::Char(' '), key.modifiers),
+        KeyCode::Char(c) if ctrl && c.is_ascii_uppercase() => {
+            with(KeyCode::Char(c.to_ascii_lowercase()), key.modifiers)
+        }
+        KeyCode::Tab if shift => with(KeyCode::BackTab, key.modifiers - KeyModifiers::SHIFT),
+        KeyCode::Char(c) if shift && c.is_ascii_lowercase() => with(
+            KeyCode::Char(c.to_ascii_uppercase()),
+            key.modifiers - KeyModifiers::SHIFT,
+        ),
+        KeyCode::Char(c) if shift && !c.is_alphabetic() => None,
+        _ => Some(key),
+    }
 }
 
 /// How a key is shown.
@@ -253,6 +290,24 @@ mod tests {
 
     fn key(text: &str) -> KeyEvent {
         parse_key(text).unwrap()
+    }
+
+    #[test]
+    fn keys_are_read_as_a_terminal_sends_them() {
+        let plain = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        assert_eq!(parse_key("ctrl-m"), Some(plain(KeyCode::Enter)));
+        assert_eq!(parse_key("ctrl-i"), Some(plain(KeyCode::Tab)));
+        assert_eq!(parse_key("ctrl-["), Some(plain(KeyCode::Esc)));
+        assert_eq!(parse_key("shift-tab"), Some(plain(KeyCode::BackTab)));
+        assert_eq!(key_name(&key("shift-tab")), "Shift-Tab");
+        assert_eq!(parse_key("shift-a"), parse_key("A"));
+        assert_eq!(parse_key("ctrl-T"), parse_key("ctrl-t"));
+        assert_eq!(parse_key("ctrl-\\"), parse_key("ctrl-4"));
+        assert_eq!(parse_key("pgdown"), Some(plain(KeyCode::PageDown)));
+        // Shift with a character that is no letter makes another: that one is named.
+        assert_eq!(parse_key("shift-1"), None);
+        let map = Keymap::default();
+        assert_eq!(map.action(Mode::Table, &key("ctrl-m")), Some(Action::Open));
     }
 
     #[test]

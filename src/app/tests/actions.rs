@@ -35,10 +35,12 @@ fn run(app: &mut App) -> Vec<Effect> {
 #[test]
 fn with_users_marked_id_is_one_of_them_never_the_cursors_other_user() {
     let mut app = with_note(Output::None);
-    select_seen(&mut app, 2, Status::Active);
-    for _ in 0..3 {
-        app.update(key('j'));
-    }
+    let email_of_u0 = app.table().rows()[0].email.clone();
+    assert!(email_of_u0.is_some());
+    // Marked as an operator marks them (Space moves on), then the cursor moved off them.
+    press(&mut app, Action::ToggleSelect);
+    press(&mut app, Action::ToggleSelect);
+    app.update(key('j'));
     assert_eq!(app.table().current().unwrap().id, "u3");
     let effects = run(&mut app);
     let [Request::RunAction { env, ids, .. }] = &sent(&effects)[..] else {
@@ -47,7 +49,9 @@ fn with_users_marked_id_is_one_of_them_never_the_cursors_other_user() {
     let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     assert_eq!(ids, &["u0", "u1"]);
     assert_eq!(get("ID").as_deref(), Some("u0"));
-    assert_eq!(get("USERNAME").as_deref(), Some("user 0"));
+    assert_eq!(get("USERNAME"), Some(app.table().rows()[0].name.clone()));
+    // Every variable of the user in front is that user's: its e-mail too.
+    assert_eq!(get("EMAIL"), email_of_u0);
     assert_eq!(get("IDS").as_deref(), Some("u0\nu1"));
 }
 
@@ -132,6 +136,12 @@ fn an_actions_key_must_be_free_where_it_is_offered_and_runs_it_there() {
     // `b` blocks in the table; `ctrl-x` is no key that can be read.
     let taken = check(&[keyed("b", vec![Place::Table])]).unwrap_err();
     assert!(taken.contains("already block's"), "{taken}");
+    // Ctrl-M comes as Enter, which opens the pane: it is named as both.
+    let enter = check(&[keyed("ctrl-m", vec![Place::Table])]).unwrap_err();
+    assert!(
+        enter.contains("\"ctrl-m\" (a terminal sends it as Enter) is already open's"),
+        "{enter}"
+    );
     let unread = check(&[keyed("ctrl-", vec![Place::Table])]).unwrap_err();
     assert!(unread.contains("cannot read key"), "{unread}");
     // Two actions on one key where both are offered; apart, each has it.
@@ -160,6 +170,18 @@ fn an_actions_key_must_be_free_where_it_is_offered_and_runs_it_there() {
     config.actions = vec![keyed("o", vec![Place::Table])];
     let (mut app, effects) = App::new(config);
     answer_page(&mut app, &sent(&effects)[0], 30);
+    // Over a timeline, where it is not offered and `o` is nothing: said, not run.
+    command(&mut app, "timeline");
+    assert_eq!(app.mode(), Mode::Timeline);
+    let effects = app.update(key('o'));
+    assert!(sent(&effects).is_empty(), "{effects:?}");
+    let told = said(&app);
+    assert!(
+        told.iter()
+            .any(|l| l.contains("note is not offered here: only in table")),
+        "{told:?}"
+    );
+    press(&mut app, Action::Cancel);
     let effects = app.update(key('o'));
     assert!(
         effects

@@ -388,6 +388,7 @@ fn the_preview_counts_by_last_seen_status_and_leaves_the_unchanged_out() {
         "old".into(),
         Selected {
             name: "old".into(),
+            email: None,
             status: Status::Active,
             seen: old,
         },

@@ -43,6 +43,7 @@ pub(super) fn user(n: u64) -> User {
     User {
         id: format!("u{n}"),
         name: format!("user {n}"),
+        email: Some(format!("u{n}@example.com")),
         ..User::default()
     }
 }
@@ -61,6 +62,7 @@ pub(super) fn page_for(query: &ListQuery, total: u64) -> Page {
 pub(super) fn picked(name: &str, status: Status) -> Selected {
     Selected {
         name: name.into(),
+        email: None,
         status,
         seen: std::time::Instant::now(),
     }
