@@ -8,7 +8,6 @@
 //! journalled with its outcome; the loop never waits past the stop's grace.
 
 use std::io::{self, BufWriter, Stdout, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
@@ -29,10 +28,12 @@ use crate::app::{App, AppConfig, Effect, Event, Farewell};
 use crate::ui;
 use crate::worker::{Request, WorkerHandle};
 use input::Input;
+use job::{Interrupts, stop, stop_until_foreground, suspend};
 
 mod copy;
 mod input;
 mod input_end;
+mod job;
 mod sgr;
 
 /// A writer that holds back ratatui's flush, so a frame and its synchronized-output
@@ -251,9 +252,7 @@ pub async fn run(
     let (copy_ready, mut copies_ready) = tokio::sync::mpsc::unbounded_channel();
     let (mut app, effects) = App::new(config);
     let mut input = Input::default();
-    let counted = count_interrupts();
-    // The interrupts counted when the last command that had the terminal ended.
-    let mut commands_interrupts = 0;
+    let mut interrupts = Interrupts::new();
     let mut input_ended = input_end::watch();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -322,7 +321,7 @@ pub async fn run(
                         }
                         // A Ctrl-C or Ctrl-\ for the command came to us too (one process
                         // group): it was the command's, not a quit, even if told only now.
-                        commands_interrupts = INTERRUPTS.load(Ordering::SeqCst);
+                        interrupts.command_ended();
                         if !gone {
                             lost |= resume(&mut terminal, mouse).is_err();
                             dirty = true;
@@ -425,8 +424,8 @@ pub async fn run(
             _ = &mut input_ended, if !gone => went_away(&mut gone),
             _ = hangup.recv() => went_away(&mut gone),
             // Ctrl-C while an action has the terminal is the action's.
-            _ = interrupt.recv() => interrupted(handed_over, counted, commands_interrupts),
-            _ = quit_key.recv() => interrupted(handed_over, counted, commands_interrupts),
+            _ = interrupt.recv() => interrupts.told(handed_over),
+            _ = quit_key.recv() => interrupts.told(handed_over),
             Some(ready) = copies_ready.recv() => {
                 let copy::Prepared { plan, text, what, failed } = ready;
                 let writer = terminal.backend_mut().writer_mut();
@@ -479,35 +478,6 @@ pub async fn run(
     }
 }
 
-/// SIGINTs and SIGQUITs this process has had, counted in the signal handler itself: the
-/// runtime may tell one only after the command it ended is known to have ended.
-static INTERRUPTS: AtomicU64 = AtomicU64::new(0);
-
-/// SIGINT or SIGQUIT: a quit, unless it was for a command that has, or had, the terminal
-/// (`commands` were counted by the time the last one ended).
-fn interrupted(handed_over: bool, counted: bool, commands: u64) -> Option<Event> {
-    let ours = !counted || INTERRUPTS.load(Ordering::SeqCst) > commands;
-    (!handed_over && ours).then_some(Event::Shutdown)
-}
-
-/// Starts counting (once a process); whether they are counted.
-fn count_interrupts() -> bool {
-    static COUNTING: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *COUNTING.get_or_init(|| {
-        [libc::SIGINT, libc::SIGQUIT].into_iter().all(|signal| {
-            // SAFETY: the action only adds to an atomic, which is async-signal-safe.
-            let counting = unsafe {
-                signal_hook::low_level::register(signal, || {
-                    INTERRUPTS.fetch_add(1, Ordering::SeqCst);
-                })
-            };
-            counting
-                .inspect_err(|e| tracing::warn!("cannot count interrupts: {e}"))
-                .is_ok()
-        })
-    })
-}
-
 /// The terminal is gone: the first time, the app is told (a bulk action under way gets its
 /// grace, one already stopping keeps its own); whatever else then says so (its hangup, a
 /// failed write, the input's end) is the same loss.
@@ -524,22 +494,6 @@ fn suspend_and_resume(terminal: &mut Term, mouse: bool) -> bool {
     resume(terminal, mouse).is_ok()
 }
 
-/// Whether this process has the terminal's foreground. A job put in the background
-/// (`bg`, or `kill -CONT` after a stop) must not draw or take the terminal: it stops
-/// again, as a program touching its terminal from the background would.
-fn foreground() -> bool {
-    // SAFETY: plain queries on the standard input descriptor and this process.
-    let (owner, ours) = unsafe { (libc::tcgetpgrp(libc::STDIN_FILENO), libc::getpgrp()) };
-    // No answer (no terminal any more): not a reason to stop; drawing will tell.
-    owner < 0 || owner == ours
-}
-
-fn stop_until_foreground() {
-    while !foreground() {
-        stop();
-    }
-}
-
 /// Past the grace a stopping bulk action has, how long quitting still waits for it.
 const STOP_MARGIN: Duration = Duration::from_secs(2);
 
@@ -547,22 +501,6 @@ async fn sleep_until_some(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
-    }
-}
-
-/// Gives the terminal back and stops the process, as Ctrl-Z does in a shell; SIGCONT
-/// (`fg`) brings it back through [`resume`].
-fn suspend() {
-    restore();
-    stop();
-}
-
-/// Stops the process until it is continued.
-fn stop() {
-    // SAFETY: raising a signal on this process; SIGSTOP cannot be caught, so this returns
-    // once the process is continued.
-    unsafe {
-        libc::raise(libc::SIGSTOP);
     }
 }
 

@@ -1,5 +1,5 @@
 //! The pivot on an IP address, end to end: from a user's session to the other account
-//! seen on that address, blocked from the list.
+//! seen on that address, an action of the operator's given that address, blocked from the list.
 
 mod common;
 mod pty;
@@ -56,7 +56,15 @@ async fn a_shared_address_lists_the_other_account_and_blocks_it() {
     let other_id = other["id"].as_str().unwrap().to_string();
     let other_name = other["username"].as_str().unwrap().to_string();
 
-    let mut ui = Dashboard::start(&server, Dialect::Crm);
+    // An action of the operator's own that says the address it is given.
+    let action = r#"
+[[actions]]
+name = "where"
+command = 'printf "IP=%s ID=%s\n" "$IP" "$ID"'
+output = "popup"
+views = ["pivot"]
+"#;
+    let mut ui = Dashboard::run(&server, Dialect::Crm, &[], action, &[]);
     ui.wait_text("rows 1–20 of 300");
     ui.keys("/");
     ui.keys(&name);
@@ -93,6 +101,12 @@ async fn a_shared_address_lists_the_other_account_and_blocks_it() {
         base64::engine::general_purpose::STANDARD.encode(&address)
     };
     ui.wait_raw(from, format!("\x1b]52;c;{encoded}\x07").as_bytes());
+    // An action run here is given the address as $IP, and the account under the cursor.
+    ui.keys(":run where\r");
+    let said = ui.wait_text(&format!("IP={address} ID="));
+    assert!(said.contains("where ended well (exit 0)"), "{said}");
+    ui.keys("\x1b");
+    ui.wait_text(&format!("accounts seen on {address}: 2"));
     ui.keys("j ");
     ui.wait_text("1 selected");
     ui.keys("b");

@@ -142,6 +142,30 @@ pub struct Session {
     pub last_active_at: Option<String>,
 }
 
+#[cfg(test)]
+impl Session {
+    /// A session from `ip` (its id too), begun and last updated `at`, not active, and
+    /// saying nothing else: tests set what they look at.
+    pub fn seen(ip: &str, at: &str) -> Session {
+        Session {
+            id: ip.into(),
+            session_id: ip.into(),
+            device_name: None,
+            device_type: None,
+            browser: None,
+            operating_system: None,
+            ip_address: Some(ip.into()),
+            country: None,
+            region: None,
+            city: None,
+            active: false,
+            created_at: at.into(),
+            updated_at: at.into(),
+            last_active_at: None,
+        }
+    }
+}
+
 impl Session {
     /// "city, region, country", leaving out what is missing.
     pub fn place(&self) -> String {

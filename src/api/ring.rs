@@ -359,22 +359,7 @@ mod tests {
     use crate::api::model::{Overlap, Session, SessionInfo};
 
     fn session(ip: &str) -> Session {
-        Session {
-            id: ip.into(),
-            session_id: ip.into(),
-            device_name: None,
-            device_type: None,
-            browser: None,
-            operating_system: None,
-            ip_address: Some(ip.into()),
-            country: None,
-            region: None,
-            city: None,
-            active: false,
-            created_at: "2026-01-01T00:00:00Z".into(),
-            updated_at: "2026-01-01T00:00:00Z".into(),
-            last_active_at: None,
-        }
+        Session::seen(ip, "2026-01-01T00:00:00Z")
     }
 
     /// Member `id` with sessions on `ips`, and these neighbours (without addresses, as

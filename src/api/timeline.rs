@@ -252,17 +252,8 @@ mod tests {
             id: id.into(),
             session_id: id.into(),
             device_name: device.map(str::to_string),
-            device_type: None,
-            browser: None,
-            operating_system: None,
-            ip_address: Some("10.0.0.1".into()),
             country: country.map(str::to_string),
-            region: None,
-            city: None,
-            active: false,
-            created_at: at.into(),
-            updated_at: at.into(),
-            last_active_at: None,
+            ..Session::seen("10.0.0.1", at)
         }
     }
 

@@ -136,20 +136,8 @@ pub(super) fn sessions(
 /// A session from `ip`, last updated `at`.
 pub(super) fn session(ip: &str, at: &str) -> crate::api::model::Session {
     crate::api::model::Session {
-        id: ip.into(),
-        session_id: ip.into(),
-        device_name: None,
-        device_type: None,
-        browser: None,
-        operating_system: None,
-        ip_address: Some(ip.into()),
-        country: None,
-        region: None,
-        city: None,
         active: true,
-        created_at: at.into(),
-        updated_at: at.into(),
-        last_active_at: None,
+        ..crate::api::model::Session::seen(ip, at)
     }
 }
 
